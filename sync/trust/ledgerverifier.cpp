@@ -74,9 +74,56 @@ struct Checked
 
 } // namespace
 
+// The fast path of SignaturePolicy::HeadCovers. nullopt = the batch does not qualify (then
+// the full analysis runs); otherwise the complete result, payload checks included.
+std::optional<LedgerVerification> LedgerVerifier::verifyCoveredByHead(const QList<LedgerBatchItem> &items,
+                                                                      const SignedHead &head) const
+{
+    if (head.head.deviceSeq < m_known.deviceSeq || !head.verify(m_key))
+        return std::nullopt;
+    LedgerVerification result;
+    quint64 chainSeq = m_known.deviceSeq;
+    QByteArray chainHash = m_known.entryHash;
+    quint64 lastSeq = 0;
+    for (const LedgerBatchItem &item : items) {
+        const LedgerEntry &e = item.entry;
+        if (e.deviceSeq <= lastSeq || e.entryHash != e.computeEntryHash())
+            return std::nullopt; // not ascending, malformed (empty hash) or edited
+        lastSeq = e.deviceSeq;
+        if (e.deviceSeq <= m_known.deviceSeq) {
+            const auto known = knownHashAt(e.deviceSeq);
+            if (!known || *known != e.entryHash)
+                return std::nullopt;
+            ++result.replayed;
+            continue;
+        }
+        if (e.deviceSeq != chainSeq + 1 || e.prevHash != chainHash)
+            return std::nullopt;
+        chainSeq = e.deviceSeq;
+        chainHash = e.entryHash;
+        ++result.accepted;
+    }
+    if (chainSeq != head.head.deviceSeq || chainHash != head.head.entryHash)
+        return std::nullopt;
+    for (const LedgerBatchItem &item : items) {
+        if (!item.evaluation)
+            continue;
+        const LedgerEntry &e = item.entry;
+        const auto canonical = CanonicalJson::serialize(*item.evaluation);
+        if (!canonical || Crypto::sm3(*canonical) != e.payloadHash)
+            return std::nullopt; // let the full analysis word the evidence
+    }
+    result.newHead = LedgerHead{chainSeq, chainHash};
+    return result;
+}
+
 LedgerVerification LedgerVerifier::verifyBatch(const QList<LedgerBatchItem> &items,
                                                const std::optional<SignedHead> &head) const
 {
+    if (m_policy == SignaturePolicy::HeadCovers && head) {
+        if (auto covered = verifyCoveredByHead(items, *head))
+            return *covered;
+    }
     LedgerVerification result;
     result.newHead = m_known;
     auto report = [&result](Kind kind, quint64 seq, const QString &uuid, const QString &evidence) {
