@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "casecache.h"
+
+#include "hubclient.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+Q_LOGGING_CATEGORY(lcCaseCache, "hcp.sync.casecache")
+
+namespace hcp::sync {
+
+CaseCache::CaseCache(QObject *parent)
+    : QObject(parent)
+{
+}
+
+CaseCache::~CaseCache()
+{
+    if (m_db.isValid()) {
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+}
+
+bool CaseCache::open(const QString &databasePath, QString *error)
+{
+    m_connectionName = QStringLiteral("hcp-sync-cases-") + QUuid::createUuid().toString(QUuid::Id128);
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    m_db.setDatabaseName(databasePath);
+    m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!m_db.open()) {
+        if (error)
+            *error = m_db.lastError().text();
+        return false;
+    }
+    QSqlQuery q(m_db);
+    const QStringList schema{
+        QStringLiteral("PRAGMA journal_mode=WAL"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS case_cache ("
+                       "project_no TEXT NOT NULL, service_number INTEGER NOT NULL, "
+                       "user_name TEXT NOT NULL, cert_key_hash TEXT, result_date TEXT, "
+                       "payload TEXT NOT NULL, cached_at INTEGER NOT NULL, "
+                       "PRIMARY KEY (project_no, service_number))"),
+        QStringLiteral("CREATE INDEX IF NOT EXISTS case_cache_cert ON case_cache(cert_key_hash)"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS case_cache_state (key TEXT PRIMARY KEY, value INTEGER)"),
+    };
+    for (const QString &s : schema) {
+        if (!q.exec(s)) {
+            if (error)
+                *error = q.lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+
+bool CaseCache::upsert(const QJsonArray &cases, qint64 cursor)
+{
+    if (!m_db.transaction())
+        return false;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO case_cache (project_no, service_number, user_name, "
+                             "cert_key_hash, result_date, payload, cached_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const QJsonValue &v : cases) {
+        QJsonObject c = v.toObject();
+        c.remove(QStringLiteral("changeSeq"));
+        q.bindValue(0, c.value(QLatin1String("projectNo")).toString());
+        q.bindValue(1, c.value(QLatin1String("serviceNumber")).toInt());
+        q.bindValue(2, c.value(QLatin1String("userName")).toString());
+        q.bindValue(3, c.value(QLatin1String("certKeyHash")).toString());
+        q.bindValue(4, c.value(QLatin1String("resultDate")).toString());
+        q.bindValue(5, QString::fromUtf8(QJsonDocument(c).toJson(QJsonDocument::Compact)));
+        q.bindValue(6, now);
+        if (!q.exec()) {
+            qCWarning(lcCaseCache) << "cache write failed:" << q.lastError().text();
+            m_db.rollback();
+            return false;
+        }
+    }
+    if (cursor >= 0) {
+        QSqlQuery c(m_db);
+        c.prepare(QStringLiteral("INSERT OR REPLACE INTO case_cache_state (key, value) VALUES ('feed_cursor', ?)"));
+        c.addBindValue(cursor);
+        if (!c.exec()) {
+            m_db.rollback();
+            return false;
+        }
+    }
+    return m_db.commit();
+}
+
+QJsonArray CaseCache::select(const QString &where, const QVariantList &values)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT payload FROM case_cache WHERE ") + where
+              + QStringLiteral(" ORDER BY result_date DESC"));
+    for (const QVariant &v : values)
+        q.addBindValue(v);
+    QJsonArray out;
+    if (!q.exec())
+        return out;
+    while (q.next())
+        out.append(QJsonDocument::fromJson(q.value(0).toString().toUtf8()).object());
+    return out;
+}
+
+QJsonArray CaseCache::findByProjectNo(const QString &projectNo, const QString &userName)
+{
+    return select(QStringLiteral("project_no = ? AND user_name = ?"),
+                  {projectNo.trimmed(), userName.trimmed()});
+}
+
+QJsonArray CaseCache::findByProjectNoOnly(const QString &projectNo)
+{
+    return select(QStringLiteral("project_no = ?"), {projectNo.trimmed()});
+}
+
+QJsonArray CaseCache::findByCertKeyHash(const QByteArray &certKeyHash)
+{
+    return select(QStringLiteral("cert_key_hash = ?"), {QString::fromLatin1(certKeyHash.toLower())});
+}
+
+qint64 CaseCache::cursor()
+{
+    QSqlQuery q(m_db);
+    if (q.exec(QStringLiteral("SELECT value FROM case_cache_state WHERE key = 'feed_cursor'")) && q.next())
+        return q.value(0).toLongLong();
+    return 0;
+}
+
+qint64 CaseCache::count()
+{
+    QSqlQuery q(m_db);
+    if (q.exec(QStringLiteral("SELECT COUNT(*) FROM case_cache")) && q.next())
+        return q.value(0).toLongLong();
+    return 0;
+}
+
+void CaseCache::pullFeed(HubClient *client, int pageSize)
+{
+    pullPage(client, pageSize, 0);
+}
+
+void CaseCache::pullPage(HubClient *client, int pageSize, int pulledSoFar)
+{
+    client->pullCaseFeed(cursor(), pageSize, [this, client, pageSize, pulledSoFar](const HubReply &r) {
+        if (!r.isHttp(200)) {
+            emit feedFailed(r.status == 0 ? r.errorString : QStringLiteral("HTTP %1").arg(r.status));
+            return;
+        }
+        const QJsonObject page = r.json();
+        const QJsonArray cases = page.value(QLatin1String("cases")).toArray();
+        const qint64 next = page.value(QLatin1String("nextCursor")).toInteger(-1);
+        if (next < 0 || !upsert(cases, next)) {
+            emit feedFailed(QStringLiteral("unusable feed page"));
+            return;
+        }
+        const int total = pulledSoFar + cases.size();
+        if (page.value(QLatin1String("hasMore")).toBool() && !cases.isEmpty())
+            pullPage(client, pageSize, total);
+        else
+            emit feedPulled(total);
+    });
+}
+
+} // namespace hcp::sync

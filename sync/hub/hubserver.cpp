@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "hubserver.h"
+
+#include "../wire.h"
+
+#include <QDateTime>
+#include <QHttpServerRequest>
+#include <QHttpServerResponse>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+#include <QUrlQuery>
+
+Q_LOGGING_CATEGORY(lcHubServer, "hcp.sync.hub.server")
+
+namespace hcp::sync::hub {
+
+namespace {
+
+using Status = QHttpServerResponse::StatusCode;
+
+QHttpServerResponse error(Status status, const QString &code, const QString &message)
+{
+    return QHttpServerResponse(wire::errorBody(code, message), status);
+}
+
+QByteArray header(const QHttpServerRequest &request, const QByteArray &name)
+{
+    for (const auto &h : request.headers()) {
+        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
+            return h.second;
+    }
+    return {};
+}
+
+bool parseObject(const QByteArray &body, QJsonObject *out)
+{
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject())
+        return false;
+    *out = doc.object();
+    return true;
+}
+
+QByteArray requestTarget(const QHttpServerRequest &request)
+{
+    return request.url().toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority);
+}
+
+} // namespace
+
+HubServer::HubServer(HubStore *store, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_http(this)
+{
+    using Method = QHttpServerRequest::Method;
+    m_http.route(QStringLiteral("/v1/enroll"), Method::Post,
+                 [this](const QHttpServerRequest &r) { return enroll(r); });
+    m_http.route(QStringLiteral("/v1/evaluations/batch"), Method::Post,
+                 [this](const QHttpServerRequest &r) { return batch(r); });
+    m_http.route(QStringLiteral("/v1/cases/lookup"), Method::Get,
+                 [this](const QHttpServerRequest &r) { return lookup(r); });
+    m_http.route(QStringLiteral("/v1/cases/feed"), Method::Get,
+                 [this](const QHttpServerRequest &r) { return feed(r); });
+    m_http.route(QStringLiteral("/v1/config"), Method::Get,
+                 [this](const QHttpServerRequest &r) { return config(r); });
+    m_http.route(QStringLiteral("/v1/heartbeat"), Method::Post,
+                 [this](const QHttpServerRequest &r) { return heartbeat(r); });
+    m_http.route(QStringLiteral("/v1/admin/<arg>"), Method::Get | Method::Post,
+                 [this](const QString &what, const QHttpServerRequest &r) { return admin(what, r); });
+    m_http.route(QStringLiteral("/v1/admin/config/<arg>"), Method::Put,
+                 [this](const QString &scope, const QHttpServerRequest &r) {
+                     return admin(QStringLiteral("config/") + scope, r);
+                 });
+    m_http.route(QStringLiteral("/v1/admin/devices/<arg>/commands"), Method::Post,
+                 [this](const QString &device, const QHttpServerRequest &r) {
+                     return admin(QStringLiteral("commands/") + device, r);
+                 });
+}
+
+quint16 HubServer::listen(const QHostAddress &address, quint16 port)
+{
+    return m_http.listen(address, port);
+}
+
+std::optional<HubStore::Device> HubServer::authenticate(const QHttpServerRequest &request, qint64 *deviceTimeMs)
+{
+    const QString deviceId = QString::fromUtf8(header(request, "X-HCP-Device"));
+    const QByteArray time = header(request, "X-HCP-Time");
+    const QByteArray signature = header(request, "X-HCP-Signature");
+    bool timeOk = false;
+    *deviceTimeMs = time.toLongLong(&timeOk);
+    if (deviceId.isEmpty() || !timeOk || signature.isEmpty())
+        return std::nullopt;
+    auto device = m_store->device(deviceId);
+    if (!device)
+        return std::nullopt;
+    const QByteArray method = request.method() == QHttpServerRequest::Method::Get ? "GET"
+        : request.method() == QHttpServerRequest::Method::Put                     ? "PUT"
+                                                                                  : "POST";
+    const QByteArray expected = wire::requestSignature(device->secret, method, requestTarget(request),
+                                                       *deviceTimeMs, request.body());
+    if (!wire::constantTimeEquals(expected, signature.toLower())) {
+        qCInfo(lcHubServer) << "bad signature from" << deviceId << requestTarget(request);
+        return std::nullopt;
+    }
+    return device;
+}
+
+bool HubServer::adminAllowed(const QHttpServerRequest &request) const
+{
+    if (m_adminToken.isEmpty())
+        return request.remoteAddress().isLoopback();
+    const QByteArray expected = "Bearer " + m_adminToken.toUtf8();
+    return wire::constantTimeEquals(header(request, "Authorization"), expected);
+}
+
+QHttpServerResponse HubServer::enroll(const QHttpServerRequest &request)
+{
+    QJsonObject body;
+    if (!parseObject(request.body(), &body))
+        return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("body is not a JSON object"));
+    static const QRegularExpression idPattern(QStringLiteral("^[A-Za-z0-9._-]{1,64}$"));
+    const QString deviceId = body.value(QLatin1String("deviceId")).toString();
+    const QString hallCode = body.value(QLatin1String("hallCode")).toString();
+    const QString deviceClass = body.value(QLatin1String("deviceClass")).toString();
+    if (!idPattern.match(deviceId).hasMatch() || hallCode.isEmpty()
+        || (deviceClass != QLatin1String("terminal") && deviceClass != QLatin1String("pad")))
+        return error(Status::BadRequest, QStringLiteral("bad_request"),
+                     QStringLiteral("deviceId, hallCode and deviceClass (terminal|pad) are required"));
+    if (m_enrollToken.isEmpty()
+        || !wire::constantTimeEquals(body.value(QLatin1String("enrollToken")).toString().toUtf8(),
+                                     m_enrollToken.toUtf8()))
+        return error(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("enrollment token rejected"));
+    QByteArray secret;
+    switch (m_store->enroll(deviceId, hallCode, deviceClass, body.value(QLatin1String("version")).toString(), &secret)) {
+    case HubStore::EnrollResult::Exists:
+        return error(Status::Conflict, QStringLiteral("device_exists"), QStringLiteral("device already enrolled"));
+    case HubStore::EnrollResult::Failed:
+        return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
+    case HubStore::EnrollResult::Enrolled:
+        break;
+    }
+    qCInfo(lcHubServer) << "enrolled" << deviceId << "hall" << hallCode;
+    return QHttpServerResponse(QJsonObject{{QStringLiteral("deviceId"), deviceId},
+                                           {QStringLiteral("deviceSecret"), QString::fromLatin1(secret.toHex())},
+                                           {QStringLiteral("certKey"), QString::fromLatin1(m_store->certKey().toHex())},
+                                           {QStringLiteral("hallCode"), hallCode},
+                                           {QStringLiteral("heartbeatIntervalS"), m_store->heartbeatIntervalS()}},
+                               Status::Created);
+}
+
+QHttpServerResponse HubServer::batch(const QHttpServerRequest &request)
+{
+    const qint64 receivedAt = QDateTime::currentMSecsSinceEpoch();
+    qint64 deviceTime = 0;
+    const auto device = authenticate(request, &deviceTime);
+    if (!device)
+        return error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("device authentication failed"));
+    QJsonObject body;
+    if (!parseObject(request.body(), &body) || !body.value(QLatin1String("evaluations")).isArray())
+        return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("expected {\"evaluations\":[...]}"));
+    const QJsonArray evaluations = body.value(QLatin1String("evaluations")).toArray();
+    if (evaluations.size() > wire::kMaxBatch)
+        return error(Status::PayloadTooLarge, QStringLiteral("batch_too_large"),
+                     QStringLiteral("at most %1 evaluations per batch").arg(wire::kMaxBatch));
+    QJsonArray results;
+    if (!m_store->ingest(*device, evaluations, receivedAt, deviceTime, &results))
+        return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
+    return QHttpServerResponse(QJsonObject{{QStringLiteral("receivedAtMs"), receivedAt},
+                                           {QStringLiteral("results"), results}});
+}
+
+QHttpServerResponse HubServer::lookup(const QHttpServerRequest &request)
+{
+    qint64 deviceTime = 0;
+    if (!authenticate(request, &deviceTime))
+        return error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("device authentication failed"));
+    const QUrlQuery q = request.query();
+    QJsonArray cases;
+    bool ok = false;
+    if (q.hasQueryItem(QStringLiteral("projectNo")) && q.hasQueryItem(QStringLiteral("name"))) {
+        ok = m_store->lookupByProjectNo(q.queryItemValue(QStringLiteral("projectNo"), QUrl::FullyDecoded).trimmed(),
+                                        q.queryItemValue(QStringLiteral("name"), QUrl::FullyDecoded).trimmed(), &cases);
+    } else if (q.hasQueryItem(QStringLiteral("qr"))) {
+        const QString projectNo = wire::projectNoFromQr(q.queryItemValue(QStringLiteral("qr"), QUrl::FullyDecoded));
+        if (projectNo.isEmpty())
+            return error(Status::BadRequest, QStringLiteral("bad_qr"), QStringLiteral("QR payload names no case"));
+        ok = m_store->lookupByProjectNoOnly(projectNo, &cases);
+    } else if (q.hasQueryItem(QStringLiteral("certKeyHash"))) {
+        ok = m_store->lookupByCertKeyHash(q.queryItemValue(QStringLiteral("certKeyHash")), &cases);
+    } else {
+        return error(Status::BadRequest, QStringLiteral("bad_request"),
+                     QStringLiteral("give projectNo+name, qr or certKeyHash"));
+    }
+    if (!ok)
+        return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
+    if (cases.isEmpty())
+        return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no matching case"));
+    return QHttpServerResponse(QJsonObject{{QStringLiteral("cases"), cases}});
+}
+
+QHttpServerResponse HubServer::feed(const QHttpServerRequest &request)
+{
+    qint64 deviceTime = 0;
+    const auto device = authenticate(request, &deviceTime);
+    if (!device)
+        return error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("device authentication failed"));
+    const QUrlQuery q = request.query();
+    bool cursorOk = true;
+    const qint64 cursor = q.hasQueryItem(QStringLiteral("cursor"))
+        ? q.queryItemValue(QStringLiteral("cursor")).toLongLong(&cursorOk) : 0;
+    bool limitOk = true;
+    const int limit = q.hasQueryItem(QStringLiteral("limit"))
+        ? q.queryItemValue(QStringLiteral("limit")).toInt(&limitOk) : 500;
+    if (!cursorOk || cursor < 0 || !limitOk || limit < 1 || limit > 1000)
+        return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("cursor >= 0, limit 1..1000"));
+    QJsonArray cases;
+    qint64 next = cursor;
+    bool more = false;
+    if (!m_store->feed(device->hallCode, cursor, limit, &cases, &next, &more))
+        return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
+    return QHttpServerResponse(QJsonObject{{QStringLiteral("cases"), cases},
+                                           {QStringLiteral("nextCursor"), next},
+                                           {QStringLiteral("hasMore"), more}});
+}
+
+QHttpServerResponse HubServer::config(const QHttpServerRequest &request)
+{
+    qint64 deviceTime = 0;
+    const auto device = authenticate(request, &deviceTime);
+    if (!device)
+        return error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("device authentication failed"));
+    QByteArray document;
+    QByteArray etag;
+    if (!m_store->config(*device, &document, &etag))
+        return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no configuration stored"));
+    const QByteArray quoted = '"' + etag + '"';
+    if (header(request, "If-None-Match") == quoted) {
+        QHttpServerResponse notModified(Status::NotModified);
+        notModified.setHeader("ETag", quoted);
+        return notModified;
+    }
+    QHttpServerResponse response(QByteArrayLiteral("application/json"), document);
+    response.setHeader("ETag", quoted);
+    return response;
+}
+
+QHttpServerResponse HubServer::heartbeat(const QHttpServerRequest &request)
+{
+    const qint64 receivedAt = QDateTime::currentMSecsSinceEpoch();
+    qint64 deviceTime = 0;
+    const auto device = authenticate(request, &deviceTime);
+    if (!device)
+        return error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("device authentication failed"));
+    QJsonObject beat;
+    if (!parseObject(request.body(), &beat) || !beat.value(QLatin1String("kioskTimeMs")).isDouble())
+        return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("heartbeat needs kioskTimeMs"));
+    const qint64 driftMs = beat.value(QLatin1String("kioskTimeMs")).toInteger() - receivedAt;
+    QJsonArray commands;
+    if (!m_store->heartbeat(*device, beat, receivedAt, driftMs, &commands))
+        return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
+    if (qAbs(driftMs) > wire::kDriftLimitMs)
+        qCWarning(lcHubServer) << "clock drift" << driftMs / 1000.0 << "s on" << device->deviceId;
+    return QHttpServerResponse(QJsonObject{{QStringLiteral("serverTimeMs"), receivedAt},
+                                           {QStringLiteral("driftS"), driftMs / 1000.0},
+                                           {QStringLiteral("driftFlagged"), qAbs(driftMs) > wire::kDriftLimitMs},
+                                           {QStringLiteral("heartbeatIntervalS"), m_store->heartbeatIntervalS()},
+                                           {QStringLiteral("commands"), commands}});
+}
+
+QHttpServerResponse HubServer::admin(const QString &what, const QHttpServerRequest &request)
+{
+    if (!adminAllowed(request))
+        return error(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("admin token required"));
+    const bool get = request.method() == QHttpServerRequest::Method::Get;
+    const QUrlQuery q = request.query();
+    if (get && what == QLatin1String("devices"))
+        return QHttpServerResponse(QJsonObject{
+            {QStringLiteral("devices"), m_store->devices(QDateTime::currentMSecsSinceEpoch())}});
+    if (get && what == QLatin1String("stats"))
+        return QHttpServerResponse(m_store->stats());
+    if (get && what == QLatin1String("problems"))
+        return QHttpServerResponse(QJsonObject{{QStringLiteral("problems"), m_store->problems()}});
+    if (get && what == QLatin1String("evaluations")) {
+        const int limit = q.hasQueryItem(QStringLiteral("limit"))
+            ? qBound(1, q.queryItemValue(QStringLiteral("limit")).toInt(), 10000) : 1000;
+        qint64 next = 0;
+        const QJsonArray list = m_store->evaluations(q.queryItemValue(QStringLiteral("deviceId")),
+                                                     q.queryItemValue(QStringLiteral("afterId")).toLongLong(),
+                                                     limit, &next);
+        return QHttpServerResponse(QJsonObject{{QStringLiteral("evaluations"), list},
+                                               {QStringLiteral("nextAfterId"), next}});
+    }
+    QJsonObject body;
+    if (!get && !parseObject(request.body(), &body))
+        return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("body is not a JSON object"));
+    if (!get && what == QLatin1String("cases")) {
+        int imported = 0;
+        QJsonArray rejected;
+        QString dbError;
+        if (!m_store->importCases(body.value(QLatin1String("cases")).toArray(), &imported, &rejected, &dbError))
+            return error(Status::InternalServerError, QStringLiteral("internal"), dbError);
+        return QHttpServerResponse(QJsonObject{{QStringLiteral("imported"), imported},
+                                               {QStringLiteral("rejected"), rejected}});
+    }
+    if (what.startsWith(QLatin1String("config/"))) {
+        const QString scope = what.mid(7);
+        if (scope != QLatin1String("default") && !scope.startsWith(QLatin1String("hall:"))
+            && !scope.startsWith(QLatin1String("device:")))
+            return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("unknown scope"));
+        QByteArray etag;
+        if (!m_store->putConfig(scope, body, &etag))
+            return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
+        return QHttpServerResponse(QJsonObject{{QStringLiteral("scope"), scope},
+                                               {QStringLiteral("etag"), QString::fromLatin1(etag)}});
+    }
+    if (what.startsWith(QLatin1String("commands/"))) {
+        const QString deviceId = what.mid(9);
+        static const QStringList types{QStringLiteral("restart"), QStringLiteral("upload_logs"),
+                                       QStringLiteral("test_print"), QStringLiteral("sync_now"),
+                                       QStringLiteral("pull_config")};
+        const QString type = body.value(QLatin1String("type")).toString();
+        if (!types.contains(type) || !m_store->device(deviceId))
+            return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("unknown device or command type"));
+        const qint64 id = m_store->addCommand(deviceId, type, body.value(QLatin1String("args")).toObject());
+        if (id < 0)
+            return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
+        return QHttpServerResponse(QJsonObject{{QStringLiteral("id"), id}}, Status::Created);
+    }
+    return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("unknown admin request"));
+}
+
+} // namespace hcp::sync::hub

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "hubstore.h"
+
+#include <QHostAddress>
+#include <QHttpServer>
+#include <QObject>
+
+#include <optional>
+
+class QHttpServerRequest;
+class QHttpServerResponse;
+
+namespace hcp::sync::hub {
+
+// The hub's HTTP front (PROTOCOL.md) over one HubStore. Runs on the thread that created it;
+// Qt 6.4's QHttpServer answers requests one at a time on that thread, so concurrent requests
+// are serialized here and the database indexes keep them idempotent across several hubs.
+class HubServer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HubServer(HubStore *store, QObject *parent = nullptr);
+
+    void setEnrollToken(const QString &token) { m_enrollToken = token; }
+    void setAdminToken(const QString &token) { m_adminToken = token; }
+
+    // Returns the bound port, or 0 on failure.
+    quint16 listen(const QHostAddress &address, quint16 port);
+
+private:
+    QHttpServerResponse enroll(const QHttpServerRequest &request);
+    QHttpServerResponse batch(const QHttpServerRequest &request);
+    QHttpServerResponse lookup(const QHttpServerRequest &request);
+    QHttpServerResponse feed(const QHttpServerRequest &request);
+    QHttpServerResponse config(const QHttpServerRequest &request);
+    QHttpServerResponse heartbeat(const QHttpServerRequest &request);
+    QHttpServerResponse admin(const QString &what, const QHttpServerRequest &request);
+
+    // Verifies the device headers (PROTOCOL §2). On failure *error holds the response.
+    std::optional<HubStore::Device> authenticate(const QHttpServerRequest &request, qint64 *deviceTimeMs);
+    bool adminAllowed(const QHttpServerRequest &request) const;
+
+    HubStore *m_store;
+    QHttpServer m_http;
+    QString m_enrollToken;
+    QString m_adminToken;
+};
+
+} // namespace hcp::sync::hub

@@ -1,0 +1,625 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "hubstore.h"
+
+#include "../wire.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUrl>
+#include <QUuid>
+
+Q_LOGGING_CATEGORY(lcHubStore, "hcp.sync.hub.store")
+
+namespace hcp::sync::hub {
+
+namespace {
+
+QByteArray randomHex(int bytes)
+{
+    QByteArray raw(bytes, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(raw.data()), bytes / 4);
+    return raw.toHex();
+}
+
+QByteArray compact(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+QJsonObject parseObject(const QVariant &v)
+{
+    return QJsonDocument::fromJson(v.toString().toUtf8()).object();
+}
+
+} // namespace
+
+HubStore::HubStore() = default;
+
+HubStore::~HubStore()
+{
+    if (m_db.isValid()) {
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+}
+
+bool HubStore::exec(QSqlQuery &q)
+{
+    if (q.exec())
+        return true;
+    m_lastError = q.lastError().text();
+    qCWarning(lcHubStore) << "SQL failed:" << m_lastError << q.lastQuery();
+    return false;
+}
+
+bool HubStore::open(const QString &spec, QString *error)
+{
+    m_connectionName = QStringLiteral("hcp-hub-") + QUuid::createUuid().toString(QUuid::Id128);
+    m_postgres = spec.startsWith(QLatin1String("postgres://")) || spec.startsWith(QLatin1String("postgresql://"));
+    if (m_postgres) {
+        const QUrl url(spec);
+        m_db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_connectionName);
+        m_db.setHostName(url.host());
+        m_db.setPort(url.port(5432));
+        m_db.setUserName(url.userName());
+        m_db.setPassword(url.password());
+        m_db.setDatabaseName(url.path().mid(1).isEmpty() ? QStringLiteral("postgres") : url.path().mid(1));
+    } else {
+        m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+        m_db.setDatabaseName(spec);
+        m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    }
+    if (!m_db.open()) {
+        if (error)
+            *error = m_db.lastError().text();
+        return false;
+    }
+    if (!m_postgres) {
+        QSqlQuery q(m_db);
+        q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
+        // An acknowledged batch must survive a power cut: the kiosk deletes nothing, but it
+        // stops resending once acked.
+        q.exec(QStringLiteral("PRAGMA synchronous=FULL"));
+    }
+    return createSchema(error);
+}
+
+bool HubStore::createSchema(QString *error)
+{
+    const QString id = m_postgres ? QStringLiteral("id BIGSERIAL PRIMARY KEY")
+                                  : QStringLiteral("id INTEGER PRIMARY KEY AUTOINCREMENT");
+    const QStringList statements{
+        QStringLiteral("CREATE TABLE IF NOT EXISTS hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS devices (device_id TEXT PRIMARY KEY, secret TEXT NOT NULL, "
+                       "hall_code TEXT NOT NULL, device_class TEXT NOT NULL, version TEXT, "
+                       "enrolled_at BIGINT NOT NULL, last_heartbeat_at BIGINT, heartbeat TEXT, "
+                       "queue_depth BIGINT, oldest_unsent_age_s BIGINT, quarantined BIGINT, drift_ms BIGINT, "
+                       "drift_flagged INTEGER NOT NULL DEFAULT 0, disk_low INTEGER NOT NULL DEFAULT 0)"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS evaluations (%1, device_id TEXT NOT NULL, uuid TEXT NOT NULL, "
+                       "device_seq BIGINT NOT NULL, project_no TEXT NOT NULL, satisfaction INTEGER NOT NULL, "
+                       "assess_time TEXT NOT NULL, payload TEXT NOT NULL, fingerprint TEXT NOT NULL, "
+                       "received_at BIGINT NOT NULL, device_time BIGINT, duplicates INTEGER NOT NULL DEFAULT 0)")
+            .arg(id),
+        QStringLiteral("CREATE UNIQUE INDEX IF NOT EXISTS evaluations_device_uuid ON evaluations(device_id, uuid)"),
+        QStringLiteral("CREATE UNIQUE INDEX IF NOT EXISTS evaluations_device_seq ON evaluations(device_id, device_seq)"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS evaluation_problems (%1, kind TEXT NOT NULL, device_id TEXT NOT NULL, "
+                       "uuid TEXT, device_seq BIGINT, reason TEXT NOT NULL, payload TEXT NOT NULL, "
+                       "received_at BIGINT NOT NULL)")
+            .arg(id),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS cases (project_no TEXT NOT NULL, service_number INTEGER NOT NULL, "
+                       "hall_code TEXT NOT NULL, user_name TEXT NOT NULL, cert_key_hash TEXT, payload TEXT NOT NULL, "
+                       "change_seq BIGINT NOT NULL, PRIMARY KEY (project_no, service_number))"),
+        QStringLiteral("CREATE INDEX IF NOT EXISTS cases_hall_change ON cases(hall_code, change_seq)"),
+        QStringLiteral("CREATE INDEX IF NOT EXISTS cases_cert ON cases(cert_key_hash)"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS configs (scope TEXT PRIMARY KEY, document TEXT NOT NULL, "
+                       "etag TEXT NOT NULL, updated_at BIGINT NOT NULL)"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS commands (%1, device_id TEXT NOT NULL, type TEXT NOT NULL, "
+                       "args TEXT NOT NULL, created_at BIGINT NOT NULL, acked_at BIGINT)")
+            .arg(id),
+        QStringLiteral("INSERT INTO counters (name, value) VALUES ('case_change', 0) ON CONFLICT DO NOTHING"),
+    };
+    QSqlQuery q(m_db);
+    for (const QString &s : statements) {
+        if (!q.exec(s)) {
+            if (error)
+                *error = q.lastError().text() + QStringLiteral(" in ") + s;
+            return false;
+        }
+    }
+    q.prepare(QStringLiteral("INSERT INTO hub_meta (key, value) VALUES ('cert_key', ?) ON CONFLICT DO NOTHING"));
+    q.addBindValue(QString::fromLatin1(randomHex(32)));
+    if (!exec(q) || !q.exec(QStringLiteral("SELECT value FROM hub_meta WHERE key = 'cert_key'")) || !q.next()) {
+        if (error)
+            *error = QStringLiteral("cannot establish the certKey: ") + q.lastError().text();
+        return false;
+    }
+    m_certKey = QByteArray::fromHex(q.value(0).toString().toLatin1());
+    return true;
+}
+
+HubStore::EnrollResult HubStore::enroll(const QString &deviceId, const QString &hallCode,
+                                        const QString &deviceClass, const QString &version,
+                                        QByteArray *secretOut)
+{
+    const QByteArray secret = randomHex(32);
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT INTO devices (device_id, secret, hall_code, device_class, version, enrolled_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+    q.addBindValue(deviceId);
+    q.addBindValue(QString::fromLatin1(secret));
+    q.addBindValue(hallCode);
+    q.addBindValue(deviceClass);
+    q.addBindValue(version);
+    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    if (!exec(q))
+        return EnrollResult::Failed;
+    if (q.numRowsAffected() != 1)
+        return EnrollResult::Exists;
+    *secretOut = QByteArray::fromHex(secret);
+    return EnrollResult::Enrolled;
+}
+
+std::optional<HubStore::Device> HubStore::device(const QString &deviceId)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT secret, hall_code, device_class FROM devices WHERE device_id = ?"));
+    q.addBindValue(deviceId);
+    if (!exec(q) || !q.next())
+        return std::nullopt;
+    return Device{deviceId, QByteArray::fromHex(q.value(0).toString().toLatin1()), q.value(1).toString(),
+                  q.value(2).toString()};
+}
+
+bool HubStore::ingest(const Device &device, const QJsonArray &evaluations, qint64 receivedAtMs,
+                      qint64 deviceTimeMs, QJsonArray *results)
+{
+    if (!m_db.transaction()) {
+        m_lastError = m_db.lastError().text();
+        return false;
+    }
+    QSqlQuery insert(m_db);
+    insert.prepare(QStringLiteral("INSERT INTO evaluations (device_id, uuid, device_seq, project_no, satisfaction, "
+                                  "assess_time, payload, fingerprint, received_at, device_time) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+    QSqlQuery existing(m_db);
+    existing.prepare(QStringLiteral("SELECT fingerprint FROM evaluations WHERE device_id = ? AND uuid = ?"));
+    QSqlQuery bump(m_db);
+    bump.prepare(QStringLiteral("UPDATE evaluations SET duplicates = duplicates + 1 WHERE device_id = ? AND uuid = ?"));
+    QSqlQuery problem(m_db);
+    problem.prepare(QStringLiteral("INSERT INTO evaluation_problems (kind, device_id, uuid, device_seq, reason, "
+                                   "payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    auto recordProblem = [&](const QString &kind, const QJsonObject &e, const QString &reason) {
+        problem.bindValue(0, kind);
+        problem.bindValue(1, device.deviceId);
+        problem.bindValue(2, e.value(QLatin1String("uuid")).toString());
+        problem.bindValue(3, e.value(QLatin1String("deviceSeq")).toInteger());
+        problem.bindValue(4, reason);
+        problem.bindValue(5, QString::fromUtf8(compact(e)));
+        problem.bindValue(6, receivedAtMs);
+        return exec(problem);
+    };
+
+    *results = QJsonArray();
+    for (const QJsonValue &value : evaluations) {
+        const QJsonObject e = value.toObject();
+        const QString uuid = e.value(QLatin1String("uuid")).toString();
+        QJsonObject result{{QStringLiteral("uuid"), uuid},
+                           {QStringLiteral("deviceSeq"), e.value(QLatin1String("deviceSeq")).toInteger()}};
+        const QString invalid = value.isObject() ? wire::validateEvaluation(e)
+                                                 : QStringLiteral("not a JSON object");
+        if (!invalid.isEmpty()) {
+            if (!recordProblem(QStringLiteral("invalid"), e, invalid)) {
+                m_db.rollback();
+                return false;
+            }
+            result.insert(QStringLiteral("status"), QStringLiteral("invalid"));
+            result.insert(QStringLiteral("reason"), invalid);
+            results->append(result);
+            continue;
+        }
+        const QByteArray payload = compact(e);
+        const QString fp = QString::fromLatin1(
+            QCryptographicHash::hash(payload, QCryptographicHash::Sha256).toHex());
+        insert.bindValue(0, device.deviceId);
+        insert.bindValue(1, uuid);
+        insert.bindValue(2, e.value(QLatin1String("deviceSeq")).toInteger());
+        insert.bindValue(3, e.value(QLatin1String("projectNo")).toString());
+        insert.bindValue(4, e.value(QLatin1String("satisfaction")).toInt());
+        insert.bindValue(5, e.value(QLatin1String("assessTime")).toString());
+        insert.bindValue(6, QString::fromUtf8(payload));
+        insert.bindValue(7, fp);
+        insert.bindValue(8, receivedAtMs);
+        insert.bindValue(9, deviceTimeMs);
+        if (!exec(insert)) {
+            m_db.rollback();
+            return false;
+        }
+        if (insert.numRowsAffected() == 1) {
+            result.insert(QStringLiteral("status"), QStringLiteral("accepted"));
+            results->append(result);
+            continue;
+        }
+        existing.bindValue(0, device.deviceId);
+        existing.bindValue(1, uuid);
+        if (!exec(existing)) {
+            m_db.rollback();
+            return false;
+        }
+        QString conflictReason;
+        if (existing.next()) {
+            if (existing.value(0).toString() == fp) {
+                existing.finish();
+                bump.bindValue(0, device.deviceId);
+                bump.bindValue(1, uuid);
+                if (!exec(bump)) {
+                    m_db.rollback();
+                    return false;
+                }
+                result.insert(QStringLiteral("status"), QStringLiteral("duplicate"));
+                results->append(result);
+                continue;
+            }
+            conflictReason = QStringLiteral("uuid already stored with other content");
+        } else {
+            conflictReason = QStringLiteral("deviceSeq %1 already used by another uuid")
+                                 .arg(e.value(QLatin1String("deviceSeq")).toInteger());
+        }
+        existing.finish();
+        if (!recordProblem(QStringLiteral("conflict"), e, conflictReason)) {
+            m_db.rollback();
+            return false;
+        }
+        result.insert(QStringLiteral("status"), QStringLiteral("conflict"));
+        result.insert(QStringLiteral("reason"), conflictReason);
+        results->append(result);
+    }
+    if (!m_db.commit()) {
+        m_lastError = m_db.lastError().text();
+        m_db.rollback();
+        return false;
+    }
+    return true;
+}
+
+bool HubStore::importCases(const QJsonArray &cases, int *imported, QJsonArray *rejected, QString *error)
+{
+    QList<QJsonObject> good;
+    for (int i = 0; i < cases.size(); ++i) {
+        QJsonObject c = cases.at(i).toObject();
+        if (c.contains(QLatin1String("certNo"))) {
+            const QString certNo = c.take(QStringLiteral("certNo")).toString();
+            if (!certNo.trimmed().isEmpty())
+                c.insert(QStringLiteral("certKeyHash"), QString::fromLatin1(wire::certKeyHash(m_certKey, certNo)));
+        }
+        const QString reason = cases.at(i).isObject() ? wire::validateCase(c) : QStringLiteral("not a JSON object");
+        if (!reason.isEmpty()) {
+            rejected->append(QJsonObject{{QStringLiteral("index"), i}, {QStringLiteral("reason"), reason}});
+            continue;
+        }
+        good.append(c);
+    }
+    *imported = 0;
+    if (good.isEmpty())
+        return true;
+    if (!m_db.transaction()) {
+        *error = m_db.lastError().text();
+        return false;
+    }
+    QSqlQuery counter(m_db);
+    counter.prepare(QStringLiteral("UPDATE counters SET value = value + ? WHERE name = 'case_change' RETURNING value"));
+    counter.addBindValue(static_cast<qint64>(good.size()));
+    if (!exec(counter) || !counter.next()) {
+        *error = m_lastError;
+        m_db.rollback();
+        return false;
+    }
+    qint64 seq = counter.value(0).toLongLong() - good.size();
+    counter.finish();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT INTO cases (project_no, service_number, hall_code, user_name, cert_key_hash, "
+                             "payload, change_seq) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                             "ON CONFLICT (project_no, service_number) DO UPDATE SET hall_code = excluded.hall_code, "
+                             "user_name = excluded.user_name, cert_key_hash = excluded.cert_key_hash, "
+                             "payload = excluded.payload, change_seq = excluded.change_seq"));
+    for (const QJsonObject &c : good) {
+        q.bindValue(0, c.value(QLatin1String("projectNo")).toString());
+        q.bindValue(1, c.value(QLatin1String("serviceNumber")).toInt());
+        q.bindValue(2, c.value(QLatin1String("hallCode")).toString());
+        q.bindValue(3, c.value(QLatin1String("userName")).toString());
+        q.bindValue(4, c.value(QLatin1String("certKeyHash")).toString().toLower());
+        q.bindValue(5, QString::fromUtf8(compact(c)));
+        q.bindValue(6, ++seq);
+        if (!exec(q)) {
+            *error = m_lastError;
+            m_db.rollback();
+            return false;
+        }
+    }
+    if (!m_db.commit()) {
+        *error = m_db.lastError().text();
+        m_db.rollback();
+        return false;
+    }
+    *imported = good.size();
+    return true;
+}
+
+bool HubStore::lookupByProjectNo(const QString &projectNo, const QString &name, QJsonArray *out)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT payload FROM cases WHERE project_no = ? AND user_name = ? ORDER BY service_number"));
+    q.addBindValue(projectNo);
+    q.addBindValue(name);
+    if (!exec(q))
+        return false;
+    while (q.next())
+        out->append(parseObject(q.value(0)));
+    return true;
+}
+
+bool HubStore::lookupByProjectNoOnly(const QString &projectNo, QJsonArray *out)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT payload FROM cases WHERE project_no = ? ORDER BY service_number"));
+    q.addBindValue(projectNo);
+    if (!exec(q))
+        return false;
+    while (q.next())
+        out->append(parseObject(q.value(0)));
+    return true;
+}
+
+bool HubStore::lookupByCertKeyHash(const QString &hash, QJsonArray *out)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT payload FROM cases WHERE cert_key_hash = ? ORDER BY change_seq DESC LIMIT 200"));
+    q.addBindValue(hash.toLower());
+    if (!exec(q))
+        return false;
+    while (q.next())
+        out->append(parseObject(q.value(0)));
+    return true;
+}
+
+bool HubStore::feed(const QString &hallCode, qint64 cursor, int limit, QJsonArray *out, qint64 *nextCursor,
+                    bool *hasMore)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT payload, change_seq FROM cases WHERE hall_code = ? AND change_seq > ? "
+                             "ORDER BY change_seq LIMIT ?"));
+    q.addBindValue(hallCode);
+    q.addBindValue(cursor);
+    q.addBindValue(limit + 1);
+    if (!exec(q))
+        return false;
+    *nextCursor = cursor;
+    *hasMore = false;
+    while (q.next()) {
+        if (out->size() == limit) {
+            *hasMore = true;
+            break;
+        }
+        QJsonObject c = parseObject(q.value(0));
+        *nextCursor = q.value(1).toLongLong();
+        c.insert(QStringLiteral("changeSeq"), *nextCursor);
+        out->append(c);
+    }
+    return true;
+}
+
+bool HubStore::putConfig(const QString &scope, const QJsonObject &document, QByteArray *etag)
+{
+    const QByteArray body = compact(document);
+    *etag = QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex().left(32);
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT INTO configs (scope, document, etag, updated_at) VALUES (?, ?, ?, ?) "
+                             "ON CONFLICT (scope) DO UPDATE SET document = excluded.document, etag = excluded.etag, "
+                             "updated_at = excluded.updated_at"));
+    q.addBindValue(scope);
+    q.addBindValue(QString::fromUtf8(body));
+    q.addBindValue(QString::fromLatin1(*etag));
+    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    return exec(q);
+}
+
+bool HubStore::config(const Device &device, QByteArray *document, QByteArray *etag)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT scope, document, etag FROM configs WHERE scope IN (?, ?, 'default')"));
+    q.addBindValue(QStringLiteral("device:") + device.deviceId);
+    q.addBindValue(QStringLiteral("hall:") + device.hallCode);
+    if (!exec(q))
+        return false;
+    int bestRank = -1;
+    while (q.next()) {
+        const QString scope = q.value(0).toString();
+        const int rank = scope.startsWith(QLatin1String("device:")) ? 2 : scope.startsWith(QLatin1String("hall:")) ? 1 : 0;
+        if (rank > bestRank) {
+            bestRank = rank;
+            *document = q.value(1).toString().toUtf8();
+            *etag = q.value(2).toString().toLatin1();
+        }
+    }
+    return bestRank >= 0;
+}
+
+bool HubStore::heartbeat(const Device &device, const QJsonObject &beat, qint64 receivedAtMs, qint64 driftMs,
+                         QJsonArray *commands)
+{
+    if (!m_db.transaction())
+        return false;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE devices SET version = ?, last_heartbeat_at = ?, heartbeat = ?, queue_depth = ?, "
+                             "oldest_unsent_age_s = ?, quarantined = ?, drift_ms = ?, drift_flagged = ?, disk_low = ? "
+                             "WHERE device_id = ?"));
+    q.addBindValue(beat.value(QLatin1String("version")).toString());
+    q.addBindValue(receivedAtMs);
+    q.addBindValue(QString::fromUtf8(compact(beat)));
+    q.addBindValue(beat.value(QLatin1String("queueDepth")).toInteger());
+    q.addBindValue(beat.value(QLatin1String("oldestUnsentAgeS")).toInteger());
+    q.addBindValue(beat.value(QLatin1String("quarantined")).toInteger());
+    q.addBindValue(driftMs);
+    q.addBindValue(qAbs(driftMs) > wire::kDriftLimitMs ? 1 : 0);
+    q.addBindValue(beat.value(QLatin1String("disk")).toObject().value(QLatin1String("low")).toBool() ? 1 : 0);
+    q.addBindValue(device.deviceId);
+    if (!exec(q)) {
+        m_db.rollback();
+        return false;
+    }
+    QSqlQuery ack(m_db);
+    ack.prepare(QStringLiteral("UPDATE commands SET acked_at = ? WHERE id = ? AND device_id = ? AND acked_at IS NULL"));
+    for (const QJsonValue &id : beat.value(QLatin1String("ackedCommands")).toArray()) {
+        ack.bindValue(0, receivedAtMs);
+        ack.bindValue(1, id.toInteger());
+        ack.bindValue(2, device.deviceId);
+        if (!exec(ack)) {
+            m_db.rollback();
+            return false;
+        }
+    }
+    QSqlQuery pending(m_db);
+    pending.prepare(QStringLiteral("SELECT id, type, args FROM commands WHERE device_id = ? AND acked_at IS NULL ORDER BY id"));
+    pending.addBindValue(device.deviceId);
+    if (!exec(pending)) {
+        m_db.rollback();
+        return false;
+    }
+    while (pending.next())
+        commands->append(QJsonObject{{QStringLiteral("id"), pending.value(0).toLongLong()},
+                                     {QStringLiteral("type"), pending.value(1).toString()},
+                                     {QStringLiteral("args"), parseObject(pending.value(2))}});
+    pending.finish();
+    return m_db.commit();
+}
+
+qint64 HubStore::addCommand(const QString &deviceId, const QString &type, const QJsonObject &args)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT INTO commands (device_id, type, args, created_at) VALUES (?, ?, ?, ?) RETURNING id"));
+    q.addBindValue(deviceId);
+    q.addBindValue(type);
+    q.addBindValue(QString::fromUtf8(compact(args)));
+    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    if (!exec(q) || !q.next())
+        return -1;
+    return q.value(0).toLongLong();
+}
+
+QJsonArray HubStore::devices(qint64 nowMs)
+{
+    QHash<QString, QPair<qint64, qint64>> evalStats; // deviceId -> (count, max seq)
+    QSqlQuery s(m_db);
+    if (s.exec(QStringLiteral("SELECT device_id, COUNT(*), MAX(device_seq) FROM evaluations GROUP BY device_id")))
+        while (s.next())
+            evalStats.insert(s.value(0).toString(), {s.value(1).toLongLong(), s.value(2).toLongLong()});
+    QJsonArray out;
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("SELECT device_id, hall_code, device_class, version, enrolled_at, last_heartbeat_at, "
+                               "heartbeat, queue_depth, oldest_unsent_age_s, quarantined, drift_ms, drift_flagged, "
+                               "disk_low FROM devices ORDER BY device_id")))
+        return out;
+    const qint64 overdueAfterMs = 2LL * m_heartbeatIntervalS * 1000;
+    while (q.next()) {
+        const QString id = q.value(0).toString();
+        const qint64 enrolled = q.value(4).toLongLong();
+        const bool beaten = !q.value(5).isNull();
+        const qint64 last = beaten ? q.value(5).toLongLong() : enrolled;
+        const auto stats = evalStats.value(id);
+        const QJsonObject beat = parseObject(q.value(6));
+        out.append(QJsonObject{
+            {QStringLiteral("deviceId"), id},
+            {QStringLiteral("hallCode"), q.value(1).toString()},
+            {QStringLiteral("deviceClass"), q.value(2).toString()},
+            {QStringLiteral("version"), q.value(3).toString()},
+            {QStringLiteral("enrolledAtMs"), enrolled},
+            {QStringLiteral("lastHeartbeatAtMs"), beaten ? QJsonValue(last) : QJsonValue()},
+            {QStringLiteral("overdue"), nowMs - last > overdueAfterMs},
+            {QStringLiteral("queueDepth"), q.value(7).toLongLong()},
+            {QStringLiteral("oldestUnsentAgeS"), q.value(8).toLongLong()},
+            {QStringLiteral("quarantined"), q.value(9).toLongLong()},
+            {QStringLiteral("driftS"), q.value(10).toLongLong() / 1000.0},
+            {QStringLiteral("driftFlagged"), q.value(11).toInt() != 0},
+            {QStringLiteral("diskLow"), q.value(12).toInt() != 0},
+            {QStringLiteral("deviceStatus"), beat.value(QLatin1String("deviceStatus"))},
+            {QStringLiteral("evaluations"), stats.first},
+            {QStringLiteral("maxDeviceSeq"), stats.second},
+            {QStringLiteral("seqGaps"), stats.second - stats.first},
+        });
+    }
+    return out;
+}
+
+QJsonObject HubStore::stats()
+{
+    auto scalar = [this](const QString &sql) -> qint64 {
+        QSqlQuery q(m_db);
+        return q.exec(sql) && q.next() ? q.value(0).toLongLong() : -1;
+    };
+    return QJsonObject{
+        {QStringLiteral("evaluations"), scalar(QStringLiteral("SELECT COUNT(*) FROM evaluations"))},
+        {QStringLiteral("duplicates"), scalar(QStringLiteral("SELECT COALESCE(SUM(duplicates), 0) FROM evaluations"))},
+        {QStringLiteral("conflicts"), scalar(QStringLiteral("SELECT COUNT(*) FROM evaluation_problems WHERE kind = 'conflict'"))},
+        {QStringLiteral("invalid"), scalar(QStringLiteral("SELECT COUNT(*) FROM evaluation_problems WHERE kind = 'invalid'"))},
+        {QStringLiteral("devices"), scalar(QStringLiteral("SELECT COUNT(*) FROM devices"))},
+        {QStringLiteral("cases"), scalar(QStringLiteral("SELECT COUNT(*) FROM cases"))},
+    };
+}
+
+QJsonArray HubStore::evaluations(const QString &deviceId, qint64 afterId, int limit, qint64 *nextAfterId)
+{
+    QJsonArray out;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT id, device_id, uuid, device_seq, received_at, device_time, duplicates, payload "
+                             "FROM evaluations WHERE id > ? AND (? = '' OR device_id = ?) ORDER BY id LIMIT ?"));
+    q.addBindValue(afterId);
+    q.addBindValue(deviceId);
+    q.addBindValue(deviceId);
+    q.addBindValue(limit);
+    *nextAfterId = afterId;
+    if (!exec(q))
+        return out;
+    while (q.next()) {
+        *nextAfterId = q.value(0).toLongLong();
+        out.append(QJsonObject{
+            {QStringLiteral("id"), *nextAfterId},
+            {QStringLiteral("deviceId"), q.value(1).toString()},
+            {QStringLiteral("uuid"), q.value(2).toString()},
+            {QStringLiteral("deviceSeq"), q.value(3).toLongLong()},
+            {QStringLiteral("receivedAtMs"), q.value(4).toLongLong()},
+            {QStringLiteral("deviceTimeMs"), q.value(5).toLongLong()},
+            {QStringLiteral("duplicates"), q.value(6).toLongLong()},
+            {QStringLiteral("payload"), parseObject(q.value(7))},
+        });
+    }
+    return out;
+}
+
+QJsonArray HubStore::problems()
+{
+    QJsonArray out;
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("SELECT id, kind, device_id, uuid, device_seq, reason, received_at, payload "
+                               "FROM evaluation_problems ORDER BY id")))
+        return out;
+    while (q.next())
+        out.append(QJsonObject{
+            {QStringLiteral("id"), q.value(0).toLongLong()},
+            {QStringLiteral("kind"), q.value(1).toString()},
+            {QStringLiteral("deviceId"), q.value(2).toString()},
+            {QStringLiteral("uuid"), q.value(3).toString()},
+            {QStringLiteral("deviceSeq"), q.value(4).toLongLong()},
+            {QStringLiteral("reason"), q.value(5).toString()},
+            {QStringLiteral("receivedAtMs"), q.value(6).toLongLong()},
+            {QStringLiteral("payload"), parseObject(q.value(7))},
+        });
+    return out;
+}
+
+} // namespace hcp::sync::hub

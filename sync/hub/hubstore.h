@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QByteArray>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <optional>
+
+namespace hcp::sync::hub {
+
+// The hub's storage over Qt SQL: SQLite (a file path) or PostgreSQL (postgres://user[:pw]@host:port/db),
+// with the same schema. The hub keeps no state outside the database, so several hubs may share
+// one PostgreSQL. Not thread-safe: one HubStore per thread.
+class HubStore
+{
+public:
+    struct Device
+    {
+        QString deviceId;
+        QByteArray secret;
+        QString hallCode;
+        QString deviceClass;
+    };
+
+    enum class EnrollResult { Enrolled, Exists, Failed };
+
+    HubStore();
+    ~HubStore();
+
+    bool open(const QString &spec, QString *error);
+    bool isPostgres() const { return m_postgres; }
+    QSqlDatabase &database() { return m_db; }
+
+    QByteArray certKey() const { return m_certKey; }
+    int heartbeatIntervalS() const { return m_heartbeatIntervalS; }
+    void setHeartbeatIntervalS(int s) { m_heartbeatIntervalS = s; }
+
+    EnrollResult enroll(const QString &deviceId, const QString &hallCode, const QString &deviceClass,
+                        const QString &version, QByteArray *secretOut);
+    std::optional<Device> device(const QString &deviceId);
+
+    // One batch in one transaction. Returns false on a database error (nothing committed);
+    // otherwise fills one result object per input value (PROTOCOL §4).
+    bool ingest(const Device &device, const QJsonArray &evaluations, qint64 receivedAtMs,
+                qint64 deviceTimeMs, QJsonArray *results);
+
+    // Imports (upserts) cases; plain "certNo" is replaced by certKeyHash. Rejected rows are
+    // reported as {"index","reason"}. Returns false on a database error (nothing committed).
+    bool importCases(const QJsonArray &cases, int *imported, QJsonArray *rejected, QString *error);
+
+    bool lookupByProjectNo(const QString &projectNo, const QString &name, QJsonArray *out);
+    bool lookupByProjectNoOnly(const QString &projectNo, QJsonArray *out);
+    bool lookupByCertKeyHash(const QString &hash, QJsonArray *out);
+    bool feed(const QString &hallCode, qint64 cursor, int limit, QJsonArray *out, qint64 *nextCursor,
+              bool *hasMore);
+
+    bool putConfig(const QString &scope, const QJsonObject &document, QByteArray *etag);
+    // Most specific of device:<id>, hall:<code>, default. False when none is stored.
+    bool config(const Device &device, QByteArray *document, QByteArray *etag);
+
+    // Stores the heartbeat and returns the unacknowledged commands.
+    bool heartbeat(const Device &device, const QJsonObject &beat, qint64 receivedAtMs, qint64 driftMs,
+                   QJsonArray *commands);
+    qint64 addCommand(const QString &deviceId, const QString &type, const QJsonObject &args);
+
+    QJsonArray devices(qint64 nowMs);
+    QJsonObject stats();
+    QJsonArray evaluations(const QString &deviceId, qint64 afterId, int limit, qint64 *nextAfterId);
+    QJsonArray problems();
+
+    QString lastError() const { return m_lastError; }
+
+private:
+    bool exec(class QSqlQuery &q);
+    bool createSchema(QString *error);
+
+    QSqlDatabase m_db;
+    QString m_connectionName;
+    bool m_postgres = false;
+    QByteArray m_certKey;
+    int m_heartbeatIntervalS = 900;
+    QString m_lastError;
+};
+
+} // namespace hcp::sync::hub

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "hubclient.h"
+
+#include "wire.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QPointer>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcHubClient, "hcp.sync.hubclient")
+
+namespace hcp::sync {
+
+QJsonObject HubReply::json() const
+{
+    return QJsonDocument::fromJson(body).object();
+}
+
+QJsonObject HeartbeatInfo::toJson() const
+{
+    QJsonArray acked;
+    for (qint64 id : ackedCommands)
+        acked.append(id);
+    return QJsonObject{
+        {QStringLiteral("version"), version},
+        {QStringLiteral("queueDepth"), queueDepth},
+        {QStringLiteral("oldestUnsentAgeS"), oldestUnsentAgeS},
+        {QStringLiteral("quarantined"), quarantined},
+        {QStringLiteral("kioskTimeMs"), kioskTimeMs ? kioskTimeMs : QDateTime::currentMSecsSinceEpoch()},
+        {QStringLiteral("disk"), QJsonObject{{QStringLiteral("freeBytes"), diskFreeBytes},
+                                             {QStringLiteral("totalBytes"), diskTotalBytes},
+                                             {QStringLiteral("low"), diskLow}}},
+        {QStringLiteral("deviceStatus"), deviceStatus},
+        {QStringLiteral("ackedCommands"), acked},
+    };
+}
+
+HubClient::HubClient(QObject *parent)
+    : QObject(parent)
+    , m_network(new QNetworkAccessManager(this))
+{
+}
+
+HubClient::~HubClient() = default;
+
+void HubClient::setCredentials(const DeviceCredentials &credentials)
+{
+    m_credentials = credentials;
+}
+
+void HubClient::setOnline(bool online)
+{
+    if (m_online == online)
+        return;
+    m_online = online;
+    emit onlineChanged(online);
+}
+
+void HubClient::send(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body,
+                     int timeoutMs, bool sign, const QByteArray &ifNoneMatch, ReplyHandler handler)
+{
+    QUrl base = m_credentials.hubUrl;
+    const QUrl url = base.resolved(QUrl(pathAndQuery));
+    QNetworkRequest request(url);
+    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    if (!body.isEmpty() || method == "POST" || method == "PUT")
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    if (!ifNoneMatch.isEmpty())
+        request.setRawHeader("If-None-Match", ifNoneMatch);
+    if (sign) {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const QByteArray target = url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority);
+        request.setRawHeader("X-HCP-Device", m_credentials.deviceId.toUtf8());
+        request.setRawHeader("X-HCP-Time", QByteArray::number(now));
+        request.setRawHeader("X-HCP-Signature",
+                             wire::requestSignature(m_credentials.secret, method, target, now, body));
+    }
+    QNetworkReply *reply = m_network->sendCustomRequest(request, method, body);
+    auto timedOut = std::make_shared<bool>(false);
+    auto *timer = new QTimer(reply);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, reply, [reply, timedOut] {
+        *timedOut = true;
+        reply->abort();
+    });
+    timer->start(timeoutMs);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, handler, timedOut] {
+        reply->deleteLater();
+        HubReply r;
+        r.timedOut = *timedOut;
+        const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        const bool transportError = reply->error() != QNetworkReply::NoError && !status.isValid();
+        // A response cut short (Content-Length not reached) or aborted counts as no response.
+        const bool cutShort = reply->error() == QNetworkReply::RemoteHostClosedError
+            || reply->error() == QNetworkReply::OperationCanceledError
+            || reply->error() == QNetworkReply::ProtocolFailure;
+        if (transportError || cutShort || r.timedOut) {
+            r.status = 0;
+            r.errorString = r.timedOut ? QStringLiteral("timeout") : reply->errorString();
+        } else {
+            r.status = status.toInt();
+            r.body = reply->readAll();
+            r.etag = reply->rawHeader("ETag");
+            r.errorString = reply->error() == QNetworkReply::NoError ? QString() : reply->errorString();
+        }
+        setOnline(r.status > 0 && r.status < 500);
+        qCDebug(lcHubClient) << reply->url().path() << "->" << r.status << r.errorString;
+        handler(r);
+    });
+}
+
+void HubClient::enroll(const QString &enrollToken, const QString &deviceId, const QString &hallCode,
+                       const QString &deviceClass, const QString &version,
+                       std::function<void(bool, const DeviceCredentials &, const QString &)> handler)
+{
+    const QJsonObject request{
+        {QStringLiteral("enrollToken"), enrollToken},
+        {QStringLiteral("deviceId"), deviceId},
+        {QStringLiteral("hallCode"), hallCode},
+        {QStringLiteral("deviceClass"), deviceClass},
+        {QStringLiteral("version"), version},
+    };
+    const QUrl hub = m_credentials.hubUrl;
+    send("POST", QStringLiteral("/v1/enroll"), QJsonDocument(request).toJson(QJsonDocument::Compact),
+         m_requestTimeoutMs, false, {}, [handler, hub](const HubReply &r) {
+             if (r.status != 201) {
+                 const QString reason = r.status == 0
+                     ? r.errorString
+                     : QStringLiteral("%1 %2").arg(r.status).arg(r.json().value(QLatin1String("error")).toString());
+                 handler(false, {}, reason);
+                 return;
+             }
+             DeviceCredentials c = DeviceCredentials::fromJson(r.json());
+             c.hubUrl = hub;
+             handler(c.isValid(), c, c.isValid() ? QString() : QStringLiteral("incomplete enrollment response"));
+         });
+}
+
+void HubClient::uploadBatch(const QByteArray &body, ReplyHandler handler)
+{
+    send("POST", QStringLiteral("/v1/evaluations/batch"), body, m_requestTimeoutMs, true, {},
+         std::move(handler));
+}
+
+void HubClient::lookupCases(const QUrlQuery &query, ReplyHandler handler)
+{
+    send("GET", QStringLiteral("/v1/cases/lookup?") + query.toString(QUrl::FullyEncoded), {},
+         m_lookupTimeoutMs, true, {}, std::move(handler));
+}
+
+void HubClient::pullCaseFeed(qint64 cursor, int limit, ReplyHandler handler)
+{
+    send("GET", QStringLiteral("/v1/cases/feed?cursor=%1&limit=%2").arg(cursor).arg(limit), {},
+         m_requestTimeoutMs, true, {}, std::move(handler));
+}
+
+void HubClient::pullConfig(const QByteArray &etag, ReplyHandler handler)
+{
+    send("GET", QStringLiteral("/v1/config"), {}, m_requestTimeoutMs, true, etag, std::move(handler));
+}
+
+void HubClient::sendHeartbeat(const HeartbeatInfo &info, ReplyHandler handler)
+{
+    send("POST", QStringLiteral("/v1/heartbeat"),
+         QJsonDocument(info.toJson()).toJson(QJsonDocument::Compact), m_requestTimeoutMs, true, {},
+         std::move(handler));
+}
+
+} // namespace hcp::sync

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "devicecredentials.h"
+
+#include <QByteArray>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QObject>
+#include <QUrlQuery>
+
+#include <functional>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace hcp::sync {
+
+// Outcome of one request. status == 0 means no HTTP response (refused, reset, timeout, or a
+// response cut short); the caller treats that like 503.
+struct HubReply
+{
+    int status = 0;
+    bool timedOut = false;
+    QString errorString;
+    QByteArray body;
+    QByteArray etag;
+
+    bool isHttp(int code) const { return status == code; }
+    bool reachedHub() const { return status > 0; }
+    QJsonObject json() const;
+};
+
+using ReplyHandler = std::function<void(const HubReply &)>;
+
+// Heartbeat content (PROTOCOL §8), filled by the kiosk core.
+struct HeartbeatInfo
+{
+    QString version;
+    qint64 queueDepth = 0;
+    qint64 oldestUnsentAgeS = 0;
+    qint64 quarantined = 0;
+    qint64 kioskTimeMs = 0;       // 0 = now
+    qint64 diskFreeBytes = 0;
+    qint64 diskTotalBytes = 0;
+    bool diskLow = false;         // the kiosk refuses new sessions while true
+    QJsonObject deviceStatus;     // {"idcard":"ok","printer":"paper_end",...}
+    QList<qint64> ackedCommands;
+
+    QJsonObject toJson() const;
+};
+
+// The kiosk side of the wire protocol: signs every request as the device (PROTOCOL §2) and
+// runs it with a deadline. Lives on one thread (the one that created it); handlers run on that
+// thread. Never blocks.
+class HubClient : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HubClient(QObject *parent = nullptr);
+    ~HubClient() override;
+
+    void setCredentials(const DeviceCredentials &credentials);
+    DeviceCredentials credentials() const { return m_credentials; }
+    // Hub address used before enrollment (enroll()).
+    void setHubUrl(const QUrl &url) { m_credentials.hubUrl = url; }
+
+    // Deadline of online case lookups; short, because the citizen is waiting (default 1500 ms).
+    void setLookupTimeoutMs(int ms) { m_lookupTimeoutMs = ms; }
+    int lookupTimeoutMs() const { return m_lookupTimeoutMs; }
+    // Deadline of every other request (default 30000 ms).
+    void setRequestTimeoutMs(int ms) { m_requestTimeoutMs = ms; }
+
+    // POST /v1/enroll. On success the handler receives complete credentials (hub URL included);
+    // the caller saves them and calls setCredentials().
+    void enroll(const QString &enrollToken, const QString &deviceId, const QString &hallCode,
+                const QString &deviceClass, const QString &version,
+                std::function<void(bool ok, const DeviceCredentials &, const QString &error)> handler);
+
+    // POST /v1/evaluations/batch with a ready body {"evaluations":[...]}.
+    void uploadBatch(const QByteArray &body, ReplyHandler handler);
+    // GET /v1/cases/lookup with exactly one of the query forms of PROTOCOL §5.
+    void lookupCases(const QUrlQuery &query, ReplyHandler handler);
+    // GET /v1/cases/feed.
+    void pullCaseFeed(qint64 cursor, int limit, ReplyHandler handler);
+    // GET /v1/config; etag = the last one received (empty: unconditional). 304 = unchanged.
+    void pullConfig(const QByteArray &etag, ReplyHandler handler);
+    // POST /v1/heartbeat.
+    void sendHeartbeat(const HeartbeatInfo &info, ReplyHandler handler);
+
+    // True after the last request got an HTTP answer below 500.
+    bool isOnline() const { return m_online; }
+
+signals:
+    void onlineChanged(bool online);
+
+private:
+    void send(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body,
+              int timeoutMs, bool sign, const QByteArray &ifNoneMatch, ReplyHandler handler);
+    void setOnline(bool online);
+
+    QNetworkAccessManager *m_network;
+    DeviceCredentials m_credentials;
+    int m_lookupTimeoutMs = 1500;
+    int m_requestTimeoutMs = 30000;
+    bool m_online = false;
+};
+
+} // namespace hcp::sync

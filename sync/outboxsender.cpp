@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "outboxsender.h"
+
+#include "hubclient.h"
+#include "wire.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+Q_LOGGING_CATEGORY(lcSender, "hcp.sync.sender")
+
+namespace hcp::sync {
+
+OutboxSender::OutboxSender(HubClient *client, QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+{
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &OutboxSender::trySend);
+}
+
+OutboxSender::~OutboxSender()
+{
+    if (m_db.isValid()) {
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+}
+
+bool OutboxSender::open(const QString &databasePath, QString *error)
+{
+    m_connectionName = QStringLiteral("hcp-sync-sender-") + QUuid::createUuid().toString(QUuid::Id128);
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    m_db.setDatabaseName(databasePath);
+    m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!m_db.open()) {
+        if (error)
+            *error = m_db.lastError().text();
+        return false;
+    }
+    QSqlQuery q(m_db);
+    // WAL lets the Store commit while the sender reads. NORMAL on this connection only: losing an
+    // ack mark in a power cut causes a resend, which the hub answers with "duplicate".
+    q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
+    q.exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
+    return Outbox::createSchema(m_db, error);
+}
+
+void OutboxSender::setOptions(const Options &options)
+{
+    m_options = options;
+    m_options.batchSize = qBound(1, m_options.batchSize, wire::kMaxBatch);
+    m_options.backoffBaseMs = qMax(1, m_options.backoffBaseMs);
+    m_options.backoffCapMs = qMax(m_options.backoffBaseMs, m_options.backoffCapMs);
+}
+
+void OutboxSender::setEnabled(bool enabled)
+{
+    if (m_enabled == enabled)
+        return;
+    m_enabled = enabled;
+    emit enabledChanged(enabled);
+    if (enabled && m_running)
+        kick();
+}
+
+void OutboxSender::start()
+{
+    m_running = true;
+    schedule(0);
+}
+
+void OutboxSender::stop()
+{
+    m_running = false;
+    m_timer.stop();
+}
+
+void OutboxSender::kick()
+{
+    m_failures = 0;
+    if (m_running && !m_inFlight)
+        schedule(0);
+}
+
+void OutboxSender::schedule(int ms)
+{
+    m_timer.start(ms);
+}
+
+Outbox::Counts OutboxSender::counts()
+{
+    return Outbox::counts(m_db, QDateTime::currentMSecsSinceEpoch());
+}
+
+void OutboxSender::publishCounts()
+{
+    const Outbox::Counts c = counts();
+    emit queueChanged(c.queued, c.oldestUnsentAgeS, c.quarantined);
+}
+
+void OutboxSender::fail(const QString &error)
+{
+    // Full jitter: uniform in [0, min(cap, base·2^n)]; n is capped so the shift cannot overflow.
+    const int n = qMin(m_failures, 30);
+    const qint64 window = qMin<qint64>(m_options.backoffCapMs,
+                                       static_cast<qint64>(m_options.backoffBaseMs) << n);
+    const int delay = static_cast<int>(QRandomGenerator::global()->bounded(window + 1));
+    ++m_failures;
+    qCInfo(lcSender) << "send failed:" << error << "retry in" << delay << "ms";
+    emit sendFailed(error, delay);
+    if (m_running)
+        schedule(delay);
+}
+
+void OutboxSender::trySend()
+{
+    if (!m_running || !m_enabled || m_inFlight)
+        return;
+
+    QSqlQuery select(m_db);
+    select.prepare(QStringLiteral("SELECT seq, uuid, payload FROM outbox WHERE state IN (0, 1) "
+                                  "ORDER BY seq LIMIT ?"));
+    select.addBindValue(m_options.batchSize);
+    if (!select.exec()) {
+        fail(QStringLiteral("outbox read failed: ") + select.lastError().text());
+        return;
+    }
+    QList<Row> rows;
+    QByteArray body = QByteArrayLiteral("{\"evaluations\":[");
+    while (select.next()) {
+        if (!rows.isEmpty())
+            body += ',';
+        rows.append({select.value(0).toLongLong(), select.value(1).toString()});
+        body += select.value(2).toString().toUtf8();
+    }
+    body += "]}";
+    select.finish();
+    if (rows.isEmpty()) {
+        if (!m_reportedDrained) {
+            m_reportedDrained = true;
+            publishCounts();
+            emit drained();
+        }
+        schedule(m_options.idlePollMs);
+        return;
+    }
+    m_reportedDrained = false;
+    step(Step::BatchSelected);
+
+    // Pessimistic marking (ODK Collect): the rows are Sending before any byte leaves. New rows
+    // always get a higher seq, so the range covers exactly the selected rows.
+    QSqlQuery mark(m_db);
+    mark.prepare(QStringLiteral("UPDATE outbox SET state = 1, attempts = attempts + 1 "
+                                "WHERE seq BETWEEN ? AND ? AND state IN (0, 1)"));
+    mark.addBindValue(rows.first().seq);
+    mark.addBindValue(rows.last().seq);
+    if (!mark.exec()) {
+        fail(QStringLiteral("outbox mark failed: ") + mark.lastError().text());
+        return;
+    }
+    step(Step::MarkedSending);
+
+    m_inFlight = true;
+    m_client->uploadBatch(body, [this, rows](const HubReply &reply) {
+        m_inFlight = false;
+        step(Step::ResponseReceived);
+        if (!reply.isHttp(200)) {
+            fail(reply.status == 0 ? reply.errorString
+                                   : QStringLiteral("HTTP %1 %2").arg(reply.status).arg(
+                                       reply.json().value(QLatin1String("error")).toString()));
+            return;
+        }
+        QJsonParseError pe;
+        const QJsonDocument doc = QJsonDocument::fromJson(reply.body, &pe);
+        const QJsonArray results = doc.object().value(QLatin1String("results")).toArray();
+        if (pe.error != QJsonParseError::NoError || results.isEmpty()) {
+            fail(QStringLiteral("unreadable batch response"));
+            return;
+        }
+        int accepted = 0;
+        int duplicates = 0;
+        if (!applyResults(rows, results, &accepted, &duplicates)) {
+            fail(QStringLiteral("outbox ack failed: ") + m_db.lastError().text());
+            return;
+        }
+        step(Step::AckCommitted);
+        m_failures = 0;
+        m_lastSuccess = QDateTime::currentDateTimeUtc();
+        emit lastSuccessChanged(m_lastSuccess);
+        emit batchAcked(accepted, duplicates);
+        publishCounts();
+        if (m_running)
+            schedule(0);
+    });
+    step(Step::RequestIssued);
+}
+
+bool OutboxSender::applyResults(const QList<Row> &rows, const QJsonArray &results, int *accepted,
+                                int *duplicates)
+{
+    QHash<QString, qint64> seqByUuid;
+    for (const Row &r : rows)
+        seqByUuid.insert(r.uuid, r.seq);
+
+    struct Quarantine
+    {
+        qint64 seq;
+        QString uuid, status, reason;
+    };
+    QList<qint64> acks;
+    QList<Quarantine> quarantines;
+    for (const QJsonValue &v : results) {
+        const QJsonObject r = v.toObject();
+        const QString uuid = r.value(QLatin1String("uuid")).toString();
+        const auto it = seqByUuid.constFind(uuid);
+        if (it == seqByUuid.constEnd())
+            continue; // not ours: ignore, the row stays Sending and is asked about again
+        const QString status = r.value(QLatin1String("status")).toString();
+        if (status == QLatin1String("accepted") || status == QLatin1String("duplicate")) {
+            acks.append(*it);
+            (status == QLatin1String("accepted") ? *accepted : *duplicates) += 1;
+        } else if (status == QLatin1String("conflict") || status == QLatin1String("invalid")) {
+            quarantines.append({*it, uuid, status, r.value(QLatin1String("reason")).toString()});
+        }
+        // Unknown statuses leave the row Sending: a newer hub may add one; resending is safe.
+    }
+
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (!m_db.transaction())
+        return false;
+    QSqlQuery ack(m_db);
+    ack.prepare(QStringLiteral("UPDATE outbox SET state = 2, acked_at = ?, last_error = NULL WHERE seq = ?"));
+    for (int i = 0; i < acks.size(); ++i) {
+        ack.bindValue(0, now);
+        ack.bindValue(1, acks.at(i));
+        if (!ack.exec()) {
+            m_db.rollback();
+            return false;
+        }
+        if (i == acks.size() / 2)
+            step(Step::AckPartial);
+    }
+    QSqlQuery quarantine(m_db);
+    quarantine.prepare(QStringLiteral("UPDATE outbox SET state = 3, last_error = ? WHERE seq = ?"));
+    for (const Quarantine &q : quarantines) {
+        quarantine.bindValue(0, QStringLiteral("%1: %2").arg(q.status, q.reason));
+        quarantine.bindValue(1, q.seq);
+        if (!quarantine.exec()) {
+            m_db.rollback();
+            return false;
+        }
+    }
+    if (!m_db.commit())
+        return false;
+    for (const Quarantine &q : quarantines) {
+        qCWarning(lcSender) << "quarantined" << q.uuid << q.status << q.reason;
+        emit recordQuarantined(q.seq, q.uuid, q.status, q.reason);
+    }
+    return true;
+}
+
+} // namespace hcp::sync

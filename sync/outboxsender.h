@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "outbox.h"
+
+#include <QDateTime>
+#include <QObject>
+#include <QSqlDatabase>
+#include <QTimer>
+
+#include <functional>
+
+namespace hcp::sync {
+
+class HubClient;
+
+// The single sender of the outbox: oldest first, at most batchSize rows per request, rows marked
+// Sending (committed) before the POST and Acked only on the hub's per-record "accepted" or
+// "duplicate"; "conflict"/"invalid" rows are quarantined and reported. Failures are retried
+// forever with full-jitter exponential backoff: delay = random(0, min(cap, base·2^n)).
+//
+// Threading: lives on the thread that created it (or was moved to before start()); uses its own
+// SQLite connection (busy_timeout 5 s) to the kiosk database, opened in open() on that thread.
+// Exactly one OutboxSender may run per database (the caller guarantees it; the kiosk builds one).
+class OutboxSender : public QObject
+{
+    Q_OBJECT
+public:
+    // Points of a send, reported to the step hook (crash tests kill the process there).
+    enum class Step {
+        BatchSelected,    // rows chosen, nothing written
+        MarkedSending,    // Sending state committed, request not yet issued
+        RequestIssued,    // request handed to the network
+        ResponseReceived, // hub committed and answered, nothing marked locally
+        AckPartial,       // inside the ack transaction, half the rows updated, not committed
+        AckCommitted,     // acks and quarantines committed
+    };
+    Q_ENUM(Step)
+
+    struct Options
+    {
+        int batchSize = 500;          // rows per request, 1..500
+        int backoffBaseMs = 30000;    // first retry window (ms)
+        int backoffCapMs = 3600000;   // largest retry window (ms)
+        int idlePollMs = 5000;        // look for new rows this often when the queue is empty
+    };
+
+    explicit OutboxSender(HubClient *client, QObject *parent = nullptr);
+    ~OutboxSender() override;
+
+    // Opens the sender's own connection to the kiosk database and creates the outbox table
+    // if it is missing. Call once, before start().
+    bool open(const QString &databasePath, QString *error);
+
+    void setOptions(const Options &options);
+    Options options() const { return m_options; }
+
+    // The "sync off" switch: while off nothing is sent; queued rows stay queued.
+    void setEnabled(bool enabled);
+    bool isEnabled() const { return m_enabled; }
+
+    void start();
+    void stop();
+    // Sends as soon as possible (e.g. right after the Store committed an evaluation, or
+    // "force sync" in diagnostics); resets the backoff.
+    void kick();
+
+    Outbox::Counts counts();
+    bool isBusy() const { return m_inFlight; }
+    QDateTime lastSuccess() const { return m_lastSuccess; }
+
+    // Test seam: called synchronously at each Step. Production code leaves it unset.
+    void setStepHook(std::function<void(Step)> hook) { m_stepHook = std::move(hook); }
+
+signals:
+    void batchAcked(int accepted, int duplicates);
+    void recordQuarantined(qint64 seq, const QString &uuid, const QString &status, const QString &reason);
+    void queueChanged(qint64 queued, qint64 oldestUnsentAgeS, qint64 quarantined);
+    void sendFailed(const QString &error, int retryInMs);
+    void drained();
+    void enabledChanged(bool enabled);
+    void lastSuccessChanged(const QDateTime &when);
+
+private:
+    struct Row
+    {
+        qint64 seq;
+        QString uuid;
+    };
+
+    void trySend();
+    void schedule(int ms);
+    void fail(const QString &error);
+    bool applyResults(const QList<Row> &rows, const QJsonArray &results, int *accepted,
+                      int *duplicates);
+    void step(Step s)
+    {
+        if (m_stepHook)
+            m_stepHook(s);
+    }
+    void publishCounts();
+
+    HubClient *m_client;
+    QSqlDatabase m_db;
+    QString m_connectionName;
+    Options m_options;
+    QTimer m_timer;
+    std::function<void(Step)> m_stepHook;
+    bool m_enabled = true;
+    bool m_running = false;
+    bool m_inFlight = false;
+    bool m_reportedDrained = false;
+    int m_failures = 0;
+    QDateTime m_lastSuccess;
+};
+
+} // namespace hcp::sync

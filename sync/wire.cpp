@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "wire.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QMessageAuthenticationCode>
+#include <QRegularExpression>
+#include <QUrl>
+#include <QUrlQuery>
+
+namespace hcp::sync::wire {
+
+namespace {
+
+bool isInt(const QJsonValue &v)
+{
+    if (!v.isDouble())
+        return false;
+    const double d = v.toDouble();
+    return d == static_cast<double>(static_cast<qint64>(d));
+}
+
+bool isTime(const QJsonValue &v)
+{
+    if (!v.isString())
+        return false;
+    const QString s = v.toString();
+    return s.size() == 19 && QDateTime::fromString(s, QString::fromLatin1(kTimeFormat)).isValid();
+}
+
+bool isNonEmptyString(const QJsonValue &v)
+{
+    return v.isString() && !v.toString().trimmed().isEmpty();
+}
+
+} // namespace
+
+QString validateEvaluation(const QJsonObject &e)
+{
+    const QJsonValue uuid = e.value(QLatin1String("uuid"));
+    if (!isNonEmptyString(uuid) || uuid.toString().size() > 64)
+        return QStringLiteral("uuid missing or longer than 64 characters");
+    if (!isInt(e.value(QLatin1String("deviceSeq"))) || e.value(QLatin1String("deviceSeq")).toDouble() < 1)
+        return QStringLiteral("deviceSeq must be an integer >= 1");
+    if (!isNonEmptyString(e.value(QLatin1String("projectNo"))))
+        return QStringLiteral("projectNo missing");
+    if (!isInt(e.value(QLatin1String("serviceNumber"))) || e.value(QLatin1String("serviceNumber")).toInt() < 1)
+        return QStringLiteral("serviceNumber must be an integer >= 1");
+    const QJsonValue assessNumber = e.value(QLatin1String("assessNumber"));
+    if (!isInt(assessNumber) || (assessNumber.toInt() != 1 && assessNumber.toInt() != 2))
+        return QStringLiteral("assessNumber must be 1 or 2");
+    const QJsonValue pf = e.value(QLatin1String("pf"));
+    if (!isInt(pf) || pf.toInt() < 1 || pf.toInt() > 9)
+        return QStringLiteral("pf must be an integer 1..9");
+    const QJsonValue satisfaction = e.value(QLatin1String("satisfaction"));
+    if (!isInt(satisfaction) || satisfaction.toInt() < 1 || satisfaction.toInt() > 5)
+        return QStringLiteral("satisfaction must be an integer 1..5");
+    if (!isTime(e.value(QLatin1String("assessTime"))))
+        return QStringLiteral("assessTime must be yyyy-MM-dd HH:mm:ss");
+    if (e.contains(QLatin1String("publicFlag"))) {
+        const QJsonValue v = e.value(QLatin1String("publicFlag"));
+        if (!isInt(v) || (v.toInt() != 1 && v.toInt() != 2))
+            return QStringLiteral("publicFlag must be 1 or 2");
+    }
+    if (e.contains(QLatin1String("evaluateType"))) {
+        const QJsonValue v = e.value(QLatin1String("evaluateType"));
+        if (!isInt(v) || (v.toInt() != 1 && v.toInt() != 2))
+            return QStringLiteral("evaluateType must be 1 or 2");
+    }
+    const QJsonValue detail = e.value(QLatin1String("evalDetail"));
+    if (!detail.isUndefined() && !detail.isString())
+        return QStringLiteral("evalDetail must be a string");
+    const QString detailText = detail.toString().trimmed();
+    if (!detailText.isEmpty()) {
+        static const QRegularExpression codes(QStringLiteral("^\\d{3}(,\\d{3})*$"));
+        if (!codes.match(detailText).hasMatch())
+            return QStringLiteral("evalDetail must be 3-digit codes joined by ','");
+    }
+    if (satisfaction.toInt() <= 2 && detailText.isEmpty()
+        && e.value(QLatin1String("writingEvaluation")).toString().trimmed().isEmpty())
+        return QStringLiteral("差评 requires evalDetail or writingEvaluation");
+    return {};
+}
+
+QString validateCase(const QJsonObject &c)
+{
+    if (!isNonEmptyString(c.value(QLatin1String("projectNo"))))
+        return QStringLiteral("projectNo missing");
+    if (!isInt(c.value(QLatin1String("serviceNumber"))) || c.value(QLatin1String("serviceNumber")).toInt() < 1)
+        return QStringLiteral("serviceNumber must be an integer >= 1");
+    if (!isNonEmptyString(c.value(QLatin1String("userName"))))
+        return QStringLiteral("userName missing");
+    if (!isNonEmptyString(c.value(QLatin1String("hallCode"))))
+        return QStringLiteral("hallCode missing");
+    if (!isTime(c.value(QLatin1String("resultDate"))))
+        return QStringLiteral("resultDate must be yyyy-MM-dd HH:mm:ss");
+    if (c.contains(QLatin1String("areaCode"))) {
+        static const QRegularExpression area(QStringLiteral("^\\d{12}$"));
+        if (!area.match(c.value(QLatin1String("areaCode")).toString()).hasMatch())
+            return QStringLiteral("areaCode must be 12 digits");
+    }
+    for (const char *intField : {"userProp", "proStatus"}) {
+        const QLatin1String key(intField);
+        if (c.contains(key) && !isInt(c.value(key)))
+            return QStringLiteral("%1 must be an integer").arg(key);
+    }
+    return {};
+}
+
+QByteArray fingerprint(const QJsonObject &object)
+{
+    return QCryptographicHash::hash(QJsonDocument(object).toJson(QJsonDocument::Compact),
+                                    QCryptographicHash::Sha256)
+        .toHex();
+}
+
+QString projectNoFromQr(const QString &payload)
+{
+    static const QRegularExpression bare(QStringLiteral("^[A-Za-z0-9-]{6,64}$"));
+    const QString text = payload.trimmed();
+    if (text.startsWith(QLatin1Char('{'))) {
+        const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
+        const QString pn = o.value(QLatin1String("projectNo")).toString();
+        return bare.match(pn).hasMatch() ? pn : QString();
+    }
+    const QUrl url(text, QUrl::StrictMode);
+    if (url.isValid() && !url.scheme().isEmpty() && url.hasQuery()) {
+        const QString pn = QUrlQuery(url).queryItemValue(QStringLiteral("projectNo"), QUrl::FullyDecoded);
+        return bare.match(pn).hasMatch() ? pn : QString();
+    }
+    return bare.match(text).hasMatch() ? text : QString();
+}
+
+QByteArray requestSignature(const QByteArray &secret, const QByteArray &method,
+                            const QByteArray &pathAndQuery, qint64 timeMs, const QByteArray &body)
+{
+    QByteArray canonical = method;
+    canonical += '\n';
+    canonical += pathAndQuery;
+    canonical += '\n';
+    canonical += QByteArray::number(timeMs);
+    canonical += '\n';
+    canonical += QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex();
+    return QMessageAuthenticationCode::hash(canonical, secret, QCryptographicHash::Sha256).toHex();
+}
+
+QByteArray certKeyHash(const QByteArray &certKey, const QString &idNumber)
+{
+    return QMessageAuthenticationCode::hash(idNumber.trimmed().toUpper().toUtf8(), certKey,
+                                            QCryptographicHash::Sha256)
+        .toHex();
+}
+
+bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+QJsonObject errorBody(const QString &code, const QString &message)
+{
+    return QJsonObject{{QStringLiteral("error"), code}, {QStringLiteral("message"), message}};
+}
+
+} // namespace hcp::sync::wire
