@@ -6,6 +6,7 @@
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QEventLoop>
+#include <QFile>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -241,6 +242,23 @@ OutboxSnapshot outboxSnapshot(const QString &path)
         }
     }
     return s;
+}
+
+QJsonObject protocolExample(const QString &name)
+{
+    QFile f(QStringLiteral(HCP_PROTOCOL_MD));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    const QString text = QString::fromUtf8(f.readAll());
+    const QString marker = QStringLiteral("<!-- example: %1 -->").arg(name);
+    const qsizetype at = text.indexOf(marker);
+    if (at < 0)
+        return {};
+    const qsizetype open = text.indexOf(QStringLiteral("```json\n"), at);
+    const qsizetype close = text.indexOf(QStringLiteral("\n```"), open + 8);
+    if (open < 0 || close < 0)
+        return {};
+    return QJsonDocument::fromJson(text.mid(open + 8, close - open - 8).toUtf8()).object();
 }
 
 QJsonArray hubEvaluations(const QUrl &hub, const QString &deviceId)

@@ -75,6 +75,10 @@ struct OutboxSnapshot
 };
 OutboxSnapshot outboxSnapshot(const QString &path);
 
+// The JSON example marked "<!-- example: NAME -->" in sync/PROTOCOL.md (empty if missing), so
+// the documented examples are the tested ones.
+QJsonObject protocolExample(const QString &name);
+
 // All evaluations stored at the hub (admin API, paged).
 QJsonArray hubEvaluations(const QUrl &hub, const QString &deviceId = {});
 
