@@ -234,11 +234,45 @@ private slots:
         QVERIFY(Crypto::verify(key, "abc", *sig));
     }
 
+    void pem_ecKeyOnSm2CurveFromOpensslCli_signsAsSm2()
+    {
+        // Synthetic test key made with `openssl ecparam -name SM2 -genkey`: PKCS#8 with
+        // id-ecPublicKey and the SM2 curve, as other tools write SM2 keys.
+        const QByteArray pem =
+            "-----BEGIN PRIVATE KEY-----\n"
+            "MIGHAgEAMBMGByqGSM49AgEGCCqBHM9VAYItBG0wawIBAQQg+hDHRVwyO7YFl+jU\n"
+            "3Y/6ijk6/jWAB9XLPu57GoNuly2hRANCAASgg1ssqeL9FCzgPRE3q/QuWL5sfQn9\n"
+            "XaSoXMqrQ4Z/Q7d5pdDgQ6eP90YbiAAaOuZSP/+pcypsL1WxS9TH3LqG\n"
+            "-----END PRIVATE KEY-----\n";
+        const Key key = Key::fromPem(pem);
+        QVERIFY(!key.isNull());
+        QCOMPARE(key.type(), KeyType::Sm2);
+        const Key point = Key::sm2PublicFromPoint(unhex(
+            "04a0835b2ca9e2fd142ce03d1137abf42e58be6c7d09fd5da4a85ccaab43867f43"
+            "b779a5d0e043a78ff7461b88001a3ae6523fffa9732a6c2f55b14bd4c7dcba86"));
+        QVERIFY(!point.isNull());
+        const auto sig = Crypto::sign(key, "abc");
+        QVERIFY(sig);
+        // Verifying through the SM2 key manager proves the signature is SM2 (Z_A + SM3),
+        // not ECDSA on the same curve.
+        QVERIFY(Crypto::verify(point, "abc", *sig));
+        QVERIFY(!Crypto::verify(point, "abc", *sig, "ALICE123@YAHOO.COM"));
+    }
+
     void pem_garbageOrForeignKey_isRefused()
     {
         QString error;
         QVERIFY(Key::fromPem("not a key", &error).isNull());
         QVERIFY(!error.isEmpty());
+        // A P-256 ECDSA key is not an accepted device key type.
+        const QByteArray p256 =
+            "-----BEGIN PUBLIC KEY-----\n"
+            "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEVs/o5+uQbTjL3chynL4wXgUg2R9\n"
+            "q9UU8I5mEovUf86QZ7kOBIjJwqnzD1omageEHWwHdBO6B+dFabmdT9POxg==\n"
+            "-----END PUBLIC KEY-----\n";
+        error.clear();
+        QVERIFY(Key::fromPem(p256, &error).isNull());
+        QVERIFY2(error.contains(QLatin1String("unsupported")), qPrintable(error));
     }
 
     void sm2Encrypt_roundTripsAndFailsWithWrongKeyOrTampering()
