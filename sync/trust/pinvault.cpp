@@ -97,13 +97,20 @@ bool PinVault::setPinHash(const QString &encoded)
 
 qint64 PinVault::remainingLockoutMs() const
 {
-    return qMax<qint64>(0, m_lockedUntilMs - m_clock());
+    // Never more than the longest delay: a clock set far backwards (dead RTC battery) must
+    // not lock maintenance staff out for years.
+    return qBound<qint64>(0, m_lockedUntilMs - m_clock(), m_policy.maxDelayMs);
 }
 
 PinVault::Attempt PinVault::tryPin(const QString &pin)
 {
     if (!isConfigured())
         return {Outcome::NotConfigured, 0, m_failures};
+    if (const qint64 now = m_clock(); m_lockedUntilMs - now > m_policy.maxDelayMs) {
+        // The clock went backwards: re-anchor the running lockout at the current time.
+        m_lockedUntilMs = now + delayAfterFailures(m_failures, m_policy);
+        saveState();
+    }
     if (const qint64 wait = remainingLockoutMs(); wait > 0)
         return {Outcome::LockedOut, wait, m_failures};
 

@@ -22,7 +22,8 @@ struct PinPolicy
 // kiosk does not reset the lockout.
 //
 // Timing: Clock returns Unix epoch milliseconds (wall clock by default; tests inject one).
-// A wall clock set backwards lengthens a lockout (fail-safe); set forwards it shortens it.
+// A wall clock set backwards lengthens a lockout, but never beyond Policy::maxDelayMs from
+// the time it is noticed; set forwards it shortens it.
 // Not thread-safe: use from one thread (the GUI thread).
 class PinVault
 {

@@ -135,6 +135,24 @@ private slots:
         QCOMPARE(a.retryAfterMs, qint64(20'000));
     }
 
+    void clockSetFarBackwards_lockoutStaysBounded()
+    {
+        PinVault vault({}, clock());
+        QVERIFY(vault.setPinHash(m_hash));
+        for (int i = 0; i < 5; ++i) {
+            vault.tryPin(QStringLiteral("000000"));
+            m_now += vault.remainingLockoutMs();
+        }
+        vault.tryPin(QStringLiteral("000000")); // failure 6: 120 s
+        m_now = 946'684'800'000; // RTC reset to 2000-01-01
+        QCOMPARE(vault.remainingLockoutMs(), qint64(3'600'000));
+        const auto a = vault.tryPin(QStringLiteral("246810"));
+        QCOMPARE(a.outcome, Outcome::LockedOut);
+        QCOMPARE(a.retryAfterMs, qint64(120'000)); // re-anchored at the current delay
+        m_now += 120'000;
+        QCOMPARE(vault.tryPin(QStringLiteral("246810")).outcome, Outcome::Accepted);
+    }
+
     void corruptStateFile_countsFreeAttemptsAsUsed()
     {
         QTemporaryDir dir;
