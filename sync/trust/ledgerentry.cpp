@@ -110,6 +110,10 @@ bool LedgerEntry::isWellFormed(QString *why) const
         setError(why, QStringLiteral("payloadHash and prevHash must be 32 bytes"));
         return false;
     }
+    if (signature.size() > 512) { // SM2 DER is at most 72 bytes, Ed25519 64
+        setError(why, QStringLiteral("signature longer than 512 bytes"));
+        return false;
+    }
     return true;
 }
 
