@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "case.h"
+
+#include <QDate>
+#include <QList>
+#include <QStringList>
+
+namespace hcp::kiosk {
+
+class Store;
+class WorkCalendar;
+
+// The demo's synthetic cases (data/demo/cases.json, compiled in as :/hcp/demo/cases.json).
+// Completion times are given in working days before `today`, so the demo shows cases inside
+// and outside the rating window whatever day it runs; certKey is replaced by its keyed hash.
+struct DemoData {
+    QList<Case> cases;
+    QStringList alreadyRated; // projectNos the demo pre-rates
+};
+
+DemoData loadDemoData(const QByteArray &json, const WorkCalendar &calendar, QDate today,
+                      const QByteArray &idHashKey, QString *error = nullptr);
+DemoData builtinDemoData(const WorkCalendar &calendar, QDate today, const QByteArray &idHashKey,
+                         QString *error = nullptr);
+// Caches the cases and commits the pre-rated evaluation once (idempotent across restarts).
+bool installDemoData(Store &store, const DemoData &demo, QString *error = nullptr);
+
+} // namespace hcp::kiosk

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+namespace hcp::kiosk {
+
+// One 测评指标 (evalDetail code) and the satisfaction levels it is offered for.
+struct Indicator {
+    QString code;        // 3-digit code, e.g. "501"
+    QString text;        // 窗口服务态度差
+    QList<int> levels;   // levels that show it (差评 reasons: 1, 2)
+};
+
+// The versioned list of 差评 reasons / itemised indicators. Never hard-coded in screens: it comes
+// from configuration (hub) and its version travels with every evaluation.
+class IndicatorSet {
+public:
+    QString version;
+    QList<Indicator> indicators;
+
+    QList<Indicator> forLevel(int level) const;
+    bool isKnownFor(const QString &code, int level) const;
+    QString textOf(const QString &code) const;
+    bool isValid() const { return !version.isEmpty() && !indicators.isEmpty(); }
+
+    static IndicatorSet fromJson(const QJsonObject &o, QString *error = nullptr);
+    QJsonObject toJson() const;
+    // The set shipped with the kiosk, used until the hub sends one.
+    static IndicatorSet builtin();
+};
+
+} // namespace hcp::kiosk

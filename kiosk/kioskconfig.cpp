@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "kioskconfig.h"
+
+#include <QJsonArray>
+
+namespace hcp::kiosk {
+
+KioskConfig KioskConfig::fromJson(const QJsonObject &o, QString *error)
+{
+    KioskConfig c;
+    auto str = [&o](const char *k, QString &out) {
+        if (o.contains(QLatin1String(k)))
+            out = o.value(QLatin1String(k)).toString();
+    };
+    auto num = [&o, error](const char *k, int &out, int lo, int hi) {
+        if (!o.contains(QLatin1String(k)))
+            return;
+        const int v = o.value(QLatin1String(k)).toInt(-1);
+        if (v < lo || v > hi) {
+            if (error)
+                *error = QStringLiteral("%1 must be between %2 and %3").arg(QLatin1String(k)).arg(lo).arg(hi);
+            return;
+        }
+        out = v;
+    };
+    str("hallName", c.hallName);
+    str("hallCode", c.hallCode);
+    str("areaCode", c.areaCode);
+    str("hotline", c.hotline);
+    str("followUpBase", c.followUpBase);
+    num("pf", c.pf, 1, 7);
+    num("ratingWindowWorkingDays", c.ratingWindowWorkingDays, 1, 60);
+    num("idleTimeoutSeconds", c.idleTimeoutSeconds, 15, 3600);
+    num("countdownSeconds", c.countdownSeconds, 3, 60);
+    num("thanksTimeoutSeconds", c.thanksTimeoutSeconds, 5, 600);
+    num("elderlyIdleTimeoutSeconds", c.elderlyIdleTimeoutSeconds, 30, 3600);
+    if (o.contains(QLatin1String("idHashKey")))
+        c.idHashKey = o.value(QLatin1String("idHashKey")).toString().toUtf8();
+    if (o.contains(QLatin1String("minFreeDiskBytes")))
+        c.minFreeDiskBytes = o.value(QLatin1String("minFreeDiskBytes")).toInteger();
+    if (o.contains(QLatin1String("phrases"))) {
+        c.phrases.clear();
+        for (const QJsonValue &v : o.value(QLatin1String("phrases")).toArray())
+            c.phrases.append(v.toString());
+    }
+    return c;
+}
+
+QJsonObject KioskConfig::toJson() const
+{
+    return {
+        {QStringLiteral("hallName"), hallName},
+        {QStringLiteral("hallCode"), hallCode},
+        {QStringLiteral("areaCode"), areaCode},
+        {QStringLiteral("hotline"), hotline},
+        {QStringLiteral("pf"), pf},
+        {QStringLiteral("ratingWindowWorkingDays"), ratingWindowWorkingDays},
+        {QStringLiteral("idleTimeoutSeconds"), idleTimeoutSeconds},
+        {QStringLiteral("countdownSeconds"), countdownSeconds},
+        {QStringLiteral("thanksTimeoutSeconds"), thanksTimeoutSeconds},
+        {QStringLiteral("elderlyIdleTimeoutSeconds"), elderlyIdleTimeoutSeconds},
+        {QStringLiteral("followUpBase"), followUpBase},
+        {QStringLiteral("idHashKey"), QString::fromUtf8(idHashKey)},
+        {QStringLiteral("minFreeDiskBytes"), minFreeDiskBytes},
+        {QStringLiteral("phrases"), QJsonArray::fromStringList(phrases)},
+    };
+}
+
+} // namespace hcp::kiosk

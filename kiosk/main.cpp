@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: Apache-2.0
+// hcp-kiosk — the composition root: builds every service, wires them, then loads QML.
+#include "app/qrimageprovider.h"
+
+#include <appcontroller.h>
+#include <casedirectory.h>
+#include <coretypes.h>
+#include <demodata.h>
+#include <evaluationsession.h>
+#include <indicatorset.h>
+#include <kioskconfig.h>
+#include <pinyinengine.h>
+#include <questionnaire.h>
+#include <store.h>
+#include <workcalendar.h>
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QDirIterator>
+#include <QGuiApplication>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QQmlApplicationEngine>
+#include <QQmlComponent>
+#include <QQmlContext>
+#include <QQuickWindow>
+#include <QStandardPaths>
+#include <QStorageInfo>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QTimer>
+#include <QTranslator>
+#include <QtQml/qqmlextensionplugin.h>
+
+Q_IMPORT_QML_PLUGIN(Kiosk_AppPlugin)
+Q_IMPORT_QML_PLUGIN(Kiosk_ScreensPlugin)
+Q_IMPORT_QML_PLUGIN(Kiosk_ComponentsPlugin)
+Q_IMPORT_QML_PLUGIN(Kiosk_ThemePlugin)
+Q_IMPORT_QML_PLUGIN(Kiosk_CorePlugin)
+
+Q_LOGGING_CATEGORY(lcMain, "hcp.kiosk.main")
+
+using namespace hcp::kiosk;
+
+namespace {
+
+// Any touch, click or key anywhere restarts the session's idle countdown.
+class ActivityFilter : public QObject {
+public:
+    explicit ActivityFilter(EvaluationSession *s) : m_session(s) {}
+    bool eventFilter(QObject *o, QEvent *e) override
+    {
+        switch (e->type()) {
+        case QEvent::MouseButtonPress:
+        case QEvent::TouchBegin:
+        case QEvent::KeyPress:
+            m_session->userActivity();
+            break;
+        default:
+            break;
+        }
+        return QObject::eventFilter(o, e);
+    }
+private:
+    EvaluationSession *m_session;
+};
+
+// Everything the app and its CLI modes share.
+struct Services {
+    Store store;
+    WorkCalendar calendar;
+    KioskConfig config;
+    std::unique_ptr<CaseDirectory> directory;
+    std::unique_ptr<EvaluationSession> session;
+    std::unique_ptr<AppController> app;
+    std::unique_ptr<PinyinEngine> pinyin;
+
+    bool init(const QString &dataDir, bool demo, QString *error)
+    {
+        if (!QDir().mkpath(dataDir)) {
+            *error = QStringLiteral("cannot create data directory %1").arg(dataDir);
+            return false;
+        }
+        if (!store.open(QDir(dataDir).filePath(QStringLiteral("kiosk.sqlite")), error))
+            return false;
+        QString calError;
+        calendar.loadDirectory(QStringLiteral(":/hcp/holidays"), &calError);
+        // Newer notices delivered by configuration override the shipped ones.
+        calendar.loadDirectory(QDir(dataDir).filePath(QStringLiteral("holidays")), &calError);
+        const QByteArray cfg = store.config(QStringLiteral("kiosk"));
+        if (!cfg.isEmpty())
+            config = KioskConfig::fromJson(QJsonDocument::fromJson(cfg).object());
+        IndicatorSet indicators = IndicatorSet::fromJson(QJsonDocument::fromJson(store.config(QStringLiteral("indicators"))).object());
+        if (!indicators.isValid())
+            indicators = IndicatorSet::builtin();
+        QuestionnaireCatalog questionnaires = QuestionnaireCatalog::fromJson(
+            QJsonDocument::fromJson(store.config(QStringLiteral("questionnaires"))).object());
+        if (questionnaires.version.isEmpty())
+            questionnaires = QuestionnaireCatalog::builtin();
+
+        directory = std::make_unique<CaseDirectory>(&store);
+        session = std::make_unique<EvaluationSession>(&store, directory.get());
+        session->setConfig(config);
+        session->setCalendar(calendar);
+        session->setIndicatorSet(indicators);
+        session->setQuestionnaires(questionnaires);
+        app = std::make_unique<AppController>(session.get());
+        app->setDemoMode(demo);
+        pinyin = std::make_unique<PinyinEngine>();
+        pinyin->open();
+        QObject::connect(app.get(), &AppController::demoCardRequested, session.get(),
+                         [this](const QString &name, const QString &id) { session->identifyByCard(name, id, QStringLiteral("resident")); });
+        QObject::connect(app.get(), &AppController::demoScanRequested, session.get(), &EvaluationSession::submitQrPayload);
+
+        if (demo && !installDemo(error))
+            return false;
+        hcp::qml::CoreInstances::session = session.get();
+        hcp::qml::CoreInstances::app = app.get();
+        hcp::qml::CoreInstances::pinyin = pinyin.get();
+        return true;
+    }
+
+    bool installDemo(QString *error)
+    {
+        const DemoData demo = builtinDemoData(calendar, QDate::currentDate(), config.idHashKey, error);
+        if (demo.cases.isEmpty() || !installDemoData(store, demo, error))
+            return false;
+        app->setDemoPeople({{QStringLiteral("李华"), QStringLiteral("11010519491231002X")},
+                            {QStringLiteral("王建国"), QStringLiteral("440524188001010014")},
+                            {QStringLiteral("张秀英"), QStringLiteral("330102195803120047")},
+                            {QStringLiteral("吴敏"), QStringLiteral("450103199211110074")}});
+        QStringList codes;
+        // A business system's receipt URL, a bare 办件编号, and a code that is not ours.
+        codes << QStringLiteral("https://zwfw.example.gov.cn/bjcx?projectNo=%1").arg(demo.cases.at(5).projectNo)
+              << demo.cases.at(10).projectNo
+              << QStringLiteral("WIFI:S:hall-guest;T:WPA;P:12345678;;");
+        app->setDemoCodes(codes);
+        return true;
+    }
+
+    void checkDisk()
+    {
+        const QStorageInfo info(QFileInfo(store.path()).absolutePath());
+        session->setStorageAvailable(!info.isValid() || info.bytesAvailable() >= config.minFreeDiskBytes);
+    }
+};
+
+// Loads every QML file of the app's modules on its own; any error fails the self-test.
+int selfTest(QQmlEngine &engine)
+{
+    int failures = 0, loaded = 0;
+    QDirIterator it(QStringLiteral(":/qt/qml/Kiosk"), {QStringLiteral("*.qml")}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        if (file.endsWith(QLatin1String("/Main.qml")))
+            continue; // loaded below as the real window
+        // Compiling resolves every import and type; delegates with required properties are only
+        // instantiated through Main.qml below.
+        QQmlComponent c(&engine, QUrl(QStringLiteral("qrc") + file));
+        ++loaded;
+        if (!c.isReady()) {
+            ++failures;
+            qCritical().noquote() << "self-test: FAIL" << file << c.errorString();
+        }
+    }
+    QQmlComponent main(&engine, QUrl(QStringLiteral("qrc:/qt/qml/Kiosk/App/Main.qml")));
+    QScopedPointer<QObject> w(main.create());
+    ++loaded;
+    if (main.isError() || !w) {
+        ++failures;
+        qCritical().noquote() << "self-test: FAIL Main.qml" << main.errorString();
+    }
+    qInfo().noquote() << QStringLiteral("self-test: %1 QML files loaded, %2 failed").arg(loaded).arg(failures);
+    return failures == 0 && loaded > 10 ? 0 : 1;
+}
+
+// Drives the session through every screen in both orientations and saves PNGs (README, review).
+int renderScreens(QGuiApplication &app, const QString &outDir)
+{
+    QDir().mkpath(outDir);
+    int saved = 0;
+    for (const QSize size : {QSize(1080, 1920), QSize(1920, 1080)}) {
+        QTemporaryDir tmp;
+        Services s;
+        QString error;
+        if (!s.init(tmp.path(), true, &error)) {
+            qCritical() << error;
+            return 1;
+        }
+        QQmlApplicationEngine engine;
+        engine.addImageProvider(QStringLiteral("qr"), new QrImageProvider);
+        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
+        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Kiosk/App/Main.qml")));
+        auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().value(0));
+        if (!window)
+            return 1;
+        window->resize(size);
+        const QString orient = size.width() > size.height() ? QStringLiteral("landscape") : QStringLiteral("portrait");
+        auto shot = [&](const QString &name) {
+            for (int i = 0; i < 10; ++i) {
+                QCoreApplication::processEvents();
+                QThread::msleep(10);
+            }
+            const QImage img = window->grabWindow();
+            const QString path = QDir(outDir).filePath(QStringLiteral("%1-%2.png").arg(orient, name));
+            if (img.save(path))
+                ++saved;
+            else
+                qCritical() << "cannot save" << path;
+        };
+        EvaluationSession *ses = s.session.get();
+        ses->setIdleTimeoutMs(3600 * 1000);
+        shot(QStringLiteral("01-start"));
+        ses->beginTypedLookup();
+        shot(QStringLiteral("02-type-case-number"));
+        ses->back();
+        ses->beginScan();
+        shot(QStringLiteral("03-scan"));
+        ses->back();
+        s.app->demoSwipeCard(0);
+        shot(QStringLiteral("04-case-list"));
+        ses->chooseCase(0);
+        shot(QStringLiteral("05-rate"));
+        ses->rate(2);
+        shot(QStringLiteral("06-reasons-empty"));
+        ses->toggleReason(QStringLiteral("502"));
+        ses->toggleReason(QStringLiteral("504"));
+        shot(QStringLiteral("07-reasons"));
+        ses->next();
+        ses->answerQuestion(QStringLiteral("q1"), QStringLiteral("0"));
+        shot(QStringLiteral("08-questions"));
+        ses->next();
+        ses->appendPhrase(s.config.phrases.value(3));
+        shot(QStringLiteral("09-comment"));
+        ses->next();
+        shot(QStringLiteral("10-confirm"));
+        ses->submit();
+        shot(QStringLiteral("11-thanks"));
+        ses->finish();
+        s.app->demoSwipeCard(0);
+        for (int row = 0; row < ses->cases()->rowCount(); ++row)
+            if (ses->cases()->row(row)->statusText.startsWith(QStringLiteral("已评价"))) {
+                ses->chooseCase(row);
+                break;
+            }
+        shot(QStringLiteral("12-already-rated"));
+        ses->finish();
+        ses->beginTypedLookup();
+        ses->submitTypedLookup(QStringLiteral("1101052699999999"), QStringLiteral("李华"));
+        shot(QStringLiteral("13-nothing-to-rate"));
+        ses->finish();
+        s.app->demoScan(2);
+        shot(QStringLiteral("14-error-bad-qr"));
+        ses->finish();
+        s.app->setElderlyMode(true);
+        shot(QStringLiteral("15-start-elderly"));
+        s.app->demoSwipeCard(1);
+        ses->chooseCase(0);
+        shot(QStringLiteral("16-rate-elderly"));
+        s.app->setElderlyMode(false);
+        ses->setIdleTimeoutMs(8000);
+        ses->userActivity();
+        QElapsedTimer t;
+        t.start();
+        while (!ses->countdownVisible() && t.elapsed() < 5000)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        shot(QStringLiteral("17-idle-countdown"));
+        ses->cancel();
+        ses->setStorageAvailable(false);
+        shot(QStringLiteral("18-unavailable"));
+    }
+    qInfo().noquote() << QStringLiteral("render-screens: %1 PNG files in %2").arg(saved).arg(outDir);
+    Q_UNUSED(app)
+    return saved > 0 ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication::setApplicationName(QStringLiteral("hcp-kiosk"));
+    QCoreApplication::setOrganizationName(QStringLiteral("hcp"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(HCP_VERSION));
+    QGuiApplication app(argc, argv);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("政务服务“好差评” kiosk"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption demoOpt(QStringLiteral("demo"), QStringLiteral("Load demo cases and show the demo panel."));
+    QCommandLineOption selfTestOpt(QStringLiteral("self-test"), QStringLiteral("Load every QML file and exit 0/1."));
+    QCommandLineOption exportOpt(QStringLiteral("export-evaluations"), QStringLiteral("Write stored evaluations as JSON lines."), QStringLiteral("FILE"));
+    QCommandLineOption dataOpt(QStringLiteral("data-dir"), QStringLiteral("Data directory (database)."), QStringLiteral("DIR"));
+    QCommandLineOption renderOpt(QStringLiteral("render-screens"), QStringLiteral("Render every screen to PNG files in DIR and exit."), QStringLiteral("DIR"));
+    QCommandLineOption sizeOpt(QStringLiteral("size"), QStringLiteral("Window size WxH (default: full screen)."), QStringLiteral("WxH"));
+    QCommandLineOption quitOpt(QStringLiteral("quit-after"), QStringLiteral("Quit after N ms (smoke tests)."), QStringLiteral("MS"));
+    parser.addOptions({demoOpt, selfTestOpt, exportOpt, dataOpt, renderOpt, sizeOpt, quitOpt});
+    parser.process(app);
+
+    if (parser.isSet(renderOpt))
+        return renderScreens(app, parser.value(renderOpt));
+
+    const bool demo = parser.isSet(demoOpt);
+    QString dataDir = parser.value(dataOpt);
+    if (dataDir.isEmpty())
+        dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + (demo ? QStringLiteral("-demo") : QString());
+
+    Services s;
+    QString error;
+    if (!s.init(dataDir, demo && !parser.isSet(exportOpt), &error)) {
+        qCritical().noquote() << "hcp-kiosk: cannot start:" << error;
+        return 2;
+    }
+
+    if (parser.isSet(exportOpt)) {
+        const qint64 n = s.store.exportJsonl(parser.value(exportOpt), &error);
+        if (n < 0) {
+            qCritical().noquote() << "hcp-kiosk: export failed:" << error;
+            return 1;
+        }
+        qInfo().noquote() << QStringLiteral("exported %1 evaluations to %2").arg(n).arg(parser.value(exportOpt));
+        return 0;
+    }
+
+    QTranslator translator;
+    QQmlApplicationEngine engine;
+    engine.addImageProvider(QStringLiteral("qr"), new QrImageProvider);
+    engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
+    QObject::connect(s.app.get(), &AppController::languageChanged, &engine, [&] {
+        QCoreApplication::removeTranslator(&translator);
+        if (s.app->language() == QLatin1String("en") && translator.load(QStringLiteral(":/i18n/hcp_en.qm")))
+            QCoreApplication::installTranslator(&translator);
+        engine.retranslate();
+    });
+
+    if (parser.isSet(selfTestOpt))
+        return selfTest(engine);
+
+    ActivityFilter activity(s.session.get());
+    app.installEventFilter(&activity);
+    QTimer diskTimer;
+    QObject::connect(&diskTimer, &QTimer::timeout, [&s] { s.checkDisk(); });
+    diskTimer.start(60 * 1000);
+    s.checkDisk();
+
+    engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Kiosk/App/Main.qml")));
+    auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().value(0));
+    if (!window) {
+        qCritical() << "hcp-kiosk: the main window failed to load";
+        return 1;
+    }
+    if (parser.isSet(sizeOpt)) {
+        const QStringList wh = parser.value(sizeOpt).split(QLatin1Char('x'));
+        window->resize(wh.value(0).toInt(), wh.value(1).toInt());
+    } else if (QGuiApplication::platformName() != QLatin1String("offscreen")) {
+        window->showFullScreen();
+    }
+    if (parser.isSet(quitOpt))
+        QTimer::singleShot(parser.value(quitOpt).toInt(), &app, &QCoreApplication::quit);
+    qCInfo(lcMain) << "kiosk ready; data in" << dataDir << (demo ? "(demo)" : "");
+    return app.exec();
+}

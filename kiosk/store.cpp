@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "store.h"
+
+#include <outbox.h>
+
+#include <QAtomicInt>
+#include <QFile>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+Q_LOGGING_CATEGORY(lcStore, "hcp.kiosk.store")
+
+namespace hcp::kiosk {
+
+namespace {
+
+QAtomicInt s_connectionCounter;
+
+// Each migration step takes the schema from version (index) to version (index + 1).
+// Never edit a released step: add a new one.
+QStringList migrationStep(int from)
+{
+    switch (from) {
+    case 0: {
+        QStringList s{
+            QStringLiteral("CREATE TABLE evaluation ("
+                           " uuid TEXT PRIMARY KEY,"
+                           " device_seq INTEGER NOT NULL UNIQUE,"
+                           " project_no TEXT NOT NULL,"
+                           " service_number INTEGER NOT NULL,"
+                           " assess_number INTEGER NOT NULL,"
+                           " satisfaction INTEGER NOT NULL CHECK (satisfaction BETWEEN 1 AND 5),"
+                           " assess_time TEXT NOT NULL,"
+                           " payload TEXT NOT NULL,"
+                           " UNIQUE (project_no, service_number, assess_number))"),
+            QStringLiteral("CREATE TABLE case_cache ("
+                           " project_no TEXT NOT NULL,"
+                           " service_number INTEGER NOT NULL,"
+                           " user_name TEXT,"
+                           " payload TEXT NOT NULL,"
+                           " updated_at TEXT NOT NULL,"
+                           " PRIMARY KEY (project_no, service_number))"),
+            QStringLiteral("CREATE TABLE config ("
+                           " key TEXT PRIMARY KEY,"
+                           " value BLOB NOT NULL,"
+                           " version TEXT,"
+                           " updated_at TEXT NOT NULL)"),
+        };
+        // The outbox table belongs to the sync layer; its DDL is created with the rest.
+        for (const QString &stmt : hcp::sync::Outbox::schemaSql().split(QLatin1Char(';'), Qt::SkipEmptyParts))
+            if (!stmt.trimmed().isEmpty())
+                s.append(stmt.trimmed());
+        return s;
+    }
+    case 1:
+        // v2: channel and agent as columns (window pads and assisted ratings are queried by them).
+        return {
+            QStringLiteral("ALTER TABLE evaluation ADD COLUMN pf INTEGER NOT NULL DEFAULT 5"),
+            QStringLiteral("ALTER TABLE evaluation ADD COLUMN assisted_by TEXT"),
+            QStringLiteral("UPDATE evaluation SET pf = COALESCE(json_extract(payload, '$.pf'), 5),"
+                           " assisted_by = json_extract(payload, '$.assistedBy')"),
+        };
+    case 2:
+        // v3: look cases up by the keyed hash of the applicant's ID number (card identification).
+        return {
+            QStringLiteral("ALTER TABLE case_cache ADD COLUMN cert_key_hash TEXT"),
+            QStringLiteral("UPDATE case_cache SET cert_key_hash = json_extract(payload, '$.certKeyHash')"),
+            QStringLiteral("CREATE INDEX case_cache_cert ON case_cache (cert_key_hash)"),
+        };
+    default:
+        return {};
+    }
+}
+
+bool isDiskFull(const QSqlError &e)
+{
+    // SQLITE_FULL = 13
+    return e.nativeErrorCode() == QLatin1String("13") || e.text().contains(QLatin1String("full"), Qt::CaseInsensitive);
+}
+
+} // namespace
+
+Store::Store()
+    : m_connection(QStringLiteral("hcp-store-%1").arg(s_connectionCounter.fetchAndAddRelaxed(1)))
+{
+}
+
+Store::~Store() { close(); }
+
+QSqlDatabase Store::database() const { return QSqlDatabase::database(m_connection, false); }
+
+bool Store::isOpen() const { return database().isOpen(); }
+
+bool Store::open(const QString &path, QString *error, int targetVersion)
+{
+    close();
+    m_path = path;
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    db.setDatabaseName(path);
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!db.open()) {
+        if (error)
+            *error = db.lastError().text();
+        return false;
+    }
+    QSqlQuery q(db);
+    for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                               "PRAGMA foreign_keys=ON"}) {
+        if (!q.exec(QLatin1String(pragma))) {
+            if (error)
+                *error = q.lastError().text();
+            return false;
+        }
+    }
+    return migrateTo(targetVersion, error);
+}
+
+void Store::close()
+{
+    if (QSqlDatabase::contains(m_connection)) {
+        {
+            QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(m_connection);
+    }
+}
+
+int Store::schemaVersion() const
+{
+    QSqlQuery q(database());
+    return q.exec(QStringLiteral("PRAGMA user_version")) && q.next() ? q.value(0).toInt() : -1;
+}
+
+bool Store::migrateTo(int target, QString *error)
+{
+    QSqlDatabase db = database();
+    int version = schemaVersion();
+    if (version > kLatestVersion) {
+        if (error)
+            *error = QStringLiteral("database schema %1 is newer than this build (%2)").arg(version).arg(kLatestVersion);
+        return false;
+    }
+    while (version < target) {
+        // Each step is one transaction: a power cut leaves the old or the new version.
+        if (!db.transaction()) {
+            if (error)
+                *error = db.lastError().text();
+            return false;
+        }
+        QSqlQuery q(db);
+        for (const QString &stmt : migrationStep(version)) {
+            if (!q.exec(stmt)) {
+                if (error)
+                    *error = QStringLiteral("migration %1→%2 failed: %3 (%4)")
+                                 .arg(version).arg(version + 1).arg(q.lastError().text(), stmt);
+                db.rollback();
+                return false;
+            }
+        }
+        if (!q.exec(QStringLiteral("PRAGMA user_version = %1").arg(version + 1)) || !db.commit()) {
+            if (error)
+                *error = db.lastError().text();
+            db.rollback();
+            return false;
+        }
+        qCInfo(lcStore) << "schema migrated" << version << "→" << version + 1;
+        ++version;
+    }
+    return true;
+}
+
+Store::CommitResult Store::commitEvaluation(Evaluation &e)
+{
+    CommitResult r;
+    QSqlDatabase db = database();
+    QSqlQuery q(db);
+    // BEGIN IMMEDIATE takes the write lock up front, so deviceSeq is read and used atomically.
+    if (!q.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
+        r.error = q.lastError().text();
+        r.status = isDiskFull(q.lastError()) ? CommitResult::Status::StorageFull : CommitResult::Status::StorageError;
+        return r;
+    }
+    auto fail = [&](const QSqlError &err, const QString &text = {}) {
+        r.error = text.isEmpty() ? err.text() : text;
+        r.status = isDiskFull(err) ? CommitResult::Status::StorageFull : CommitResult::Status::StorageError;
+        QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
+        qCWarning(lcStore) << "evaluation commit failed:" << r.error;
+        return r;
+    };
+
+    q.prepare(QStringLiteral("SELECT assess_time FROM evaluation WHERE project_no = ? AND service_number = ? AND assess_number = ?"));
+    q.addBindValue(e.projectNo);
+    q.addBindValue(e.serviceNumber);
+    q.addBindValue(e.assessNumber);
+    if (!q.exec())
+        return fail(q.lastError());
+    if (q.next()) {
+        r.status = CommitResult::Status::AlreadyRated;
+        r.existingTime = QDateTime::fromString(q.value(0).toString(), QLatin1String(kDateTimeFormat));
+        QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
+        return r;
+    }
+    if (!q.exec(QStringLiteral("SELECT COALESCE(MAX(device_seq), 0) + 1 FROM evaluation")) || !q.next())
+        return fail(q.lastError());
+    e.deviceSeq = q.value(0).toLongLong();
+    if (e.uuid.isEmpty())
+        e.uuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    if (!e.assessTime.isValid())
+        e.assessTime = QDateTime::currentDateTime();
+    const QByteArray payload = QJsonDocument(e.toJson()).toJson(QJsonDocument::Compact);
+
+    q.prepare(QStringLiteral("INSERT INTO evaluation (uuid, device_seq, project_no, service_number, assess_number,"
+                             " satisfaction, assess_time, payload, pf, assisted_by) VALUES (?,?,?,?,?,?,?,?,?,?)"));
+    q.addBindValue(e.uuid);
+    q.addBindValue(e.deviceSeq);
+    q.addBindValue(e.projectNo);
+    q.addBindValue(e.serviceNumber);
+    q.addBindValue(e.assessNumber);
+    q.addBindValue(e.satisfaction);
+    q.addBindValue(e.assessTime.toString(QLatin1String(kDateTimeFormat)));
+    q.addBindValue(QString::fromUtf8(payload));
+    q.addBindValue(e.pf);
+    q.addBindValue(e.assistedBy.isEmpty() ? QVariant() : QVariant(e.assistedBy));
+    if (!q.exec())
+        return fail(q.lastError());
+
+    QString err;
+    if (!hcp::sync::Outbox::enqueue(db, e.deviceSeq, e.uuid, payload, &err))
+        return fail(db.lastError(), err);
+    if (m_commitHook && !m_commitHook(db, e, &err))
+        return fail(db.lastError(), err);
+
+    if (!q.exec(QStringLiteral("COMMIT")))
+        return fail(q.lastError());
+    r.status = CommitResult::Status::Committed;
+    return r;
+}
+
+std::optional<QDateTime> Store::ratedAt(const QString &projectNo, int serviceNumber, int assessNumber) const
+{
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("SELECT assess_time FROM evaluation WHERE project_no = ? AND service_number = ? AND assess_number = ?"));
+    q.addBindValue(projectNo);
+    q.addBindValue(serviceNumber);
+    q.addBindValue(assessNumber);
+    if (q.exec() && q.next())
+        return QDateTime::fromString(q.value(0).toString(), QLatin1String(kDateTimeFormat));
+    return std::nullopt;
+}
+
+std::optional<Evaluation> Store::evaluation(const QString &uuid) const
+{
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("SELECT payload FROM evaluation WHERE uuid = ?"));
+    q.addBindValue(uuid);
+    if (q.exec() && q.next())
+        return Evaluation::fromJson(QJsonDocument::fromJson(q.value(0).toByteArray()).object());
+    return std::nullopt;
+}
+
+QList<Evaluation> Store::evaluations() const
+{
+    QList<Evaluation> out;
+    QSqlQuery q(database());
+    q.setForwardOnly(true);
+    if (q.exec(QStringLiteral("SELECT payload FROM evaluation ORDER BY device_seq")))
+        while (q.next())
+            out.append(Evaluation::fromJson(QJsonDocument::fromJson(q.value(0).toByteArray()).object()));
+    return out;
+}
+
+qint64 Store::evaluationCount() const
+{
+    QSqlQuery q(database());
+    return q.exec(QStringLiteral("SELECT COUNT(*) FROM evaluation")) && q.next() ? q.value(0).toLongLong() : -1;
+}
+
+qint64 Store::exportJsonl(const QString &file, QString *error) const
+{
+    QFile f(file);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        if (error)
+            *error = f.errorString();
+        return -1;
+    }
+    QSqlQuery q(database());
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT payload FROM evaluation ORDER BY device_seq"))) {
+        if (error)
+            *error = q.lastError().text();
+        return -1;
+    }
+    qint64 n = 0;
+    while (q.next()) {
+        // Re-serialise so every line is compact JSON whatever the stored form.
+        f.write(QJsonDocument::fromJson(q.value(0).toByteArray()).toJson(QJsonDocument::Compact));
+        f.write("\n");
+        ++n;
+    }
+    if (!f.flush()) {
+        if (error)
+            *error = f.errorString();
+        return -1;
+    }
+    return n;
+}
+
+bool Store::upsertCases(const QList<Case> &cases, QString *error)
+{
+    QSqlDatabase db = database();
+    if (!db.transaction()) {
+        if (error)
+            *error = db.lastError().text();
+        return false;
+    }
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT INTO case_cache (project_no, service_number, user_name, payload, updated_at, cert_key_hash)"
+                             " VALUES (?,?,?,?,?,?) ON CONFLICT (project_no, service_number) DO UPDATE SET"
+                             " user_name = excluded.user_name, payload = excluded.payload,"
+                             " updated_at = excluded.updated_at, cert_key_hash = excluded.cert_key_hash"));
+    const QString now = QDateTime::currentDateTime().toString(QLatin1String(kDateTimeFormat));
+    for (const Case &c : cases) {
+        if (!c.isValid())
+            continue;
+        q.addBindValue(c.projectNo);
+        q.addBindValue(c.serviceNumber);
+        q.addBindValue(c.userName);
+        q.addBindValue(QString::fromUtf8(QJsonDocument(c.toJson()).toJson(QJsonDocument::Compact)));
+        q.addBindValue(now);
+        q.addBindValue(c.certKeyHash.isEmpty() ? QVariant() : QVariant(c.certKeyHash));
+        if (!q.exec()) {
+            if (error)
+                *error = q.lastError().text();
+            db.rollback();
+            return false;
+        }
+    }
+    return db.commit();
+}
+
+QList<Case> Store::casesWhere(const QString &where, const QVariantList &binds) const
+{
+    QList<Case> out;
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("SELECT payload FROM case_cache WHERE %1 ORDER BY project_no, service_number").arg(where));
+    for (const QVariant &b : binds)
+        q.addBindValue(b);
+    if (q.exec())
+        while (q.next())
+            out.append(Case::fromJson(QJsonDocument::fromJson(q.value(0).toByteArray()).object()));
+    return out;
+}
+
+QList<Case> Store::casesByProjectNo(const QString &projectNo) const
+{
+    return casesWhere(QStringLiteral("project_no = ?"), {projectNo});
+}
+
+QList<Case> Store::casesByCertKeyHash(const QString &hash) const
+{
+    return casesWhere(QStringLiteral("cert_key_hash = ?"), {hash});
+}
+
+qint64 Store::caseCount() const
+{
+    QSqlQuery q(database());
+    return q.exec(QStringLiteral("SELECT COUNT(*) FROM case_cache")) && q.next() ? q.value(0).toLongLong() : -1;
+}
+
+bool Store::setConfig(const QString &key, const QByteArray &value, const QString &version, QString *error)
+{
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("INSERT INTO config (key, value, version, updated_at) VALUES (?,?,?,?)"
+                             " ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = excluded.version,"
+                             " updated_at = excluded.updated_at"));
+    q.addBindValue(key);
+    q.addBindValue(value);
+    q.addBindValue(version);
+    q.addBindValue(QDateTime::currentDateTime().toString(QLatin1String(kDateTimeFormat)));
+    if (!q.exec()) {
+        if (error)
+            *error = q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+QByteArray Store::config(const QString &key) const
+{
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("SELECT value FROM config WHERE key = ?"));
+    q.addBindValue(key);
+    return q.exec() && q.next() ? q.value(0).toByteArray() : QByteArray();
+}
+
+QString Store::configVersion(const QString &key) const
+{
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("SELECT version FROM config WHERE key = ?"));
+    q.addBindValue(key);
+    return q.exec() && q.next() ? q.value(0).toString() : QString();
+}
+
+} // namespace hcp::kiosk

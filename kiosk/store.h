@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "case.h"
+#include "evaluation.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+namespace hcp::kiosk {
+
+// The kiosk's durable store: one SQLite file in WAL mode with synchronous=FULL, so a commit
+// that returned is on disk. Owns the schema and its migrations (PRAGMA user_version).
+// Threading: one Store per thread; the sync sender opens its own connection to the same file.
+class Store {
+public:
+    static constexpr int kLatestVersion = 3;
+
+    Store();
+    ~Store();
+    Store(const Store &) = delete;
+    Store &operator=(const Store &) = delete;
+
+    // Opens (creating if needed) and migrates to kLatestVersion. `targetVersion` < latest is for
+    // migration tests only.
+    bool open(const QString &path, QString *error = nullptr, int targetVersion = kLatestVersion);
+    void close();
+    bool isOpen() const;
+    int schemaVersion() const;
+    QString path() const { return m_path; }
+    QSqlDatabase database() const;
+
+    struct CommitResult {
+        enum class Status { Committed, AlreadyRated, StorageFull, StorageError };
+        Status status = Status::StorageError;
+        QString error;
+        QDateTime existingTime; // AlreadyRated: when the earlier rating was made
+        bool ok() const { return status == Status::Committed; }
+    };
+    // Runs inside the commit transaction after the evaluation row is written; returning false
+    // rolls everything back (the ledger entry is written here).
+    using CommitHook = std::function<bool(QSqlDatabase &db, const Evaluation &e, QString *error)>;
+    void setCommitHook(CommitHook hook) { m_commitHook = std::move(hook); }
+
+    // Assigns uuid, deviceSeq (gap-free) and assessTime (if unset), then writes the evaluation and
+    // its outbox row in ONE transaction. One evaluation per (projectNo, serviceNumber,
+    // assessNumber): a second is refused with AlreadyRated and the earlier time.
+    CommitResult commitEvaluation(Evaluation &e);
+
+    std::optional<QDateTime> ratedAt(const QString &projectNo, int serviceNumber, int assessNumber = 1) const;
+    std::optional<Evaluation> evaluation(const QString &uuid) const;
+    QList<Evaluation> evaluations() const; // by deviceSeq
+    qint64 evaluationCount() const;
+    // One JSON object per line, by deviceSeq. Returns the count, or -1 on error.
+    qint64 exportJsonl(const QString &file, QString *error = nullptr) const;
+
+    // Local case cache (fed by the hub's case feed and by online lookups).
+    bool upsertCases(const QList<Case> &cases, QString *error = nullptr);
+    QList<Case> casesByProjectNo(const QString &projectNo) const;
+    QList<Case> casesByCertKeyHash(const QString &hash) const;
+    qint64 caseCount() const;
+
+    // Key/value configuration documents (JSON), with the version they came with.
+    bool setConfig(const QString &key, const QByteArray &value, const QString &version, QString *error = nullptr);
+    QByteArray config(const QString &key) const;
+    QString configVersion(const QString &key) const;
+
+private:
+    bool migrateTo(int target, QString *error);
+    QList<Case> casesWhere(const QString &where, const QVariantList &binds) const;
+
+    QString m_connection;
+    QString m_path;
+    CommitHook m_commitHook;
+};
+
+} // namespace hcp::kiosk

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+import QtQuick
+import Kiosk.Theme
+
+// A large, obviously tappable button with a pressed state within one frame.
+Rectangle {
+    id: root
+    property string text
+    property string subtitle
+    property bool primary: false
+    property bool enabledLook: enabled
+    property color fill: primary ? Theme.brand : Theme.surface
+    property color ink: primary ? Theme.inkOnBrand : Theme.text
+    signal clicked()
+
+    implicitWidth: Math.max(label.implicitWidth + 2 * Theme.spacing, Theme.touchTarget * 3)
+    implicitHeight: Math.max(Theme.touchTarget, column.implicitHeight + Theme.spacing)
+    radius: Theme.radius
+    color: tap.pressed ? Qt.darker(fill, primary ? 1.25 : 1.08) : fill
+    border.width: primary ? 0 : 3
+    border.color: Theme.border
+    opacity: enabledLook ? 1.0 : 0.55
+
+    Accessible.role: Accessible.Button
+    Accessible.name: text
+
+    Column {
+        id: column
+        anchors.centerIn: parent
+        width: parent.width - 2 * Theme.gap
+        spacing: 4
+        Text {
+            id: label
+            width: parent.width
+            horizontalAlignment: Text.AlignHCenter
+            text: root.text
+            color: root.ink
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.buttonTextSize
+            font.bold: true
+            wrapMode: Text.Wrap
+        }
+        Text {
+            width: parent.width
+            visible: root.subtitle.length > 0
+            horizontalAlignment: Text.AlignHCenter
+            text: root.subtitle
+            color: root.ink
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.smallSize
+            wrapMode: Text.Wrap
+        }
+    }
+    TapHandler {
+        id: tap
+        enabled: root.enabled
+        onTapped: root.clicked()
+    }
+}

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+import QtQuick
+import Kiosk.Theme
+
+// One of the five levels: face + word, coloured green → red, readable without colour.
+Rectangle {
+    id: root
+    required property int level
+    required property string label
+    property bool vertical: true
+    signal chosen(int level)
+
+    implicitWidth: vertical ? 240 : 720
+    implicitHeight: vertical ? 300 : Math.max(Theme.touchTarget * 1.6, 150)
+    radius: Theme.radius
+    color: tap.pressed ? Qt.darker(Theme.levelColor(level), 1.3) : Theme.levelColor(level)
+    Accessible.role: Accessible.Button
+    Accessible.name: label
+
+    Grid {
+        anchors.centerIn: parent
+        columns: root.vertical ? 1 : 2
+        spacing: Theme.spacing
+        horizontalItemAlignment: Grid.AlignHCenter
+        verticalItemAlignment: Grid.AlignVCenter
+        Face {
+            level: root.level
+            width: Math.min(root.height * 0.55, 140); height: width
+        }
+        Text {
+            text: root.label
+            color: Theme.inkOnBrand
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.buttonTextSize
+            font.bold: true
+        }
+    }
+    TapHandler {
+        id: tap
+        onTapped: root.chosen(root.level)
+    }
+}

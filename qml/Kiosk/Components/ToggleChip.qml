@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+import QtQuick
+import Kiosk.Theme
+
+// A large on/off choice (差评 reasons, questionnaire options). The tick mark makes the state
+// visible without colour.
+Rectangle {
+    id: root
+    property string text
+    property bool checked: false
+    signal toggled()
+
+    implicitWidth: Math.max(label.implicitWidth + 3 * Theme.spacing + mark.width, Theme.touchTarget * 2)
+    implicitHeight: Math.max(Theme.touchTarget, label.implicitHeight + Theme.spacing)
+    radius: Theme.radius
+    color: checked ? Theme.selected : (tap.pressed ? Theme.pressed : Theme.surface)
+    border.width: 3
+    border.color: checked ? Theme.selected : Theme.border
+    Accessible.role: Accessible.CheckBox
+    Accessible.name: text
+    Accessible.checked: checked
+
+    Text {
+        id: mark
+        anchors.left: parent.left
+        anchors.leftMargin: Theme.spacing
+        anchors.verticalCenter: parent.verticalCenter
+        text: root.checked ? "✓" : "○"
+        color: root.checked ? Theme.inkOnBrand : Theme.textMuted
+        font.pixelSize: Theme.buttonTextSize
+        font.bold: true
+    }
+    Text {
+        id: label
+        anchors.left: mark.right
+        anchors.leftMargin: Theme.gap
+        anchors.right: parent.right
+        anchors.rightMargin: Theme.spacing
+        anchors.verticalCenter: parent.verticalCenter
+        text: root.text
+        color: root.checked ? Theme.inkOnBrand : Theme.text
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.bodySize
+        wrapMode: Text.Wrap
+    }
+    TapHandler {
+        id: tap
+        onTapped: root.toggled()
+    }
+}

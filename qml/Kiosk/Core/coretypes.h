@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+// The one registration header: exposes the C++ services built by the composition root
+// (kiosk/main.cpp) to QML as singletons, and the types QML only receives as uncreatable.
+#pragma once
+
+#include <appcontroller.h>
+#include <evaluationsession.h>
+#include <pinyinengine.h>
+#include <sessionmodels.h>
+
+#include <QJSEngine>
+#include <QQmlEngine>
+
+namespace hcp::qml {
+
+// Instances are set by main.cpp (or a test's qmlEngineAvailable) before any QML loads.
+struct CoreInstances {
+    static inline hcp::kiosk::EvaluationSession *session = nullptr;
+    static inline hcp::kiosk::AppController *app = nullptr;
+    static inline hcp::kiosk::PinyinEngine *pinyin = nullptr;
+};
+
+template<typename T>
+T *provide(T *instance, QJSEngine *engine)
+{
+    Q_ASSERT_X(instance, "Kiosk.Core", "service not created before QML was loaded");
+    QJSEngine::setObjectOwnership(instance, QJSEngine::CppOwnership);
+    Q_UNUSED(engine)
+    return instance;
+}
+
+struct SessionForeign {
+    Q_GADGET
+    QML_FOREIGN(hcp::kiosk::EvaluationSession)
+    QML_NAMED_ELEMENT(Session)
+    QML_SINGLETON
+public:
+    static hcp::kiosk::EvaluationSession *create(QQmlEngine *, QJSEngine *engine)
+    {
+        return provide(CoreInstances::session, engine);
+    }
+};
+
+struct AppForeign {
+    Q_GADGET
+    QML_FOREIGN(hcp::kiosk::AppController)
+    QML_NAMED_ELEMENT(App)
+    QML_SINGLETON
+public:
+    static hcp::kiosk::AppController *create(QQmlEngine *, QJSEngine *engine)
+    {
+        return provide(CoreInstances::app, engine);
+    }
+};
+
+struct PinyinForeign {
+    Q_GADGET
+    QML_FOREIGN(hcp::kiosk::PinyinEngine)
+    QML_NAMED_ELEMENT(Pinyin)
+    QML_SINGLETON
+public:
+    static hcp::kiosk::PinyinEngine *create(QQmlEngine *, QJSEngine *engine)
+    {
+        return provide(CoreInstances::pinyin, engine);
+    }
+};
+
+struct CaseListModelForeign {
+    Q_GADGET
+    QML_FOREIGN(hcp::kiosk::CaseListModel)
+    QML_NAMED_ELEMENT(CaseListModel)
+    QML_UNCREATABLE("provided by Session")
+};
+struct ReasonListModelForeign {
+    Q_GADGET
+    QML_FOREIGN(hcp::kiosk::ReasonListModel)
+    QML_NAMED_ELEMENT(ReasonListModel)
+    QML_UNCREATABLE("provided by Session")
+};
+struct QuestionListModelForeign {
+    Q_GADGET
+    QML_FOREIGN(hcp::kiosk::QuestionListModel)
+    QML_NAMED_ELEMENT(QuestionListModel)
+    QML_UNCREATABLE("provided by Session")
+};
+
+} // namespace hcp::qml

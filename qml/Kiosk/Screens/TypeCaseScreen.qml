@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+import QtQuick
+import Kiosk.Core
+import Kiosk.Theme
+import Kiosk.Components
+
+// 办件编号 + applicant name, typed on the kiosk's own keyboard.
+Item {
+    id: root
+    property string projectNo
+    property string name
+    property string field: "projectNo"   // which field the keyboard types into
+
+    readonly property bool landscape: width > height
+    Column {
+        id: leftColumn
+        x: Theme.margin
+        y: Theme.margin
+        width: root.landscape ? root.width * 0.5 - 2 * Theme.margin : root.width - 2 * Theme.margin
+        spacing: Theme.spacing
+
+        ScreenTitle { text: qsTr("输入办件编号和姓名") }
+        BodyText { text: qsTr("办件编号印在受理通知书或办结回执上。") }
+
+        Repeater {
+            model: [{ key: "projectNo", label: qsTr("办件编号") }, { key: "name", label: qsTr("申请人姓名") }]
+            delegate: Rectangle {
+                required property var modelData
+                objectName: "field_" + modelData.key
+                width: parent.width
+                height: Theme.touchTarget + 24
+                radius: Theme.radius
+                color: Theme.surface
+                border.width: root.field === modelData.key ? 5 : 2
+                border.color: root.field === modelData.key ? Theme.selected : Theme.border
+                Row {
+                    anchors.fill: parent
+                    anchors.leftMargin: Theme.spacing
+                    spacing: Theme.spacing
+                    Text {
+                        anchors.verticalCenter: parent.verticalCenter
+                        text: parent.parent.modelData.label
+                        color: Theme.textMuted
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.bodySize
+                        width: 220
+                    }
+                    Text {
+                        anchors.verticalCenter: parent.verticalCenter
+                        text: (parent.parent.modelData.key === "projectNo" ? root.projectNo : root.name)
+                              + (root.field === parent.parent.modelData.key ? "▏" : "")
+                        color: Theme.text
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.buttonTextSize
+                    }
+                }
+                TapHandler {
+                    onTapped: { Pinyin.clear(); root.field = parent.modelData.key }
+                }
+            }
+        }
+
+        Text {
+            width: parent.width
+            visible: Session.message.length > 0
+            text: Session.message
+            color: Theme.warning
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.bodySize
+            wrapMode: Text.Wrap
+        }
+
+
+        Row {
+            anchors.horizontalCenter: parent.horizontalCenter
+            spacing: Theme.spacing
+            BigButton { objectName: "typedBack"; width: 300; text: qsTr("返回"); onClicked: Session.back() }
+            BigButton {
+                objectName: "typedSubmit"
+                width: 420
+                primary: true
+                text: qsTr("查询")
+                enabled: root.projectNo.length > 0 && root.name.length > 0
+                onClicked: Session.submitTypedLookup(root.projectNo, root.name)
+            }
+        }
+    }
+    OnScreenKeyboard {
+        id: keyboard
+        x: root.landscape ? root.width * 0.5 : Theme.margin
+        y: root.landscape ? Theme.margin : leftColumn.y + leftColumn.implicitHeight + Theme.spacing
+        width: root.landscape ? root.width * 0.5 - Theme.margin : root.width - 2 * Theme.margin
+        objectName: "keyboard"
+        mode: root.field === "name" ? "pinyin" : "code"
+        onTyped: (t) => {
+            if (root.field === "projectNo") {
+                if (root.projectNo.length < 50) root.projectNo += t
+            } else if (root.name.length < 30) {
+                root.name += t
+            }
+        }
+        onErased: {
+            if (root.field === "projectNo") root.projectNo = root.projectNo.slice(0, -1)
+            else root.name = root.name.slice(0, -1)
+        }
+    }
+}
