@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QQuickImageProvider>
+
+namespace hcp::hardware {
+
+class QrCamera;
+
+// Serves QrCamera's latest preview frame to QML. Register it with the engine under an id and
+// bind an Image to the camera's previewSerial so it re-requests each new frame:
+//   engine.addImageProvider("qrcamera", new QrPreviewImageProvider(&camera));
+//   Image { source: "image://qrcamera/" + QrCamera.previewSerial; cache: false }
+// requestImage() runs on the QML image-loading thread; QrCamera::latestPreview() is
+// thread-safe. The engine owns the provider; the camera must outlive the engine.
+class QrPreviewImageProvider : public QQuickImageProvider {
+public:
+    explicit QrPreviewImageProvider(const QrCamera *camera);
+    QImage requestImage(const QString &id, QSize *size, const QSize &requestedSize) override;
+
+private:
+    const QrCamera *m_camera;
+};
+
+} // namespace hcp::hardware
