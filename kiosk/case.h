@@ -36,7 +36,7 @@ struct Case {
     static Case fromJson(const QJsonObject &o);
 };
 
-// 张*华, 李*, 欧阳**华; a single character stays as it is.
+// 张*华, 李*, 欧**娜: first and last character kept; a single character stays as it is.
 QString maskName(const QString &name);
 // 1101**********002X: first 4 and last 4 kept.
 QString maskIdNumber(const QString &id);

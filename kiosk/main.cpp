@@ -17,6 +17,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QDirIterator>
+#include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -31,6 +32,8 @@
 #include <QTimer>
 #include <QTranslator>
 #include <QtQml/qqmlextensionplugin.h>
+
+#include <cstdio>
 
 Q_IMPORT_QML_PLUGIN(Kiosk_AppPlugin)
 Q_IMPORT_QML_PLUGIN(Kiosk_ScreensPlugin)
@@ -281,6 +284,8 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("hcp-kiosk"));
     QCoreApplication::setOrganizationName(QStringLiteral("hcp"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HCP_VERSION));
+    QElapsedTimer sinceStart;
+    sinceStart.start();
     QGuiApplication app(argc, argv);
 
     QCommandLineParser parser;
@@ -293,8 +298,9 @@ int main(int argc, char *argv[])
     QCommandLineOption dataOpt(QStringLiteral("data-dir"), QStringLiteral("Data directory (database)."), QStringLiteral("DIR"));
     QCommandLineOption renderOpt(QStringLiteral("render-screens"), QStringLiteral("Render every screen to PNG files in DIR and exit."), QStringLiteral("DIR"));
     QCommandLineOption sizeOpt(QStringLiteral("size"), QStringLiteral("Window size WxH (default: full screen)."), QStringLiteral("WxH"));
+    QCommandLineOption firstFrameOpt(QStringLiteral("print-first-frame"), QStringLiteral("Print first-frame-ms=N when the first frame is on screen, then quit (benchmark)."));
     QCommandLineOption quitOpt(QStringLiteral("quit-after"), QStringLiteral("Quit after N ms (smoke tests)."), QStringLiteral("MS"));
-    parser.addOptions({demoOpt, selfTestOpt, exportOpt, dataOpt, renderOpt, sizeOpt, quitOpt});
+    parser.addOptions({demoOpt, selfTestOpt, exportOpt, dataOpt, renderOpt, sizeOpt, quitOpt, firstFrameOpt});
     parser.process(app);
 
     if (parser.isSet(renderOpt))
@@ -354,6 +360,13 @@ int main(int argc, char *argv[])
         window->resize(wh.value(0).toInt(), wh.value(1).toInt());
     } else if (QGuiApplication::platformName() != QLatin1String("offscreen")) {
         window->showFullScreen();
+    }
+    if (parser.isSet(firstFrameOpt)) {
+        QObject::connect(window, &QQuickWindow::frameSwapped, &app, [&sinceStart] {
+            std::printf("first-frame-ms=%lld\n", static_cast<long long>(sinceStart.elapsed()));
+            std::fflush(stdout);
+            QCoreApplication::quit();
+        }, Qt::SingleShotConnection);
     }
     if (parser.isSet(quitOpt))
         QTimer::singleShot(parser.value(quitOpt).toInt(), &app, &QCoreApplication::quit);

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <store.h>
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace hcp::kiosk;
+
+class TestStore : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    int m_n = 0;
+
+    QString freshPath() { return m_dir.filePath(QStringLiteral("db%1.sqlite").arg(++m_n)); }
+    static Evaluation eval(const QString &projectNo, int level = 5)
+    {
+        Evaluation e;
+        e.projectNo = projectNo;
+        e.serviceNumber = 1;
+        e.satisfaction = level;
+        e.pf = 4;
+        return e;
+    }
+    static QVariant scalar(Store &s, const QString &sql)
+    {
+        QSqlQuery q(s.database());
+        return q.exec(sql) && q.next() ? q.value(0) : QVariant();
+    }
+private Q_SLOTS:
+    void open_setsWalAndFullSync()
+    {
+        Store s;
+        QString err;
+        QVERIFY2(s.open(freshPath(), &err), qPrintable(err));
+        QCOMPARE(scalar(s, QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
+        QCOMPARE(scalar(s, QStringLiteral("PRAGMA synchronous")).toInt(), 2); // FULL
+        QCOMPARE(s.schemaVersion(), Store::kLatestVersion);
+    }
+    void commit_assignsGapFreeSeqAndWritesOutboxInSameTransaction()
+    {
+        Store s;
+        QVERIFY(s.open(freshPath()));
+        for (int i = 1; i <= 5; ++i) {
+            Evaluation e = eval(QStringLiteral("P%1000000").arg(i));
+            const auto r = s.commitEvaluation(e);
+            QVERIFY2(r.ok(), qPrintable(r.error));
+            QCOMPARE(e.deviceSeq, qint64(i));
+            QVERIFY(!e.uuid.isEmpty());
+            QVERIFY(e.assessTime.isValid());
+        }
+        QCOMPARE(s.evaluationCount(), 5);
+        QCOMPARE(scalar(s, QStringLiteral("SELECT COUNT(*) FROM outbox")).toInt(), 5);
+        QCOMPARE(scalar(s, QStringLiteral("SELECT COUNT(*) FROM outbox o JOIN evaluation e ON e.uuid = o.uuid AND e.device_seq = o.seq")).toInt(), 5);
+    }
+    void commit_secondForSameCase_isAlreadyRatedWithTime()
+    {
+        Store s;
+        QVERIFY(s.open(freshPath()));
+        Evaluation a = eval(QStringLiteral("SAME000001"), 5);
+        a.assessTime = QDateTime(QDate(2026, 11, 27), QTime(10, 11, 12));
+        QVERIFY(s.commitEvaluation(a).ok());
+        Evaluation b = eval(QStringLiteral("SAME000001"), 1);
+        b.writingEvaluation = QStringLiteral("x");
+        const auto r = s.commitEvaluation(b);
+        QCOMPARE(r.status, Store::CommitResult::Status::AlreadyRated);
+        QCOMPARE(r.existingTime, a.assessTime);
+        QCOMPARE(s.evaluationCount(), 1);
+        QCOMPARE(scalar(s, QStringLiteral("SELECT COUNT(*) FROM outbox")).toInt(), 1);
+        // A follow-up rating (追评, assessNumber 2) of the same service is a different record.
+        Evaluation c = eval(QStringLiteral("SAME000001"), 4);
+        c.assessNumber = 2;
+        c.evaluateType = 2;
+        QVERIFY(s.commitEvaluation(c).ok());
+        QVERIFY(s.ratedAt(QStringLiteral("SAME000001"), 1, 2).has_value());
+    }
+    void commitHookFailure_rollsBackEverything()
+    {
+        Store s;
+        QVERIFY(s.open(freshPath()));
+        s.setCommitHook([](QSqlDatabase &, const Evaluation &, QString *error) {
+            *error = QStringLiteral("ledger refused");
+            return false;
+        });
+        Evaluation e = eval(QStringLiteral("HOOK000001"));
+        const auto r = s.commitEvaluation(e);
+        QCOMPARE(r.status, Store::CommitResult::Status::StorageError);
+        QCOMPARE(r.error, QStringLiteral("ledger refused"));
+        QCOMPARE(s.evaluationCount(), 0);
+        QCOMPARE(scalar(s, QStringLiteral("SELECT COUNT(*) FROM outbox")).toInt(), 0);
+        s.setCommitHook({});
+        Evaluation again = eval(QStringLiteral("HOOK000001"));
+        QVERIFY(s.commitEvaluation(again).ok());
+        QCOMPARE(again.deviceSeq, 1); // the failed attempt left no gap
+    }
+    void readOnlyDatabase_commitFailsCleanly()
+    {
+        const QString path = freshPath();
+        {
+            Store s;
+            QVERIFY(s.open(path));
+        }
+        Store s;
+        QVERIFY(s.open(path));
+        QSqlQuery(s.database()).exec(QStringLiteral("PRAGMA query_only = 1"));
+        Evaluation e = eval(QStringLiteral("RO00000001"));
+        const auto r = s.commitEvaluation(e);
+        QVERIFY(!r.ok());
+        QVERIFY(!r.error.isEmpty());
+    }
+    void diskFull_isReportedAsStorageFull()
+    {
+        Store s;
+        QVERIFY(s.open(freshPath()));
+        // Cap the file at its current size: the next page allocation fails with SQLITE_FULL.
+        const int pages = scalar(s, QStringLiteral("PRAGMA page_count")).toInt();
+        QSqlQuery(s.database()).exec(QStringLiteral("PRAGMA max_page_count = %1").arg(pages));
+        Evaluation e = eval(QStringLiteral("FULL000001"));
+        e.writingEvaluation = QString(400, QChar(0x597d));
+        Store::CommitResult r;
+        for (int i = 0; i < 50 && r.status != Store::CommitResult::Status::StorageFull; ++i) {
+            e = eval(QStringLiteral("FULL%1").arg(i, 6, 10, QLatin1Char('0')));
+            e.writingEvaluation = QString(400, QChar(0x597d));
+            r = s.commitEvaluation(e);
+        }
+        QCOMPARE(r.status, Store::CommitResult::Status::StorageFull);
+        QCOMPARE(scalar(s, QStringLiteral("PRAGMA integrity_check")).toString(), QStringLiteral("ok"));
+        // Everything committed before the disk filled is still there, each with its outbox row.
+        QCOMPARE(scalar(s, QStringLiteral("SELECT COUNT(*) FROM outbox")).toLongLong(), s.evaluationCount());
+    }
+    void migration_data()
+    {
+        QTest::addColumn<int>("from");
+        QTest::newRow("v1→v3") << 1;
+        QTest::newRow("v2→v3") << 2;
+    }
+    void migration()
+    {
+        QFETCH(int, from);
+        const QString path = freshPath();
+        Evaluation e = eval(QStringLiteral("MIG0000001"), 2);
+        e.writingEvaluation = QStringLiteral("旧版本的评价");
+        e.uuid = QStringLiteral("11111111-2222-3333-4444-555555555555");
+        e.deviceSeq = 1;
+        e.assistedBy = QStringLiteral("agent-7");
+        e.assessTime = QDateTime(QDate(2026, 1, 5), QTime(9, 0));
+        {
+            Store old;
+            QString err;
+            QVERIFY2(old.open(path, &err, from), qPrintable(err));
+            QCOMPARE(old.schemaVersion(), from);
+            // Rows written the way that version wrote them.
+            QSqlQuery q(old.database());
+            const QString payload = QString::fromUtf8(QJsonDocument(e.toJson()).toJson(QJsonDocument::Compact));
+            if (from == 1)
+                QVERIFY(q.exec(QStringLiteral("INSERT INTO evaluation (uuid, device_seq, project_no, service_number, assess_number,"
+                                              " satisfaction, assess_time, payload) VALUES ('%1', 1, 'MIG0000001', 1, 1, 2,"
+                                              " '2026-01-05 09:00:00', '%2')").arg(e.uuid, payload)));
+            else
+                QVERIFY(q.exec(QStringLiteral("INSERT INTO evaluation (uuid, device_seq, project_no, service_number, assess_number,"
+                                              " satisfaction, assess_time, payload, pf, assisted_by) VALUES ('%1', 1, 'MIG0000001',"
+                                              " 1, 1, 2, '2026-01-05 09:00:00', '%2', 4, 'agent-7')").arg(e.uuid, payload)));
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO case_cache (project_no, service_number, user_name, payload, updated_at)"
+                                          " VALUES ('CASE000001', 1, '李华', '{\"projectNo\":\"CASE000001\",\"serviceNumber\":1,"
+                                          "\"certKeyHash\":\"abc123\"}', '2026-01-05 09:00:00')")));
+        }
+        Store s;
+        QString err;
+        QVERIFY2(s.open(path, &err), qPrintable(err));
+        QCOMPARE(s.schemaVersion(), Store::kLatestVersion);
+        const auto back = s.evaluation(e.uuid);
+        QVERIFY(back.has_value());
+        QCOMPARE(back->writingEvaluation, e.writingEvaluation);
+        QCOMPARE(scalar(s, QStringLiteral("SELECT pf FROM evaluation")).toInt(), 4);
+        QCOMPARE(scalar(s, QStringLiteral("SELECT assisted_by FROM evaluation")).toString(), QStringLiteral("agent-7"));
+        QCOMPARE(s.casesByCertKeyHash(QStringLiteral("abc123")).size(), 1);
+        // The upgraded database keeps working: the next seq follows the old one.
+        Evaluation next = eval(QStringLiteral("MIG0000002"));
+        QVERIFY(s.commitEvaluation(next).ok());
+        QCOMPARE(next.deviceSeq, 2);
+    }
+    void newerSchema_isRefused()
+    {
+        const QString path = freshPath();
+        {
+            Store s;
+            QVERIFY(s.open(path));
+            QSqlQuery(s.database()).exec(QStringLiteral("PRAGMA user_version = 99"));
+        }
+        Store s;
+        QString err;
+        QVERIFY(!s.open(path, &err));
+        QVERIFY(err.contains(QLatin1String("newer")));
+    }
+    void caseCache_upsertAndLookup()
+    {
+        Store s;
+        QVERIFY(s.open(freshPath()));
+        Case c;
+        c.projectNo = QStringLiteral("CASE000002");
+        c.userName = QStringLiteral("王建国");
+        c.taskName = QStringLiteral("个体工商户设立登记");
+        c.certKeyHash = QStringLiteral("feed");
+        QVERIFY(s.upsertCases({c}));
+        c.taskName = QStringLiteral("食品经营许可证核发");
+        QVERIFY(s.upsertCases({c}));
+        QCOMPARE(s.caseCount(), 1);
+        QCOMPARE(s.casesByProjectNo(QStringLiteral("CASE000002")).value(0).taskName, c.taskName);
+        QCOMPARE(s.casesByCertKeyHash(QStringLiteral("feed")).size(), 1);
+    }
+    void config_storesVersionedDocuments()
+    {
+        Store s;
+        QVERIFY(s.open(freshPath()));
+        QVERIFY(s.setConfig(QStringLiteral("kiosk"), "{\"pf\":4}", QStringLiteral("v7")));
+        QCOMPARE(s.config(QStringLiteral("kiosk")), QByteArray("{\"pf\":4}"));
+        QCOMPARE(s.configVersion(QStringLiteral("kiosk")), QStringLiteral("v7"));
+        QVERIFY(s.config(QStringLiteral("none")).isEmpty());
+    }
+    void export_writesOneJsonPerLine()
+    {
+        Store s;
+        QVERIFY(s.open(freshPath()));
+        for (int i = 0; i < 3; ++i) {
+            Evaluation e = eval(QStringLiteral("EXP%1").arg(i, 7, 10, QLatin1Char('0')));
+            QVERIFY(s.commitEvaluation(e).ok());
+        }
+        const QString out = m_dir.filePath(QStringLiteral("export.jsonl"));
+        QCOMPARE(s.exportJsonl(out), 3);
+        QFile f(out);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 3);
+        QCOMPARE(QJsonDocument::fromJson(lines.at(2)).object().value(QLatin1String("deviceSeq")).toInt(), 3);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"
