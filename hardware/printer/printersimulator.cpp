@@ -123,6 +123,13 @@ quint8 PrinterSimulator::statusByteLocked(int n) const
 
 void PrinterSimulator::hostWrote(FakeTransport *t, const QByteArray &bytes)
 {
+    const QByteArray reply = consume(bytes);
+    if (!reply.isEmpty())
+        t->feedReceived(reply);
+}
+
+QByteArray PrinterSimulator::consume(const QByteArray &bytes)
+{
     QByteArray reply;
     {
         QMutexLocker lock(&m_mutex);
@@ -158,8 +165,7 @@ void PrinterSimulator::hostWrote(FakeTransport *t, const QByteArray &bytes)
         }
         m_pending.remove(0, pos);
     }
-    if (!reply.isEmpty())
-        t->feedReceived(reply);
+    return reply;
 }
 
 } // namespace hcp::hardware

@@ -56,6 +56,11 @@ public:
     // The reply this printer gives to DLE EOT n in its current mode.
     quint8 statusByte(int n) const;
 
+    // Transport-agnostic core: takes bytes the host sent, returns what the printer sends back
+    // (status replies). Used by the FakeTransports above and by USB-level emulations
+    // (umockdev) that answer on the bulk IN endpoint.
+    QByteArray consume(const QByteArray &hostBytes);
+
 private:
     friend class SimulatedPrinterTransport;
     void hostWrote(FakeTransport *t, const QByteArray &bytes);

@@ -190,11 +190,16 @@ ReceiptPrinter::~ReceiptPrinter()
 {
     m_worker->m_stopping = true;
     // Runs after the job in progress; queued jobs are skipped. Closes the transport on the
-    // thread that opened it.
-    QMetaObject::invokeMethod(&m_context, [w = m_worker] { delete w; }, Qt::BlockingQueuedConnection);
+    // thread that opened it, and hands m_context back to this thread (only its current thread
+    // may push it) so that it is destroyed where it lives.
+    QThread *owner = QThread::currentThread();
+    QMetaObject::invokeMethod(&m_context, [this, owner] {
+        delete m_worker;
+        m_worker = nullptr;
+        m_context.moveToThread(owner);
+    }, Qt::BlockingQueuedConnection);
     m_thread->quit();
     m_thread->wait();
-    m_context.moveToThread(QThread::currentThread());
     delete m_thread;
 }
 
