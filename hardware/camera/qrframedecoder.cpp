@@ -123,8 +123,9 @@ QrFrameDecoder::Result QrFrameDecoder::decode(const cv::Mat &gray)
         bool ran = true;
         switch (stage) {
         case Stage::Denoise:
-            // Sensor noise: a 5×5 median keeps module edges while removing speckle.
-            cv::medianBlur(gray, m_work, 5);
+            // Sensor noise: a σ 1 px Gaussian averages speckle away; at ≥ 3 px per module the
+            // module edges survive (it beat 3×3/5×5 medians and 2× area downscaling on the corpus).
+            cv::GaussianBlur(gray, m_work, cv::Size(0, 0), 1.0);
             break;
         case Stage::Clahe: {
             // Low contrast and glare: local histogram equalisation restores module contrast.
@@ -137,9 +138,9 @@ QrFrameDecoder::Result QrFrameDecoder::decode(const cv::Mat &gray)
             cv::adaptiveThreshold(gray, m_work, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY, 31, 5);
             break;
         case Stage::Sharpen:
-            // Blur: unsharp mask (1.8·I − 0.8·G(I), σ 2 px) steepens module edges.
-            cv::GaussianBlur(gray, m_work2, cv::Size(0, 0), 2.0);
-            cv::addWeighted(gray, 1.8, m_work2, -0.8, 0, m_work);
+            // Blur: unsharp mask (2.5·I − 1.5·G(I), σ 3 px) steepens module edges.
+            cv::GaussianBlur(gray, m_work2, cv::Size(0, 0), 3.0);
+            cv::addWeighted(gray, 2.5, m_work2, -1.5, 0, m_work);
             break;
         case Stage::Upscale: {
             // Small codes: upscale the busiest 200×200 window ×3 so modules exceed ~4 px.
