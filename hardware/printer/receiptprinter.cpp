@@ -123,6 +123,14 @@ private:
     Outcome queryStatus(PrinterStatus &st)
     {
         st = PrinterStatus{};
+        // A reply that arrived after an earlier timeout would be taken as the answer to the
+        // next request: discard whatever is already waiting on bulk IN (1 ms per read).
+        for (int i = 0; i < 8; ++i) {
+            const TransferResult stale = m_transport->read(64, 1);
+            if (!stale.ok() || stale.data.isEmpty())
+                break;
+            qCDebug(lcPrinter) << "discarded stale printer bytes" << stale.data.toHex(' ');
+        }
         for (int n = 1; n <= 4; ++n) {
             const TransferResult w = m_transport->write(EscPos::statusRequest(n), 1000);
             if (!w.ok())

@@ -2,6 +2,7 @@
 // ReceiptPrinter service against PrinterSimulator (the real byte protocol over FakeTransport):
 // the paper output is decoded back, failure modes map to failed(reason).
 #include "escposdecoder.h"
+#include "faketransport.h"
 #include "printersimulator.h"
 #include "receiptprinter.h"
 
@@ -218,6 +219,18 @@ private slots:
         m_printer->refreshStatus();
         QTRY_COMPARE_WITH_TIMEOUT(bad.size(), 1, kWaitMs);
         QCOMPARE(bad.at(0).at(0).value<ReceiptPrinter::Failure>(), ReceiptPrinter::Failure::NoResponse);
+    }
+
+    void print_staleStatusByteWaiting_isDiscardedNotTakenAsReply()
+    {
+        // A late "offline, paper end" byte from an earlier timed-out request sits in the queue.
+        m_printer = std::make_unique<ReceiptPrinter>([this] {
+            auto t = m_sim->createTransport();
+            static_cast<hcp::hardware::FakeTransport *>(t.get())->feedReceived(QByteArray(1, char(0x7E)));
+            return t;
+        });
+        QCOMPARE(printAndWait(sampleReceipt()), -1);
+        QVERIFY(m_printer->status().readyToPrint());
     }
 
     void print_invalidReceipt_failsWithoutTouchingPrinter()
