@@ -33,10 +33,16 @@ QString readField(const QByteArray &block, Field f)
         const char16_t u = char16_t(quint8(block[f.offset + i]) | (quint8(block[f.offset + i + 1]) << 8));
         s.append(QChar(u));
     }
-    // Padding is spaces; some readers pad with NUL.
-    while (!s.isEmpty() && (s.back() == QLatin1Char(' ') || s.back().isNull()))
-        s.chop(1);
-    return s.trimmed();
+    // Padding is spaces; some readers pad with NUL. Both ends are stripped of whitespace and NUL
+    // together, so parse(encode(parse(x))) == parse(x) (fuzz_sam checks this).
+    auto blank = [](QChar c) { return c.isNull() || c.isSpace(); };
+    qsizetype end = s.size();
+    while (end > 0 && blank(s[end - 1]))
+        --end;
+    qsizetype begin = 0;
+    while (begin < end && blank(s[begin]))
+        ++begin;
+    return s.mid(begin, end - begin);
 }
 
 void writeField(QByteArray &block, Field f, const QString &value)
@@ -153,7 +159,10 @@ std::optional<IdCardData> IdCardTextCodec::parse(const QByteArray &block, QStrin
         }
     }
     d.sex = sexName(d.sexCode);
-    d.idNumber = d.idNumber.toUpper();
+    // Only the check character may be written in lower case; a full toUpper() would also
+    // change the length of non-ASCII junk (ß → SS), found by fuzz_sam.
+    if (d.idNumber.endsWith(QLatin1Char('x')))
+        d.idNumber.back() = QLatin1Char('X');
     // 15-character (2017 foreigner) numbers have no GB 11643 check character: reported as not valid.
     d.checkDigitValid = IdNumber::isValid(d.idNumber);
     if (d.name.isEmpty())
@@ -172,7 +181,8 @@ QByteArray IdCardTextCodec::encode(const IdCardData &d)
         writeField(block, fSex, d.sexCode);
         writeField(block, fCardNo, d.idNumber);
         writeField(block, fNationality, d.nationCode);
-        writeField(block, fChineseName, d.name);
+        // parse() falls back to the English name when the card has no Chinese name.
+        writeField(block, fChineseName, d.name == d.englishName ? QString() : d.name);
         writeField(block, fFrom, d.validFrom);
         writeField(block, fTo, d.validTo);
         writeField(block, fBirth, d.birth);

@@ -20,6 +20,7 @@ private slots:
     void parse_hkMacaoTaiwanCardJ_readsPassAndIssueCount();
     void parse_wrongSizeOrEmptyName_isRejected();
     void nationName_table_coversAllCodes();
+    void parse_junkIdNumber_onlyCheckCharacterUppercased();
 };
 
 void TestIdCardText::checkDigit_referenceVectors_data()
@@ -178,6 +179,20 @@ void TestIdCardText::nationName_table_coversAllCodes()
     QVERIFY(IdCardTextCodec::nationName(QStringLiteral("57")).isEmpty());
     QVERIFY(IdCardTextCodec::nationName(QStringLiteral("00")).isEmpty());
     QVERIFY(IdCardTextCodec::nationName(QStringLiteral("1")).isEmpty());
+}
+
+void TestIdCardText::parse_junkIdNumber_onlyCheckCharacterUppercased()
+{
+    // Regression from fuzz_sam: toUpper() turned ß into SS, so re-encoding lost a character.
+    IdCardData in = IdCardSimulator::sampleResident();
+    in.idNumber = QStringLiteral("11010519491231ßßßß");
+    const auto d = IdCardTextCodec::parse(IdCardTextCodec::encode(in));
+    QVERIFY(d);
+    QCOMPARE(d->idNumber, in.idNumber);
+    QVERIFY(!d->checkDigitValid);
+    QCOMPARE(*IdCardTextCodec::parse(IdCardTextCodec::encode(*d)), *d);
+    in.idNumber = QStringLiteral("11010519491231002x");
+    QCOMPARE(IdCardTextCodec::parse(IdCardTextCodec::encode(in))->idNumber, QStringLiteral("11010519491231002X"));
 }
 
 QTEST_GUILESS_MAIN(TestIdCardText)
