@@ -300,4 +300,19 @@ QByteArray MockUsbBus::printerDescriptors(quint16 vid, quint16 pid)
     return d;
 }
 
+QByteArray MockUsbBus::hidScannerDescriptors(quint16 vid, quint16 pid)
+{
+    QByteArray d = QByteArray::fromHex("120100020000004000000000000101020301");
+    d[8] = char(vid & 0xFF);
+    d[9] = char(vid >> 8);
+    d[10] = char(pid & 0xFF);
+    d[11] = char(pid >> 8);
+    d += QByteArray::fromHex("090229000101008032"     // config: 41 bytes, 1 interface
+                             "090400000203000000"     // interface 0: HID, no boot protocol
+                             "092111010001222100"     // HID descriptor, report descriptor 33 bytes
+                             "07058103400001"         // interrupt IN 0x81
+                             "07050203400001");       // interrupt OUT 0x02
+    return d;
+}
+
 } // namespace hcp::test

@@ -80,6 +80,8 @@ public:
     static QByteArray samReaderDescriptors();
     // Receipt printer: interface class 7/1/2, bulk OUT 0x01, bulk IN 0x82 (§2.1).
     static QByteArray printerDescriptors(quint16 vid = 0x0fe6, quint16 pid = 0x811e);
+    // HID-POS scanner: interface class 3, interrupt IN 0x81 (64-byte reports), interrupt OUT 0x02.
+    static QByteArray hidScannerDescriptors(quint16 vid = 0x0c2e, quint16 pid = 0x0b61);
 
     static QString sysPath(int address);
 

@@ -2,6 +2,8 @@
 // The real libusb path against devices emulated by umockdev. Run under `umockdev-wrapper`.
 #include "hardware/idcard/idcardservice.h"
 #include "hardware/idcard/idcardsimulator.h"
+#include "hardware/scanner/hidposparser.h"
+#include "hardware/scanner/scannerservice.h"
 #include "hardware/usbmonitor.h"
 #include "hardware/usbtransport.h"
 #include "mockusbbus.h"
@@ -64,6 +66,8 @@ private slots:
     void close_always_releasesInterface();
     void usbMonitor_hotplug_reportsArrivalAndRemoval();
     void transfer_afterUnplug_reportsNoDevice();
+    void usbMonitor_pollingFallback_reportsArrivalAndRemoval();
+    void scannerService_hidPosOverLibusbInterrupt_emitsPayload();
 
 private:
     std::unique_ptr<MockUsbBus> m_bus;
@@ -284,6 +288,42 @@ void TestUsbTransport::transfer_afterUnplug_reportsNoDevice()
     QVERIFY2(r.detail.contains(QStringLiteral("LIBUSB_ERROR_NO_DEVICE")), qPrintable(r.detail));
     t.close();
     QVERIFY(!t.isOpen());
+}
+
+void TestUsbTransport::usbMonitor_pollingFallback_reportsArrivalAndRemoval()
+{
+    UsbMonitor monitor;
+    QSignalSpy arrived(&monitor, &UsbMonitor::deviceArrived);
+    QSignalSpy left(&monitor, &UsbMonitor::deviceLeft);
+    QVERIFY(monitor.start(UsbMonitor::Mode::Polling, 50));
+    QVERIFY(!monitor.usingHotplug());
+    QTRY_VERIFY_WITH_TIMEOUT(arrived.count() >= 2, 5000);
+    const int before = int(arrived.count());
+    m_bus->addDevice(7, MockUsbBus::printerDescriptors(0x28e9, 0x0289));
+    QTRY_COMPARE_WITH_TIMEOUT(arrived.count(), before + 1, 5000);
+    QCOMPARE(arrived.last().at(0).value<UsbDeviceInfo>().vendorId, quint16(0x28e9));
+    m_bus->unplug(7);
+    QTRY_COMPARE_WITH_TIMEOUT(left.count(), 1, 5000);
+    QCOMPARE(left.at(0).at(0).value<UsbDeviceInfo>().deviceAddress, 7);
+}
+
+void TestUsbTransport::scannerService_hidPosOverLibusbInterrupt_emitsPayload()
+{
+    MockUsbDevice *scanner = m_bus->addDevice(8, MockUsbBus::hidScannerDescriptors());
+    ScannerService::Options options;
+    options.reopenIntervalMs = 50;
+    ScannerService svc(ScannerService::usbHidPosFactory(0x0c2e, 0x0b61), ScannerService::Mode::HidPos, options);
+    QSignalSpy scanned(&svc, &ScannerService::scanned);
+    svc.start();
+    QTRY_COMPARE_WITH_TIMEOUT(svc.state(), DeviceState::Ready, 5000);
+    QByteArray payload = "https://example.gov.cn/pj?c=A123&receipt=";
+    payload += QByteArray(60, '9');
+    for (const QByteArray &report : HidPosParser::buildReports(payload))
+        scanner->queueIn(0x81, report);
+    QTRY_COMPARE_WITH_TIMEOUT(scanned.count(), 1, 5000);
+    QCOMPARE(scanned.at(0).at(0).toByteArray(), payload);
+    svc.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(scanner->releaseCount(), scanner->claimCount(), 5000);
 }
 
 QTEST_GUILESS_MAIN(TestUsbTransport)
