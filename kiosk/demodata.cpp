@@ -11,11 +11,15 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
 namespace hcp::kiosk {
 
 static QDate workingDaysBefore(const WorkCalendar &cal, QDate today, int n)
 {
     QDate d = today;
+    while (!cal.isWorkingDay(d))
+        d = d.addDays(-1);
     int counted = 0;
     while (counted < n) {
         d = d.addDays(-1);
@@ -25,7 +29,7 @@ static QDate workingDaysBefore(const WorkCalendar &cal, QDate today, int n)
     return d;
 }
 
-DemoData loadDemoData(const QByteArray &json, const WorkCalendar &calendar, QDate today,
+DemoData loadDemoData(const QByteArray &json, const WorkCalendar &calendar, const QDateTime &now,
                       const QByteArray &idHashKey, QString *error)
 {
     DemoData out;
@@ -38,9 +42,11 @@ DemoData loadDemoData(const QByteArray &json, const WorkCalendar &calendar, QDat
     }
     for (const QJsonValue &v : root.value(QLatin1String("cases")).toArray()) {
         QJsonObject o = v.toObject();
-        const QDate day = workingDaysBefore(calendar, today, o.value(QLatin1String("completedWorkingDaysAgo")).toInt());
+        const QDate day = workingDaysBefore(calendar, now.date(), o.value(QLatin1String("completedWorkingDaysAgo")).toInt());
         const QTime time = QTime::fromString(o.value(QLatin1String("completedAt")).toString(), QStringLiteral("HH:mm"));
-        o.insert(QStringLiteral("resultDate"), QDateTime(day, time).toString(QLatin1String(kDateTimeFormat)));
+        // A case "completed today at 16:40" shown at 09:00 would lie in the future.
+        const QDateTime done = std::min(QDateTime(day, time), now.addSecs(-30 * 60));
+        o.insert(QStringLiteral("resultDate"), done.toString(QLatin1String(kDateTimeFormat)));
         Case c = Case::fromJson(o);
         c.certKeyHash = certKeyHash(idHashKey, o.value(QLatin1String("certKey")).toString());
         out.cases.append(c);
@@ -52,7 +58,7 @@ DemoData loadDemoData(const QByteArray &json, const WorkCalendar &calendar, QDat
     return out;
 }
 
-DemoData builtinDemoData(const WorkCalendar &calendar, QDate today, const QByteArray &idHashKey, QString *error)
+DemoData builtinDemoData(const WorkCalendar &calendar, const QDateTime &now, const QByteArray &idHashKey, QString *error)
 {
     QFile f(QStringLiteral(":/hcp/demo/cases.json"));
     if (!f.open(QIODevice::ReadOnly)) {
@@ -60,7 +66,7 @@ DemoData builtinDemoData(const WorkCalendar &calendar, QDate today, const QByteA
             *error = f.errorString();
         return {};
     }
-    return loadDemoData(f.readAll(), calendar, today, idHashKey, error);
+    return loadDemoData(f.readAll(), calendar, now, idHashKey, error);
 }
 
 bool installDemoData(Store &store, const DemoData &demo, QString *error)

@@ -3,7 +3,7 @@
 
 #include "case.h"
 
-#include <QDate>
+#include <QDateTime>
 #include <QList>
 #include <QStringList>
 
@@ -13,16 +13,17 @@ class Store;
 class WorkCalendar;
 
 // The demo's synthetic cases (data/demo/cases.json, compiled in as :/hcp/demo/cases.json).
-// Completion times are given in working days before `today`, so the demo shows cases inside
-// and outside the rating window whatever day it runs; certKey is replaced by its keyed hash.
+// Completion times are given in working days before `now` (0 = the latest working day, never in
+// the future), so the demo shows cases inside and outside the rating window whatever day it
+// runs; certKey is replaced by its keyed hash.
 struct DemoData {
     QList<Case> cases;
     QStringList alreadyRated; // projectNos the demo pre-rates
 };
 
-DemoData loadDemoData(const QByteArray &json, const WorkCalendar &calendar, QDate today,
+DemoData loadDemoData(const QByteArray &json, const WorkCalendar &calendar, const QDateTime &now,
                       const QByteArray &idHashKey, QString *error = nullptr);
-DemoData builtinDemoData(const WorkCalendar &calendar, QDate today, const QByteArray &idHashKey,
+DemoData builtinDemoData(const WorkCalendar &calendar, const QDateTime &now, const QByteArray &idHashKey,
                          QString *error = nullptr);
 // Caches the cases and commits the pre-rated evaluation once (idempotent across restarts).
 bool installDemoData(Store &store, const DemoData &demo, QString *error = nullptr);

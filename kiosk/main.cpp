@@ -125,7 +125,7 @@ struct Services {
 
     bool installDemo(QString *error)
     {
-        const DemoData demo = builtinDemoData(calendar, QDate::currentDate(), config.idHashKey, error);
+        const DemoData demo = builtinDemoData(calendar, QDateTime::currentDateTime(), config.idHashKey, error);
         if (demo.cases.isEmpty() || !installDemoData(store, demo, error))
             return false;
         app->setDemoPeople({{QStringLiteral("李华"), QStringLiteral("11010519491231002X")},

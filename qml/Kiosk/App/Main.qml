@@ -18,167 +18,175 @@ Window {
     color: Theme.background
     title: qsTr("政务服务好差评")
 
-    property alias contentItem: content
     readonly property bool landscape: width > height
 
-    Rectangle {
-        id: header
-        anchors { left: parent.left; right: parent.right; top: parent.top }
-        height: 150
-        color: Theme.brand
-        Column {
-            anchors.verticalCenter: parent.verticalCenter
-            anchors.left: parent.left
-            anchors.leftMargin: Theme.margin
-            Text {
-                text: Session.hallName
-                color: Theme.inkOnBrand
-                font.family: Theme.fontFamily
-                font.pixelSize: 48
-                font.bold: true
-            }
-            Text {
-                text: qsTr("政务服务“好差评”")
-                color: Theme.inkOnBrand
-                font.family: Theme.fontFamily
-                font.pixelSize: 30
-            }
-        }
-        Text {
-            anchors.verticalCenter: parent.verticalCenter
-            anchors.right: parent.right
-            anchors.rightMargin: Theme.margin
-            visible: Session.citizenName.length > 0
-            text: qsTr("您好，%1").arg(Session.citizenName)
-            color: Theme.inkOnBrand
-            font.family: Theme.fontFamily
-            font.pixelSize: 34
-        }
-    }
-
+    // Sized from the window itself: the window's contentItem is only resized on the first
+    // platform resize, which an offscreen or test window may never get.
     Item {
-        id: content
-        objectName: "screenArea"
-        anchors { left: parent.left; right: parent.right; top: header.bottom; bottom: footer.top }
+        id: frame
+        objectName: "frame"
+        width: window.width
+        height: window.height
 
-        Loader {
-            id: screen
-            objectName: "screenLoader"
-            anchors.fill: parent
-            sourceComponent: {
-                switch (Session.state) {
-                case Session.Start: return startScreen
-                case Session.TypeCaseNumber: return typeScreen
-                case Session.ScanQr: return scanScreen
-                case Session.Searching:
-                case Session.Committing: return searchingScreen
-                case Session.ChooseCase: return caseListScreen
-                case Session.Rate: return rateScreen
-                case Session.Reasons: return reasonsScreen
-                case Session.Questions: return questionsScreen
-                case Session.Comment: return commentScreen
-                case Session.Confirm: return confirmScreen
-                case Session.Thanks: return thanksScreen
-                case Session.AlreadyRated: return alreadyRatedScreen
-                case Session.NothingToRate: return nothingScreen
-                case Session.Error: return errorScreen
-                case Session.Unavailable: return unavailableScreen
+        Rectangle {
+            id: header
+            anchors { left: parent.left; right: parent.right; top: parent.top }
+            height: 150
+            color: Theme.brand
+            Column {
+                anchors.verticalCenter: parent.verticalCenter
+                anchors.left: parent.left
+                anchors.leftMargin: Theme.margin
+                Text {
+                    text: Session.hallName
+                    color: Theme.inkOnBrand
+                    font.family: Theme.fontFamily
+                    font.pixelSize: 48
+                    font.bold: true
                 }
-                return startScreen
+                Text {
+                    text: qsTr("政务服务“好差评”")
+                    color: Theme.inkOnBrand
+                    font.family: Theme.fontFamily
+                    font.pixelSize: 30
+                }
             }
-        }
-    }
-
-    Component { id: startScreen; StartScreen {} }
-    Component { id: typeScreen; TypeCaseScreen {} }
-    Component { id: scanScreen; ScanScreen {} }
-    Component { id: searchingScreen; SearchingScreen {} }
-    Component { id: caseListScreen; CaseListScreen {} }
-    Component { id: rateScreen; RateScreen {} }
-    Component { id: reasonsScreen; ReasonsScreen {} }
-    Component { id: questionsScreen; QuestionsScreen {} }
-    Component { id: commentScreen; CommentScreen {} }
-    Component { id: confirmScreen; ConfirmScreen {} }
-    Component { id: thanksScreen; ThanksScreen {} }
-    Component {
-        id: alreadyRatedScreen
-        MessageScreen {
-            title: qsTr("该办件已评价")
-            detail: qsTr("%1\n已于 %2 评价。一次服务只能评价一次。").arg(Session.caseTaskName).arg(Session.alreadyRatedTime)
-            onPrimary: Session.finish()
-        }
-    }
-    Component {
-        id: nothingScreen
-        MessageScreen {
-            title: qsTr("暂无可评价的办件")
-            onPrimary: Session.finish()
-        }
-    }
-    Component {
-        id: errorScreen
-        MessageScreen {
-            title: qsTr("抱歉，出了点问题")
-            secondaryText: Session.satisfaction > 0 ? qsTr("返回重试") : ""
-            onPrimary: Session.cancel()
-            onSecondary: Session.back()
-        }
-    }
-    Component {
-        id: unavailableScreen
-        MessageScreen {
-            title: qsTr("暂停评价")
-            primaryText: ""
-        }
-    }
-
-    Rectangle {
-        id: footer
-        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
-        height: 80
-        color: Theme.surface
-        border.color: Theme.pressed
-        Text {
-            anchors.centerIn: parent
-            text: qsTr("政务服务便民热线 %1").arg(Session.hotline)
-            color: Theme.textMuted
-            font.family: Theme.fontFamily
-            font.pixelSize: 28
-        }
-    }
-
-    // The last seconds before the idle reset: visible, with one big button to stay.
-    Rectangle {
-        id: countdown
-        objectName: "idleCountdown"
-        visible: Session.countdownVisible
-        anchors { left: parent.left; right: parent.right; bottom: footer.top }
-        height: 170
-        color: "#1A1A1A"
-        Row {
-            anchors.centerIn: parent
-            spacing: Theme.spacing
             Text {
                 anchors.verticalCenter: parent.verticalCenter
-                text: qsTr("%1 秒后返回首页，信息将清除").arg(Session.idleRemaining)
-                color: "white"
+                anchors.right: parent.right
+                anchors.rightMargin: Theme.margin
+                visible: Session.citizenName.length > 0
+                text: qsTr("您好，%1").arg(Session.citizenName)
+                color: Theme.inkOnBrand
                 font.family: Theme.fontFamily
-                font.pixelSize: Theme.bodySize
-            }
-            BigButton {
-                objectName: "continueButton"
-                width: 300
-                primary: true
-                text: qsTr("继续")
-                onClicked: Session.userActivity()
+                font.pixelSize: 34
             }
         }
-    }
 
-    DemoPanel {
-        visible: App.demoMode
-        anchors.right: parent.right
-        anchors.bottom: footer.top
-        anchors.margins: 8
+        Item {
+            id: content
+            objectName: "screenArea"
+            anchors { left: parent.left; right: parent.right; top: header.bottom; bottom: footer.top }
+
+            Loader {
+                id: screen
+                objectName: "screenLoader"
+                anchors.fill: parent
+                sourceComponent: {
+                    switch (Session.state) {
+                    case Session.Start: return startScreen
+                    case Session.TypeCaseNumber: return typeScreen
+                    case Session.ScanQr: return scanScreen
+                    case Session.Searching:
+                    case Session.Committing: return searchingScreen
+                    case Session.ChooseCase: return caseListScreen
+                    case Session.Rate: return rateScreen
+                    case Session.Reasons: return reasonsScreen
+                    case Session.Questions: return questionsScreen
+                    case Session.Comment: return commentScreen
+                    case Session.Confirm: return confirmScreen
+                    case Session.Thanks: return thanksScreen
+                    case Session.AlreadyRated: return alreadyRatedScreen
+                    case Session.NothingToRate: return nothingScreen
+                    case Session.Error: return errorScreen
+                    case Session.Unavailable: return unavailableScreen
+                    }
+                    return startScreen
+                }
+            }
+        }
+
+        Component { id: startScreen; StartScreen {} }
+        Component { id: typeScreen; TypeCaseScreen {} }
+        Component { id: scanScreen; ScanScreen {} }
+        Component { id: searchingScreen; SearchingScreen {} }
+        Component { id: caseListScreen; CaseListScreen {} }
+        Component { id: rateScreen; RateScreen {} }
+        Component { id: reasonsScreen; ReasonsScreen {} }
+        Component { id: questionsScreen; QuestionsScreen {} }
+        Component { id: commentScreen; CommentScreen {} }
+        Component { id: confirmScreen; ConfirmScreen {} }
+        Component { id: thanksScreen; ThanksScreen {} }
+        Component {
+            id: alreadyRatedScreen
+            MessageScreen {
+                title: qsTr("该办件已评价")
+                detail: qsTr("%1\n已于 %2 评价。一次服务只能评价一次。").arg(Session.caseTaskName).arg(Session.alreadyRatedTime)
+                onPrimary: Session.finish()
+            }
+        }
+        Component {
+            id: nothingScreen
+            MessageScreen {
+                title: qsTr("暂无可评价的办件")
+                onPrimary: Session.finish()
+            }
+        }
+        Component {
+            id: errorScreen
+            MessageScreen {
+                title: qsTr("抱歉，出了点问题")
+                secondaryText: Session.satisfaction > 0 ? qsTr("返回重试") : ""
+                onPrimary: Session.cancel()
+                onSecondary: Session.back()
+            }
+        }
+        Component {
+            id: unavailableScreen
+            MessageScreen {
+                title: qsTr("暂停评价")
+                primaryText: ""
+            }
+        }
+
+        Rectangle {
+            id: footer
+            anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
+            height: 80
+            color: Theme.surface
+            border.color: Theme.pressed
+            Text {
+                anchors.centerIn: parent
+                text: qsTr("政务服务便民热线 %1").arg(Session.hotline)
+                color: Theme.textMuted
+                font.family: Theme.fontFamily
+                font.pixelSize: 28
+            }
+        }
+
+        // The last seconds before the idle reset: visible, with one big button to stay.
+        Rectangle {
+            id: countdown
+            objectName: "idleCountdown"
+            visible: Session.countdownVisible
+            anchors { left: parent.left; right: parent.right; bottom: footer.top }
+            height: 170
+            color: "#1A1A1A"
+            Row {
+                anchors.centerIn: parent
+                spacing: Theme.spacing
+                Text {
+                    anchors.verticalCenter: parent.verticalCenter
+                    text: qsTr("%1 秒后返回首页，信息将清除").arg(Session.idleRemaining)
+                    color: "white"
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.bodySize
+                }
+                BigButton {
+                    objectName: "continueButton"
+                    width: 300
+                    primary: true
+                    text: qsTr("继续")
+                    onClicked: Session.userActivity()
+                }
+            }
+        }
+
+        DemoPanel {
+            visible: App.demoMode
+            anchors.right: parent.right
+            anchors.bottom: footer.top
+            anchors.margins: 8
+        }
     }
 }

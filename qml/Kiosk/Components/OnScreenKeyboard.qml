@@ -64,6 +64,7 @@ Item {
                     delegate: Rectangle {
                         required property string modelData
                         required property int index
+                        objectName: "candidate" + index
                         height: candidates.height
                         width: Math.max(Theme.touchTarget, candText.implicitWidth + 32)
                         radius: Theme.radius
@@ -95,6 +96,7 @@ Item {
                     model: parent.modelData
                     delegate: Rectangle {
                         required property string modelData
+                        objectName: "key_" + modelData
                         width: root.keyWidth
                         height: root.keyHeight
                         radius: 8

@@ -38,6 +38,9 @@ Item {
         anchors.margins: Theme.margin
         spacing: Theme.gap
         clip: true
+        // Flick only when the list is longer than the screen: a tap must never start a drag.
+        interactive: contentHeight > height
+        boundsBehavior: Flickable.StopAtBounds
         model: Session.cases
         delegate: Item {
             id: row

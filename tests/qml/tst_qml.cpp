@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <appcontroller.h>
+#include <casedirectory.h>
+#include <coretypes.h>
+#include <demodata.h>
+#include <evaluationsession.h>
+#include <pinyinengine.h>
+#include <store.h>
+#include <workcalendar.h>
+
+#include <QJsonDocument>
+#include <QQmlContext>
+#include <QQmlEngine>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtQml/qqmlextensionplugin.h>
+#include <QtQuickTest>
+
+Q_IMPORT_QML_PLUGIN(Kiosk_AppPlugin)
+Q_IMPORT_QML_PLUGIN(Kiosk_ScreensPlugin)
+Q_IMPORT_QML_PLUGIN(Kiosk_ComponentsPlugin)
+Q_IMPORT_QML_PLUGIN(Kiosk_ThemePlugin)
+Q_IMPORT_QML_PLUGIN(Kiosk_CorePlugin)
+
+using namespace hcp::kiosk;
+
+// What the QML tests may ask of the C++ side: the database as written, and test knobs.
+class Probe : public QObject {
+    Q_OBJECT
+public:
+    Store *store = nullptr;
+    EvaluationSession *session = nullptr;
+    DemoData demo;
+
+    // Read straight from SQLite, not from the session: the journey must have been committed.
+    Q_INVOKABLE QVariantList evaluations() const
+    {
+        QVariantList out;
+        QSqlQuery q(store->database());
+        q.exec(QStringLiteral("SELECT payload FROM evaluation ORDER BY device_seq"));
+        while (q.next())
+            out.append(QJsonDocument::fromJson(q.value(0).toByteArray()).object().toVariantMap());
+        return out;
+    }
+    Q_INVOKABLE int outboxRows() const
+    {
+        QSqlQuery q(store->database());
+        return q.exec(QStringLiteral("SELECT COUNT(*) FROM outbox")) && q.next() ? q.value(0).toInt() : -1;
+    }
+    Q_INVOKABLE QString projectNoOf(const QString &userName, int nth) const
+    {
+        int seen = 0;
+        for (const Case &c : demo.cases)
+            if (c.userName == userName && seen++ == nth)
+                return c.projectNo;
+        return {};
+    }
+    Q_INVOKABLE void setIdleTimeoutMs(int ms) { session->setIdleTimeoutMs(ms); }
+};
+
+class Setup : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    Store m_store;
+    WorkCalendar m_calendar;
+    std::unique_ptr<CaseDirectory> m_directory;
+    std::unique_ptr<EvaluationSession> m_session;
+    std::unique_ptr<AppController> m_app;
+    PinyinEngine m_pinyin;
+    Probe m_probe;
+public Q_SLOTS:
+    void qmlEngineAvailable(QQmlEngine *engine)
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_store.open(m_dir.filePath(QStringLiteral("qml.sqlite"))));
+        m_calendar.loadDirectory(QStringLiteral(":/hcp/holidays"));
+        m_directory = std::make_unique<CaseDirectory>(&m_store);
+        m_session = std::make_unique<EvaluationSession>(&m_store, m_directory.get());
+        m_session->setCalendar(m_calendar);
+        m_session->setIndicatorSet(IndicatorSet::builtin());
+        m_session->setQuestionnaires(QuestionnaireCatalog::builtin());
+        m_app = std::make_unique<AppController>(m_session.get());
+        m_app->setDemoMode(true);
+        m_app->setDemoPeople({{QStringLiteral("李华"), QStringLiteral("11010519491231002X")},
+                              {QStringLiteral("王建国"), QStringLiteral("440524188001010014")}});
+        connect(m_app.get(), &AppController::demoCardRequested, m_session.get(),
+                [this](const QString &n, const QString &id) { m_session->identifyByCard(n, id, QStringLiteral("resident")); });
+        connect(m_app.get(), &AppController::demoScanRequested, m_session.get(), &EvaluationSession::submitQrPayload);
+        m_pinyin.open();
+        m_probe.demo = builtinDemoData(m_calendar, QDateTime::currentDateTime(), KioskConfig().idHashKey);
+        QVERIFY(installDemoData(m_store, m_probe.demo));
+        m_probe.store = &m_store;
+        m_probe.session = m_session.get();
+        hcp::qml::CoreInstances::session = m_session.get();
+        hcp::qml::CoreInstances::app = m_app.get();
+        hcp::qml::CoreInstances::pinyin = &m_pinyin;
+        engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
+        engine->rootContext()->setContextProperty(QStringLiteral("Probe"), &m_probe);
+    }
+};
+
+QUICK_TEST_MAIN_WITH_SETUP(kiosk_qml, Setup)
+#include "tst_qml.moc"
