@@ -48,7 +48,7 @@ QrPayload parseQrPayload(const QByteArray &raw)
         return p;
     }
     for (QChar c : text) {
-        if (c.unicode() < 0x20 || c.unicode() == 0x7f || c.category() == QChar::Other_Format) {
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format) { // C0, DEL, C1, bidi
             p.error = QrPayload::Error::Binary;
             return p;
         }

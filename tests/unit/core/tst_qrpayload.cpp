@@ -59,6 +59,8 @@ private Q_SLOTS:
         QTest::newRow("binary") << QByteArray("\x00\x01\xff\xfe", 4) << int(QrPayload::Error::Binary);
         QTest::newRow("bad utf8") << QByteArray("abc\xc3\x28") << int(QrPayload::Error::Binary);
         QTest::newRow("control") << QByteArray("12345678\x07") << int(QrPayload::Error::Binary);
+        QTest::newRow("C1 in url") << QByteArray("https://a.gov.cn/p?projectNo=12345678\xc2\x85") << int(QrPayload::Error::Binary);
+        QTest::newRow("bidi override") << QByteArray("https://a.gov.cn/p?projectNo=12345678\xe2\x80\xae") << int(QrPayload::Error::Binary);
         QTest::newRow("wifi") << QByteArray("WIFI:S:hall;T:WPA;P:secret;;") << int(QrPayload::Error::Unrecognized);
         QTest::newRow("short") << QByteArray("12345") << int(QrPayload::Error::Unrecognized);
         QTest::newRow("chinese") << QByteArray("办件编号一二三") << int(QrPayload::Error::Unrecognized);
