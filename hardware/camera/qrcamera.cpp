@@ -28,7 +28,9 @@ public:
         m_seen.invalidate();
     }
 
-    void process(const cv::Mat &frame)
+    // `generation` identifies the capture run; results of a run that stop() ended are dropped
+    // on the owner thread, so no scan from a closed scan screen arrives late.
+    void process(const cv::Mat &frame, quint64 generation)
     {
         cv::Mat gray;
         if (frame.channels() == 3)
@@ -50,7 +52,10 @@ public:
                 m_last = r.bytes;
                 qCDebug(lcCamera) << "decoded" << r.bytes.size() << "bytes via" << QrFrameDecoder::stageName(r.stage)
                                   << "in" << r.ms << "ms";
-                QMetaObject::invokeMethod(q, [q = q, b = r.bytes] { emit q->decoded(b); }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(q, [q = q, b = r.bytes, generation] {
+                    if (generation == q->m_generation)
+                        emit q->decoded(b);
+                }, Qt::QueuedConnection);
             }
         } else if (m_seen.isValid() && m_seen.elapsed() > forgetMs) {
             // Out of sight long enough: the same receipt held up again is a new scan.
@@ -101,13 +106,14 @@ void QrCamera::start()
     }
     QMetaObject::invokeMethod(m_decoder, [d = m_decoder] { d->reset(); }, Qt::QueuedConnection);
     m_running = true;
-    m_captureThread = QThread::create([this, src = m_source, fps = m_fileFps, pfps = m_previewFps, loop = m_loop] {
-        captureLoop(src, fps, pfps, loop);
-    });
-    m_captureThread->setObjectName(QStringLiteral("hcp-qr-capture"));
     // The loop ends on its own at a file's end or on a device error; a stale notification
     // from an earlier run (stop() already cleaned up, start() made a new thread) is ignored.
     const quint64 generation = ++m_generation;
+    m_captureThread = QThread::create([this, src = m_source, fps = m_fileFps, pfps = m_previewFps, loop = m_loop,
+                                       generation] {
+        captureLoop(src, fps, pfps, loop, generation);
+    });
+    m_captureThread->setObjectName(QStringLiteral("hcp-qr-capture"));
     connect(m_captureThread, &QThread::finished, this, [this, generation] {
         if (generation == m_generation)
             onCaptureFinished();
@@ -158,7 +164,7 @@ QrCamera::Stats QrCamera::stats() const
 
 // Runs on m_captureThread. The VideoCapture lives and dies here, so the device is always
 // released when the loop ends, whatever the reason.
-void QrCamera::captureLoop(QString source, double fileFps, double previewFps, bool loop)
+void QrCamera::captureLoop(QString source, double fileFps, double previewFps, bool loop, quint64 generation)
 {
     using Clock = std::chrono::steady_clock;
     bool isDevice = false;
@@ -210,7 +216,8 @@ void QrCamera::captureLoop(QString source, double fileFps, double previewFps, bo
             ++m_stats.captured;
         }
         if (!m_decoderBusy.exchange(true)) {
-            QMetaObject::invokeMethod(m_decoder, [d = m_decoder, frame] { d->process(frame); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(m_decoder, [d = m_decoder, frame, generation] { d->process(frame, generation); },
+                                      Qt::QueuedConnection);
         } else {
             QMutexLocker lock(&m_mutex);
             ++m_stats.dropped;
@@ -231,7 +238,9 @@ void QrCamera::captureLoop(QString source, double fileFps, double previewFps, bo
                     m_preview = img;
                     ++m_stats.previews;
                 }
-                QMetaObject::invokeMethod(this, [this, img] {
+                QMetaObject::invokeMethod(this, [this, img, generation] {
+                    if (generation != m_generation)
+                        return;
                     ++m_previewSerial;
                     emit previewFrame(img);
                 }, Qt::QueuedConnection);

@@ -67,7 +67,7 @@ signals:
 
 private:
     friend class QrDecodeWorker;
-    void captureLoop(QString source, double fileFps, double previewFps, bool loop);
+    void captureLoop(QString source, double fileFps, double previewFps, bool loop, quint64 generation);
     void onCaptureFinished();
 
     QString m_source = QStringLiteral("0");
