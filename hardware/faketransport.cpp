@@ -5,6 +5,27 @@
 
 namespace hcp::hardware {
 
+namespace {
+class FakeTransportHandle : public Transport {
+public:
+    explicit FakeTransportHandle(FakeTransport *fake) : m_fake(fake) {}
+    bool open() override { return m_fake->open(); }
+    void close() override { m_fake->close(); }
+    bool isOpen() const override { return m_fake->isOpen(); }
+    TransferResult write(const QByteArray &b, int t, int c) override { return m_fake->write(b, t, c); }
+    TransferResult read(int m, int t, int c) override { return m_fake->read(m, t, c); }
+    QString description() const override { return m_fake->description(); }
+
+private:
+    FakeTransport *m_fake;
+};
+} // namespace
+
+std::unique_ptr<Transport> FakeTransport::makeHandle()
+{
+    return std::make_unique<FakeTransportHandle>(this);
+}
+
 FakeTransport::FakeTransport(QString description)
     : m_description(std::move(description))
 {

@@ -9,6 +9,7 @@
 
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 
 namespace hcp::hardware {
@@ -46,6 +47,10 @@ public:
     void setPresent(bool present);
     int openCount() const;
     int closeCount() const;
+
+    // A Transport that forwards every call to this fake without owning it, for services that own
+    // what their factory returns (the fake must outlive every handle).
+    std::unique_ptr<Transport> makeHandle();
 
 private:
     struct Chunk {

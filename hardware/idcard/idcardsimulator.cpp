@@ -35,6 +35,16 @@ IdCardSimulator::~IdCardSimulator()
     closePty();
 }
 
+std::function<std::unique_ptr<Transport>()> IdCardSimulator::transportFactory(SamLink::Framing framing)
+{
+    if (!m_ownedFake)
+        m_ownedFake = std::make_unique<FakeTransport>(QStringLiteral("simulated ID card reader"));
+    attach(m_ownedFake.get(), framing);
+    setFailureMode(failureMode());      // applies Unplugged to the new fake
+    FakeTransport *fake = m_ownedFake.get();
+    return [fake] { return fake->makeHandle(); };
+}
+
 IdCardData IdCardSimulator::sampleResident()
 {
     IdCardData d;

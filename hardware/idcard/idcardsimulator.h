@@ -8,6 +8,8 @@
 #include <QList>
 #include <QObject>
 
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 
@@ -50,6 +52,9 @@ public:
     // Answers requests written to `transport` (borrowed; must outlive the attachment or be detached).
     void attach(FakeTransport *transport, SamLink::Framing framing);
     void detach();
+    // For the demo (--simulate-hardware): a factory for IdCardService whose transports all reach
+    // this simulator through one internal FakeTransport. The simulator must outlive the service.
+    std::function<std::unique_ptr<Transport>()> transportFactory(SamLink::Framing framing);
     // Opens a pty pair and serves the master side; returns the slave path for a SerialTransport,
     // or an empty string on failure.
     QString openPty();
@@ -84,6 +89,7 @@ private:
     QList<quint16> m_log;
 
     FakeTransport *m_fake = nullptr;
+    std::unique_ptr<FakeTransport> m_ownedFake;
     SamLink::Framing m_fakeFraming = SamLink::Framing::Stream;
     QByteArray m_usbHeader;
     SamReassembler m_rx;

@@ -17,9 +17,20 @@ ScannerSimulator::ScannerSimulator(ScannerService::Mode mode)
 {
 }
 
+ScannerSimulator::~ScannerSimulator() = default;
+
 void ScannerSimulator::attach(FakeTransport *transport)
 {
     m_transport = transport;
+}
+
+ScannerService::TransportFactory ScannerSimulator::transportFactory()
+{
+    if (!m_owned)
+        m_owned = std::make_unique<FakeTransport>(QStringLiteral("simulated scanner"));
+    attach(m_owned.get());
+    FakeTransport *fake = m_owned.get();
+    return [fake] { return fake->makeHandle(); };
 }
 
 QByteArray ScannerSimulator::inputEvent(quint16 type, quint16 code, qint32 value)

@@ -7,6 +7,8 @@
 #include <QByteArray>
 #include <QList>
 
+#include <memory>
+
 namespace hcp::hardware {
 
 class FakeTransport;
@@ -19,7 +21,14 @@ class ScannerSimulator {
 public:
     explicit ScannerSimulator(ScannerService::Mode mode);
 
+    ScannerSimulator(const ScannerSimulator &) = delete;
+    ScannerSimulator &operator=(const ScannerSimulator &) = delete;
+    ~ScannerSimulator();
+
     void attach(FakeTransport *transport);      // borrowed
+    // For the demo: a factory for ScannerService whose transports reach this simulator through
+    // one internal FakeTransport. The simulator must outlive the service.
+    ScannerService::TransportFactory transportFactory();
     void setEnterSuffix(bool on) { m_enterSuffix = on; }
     // Wedge streams are fed in pieces of this many bytes (events split across reads).
     void setChunkSize(int bytes) { m_chunk = bytes; }
@@ -38,6 +47,7 @@ public:
 private:
     ScannerService::Mode m_mode;
     FakeTransport *m_transport = nullptr;
+    std::unique_ptr<FakeTransport> m_owned;
     bool m_enterSuffix = true;
     int m_chunk = 0;
     QByteArray m_aim = "]Q1";

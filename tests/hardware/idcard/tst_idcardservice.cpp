@@ -61,6 +61,7 @@ private slots:
     void polling_badCheckDigit_emitsCardMarkedUntrusted();
     void serialPty_simulatorOnOtherEnd_readsCard();
     void serialPty_unplugged_reportsAbsent();
+    void simulatorFactory_demoMode_readsCardAndFollowsUnplug();
 
 private:
     std::unique_ptr<FakeTransport> m_fake;
@@ -344,6 +345,21 @@ void TestIdCardService::serialPty_unplugged_reportsAbsent()
     m_sim->setFailureMode(IdCardSimulator::FailureMode::Unplugged);
     QTRY_VERIFY_WITH_TIMEOUT(svc.state() == DeviceState::Absent || svc.state() == DeviceState::Error, 10000);
     QVERIFY(svc.state() != DeviceState::Ready);
+}
+
+void TestIdCardService::simulatorFactory_demoMode_readsCardAndFollowsUnplug()
+{
+    IdCardSimulator sim;
+    IdCardService svc(sim.transportFactory(SamLink::Framing::Stream), SamLink::Framing::Stream);
+    svc.setTiming(fastTiming());
+    QSignalSpy read(&svc, &IdCardService::cardRead);
+    svc.setPolling(true);
+    sim.insertCard(IdCardSimulator::sampleResident());
+    QTRY_COMPARE_WITH_TIMEOUT(read.count(), 1, 5000);
+    sim.setFailureMode(IdCardSimulator::FailureMode::Unplugged);
+    QTRY_COMPARE_WITH_TIMEOUT(svc.state(), DeviceState::Absent, 5000);
+    sim.setFailureMode(IdCardSimulator::FailureMode::None);
+    QTRY_COMPARE_WITH_TIMEOUT(svc.state(), DeviceState::Ready, 5000);
 }
 
 QTEST_GUILESS_MAIN(TestIdCardService)

@@ -53,6 +53,7 @@ private slots:
     void hidPos_multiReportScan_emitsWholePayload();
     void unplugThenReplug_reportsAbsentThenScansAgain();
     void stop_closesTransport();
+    void simulatorFactory_demoMode_scansReachService();
     void evdevTransport_fifoWithoutGrab_readsWholeEvents();
     void evdevTransport_grabOnNonInputDevice_failsClearly();
     void evdevTransport_missingNode_reportsNoDevice();
@@ -157,6 +158,17 @@ void TestScannerService::stop_closesTransport()
     svc.stop();
     QTRY_VERIFY_WITH_TIMEOUT(!fake.isOpen(), 5000);
     QCOMPARE(fake.closeCount(), fake.openCount());
+}
+
+void TestScannerService::simulatorFactory_demoMode_scansReachService()
+{
+    ScannerSimulator sim(ScannerService::Mode::KeyboardWedge);
+    ScannerService svc(sim.transportFactory(), ScannerService::Mode::KeyboardWedge, fastOptions());
+    QSignalSpy scanned(&svc, &ScannerService::scanned);
+    svc.start();
+    sim.scan("demo-qr");
+    QTRY_COMPARE_WITH_TIMEOUT(scanned.count(), 1, 5000);
+    QCOMPARE(scanned.at(0).at(0).toByteArray(), QByteArray("demo-qr"));
 }
 
 void TestScannerService::evdevTransport_fifoWithoutGrab_readsWholeEvents()
