@@ -20,7 +20,10 @@ QStringList Outbox::schemaStatements()
                        "last_error TEXT, "
                        "created_at INTEGER NOT NULL, "  // ms since epoch, kiosk clock
                        "acked_at INTEGER)"),
-        QStringLiteral("CREATE INDEX IF NOT EXISTS outbox_state_seq ON outbox(state, seq)"),
+        // Unsent rows in seq order: the sender's "oldest first" reads 500 index entries instead of
+        // sorting every unsent row, and the queue depth costs O(unsent), not O(all rows).
+        QStringLiteral("CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox(seq) WHERE state < 2"),
+        QStringLiteral("CREATE INDEX IF NOT EXISTS outbox_state ON outbox(state)"),
     };
 }
 
@@ -64,25 +67,14 @@ Outbox::Counts Outbox::counts(QSqlDatabase &db, qint64 nowMs)
 {
     Counts c;
     QSqlQuery q(db);
-    if (q.exec(QStringLiteral("SELECT state, COUNT(*), MIN(created_at) FROM outbox GROUP BY state"))) {
-        qint64 oldest = 0;
-        while (q.next()) {
-            const int state = q.value(0).toInt();
-            const qint64 n = q.value(1).toLongLong();
-            if (state == Queued || state == Sending) {
-                c.queued += n;
-                const qint64 created = q.value(2).toLongLong();
-                if (oldest == 0 || created < oldest)
-                    oldest = created;
-            } else if (state == Acked) {
-                c.acked = n;
-            } else if (state == Quarantined) {
-                c.quarantined = n;
-            }
-        }
-        if (oldest > 0)
-            c.oldestUnsentAgeS = qMax<qint64>(0, (nowMs - oldest) / 1000);
-    }
+    if (q.exec(QStringLiteral("SELECT COUNT(*) FROM outbox WHERE state < 2")) && q.next())
+        c.queued = q.value(0).toLongLong();
+    if (q.exec(QStringLiteral("SELECT created_at FROM outbox WHERE state < 2 ORDER BY seq LIMIT 1")) && q.next())
+        c.oldestUnsentAgeS = qMax<qint64>(0, (nowMs - q.value(0).toLongLong()) / 1000);
+    if (q.exec(QStringLiteral("SELECT COUNT(*) FROM outbox WHERE state = 3")) && q.next())
+        c.quarantined = q.value(0).toLongLong();
+    if (q.exec(QStringLiteral("SELECT COUNT(*) FROM outbox WHERE state = 2")) && q.next())
+        c.acked = q.value(0).toLongLong();
     return c;
 }
 

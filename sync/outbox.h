@@ -23,7 +23,7 @@ public:
         qint64 queued = 0;           // Queued + Sending: not yet acknowledged by the hub
         qint64 quarantined = 0;      // conflict/invalid answers, kept for the heartbeat
         qint64 acked = 0;
-        qint64 oldestUnsentAgeS = 0; // age of the oldest unacknowledged row, 0 when none
+        qint64 oldestUnsentAgeS = 0; // age of the lowest-seq unacknowledged row, 0 when none
     };
 
     // CREATE TABLE/INDEX IF NOT EXISTS statements joined by ";\n" (run each one separately;

@@ -4,6 +4,7 @@
 #include "outbox.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QSqlDatabase>
 #include <QTimer>
@@ -98,7 +99,7 @@ private:
         if (m_stepHook)
             m_stepHook(s);
     }
-    void publishCounts();
+    void publishCounts(bool force);
 
     HubClient *m_client;
     QSqlDatabase m_db;
@@ -112,6 +113,7 @@ private:
     bool m_reportedDrained = false;
     int m_failures = 0;
     QDateTime m_lastSuccess;
+    QElapsedTimer m_countsTimer;
 };
 
 } // namespace hcp::sync

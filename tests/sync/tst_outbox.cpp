@@ -90,7 +90,8 @@ void TestOutbox::counts_reportQueuedQuarantinedAndOldestAge()
     for (int i = 1; i <= 4; ++i)
         QVERIFY(Outbox::enqueue(m_db, i, QStringLiteral("u-%1").arg(i), "{}", &error));
     QSqlQuery q(m_db);
-    QVERIFY(q.exec(QStringLiteral("UPDATE outbox SET created_at = 1000000 WHERE seq = 2")));
+    QVERIFY(q.exec(QStringLiteral("UPDATE outbox SET created_at = 1000000 WHERE seq = 1")));
+    QVERIFY(q.exec(QStringLiteral("UPDATE outbox SET created_at = 1050000 WHERE seq = 2")));
     QVERIFY(q.exec(QStringLiteral("UPDATE outbox SET state = 1 WHERE seq = 2")));
     QVERIFY(q.exec(QStringLiteral("UPDATE outbox SET state = 2 WHERE seq = 3")));
     QVERIFY(q.exec(QStringLiteral("UPDATE outbox SET state = 3 WHERE seq = 4")));

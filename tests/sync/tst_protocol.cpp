@@ -64,6 +64,8 @@ void TestProtocol::validateEvaluation_rejectsEachBrokenField_data()
     QTest::newRow("satisfaction 6") << "satisfaction" << QJsonValue(6);
     QTest::newRow("satisfaction string") << "satisfaction" << QJsonValue(QStringLiteral("5"));
     QTest::newRow("assessTime iso") << "assessTime" << QJsonValue(QStringLiteral("2026-11-28T09:30:00"));
+    QTest::newRow("assessTime no such day") << "assessTime" << QJsonValue(QStringLiteral("2026-02-30 09:30:00"));
+    QTest::newRow("assessTime 24h") << "assessTime" << QJsonValue(QStringLiteral("2026-11-28 24:00:00"));
     QTest::newRow("publicFlag 0") << "publicFlag" << QJsonValue(0);
     QTest::newRow("evalDetail words") << "evalDetail" << QJsonValue(QStringLiteral("slow"));
 }

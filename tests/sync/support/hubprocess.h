@@ -35,6 +35,7 @@ public:
     bool isRunning() const { return m_process && m_process->state() == QProcess::Running; }
 
     quint16 port() const { return m_port; }
+    qint64 pid() const { return m_process ? m_process->processId() : 0; }
     QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port)); }
     QString output() const { return m_output; }
 
