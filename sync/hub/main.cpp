@@ -4,6 +4,8 @@
 #include "hubserver.h"
 #include "hubstore.h"
 
+#include "devicecredentials.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QJsonObject>
@@ -52,7 +54,9 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("好差评 hub: evaluation ingest, case directory, configuration, fleet heartbeats"));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("serve (default) | import-cases FILE..."));
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 QStringLiteral("serve (default) | import-cases FILE... | "
+                                                "enroll-device DEVICE_ID HALL_CODE CREDENTIALS_FILE"));
     const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("HOST:PORT to listen on (PORT 0 = any)"),
                                     QStringLiteral("addr"), QStringLiteral("127.0.0.1:8470"));
     const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("SQLite file or postgres://user@host:port/db"),
@@ -66,7 +70,13 @@ int main(int argc, char *argv[])
                                       QStringLiteral("s"), QStringLiteral("900"));
     const QCommandLineOption importOpt(QStringLiteral("import-cases"), QStringLiteral("import a case file at start"),
                                        QStringLiteral("file"));
-    parser.addOptions({listen, db, enrollToken, adminToken, interval, importOpt});
+    const QCommandLineOption hubUrl(QStringLiteral("hub-url"),
+                                    QStringLiteral("enroll-device: the hub address written into the credentials"),
+                                    QStringLiteral("url"), QStringLiteral("http://127.0.0.1:8470"));
+    const QCommandLineOption deviceClass(QStringLiteral("device-class"),
+                                         QStringLiteral("enroll-device: terminal (pf=5) or pad (pf=4)"),
+                                         QStringLiteral("class"), QStringLiteral("terminal"));
+    parser.addOptions({listen, db, enrollToken, adminToken, interval, importOpt, hubUrl, deviceClass});
     parser.process(app);
 
     QTextStream out(stdout);
@@ -86,6 +96,38 @@ int main(int argc, char *argv[])
             return 2;
         }
         return importFiles(store, positional.mid(1), out, err) == 0 ? 0 : 1;
+    }
+    if (!positional.isEmpty() && positional.first() == QLatin1String("enroll-device")) {
+        // Offline provisioning (demo, factory): enrolls in the database and writes the kiosk's
+        // credentials file, the same content POST /v1/enroll returns.
+        if (positional.size() != 4) {
+            err << "hcp-hub enroll-device DEVICE_ID HALL_CODE CREDENTIALS_FILE [--hub-url URL]" << Qt::endl;
+            return 2;
+        }
+        QByteArray secret;
+        const auto result = store.enroll(positional.at(1), positional.at(2), parser.value(deviceClass),
+                                         QString(), &secret);
+        if (result == HubStore::EnrollResult::Exists) {
+            err << "hcp-hub: device " << positional.at(1) << " is already enrolled" << Qt::endl;
+            return 3;
+        }
+        if (result != HubStore::EnrollResult::Enrolled) {
+            err << "hcp-hub: enrollment failed: " << store.lastError() << Qt::endl;
+            return 1;
+        }
+        hcp::sync::DeviceCredentials creds;
+        creds.hubUrl = QUrl(parser.value(hubUrl));
+        creds.deviceId = positional.at(1);
+        creds.secret = secret;
+        creds.certKey = store.certKey();
+        creds.hallCode = positional.at(2);
+        creds.heartbeatIntervalS = store.heartbeatIntervalS();
+        if (!creds.save(positional.at(3), &error)) {
+            err << "hcp-hub: cannot write " << positional.at(3) << ": " << error << Qt::endl;
+            return 1;
+        }
+        out << "enrolled " << creds.deviceId << " hall " << creds.hallCode << " -> " << positional.at(3) << Qt::endl;
+        return 0;
     }
     if (!positional.isEmpty() && positional.first() != QLatin1String("serve")) {
         err << "hcp-hub: unknown command " << positional.first() << Qt::endl;

@@ -58,6 +58,7 @@ private slots:
     void concurrentIdenticalPosts_50_storeExactlyOneRow();
     void importCases_csvCommandLine_plainIdNumberNeverStored();
     void lookup_byProjectNoNameQrAndIdHash_foundOr404();
+    void enrollDeviceCommand_writesWorkingCredentials_secondTimeRefused();
     void caseFeed_pagesByCursor_ownHallOnly_reimportMovesToHead();
     void config_etagThen304_mostSpecificScopeWins();
     void heartbeat_driftFlagged_commandsUntilAcked_overdueAfterTwoMissedBeats();
@@ -243,6 +244,32 @@ void TestHubApi::importCases_csvCommandLine_plainIdNumberNeverStored()
     QFile wal(m_dir.filePath(QStringLiteral("hub.sqlite-wal")));
     if (wal.open(QIODevice::ReadOnly))
         QVERIFY(!wal.readAll().contains("11010519491231002X"));
+}
+
+void TestHubApi::enrollDeviceCommand_writesWorkingCredentials_secondTimeRefused()
+{
+    const QString credsPath = m_dir.filePath(QStringLiteral("demo-creds.json"));
+    const QStringList args{QStringLiteral("enroll-device"), QStringLiteral("KIOSK-DEMO-0001"), QLatin1String(kHall),
+                           credsPath, QStringLiteral("--db"), m_dir.filePath(QStringLiteral("hub.sqlite")),
+                           QStringLiteral("--hub-url"), m_hub.url().toString()};
+    QProcess enrollCmd;
+    enrollCmd.start(hubBinary(), args);
+    QVERIFY(enrollCmd.waitForFinished(20000));
+    QCOMPARE(enrollCmd.exitCode(), 0);
+    QString error;
+    const DeviceCredentials creds = DeviceCredentials::load(credsPath, &error);
+    QVERIFY2(creds.isValid(), qPrintable(error));
+    QCOMPARE(creds.certKey, m_creds.certKey);
+    HubClient client;
+    client.setCredentials(creds);
+    HeartbeatInfo info;
+    info.version = QStringLiteral("0.1.0");
+    QCOMPARE(await([&](ReplyHandler h) { client.sendHeartbeat(info, h); }).status, 200);
+
+    QProcess again;
+    again.start(hubBinary(), args);
+    QVERIFY(again.waitForFinished(20000));
+    QCOMPARE(again.exitCode(), 3);
 }
 
 void TestHubApi::lookup_byProjectNoNameQrAndIdHash_foundOr404()

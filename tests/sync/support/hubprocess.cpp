@@ -17,6 +17,9 @@
 #include <QTimer>
 #include <QUuid>
 
+#include <csignal>
+#include <sys/prctl.h>
+
 namespace hcp::sync::test {
 
 QString hubBinary()
@@ -37,6 +40,8 @@ bool HubProcess::start(const QString &dbSpec, quint16 port, const QStringList &e
     m_output.clear();
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::SeparateChannels);
+    // The hub dies with the test, even when the test crashes.
+    m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     QStringList args{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port),
                      QStringLiteral("--db"), dbSpec,
                      QStringLiteral("--enroll-token"), QLatin1String(kEnrollToken),
