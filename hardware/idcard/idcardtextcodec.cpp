@@ -86,12 +86,37 @@ IdCardType IdCardTextCodec::cardTypeOf(const QByteArray &block)
 
 QString IdCardTextCodec::nationName(const QString &code)
 {
+    // QT_TRANSLATE_NOOP so lupdate extracts the names; tx() translates them at run time.
     static const char *const names[] = {
-        "汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白",
-        "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西",
-        "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌",
-        "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔",
-        "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺"};
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "汉"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "蒙古"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "回"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "藏"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "维吾尔"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "苗"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "彝"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "壮"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "布依"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "朝鲜"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "满"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "侗"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "瑶"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "白"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "土家"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "哈尼"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "哈萨克"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "傣"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "黎"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "傈僳"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "佤"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "畲"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "高山"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "拉祜"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "水"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "东乡"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "纳西"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "景颇"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "柯尔克孜"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "土"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "达斡尔"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "仫佬"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "羌"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "布朗"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "撒拉"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "毛南"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "仡佬"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "锡伯"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "阿昌"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "普米"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "塔吉克"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "怒"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "乌孜别克"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "俄罗斯"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "鄂温克"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "德昂"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "保安"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "裕固"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "京"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "塔塔尔"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "独龙"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "鄂伦春"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "赫哲"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "门巴"),
+        QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "珞巴"), QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "基诺"),
+    };
     static_assert(std::size(names) == 56);
     if (code.size() != 2 || !code[0].isDigit() || !code[1].isDigit())
         return {};

@@ -173,6 +173,22 @@ QByteArray SamProtocol::buildReadPayload(const SamReadPayload &payload, bool wit
     return out;
 }
 
+QString SamProtocol::formatSamId(const QByteArray &d)
+{
+    if (d.size() != 16)
+        return {};
+    auto le32 = [&](int at) {
+        return quint32(quint8(d[at])) | quint32(quint8(d[at + 1])) << 8 | quint32(quint8(d[at + 2])) << 16
+            | quint32(quint8(d[at + 3])) << 24;
+    };
+    return QStringLiteral("%1.%2-%3-%4-%5")
+        .arg(quint8(d[0]), 2, 10, QLatin1Char('0'))
+        .arg(quint8(d[2]), 2, 10, QLatin1Char('0'))
+        .arg(le32(4))
+        .arg(le32(8), 9, 10, QLatin1Char('0'))
+        .arg(le32(12), 9, 10, QLatin1Char('0'));
+}
+
 QString SamProtocol::statusText(quint8 sw3)
 {
     switch (sw3) {

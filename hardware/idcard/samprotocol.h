@@ -100,6 +100,10 @@ public:
     static std::optional<SamReadPayload> parseReadPayload(const QByteArray &data, bool withFingerprint);
     static QByteArray buildReadPayload(const SamReadPayload &payload, bool withFingerprint);
 
+    // Display form of the 16-byte SAM ID (12 FF reply data), §1.6:
+    // "05.01-20260101-000000001-000000042"; empty if the data is not 16 bytes.
+    static QString formatSamId(const QByteArray &data);
+
     static bool isSuccess(quint8 sw3) { return sw3 == SamStatus::Success || sw3 == SamStatus::FindSuccess; }
     // "中文 (English)" description of a SW3 code, for logs and the diagnostics page.
     static QString statusText(quint8 sw3);

@@ -32,6 +32,7 @@ private slots:
     void statusText_everyDocumentedCode_hasChineseAndEnglish();
     void simulator_badHostChecksum_answersSw3_10();
     void readPayload_withFingerprint_splitsThreeParts();
+    void formatSamId_simulatorReply_givesDisplayForm();
 };
 
 void TestSamProtocol::buildCommand_workedFrames_matchReference_data()
@@ -317,6 +318,19 @@ void TestSamProtocol::readPayload_withFingerprint_splitsThreeParts()
         QCOMPARE(back->fingerprint.size(), fp);
         QVERIFY(!SamProtocol::parseReadPayload(r->data.chopped(1), true));
     }
+}
+
+void TestSamProtocol::formatSamId_simulatorReply_givesDisplayForm()
+{
+    IdCardSimulator sim;
+    const QByteArray reply = sim.reply(hex("AA AA AA 96 69 00 03 12 FF EE"));
+    QCOMPARE(reply.size(), 7 + 0x14);
+    QCOMPARE(int(quint8(reply[5]) << 8 | quint8(reply[6])), 0x0014);
+    const auto r = SamProtocol::parseResponse(reply);
+    QVERIFY(r);
+    QCOMPARE(r->sw3, quint8(0x90));
+    QCOMPARE(SamProtocol::formatSamId(r->data), QStringLiteral("05.01-20260101-000000001-000000042"));
+    QVERIFY(SamProtocol::formatSamId(r->data.left(15)).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestSamProtocol)
