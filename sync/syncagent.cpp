@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "syncagent.h"
+
+#include "casecache.h"
+#include "outboxsender.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcSyncAgent, "hcp.sync.agent")
+
+namespace hcp::sync {
+
+SyncAgent::SyncAgent(HubClient *client, OutboxSender *sender, CaseCache *cache, QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_sender(sender)
+    , m_cache(cache)
+{
+    m_options.heartbeatIntervalS = client->credentials().heartbeatIntervalS;
+    connect(&m_heartbeatTimer, &QTimer::timeout, this, &SyncAgent::heartbeatNow);
+    connect(&m_feedTimer, &QTimer::timeout, this, &SyncAgent::pullFeedNow);
+    connect(&m_configTimer, &QTimer::timeout, this, &SyncAgent::pullConfigNow);
+}
+
+void SyncAgent::start()
+{
+    m_heartbeatTimer.start(qMax(1, m_options.heartbeatIntervalS) * 1000);
+    m_feedTimer.start(qMax(1, m_options.feedIntervalS) * 1000);
+    m_configTimer.start(qMax(1, m_options.configIntervalS) * 1000);
+    heartbeatNow();
+    pullFeedNow();
+    pullConfigNow();
+}
+
+void SyncAgent::stop()
+{
+    m_heartbeatTimer.stop();
+    m_feedTimer.stop();
+    m_configTimer.stop();
+}
+
+void SyncAgent::acknowledgeCommand(qint64 id)
+{
+    if (!m_toAcknowledge.contains(id))
+        m_toAcknowledge.append(id);
+}
+
+void SyncAgent::heartbeatNow()
+{
+    if (m_heartbeatInFlight || !m_client->credentials().isValid())
+        return;
+    HeartbeatInfo info = m_provider ? m_provider() : HeartbeatInfo();
+    if (m_sender) {
+        const Outbox::Counts c = m_sender->counts();
+        info.queueDepth = c.queued;
+        info.oldestUnsentAgeS = c.oldestUnsentAgeS;
+        info.quarantined = c.quarantined;
+    }
+    info.kioskTimeMs = QDateTime::currentMSecsSinceEpoch();
+    info.ackedCommands = m_toAcknowledge;
+    const QList<qint64> reported = m_toAcknowledge;
+    m_heartbeatInFlight = true;
+    m_client->sendHeartbeat(info, [this, reported](const HubReply &r) {
+        m_heartbeatInFlight = false;
+        if (!r.isHttp(200)) {
+            emit heartbeatFailed(r.status == 0 ? r.errorString : QStringLiteral("HTTP %1").arg(r.status));
+            return;
+        }
+        for (qint64 id : reported)
+            m_toAcknowledge.removeAll(id);
+        const QJsonObject answer = r.json();
+        for (const QJsonValue &v : answer.value(QLatin1String("commands")).toArray()) {
+            const QJsonObject command = v.toObject();
+            const qint64 id = command.value(QLatin1String("id")).toInteger();
+            if (m_delivered.contains(id))
+                continue; // resent because our ack is still on its way
+            m_delivered.insert(id);
+            const QString type = command.value(QLatin1String("type")).toString();
+            qCInfo(lcSyncAgent) << "hub command" << id << type;
+            if (type == QLatin1String("sync_now") && m_sender)
+                m_sender->kick();
+            else if (type == QLatin1String("pull_config"))
+                pullConfigNow();
+            emit commandReceived(id, type, command.value(QLatin1String("args")).toObject());
+        }
+        const bool flagged = answer.value(QLatin1String("driftFlagged")).toBool();
+        if (flagged)
+            qCWarning(lcSyncAgent) << "kiosk clock drifts" << answer.value(QLatin1String("driftS")).toDouble() << "s";
+        emit heartbeatDone(answer.value(QLatin1String("driftS")).toDouble(), flagged);
+    });
+}
+
+void SyncAgent::pullFeedNow()
+{
+    if (m_cache && m_client->credentials().isValid())
+        m_cache->pullFeed(m_client);
+}
+
+void SyncAgent::pullConfigNow()
+{
+    if (m_configInFlight || !m_client->credentials().isValid())
+        return;
+    m_configInFlight = true;
+    m_client->pullConfig(m_configEtag.isEmpty() ? QByteArray() : m_configEtag, [this](const HubReply &r) {
+        m_configInFlight = false;
+        if (r.isHttp(200) && !r.etag.isEmpty() && r.etag != m_configEtag)
+            emit configReceived(r.body, r.etag);
+    });
+}
+
+} // namespace hcp::sync

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "hubclient.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+#include <functional>
+
+namespace hcp::sync {
+
+class CaseCache;
+class OutboxSender;
+
+// The kiosk's periodic conversations with the hub besides the outbox: heartbeat (with the
+// commands in its answer), hall case-feed pull into the CaseCache, configuration pull with ETag.
+// Failures are simply retried at the next period. Lives on the thread of the HubClient.
+class SyncAgent : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        int heartbeatIntervalS = 900; // the hub's heartbeatIntervalS (enrollment) is the default
+        int feedIntervalS = 300;
+        int configIntervalS = 900;
+    };
+
+    // sender and cache may be null (no queue fields / no feed pull).
+    SyncAgent(HubClient *client, OutboxSender *sender, CaseCache *cache, QObject *parent = nullptr);
+
+    void setOptions(const Options &options) { m_options = options; }
+    // Supplies version, device status and disk; queue fields and kiosk time are filled in here.
+    void setHeartbeatProvider(std::function<HeartbeatInfo()> provider) { m_provider = std::move(provider); }
+    // The ETag of the configuration the kiosk has applied (persisted by the kiosk).
+    void setConfigEtag(const QByteArray &etag) { m_configEtag = etag; }
+    QByteArray configEtag() const { return m_configEtag; }
+
+    void start(); // first heartbeat, feed and config pull right away
+    void stop();
+
+public slots:
+    void heartbeatNow();
+    void pullFeedNow();
+    void pullConfigNow();
+    // The kiosk executed command id; the next heartbeat reports it and the hub stops resending.
+    void acknowledgeCommand(qint64 id);
+
+signals:
+    // Emitted once per command id. "sync_now" and "pull_config" are handled here as well
+    // (and still reported, so diagnostics can log them); the kiosk acknowledges every command.
+    void commandReceived(qint64 id, const QString &type, const QJsonObject &args);
+    // A new configuration document; the kiosk validates, applies and then calls setConfigEtag.
+    void configReceived(const QByteArray &document, const QByteArray &etag);
+    void heartbeatDone(double driftS, bool driftFlagged);
+    void heartbeatFailed(const QString &error);
+
+private:
+    HubClient *m_client;
+    OutboxSender *m_sender;
+    CaseCache *m_cache;
+    Options m_options;
+    std::function<HeartbeatInfo()> m_provider;
+    QByteArray m_configEtag;
+    QTimer m_heartbeatTimer;
+    QTimer m_feedTimer;
+    QTimer m_configTimer;
+    QSet<qint64> m_delivered;        // command ids already emitted
+    QList<qint64> m_toAcknowledge;   // executed, not yet reported
+    bool m_heartbeatInFlight = false;
+    bool m_configInFlight = false;
+};
+
+} // namespace hcp::sync
