@@ -153,6 +153,59 @@ EscPosDecoder::Result EscPosDecoder::decode(const QByteArray &bytes)
         r.errors << QStringLiteral("truncated %1 at offset %2").arg(QLatin1String(what)).arg(i);
         return false;
     };
+    // GS ( L / GS 8 L body (m fn …): fn 112 stores a raster in the print buffer, fn 50 prints
+    // it. Other functions (NV graphics, density, …) are recorded as unknown.
+    QImage stored;
+    const auto graphics = [&](const QByteArray &body) {
+        if (body.size() < 2 || quint8(body.at(0)) != 0x30) {
+            r.unknownCommands << QStringLiteral("GS ( L ") + hex(body.left(2));
+            return;
+        }
+        const int fn = quint8(body.at(1));
+        if (fn == 50 || fn == 2) {
+            endLine(s, r, false);
+            if (stored.isNull()) {
+                r.errors << QStringLiteral("GS ( L print without stored graphics");
+                return;
+            }
+            Item it;
+            it.kind = Kind::Raster;
+            it.align = s.align;
+            it.image = stored;
+            it.payload = decodeQrImage(stored);
+            it.text = QString::fromLatin1(it.payload);
+            r.items.append(it);
+            stored = QImage();
+            return;
+        }
+        if (fn != 112) {
+            r.unknownCommands << QStringLiteral("GS ( L fn %1").arg(fn);
+            return;
+        }
+        // 30 70 a bx by c xL xH yL yH d…: single-colour (c = '1') raster, bit 7 = left pixel.
+        if (body.size() < 10) {
+            r.errors << QStringLiteral("GS ( L fn 112 header too short");
+            return;
+        }
+        const auto b = [&](int k) { return int(quint8(body.at(k))); };
+        const int x = b(6) | (b(7) << 8);
+        const int y = b(8) | (b(9) << 8);
+        const qsizetype rowBytes = (x + 7) / 8;
+        if (x <= 0 || y <= 0 || body.size() < 10 + rowBytes * y) {
+            r.errors << QStringLiteral("GS ( L fn 112 data shorter than %1×%2").arg(x).arg(y);
+            return;
+        }
+        QImage img(x, y, QImage::Format_Grayscale8);
+        if (img.isNull())
+            return;
+        const char *d = body.constData() + 10;
+        for (int yy = 0; yy < y; ++yy) {
+            uchar *line = img.scanLine(yy);
+            for (int xx = 0; xx < x; ++xx)
+                line[xx] = (d[yy * rowBytes + xx / 8] & (0x80 >> (xx % 8))) ? 0 : 255;
+        }
+        stored = img;
+    };
     while (i < n) {
         const int c = u(i);
         if (c == 0x0A) {
@@ -210,7 +263,18 @@ EscPosDecoder::Result EscPosDecoder::decode(const QByteArray &bytes)
                 r.feedLines += p;
                 break;
             case '-': case 't': case 'J': case '3': case 'M': case 'G': case 'V': case '{': case 'R':
+            case ' ': case 'U':
                 break;
+            case '$': case '\\':
+                // Absolute / relative print position: a gap inside a line (table columns).
+                if (!have(4, "ESC $/\\")) {
+                    i = n;  // truncated: stop, as the other branches do
+                    continue;
+                }
+                if (s.lineStarted)
+                    addByte(s, ' ');
+                i += 4;
+                continue;
             default:
                 r.unknownCommands << hex(bytes.mid(i, 2));
                 i += 2;
@@ -228,10 +292,25 @@ EscPosDecoder::Result EscPosDecoder::decode(const QByteArray &bytes)
                 i += 2;
                 continue;
             }
-            if (f == '!' || f == '-') {
+            if (f == '!' || f == '-' || f == 'C' || f == 'W') {
                 if (!have(3, "FS n"))
                     break;
                 i += 3;
+                continue;
+            }
+            if (f == 'S') {  // FS S n1 n2: Kanji spacing
+                if (!have(4, "FS S"))
+                    break;
+                i += 4;
+                continue;
+            }
+            if (f == '(') {  // FS ( fn pL pH …: Kanji configuration, skipped whole
+                if (!have(5, "FS ( header"))
+                    break;
+                const qsizetype p = u(i + 3) | (u(i + 4) << 8);
+                if (!have(5 + p, "FS ( data"))
+                    break;
+                i += 5 + p;
                 continue;
             }
             r.unknownCommands << hex(bytes.mid(i, 2));
@@ -242,6 +321,32 @@ EscPosDecoder::Result EscPosDecoder::decode(const QByteArray &bytes)
             if (!have(2, "GS"))
                 break;
             const int f = u(i + 1);
+            if (f == 'a' || f == 'r' || f == 'h' || f == 'w' || f == 'H' || f == 'f' || f == 'I') {
+                if (!have(3, "GS n"))
+                    break;
+                i += 3;
+                continue;
+            }
+            if (f == 'L' || f == 'W') {  // left margin / print area width
+                if (!have(4, "GS L/W"))
+                    break;
+                i += 4;
+                continue;
+            }
+            if (f == '8') {  // GS 8 L p1..p4 m fn …: graphics with a 32-bit length
+                if (!have(7, "GS 8 header"))
+                    break;
+                const qsizetype p = qsizetype(u(i + 3)) | (qsizetype(u(i + 4)) << 8) | (qsizetype(u(i + 5)) << 16)
+                    | (qsizetype(u(i + 6)) << 24);
+                if (p < 0 || !have(7 + p, "GS 8 data"))
+                    break;
+                if (u(i + 2) == 'L')
+                    graphics(bytes.mid(i + 7, p));
+                else
+                    r.unknownCommands << hex(bytes.mid(i, 3));
+                i += 7 + p;
+                continue;
+            }
             if (f == '!' || f == 'B') {
                 if (!have(3, "GS n"))
                     break;
@@ -346,6 +451,8 @@ EscPosDecoder::Result EscPosDecoder::decode(const QByteArray &bytes)
                         r.unknownCommands << hex(bytes.mid(i, 7));
                         break;
                     }
+                } else if (u(i + 2) == 'L') {
+                    graphics(bytes.mid(i + 5, p));
                 } else {
                     r.unknownCommands << hex(bytes.mid(i, 5));
                 }

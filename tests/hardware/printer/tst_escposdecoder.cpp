@@ -3,6 +3,7 @@
 // so that a decoder bug cannot hide an encoder bug of the same shape.
 #include "escposdecoder.h"
 
+#include <QFile>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -105,6 +106,29 @@ private slots:
         // "No.3 " raw, then 号窗口 in FS &, then ASCII again.
         const auto r = EscPosDecoder::decode(hex("4E 6F 2E 33 20 1C 26 BA C5 B4 B0 BF DA 1C 2E 21 0A"));
         QCOMPARE(r.textLines(), QStringList{QStringLiteral("No.3 号窗口!")});
+    }
+
+    // Bytes written by an independent generator, receiptline 4.0.4 (npm, Apache-2.0), with
+    // data/receiptline_gen.js (where `"` is receiptline's emphasis markup, so the quotes turn
+    // into ESC E 1 … ESC E 0 and are not printed): GB18030 text, ESC $ / ESC \\ positioning, a QR as GS 8 L fn 112
+    // raster printed by GS ( L fn 50, two cuts. Exercises the decoder's paths that our own
+    // encoder never produces.
+    void receiptlineOutput_textAndRasterQrDecode()
+    {
+        QFile f(QStringLiteral(HCP_PRINTER_TESTDATA "/receiptline_escpos.bin"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const auto r = EscPosDecoder::decode(f.readAll());
+        QVERIFY2(r.errors.isEmpty(), qPrintable(r.errors.join('\n')));
+        QVERIFY2(r.unknownCommands.isEmpty(), qPrintable(r.unknownCommands.join('\n')));
+        QStringList lines;
+        for (const QString &l : r.textLines())
+            lines << l.trimmed();
+        QCOMPARE(lines, (QStringList{QStringLiteral("政务服务好差评"), QStringLiteral("评价凭条"),
+                                     QStringLiteral("服务大厅：西城区政务服务中心"),
+                                     QStringLiteral("评价结果：非常满意"),
+                                     QStringLiteral("扫码查看评价处理进度")}));
+        QCOMPARE(r.qrPayloads(), QList<QByteArray>{"https://example.gov.cn/pj?c=A123"});
+        QCOMPARE(r.cuts, 2);
     }
 
     void escBangModes_setSizeAndBold()
