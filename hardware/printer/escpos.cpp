@@ -154,19 +154,18 @@ EscPos &EscPos::raster(const QBitArray &bits, int width, int height)
     return *this;
 }
 
-bool EscPos::qrRaster(const QByteArray &payload, int moduleDots, QrEcc ecc, int maxWidthDots)
+namespace {
+// One pixel per module, no quiet zone; empty matrix when the payload does not fit a QR.
+ZXing::BitMatrix encodeQr(const QByteArray &payload, EscPos::QrEcc ecc)
 {
-    if (payload.isEmpty() || payload.size() > kQrMaxBytes)
-        return false;
     // ZXing's writer takes ECC on its 0..8 scale: L=1, M=3, Q=5, H=7 (~ percent/4).
     int zxEcc = 3;
     switch (ecc) {
-    case QrEcc::L: zxEcc = 1; break;
-    case QrEcc::M: zxEcc = 3; break;
-    case QrEcc::Q: zxEcc = 5; break;
-    case QrEcc::H: zxEcc = 7; break;
+    case EscPos::QrEcc::L: zxEcc = 1; break;
+    case EscPos::QrEcc::M: zxEcc = 3; break;
+    case EscPos::QrEcc::Q: zxEcc = 5; break;
+    case EscPos::QrEcc::H: zxEcc = 7; break;
     }
-    ZXing::BitMatrix m;
     try {
         ZXing::MultiFormatWriter w(ZXing::BarcodeFormat::QRCode);
         w.setEncoding(ZXing::CharacterSet::ISO8859_1).setEccLevel(zxEcc).setMargin(0);
@@ -175,10 +174,25 @@ bool EscPos::qrRaster(const QByteArray &payload, int moduleDots, QrEcc ecc, int 
         ws.reserve(size_t(payload.size()));
         for (char c : payload)
             ws.push_back(wchar_t(quint8(c)));
-        m = w.encode(ws, 0, 0);  // 0,0 = one pixel per module
+        return w.encode(ws, 0, 0);  // 0,0 = one pixel per module
     } catch (const std::exception &) {
-        return false;
+        return {};
     }
+}
+} // namespace
+
+int EscPos::qrSymbolModules(const QByteArray &payload, QrEcc ecc)
+{
+    if (payload.isEmpty() || payload.size() > kQrMaxBytes)
+        return 0;
+    return encodeQr(payload, ecc).width();
+}
+
+bool EscPos::qrRaster(const QByteArray &payload, int moduleDots, QrEcc ecc, int maxWidthDots)
+{
+    if (payload.isEmpty() || payload.size() > kQrMaxBytes)
+        return false;
+    const ZXing::BitMatrix m = encodeQr(payload, ecc);
     const int dots = std::clamp(moduleDots, 1, 16);
     constexpr int quiet = 4;  // modules of quiet zone on each side (ISO/IEC 18004)
     const int modules = m.width() + 2 * quiet;

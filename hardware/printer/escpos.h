@@ -81,6 +81,9 @@ public:
     void clear() { m_bytes.clear(); }
 
     // ---- pure helpers ----
+    // Side of the QR symbol for `payload` in modules (without quiet zone), as ZXing-cpp
+    // encodes it; 0 when it cannot be encoded. Used to fit GS ( k symbols to the paper.
+    static int qrSymbolModules(const QByteArray &payload, QrEcc ecc);
     static QByteArray encodeGbk(const QString &s);         // the FS & payload rule above
     static QByteArray statusRequest(int n);                 // DLE EOT n, n = 1..4
     // True when the byte has the fixed bits of a DLE EOT reply (bit 1 and 4 set, 0 and 7 clear).

@@ -127,8 +127,16 @@ QByteArray Receipt::toEscPos(const Layout &layout) const
         if (ls.at(i) == qrCaption) {
             p.align(EscPos::Align::Center);
             bool ok = false;
-            if (layout.qr == Layout::Qr::Native)
-                ok = p.qrNative(followUpUrl, layout.qrModuleDots, EscPos::QrEcc::M);
+            if (layout.qr == Layout::Qr::Native) {
+                // The printer scales the symbol itself: pick the largest module size (≤ the
+                // layout's) at which symbol + 4-module quiet zones fit the paper.
+                const int modules = EscPos::qrSymbolModules(followUpUrl, EscPos::QrEcc::M);
+                int dots = layout.qrModuleDots;
+                while (modules > 0 && dots > 1 && (modules + 8) * dots > layout.widthDots)
+                    --dots;
+                if (modules > 0 && (modules + 8) * dots <= layout.widthDots)
+                    ok = p.qrNative(followUpUrl, dots, EscPos::QrEcc::M);
+            }
             // Fall back to a host-rendered raster (and to smaller modules) when the printer has
             // no GS ( k or the symbol would not fit the paper.
             for (int dots = layout.qrModuleDots; !ok && dots >= 2; --dots)

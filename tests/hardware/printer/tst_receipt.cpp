@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Receipt layout: printed content is read back from the ESC/POS bytes with the test decoder.
+#include "escpos.h"
 #include "escposdecoder.h"
 #include "receipt.h"
 
@@ -99,6 +100,25 @@ private slots:
         rc.followUpUrl = "https://zwfw.example.gov.cn/hcp/follow?eval=" + QByteArray(80, '7');
         const auto r = EscPosDecoder::decode(rc.toEscPos(layout));
         QCOMPARE(r.qrPayloads(), QList<QByteArray>{rc.followUpUrl});
+    }
+
+    void toEscPos_longUrlNative_moduleSizeShrinksToFitPaper()
+    {
+        Receipt rc = sampleReceipt();
+        rc.followUpUrl = "https://zwfw.example.gov.cn/hcp/follow?eval=" + QByteArray(300, 'a');
+        const int modules = hcp::hardware::EscPos::qrSymbolModules(rc.followUpUrl, hcp::hardware::EscPos::QrEcc::M);
+        QVERIFY((modules + 8) * 6 > 384);  // would not fit at the default 6 dots
+        const auto r = EscPosDecoder::decode(rc.toEscPos());
+        bool seen = false;
+        for (const auto &it : r.items) {
+            if (it.kind != EscPosDecoder::Kind::NativeQr)
+                continue;
+            seen = true;
+            QCOMPARE(it.payload, rc.followUpUrl);
+            QVERIFY((modules + 8) * it.qrModuleSize <= 384);
+            QVERIFY((modules + 8) * (it.qrModuleSize + 1) > 384);  // the largest that fits
+        }
+        QVERIFY(seen);
     }
 
     void toEscPos_qrTooLargeForAnyFallback_yieldsNoJob()
