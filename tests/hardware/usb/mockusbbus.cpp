@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace hcp::test {
 
@@ -28,6 +29,12 @@ void MockUsbDevice::stallNextIn(quint8 endpoint)
 {
     std::lock_guard lock(m_mutex);
     m_stall[endpoint] = true;
+}
+
+void MockUsbDevice::failNextClaim(int err)
+{
+    std::lock_guard lock(m_mutex);
+    m_claimError = err;
 }
 
 QByteArray MockUsbDevice::outData(quint8 endpoint) const
@@ -114,8 +121,8 @@ bool MockUsbDevice::handleIoctl(UMockdevIoctlClient *client)
             return true;
         case USBDEVFS_CLAIMINTERFACE:
         case USBDEVFS_DISCONNECT_CLAIM:
-            if (gone) {
-                umockdev_ioctl_client_complete(client, -1, ENODEV);
+            if (gone || m_claimError) {
+                umockdev_ioctl_client_complete(client, -1, gone ? ENODEV : std::exchange(m_claimError, 0));
                 return true;
             }
             ++m_claims;

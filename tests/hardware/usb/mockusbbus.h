@@ -33,6 +33,8 @@ public:
     void queueIn(quint8 endpoint, const QByteArray &bytes);
     // The next IN transfer on `endpoint` completes with a stall (LIBUSB_ERROR_PIPE).
     void stallNextIn(quint8 endpoint);
+    // The next interface claim fails with this errno (EBUSY: another process holds it).
+    void failNextClaim(int err);
     QByteArray outData(quint8 endpoint) const;
     int claimCount() const;
     int releaseCount() const;
@@ -64,6 +66,7 @@ private:
     int m_releases = 0;
     int m_clearHalts = 0;
     bool m_unplugged = false;
+    int m_claimError = 0;
 };
 
 class MockUsbBus {

@@ -64,6 +64,7 @@ private slots:
     void read_stalledEndpoint_reportsPipeAndClearsHalt();
     void open_absentDevice_reportsNoDevice();
     void close_always_releasesInterface();
+    void open_interfaceHeldElsewhere_reportsBusyAndClosesHandle();
     void usbMonitor_hotplug_reportsArrivalAndRemoval();
     void transfer_afterUnplug_reportsNoDevice();
     void usbMonitor_pollingFallback_reportsArrivalAndRemoval();
@@ -240,6 +241,23 @@ void TestUsbTransport::close_always_releasesInterface()
         // Destroyed without an explicit close().
     }
     QCOMPARE(m_printer->releaseCount(), releases + 1);
+}
+
+void TestUsbTransport::open_interfaceHeldElsewhere_reportsBusyAndClosesHandle()
+{
+    UsbTransport::Config c;
+    c.interfaceClass = LIBUSB_CLASS_PRINTER;
+    UsbTransport t(c);
+    m_printer->failNextClaim(EBUSY);
+    QVERIFY(!t.open());
+    QCOMPARE(t.lastOpenResult().status, TransportStatus::Busy);
+    QVERIFY2(t.lastOpenResult().detail.contains(QStringLiteral("LIBUSB_ERROR_BUSY"))
+                 && t.lastOpenResult().detail.contains(QStringLiteral("another process")),
+             qPrintable(t.lastOpenResult().detail));
+    QVERIFY(!t.isOpen());
+    // The next attempt (the claimant went away) succeeds.
+    QVERIFY2(t.open(), qPrintable(t.lastOpenResult().detail));
+    t.close();
 }
 
 void TestUsbTransport::usbMonitor_hotplug_reportsArrivalAndRemoval()
