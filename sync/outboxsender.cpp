@@ -23,6 +23,8 @@ OutboxSender::OutboxSender(HubClient *client, QObject *parent)
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &OutboxSender::trySend);
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, &OutboxSender::trySend);
 }
 
 OutboxSender::~OutboxSender()
@@ -59,6 +61,7 @@ void OutboxSender::setOptions(const Options &options)
     m_options.batchSize = qBound(1, m_options.batchSize, wire::kMaxBatch);
     m_options.backoffBaseMs = qMax(1, m_options.backoffBaseMs);
     m_options.backoffCapMs = qMax(m_options.backoffBaseMs, m_options.backoffCapMs);
+    m_options.maxInFlight = qBound(1, m_options.maxInFlight, 4);
 }
 
 void OutboxSender::setEnabled(bool enabled)
@@ -81,12 +84,14 @@ void OutboxSender::stop()
 {
     m_running = false;
     m_timer.stop();
+    m_retryTimer.stop();
 }
 
 void OutboxSender::kick()
 {
     m_failures = 0;
-    if (m_running && !m_inFlight)
+    m_retryTimer.stop();
+    if (m_running && m_inFlight < m_options.maxInFlight)
         schedule(0);
 }
 
@@ -117,21 +122,30 @@ void OutboxSender::fail(const QString &error)
     const qint64 window = qMin<qint64>(m_options.backoffCapMs,
                                        static_cast<qint64>(m_options.backoffBaseMs) << n);
     const int delay = static_cast<int>(QRandomGenerator::global()->bounded(window + 1));
+    m_pipelineBroken = true;
     ++m_failures;
     qCInfo(lcSender) << "send failed:" << error << "retry in" << delay << "ms";
     emit sendFailed(error, delay);
+    m_timer.stop();
     if (m_running)
-        schedule(delay);
+        m_retryTimer.start(delay);
 }
 
 void OutboxSender::trySend()
 {
-    if (!m_running || !m_enabled || m_inFlight)
+    if (!m_running || !m_enabled || m_inFlight >= m_options.maxInFlight || m_retryTimer.isActive())
         return;
+    if (m_pipelineBroken && m_inFlight > 0)
+        return; // after a failure, let the rest of the pipeline finish first
+    if (m_inFlight == 0) {
+        m_highWaterSeq = 0; // a new pipeline run starts at the oldest unacknowledged row
+        m_pipelineBroken = false;
+    }
 
     QSqlQuery select(m_db);
     select.prepare(QStringLiteral("SELECT seq, uuid, payload FROM outbox WHERE state < 2 "
-                                  "ORDER BY seq LIMIT ?"));
+                                  "AND seq > ? ORDER BY seq LIMIT ?"));
+    select.addBindValue(m_highWaterSeq);
     select.addBindValue(m_options.batchSize);
     if (!select.exec()) {
         fail(QStringLiteral("outbox read failed: ") + select.lastError().text());
@@ -148,6 +162,8 @@ void OutboxSender::trySend()
     body += "]}";
     select.finish();
     if (rows.isEmpty()) {
+        if (m_inFlight > 0)
+            return; // the answers in flight schedule the next attempt
         if (!m_reportedDrained) {
             m_reportedDrained = true;
             publishCounts(true);
@@ -172,9 +188,10 @@ void OutboxSender::trySend()
     }
     step(Step::MarkedSending);
 
-    m_inFlight = true;
+    ++m_inFlight;
+    m_highWaterSeq = rows.last().seq;
     m_client->uploadBatch(body, [this, rows](const HubReply &reply) {
-        m_inFlight = false;
+        --m_inFlight;
         step(Step::ResponseReceived);
         if (!reply.isHttp(200)) {
             fail(reply.status == 0 ? reply.errorString
@@ -201,10 +218,12 @@ void OutboxSender::trySend()
         emit lastSuccessChanged(m_lastSuccess);
         emit batchAcked(accepted, duplicates);
         publishCounts(false);
-        if (m_running)
+        if (m_running && !m_retryTimer.isActive())
             schedule(0);
     });
     step(Step::RequestIssued);
+    if (m_inFlight < m_options.maxInFlight)
+        schedule(0); // prepare the next batch while the hub commits this one
 }
 
 bool OutboxSender::applyResults(const QList<Row> &rows, const QJsonArray &results, int *accepted,

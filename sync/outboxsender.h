@@ -23,6 +23,9 @@ class HubClient;
 // Threading: lives on the thread that created it (or was moved to before start()); uses its own
 // SQLite connection (busy_timeout 5 s) to the kiosk database, opened in open() on that thread.
 // Exactly one OutboxSender may run per database (the caller guarantees it; the kiosk builds one).
+// Up to maxInFlight batches are pipelined (the next batch is read and marked while the hub
+// commits the previous one); after any failure the pipeline drains, waits out the backoff and
+// restarts from the oldest unacknowledged row.
 class OutboxSender : public QObject
 {
     Q_OBJECT
@@ -44,6 +47,7 @@ public:
         int backoffBaseMs = 30000;    // first retry window (ms)
         int backoffCapMs = 3600000;   // largest retry window (ms)
         int idlePollMs = 5000;        // look for new rows this often when the queue is empty
+        int maxInFlight = 2;          // batches on the wire at once (1 = strict stop-and-wait)
     };
 
     explicit OutboxSender(HubClient *client, QObject *parent = nullptr);
@@ -67,7 +71,7 @@ public:
     void kick();
 
     Outbox::Counts counts();
-    bool isBusy() const { return m_inFlight; }
+    bool isBusy() const { return m_inFlight > 0; }
     QDateTime lastSuccess() const { return m_lastSuccess; }
 
     // Test seam: called synchronously at each Step. Production code leaves it unset.
@@ -105,11 +109,14 @@ private:
     QSqlDatabase m_db;
     QString m_connectionName;
     Options m_options;
-    QTimer m_timer;
+    QTimer m_timer;      // next send attempt (0 ms) or idle poll
+    QTimer m_retryTimer; // backoff after a failure; nothing is sent while it runs
     std::function<void(Step)> m_stepHook;
     bool m_enabled = true;
     bool m_running = false;
-    bool m_inFlight = false;
+    int m_inFlight = 0;
+    bool m_pipelineBroken = false;
+    qint64 m_highWaterSeq = 0; // highest seq on the wire in the current pipeline run
     bool m_reportedDrained = false;
     int m_failures = 0;
     QDateTime m_lastSuccess;
