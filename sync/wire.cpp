@@ -139,7 +139,7 @@ QByteArray fingerprint(const QJsonObject &object)
 
 QString projectNoFromQr(const QString &payload)
 {
-    static const QRegularExpression bare(QStringLiteral("^[A-Za-z0-9-]{6,64}$"));
+    static const QRegularExpression bare(QStringLiteral("^[A-Za-z0-9_-]{6,64}$"));
     const QString text = payload.trimmed();
     if (text.startsWith(QLatin1Char('{'))) {
         const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
@@ -148,7 +148,10 @@ QString projectNoFromQr(const QString &payload)
     }
     const QUrl url(text, QUrl::StrictMode);
     if (url.isValid() && !url.scheme().isEmpty() && url.hasQuery()) {
-        const QString pn = QUrlQuery(url).queryItemValue(QStringLiteral("projectNo"), QUrl::FullyDecoded);
+        const QUrlQuery query(url);
+        QString pn = query.queryItemValue(QStringLiteral("projectNo"), QUrl::FullyDecoded);
+        if (pn.isEmpty())
+            pn = query.queryItemValue(QStringLiteral("projectno"), QUrl::FullyDecoded);
         return bare.match(pn).hasMatch() ? pn : QString();
     }
     return bare.match(text).hasMatch() ? text : QString();

@@ -103,6 +103,8 @@ void TestProtocol::projectNoFromQr_acceptsDocumentedForms_rejectsOthers_data()
     QTest::newRow("url other params") << "https://x.example/q?a=1&projectNo=AB-123456&b=2" << "AB-123456";
     QTest::newRow("json") << "{\"projectNo\":\"110105202611280001\"}" << "110105202611280001";
     QTest::newRow("bare") << "  110105202611280001 " << "110105202611280001";
+    QTest::newRow("bare underscore") << "BJ_2026_000123" << "BJ_2026_000123";
+    QTest::newRow("url lower-case key") << "http://x.example/q?projectno=AB-123456" << "AB-123456";
     QTest::newRow("url without projectNo") << "https://x.example/q?id=5" << "";
     QTest::newRow("too short") << "12345" << "";
     QTest::newRow("garbage") << "DROP TABLE cases;" << "";
