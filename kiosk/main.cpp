@@ -7,6 +7,10 @@
 #include <coretypes.h>
 #include <demodata.h>
 #include <evaluationsession.h>
+#include <hubcasesource.h>
+#include <hubclient.h>
+#include <outboxsender.h>
+#include <syncstatus.h>
 #include <indicatorset.h>
 #include <kioskconfig.h>
 #include <pinyinengine.h>
@@ -18,8 +22,13 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
 #include <QGuiApplication>
+#include <QHostInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QQmlApplicationEngine>
 #include <QQmlComponent>
@@ -77,6 +86,12 @@ struct Services {
     std::unique_ptr<EvaluationSession> session;
     std::unique_ptr<AppController> app;
     std::unique_ptr<PinyinEngine> pinyin;
+    std::unique_ptr<hcp::sync::SyncStatus> syncStatus = std::make_unique<hcp::sync::SyncStatus>();
+    std::unique_ptr<hcp::sync::HubClient> hub;
+    std::unique_ptr<hcp::sync::OutboxSender> sender;
+    std::unique_ptr<HubCaseSource> hubSource;
+    hcp::sync::DeviceCredentials credentials;
+    QString dataDir;
 
     bool init(const QString &dataDir, bool demo, QString *error)
     {
@@ -84,6 +99,7 @@ struct Services {
             *error = QStringLiteral("cannot create data directory %1").arg(dataDir);
             return false;
         }
+        this->dataDir = dataDir;
         if (!store.open(QDir(dataDir).filePath(QStringLiteral("kiosk.sqlite")), error))
             return false;
         QString calError;
@@ -93,6 +109,11 @@ struct Services {
         const QByteArray cfg = store.config(QStringLiteral("kiosk"));
         if (!cfg.isEmpty())
             config = KioskConfig::fromJson(QJsonDocument::fromJson(cfg).object());
+        // An enrolled kiosk hashes ID numbers with the hub's key, so card lookups match the hub.
+        QString credError;
+        credentials = hcp::sync::DeviceCredentials::load(credentialsPath(), &credError);
+        if (credentials.isValid() && !credentials.certKey.isEmpty())
+            config.idHashKey = credentials.certKey;
         IndicatorSet indicators = IndicatorSet::fromJson(QJsonDocument::fromJson(store.config(QStringLiteral("indicators"))).object());
         if (!indicators.isValid())
             indicators = IndicatorSet::builtin();
@@ -120,7 +141,57 @@ struct Services {
         hcp::qml::CoreInstances::session = session.get();
         hcp::qml::CoreInstances::app = app.get();
         hcp::qml::CoreInstances::pinyin = pinyin.get();
+        hcp::qml::CoreInstances::sync = syncStatus.get();
         return true;
+    }
+
+    QString credentialsPath() const { return QDir(dataDir).filePath(QStringLiteral("credentials.json")); }
+
+    // Store-and-forward: the outbox sender, online lookup and the status strip. Without
+    // credentials the kiosk runs stand-alone and everything stays queued locally.
+    bool startSync(QString *error)
+    {
+        if (!credentials.isValid())
+            return true;
+        hub = std::make_unique<hcp::sync::HubClient>();
+        hub->setCredentials(credentials);
+        sender = std::make_unique<hcp::sync::OutboxSender>(hub.get());
+        if (!sender->open(store.path(), error))
+            return false;
+        hcp::sync::OutboxSender::Options opt;
+        opt.backoffBaseMs = 2000;
+        opt.backoffCapMs = 10 * 60 * 1000;
+        sender->setOptions(opt);
+        syncStatus->bind(sender.get(), hub.get());
+        hubSource = std::make_unique<HubCaseSource>(hub.get());
+        directory->setOnlineSource(hubSource.get());
+        QObject::connect(session.get(), &EvaluationSession::committed, sender.get(), [this] { sender->kick(); });
+        sender->start();
+        return true;
+    }
+
+    // Provisioning: enroll with a one-time token, save the credentials (mode 0600), done.
+    bool enroll(const QUrl &hubUrl, const QString &token, QString *error)
+    {
+        hcp::sync::HubClient client;
+        client.setHubUrl(hubUrl);
+        const QString deviceId = QStringLiteral("KIOSK-%1-%2").arg(config.hallCode, QHostInfo::localHostName().left(24));
+        QEventLoop loop;
+        bool ok = false;
+        client.enroll(token, deviceId, config.hallCode, config.pf == 4 ? QStringLiteral("pad") : QStringLiteral("terminal"),
+                      QCoreApplication::applicationVersion(),
+                      [&](bool success, const hcp::sync::DeviceCredentials &creds, const QString &err) {
+                          ok = success && creds.save(credentialsPath(), error);
+                          if (success)
+                              credentials = creds;
+                          else
+                              *error = err;
+                          loop.quit();
+                      });
+        loop.exec();
+        if (ok)
+            QFile::setPermissions(credentialsPath(), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        return ok;
     }
 
     bool installDemo(QString *error)
@@ -147,6 +218,32 @@ struct Services {
         session->setStorageAvailable(!info.isValid() || info.bytesAvailable() >= config.minFreeDiskBytes);
     }
 };
+
+// The demo cases as a hub import file: absolute completion times, and the synthetic ID number as
+// `certNo`, which the hub replaces by its keyed hash at import (PROTOCOL.md).
+bool writeDemoCasesForHub(const WorkCalendar &calendar, const QString &file, QString *error)
+{
+    QFile in(QStringLiteral(":/hcp/demo/cases.json"));
+    if (!in.open(QIODevice::ReadOnly))
+        return false;
+    const QJsonObject root = QJsonDocument::fromJson(in.readAll()).object();
+    const DemoData demo = loadDemoData(QJsonDocument(root).toJson(), calendar, QDateTime::currentDateTime(), QByteArray(), error);
+    const QJsonArray raw = root.value(QLatin1String("cases")).toArray();
+    QJsonArray out;
+    for (int i = 0; i < demo.cases.size() && i < raw.size(); ++i) {
+        QJsonObject o = demo.cases.at(i).toJson();
+        o.remove(QStringLiteral("certKeyHash"));
+        o.insert(QStringLiteral("certNo"), raw.at(i).toObject().value(QLatin1String("certKey")));
+        out.append(o);
+    }
+    QFile f(file);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        *error = f.errorString();
+        return false;
+    }
+    f.write(QJsonDocument(QJsonObject{{QStringLiteral("cases"), out}}).toJson());
+    return true;
+}
 
 // Loads every QML file of the app's modules on its own; any error fails the self-test.
 int selfTest(QQmlEngine &engine)
@@ -299,8 +396,11 @@ int main(int argc, char *argv[])
     QCommandLineOption renderOpt(QStringLiteral("render-screens"), QStringLiteral("Render every screen to PNG files in DIR and exit."), QStringLiteral("DIR"));
     QCommandLineOption sizeOpt(QStringLiteral("size"), QStringLiteral("Window size WxH (default: full screen)."), QStringLiteral("WxH"));
     QCommandLineOption firstFrameOpt(QStringLiteral("print-first-frame"), QStringLiteral("Print first-frame-ms=N when the first frame is on screen, then quit (benchmark)."));
+    QCommandLineOption hubOpt(QStringLiteral("hub"), QStringLiteral("Hub URL for --enroll-token."), QStringLiteral("URL"));
+    QCommandLineOption enrollOpt(QStringLiteral("enroll-token"), QStringLiteral("Enroll with the hub using this one-time token, save the credentials and exit."), QStringLiteral("TOKEN"));
+    QCommandLineOption demoCasesOpt(QStringLiteral("write-demo-cases"), QStringLiteral("Write the demo cases (with synthetic ID numbers) as hub import JSON and exit."), QStringLiteral("FILE"));
     QCommandLineOption quitOpt(QStringLiteral("quit-after"), QStringLiteral("Quit after N ms (smoke tests)."), QStringLiteral("MS"));
-    parser.addOptions({demoOpt, selfTestOpt, exportOpt, dataOpt, renderOpt, sizeOpt, quitOpt, firstFrameOpt});
+    parser.addOptions({demoOpt, selfTestOpt, exportOpt, dataOpt, renderOpt, sizeOpt, quitOpt, firstFrameOpt, hubOpt, enrollOpt, demoCasesOpt});
     parser.process(app);
 
     if (parser.isSet(renderOpt))
@@ -315,6 +415,26 @@ int main(int argc, char *argv[])
     QString error;
     if (!s.init(dataDir, demo && !parser.isSet(exportOpt), &error)) {
         qCritical().noquote() << "hcp-kiosk: cannot start:" << error;
+        return 2;
+    }
+
+    if (parser.isSet(enrollOpt)) {
+        if (!s.enroll(QUrl(parser.value(hubOpt)), parser.value(enrollOpt), &error)) {
+            qCritical().noquote() << "hcp-kiosk: enrollment failed:" << error;
+            return 1;
+        }
+        qInfo().noquote() << "enrolled as" << s.credentials.deviceId << "with" << s.credentials.hubUrl.toString();
+        return 0;
+    }
+    if (parser.isSet(demoCasesOpt)) {
+        if (!writeDemoCasesForHub(s.calendar, parser.value(demoCasesOpt), &error)) {
+            qCritical().noquote() << "hcp-kiosk:" << error;
+            return 1;
+        }
+        return 0;
+    }
+    if (!s.startSync(&error)) {
+        qCritical().noquote() << "hcp-kiosk: sync cannot start:" << error;
         return 2;
     }
 

@@ -6,6 +6,7 @@
 #include <evaluationsession.h>
 #include <pinyinengine.h>
 #include <store.h>
+#include <syncstatus.h>
 #include <workcalendar.h>
 
 #include <QJsonDocument>
@@ -68,6 +69,7 @@ class Setup : public QObject {
     std::unique_ptr<EvaluationSession> m_session;
     std::unique_ptr<AppController> m_app;
     PinyinEngine m_pinyin;
+    hcp::sync::SyncStatus m_sync;
     Probe m_probe;
 public Q_SLOTS:
     void qmlEngineAvailable(QQmlEngine *engine)
@@ -95,6 +97,7 @@ public Q_SLOTS:
         hcp::qml::CoreInstances::session = m_session.get();
         hcp::qml::CoreInstances::app = m_app.get();
         hcp::qml::CoreInstances::pinyin = &m_pinyin;
+        hcp::qml::CoreInstances::sync = &m_sync;
         engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
         engine->rootContext()->setContextProperty(QStringLiteral("Probe"), &m_probe);
     }

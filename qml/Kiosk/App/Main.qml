@@ -146,7 +146,21 @@ Window {
             color: Theme.surface
             border.color: Theme.pressed
             Text {
-                anchors.centerIn: parent
+                objectName: "syncStatus"
+                anchors.verticalCenter: parent.verticalCenter
+                anchors.left: parent.left
+                anchors.leftMargin: Theme.margin
+                visible: Sync.syncEnabled
+                text: Sync.online ? (Sync.queuedCount > 0 ? qsTr("● 在线 · 待上报 %1 条").arg(Sync.queuedCount) : qsTr("● 在线"))
+                                  : qsTr("○ 离线 · 评价保存在本机，联网后自动上报（%1 条）").arg(Sync.queuedCount)
+                color: Theme.textMuted
+                font.family: Theme.fontFamily
+                font.pixelSize: 24
+            }
+            Text {
+                anchors.verticalCenter: parent.verticalCenter
+                anchors.right: parent.right
+                anchors.rightMargin: Theme.margin
                 text: qsTr("政务服务便民热线 %1").arg(Session.hotline)
                 color: Theme.textMuted
                 font.family: Theme.fontFamily

@@ -7,6 +7,7 @@
 #include <evaluationsession.h>
 #include <pinyinengine.h>
 #include <sessionmodels.h>
+#include <syncstatus.h>
 
 #include <QJSEngine>
 #include <QQmlEngine>
@@ -18,6 +19,7 @@ struct CoreInstances {
     static inline hcp::kiosk::EvaluationSession *session = nullptr;
     static inline hcp::kiosk::AppController *app = nullptr;
     static inline hcp::kiosk::PinyinEngine *pinyin = nullptr;
+    static inline hcp::sync::SyncStatus *sync = nullptr;
 };
 
 template<typename T>
@@ -62,6 +64,18 @@ public:
     static hcp::kiosk::PinyinEngine *create(QQmlEngine *, QJSEngine *engine)
     {
         return provide(CoreInstances::pinyin, engine);
+    }
+};
+
+struct SyncForeign {
+    Q_GADGET
+    QML_FOREIGN(hcp::sync::SyncStatus)
+    QML_NAMED_ELEMENT(Sync)
+    QML_SINGLETON
+public:
+    static hcp::sync::SyncStatus *create(QQmlEngine *, QJSEngine *engine)
+    {
+        return provide(CoreInstances::sync, engine);
     }
 };
 
