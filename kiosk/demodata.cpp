@@ -69,9 +69,9 @@ DemoData builtinDemoData(const WorkCalendar &calendar, const QDateTime &now, con
     return loadDemoData(f.readAll(), calendar, now, idHashKey, error);
 }
 
-bool installDemoData(Store &store, const DemoData &demo, QString *error)
+bool installDemoData(Store &store, const DemoData &demo, QString *error, bool cacheCases)
 {
-    if (!store.upsertCases(demo.cases, error))
+    if (cacheCases && !store.upsertCases(demo.cases, error))
         return false;
     for (const Case &c : demo.cases) {
         if (!demo.alreadyRated.contains(c.projectNo) || store.ratedAt(c.projectNo, c.serviceNumber))

@@ -25,7 +25,8 @@ DemoData loadDemoData(const QByteArray &json, const WorkCalendar &calendar, cons
                       const QByteArray &idHashKey, QString *error = nullptr);
 DemoData builtinDemoData(const WorkCalendar &calendar, const QDateTime &now, const QByteArray &idHashKey,
                          QString *error = nullptr);
-// Caches the cases and commits the pre-rated evaluation once (idempotent across restarts).
-bool installDemoData(Store &store, const DemoData &demo, QString *error = nullptr);
+// Caches the cases (unless cacheCases is false: a kiosk enrolled with a hub looks them up there)
+// and commits the pre-rated evaluation once (idempotent across restarts).
+bool installDemoData(Store &store, const DemoData &demo, QString *error = nullptr, bool cacheCases = true);
 
 } // namespace hcp::kiosk

@@ -197,7 +197,7 @@ struct Services {
     bool installDemo(QString *error)
     {
         const DemoData demo = builtinDemoData(calendar, QDateTime::currentDateTime(), config.idHashKey, error);
-        if (demo.cases.isEmpty() || !installDemoData(store, demo, error))
+        if (demo.cases.isEmpty() || !installDemoData(store, demo, error, !credentials.isValid()))
             return false;
         app->setDemoPeople({{QStringLiteral("李华"), QStringLiteral("11010519491231002X")},
                             {QStringLiteral("王建国"), QStringLiteral("440524188001010014")},
