@@ -9,7 +9,7 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "hcp-bench-kiosk exited with ${rc}:\n${err}")
 endif()
 foreach(key startup_ms startup_floor_ms startup_ratio rss_kb rss_floor_kb rss_ratio
-            commit_p50_ms commit_p99_ms commit_floor_p99_ms commit_ratio)
+            idle_cpu_pct idle_cpu_floor_pct commit_p50_ms commit_p99_ms commit_floor_p99_ms commit_ratio)
   if(NOT out MATCHES "(^|\n)${key}=[0-9]+(\\.[0-9]+)?\n")
     message(FATAL_ERROR "hcp-bench-kiosk did not print ${key}=<number>")
   endif()
