@@ -86,6 +86,10 @@ bool HubStore::open(const QString &spec, QString *error)
         // An acknowledged batch must survive a power cut: the kiosk deletes nothing, but it
         // stops resending once acked.
         q.exec(QStringLiteral("PRAGMA synchronous=FULL"));
+        // The (deviceId, uuid) index takes random inserts; keep its pages in memory instead of
+        // re-reading them from the OS for every batch.
+        q.exec(QStringLiteral("PRAGMA cache_size=-65536"));
+        q.exec(QStringLiteral("PRAGMA mmap_size=268435456"));
     }
     return createSchema(error);
 }
