@@ -189,8 +189,12 @@ void QrCamera::captureLoop(QString source, double fileFps, double previewFps, bo
         return;
     }
     if (isDevice) {
+        // VGA is what the pipeline's budget is sized for; a one-frame driver queue keeps the
+        // preview and the decoder on the newest frame instead of a backlog (best effort: not
+        // every V4L2 driver honours it).
         cap.set(cv::CAP_PROP_FRAME_WIDTH, 640);
         cap.set(cv::CAP_PROP_FRAME_HEIGHT, 480);
+        cap.set(cv::CAP_PROP_BUFFERSIZE, 1);
     }
     const auto framePeriod = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / fileFps));
     const auto previewPeriod = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / previewFps));

@@ -38,13 +38,20 @@ public:
             ? fail(ReceiptPrinter::Failure::InvalidReceipt, QStringLiteral("receipt cannot be rendered"))
             : ensureOpen();
         PrinterStatus st;
-        if (o.ok)
+        bool blind = false;
+        if (o.ok) {
             o = queryStatus(st);
-        if (o.ok)
+            if (!o.ok && o.failure == ReceiptPrinter::Failure::NoResponse && !m_requireStatus) {
+                qCInfo(lcPrinter) << "job" << id << "printed without status:" << o.detail;
+                o = {};
+                blind = true;
+            }
+        }
+        if (o.ok && !blind)
             o = readiness(st, false);
         if (o.ok)
             o = send(job);
-        if (o.ok) {
+        if (o.ok && !blind) {
             o = queryStatus(st);
             if (o.ok)
                 o = readiness(st, true);
@@ -82,6 +89,7 @@ public:
 
     std::atomic_bool m_stopping{false};
     int m_statusTimeoutMs = 500;
+    bool m_requireStatus = true;
 
 private:
     static Outcome fail(ReceiptPrinter::Failure f, const QString &detail) { return {false, f, detail}; }
@@ -220,6 +228,12 @@ void ReceiptPrinter::setLayout(const Receipt::Layout &layout)
 void ReceiptPrinter::setStatusTimeoutMs(int ms)
 {
     QMetaObject::invokeMethod(&m_context, [w = m_worker, ms] { w->m_statusTimeoutMs = ms; },
+                              Qt::QueuedConnection);
+}
+
+void ReceiptPrinter::setRequireStatus(bool require)
+{
+    QMetaObject::invokeMethod(&m_context, [w = m_worker, require] { w->m_requireStatus = require; },
                               Qt::QueuedConnection);
 }
 

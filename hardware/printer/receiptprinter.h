@@ -52,6 +52,11 @@ public:
     // requests within a few ms, even while busy.
     void setStatusTimeoutMs(int ms);
 
+    // Unidirectional printers (USB protocol 1) cannot answer DLE EOT. With requireStatus
+    // false (default true) a job whose status queries get no reply is printed blind and
+    // reported printed(); paper or cover problems then go unnoticed.
+    void setRequireStatus(bool require);
+
     // Queues a receipt; returns its job id (> 0), used in printed()/failed().
     quint64 print(const Receipt &receipt);
     // Queues a status query (diagnostics page). Emits statusChanged() if it changed and

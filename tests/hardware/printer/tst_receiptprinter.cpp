@@ -138,6 +138,18 @@ private slots:
         QVERIFY(m_sim->printedData().isEmpty());
     }
 
+    void print_unidirectionalPrinterWithoutRequiredStatus_printsBlind()
+    {
+        m_sim->setMode(PrinterSimulator::Mode::NoStatusReply);
+        m_printer->setRequireStatus(false);
+        const Receipt r = sampleReceipt();
+        QCOMPARE(printAndWait(r), -1);
+        const auto out = EscPosDecoder::decode(m_sim->printedData());
+        QCOMPARE(out.qrPayloads(), QList<QByteArray>{r.followUpUrl});
+        QCOMPARE(out.cuts, 1);
+        QVERIFY(!m_printer->status().valid);
+    }
+
     void print_paperNearEnd_printsAndStatusReportsNearEnd()
     {
         m_sim->setMode(PrinterSimulator::Mode::PaperNearEnd);
