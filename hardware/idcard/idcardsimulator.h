@@ -35,6 +35,7 @@ public:
         GarbageBytes,       // line noise (incl. false preambles) before each reply, sent in small chunks
         SlowDevice,         // every reply is delayed by slowDelayMs()
         Unplugged,          // the device vanishes: the fake transport reports NoDevice, the pty closes
+                            // (leaving Unplugged replugs the fake; a pty needs openPty() again)
     };
     Q_ENUM(FailureMode)
 
