@@ -6,7 +6,7 @@
 //  - every projectNo / serviceCode handed out matches ^[A-Za-z0-9_-]{6,50}$, serviceNumber is
 //    0..999, a Receipt's uuid is a non-null UUID in 36-character form, a ProjectRef has none;
 //  - a valid payload is at most kQrPayloadMaxBytes after trimming, valid UTF-8, and has no
-//    C0/DEL control characters (nor C1 controls: "control characters" in the header);
+//    C0/DEL/C1 control characters and no format characters (bidi overrides, zero-width);
 //  - scanner suffixes do not matter: raw + "\r\n" parses exactly like raw (when raw fits);
 //  - the result is deterministic; a found projectNo, scanned on its own, is a bare ProjectRef
 //    for the same projectNo; a Receipt's fields, rebuilt with receiptQrUrl(), parse back to the
@@ -89,7 +89,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const QString text = utf8.decode(norm);
         REQUIRE(!utf8.hasError());
         for (const QChar c : text)
-            REQUIRE(c.unicode() >= 0x20 && c.unicode() != 0x7f && !(c.unicode() >= 0x80 && c.unicode() <= 0x9f));
+            REQUIRE(c.unicode() >= 0x20 && c.unicode() != 0x7f && !(c.unicode() >= 0x80 && c.unicode() <= 0x9f)
+                    && c.category() != QChar::Other_Format);
 
         // Found projectNo scanned on its own.
         const QrPayload bare = hcp::kiosk::parseQrPayload(p.projectNo.toUtf8());
