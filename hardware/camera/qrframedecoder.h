@@ -15,7 +15,7 @@ namespace hcp::hardware {
 class QrFrameDecoder {
 public:
     // Fallbacks run in this order (after Plain) while the budget lasts.
-    enum class Stage { None, Plain, Denoise, Clahe, Threshold, Sharpen, Upscale };
+    enum class Stage { None, Plain, Denoise, Clahe, Sharpen, Threshold, Upscale };
 
     struct Result {
         bool found = false;
