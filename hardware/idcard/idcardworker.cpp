@@ -94,6 +94,8 @@ bool IdCardWorker::ensureOpen()
     }
     m_link = std::make_unique<SamLink>(m_transport.get(), m_framing);
     qCInfo(lcIdCard) << "opened" << m_transport->description();
+    if (const qsizetype stale = m_link->drain())
+        qCInfo(lcIdCard) << "dropped" << stale << "stale bytes from an earlier exchange";
     return true;
 }
 
@@ -134,6 +136,8 @@ IdCardWorker::CycleResult IdCardWorker::linkFailure(const SamLink::Result &r, co
         break;
     case SamLink::Error::BadChecksum:
     case SamLink::Error::BadFrame:
+        // Replies carry no sequence number: drop anything queued so the next exchange is in step.
+        m_link->drain();
         setState(DeviceState::Error, tx("身份证阅读器数据校验错误"));
         break;
     case SamLink::Error::None:
@@ -146,6 +150,9 @@ IdCardWorker::CycleResult IdCardWorker::linkFailure(const SamLink::Result &r, co
 IdCardWorker::CycleResult IdCardWorker::samFailure(quint8 sw3, const char *phase)
 {
     qCWarning(lcIdCard) << phase << "refused:" << SamProtocol::statusText(sw3);
+    // An unexpected status may be a late reply to an earlier request: resynchronise.
+    if (m_link)
+        m_link->drain();
     setState(DeviceState::Ready, QString());
     emit errorOccurred(tx("读卡失败，请重新放置身份证"));
     return CycleResult::Failed;

@@ -11,6 +11,23 @@ SamLink::SamLink(Transport *transport, Framing framing)
 {
 }
 
+qsizetype SamLink::drain(int quietMs)
+{
+    qsizetype dropped = 0;
+    const int channels = m_framing == Framing::UsbTwoPipe ? 2 : 1;
+    for (int channel = 0; channel < channels; ++channel) {
+        // Bounded: a device that streams endlessly must not stall the worker.
+        for (int i = 0; i < 64; ++i) {
+            const TransferResult r = m_transport->read(4096, quietMs, channel);
+            dropped += r.data.size();
+            if (r.data.isEmpty() || !r.ok())
+                break;
+        }
+    }
+    m_reassembler.clear();
+    return dropped;
+}
+
 SamLink::Result SamLink::transportError(const TransferResult &t, const char *phase)
 {
     Result r;

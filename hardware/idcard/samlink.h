@@ -36,6 +36,10 @@ public:
 
     // Drops bytes still buffered from an earlier, abandoned exchange.
     void reset() { m_reassembler.clear(); }
+    // Reads and discards whatever the device still has queued (a late reply to an exchange that
+    // timed out before a reconnect), so it is not taken for the next reply. Returns the number of
+    // bytes dropped. Each empty read costs up to quietMs.
+    qsizetype drain(int quietMs = 5);
     Framing framing() const { return m_framing; }
     quint64 discardedBytes() const { return m_reassembler.discardedBytes(); }
 

@@ -62,6 +62,7 @@ private slots:
     void serialPty_simulatorOnOtherEnd_readsCard();
     void serialPty_unplugged_reportsAbsent();
     void simulatorFactory_demoMode_readsCardAndFollowsUnplug();
+    void open_staleReplyQueued_isDrainedBeforeFirstExchange();
 
 private:
     std::unique_ptr<FakeTransport> m_fake;
@@ -360,6 +361,24 @@ void TestIdCardService::simulatorFactory_demoMode_readsCardAndFollowsUnplug()
     QTRY_COMPARE_WITH_TIMEOUT(svc.state(), DeviceState::Absent, 5000);
     sim.setFailureMode(IdCardSimulator::FailureMode::None);
     QTRY_COMPARE_WITH_TIMEOUT(svc.state(), DeviceState::Ready, 5000);
+}
+
+void TestIdCardService::open_staleReplyQueued_isDrainedBeforeFirstExchange()
+{
+    // A late "find OK" left in the USB IN pipes from before a reconnect.
+    const QByteArray stale = QByteArray::fromHex("AAAAAA96690008 00009F0000000097");
+    m_fake->feedReceived(stale.left(7), 0);
+    m_fake->feedReceived(stale.mid(7), 1);
+    m_sim->attach(m_fake.get(), SamLink::Framing::UsbTwoPipe);
+    m_sim->insertCard(IdCardSimulator::sampleResident());
+    IdCardService svc(borrow(m_fake.get()), SamLink::Framing::UsbTwoPipe);
+    svc.setTiming(fastTiming());
+    QSignalSpy read(&svc, &IdCardService::cardRead);
+    QSignalSpy errors(&svc, &IdCardService::errorOccurred);
+    svc.setPolling(true);
+    QTRY_COMPARE_WITH_TIMEOUT(read.count(), 1, 5000);
+    // Without draining, the stale reply answers "find" and every later reply is one step behind.
+    QCOMPARE(errors.count(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestIdCardService)
