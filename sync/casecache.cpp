@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUuid>
@@ -151,7 +152,10 @@ void CaseCache::pullFeed(HubClient *client, int pageSize)
 
 void CaseCache::pullPage(HubClient *client, int pageSize, int pulledSoFar)
 {
-    client->pullCaseFeed(cursor(), pageSize, [this, client, pageSize, pulledSoFar](const HubReply &r) {
+    QPointer<CaseCache> self(this);
+    client->pullCaseFeed(cursor(), pageSize, [this, self, client, pageSize, pulledSoFar](const HubReply &r) {
+        if (!self)
+            return;
         if (!r.isHttp(200)) {
             emit feedFailed(r.status == 0 ? r.errorString : QStringLiteral("HTTP %1").arg(r.status));
             return;

@@ -5,6 +5,7 @@
 #include "wire.h"
 
 #include <QJsonArray>
+#include <QPointer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
@@ -191,7 +192,11 @@ void OutboxSender::trySend()
 
     ++m_inFlight;
     m_highWaterSeq = rows.last().seq;
-    m_client->uploadBatch(body, [this, rows](const HubReply &reply) {
+    // The reply may outlive this sender (the client owns the request): check before touching it.
+    QPointer<OutboxSender> self(this);
+    m_client->uploadBatch(body, [this, self, rows](const HubReply &reply) {
+        if (!self)
+            return;
         --m_inFlight;
         step(Step::ResponseReceived);
         if (!reply.isHttp(200)) {

@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QLoggingCategory>
+#include <QPointer>
 
 Q_LOGGING_CATEGORY(lcSyncAgent, "hcp.sync.agent")
 
@@ -62,7 +63,10 @@ void SyncAgent::heartbeatNow()
     info.ackedCommands = m_toAcknowledge;
     const QList<qint64> reported = m_toAcknowledge;
     m_heartbeatInFlight = true;
-    m_client->sendHeartbeat(info, [this, reported](const HubReply &r) {
+    QPointer<SyncAgent> self(this);
+    m_client->sendHeartbeat(info, [this, self, reported](const HubReply &r) {
+        if (!self)
+            return;
         m_heartbeatInFlight = false;
         if (!r.isHttp(200)) {
             emit heartbeatFailed(r.status == 0 ? r.errorString : QStringLiteral("HTTP %1").arg(r.status));
@@ -103,7 +107,10 @@ void SyncAgent::pullConfigNow()
     if (m_configInFlight || !m_client->credentials().isValid())
         return;
     m_configInFlight = true;
-    m_client->pullConfig(m_configEtag.isEmpty() ? QByteArray() : m_configEtag, [this](const HubReply &r) {
+    QPointer<SyncAgent> self(this);
+    m_client->pullConfig(m_configEtag.isEmpty() ? QByteArray() : m_configEtag, [this, self](const HubReply &r) {
+        if (!self)
+            return;
         m_configInFlight = false;
         if (r.isHttp(200) && !r.etag.isEmpty() && r.etag != m_configEtag)
             emit configReceived(r.body, r.etag);
