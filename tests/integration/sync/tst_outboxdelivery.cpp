@@ -32,6 +32,7 @@ private slots:
     void conflictingReplay_quarantinedAndKeptAsEvidence();
     void invalidEvaluation_quarantinedWithReason_othersDelivered();
     void syncSwitchedOff_sendsNothing_untilSwitchedOn();
+    void hubDown_retriesForeverWithFullJitterUnderCap();
 
 private:
     std::unique_ptr<OutboxSender> makeSender(HubClient *client);
@@ -275,6 +276,39 @@ void TestOutboxDelivery::syncSwitchedOff_sendsNothing_untilSwitchedOn()
     QVERIFY(status.syncEnabled());
     QTRY_COMPARE_WITH_TIMEOUT(outboxSnapshot(m_kioskDb).acked, 20, 10000);
     QCOMPARE(hubEvaluations(m_hub.url()).size(), 20);
+}
+
+void TestOutboxDelivery::hubDown_retriesForeverWithFullJitterUnderCap()
+{
+    m_hub.kill();
+    QVERIFY(enqueueRange(m_kioskDb, 1, 3, QStringLiteral("jitter")));
+    HubClient client;
+    client.setCredentials(m_creds);
+    OutboxSender sender(&client);
+    OutboxSender::Options o;
+    o.backoffBaseMs = 4;
+    o.backoffCapMs = 40;
+    sender.setOptions(o);
+    QString error;
+    QVERIFY(sender.open(m_kioskDb, &error));
+    QSignalSpy failed(&sender, &OutboxSender::sendFailed);
+    sender.start();
+    QTRY_VERIFY_WITH_TIMEOUT(failed.count() >= 60, 20000); // no give-up
+    QSet<int> distinct;
+    for (int n = 0; n < failed.count(); ++n) {
+        const int delay = failed.at(n).at(1).toInt();
+        const int window = qMin(40, 4 << qMin(n, 20));
+        QVERIFY2(delay >= 0 && delay <= window, qPrintable(QStringLiteral("attempt %1: %2 ms > %3 ms").arg(n).arg(delay).arg(window)));
+        if (n >= 4)
+            distinct.insert(delay);
+    }
+    QVERIFY2(distinct.size() >= 10, "full jitter spreads the retries over the window");
+    QCOMPARE(outboxSnapshot(m_kioskDb).acked, 0);
+
+    const int before = failed.count();
+    sender.kick(); // "force sync": the backoff restarts from the base window
+    QTRY_VERIFY(failed.count() > before);
+    QVERIFY(failed.at(before).at(1).toInt() <= 4);
 }
 
 QTEST_GUILESS_MAIN(TestOutboxDelivery)
