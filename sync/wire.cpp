@@ -10,6 +10,8 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <cstring>
+
 namespace hcp::sync::wire {
 
 namespace {
@@ -56,7 +58,110 @@ bool isNonEmptyString(const QJsonValue &v)
     return v.isString() && !v.toString().trimmed().isEmpty();
 }
 
+qsizetype skipWhitespace(const QByteArray &b, qsizetype i)
+{
+    while (i < b.size() && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t'))
+        ++i;
+    return i;
+}
+
+// b[i] is the opening quote; returns the index after the closing quote, or -1.
+qsizetype skipString(const QByteArray &b, qsizetype i)
+{
+    for (++i; i < b.size(); ++i) {
+        if (b[i] == '\\')
+            ++i;
+        else if (b[i] == '"')
+            return i + 1;
+    }
+    return -1;
+}
+
+// Returns the index after the JSON value starting at b[i], or -1.
+qsizetype skipValue(const QByteArray &b, qsizetype i)
+{
+    if (i >= b.size())
+        return -1;
+    if (b[i] == '"')
+        return skipString(b, i);
+    if (b[i] == '{' || b[i] == '[') {
+        int depth = 0;
+        while (i < b.size()) {
+            const char c = b[i];
+            if (c == '"') {
+                i = skipString(b, i);
+                if (i < 0)
+                    return -1;
+                continue;
+            }
+            if (c == '{' || c == '[') {
+                ++depth;
+            } else if (c == '}' || c == ']') {
+                if (--depth == 0)
+                    return i + 1;
+            }
+            ++i;
+        }
+        return -1;
+    }
+    const qsizetype start = i;
+    while (i < b.size() && !strchr(",}] \t\r\n", b[i]))
+        ++i;
+    return i > start ? i : -1;
+}
+
 } // namespace
+
+bool splitArrayMember(const QByteArray &json, const QByteArray &key, QList<QByteArray> *elements)
+{
+    const QByteArray &b = json;
+    elements->clear();
+    qsizetype i = skipWhitespace(b, 0);
+    if (i >= b.size() || b[i] != '{')
+        return false;
+    i = skipWhitespace(b, i + 1);
+    bool found = false;
+    while (i < b.size() && b[i] != '}') {
+        if (b[i] != '"')
+            return false;
+        const qsizetype keyEnd = skipString(b, i);
+        if (keyEnd < 0)
+            return false;
+        const bool isKey = b.mid(i + 1, keyEnd - i - 2) == key;
+        i = skipWhitespace(b, keyEnd);
+        if (i >= b.size() || b[i] != ':')
+            return false;
+        i = skipWhitespace(b, i + 1);
+        if (isKey) {
+            if (found || i >= b.size() || b[i] != '[')
+                return false; // a second member of that name, or not an array
+            found = true;
+            i = skipWhitespace(b, i + 1);
+            while (i < b.size() && b[i] != ']') {
+                const qsizetype end = skipValue(b, i);
+                if (end < 0)
+                    return false;
+                elements->append(b.mid(i, end - i));
+                i = skipWhitespace(b, end);
+                if (i < b.size() && b[i] == ',')
+                    i = skipWhitespace(b, i + 1);
+                else if (i >= b.size() || b[i] != ']')
+                    return false;
+            }
+            if (i >= b.size())
+                return false;
+            ++i;
+        } else {
+            i = skipValue(b, i);
+            if (i < 0)
+                return false;
+        }
+        i = skipWhitespace(b, i);
+        if (i < b.size() && b[i] == ',')
+            i = skipWhitespace(b, i + 1);
+    }
+    return found;
+}
 
 QString validateEvaluation(const QJsonObject &e)
 {

@@ -22,6 +22,12 @@ QString validateCase(const QJsonObject &caseObject);
 // fingerprint that decides duplicate vs conflict.
 QByteArray fingerprint(const QJsonObject &object);
 
+// The raw bytes of each element of the top-level member `key` (an array) of a JSON object text,
+// exactly as sent. Returns false when the text is not an object with exactly one such array
+// member (callers then fall back to re-serializing parsed values). Only splits; call it on text
+// that QJsonDocument has accepted.
+bool splitArrayMember(const QByteArray &json, const QByteArray &key, QList<QByteArray> *elements);
+
 // The 办件编号 named by a receipt QR payload, or an empty string if the payload is not one of
 // the forms of PROTOCOL §5.
 QString projectNoFromQr(const QString &payload);

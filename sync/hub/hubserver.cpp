@@ -167,8 +167,11 @@ QHttpServerResponse HubServer::batch(const QHttpServerRequest &request)
     if (evaluations.size() > wire::kMaxBatch)
         return error(Status::PayloadTooLarge, QStringLiteral("batch_too_large"),
                      QStringLiteral("at most %1 evaluations per batch").arg(wire::kMaxBatch));
+    QList<QByteArray> raw;
+    if (!wire::splitArrayMember(request.body(), "evaluations", &raw) || raw.size() != evaluations.size())
+        raw.clear();
     QJsonArray results;
-    if (!m_store->ingest(*device, evaluations, receivedAt, deviceTime, &results))
+    if (!m_store->ingest(*device, evaluations, raw, receivedAt, deviceTime, &results))
         return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
     return QHttpServerResponse(QJsonObject{{QStringLiteral("receivedAtMs"), receivedAt},
                                            {QStringLiteral("results"), results}});

@@ -181,8 +181,8 @@ std::optional<HubStore::Device> HubStore::device(const QString &deviceId)
                   q.value(2).toString()};
 }
 
-bool HubStore::ingest(const Device &device, const QJsonArray &evaluations, qint64 receivedAtMs,
-                      qint64 deviceTimeMs, QJsonArray *results)
+bool HubStore::ingest(const Device &device, const QJsonArray &evaluations, const QList<QByteArray> &raw,
+                      qint64 receivedAtMs, qint64 deviceTimeMs, QJsonArray *results)
 {
     if (!m_db.transaction()) {
         m_lastError = m_db.lastError().text();
@@ -193,7 +193,7 @@ bool HubStore::ingest(const Device &device, const QJsonArray &evaluations, qint6
                                   "assess_time, payload, fingerprint, received_at, device_time) "
                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
     QSqlQuery existing(m_db);
-    existing.prepare(QStringLiteral("SELECT fingerprint FROM evaluations WHERE device_id = ? AND uuid = ?"));
+    existing.prepare(QStringLiteral("SELECT fingerprint, payload FROM evaluations WHERE device_id = ? AND uuid = ?"));
     QSqlQuery bump(m_db);
     bump.prepare(QStringLiteral("UPDATE evaluations SET duplicates = duplicates + 1 WHERE device_id = ? AND uuid = ?"));
     QSqlQuery problem(m_db);
@@ -211,7 +211,9 @@ bool HubStore::ingest(const Device &device, const QJsonArray &evaluations, qint6
     };
 
     *results = QJsonArray();
-    for (const QJsonValue &value : evaluations) {
+    const bool useRaw = raw.size() == evaluations.size();
+    for (qsizetype index = 0; index < evaluations.size(); ++index) {
+        const QJsonValue value = evaluations.at(index);
         const QJsonObject e = value.toObject();
         const QString uuid = e.value(QLatin1String("uuid")).toString();
         QJsonObject result{{QStringLiteral("uuid"), uuid},
@@ -228,7 +230,7 @@ bool HubStore::ingest(const Device &device, const QJsonArray &evaluations, qint6
             results->append(result);
             continue;
         }
-        const QByteArray payload = compact(e);
+        const QByteArray payload = useRaw ? raw.at(index) : compact(e);
         const QString fp = QString::fromLatin1(
             QCryptographicHash::hash(payload, QCryptographicHash::Sha256).toHex());
         insert.bindValue(0, device.deviceId);
@@ -258,7 +260,9 @@ bool HubStore::ingest(const Device &device, const QJsonArray &evaluations, qint6
         }
         QString conflictReason;
         if (existing.next()) {
-            if (existing.value(0).toString() == fp) {
+            // Same bytes, or the same JSON value sent with other formatting: a replay.
+            if (existing.value(0).toString() == fp
+                || QJsonDocument::fromJson(existing.value(1).toString().toUtf8()).object() == e) {
                 existing.finish();
                 bump.bindValue(0, device.deviceId);
                 bump.bindValue(1, uuid);

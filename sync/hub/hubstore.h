@@ -43,9 +43,11 @@ public:
     std::optional<Device> device(const QString &deviceId);
 
     // One batch in one transaction. Returns false on a database error (nothing committed);
-    // otherwise fills one result object per input value (PROTOCOL §4).
-    bool ingest(const Device &device, const QJsonArray &evaluations, qint64 receivedAtMs,
-                qint64 deviceTimeMs, QJsonArray *results);
+    // otherwise fills one result object per input value (PROTOCOL §4). raw, when it has one entry
+    // per evaluation, holds each record's bytes as sent: they are stored and fingerprinted as
+    // they are (no re-serialization); otherwise the compact JSON is.
+    bool ingest(const Device &device, const QJsonArray &evaluations, const QList<QByteArray> &raw,
+                qint64 receivedAtMs, qint64 deviceTimeMs, QJsonArray *results);
 
     // Imports (upserts) cases; plain "certNo" is replaced by certKeyHash. Rejected rows are
     // reported as {"index","reason"}. Returns false on a database error (nothing committed).

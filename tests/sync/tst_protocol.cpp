@@ -27,6 +27,8 @@ private slots:
     void fingerprint_ignoresKeyOrder_changesWithContent();
     void requestSignature_coversMethodTargetTimeAndBody();
     void certKeyHash_isKeyedAndCaseInsensitive();
+    void splitArrayMember_slicesMatchParsedElements();
+    void splitArrayMember_duplicateOrNonArrayMember_refused();
     void csvImport_quotedFieldsAndIntegers_parsed();
     void csvImport_unterminatedQuote_fails();
 };
@@ -152,6 +154,32 @@ void TestProtocol::certKeyHash_isKeyedAndCaseInsensitive()
     QCOMPARE(wire::certKeyHash("key-1", QStringLiteral("11010519491231002x")), h);
     QVERIFY(wire::certKeyHash("key-2", id) != h);
     QVERIFY(!h.contains("11010519491231002X"));
+}
+
+void TestProtocol::splitArrayMember_slicesMatchParsedElements()
+{
+    const QByteArray body = R"( { "before": {"x":[1,{"evaluations":[9]}]}, "evaluations" : [ {"a":"]}\"[{","b":[1,2]} ,)"
+                            R"( {"uuid":"u2","n":-1.5e3} , 7, "s", null ] , "after": "]" } )";
+    const QJsonArray parsed = QJsonDocument::fromJson(body).object().value(QLatin1String("evaluations")).toArray();
+    QCOMPARE(parsed.size(), 5);
+    QList<QByteArray> raw;
+    QVERIFY(wire::splitArrayMember(body, "evaluations", &raw));
+    QCOMPARE(raw.size(), 5);
+    for (int i = 0; i < raw.size(); ++i)
+        QCOMPARE(QJsonDocument::fromJson("[" + raw.at(i) + "]").array().at(0), parsed.at(i));
+    QCOMPARE(raw.at(0), QByteArray(R"({"a":"]}\"[{","b":[1,2]})"));
+    QVERIFY(wire::splitArrayMember(R"({"evaluations":[]})", "evaluations", &raw));
+    QVERIFY(raw.isEmpty());
+}
+
+void TestProtocol::splitArrayMember_duplicateOrNonArrayMember_refused()
+{
+    QList<QByteArray> raw;
+    QVERIFY(!wire::splitArrayMember(R"({"evaluations":[{"a":1}],"evaluations":[{"a":2}]})", "evaluations", &raw));
+    QVERIFY(!wire::splitArrayMember(R"({"evaluations":{"a":1}})", "evaluations", &raw));
+    QVERIFY(!wire::splitArrayMember(R"({"other":[1]})", "evaluations", &raw));
+    QVERIFY(!wire::splitArrayMember(R"([{"evaluations":[1]}])", "evaluations", &raw));
+    QVERIFY(!wire::splitArrayMember(R"({"evaluations":[{"a":"unterminated}])", "evaluations", &raw));
 }
 
 void TestProtocol::csvImport_quotedFieldsAndIntegers_parsed()

@@ -23,6 +23,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (hcp::sync::wire::fingerprint(object).size() != 64)
         __builtin_trap();
 
+    if (!doc.isNull()) {
+        // contract: the raw slices are exactly the parsed elements
+        QList<QByteArray> raw;
+        if (hcp::sync::wire::splitArrayMember(bytes, "evaluations", &raw)) {
+            const QJsonArray parsed = object.value(QLatin1String("evaluations")).toArray();
+            if (raw.size() != parsed.size())
+                __builtin_trap();
+            for (qsizetype i = 0; i < raw.size(); ++i)
+                if (QJsonDocument::fromJson("[" + raw.at(i) + "]").array().at(0) != parsed.at(i))
+                    __builtin_trap();
+        }
+    }
+
     QJsonArray cases;
     QString error;
     if (hcp::sync::hub::CaseImport::parseCsv(bytes, &cases, &error)) {

@@ -170,6 +170,25 @@ void TestHubApi::batch_documentedExamples_acceptedAndInvalidAsDocumented()
     const HubReply again = await([&](ReplyHandler h) { m_client.uploadBatch(QJsonDocument(body).toJson(), h); });
     QCOMPARE(again.json().value(QLatin1String("results")).toArray().at(0).toObject().value(QLatin1String("status")).toString(),
              QStringLiteral("duplicate"));
+    QCOMPARE(again.json().value(QLatin1String("results")).toArray().at(1).toObject().value(QLatin1String("status")).toString(),
+             QStringLiteral("invalid"));
+
+    // The same record with its keys in another order and other whitespace is still a replay.
+    QByteArray reformatted = QJsonDocument(protocolExample(QStringLiteral("evaluation-good"))).toJson(QJsonDocument::Indented);
+    reformatted.replace("\"uuid\"", "\"zz\": 0, \"uuid\"");
+    QVERIFY(QJsonDocument::fromJson(reformatted).isObject());
+    const QJsonObject withExtra = QJsonDocument::fromJson(reformatted).object();
+    QJsonObject original = protocolExample(QStringLiteral("evaluation-good"));
+    QVERIFY(withExtra != original); // the extra field makes it other content: a conflict
+    const HubReply conflict = await([&](ReplyHandler h) {
+        m_client.uploadBatch("{\"evaluations\": [\n" + reformatted + "\n]}", h);
+    });
+    QCOMPARE(conflict.json().value(QLatin1String("results")).toArray().at(0).toObject().value(QLatin1String("status")).toString(),
+             QStringLiteral("conflict"));
+    const QByteArray sameValue = "{ \"evaluations\" : [ " + QJsonDocument(original).toJson(QJsonDocument::Indented) + " ] }";
+    const HubReply replay = await([&](ReplyHandler h) { m_client.uploadBatch(sameValue, h); });
+    QCOMPARE(replay.json().value(QLatin1String("results")).toArray().at(0).toObject().value(QLatin1String("status")).toString(),
+             QStringLiteral("duplicate"));
 }
 
 void TestHubApi::batch_over500_413_malformed_400()
