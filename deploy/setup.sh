@@ -18,7 +18,7 @@ PKGS=(
   qml6-module-qtquick-templates qml6-module-qttest qml6-module-qtquick-shapes
   qml6-module-qttexttospeech qml6-module-qtquick-virtualkeyboard qml6-module-qt-labs-settings
   # devices, imaging, crypto, storage
-  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
+  libopencv-dev libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
   libzxing-dev zxing-cpp-tools libusb-1.0-0-dev libsqlite3-dev sqlite3 libssl-dev openssl
   libgooglepinyin0-dev libsystemd-dev
   # tests: USB emulation, display, hub database, fuzzing, fonts, speech

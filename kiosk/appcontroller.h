@@ -42,6 +42,7 @@ public:
     Q_INVOKABLE void demoSwipeCard(int index);
     Q_INVOKABLE void demoScan(int index);
     Q_INVOKABLE void demoScanText(const QString &text);
+    Q_INVOKABLE void demoSetPaper(bool present) { if (m_demo) Q_EMIT demoPaperRequested(present); }
 
 Q_SIGNALS:
     void elderlyModeChanged();
@@ -50,6 +51,7 @@ Q_SIGNALS:
     // The composition root routes these through the device simulators when they exist.
     void demoCardRequested(const QString &name, const QString &idNumber);
     void demoScanRequested(const QByteArray &payload);
+    void demoPaperRequested(bool present);
 
 private:
     EvaluationSession *m_session;

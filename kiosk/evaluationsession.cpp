@@ -549,6 +549,14 @@ void EvaluationSession::submit()
     }
 }
 
+void EvaluationSession::reportIdentifyError(const QString &message)
+{
+    if (!m_acceptingSessions || !isIdentifyState(m_state))
+        return;
+    wipe();
+    showError(message);
+}
+
 void EvaluationSession::requestReceipt()
 {
     if (m_state != State::Thanks || m_receiptState == ReceiptState::Printing || m_receiptState == ReceiptState::Printed)

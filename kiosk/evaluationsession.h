@@ -162,6 +162,10 @@ public Q_SLOTS:
     void userActivity();  // any touch: restarts the idle countdown
     void setStorageAvailable(bool available);
 
+    // A card or scan that could not be used (bad check digit, card pulled mid-read): shown as an
+    // error when the citizen is identifying, ignored otherwise.
+    void reportIdentifyError(const QString &message);
+
     // Results from the printer service (wired in main).
     void setReceiptResult(bool printed, const QString &reason);
 

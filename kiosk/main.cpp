@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // hcp-kiosk — the composition root: builds every service, wires them, then loads QML.
+#include "app/devices.h"
 #include "app/qrimageprovider.h"
 
 #include <appcontroller.h>
@@ -12,6 +13,9 @@
 #include <outboxsender.h>
 #include <syncstatus.h>
 #include <indicatorset.h>
+#include <languageswitcher.h>
+#include <hardware/camera/qrpreviewimageprovider.h>
+#include <hardware/devicestatusmodel.h>
 #include <kioskconfig.h>
 #include <pinyinengine.h>
 #include <questionnaire.h>
@@ -39,7 +43,6 @@
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
-#include <QTranslator>
 #include <QtQml/qqmlextensionplugin.h>
 
 #include <cstdio>
@@ -132,9 +135,6 @@ struct Services {
         app->setDemoMode(demo);
         pinyin = std::make_unique<PinyinEngine>();
         pinyin->open();
-        QObject::connect(app.get(), &AppController::demoCardRequested, session.get(),
-                         [this](const QString &name, const QString &id) { session->identifyByCard(name, id, QStringLiteral("resident")); });
-        QObject::connect(app.get(), &AppController::demoScanRequested, session.get(), &EvaluationSession::submitQrPayload);
 
         if (demo && !installDemo(error))
             return false;
@@ -142,6 +142,8 @@ struct Services {
         hcp::qml::CoreInstances::app = app.get();
         hcp::qml::CoreInstances::pinyin = pinyin.get();
         hcp::qml::CoreInstances::sync = syncStatus.get();
+        // Stand-alone (not enrolled): nothing is forwarded, and the footer says nothing of sync.
+        syncStatus->setSyncEnabled(credentials.isValid());
         return true;
     }
 
@@ -287,6 +289,10 @@ int renderScreens(QGuiApplication &app, const QString &outDir)
             qCritical() << error;
             return 1;
         }
+        Devices::Options devOptions;
+        devOptions.simulate = true;
+        Devices devices(devOptions, s.session.get(), s.app.get(), s.config);
+        hcp::qml::CoreInstances::devices = devices.statusModel();
         QQmlApplicationEngine engine;
         engine.addImageProvider(QStringLiteral("qr"), new QrImageProvider);
         engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
@@ -310,6 +316,25 @@ int renderScreens(QGuiApplication &app, const QString &outDir)
         };
         EvaluationSession *ses = s.session.get();
         ses->setIdleTimeoutMs(3600 * 1000);
+        // Card and scan go through the device simulators: wait until the session has moved on.
+        auto waitForState = [&](std::initializer_list<EvaluationSession::State> states) {
+            QElapsedTimer t;
+            t.start();
+            while (t.elapsed() < 8000) {
+                for (auto st : states)
+                    if (ses->state() == st)
+                        return;
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+            }
+            qWarning() << "render-screens: still in state" << ses->state();
+        };
+        using St = EvaluationSession::State;
+        auto settle = [](int ms) {
+            QElapsedTimer t;
+            t.start();
+            while (t.elapsed() < ms)
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        };
         shot(QStringLiteral("01-start"));
         ses->beginTypedLookup();
         shot(QStringLiteral("02-type-case-number"));
@@ -318,6 +343,7 @@ int renderScreens(QGuiApplication &app, const QString &outDir)
         shot(QStringLiteral("03-scan"));
         ses->back();
         s.app->demoSwipeCard(0);
+        waitForState({St::ChooseCase});
         shot(QStringLiteral("04-case-list"));
         ses->chooseCase(0);
         shot(QStringLiteral("05-rate"));
@@ -335,9 +361,18 @@ int renderScreens(QGuiApplication &app, const QString &outDir)
         ses->next();
         shot(QStringLiteral("10-confirm"));
         ses->submit();
-        shot(QStringLiteral("11-thanks"));
+        s.app->demoSetPaper(false);
+        ses->requestReceipt();
+        QElapsedTimer pt;
+        pt.start();
+        while (ses->receiptState() == EvaluationSession::ReceiptState::Printing && pt.elapsed() < 5000)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        shot(QStringLiteral("11-thanks-paper-out"));
+        s.app->demoSetPaper(true);
         ses->finish();
+        settle(3000); // the simulated card is taken back before the next swipe
         s.app->demoSwipeCard(0);
+        waitForState({St::ChooseCase});
         for (int row = 0; row < ses->cases()->rowCount(); ++row)
             if (ses->cases()->row(row)->statusText.startsWith(QStringLiteral("已评价"))) {
                 ses->chooseCase(row);
@@ -350,11 +385,14 @@ int renderScreens(QGuiApplication &app, const QString &outDir)
         shot(QStringLiteral("13-nothing-to-rate"));
         ses->finish();
         s.app->demoScan(2);
+        waitForState({St::Error});
         shot(QStringLiteral("14-error-bad-qr"));
         ses->finish();
         s.app->setElderlyMode(true);
         shot(QStringLiteral("15-start-elderly"));
+        settle(3000);
         s.app->demoSwipeCard(1);
+        waitForState({St::ChooseCase});
         ses->chooseCase(0);
         shot(QStringLiteral("16-rate-elderly"));
         s.app->setElderlyMode(false);
@@ -399,8 +437,11 @@ int main(int argc, char *argv[])
     QCommandLineOption hubOpt(QStringLiteral("hub"), QStringLiteral("Hub URL for --enroll-token."), QStringLiteral("URL"));
     QCommandLineOption enrollOpt(QStringLiteral("enroll-token"), QStringLiteral("Enroll with the hub using this one-time token, save the credentials and exit."), QStringLiteral("TOKEN"));
     QCommandLineOption demoCasesOpt(QStringLiteral("write-demo-cases"), QStringLiteral("Write the demo cases (with synthetic ID numbers) as hub import JSON and exit."), QStringLiteral("FILE"));
+    QCommandLineOption simulateOpt(QStringLiteral("simulate-hardware"), QStringLiteral("Use the byte-level device simulators (implied by --demo)."));
+    QCommandLineOption cameraOpt(QStringLiteral("camera"), QStringLiteral("QR camera: V4L2 index or /dev/videoN, or a video / image-sequence file."), QStringLiteral("SOURCE"));
+    QCommandLineOption idSerialOpt(QStringLiteral("id-reader-serial"), QStringLiteral("ID-card reader on a serial port (default: USB 0400:c35a)."), QStringLiteral("TTY"));
     QCommandLineOption quitOpt(QStringLiteral("quit-after"), QStringLiteral("Quit after N ms (smoke tests)."), QStringLiteral("MS"));
-    parser.addOptions({demoOpt, selfTestOpt, exportOpt, dataOpt, renderOpt, sizeOpt, quitOpt, firstFrameOpt, hubOpt, enrollOpt, demoCasesOpt});
+    parser.addOptions({demoOpt, selfTestOpt, exportOpt, dataOpt, renderOpt, sizeOpt, quitOpt, firstFrameOpt, hubOpt, enrollOpt, demoCasesOpt, simulateOpt, cameraOpt, idSerialOpt});
     parser.process(app);
 
     if (parser.isSet(renderOpt))
@@ -448,16 +489,18 @@ int main(int argc, char *argv[])
         return 0;
     }
 
-    QTranslator translator;
+    Devices::Options devOptions;
+    devOptions.simulate = demo || parser.isSet(simulateOpt);
+    devOptions.cameraSource = parser.value(cameraOpt);
+    devOptions.idCardSerial = parser.value(idSerialOpt);
+    Devices devices(devOptions, s.session.get(), s.app.get(), s.config);
+    hcp::qml::CoreInstances::devices = devices.statusModel();
+
     QQmlApplicationEngine engine;
     engine.addImageProvider(QStringLiteral("qr"), new QrImageProvider);
+    engine.addImageProvider(QStringLiteral("camera"), new hcp::hardware::QrPreviewImageProvider(devices.camera()));
     engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
-    QObject::connect(s.app.get(), &AppController::languageChanged, &engine, [&] {
-        QCoreApplication::removeTranslator(&translator);
-        if (s.app->language() == QLatin1String("en") && translator.load(QStringLiteral(":/i18n/hcp_en.qm")))
-            QCoreApplication::installTranslator(&translator);
-        engine.retranslate();
-    });
+    hcp::qml::LanguageSwitcher language(&engine, s.app.get());
 
     if (parser.isSet(selfTestOpt))
         return selfTest(engine);

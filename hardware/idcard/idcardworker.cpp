@@ -45,7 +45,8 @@ void IdCardWorker::setPolling(bool enabled)
         return;
     }
     m_timer->stop();
-    m_presentCardId.clear();
+    // The card that was read stays remembered: a card left on the reader after the visit must
+    // not start a new session when the start screen returns; lifting it (find: no card) forgets it.
     closeTransport();
 }
 

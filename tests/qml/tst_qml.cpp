@@ -5,7 +5,10 @@
 #include <demodata.h>
 #include <evaluationsession.h>
 #include <pinyinengine.h>
+#include <languageswitcher.h>
 #include <store.h>
+#include <hardware/devicemanager.h>
+#include <hardware/devicestatusmodel.h>
 #include <syncstatus.h>
 #include <workcalendar.h>
 
@@ -70,6 +73,9 @@ class Setup : public QObject {
     std::unique_ptr<AppController> m_app;
     PinyinEngine m_pinyin;
     hcp::sync::SyncStatus m_sync;
+    hcp::hardware::DeviceManager m_devices;
+    hcp::hardware::DeviceStatusModel m_deviceModel{&m_devices};
+    std::unique_ptr<hcp::qml::LanguageSwitcher> m_language;
     Probe m_probe;
 public Q_SLOTS:
     void qmlEngineAvailable(QQmlEngine *engine)
@@ -98,7 +104,9 @@ public Q_SLOTS:
         hcp::qml::CoreInstances::app = m_app.get();
         hcp::qml::CoreInstances::pinyin = &m_pinyin;
         hcp::qml::CoreInstances::sync = &m_sync;
+        hcp::qml::CoreInstances::devices = &m_deviceModel;
         engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
+        m_language = std::make_unique<hcp::qml::LanguageSwitcher>(engine, m_app.get());
         engine->rootContext()->setContextProperty(QStringLiteral("Probe"), &m_probe);
     }
 };

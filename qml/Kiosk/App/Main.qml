@@ -142,12 +142,13 @@ Window {
         Rectangle {
             id: footer
             anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
-            height: 80
+            height: 96
             color: Theme.surface
             border.color: Theme.pressed
             Text {
                 objectName: "syncStatus"
-                anchors.verticalCenter: parent.verticalCenter
+                anchors.top: parent.top
+                anchors.topMargin: 10
                 anchors.left: parent.left
                 anchors.leftMargin: Theme.margin
                 visible: Sync.syncEnabled
@@ -157,14 +158,34 @@ Window {
                 font.family: Theme.fontFamily
                 font.pixelSize: 24
             }
+            Row {
+                objectName: "deviceStrip"
+                anchors.horizontalCenter: parent.horizontalCenter
+                anchors.bottom: parent.bottom
+                anchors.bottomMargin: 4
+                spacing: 24
+                Repeater {
+                    model: Devices
+                    delegate: Text {
+                        required property string name
+                        required property string statusText
+                        required property bool ok
+                        text: (ok ? "✓ " : "✗ ") + name + (ok ? "" : " " + statusText)
+                        color: ok ? Theme.textMuted : Theme.warning
+                        font.family: Theme.fontFamily
+                        font.pixelSize: 22
+                    }
+                }
+            }
             Text {
-                anchors.verticalCenter: parent.verticalCenter
+                anchors.top: parent.top
+                anchors.topMargin: 10
                 anchors.right: parent.right
                 anchors.rightMargin: Theme.margin
                 text: qsTr("政务服务便民热线 %1").arg(Session.hotline)
                 color: Theme.textMuted
                 font.family: Theme.fontFamily
-                font.pixelSize: 28
+                font.pixelSize: 26
             }
         }
 

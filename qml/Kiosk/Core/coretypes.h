@@ -5,6 +5,7 @@
 
 #include <appcontroller.h>
 #include <evaluationsession.h>
+#include <hardware/devicestatusmodel.h>
 #include <pinyinengine.h>
 #include <sessionmodels.h>
 #include <syncstatus.h>
@@ -20,6 +21,7 @@ struct CoreInstances {
     static inline hcp::kiosk::AppController *app = nullptr;
     static inline hcp::kiosk::PinyinEngine *pinyin = nullptr;
     static inline hcp::sync::SyncStatus *sync = nullptr;
+    static inline hcp::hardware::DeviceStatusModel *devices = nullptr;
 };
 
 template<typename T>
@@ -76,6 +78,19 @@ public:
     static hcp::sync::SyncStatus *create(QQmlEngine *, QJSEngine *engine)
     {
         return provide(CoreInstances::sync, engine);
+    }
+};
+
+// The device status strip's model; a kiosk without devices (tests) gets an empty model.
+struct DevicesForeign {
+    Q_GADGET
+    QML_FOREIGN(hcp::hardware::DeviceStatusModel)
+    QML_NAMED_ELEMENT(Devices)
+    QML_SINGLETON
+public:
+    static hcp::hardware::DeviceStatusModel *create(QQmlEngine *, QJSEngine *engine)
+    {
+        return provide(CoreInstances::devices, engine);
     }
 };
 

@@ -1,0 +1,678 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>CaseCard</name>
+    <message>
+        <location filename="../qml/Kiosk/Components/CaseCard.qml" line="39"/>
+        <source>%1 · %2号窗口</source>
+        <translation>%1 · Window %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Components/CaseCard.qml" line="47"/>
+        <source>经办人：%1（工号 %2）  办结：%3</source>
+        <translation>Staff: %1 (No. %2)  Completed: %3</translation>
+    </message>
+</context>
+<context>
+    <name>CaseListScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="16"/>
+        <source>请选择要评价的办件</source>
+        <translation>Choose the case to rate</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="18"/>
+        <source>%1，您好。以下是您近期办理的业务。</source>
+        <translation>Hello, %1. These are your recent cases.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="19"/>
+        <source>以下是查到的办件。</source>
+        <translation>These are the cases found.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="81"/>
+        <source>返回首页</source>
+        <translation>Back to start</translation>
+    </message>
+</context>
+<context>
+    <name>CommentScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="17"/>
+        <source>写下您的意见</source>
+        <translation>Tell us what went wrong</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="17"/>
+        <source>留言（可不填）</source>
+        <translation>Comment (optional)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="44"/>
+        <source>点上面的短语，或用下面的键盘输入</source>
+        <translation>Tap a phrase above, or type with the keyboard below</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="56"/>
+        <source>%1/%2字</source>
+        <translation>%1/%2 characters</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="73"/>
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="74"/>
+        <source>下一步</source>
+        <translation>Next</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="14"/>
+        <source>请确认您的评价</source>
+        <translation>Please confirm your rating</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="45"/>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="54"/>
+        <source>已选%1项原因</source>
+        <translation>%1 reason(s) selected</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="62"/>
+        <source>留言：%1</source>
+        <translation>Comment: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="79"/>
+        <source>公开评价</source>
+        <translation>Publish my rating</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="86"/>
+        <source>不公开评价</source>
+        <translation>Do not publish</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="92"/>
+        <source>公开：评价内容（不含姓名）可在政务服务网展示。</source>
+        <translation>Public: the rating (without your name) may be shown on the government service website.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="93"/>
+        <source>不公开：评价仅用于内部核查和整改，不对外展示。</source>
+        <translation>Not public: used only for internal review and improvement.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="110"/>
+        <source>提交评价</source>
+        <translation>Submit rating</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="116"/>
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="121"/>
+        <source>补充意见（可选）</source>
+        <translation>Add details (optional)</translation>
+    </message>
+</context>
+<context>
+    <name>DemoPanel</name>
+    <message>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="24"/>
+        <source>演示</source>
+        <translation>Demo</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="37"/>
+        <source>演示面板：模拟刷身份证</source>
+        <translation>Demo panel: simulate an ID card</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="54"/>
+        <source>模拟扫码（回执二维码）</source>
+        <translation>Simulate a scan (receipt QR)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="73"/>
+        <source>收起</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="19"/>
+        <source>政务服务好差评</source>
+        <translation>Government service rating</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="48"/>
+        <source>政务服务“好差评”</source>
+        <translation>Government service rating</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="59"/>
+        <source>您好，%1</source>
+        <translation>Hello, %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="113"/>
+        <source>该办件已评价</source>
+        <translation>Already rated</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="114"/>
+        <source>%1
+已于 %2 评价。一次服务只能评价一次。</source>
+        <translation>%1
+Rated on %2. Each service can be rated only once.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="121"/>
+        <source>暂无可评价的办件</source>
+        <translation>Nothing to rate</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="128"/>
+        <source>抱歉，出了点问题</source>
+        <translation>Sorry, something went wrong</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="129"/>
+        <source>返回重试</source>
+        <translation>Try again</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="137"/>
+        <source>暂停评价</source>
+        <translation>Rating paused</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="154"/>
+        <source>● 在线 · 待上报 %1 条</source>
+        <translation>● Online · %1 waiting to be sent</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="154"/>
+        <source>● 在线</source>
+        <translation>● Online</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="155"/>
+        <source>○ 离线 · 评价保存在本机，联网后自动上报（%1 条）</source>
+        <translation>○ Offline · ratings are kept here and sent when the network is back (%1)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="164"/>
+        <source>政务服务便民热线 %1</source>
+        <translation>Government service hotline %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="184"/>
+        <source>%1 秒后返回首页，信息将清除</source>
+        <translation>Returning to the start in %1 s; your information will be cleared</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="193"/>
+        <source>继续</source>
+        <translation>Continue</translation>
+    </message>
+</context>
+<context>
+    <name>MessageScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/MessageScreen.qml" line="12"/>
+        <source>返回首页</source>
+        <translation>Back to start</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/MessageScreen.qml" line="23"/>
+        <source>如有疑问，请到服务窗口咨询，或拨打 %1。</source>
+        <translation>For help, ask at a service window or call %1.</translation>
+    </message>
+</context>
+<context>
+    <name>OnScreenKeyboard</name>
+    <message>
+        <location filename="../qml/Kiosk/Components/OnScreenKeyboard.qml" line="48"/>
+        <source>拼音</source>
+        <translation>Pinyin</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Components/OnScreenKeyboard.qml" line="128"/>
+        <source>空格</source>
+        <translation>Space</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Components/OnScreenKeyboard.qml" line="136"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+</context>
+<context>
+    <name>Qr</name>
+    <message>
+        <location filename="../kiosk/qrpayload.cpp" line="132"/>
+        <source>没有读到二维码内容，请将二维码对准扫描口重试。</source>
+        <translation>No QR code was read. Hold the code under the scanner and try again.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/qrpayload.cpp" line="136"/>
+        <source>无法识别此二维码。请扫描受理通知书或办结回执上的二维码，或输入办件编号。</source>
+        <translation>This QR code is not recognised. Scan the code on your acceptance notice or completion receipt, or enter the case number.</translation>
+    </message>
+</context>
+<context>
+    <name>QuestionsScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="17"/>
+        <source>几个小问题（可跳过）</source>
+        <translation>A few short questions (optional)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="49"/>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="49"/>
+        <source>否</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="68"/>
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="69"/>
+        <source>下一步</source>
+        <translation>Next</translation>
+    </message>
+</context>
+<context>
+    <name>RateScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="24"/>
+        <source>您对这次服务满意吗？</source>
+        <translation>How satisfied are you with this service?</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="36"/>
+        <source>非常不满意</source>
+        <translation>Very dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="36"/>
+        <source>不满意</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="36"/>
+        <source>基本满意</source>
+        <translation>Acceptable</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="36"/>
+        <source>满意</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="36"/>
+        <source>非常满意</source>
+        <translation>Very satisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="48"/>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonsScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="15"/>
+        <source>请告诉我们哪里做得不好</source>
+        <translation>Please tell us what was not good</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="16"/>
+        <source>可多选。您的意见将转交%1核实整改，并在规定时间内回访您。</source>
+        <translation>Choose all that apply. %1 will look into it, put it right and contact you within the set time.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="53"/>
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="54"/>
+        <source>下一步</source>
+        <translation>Next</translation>
+    </message>
+</context>
+<context>
+    <name>Rules</name>
+    <message>
+        <location filename="../kiosk/evaluation.cpp" line="154"/>
+        <source>请先选择要评价的办件。</source>
+        <translation>Please choose a case to rate first.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluation.cpp" line="156"/>
+        <source>请先选择满意程度。</source>
+        <translation>Please choose how satisfied you are first.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluation.cpp" line="158"/>
+        <source>差评请至少选择一项原因，或写下您的意见。</source>
+        <translation>For a poor rating, choose at least one reason or write a comment.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluation.cpp" line="160"/>
+        <source>所选原因已失效，请重新选择。</source>
+        <translation>The selected reason is no longer valid. Please choose again.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluation.cpp" line="162"/>
+        <source>留言最多500字，请精简后再提交。</source>
+        <translation>Comments are limited to 500 characters. Please shorten it.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluation.cpp" line="164"/>
+        <source>问卷答案无效，请重新选择。</source>
+        <translation>That answer is not valid. Please choose again.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluation.cpp" line="166"/>
+        <source>请选择是否公开评价。</source>
+        <translation>Please choose whether to publish your rating.</translation>
+    </message>
+</context>
+<context>
+    <name>Satisfaction</name>
+    <message>
+        <location filename="../kiosk/evaluation.cpp" line="174"/>
+        <source>非常满意</source>
+        <translation>Very satisfied</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluation.cpp" line="175"/>
+        <source>满意</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluation.cpp" line="176"/>
+        <source>基本满意</source>
+        <translation>Acceptable</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluation.cpp" line="177"/>
+        <source>不满意</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluation.cpp" line="178"/>
+        <source>非常不满意</source>
+        <translation>Very dissatisfied</translation>
+    </message>
+</context>
+<context>
+    <name>ScanScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ScanScreen.qml" line="14"/>
+        <source>请出示二维码</source>
+        <translation>Show your QR code</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ScanScreen.qml" line="15"/>
+        <source>将受理通知书或办结回执上的二维码对准下方摄像头，或放在扫码口下。</source>
+        <translation>Hold the QR code on your notice or receipt in front of the camera below, or under the scanner.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ScanScreen.qml" line="45"/>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+</context>
+<context>
+    <name>SearchingScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/SearchingScreen.qml" line="30"/>
+        <source>正在查询您的办件…</source>
+        <translation>Looking up your cases…</translation>
+    </message>
+</context>
+<context>
+    <name>StartScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="17"/>
+        <source>请对您办理的业务进行评价</source>
+        <translation>Please rate the service you received</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="18"/>
+        <source>选择一种方式找到您的办件，评价只需一步。</source>
+        <translation>Find your case in one of these ways; rating takes one tap.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="51"/>
+        <source>刷身份证</source>
+        <translation>Use your ID card</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="57"/>
+        <source>请将身份证放在下方读卡区</source>
+        <translation>Place your ID card on the reader below</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="64"/>
+        <source>扫描二维码</source>
+        <translation>Scan a QR code</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="65"/>
+        <source>受理通知书或办结回执上的二维码</source>
+        <translation>The QR code on your notice or receipt</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="72"/>
+        <source>输入办件编号</source>
+        <translation>Enter a case number</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="73"/>
+        <source>办件编号和申请人姓名</source>
+        <translation>Case number and applicant name</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="85"/>
+        <source>关怀模式：已开启</source>
+        <translation>Large-text mode: on</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="85"/>
+        <source>关怀模式（大字）</source>
+        <translation>Large-text mode</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="96"/>
+        <source>您的信息仅用于本次评价，离开后屏幕上的信息自动清除。</source>
+        <translation>Your information is used only for this rating and is cleared from the screen when you leave.</translation>
+    </message>
+</context>
+<context>
+    <name>ThanksScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="21"/>
+        <source>提交成功，感谢您的评价！</source>
+        <translation>Submitted. Thank you for your rating!</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="24"/>
+        <source>评价编号：%1
+评价时间：%2</source>
+        <translation>Rating number: %1
+Time: %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="28"/>
+        <source>您的意见已记录，相关部门将核实整改并回访。凭条上的二维码可查询处理结果。</source>
+        <translation>Your feedback is recorded. The department will look into it and contact you. Use the QR code on the receipt to follow up.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="29"/>
+        <source>评价已保存在本机，并将自动上报；网络中断时会在恢复后补报。</source>
+        <translation>Your rating is saved on this terminal and will be sent automatically, also after a network outage.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="50"/>
+        <source>打印凭条</source>
+        <translation>Print receipt</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="54"/>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+</context>
+<context>
+    <name>TypeCaseScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="22"/>
+        <source>输入办件编号和姓名</source>
+        <translation>Enter case number and name</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="23"/>
+        <source>办件编号印在受理通知书或办结回执上。</source>
+        <translation>The case number is printed on your acceptance notice or completion receipt.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="26"/>
+        <source>办件编号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="26"/>
+        <source>申请人姓名</source>
+        <translation>Applicant name</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="77"/>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="82"/>
+        <source>查询</source>
+        <translation>Search</translation>
+    </message>
+</context>
+<context>
+    <name>hcp::kiosk::EvaluationSession</name>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="167"/>
+        <source>本机存储空间不足，暂停评价。请到服务窗口评价，或拨打 %1。</source>
+        <translation>This terminal is low on storage and rating is paused. Please rate at a service window or call %1.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="198"/>
+        <source>请输入办件编号和申请人姓名。</source>
+        <translation>Please enter the case number and the applicant's name.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="203"/>
+        <source>办件编号格式不正确。办件编号由6至50位字母或数字组成，见受理通知书。</source>
+        <translation>That case number is not valid. It has 6 to 50 letters or digits; see your acceptance notice.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="271"/>
+        <source>已评价（%1）</source>
+        <translation>Rated (%1)</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="273"/>
+        <source>尚未办结，办结后可评价</source>
+        <translation>Not completed yet; can be rated once completed</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="275"/>
+        <source>已超过评价期限</source>
+        <translation>Rating period has ended</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="279"/>
+        <source>可评价，截止 %1</source>
+        <translation>Can be rated until %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="286"/>
+        <source>网络暂时不通，未能查询到您的办件。请稍后再试，或到服务窗口咨询。</source>
+        <translation>The network is down, so your cases could not be looked up. Please try again later or ask at a service window.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="287"/>
+        <source>未找到您的办件。请确认办件编号和姓名，或到服务窗口咨询。</source>
+        <translation>We could not find your case. Check the case number and name, or ask at a service window.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="299"/>
+        <source>您的办件都已评价或已超过评价期限（办结后%1个工作日内可评价）。</source>
+        <translation>All your cases are rated or past the rating period (%1 working days after completion).</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="329"/>
+        <source>该办件尚未办结，办结后即可评价。</source>
+        <translation>This case is not completed yet. You can rate it once it is.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="330"/>
+        <source>该办件已超过评价期限（办结后%1个工作日内可评价）。如有意见请拨打 %2。</source>
+        <translation>The rating period for this case has ended (%1 working days after completion). For comments, call %2.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="402"/>
+        <source>留言最多%1字，多出的部分未保留。</source>
+        <translation>Comments are limited to %1 characters; the rest was not kept.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="544"/>
+        <source>本机存储空间已满，这次评价未能保存。请到服务窗口评价，或拨打 %1。</source>
+        <translation>This terminal's storage is full and this rating could not be saved. Please rate at a service window or call %1.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="547"/>
+        <source>系统暂时出现故障，这次评价未能保存。请点“返回重试”，或到服务窗口评价。</source>
+        <translation>A system fault stopped this rating from being saved. Tap "Try again", or rate at a service window.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="557"/>
+        <source>正在打印凭条…</source>
+        <translation>Printing your receipt…</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="567"/>
+        <source>凭条已打印，请取走。</source>
+        <translation>Your receipt is printed. Please take it.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="568"/>
+        <source>%1 评价已保存。请用手机拍下屏幕上的二维码，以便查询处理结果。</source>
+        <translation>%1 Your rating is saved. Take a photo of the QR code on the screen to follow up.</translation>
+    </message>
+</context>
+</TS>

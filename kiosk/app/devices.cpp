@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "devices.h"
+
+#include <appcontroller.h>
+#include <case.h>
+#include <evaluationsession.h>
+#include <kioskconfig.h>
+
+#include <hardware/camera/qrcamera.h>
+#include <hardware/devicemanager.h>
+#include <hardware/devicestatusmodel.h>
+#include <hardware/idcard/idcardservice.h>
+#include <hardware/idcard/idcardsimulator.h>
+#include <hardware/printer/printersimulator.h>
+#include <hardware/printer/receiptprinter.h>
+#include <hardware/scanner/scannerservice.h>
+#include <hardware/scanner/scannersimulator.h>
+#include <hardware/usbtransport.h>
+
+#include <QLoggingCategory>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcKioskDevices, "hcp.kiosk.devices")
+
+namespace hcp::kiosk {
+
+using namespace hcp::hardware;
+
+Devices::Devices(const Options &options, EvaluationSession *session, AppController *app, const KioskConfig &config,
+                 QObject *parent)
+    : QObject(parent), m_session(session)
+{
+    m_manager = std::make_unique<DeviceManager>();
+    m_statusModel = std::make_unique<DeviceStatusModel>(m_manager.get());
+
+    // ID-card reader.
+    if (options.simulate) {
+        m_idSim = std::make_unique<IdCardSimulator>();
+        m_idCard = std::make_unique<IdCardService>(m_idSim->transportFactory(SamLink::Framing::UsbTwoPipe),
+                                                   SamLink::Framing::UsbTwoPipe);
+    } else if (!options.idCardSerial.isEmpty()) {
+        m_idCard = std::make_unique<IdCardService>(IdCardService::serialFactory(options.idCardSerial),
+                                                   SamLink::Framing::Stream);
+    } else {
+        m_idCard = std::make_unique<IdCardService>(IdCardService::usbFactory(), SamLink::Framing::UsbTwoPipe);
+    }
+    m_manager->trackIdCard(m_idCard.get());
+    connect(session, &EvaluationSession::identifyingChanged, m_idCard.get(), &IdCardService::setPolling);
+    connect(m_idCard.get(), &IdCardService::cardRead, session, [session](const IdCardData &card) {
+        if (!card.checkDigitValid) {
+            // A card whose number fails GB 11643 is never trusted as an identity.
+            session->reportIdentifyError(tr("身份证信息校验未通过，请重新放置身份证，或到服务窗口咨询。"));
+            return;
+        }
+        session->identifyByCard(card.name, card.idNumber, idCardTypeText(card.cardType));
+    });
+    connect(m_idCard.get(), &IdCardService::errorOccurred, session, &EvaluationSession::reportIdentifyError);
+    m_idCard->setPolling(session->state() == EvaluationSession::State::Start);
+
+    // Receipt printer: ESC/POS over USB class 7.
+    if (options.simulate) {
+        m_printerSim = std::make_unique<PrinterSimulator>();
+        m_printer = std::make_unique<ReceiptPrinter>([sim = m_printerSim.get()] { return sim->createTransport(); });
+    } else {
+        m_printer = std::make_unique<ReceiptPrinter>([] {
+            UsbTransport::Config c;
+            c.interfaceClass = 7;
+            return std::unique_ptr<Transport>(std::make_unique<UsbTransport>(c));
+        });
+    }
+    connect(session, &EvaluationSession::receiptRequested, m_printer.get(),
+            [this, config](const Evaluation &e, const QString &qrUrl) {
+                Receipt r;
+                r.hallName = config.hallName;
+                r.serviceItem = e.taskName;
+                r.department = e.deptName;
+                r.window = tr("%1号窗口").arg(e.windowNo);
+                r.staffName = e.staffName;
+                r.staffNumber = e.staffNo;
+                r.satisfaction = e.satisfaction;
+                r.evaluationNumber = EvaluationSession::formatEvaluationNumber(e);
+                r.evaluatedAt = e.assessTime;
+                r.followUpUrl = qrUrl.toLatin1();
+                r.citizenName = e.userNameMasked; // already masked; never an ID number
+                m_receiptJob = m_printer->print(r);
+            });
+    connect(m_printer.get(), &ReceiptPrinter::printed, session, [this](quint64 job) {
+        if (job == m_receiptJob)
+            m_session->setReceiptResult(true, {});
+        m_manager->setStatus(DeviceClass::Printer, DeviceState::Ready);
+    });
+    connect(m_printer.get(), &ReceiptPrinter::failed, session,
+            [this](quint64 job, ReceiptPrinter::Failure reason, const QString &detail) {
+                qCWarning(lcKioskDevices) << "receipt not printed:" << detail;
+                if (job == m_receiptJob)
+                    m_session->setReceiptResult(false, ReceiptPrinter::failureText(reason));
+                m_manager->setStatus(DeviceClass::Printer,
+                                     reason == ReceiptPrinter::Failure::Unplugged ? DeviceState::Absent : DeviceState::Error,
+                                     ReceiptPrinter::failureText(reason));
+            });
+    connect(m_printer.get(), &ReceiptPrinter::statusQueryFailed, this,
+            [this](ReceiptPrinter::Failure reason, const QString &) {
+                m_manager->setStatus(DeviceClass::Printer,
+                                     reason == ReceiptPrinter::Failure::Unplugged ? DeviceState::Absent : DeviceState::Error,
+                                     ReceiptPrinter::failureText(reason));
+            });
+    m_printer->refreshStatus();
+
+    // Barcode scanner (keyboard wedge, grabbed) and camera feed the same QR parser.
+    if (options.simulate) {
+        m_scannerSim = std::make_unique<ScannerSimulator>(ScannerService::Mode::KeyboardWedge);
+        m_scanner = std::make_unique<ScannerService>(m_scannerSim->transportFactory(), ScannerService::Mode::KeyboardWedge);
+    } else {
+        m_scanner = std::make_unique<ScannerService>(ScannerService::evdevFactory(options.scannerEvdev),
+                                                     ScannerService::Mode::KeyboardWedge);
+    }
+    m_manager->trackScanner(m_scanner.get());
+    connect(m_scanner.get(), &ScannerService::scanned, session, &EvaluationSession::submitQrPayload);
+    m_scanner->start();
+
+    m_camera = std::make_unique<QrCamera>();
+    if (!options.cameraSource.isEmpty()) {
+        m_camera->setSource(options.cameraSource);
+        m_camera->setLoop(true);
+        connect(session, &EvaluationSession::cameraWantedChanged, m_camera.get(), [this](bool on) {
+            on ? m_camera->start() : m_camera->stop();
+        });
+        connect(m_camera.get(), &QrCamera::decoded, session, &EvaluationSession::submitQrPayload);
+        connect(m_camera.get(), &QrCamera::activeChanged, this, [this](bool active) {
+            m_manager->setStatus(DeviceClass::Camera, active ? DeviceState::Busy : DeviceState::Ready);
+        });
+        m_manager->setStatus(DeviceClass::Camera, DeviceState::Ready);
+        app->setCameraPreviewAvailable(true);
+    }
+
+    if (options.simulate)
+        wireDemo(app);
+}
+
+Devices::~Devices()
+{
+    // Services join their worker threads before the simulators they talk to go away.
+    m_camera.reset();
+    m_scanner.reset();
+    m_printer.reset();
+    m_idCard.reset();
+}
+
+void Devices::wireDemo(AppController *app)
+{
+    // The demo panel drives the simulators, so the real protocol code paths run end to end.
+    connect(app, &AppController::demoCardRequested, this, [this](const QString &name, const QString &id) {
+        IdCardData card = IdCardSimulator::sampleResident();
+        card.name = name;
+        card.idNumber = id;
+        m_idSim->insertCard(card);
+        // The citizen takes the card back a moment later.
+        QTimer::singleShot(2500, this, [this] { m_idSim->removeCard(); });
+    });
+    connect(app, &AppController::demoScanRequested, this, [this](const QByteArray &payload) {
+        m_scannerSim->scan(payload);
+    });
+    connect(app, &AppController::demoPaperRequested, this, [this](bool present) {
+        m_printerSim->setMode(present ? PrinterSimulator::Mode::Ready : PrinterSimulator::Mode::PaperOut);
+        m_printer->refreshStatus();
+    });
+}
+
+} // namespace hcp::kiosk

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+namespace hcp::hardware {
+class DeviceManager;
+class DeviceStatusModel;
+class IdCardService;
+class IdCardSimulator;
+class PrinterSimulator;
+class QrCamera;
+class ReceiptPrinter;
+class ScannerService;
+class ScannerSimulator;
+}
+
+namespace hcp::kiosk {
+
+class AppController;
+class EvaluationSession;
+struct KioskConfig;
+
+// The kiosk's devices, wired to the session: the ID-card reader polls only while an identify
+// screen is up; scanner and camera payloads go to the same QR parser; the printer prints the
+// receipt on request and never blocks the session. With `simulate`, every device is its
+// byte-level simulator (demo, screenshots), driven by the demo panel.
+class Devices : public QObject {
+    Q_OBJECT
+public:
+    struct Options {
+        bool simulate = false;
+        QString cameraSource;    // "" = none; "0" or "/dev/video0"; or a video/image sequence
+        QString scannerEvdev = QStringLiteral("/dev/input/hcp-scanner"); // udev symlink
+        QString idCardSerial;    // "" = USB 0400:c35a; else a CDC-ACM tty
+    };
+
+    Devices(const Options &options, EvaluationSession *session, AppController *app, const KioskConfig &config,
+            QObject *parent = nullptr);
+    ~Devices() override;
+
+    hcp::hardware::DeviceStatusModel *statusModel() const { return m_statusModel.get(); }
+    hcp::hardware::QrCamera *camera() const { return m_camera.get(); }
+    hcp::hardware::DeviceManager *manager() const { return m_manager.get(); }
+
+private:
+    void wireDemo(AppController *app);
+
+    EvaluationSession *m_session;
+    // Simulators outlive the services that talk to them: declared first, destroyed last.
+    std::unique_ptr<hcp::hardware::IdCardSimulator> m_idSim;
+    std::unique_ptr<hcp::hardware::PrinterSimulator> m_printerSim;
+    std::unique_ptr<hcp::hardware::ScannerSimulator> m_scannerSim;
+    std::unique_ptr<hcp::hardware::DeviceManager> m_manager;
+    std::unique_ptr<hcp::hardware::DeviceStatusModel> m_statusModel;
+    std::unique_ptr<hcp::hardware::IdCardService> m_idCard;
+    std::unique_ptr<hcp::hardware::ReceiptPrinter> m_printer;
+    std::unique_ptr<hcp::hardware::ScannerService> m_scanner;
+    std::unique_ptr<hcp::hardware::QrCamera> m_camera;
+    quint64 m_receiptJob = 0;
+};
+
+} // namespace hcp::kiosk
