@@ -54,6 +54,7 @@ void BundleDownloader::start(const QUrl &url, const QString &partPath)
     m_networkBytes = 0;
     m_requests = 0;
     m_failedAttempts = 0;
+    m_bestHave = 0;
     m_file.setFileName(partPath);
     if (!m_file.open(QIODevice::ReadWrite)) {
         m_running = true;
@@ -92,6 +93,7 @@ void BundleDownloader::start(const QUrl &url, const QString &partPath)
             resetPart();
         }
     }
+    m_bestHave = m_have;
     m_file.seek(m_have);
     qCInfo(lcDownload) << "downloading" << url.toDisplayString() << "resuming at" << m_have;
     sendRequest();
@@ -138,8 +140,8 @@ void BundleDownloader::sendRequest()
         request.setRawHeader("Range", "bytes=" + QByteArray::number(m_have) + '-');
     request.setTransferTimeout(m_stallTimeoutMs);
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
-    m_haveAtRequest = m_have;
     m_replyOk = false;
+    m_permanentError = {};
     ++m_requests;
     m_reply = m_nam->get(request);
     connect(m_reply, &QNetworkReply::metaDataChanged, this, &BundleDownloader::onMetaData);
@@ -204,11 +206,9 @@ void BundleDownloader::onMetaData()
                                                 QStringLiteral("HTTP %1 for %2")
                                                     .arg(status)
                                                     .arg(m_url.toDisplayString()));
-        if (permanent) {
-            fail(e, false);
-            return;
-        }
-        m_reply->abort(); // 5xx: retried by onReplyFinished
+        // The body is ignored (m_replyOk stays false); onReplyFinished fails or retries.
+        if (permanent)
+            m_permanentError = e;
         return;
     }
     m_replyOk = true;
@@ -315,6 +315,12 @@ void BundleDownloader::onReplyFinished()
     }
     if (!m_running)
         return;
+    if (m_permanentError.isError()) {
+        const UpdateError e = m_permanentError;
+        m_permanentError = {};
+        fail(e, false);
+        return;
+    }
     if (m_headerDone && m_have == m_expected) {
         m_file.flush();
         QString fsError;
@@ -334,8 +340,10 @@ void BundleDownloader::onReplyFinished()
 
 void BundleDownloader::scheduleRetry(const QString &why)
 {
-    if (m_have > m_haveAtRequest)
-        m_failedAttempts = 0; // progress: a flaky link is not a dead one
+    if (m_have > m_bestHave) {
+        m_bestHave = m_have;
+        m_failedAttempts = 0; // new bytes: a flaky link is not a dead one
+    }
     else
         ++m_failedAttempts;
     m_file.flush();

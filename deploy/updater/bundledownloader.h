@@ -77,10 +77,11 @@ private:
     bool m_headerDone = false;
     bool m_running = false;
     bool m_replyOk = false; // current reply passed its status checks
+    UpdateError m_permanentError; // 4xx seen on the current reply
     qint64 m_have = 0;
     qint64 m_expected = -1;
     qint64 m_networkBytes = 0;
-    qint64 m_haveAtRequest = 0;
+    qint64 m_bestHave = 0; // most bytes ever held; progress is measured against it
     int m_requests = 0;
     int m_failedAttempts = 0;
     int m_maxAttempts = 20;

@@ -202,18 +202,22 @@ int main(int argc, char **argv)
         const QUrl url(args[1]);
         if (url.scheme() == u"http" || url.scheme() == u"https") {
             int rc = 1;
+            bool done = false; // the agent may fail synchronously, before exec() runs
             QObject::connect(&agent, &UpdateAgent::installed, &app, [&] {
                 rc = 0;
+                done = true;
                 app.quit();
             });
             QObject::connect(&agent, &UpdateAgent::failed, &app,
                              [&](const QString &code, const QString &message) {
                                  err() << "rejected: " << code << ": " << message << "\n";
                                  rc = code == u"io" ? 1 : 2;
+                                 done = true;
                                  app.quit();
                              });
             agent.installFromUrl(url);
-            app.exec();
+            if (!done)
+                app.exec();
             if (rc == 0)
                 printJson(agent.status());
             return rc;
