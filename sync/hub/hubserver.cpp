@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QHttpServerRequest>
+#include <QHttpServerResponder>
 #include <QHttpServerResponse>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -75,6 +76,11 @@ HubServer::HubServer(HubStore *store, QObject *parent)
                  [this](const QString &scope, const QHttpServerRequest &r) {
                      return admin(QStringLiteral("config/") + scope, r);
                  });
+    // Unknown paths and methods get the JSON error body of PROTOCOL §1 too.
+    m_http.setMissingHandler([](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+        responder.write(QJsonDocument(wire::errorBody(QStringLiteral("not_found"), QStringLiteral("no such endpoint"))),
+                        QHttpServerResponder::StatusCode::NotFound);
+    });
     m_http.route(QStringLiteral("/v1/admin/devices/<arg>/commands"), Method::Post,
                  [this](const QString &device, const QHttpServerRequest &r) {
                      return admin(QStringLiteral("commands/") + device, r);

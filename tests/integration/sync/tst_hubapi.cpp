@@ -146,6 +146,8 @@ void TestHubApi::deviceRequests_unsignedOrWrongSecret_401()
              401);
     QCOMPARE(QJsonDocument::fromJson(body).object().value(QLatin1String("error")).toString(),
              QStringLiteral("unauthenticated"));
+    QCOMPARE(httpRequest(m_hub.url().resolved(QUrl(QStringLiteral("/v1/no/such/thing"))), "GET", {}, &body), 404);
+    QCOMPARE(QJsonDocument::fromJson(body).object().value(QLatin1String("error")).toString(), QStringLiteral("not_found"));
     HubClient forger;
     DeviceCredentials wrong = m_creds;
     wrong.secret[0] = static_cast<char>(wrong.secret[0] ^ 1);
