@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -122,14 +123,55 @@ void SlotStore::setResult(const QString &action, const QString &version, const Q
     };
 }
 
+// Re-entrant within one SlotStore (boot() → rollback()); the outermost holder takes the flock
+// and runs recovery. flock is per open file description, so a nested open() would deadlock.
+class SlotStore::Locker
+{
+public:
+    explicit Locker(SlotStore *store) : m_store(store) {}
+    ~Locker()
+    {
+        if (--m_store->m_lockDepth == 0 && m_store->m_lockFd >= 0) {
+            ::close(m_store->m_lockFd);
+            m_store->m_lockFd = -1;
+        }
+    }
+    bool acquire(qint64 nowMs, QString *error)
+    {
+        if (m_store->m_lockDepth++ > 0)
+            return true;
+        if (!QDir().mkpath(m_store->m_root + QStringLiteral("/slots"))) {
+            if (error)
+                *error = QStringLiteral("cannot create %1/slots").arg(m_store->m_root);
+            return false;
+        }
+        const QByteArray path = QFile::encodeName(m_store->m_root + QStringLiteral("/.lock"));
+        const int fd = ::open(path.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0 || ::flock(fd, LOCK_EX) != 0) {
+            if (error)
+                *error = QStringLiteral("cannot lock %1: %2")
+                             .arg(QFile::decodeName(path), QString::fromLocal8Bit(strerror(errno)));
+            if (fd >= 0)
+                ::close(fd);
+            return false;
+        }
+        m_store->m_lockFd = fd;
+        return m_store->recoverLocked(nowMs, error);
+    }
+
+private:
+    SlotStore *m_store;
+};
+
 bool SlotStore::open(qint64 nowMs, QString *error)
 {
+    Locker lock(this);
+    return lock.acquire(nowMs, error);
+}
+
+bool SlotStore::recoverLocked(qint64 nowMs, QString *error)
+{
     QDir root(m_root);
-    if (!root.mkpath(QStringLiteral("slots"))) {
-        if (error)
-            *error = QStringLiteral("cannot create %1/slots").arg(m_root);
-        return false;
-    }
     // Leftovers of an interrupted install or switch; none of them is ever pointed to.
     for (const QString &junk : {QStringLiteral("slots/.staging"), QStringLiteral("slots/.trash"),
                                 QStringLiteral("current.tmp"), QStringLiteral("previous.tmp"),
@@ -362,6 +404,9 @@ bool SlotStore::extract(const QString &bundlePath, const BundleHeader &header, c
 
 UpdateError SlotStore::install(const QString &bundlePath, qint64 nowMs, qint64 trialMs)
 {
+    Locker lock(this);
+    if (QString err; !lock.acquire(nowMs, &err))
+        return io(err);
     auto failed = [this, nowMs, &bundlePath](const UpdateError &e, const QString &version) {
         setResult(QStringLiteral("install"), version,
                   e.code == Code::Io ? QStringLiteral("failed") : QStringLiteral("rejected"),
@@ -468,6 +513,9 @@ bool SlotStore::finishSwitch(qint64 nowMs, QString *error)
 
 bool SlotStore::markHealthy(qint64 nowMs, QString *error)
 {
+    Locker lock(this);
+    if (!lock.acquire(nowMs, error))
+        return false;
     if (m_state.phase != u"trial")
         return true;
     m_state.phase = QStringLiteral("committed");
@@ -485,6 +533,9 @@ bool SlotStore::markHealthy(qint64 nowMs, QString *error)
 
 UpdateError SlotStore::rollback(const QString &reason, qint64 nowMs)
 {
+    Locker lock(this);
+    if (QString err; !lock.acquire(nowMs, &err))
+        return io(err);
     if (m_state.previousSlot.isEmpty())
         return UpdateError::make(Code::NoPrevious, QStringLiteral("no previous slot to return to"));
     UpdateError e;
@@ -524,6 +575,9 @@ bool SlotStore::finishRollback(const QString &fromVersion, const QString &reason
 
 bool SlotStore::boot(qint64 nowMs, int maxTrialBoots, QString *error)
 {
+    Locker lock(this);
+    if (!lock.acquire(nowMs, error))
+        return false;
     if (m_state.phase != u"trial")
         return false;
     ++m_state.bootCount;
@@ -542,6 +596,9 @@ bool SlotStore::boot(qint64 nowMs, int maxTrialBoots, QString *error)
 
 bool SlotStore::checkDeadline(qint64 nowMs, QString *error)
 {
+    Locker lock(this);
+    if (!lock.acquire(nowMs, error))
+        return false;
     if (m_state.phase != u"trial" || nowMs <= m_state.trialDeadlineMs)
         return false;
     const UpdateError e = rollback(

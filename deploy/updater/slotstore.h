@@ -19,8 +19,9 @@ namespace hcp::updater {
 //
 // Every mutation is ordered so that a power cut or SIGKILL at any instant leaves `current`
 // pointing at a complete, verified slot; open() finishes or abandons whatever was interrupted.
-// Synchronous and single-threaded: one SlotStore per root per process, and one process at a
-// time (the CLI and the kiosk's agent serialise through the service manager, not a lock).
+// Synchronous; use one thread per SlotStore. Processes (the kiosk's agent, the CLI) serialise
+// on an flock of root/.lock held for the duration of each mutating call; each call first
+// re-reads the state and repairs what a killed holder left behind.
 class SlotStore
 {
 public:
@@ -79,6 +80,9 @@ public:
     static constexpr const char *kMarkerName = ".hcp-slot";
 
 private:
+    class Locker;
+    friend class Locker;
+    bool recoverLocked(qint64 nowMs, QString *error);
     bool saveState(QString *error);
     bool finishSwitch(qint64 nowMs, QString *error);
     bool finishRollback(const QString &fromVersion, const QString &reason, qint64 nowMs,
@@ -91,6 +95,8 @@ private:
     QString m_root;
     TrustPolicy m_policy;
     State m_state;
+    int m_lockFd = -1;
+    int m_lockDepth = 0;
 };
 
 } // namespace hcp::updater
