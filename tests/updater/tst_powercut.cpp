@@ -20,6 +20,10 @@
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <QTest>
 
 using namespace hcp::updater;
@@ -166,7 +170,8 @@ private slots:
                 t.start();
                 while (!QFileInfo::exists(marker) && p.state() == QProcess::Running && t.elapsed() < 20000)
                     QThread::usleep(20);
-                const qint64 waitUs = m_rng.bounded(quint32(m_switchUs / 2));
+                // Alternate the full window and its first half (where the renames are).
+                const qint64 waitUs = m_rng.bounded(quint32(run % 2 ? m_switchUs : m_switchUs / 2));
                 QElapsedTimer w;
                 w.start();
                 while (w.nsecsElapsed() / 1000 < waitUs) {
@@ -206,6 +211,24 @@ private slots:
                 << notKilled;
         QVERIFY(old > 0);
         QVERIFY(fresh > 0);
+    }
+
+    void concurrentCli_waitsUntilTheLockHolderIsDone()
+    {
+        const QString root = freshRoot(1000);
+        const int fd = ::open(QFile::encodeName(root + "/.lock").constData(), O_RDWR | O_CLOEXEC);
+        QVERIFY(fd >= 0);
+        QCOMPARE(::flock(fd, LOCK_EX), 0); // as if the kiosk's agent were mid-operation
+        QProcess p;
+        p.start(QStringLiteral(HCP_UPDATE_BIN), args(root, false));
+        QVERIFY(p.waitForStarted());
+        QVERIFY(!p.waitForFinished(700)); // blocked on the lock, not installing
+        QVERIFY(!QFileInfo::exists(root + "/slots/b"));
+        QVERIFY(!QFileInfo::exists(root + "/slots/.staging"));
+        ::close(fd);
+        QVERIFY(p.waitForFinished(20000));
+        QCOMPARE(p.exitCode(), 0);
+        QCOMPARE(checkCurrentIsCompleteSlot(root), QStringLiteral("1.1.0"));
     }
 };
 
