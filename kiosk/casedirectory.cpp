@@ -40,7 +40,9 @@ QList<Case> CaseDirectory::fromCache(const CaseQuery &query) const
 
 void CaseDirectory::lookup(const CaseQuery &query, quint64 requestId)
 {
-    const QList<Case> cached = fromCache(query);
+    QList<Case> cached = fromCache(query);
+    if (cached.isEmpty() && m_feed)
+        cached = matching(m_feed(query), query);
     // The cache answers at once when it knows the case (the fast path from scan to list);
     // only a miss goes to the hub, whose own short timeout bounds the wait.
     if (!cached.isEmpty() || !m_online) {

@@ -37,6 +37,10 @@ class CaseDirectory : public QObject {
 public:
     explicit CaseDirectory(Store *store, QObject *parent = nullptr);
     void setOnlineSource(OnlineCaseSource *source) { m_online = source; }
+    // A second local source consulted after the Store's cache and before the hub (the hall
+    // case feed that the sync layer keeps current).
+    using LocalSource = std::function<QList<Case>(const CaseQuery &)>;
+    void setFeedSource(LocalSource source) { m_feed = std::move(source); }
 
     enum class Source { Cache, Online, None };
     // Answers through `finished` with the same requestId (possibly synchronously).
@@ -50,6 +54,7 @@ private:
     QList<Case> fromCache(const CaseQuery &query) const;
     Store *m_store;
     OnlineCaseSource *m_online = nullptr;
+    LocalSource m_feed;
 };
 
 } // namespace hcp::kiosk

@@ -28,6 +28,7 @@ KioskConfig KioskConfig::fromJson(const QJsonObject &o, QString *error)
     str("areaCode", c.areaCode);
     str("hotline", c.hotline);
     str("followUpBase", c.followUpBase);
+    str("maintenancePinHash", c.maintenancePinHash);
     num("pf", c.pf, 1, 7);
     num("ratingWindowWorkingDays", c.ratingWindowWorkingDays, 1, 60);
     num("idleTimeoutSeconds", c.idleTimeoutSeconds, 15, 3600);
@@ -62,6 +63,7 @@ QJsonObject KioskConfig::toJson() const
         {QStringLiteral("followUpBase"), followUpBase},
         {QStringLiteral("idHashKey"), QString::fromUtf8(idHashKey)},
         {QStringLiteral("minFreeDiskBytes"), minFreeDiskBytes},
+        {QStringLiteral("maintenancePinHash"), maintenancePinHash},
         {QStringLiteral("phrases"), QJsonArray::fromStringList(phrases)},
     };
 }

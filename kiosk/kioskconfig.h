@@ -23,6 +23,7 @@ struct KioskConfig {
     QString followUpBase = QStringLiteral("https://hcp.example.gov.cn/f");
     QByteArray idHashKey = QByteArrayLiteral("demo-hub-key-change-me"); // from the hub
     qint64 minFreeDiskBytes = 64LL * 1024 * 1024;
+    QString maintenancePinHash;     // "pbkdf2-sha256$…" (hcp::trust::PinVault); empty = no maintenance access
     QStringList phrases{
         QStringLiteral("工作人员很耐心"), QStringLiteral("办事效率高"), QStringLiteral("指引清楚"),
         QStringLiteral("等候时间太长"), QStringLiteral("希望精简材料"), QStringLiteral("希望增加窗口"),

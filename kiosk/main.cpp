@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // hcp-kiosk — the composition root: builds every service, wires them, then loads QML.
 #include "app/devices.h"
+#include "app/diagnostics.h"
 #include "app/qrimageprovider.h"
 
 #include <appcontroller.h>
@@ -10,12 +11,17 @@
 #include <evaluationsession.h>
 #include <hubcasesource.h>
 #include <hubclient.h>
+#include <casecache.h>
 #include <outboxsender.h>
+#include <syncagent.h>
 #include <syncstatus.h>
 #include <indicatorset.h>
 #include <languageswitcher.h>
+#include <pinvault.h>
 #include <hardware/camera/qrpreviewimageprovider.h>
 #include <hardware/devicestatusmodel.h>
+#include <hardware/printer/printersimulator.h>
+#include <hardware/scanner/scannersimulator.h>
 #include <kioskconfig.h>
 #include <pinyinengine.h>
 #include <questionnaire.h>
@@ -35,11 +41,13 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QQmlApplicationEngine>
+#include <QRegularExpression>
 #include <QQmlComponent>
 #include <QQmlContext>
 #include <QQuickWindow>
 #include <QStandardPaths>
 #include <QStorageInfo>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
@@ -93,6 +101,9 @@ struct Services {
     std::unique_ptr<hcp::sync::HubClient> hub;
     std::unique_ptr<hcp::sync::OutboxSender> sender;
     std::unique_ptr<HubCaseSource> hubSource;
+    std::unique_ptr<hcp::sync::CaseCache> feedCache;
+    std::unique_ptr<hcp::sync::SyncAgent> agent;
+    std::function<QJsonObject()> deviceStatus; // set once the devices exist
     hcp::sync::DeviceCredentials credentials;
     QString dataDir;
 
@@ -169,7 +180,95 @@ struct Services {
         directory->setOnlineSource(hubSource.get());
         QObject::connect(session.get(), &EvaluationSession::committed, sender.get(), [this] { sender->kick(); });
         sender->start();
+
+        // The hall's case feed (own file: the sync layer's cache schema is its own), heartbeat,
+        // configuration and remote commands.
+        feedCache = std::make_unique<hcp::sync::CaseCache>();
+        if (!feedCache->open(QDir(dataDir).filePath(QStringLiteral("feed-cache.sqlite")), error))
+            return false;
+        directory->setFeedSource([this](const CaseQuery &q) {
+            QJsonArray found;
+            switch (q.kind) {
+            case CaseQuery::Kind::ByProjectNoAndName: found = feedCache->findByProjectNo(q.projectNo, q.name); break;
+            case CaseQuery::Kind::ByProjectNo: found = feedCache->findByProjectNoOnly(q.projectNo); break;
+            case CaseQuery::Kind::ByCertKeyHash: found = feedCache->findByCertKeyHash(q.certKeyHash.toLatin1()); break;
+            }
+            QList<Case> cases;
+            for (const QJsonValue &v : found)
+                cases.append(Case::fromJson(v.toObject()));
+            return cases;
+        });
+        agent = std::make_unique<hcp::sync::SyncAgent>(hub.get(), sender.get(), feedCache.get());
+        hcp::sync::SyncAgent::Options agentOpt;
+        agentOpt.heartbeatIntervalS = credentials.heartbeatIntervalS;
+        agent->setOptions(agentOpt);
+        agent->setConfigEtag(store.configVersion(QStringLiteral("hub")).toLatin1());
+        agent->setHeartbeatProvider([this] {
+            hcp::sync::HeartbeatInfo h;
+            h.version = QCoreApplication::applicationVersion();
+            const QStorageInfo disk(QFileInfo(store.path()).absolutePath());
+            h.diskFreeBytes = disk.bytesAvailable();
+            h.diskTotalBytes = disk.bytesTotal();
+            h.diskLow = !session->acceptingSessions();
+            if (deviceStatus)
+                h.deviceStatus = deviceStatus();
+            return h;
+        });
+        QObject::connect(agent.get(), &hcp::sync::SyncAgent::configReceived, session.get(),
+                         [this](const QByteArray &doc, const QByteArray &etag) { applyHubConfig(doc, etag); });
+        QObject::connect(agent.get(), &hcp::sync::SyncAgent::commandReceived, session.get(),
+                         [this](qint64 id, const QString &type, const QJsonObject &) {
+                             qCInfo(lcMain) << "hub command" << id << type;
+                             if (type == QLatin1String("resync") || type == QLatin1String("re-sync"))
+                                 agent->pullFeedNow();
+                             agent->acknowledgeCommand(id);
+                             if (type == QLatin1String("restart"))
+                                 QTimer::singleShot(2000, qApp, [] { QCoreApplication::exit(0); }); // systemd restarts us
+                         });
+        agent->start();
         return true;
+    }
+
+    // A configuration document from the hub: {"kiosk":{…},"indicators":{…},"questionnaires":{…}}.
+    // Each part is validated before anything is stored; a bad part is refused and logged, the
+    // rest applies. Stored documents take effect for the next visit.
+    void applyHubConfig(const QByteArray &doc, const QByteArray &etag)
+    {
+        const QJsonObject root = QJsonDocument::fromJson(doc).object();
+        QString err;
+        if (root.contains(QLatin1String("indicators"))) {
+            const IndicatorSet set = IndicatorSet::fromJson(root.value(QLatin1String("indicators")).toObject(), &err);
+            if (set.isValid()) {
+                store.setConfig(QStringLiteral("indicators"), QJsonDocument(set.toJson()).toJson(QJsonDocument::Compact), set.version);
+                session->setIndicatorSet(set);
+            } else {
+                qCWarning(lcMain) << "hub indicator set refused:" << err;
+            }
+        }
+        if (root.contains(QLatin1String("questionnaires"))) {
+            const QJsonObject qo = root.value(QLatin1String("questionnaires")).toObject();
+            const QuestionnaireCatalog cat = QuestionnaireCatalog::fromJson(qo, &err);
+            if (!cat.version.isEmpty()) {
+                store.setConfig(QStringLiteral("questionnaires"), QJsonDocument(qo).toJson(QJsonDocument::Compact), cat.version);
+                session->setQuestionnaires(cat);
+            } else {
+                qCWarning(lcMain) << "hub questionnaires refused:" << err;
+            }
+        }
+        if (root.contains(QLatin1String("kiosk"))) {
+            QJsonObject ko = root.value(QLatin1String("kiosk")).toObject();
+            err.clear();
+            KioskConfig next = KioskConfig::fromJson(ko, &err);
+            if (err.isEmpty()) {
+                next.idHashKey = config.idHashKey; // the ID-hash key only ever comes from enrollment
+                store.setConfig(QStringLiteral("kiosk"), QJsonDocument(next.toJson()).toJson(QJsonDocument::Compact), QString::fromLatin1(etag));
+                config = next;
+                session->setConfig(config);
+            } else {
+                qCWarning(lcMain) << "hub kiosk settings refused:" << err;
+            }
+        }
+        store.setConfig(QStringLiteral("hub"), doc, QString::fromLatin1(etag));
     }
 
     // Provisioning: enroll with a one-time token, save the credentials (mode 0600), done.
@@ -177,7 +276,10 @@ struct Services {
     {
         hcp::sync::HubClient client;
         client.setHubUrl(hubUrl);
-        const QString deviceId = QStringLiteral("KIOSK-%1-%2").arg(config.hallCode, QHostInfo::localHostName().left(24));
+        // deviceId: 1–64 of [A-Za-z0-9._-] (PROTOCOL.md §3).
+        QString host = QHostInfo::localHostName().left(24);
+        host.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("-"));
+        const QString deviceId = QStringLiteral("KIOSK-%1-%2").arg(config.hallCode, host);
         QEventLoop loop;
         bool ok = false;
         client.enroll(token, deviceId, config.hallCode, config.pf == 4 ? QStringLiteral("pad") : QStringLiteral("terminal"),
@@ -293,6 +395,9 @@ int renderScreens(QGuiApplication &app, const QString &outDir)
         devOptions.simulate = true;
         Devices devices(devOptions, s.session.get(), s.app.get(), s.config);
         hcp::qml::CoreInstances::devices = devices.statusModel();
+        Diagnostics diagnostics(&devices, s.session.get());
+        diagnostics.setPinHash(hcp::trust::PinVault::hashPin(QStringLiteral("2468"), 1000), {});
+        hcp::qml::CoreInstances::diagnostics = &diagnostics;
         QQmlApplicationEngine engine;
         engine.addImageProvider(QStringLiteral("qr"), new QrImageProvider);
         engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
@@ -380,6 +485,17 @@ int renderScreens(QGuiApplication &app, const QString &outDir)
             }
         shot(QStringLiteral("12-already-rated"));
         ses->finish();
+        {
+            // A hub that never answers in time: the searching screen stays up.
+            struct SilentHub : OnlineCaseSource {
+                void lookup(const CaseQuery &, std::function<void(Outcome, const QList<Case> &)>) override {}
+            } silent;
+            s.directory->setOnlineSource(&silent);
+            ses->submitQrPayload("1101052699999998");
+            shot(QStringLiteral("12b-searching"));
+            ses->cancel();
+            s.directory->setOnlineSource(nullptr);
+        }
         ses->beginTypedLookup();
         ses->submitTypedLookup(QStringLiteral("1101052699999999"), QStringLiteral("李华"));
         shot(QStringLiteral("13-nothing-to-rate"));
@@ -404,6 +520,16 @@ int renderScreens(QGuiApplication &app, const QString &outDir)
             QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
         shot(QStringLiteral("17-idle-countdown"));
         ses->cancel();
+        diagnostics.requestOpen();
+        shot(QStringLiteral("19-maintenance-pin"));
+        diagnostics.enterPin(QStringLiteral("2468"));
+        diagnostics.testRead();
+        devices.printerSimulator()->setMode(hcp::hardware::PrinterSimulator::Mode::PaperNearEnd);
+        diagnostics.testPrint();
+        devices.scannerSimulator()->scan("https://zwfw.example.gov.cn/bjcx?projectNo=1101052611120037");
+        settle(1500);
+        shot(QStringLiteral("20-diagnostics"));
+        diagnostics.close();
         ses->setStorageAvailable(false);
         shot(QStringLiteral("18-unavailable"));
     }
@@ -495,6 +621,23 @@ int main(int argc, char *argv[])
     devOptions.idCardSerial = parser.value(idSerialOpt);
     Devices devices(devOptions, s.session.get(), s.app.get(), s.config);
     hcp::qml::CoreInstances::devices = devices.statusModel();
+    Diagnostics diagnostics(&devices, s.session.get());
+    QString pinHash = s.config.maintenancePinHash;
+    if (pinHash.isEmpty() && demo)
+        pinHash = hcp::trust::PinVault::hashPin(QStringLiteral("2468"), 20000); // the demo's documented PIN
+    diagnostics.setPinHash(pinHash, QDir(dataDir).filePath(QStringLiteral("pin-state.json")));
+    hcp::qml::CoreInstances::diagnostics = &diagnostics;
+    s.deviceStatus = [&devices] {
+        QJsonObject o;
+        const auto *m = devices.statusModel();
+        for (int row = 0; row < m->rowCount(); ++row) {
+            const QModelIndex i = m->index(row);
+            o.insert(i.data(hcp::hardware::DeviceStatusModel::DeviceClassRole).toString(),
+                     i.data(hcp::hardware::DeviceStatusModel::OkRole).toBool()
+                         ? QStringLiteral("ok") : i.data(hcp::hardware::DeviceStatusModel::StatusTextRole).toString());
+        }
+        return o;
+    };
 
     QQmlApplicationEngine engine;
     engine.addImageProvider(QStringLiteral("qr"), new QrImageProvider);

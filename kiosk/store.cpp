@@ -186,7 +186,9 @@ Store::CommitResult Store::commitEvaluation(Evaluation &e)
     }
     auto fail = [&](const QSqlError &err, const QString &text = {}) {
         r.error = text.isEmpty() ? err.text() : text;
-        r.status = isDiskFull(err) ? CommitResult::Status::StorageFull : CommitResult::Status::StorageError;
+        // Errors from the outbox or ledger arrive as text; SQLite's wording is "database or disk is full".
+        const bool full = isDiskFull(err) || r.error.contains(QLatin1String("disk is full"));
+        r.status = full ? CommitResult::Status::StorageFull : CommitResult::Status::StorageError;
         QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
         qCWarning(lcStore) << "evaluation commit failed:" << r.error;
         return r;

@@ -18,6 +18,7 @@
 #include <hardware/usbtransport.h>
 
 #include <QLoggingCategory>
+#include <QDateTime>
 #include <QTimer>
 
 Q_LOGGING_CATEGORY(lcKioskDevices, "hcp.kiosk.devices")
@@ -46,7 +47,12 @@ Devices::Devices(const Options &options, EvaluationSession *session, AppControll
     }
     m_manager->trackIdCard(m_idCard.get());
     connect(session, &EvaluationSession::identifyingChanged, m_idCard.get(), &IdCardService::setPolling);
-    connect(m_idCard.get(), &IdCardService::cardRead, session, [session](const IdCardData &card) {
+    m_hallName = config.hallName;
+    connect(m_idCard.get(), &IdCardService::cardRead, session, [this, session](const IdCardData &card) {
+        if (m_diagnostics) {
+            Q_EMIT diagnosticCard(card);
+            return;
+        }
         if (!card.checkDigitValid) {
             // A card whose number fails GB 11643 is never trusted as an identity.
             session->reportIdentifyError(tr("身份证信息校验未通过，请重新放置身份证，或到服务窗口咨询。"));
@@ -54,7 +60,10 @@ Devices::Devices(const Options &options, EvaluationSession *session, AppControll
         }
         session->identifyByCard(card.name, card.idNumber, idCardTypeText(card.cardType));
     });
-    connect(m_idCard.get(), &IdCardService::errorOccurred, session, &EvaluationSession::reportIdentifyError);
+    connect(m_idCard.get(), &IdCardService::errorOccurred, session, [this, session](const QString &message) {
+        if (!m_diagnostics)
+            session->reportIdentifyError(message);
+    });
     m_idCard->setPolling(session->state() == EvaluationSession::State::Start);
 
     // Receipt printer: ESC/POS over USB class 7.
@@ -85,6 +94,8 @@ Devices::Devices(const Options &options, EvaluationSession *session, AppControll
                 m_receiptJob = m_printer->print(r);
             });
     connect(m_printer.get(), &ReceiptPrinter::printed, session, [this](quint64 job) {
+        if (job == m_testJob)
+            Q_EMIT diagnosticPrintResult(true, {});
         if (job == m_receiptJob)
             m_session->setReceiptResult(true, {});
         m_manager->setStatus(DeviceClass::Printer, DeviceState::Ready);
@@ -92,6 +103,8 @@ Devices::Devices(const Options &options, EvaluationSession *session, AppControll
     connect(m_printer.get(), &ReceiptPrinter::failed, session,
             [this](quint64 job, ReceiptPrinter::Failure reason, const QString &detail) {
                 qCWarning(lcKioskDevices) << "receipt not printed:" << detail;
+                if (job == m_testJob)
+                    Q_EMIT diagnosticPrintResult(false, ReceiptPrinter::failureText(reason));
                 if (job == m_receiptJob)
                     m_session->setReceiptResult(false, ReceiptPrinter::failureText(reason));
                 m_manager->setStatus(DeviceClass::Printer,
@@ -115,17 +128,26 @@ Devices::Devices(const Options &options, EvaluationSession *session, AppControll
                                                      ScannerService::Mode::KeyboardWedge);
     }
     m_manager->trackScanner(m_scanner.get());
-    connect(m_scanner.get(), &ScannerService::scanned, session, &EvaluationSession::submitQrPayload);
+    connect(m_scanner.get(), &ScannerService::scanned, session, [this, session](const QByteArray &payload) {
+        if (m_diagnostics)
+            Q_EMIT diagnosticScan(payload);
+        else
+            session->submitQrPayload(payload);
+    });
     m_scanner->start();
 
     m_camera = std::make_unique<QrCamera>();
     if (!options.cameraSource.isEmpty()) {
         m_camera->setSource(options.cameraSource);
         m_camera->setLoop(true);
+        m_cameraConfigured = true;
         connect(session, &EvaluationSession::cameraWantedChanged, m_camera.get(), [this](bool on) {
             on ? m_camera->start() : m_camera->stop();
         });
-        connect(m_camera.get(), &QrCamera::decoded, session, &EvaluationSession::submitQrPayload);
+        connect(m_camera.get(), &QrCamera::decoded, session, [this, session](const QByteArray &payload) {
+            if (!m_diagnostics)
+                session->submitQrPayload(payload);
+        });
         connect(m_camera.get(), &QrCamera::activeChanged, this, [this](bool active) {
             m_manager->setStatus(DeviceClass::Camera, active ? DeviceState::Busy : DeviceState::Ready);
         });
@@ -133,7 +155,7 @@ Devices::Devices(const Options &options, EvaluationSession *session, AppControll
         app->setCameraPreviewAvailable(true);
     }
 
-    if (options.simulate)
+    if (options.simulate && options.demoPanel)
         wireDemo(app);
 }
 
@@ -144,6 +166,38 @@ Devices::~Devices()
     m_scanner.reset();
     m_printer.reset();
     m_idCard.reset();
+}
+
+QString Devices::printerStatusText() const
+{
+    const PrinterStatus st = m_printer->status();
+    if (!st.readyToPrint())
+        return tr("不可打印");
+    return st.paperNearEnd ? tr("纸将用完") : tr("正常");
+}
+
+void Devices::setDiagnosticsMode(bool on)
+{
+    m_diagnostics = on;
+    m_idCard->setPolling(on || m_session->state() == EvaluationSession::State::Start);
+    if (m_cameraConfigured)
+        on ? m_camera->start() : m_camera->stop();
+    if (on)
+        m_printer->refreshStatus();
+}
+
+void Devices::printTestReceipt()
+{
+    Receipt r;
+    r.hallName = m_hallName;
+    r.serviceItem = tr("打印测试");
+    r.department = tr("设备维护");
+    r.window = QStringLiteral("-");
+    r.staffName = tr("维护人员");
+    r.evaluationNumber = QStringLiteral("TEST-%1").arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMddHHmmss")));
+    r.evaluatedAt = QDateTime::currentDateTime();
+    r.followUpUrl = "https://hcp.example.gov.cn/test";
+    m_testJob = m_printer->print(r);
 }
 
 void Devices::wireDemo(AppController *app)

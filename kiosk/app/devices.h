@@ -7,6 +7,7 @@
 #include <memory>
 
 namespace hcp::hardware {
+struct IdCardData;
 class DeviceManager;
 class DeviceStatusModel;
 class IdCardService;
@@ -33,6 +34,7 @@ class Devices : public QObject {
 public:
     struct Options {
         bool simulate = false;
+        bool demoPanel = true;   // with simulate: the demo panel drives the simulators
         QString cameraSource;    // "" = none; "0" or "/dev/video0"; or a video/image sequence
         QString scannerEvdev = QStringLiteral("/dev/input/hcp-scanner"); // udev symlink
         QString idCardSerial;    // "" = USB 0400:c35a; else a CDC-ACM tty
@@ -45,9 +47,29 @@ public:
     hcp::hardware::DeviceStatusModel *statusModel() const { return m_statusModel.get(); }
     hcp::hardware::QrCamera *camera() const { return m_camera.get(); }
     hcp::hardware::DeviceManager *manager() const { return m_manager.get(); }
+    hcp::hardware::IdCardService *idCard() const { return m_idCard.get(); }
+    hcp::hardware::ReceiptPrinter *printer() const { return m_printer.get(); }
+    QString printerStatusText() const;
+    // Diagnostics mode: card reads and scans go to the diagnostics page, not to a citizen's
+    // visit; the camera runs for its preview.
+    void setDiagnosticsMode(bool on);
+    void printTestReceipt();
+    // The simulators when `simulate` is set (tests, demo), else null.
+    hcp::hardware::IdCardSimulator *idCardSimulator() const { return m_idSim.get(); }
+    hcp::hardware::PrinterSimulator *printerSimulator() const { return m_printerSim.get(); }
+    hcp::hardware::ScannerSimulator *scannerSimulator() const { return m_scannerSim.get(); }
+
+Q_SIGNALS:
+    void diagnosticCard(const hcp::hardware::IdCardData &card);
+    void diagnosticScan(const QByteArray &payload);
+    void diagnosticPrintResult(bool ok, const QString &reason);
 
 private:
     void wireDemo(AppController *app);
+    bool m_diagnostics = false;
+    bool m_cameraConfigured = false;
+    quint64 m_testJob = 0;
+    QString m_hallName;
 
     EvaluationSession *m_session;
     // Simulators outlive the services that talk to them: declared first, destroyed last.

@@ -7,6 +7,9 @@
 #include <pinyinengine.h>
 #include <languageswitcher.h>
 #include <store.h>
+#include <devices.h>
+#include <diagnostics.h>
+#include <pinvault.h>
 #include <hardware/devicemanager.h>
 #include <hardware/devicestatusmodel.h>
 #include <syncstatus.h>
@@ -73,8 +76,8 @@ class Setup : public QObject {
     std::unique_ptr<AppController> m_app;
     PinyinEngine m_pinyin;
     hcp::sync::SyncStatus m_sync;
-    hcp::hardware::DeviceManager m_devices;
-    hcp::hardware::DeviceStatusModel m_deviceModel{&m_devices};
+    std::unique_ptr<Devices> m_devices;
+    std::unique_ptr<Diagnostics> m_diagnostics;
     std::unique_ptr<hcp::qml::LanguageSwitcher> m_language;
     Probe m_probe;
 public Q_SLOTS:
@@ -104,7 +107,14 @@ public Q_SLOTS:
         hcp::qml::CoreInstances::app = m_app.get();
         hcp::qml::CoreInstances::pinyin = &m_pinyin;
         hcp::qml::CoreInstances::sync = &m_sync;
-        hcp::qml::CoreInstances::devices = &m_deviceModel;
+        Devices::Options devOptions;
+        devOptions.simulate = true;
+        devOptions.demoPanel = false; // the tests drive the session directly
+        m_devices = std::make_unique<Devices>(devOptions, m_session.get(), m_app.get(), KioskConfig());
+        m_diagnostics = std::make_unique<Diagnostics>(m_devices.get(), m_session.get());
+        m_diagnostics->setPinHash(hcp::trust::PinVault::hashPin(QStringLiteral("2468"), 1000), {});
+        hcp::qml::CoreInstances::devices = m_devices->statusModel();
+        hcp::qml::CoreInstances::diagnostics = m_diagnostics.get();
         engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
         m_language = std::make_unique<hcp::qml::LanguageSwitcher>(engine, m_app.get());
         engine->rootContext()->setContextProperty(QStringLiteral("Probe"), &m_probe);

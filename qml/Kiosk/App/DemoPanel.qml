@@ -11,6 +11,7 @@ Item {
     height: open ? panel.implicitHeight : 72
     property bool open: false
 
+    MouseArea { anchors.fill: parent } // taps on the panel never reach the screen below
     Rectangle {
         anchors.fill: parent
         radius: 12

@@ -33,6 +33,12 @@ Window {
             anchors { left: parent.left; right: parent.right; top: parent.top }
             height: 150
             color: Theme.brand
+            // Hidden gesture for maintenance staff: hold the hall name for three seconds.
+            TapHandler {
+                objectName: "maintenanceGesture"
+                longPressThreshold: 3
+                onLongPressed: Diagnostics.requestOpen()
+            }
             Column {
                 anchors.verticalCenter: parent.verticalCenter
                 anchors.left: parent.left
@@ -197,6 +203,7 @@ Window {
             anchors { left: parent.left; right: parent.right; bottom: footer.top }
             height: 170
             color: "#1A1A1A"
+            MouseArea { anchors.fill: parent }
             Row {
                 anchors.centerIn: parent
                 spacing: Theme.spacing
@@ -215,6 +222,12 @@ Window {
                     onClicked: Session.userActivity()
                 }
             }
+        }
+
+        DiagnosticsPage {
+            objectName: "diagnosticsPage"
+            visible: Diagnostics.open
+            anchors.fill: content
         }
 
         DemoPanel {

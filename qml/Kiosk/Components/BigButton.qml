@@ -53,6 +53,8 @@ Rectangle {
     }
     TapHandler {
         id: tap
+        // Exclusive grab: a tap on a button never also reaches what lies underneath.
+        gesturePolicy: TapHandler.ReleaseWithinBounds
         enabled: root.enabled
         onTapped: root.clicked()
     }

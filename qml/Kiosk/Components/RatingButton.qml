@@ -37,6 +37,8 @@ Rectangle {
     }
     TapHandler {
         id: tap
+        // Exclusive grab: a tap on a button never also reaches what lies underneath.
+        gesturePolicy: TapHandler.ReleaseWithinBounds
         onTapped: root.chosen(root.level)
     }
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <appcontroller.h>
+#include <diagnostics.h>
 #include <evaluationsession.h>
 #include <hardware/devicestatusmodel.h>
 #include <pinyinengine.h>
@@ -22,6 +23,7 @@ struct CoreInstances {
     static inline hcp::kiosk::PinyinEngine *pinyin = nullptr;
     static inline hcp::sync::SyncStatus *sync = nullptr;
     static inline hcp::hardware::DeviceStatusModel *devices = nullptr;
+    static inline hcp::kiosk::Diagnostics *diagnostics = nullptr;
 };
 
 template<typename T>
@@ -91,6 +93,18 @@ public:
     static hcp::hardware::DeviceStatusModel *create(QQmlEngine *, QJSEngine *engine)
     {
         return provide(CoreInstances::devices, engine);
+    }
+};
+
+struct DiagnosticsForeign {
+    Q_GADGET
+    QML_FOREIGN(hcp::kiosk::Diagnostics)
+    QML_NAMED_ELEMENT(Diagnostics)
+    QML_SINGLETON
+public:
+    static hcp::kiosk::Diagnostics *create(QQmlEngine *, QJSEngine *engine)
+    {
+        return provide(CoreInstances::diagnostics, engine);
     }
 };
 

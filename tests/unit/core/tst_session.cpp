@@ -317,6 +317,49 @@ private Q_SLOTS:
         m_session->setStorageAvailable(true);
         QCOMPARE(m_session->state(), S::Start);
     }
+    void diskFull_refusesTheCommitAndFurtherSessions_keepsEverythingQueued()
+    {
+        // A size-capped database file stands in for a full disk.
+        QList<Case> many;
+        for (int i = 0; i < 200; ++i)
+            many.append(makeCase(QStringLiteral("FULL%1").arg(i, 6, 10, QLatin1Char('0')), QStringLiteral("王建国"),
+                                 QDateTime(QDate(2026, 11, 27), QTime(9, 0))));
+        QVERIFY(m_store->upsertCases(many));
+        QSqlQuery q(m_store->database());
+        QVERIFY(q.exec(QStringLiteral("PRAGMA page_count")) && q.next());
+        QVERIFY(QSqlQuery(m_store->database()).exec(QStringLiteral("PRAGMA max_page_count = %1").arg(q.value(0).toInt() + 2)));
+        int committed = 0;
+        for (const Case &c : many) {
+            m_session->submitQrPayload(c.projectNo.toLatin1());
+            QCOMPARE(m_session->state(), S::Rate);
+            m_session->rate(2);
+            m_session->toggleReason(QStringLiteral("501"));
+            m_session->next();
+            m_session->next();
+            m_session->setComment(QString(450, QChar(0x597d)));
+            m_session->next();
+            m_session->submit();
+            if (m_session->state() != S::Thanks)
+                break;
+            ++committed;
+            m_session->finish();
+        }
+        QCOMPARE(m_session->state(), S::Error);
+        QVERIFY(committed > 0);
+        QVERIFY2(m_session->message().contains(QStringLiteral("存储空间已满")), qPrintable(m_session->message()));
+        QVERIFY(!m_session->acceptingSessions());
+        m_session->cancel();
+        QCOMPARE(m_session->state(), S::Unavailable); // the notice stays until space is freed
+        m_session->submitQrPayload("SINGLE0001");
+        QCOMPARE(m_session->state(), S::Unavailable);
+        QSqlQuery out(m_store->database());
+        QVERIFY(out.exec(QStringLiteral("SELECT COUNT(*) FROM outbox")) && out.next());
+        QCOMPARE(out.value(0).toInt(), committed); // nothing queued was lost
+        QCOMPARE(m_store->evaluationCount(), committed);
+        QSqlQuery check(m_store->database());
+        QVERIFY(check.exec(QStringLiteral("PRAGMA integrity_check")) && check.next());
+        QCOMPARE(check.value(0).toString(), QStringLiteral("ok"));
+    }
     void commitFailure_showsErrorAndKeepsDraftForRetry()
     {
         bool failOnce = true;

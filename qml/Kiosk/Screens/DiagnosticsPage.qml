@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+import QtQuick
+import Kiosk.Core
+import Kiosk.Theme
+import Kiosk.Components
+
+// On-site device diagnostics, behind the maintenance PIN: test read, test print with the
+// printer's status, camera preview with what it decodes, scanner echo.
+Rectangle {
+    id: root
+    color: Theme.background
+    property string pin
+    readonly property bool landscape: width > height
+
+    // Modal: nothing of the citizen's screen underneath reacts while maintenance is open.
+    MouseArea { anchors.fill: parent; hoverEnabled: true }
+
+    Column {
+        anchors.fill: parent
+        anchors.margins: Theme.margin
+        spacing: Theme.spacing
+        visible: !Diagnostics.unlocked
+
+        ScreenTitle { text: qsTr("设备维护") }
+        BodyText { objectName: "pinMessage"; text: Diagnostics.pinMessage; color: Theme.text }
+        Text {
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: "●".repeat(root.pin.length) + "○".repeat(Math.max(0, 6 - root.pin.length))
+            font.pixelSize: 56
+            color: Theme.text
+        }
+        Grid {
+            anchors.horizontalCenter: parent.horizontalCenter
+            columns: 3
+            spacing: Theme.gap
+            Repeater {
+                model: ["1", "2", "3", "4", "5", "6", "7", "8", "9", "删除", "0", "确定"]
+                delegate: BigButton {
+                    required property string modelData
+                    objectName: "pin_" + modelData
+                    width: 200
+                    height: 110
+                    primary: modelData === "确定"
+                    text: modelData === "删除" ? qsTr("删除") : modelData === "确定" ? qsTr("确定") : modelData
+                    onClicked: {
+                        if (modelData === "删除") root.pin = root.pin.slice(0, -1)
+                        else if (modelData === "确定") { Diagnostics.enterPin(root.pin); root.pin = "" }
+                        else if (root.pin.length < 12) root.pin += modelData
+                    }
+                }
+            }
+        }
+        BigButton { objectName: "diagCancel"; anchors.horizontalCenter: parent.horizontalCenter; width: 360; text: qsTr("返回"); onClicked: { root.pin = ""; Diagnostics.close() } }
+    }
+
+    Column {
+        anchors.fill: parent
+        anchors.margins: Theme.margin
+        spacing: Theme.spacing
+        visible: Diagnostics.unlocked
+
+        ScreenTitle { text: qsTr("设备诊断") }
+        Grid {
+            width: parent.width
+            columns: root.landscape ? 2 : 1
+            spacing: Theme.spacing
+            Column {
+                width: root.landscape ? (parent.width - Theme.spacing) / 2 : parent.width
+                spacing: Theme.gap
+                Repeater {
+                    model: Devices
+                    delegate: Text {
+                        required property string name
+                        required property string statusText
+                        required property bool ok
+                        text: (ok ? "✓ " : "✗ ") + name + "：" + statusText
+                        color: ok ? Theme.text : Theme.warning
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.bodySize
+                    }
+                }
+                BigButton { objectName: "diagTestRead"; width: parent.width; text: qsTr("测试读卡"); onClicked: Diagnostics.testRead() }
+                BodyText { objectName: "diagCard"; text: Diagnostics.cardText; horizontalAlignment: Text.AlignLeft; color: Theme.text }
+                BigButton { objectName: "diagTestPrint"; width: parent.width; text: qsTr("打印测试凭条"); onClicked: Diagnostics.testPrint() }
+                BodyText { objectName: "diagPrinter"; text: Diagnostics.printerText; horizontalAlignment: Text.AlignLeft; color: Theme.text }
+                BodyText { objectName: "diagScan"; text: Diagnostics.scanText.length > 0 ? Diagnostics.scanText : qsTr("扫码枪：请扫描任意二维码，内容将显示在这里"); horizontalAlignment: Text.AlignLeft }
+            }
+            Column {
+                width: root.landscape ? (parent.width - Theme.spacing) / 2 : parent.width
+                spacing: Theme.gap
+                Rectangle {
+                    width: parent.width
+                    height: width * 3 / 4
+                    color: "#202020"
+                    radius: Theme.radius
+                    Image {
+                        id: preview
+                        anchors.fill: parent
+                        anchors.margins: 4
+                        fillMode: Image.PreserveAspectFit
+                        cache: false
+                        property int frame: 0
+                        source: App.cameraPreviewAvailable ? "image://camera/" + frame : ""
+                        Timer {
+                            interval: 66
+                            running: App.cameraPreviewAvailable && Diagnostics.unlocked
+                            repeat: true
+                            onTriggered: preview.frame++
+                        }
+                    }
+                    Text {
+                        anchors.centerIn: parent
+                        visible: !App.cameraPreviewAvailable
+                        text: qsTr("未配置摄像头")
+                        color: "white"
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.bodySize
+                    }
+                    Rectangle { // decode overlay
+                        anchors.left: parent.left
+                        anchors.right: parent.right
+                        anchors.bottom: parent.bottom
+                        height: overlay.implicitHeight + 16
+                        visible: Diagnostics.cameraText.length > 0
+                        color: "#CC0B4F8A"
+                        Text {
+                            id: overlay
+                            anchors.centerIn: parent
+                            width: parent.width - 16
+                            text: Diagnostics.cameraText
+                            color: "white"
+                            wrapMode: Text.WrapAnywhere
+                            font.pixelSize: Theme.smallSize
+                        }
+                    }
+                }
+            }
+        }
+        BigButton { objectName: "diagClose"; anchors.horizontalCenter: parent.horizontalCenter; width: 360; primary: true; text: qsTr("退出维护"); onClicked: Diagnostics.close() }
+    }
+}
