@@ -29,7 +29,9 @@ HUB_URL=$1
 TOKEN=$2
 [[ $HUB_URL =~ ^https?://[^/[:space:]]+ ]] || die "HUB_URL must be an http:// or https:// URL, got '$HUB_URL'"
 [ -n "$TOKEN" ] || die "empty enrollment token"
-[ "$(id -u)" -eq 0 ] || die "must run as root (it switches to user $KIOSK_USER and enables $UNIT)"
+# Root switches to the kiosk user; only someone who already is that user may run it unprivileged.
+[ "$(id -u)" -eq 0 ] || [ "$(id -un)" = "$KIOSK_USER" ] \
+    || die "must run as root (it switches to user $KIOSK_USER and enables $UNIT)"
 [ -x "$KIOSK_BIN" ] || die "$KIOSK_BIN is not installed"
 
 CREDS=$DATA_DIR/credentials.json
@@ -53,7 +55,9 @@ fi
 # hcp-kiosk is a Qt GUI program; enrollment needs no screen. The token appears on this short-lived
 # process's command line, which is acceptable for a one-time token that the hub burns on use.
 echo "hcp-provision-kiosk: enrolling with $HUB_URL as user $KIOSK_USER"
-if ! runuser -u "$KIOSK_USER" -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$DATA_DIR" \
+as_kiosk=()
+[ "$(id -un)" = "$KIOSK_USER" ] || as_kiosk=(runuser -u "$KIOSK_USER" --)
+if ! "${as_kiosk[@]}" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$DATA_DIR" \
         QT_QPA_PLATFORM=offscreen LANG=C.UTF-8 \
         "$KIOSK_BIN" --data-dir "$DATA_DIR" --hub "$HUB_URL" --enroll-token "$TOKEN"; then
     die "enrollment failed; the kiosk stays unprovisioned"
