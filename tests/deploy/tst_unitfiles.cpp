@@ -215,6 +215,10 @@ private Q_SLOTS:
             QVERIFY2(m_kiosk.value(S, QLatin1String(k)) == QLatin1String("yes"), k);
         QVERIFY(m_kiosk.values(S, QStringLiteral("CapabilityBoundingSet")).contains(QString()));
         QVERIFY(m_kiosk.values(S, QStringLiteral("User")).value(0) != QLatin1String("root"));
+        // cage and the kiosk open hot-plugged devices: nothing may turn the device policy into an
+        // allow-list (ProtectClock implies DeviceAllow=char-rtc r).
+        for (const char *k : {"PrivateDevices", "DevicePolicy", "DeviceAllow", "ProtectClock"})
+            QVERIFY2(m_kiosk.values(S, QLatin1String(k)).isEmpty(), k);
     }
 
     void hubUnit_serviceUserStateAndRestart()
