@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
+#include <QThread>
 
 Q_LOGGING_CATEGORY(lcAgent, "hcp.updater.agent")
 
@@ -28,7 +29,13 @@ UpdateAgent::UpdateAgent(const UpdateConfig &config, QNetworkAccessManager *nam,
     connect(&m_deadlineTimer, &QTimer::timeout, this, &UpdateAgent::onDeadline);
 }
 
-UpdateAgent::~UpdateAgent() = default;
+UpdateAgent::~UpdateAgent()
+{
+    // An install cannot be cancelled half-way without leaving work for the next open();
+    // let it finish (SlotStore keeps the layout consistent either way).
+    if (m_installThread)
+        m_installThread->wait();
+}
 
 void UpdateAgent::setClock(std::function<qint64()> nowMs)
 {
@@ -92,7 +99,7 @@ void UpdateAgent::afterRollback(const QString &fromVersion)
 
 void UpdateAgent::markHealthy()
 {
-    if (m_store.state().phase != u"trial")
+    if (m_installThread || m_store.state().phase != u"trial")
         return;
     QString error;
     if (!m_store.markHealthy(now(), &error)) {
@@ -106,6 +113,8 @@ void UpdateAgent::markHealthy()
 
 UpdateError UpdateAgent::rollback(const QString &reason)
 {
+    if (m_installThread)
+        return UpdateError::make(Code::Busy, QStringLiteral("an install is running"));
     const QString version = m_store.state().version;
     const UpdateError e = m_store.rollback(reason, now());
     if (!e.isError())
@@ -132,7 +141,44 @@ UpdateError UpdateAgent::installFile(const QString &bundlePath)
 
 bool UpdateAgent::isBusy() const
 {
-    return m_downloader && m_downloader->isRunning();
+    return m_installThread || (m_downloader && m_downloader->isRunning());
+}
+
+void UpdateAgent::installInBackground(const QString &bundlePath)
+{
+    // The worker uses its own SlotStore; the layout flock serialises it against m_store, which
+    // is refreshed (open() re-reads state.json) when the worker is done.
+    auto result = std::make_shared<UpdateError>();
+    const QString root = m_config.root;
+    const TrustPolicy policy = m_config.policy;
+    const qint64 startedMs = now();
+    const qint64 trialMs = m_config.trialSeconds * 1000;
+    m_installThread = QThread::create([=] {
+        SlotStore store(root, policy);
+        QString error;
+        if (!store.open(startedMs, &error))
+            *result = UpdateError::make(Code::Io, error);
+        else
+            *result = store.install(bundlePath, startedMs, trialMs);
+    });
+    connect(m_installThread, &QThread::finished, this, [this, result, bundlePath] {
+        m_installThread->deleteLater();
+        m_installThread = nullptr;
+        QFile::remove(bundlePath);
+        QString error;
+        if (!m_store.open(now(), &error))
+            qCWarning(lcAgent) << "cannot reload the update state:" << error;
+        if (result->isError()) {
+            emit failed(result->codeString(), result->message);
+            emit statusChanged();
+            return;
+        }
+        armDeadline();
+        emit installed(m_store.state().version);
+        emit statusChanged();
+        emit restartRequested();
+    });
+    m_installThread->start();
 }
 
 void UpdateAgent::installFromUrl(const QUrl &url)
@@ -165,16 +211,7 @@ void UpdateAgent::installFromUrl(const QUrl &url)
         emit statusChanged();
     });
     connect(m_downloader.get(), &BundleDownloader::finished, this,
-            [this](const QString &path, const BundleHeader &) {
-                // Deferred: installing deletes nothing the downloader still uses, but keeps
-                // the (long, blocking) install out of the network signal.
-                QMetaObject::invokeMethod(this, [this, path] {
-                    const UpdateError e = installFile(path);
-                    // Keep a rejected download only when the rejection is not about its bytes.
-                    if (!e.isError() || e.code != Code::Busy)
-                        QFile::remove(path);
-                }, Qt::QueuedConnection);
-            });
+            [this](const QString &path, const BundleHeader &) { installInBackground(path); });
     m_downloadUrl = url;
     m_downloader->start(url, part);
     emit statusChanged();

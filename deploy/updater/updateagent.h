@@ -14,6 +14,7 @@
 #include <memory>
 
 class QNetworkAccessManager;
+class QThread;
 
 namespace hcp::updater {
 
@@ -25,7 +26,9 @@ namespace hcp::updater {
 //   heartbeat body:                          "update": agent.status()
 //   hub command {"type":"update","args":{"url":…}}: agent.installFromUrl(url)
 //   on restartRequested():                   exit so systemd (Restart=always) starts `current`
-// Lives on one thread (the one of its QNetworkAccessManager). Not thread-safe.
+// Lives on one thread (the one of its QNetworkAccessManager). Not thread-safe. A downloaded
+// bundle is installed on a short-lived worker thread with its own SlotStore; meanwhile
+// isBusy() is true and markHealthy()/rollback() refuse (there is no trial while installing).
 class UpdateAgent : public QObject
 {
     Q_OBJECT
@@ -46,7 +49,9 @@ public:
     UpdateError rollback(const QString &reason);
     // Synchronous install of a local bundle file. Emits installed + restartRequested on success.
     UpdateError installFile(const QString &bundlePath);
-    // Asynchronous: download into root/download/, verify, install. Result via installed/failed.
+    // Asynchronous: download into root/download/, then verify and install on a worker thread
+    // (hashing and fsync-ing a large bundle would otherwise stall the UI past the systemd
+    // watchdog). Result via installed/failed. The .part file is removed afterwards.
     void installFromUrl(const QUrl &url);
     bool isBusy() const;
 
@@ -68,6 +73,7 @@ private:
     void armDeadline();
     void onDeadline();
     void afterRollback(const QString &fromVersion);
+    void installInBackground(const QString &bundlePath);
     qint64 now() const { return m_clock(); }
 
     UpdateConfig m_config;
@@ -78,6 +84,7 @@ private:
     std::function<qint64()> m_clock;
     QTimer m_deadlineTimer;
     QUrl m_downloadUrl;
+    QThread *m_installThread = nullptr; // owns nothing of ours; joined in the destructor
 };
 
 } // namespace hcp::updater

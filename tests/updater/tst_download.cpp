@@ -11,6 +11,11 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 using namespace hcp::updater;
 using namespace hcp::updater::test;
@@ -222,6 +227,43 @@ private slots:
         QCOMPARE(agent.status().value("phase").toString(), QStringLiteral("trial"));
         QCOMPARE(readFile(config().root + "/current/VERSION"), QByteArray("1.1.0"));
         QVERIFY(QDir(config().root + "/download").isEmpty());
+    }
+
+    void agent_installFromUrl_installsOffTheEventLoopThread()
+    {
+        UpdateAgent agent(config(), &m_nam);
+        QString error;
+        QVERIFY(agent.open(&error));
+        const QString v1 = m_dir->filePath("v1.bundle");
+        QVERIFY(writeFile(v1, makeBundle({"1.0.0", "hcp-kiosk-test", false, sampleFiles("1.0.0")}, m_key)));
+        QVERIFY(!agent.installFile(v1).isError());
+        const QByteArray v2 = bigBundle(QStringLiteral("1.1.0"));
+        m_server->files.insert("v2", v2);
+
+        // Hold the layout lock as another process would: the install must wait for it on its
+        // worker thread while this thread keeps serving events (timers, status, HTTP).
+        const int fd = ::open(QFile::encodeName(config().root + "/.lock").constData(), O_RDWR | O_CLOEXEC);
+        QVERIFY(fd >= 0);
+        QCOMPARE(::flock(fd, LOCK_EX), 0);
+        QSignalSpy installed(&agent, &UpdateAgent::installed);
+        int ticks = 0;
+        QTimer ticker;
+        connect(&ticker, &QTimer::timeout, this, [&] { ++ticks; });
+        ticker.start(5);
+        agent.installFromUrl(m_server->url("v2"));
+        QTRY_COMPARE_WITH_TIMEOUT(agent.downloader()->bytesOnDisk(), qint64(v2.size()), 20000);
+        QVERIFY(!agent.downloader()->isRunning());
+        const int ticksAtDownloadEnd = ticks;
+        QTRY_VERIFY_WITH_TIMEOUT(ticks > ticksAtDownloadEnd + 10, 5000);
+        QVERIFY(agent.isBusy());
+        QCOMPARE(installed.size(), 0);
+        QCOMPARE(agent.rollback("now").code, Code::Busy);
+        QCOMPARE(agent.status().value("version").toString(), QStringLiteral("1.0.0"));
+        ::close(fd);
+        QTRY_COMPARE_WITH_TIMEOUT(installed.size(), 1, 20000);
+        QVERIFY(!agent.isBusy());
+        QCOMPARE(agent.status().value("version").toString(), QStringLiteral("1.1.0"));
+        QCOMPARE(agent.status().value("phase").toString(), QStringLiteral("trial"));
     }
 
     void agent_installFromUrl_corruptFile_isRejectedByHashBeforeInstall()
