@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <climits>
+
 #include <QDateTime>
 #include <QObject>
 
@@ -16,9 +18,9 @@ class SyncStatus : public QObject
 {
     Q_OBJECT
     Q_PROPERTY(bool online READ online NOTIFY onlineChanged)
-    Q_PROPERTY(qint64 queuedCount READ queuedCount NOTIFY queueChanged)
-    Q_PROPERTY(qint64 oldestUnsentAgeS READ oldestUnsentAgeS NOTIFY queueChanged)
-    Q_PROPERTY(qint64 quarantinedCount READ quarantinedCount NOTIFY queueChanged)
+    Q_PROPERTY(int queuedCount READ queuedCountForQml NOTIFY queueChanged)
+    Q_PROPERTY(int oldestUnsentAgeS READ oldestUnsentAgeSForQml NOTIFY queueChanged)
+    Q_PROPERTY(int quarantinedCount READ quarantinedCountForQml NOTIFY queueChanged)
     Q_PROPERTY(QDateTime lastSuccess READ lastSuccess NOTIFY lastSuccessChanged)
     Q_PROPERTY(bool syncEnabled READ syncEnabled NOTIFY syncEnabledChanged)
 public:
@@ -31,6 +33,10 @@ public:
     qint64 queuedCount() const { return m_queued; }
     qint64 oldestUnsentAgeS() const { return m_oldestAgeS; }
     qint64 quarantinedCount() const { return m_quarantined; }
+    // QML sees ints (Qt 6.4's QML type system has no qlonglong); counts beyond 2^31 saturate.
+    int queuedCountForQml() const { return int(qMin<qint64>(m_queued, INT_MAX)); }
+    int oldestUnsentAgeSForQml() const { return int(qMin<qint64>(m_oldestAgeS, INT_MAX)); }
+    int quarantinedCountForQml() const { return int(qMin<qint64>(m_quarantined, INT_MAX)); }
     QDateTime lastSuccess() const { return m_lastSuccess; }
     bool syncEnabled() const { return m_enabled; }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk.Core
 import Kiosk.Theme
@@ -62,6 +63,7 @@ Item {
                     clip: true
                     model: Pinyin.candidates
                     delegate: Rectangle {
+                        id: candidate
                         required property string modelData
                         required property int index
                         objectName: "candidate" + index
@@ -72,14 +74,14 @@ Item {
                         Text {
                             id: candText
                             anchors.centerIn: parent
-                            text: parent.modelData
+                            text: candidate.modelData
                             color: Theme.text
                             font.pixelSize: Theme.buttonTextSize
                             font.family: Theme.fontFamily
                         }
                         TapHandler {
                             id: candTap
-                            onTapped: root.typed(Pinyin.choose(parent.index))
+                            onTapped: root.typed(Pinyin.choose(candidate.index))
                         }
                     }
                 }
@@ -89,12 +91,14 @@ Item {
         Repeater {
             model: root.rows
             delegate: Row {
+                id: keyRow
                 required property var modelData
                 anchors.horizontalCenter: parent.horizontalCenter
                 spacing: root.keyGap
                 Repeater {
-                    model: parent.modelData
+                    model: keyRow.modelData
                     delegate: Rectangle {
+                        id: key
                         required property string modelData
                         objectName: "key_" + modelData
                         width: root.keyWidth
@@ -104,18 +108,18 @@ Item {
                         border.width: 2
                         border.color: Theme.border
                         Accessible.role: Accessible.Button
-                        Accessible.name: modelData
+                        Accessible.name: key.modelData
                         Text {
                             anchors.centerIn: parent
-                            text: parent.modelData
+                            text: key.modelData
                             color: Theme.text
                             font.pixelSize: Theme.buttonTextSize
                             font.family: Theme.fontFamily
                         }
                         TapHandler {
                             id: keyTap
-                            onTapped: root.mode === "pinyin" ? Pinyin.typeLetter(parent.modelData)
-                                                              : root.typed(parent.modelData)
+                            onTapped: root.mode === "pinyin" ? Pinyin.typeLetter(key.modelData)
+                                                              : root.typed(key.modelData)
                         }
                     }
                 }

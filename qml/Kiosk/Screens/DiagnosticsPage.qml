@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk.Core
 import Kiosk.Theme
@@ -36,6 +37,7 @@ Rectangle {
             Repeater {
                 model: ["1", "2", "3", "4", "5", "6", "7", "8", "9", "删除", "0", "确定"]
                 delegate: BigButton {
+                    id: pinKey
                     required property string modelData
                     objectName: "pin_" + modelData
                     width: 200
@@ -43,9 +45,9 @@ Rectangle {
                     primary: modelData === "确定"
                     text: modelData === "删除" ? qsTr("删除") : modelData === "确定" ? qsTr("确定") : modelData
                     onClicked: {
-                        if (modelData === "删除") root.pin = root.pin.slice(0, -1)
-                        else if (modelData === "确定") { Diagnostics.enterPin(root.pin); root.pin = "" }
-                        else if (root.pin.length < 12) root.pin += modelData
+                        if (pinKey.modelData === "删除") root.pin = root.pin.slice(0, -1)
+                        else if (pinKey.modelData === "确定") { Diagnostics.enterPin(root.pin); root.pin = "" }
+                        else if (root.pin.length < 12) root.pin += pinKey.modelData
                     }
                 }
             }
@@ -89,7 +91,7 @@ Rectangle {
                 width: root.landscape ? (parent.width - Theme.spacing) / 2 : parent.width
                 spacing: Theme.gap
                 Rectangle {
-                    width: parent.width
+                    width: Math.min(parent.width, (root.height - 420) * 4 / 3)
                     height: width * 3 / 4
                     color: "#202020"
                     radius: Theme.radius

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk.Core
 import Kiosk.Theme
@@ -48,12 +49,13 @@ Item {
                 Repeater {
                     model: q.kind === "yesno" ? [{ code: "1", text: qsTr("是") }, { code: "0", text: qsTr("否") }] : q.options
                     delegate: ToggleChip {
+                        id: choice
                         required property var modelData
-                        objectName: "answer_" + q.itemId + "_" + modelData.code
-                        text: modelData.text
-                        checked: q.kind === "multi" ? q.answer.split(",").indexOf(modelData.code) >= 0
-                                                    : q.answer === modelData.code
-                        onToggled: Session.answerQuestion(q.itemId, modelData.code)
+                        objectName: "answer_" + q.itemId + "_" + choice.modelData.code
+                        text: choice.modelData.text
+                        checked: q.kind === "multi" ? q.answer.split(",").indexOf(choice.modelData.code) >= 0
+                                                    : q.answer === choice.modelData.code
+                        onToggled: Session.answerQuestion(q.itemId, choice.modelData.code)
                     }
                 }
             }

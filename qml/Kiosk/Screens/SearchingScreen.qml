@@ -18,13 +18,15 @@ Item {
                 border.width: 14
                 border.color: Theme.pressed
             }
-            Rectangle {
-                width: 28; height: 28; radius: 14
-                color: Theme.brand
-                x: parent.width / 2 - 14 + 56 * Math.cos(angle)
-                y: parent.height / 2 - 14 + 56 * Math.sin(angle)
-                property real angle: 0
-                NumberAnimation on angle { from: 0; to: 2 * Math.PI; duration: 1200; loops: Animation.Infinite }
+            Item {
+                anchors.fill: parent
+                RotationAnimation on rotation { from: 0; to: 360; duration: 1200; loops: Animation.Infinite }
+                Rectangle {
+                    width: 28; height: 28; radius: 14
+                    color: Theme.brand
+                    x: parent.width / 2 - 14 + 56
+                    y: parent.height / 2 - 14
+                }
             }
         }
         ScreenTitle { text: qsTr("正在查询您的办件…") }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk.Core
 import Kiosk.Theme
@@ -25,6 +26,7 @@ Item {
         Repeater {
             model: [{ key: "projectNo", label: qsTr("办件编号") }, { key: "name", label: qsTr("申请人姓名") }]
             delegate: Rectangle {
+                id: fieldBox
                 required property var modelData
                 objectName: "field_" + modelData.key
                 width: parent.width
@@ -39,7 +41,7 @@ Item {
                     spacing: Theme.spacing
                     Text {
                         anchors.verticalCenter: parent.verticalCenter
-                        text: parent.parent.modelData.label
+                        text: fieldBox.modelData.label
                         color: Theme.textMuted
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.bodySize
@@ -47,15 +49,15 @@ Item {
                     }
                     Text {
                         anchors.verticalCenter: parent.verticalCenter
-                        text: (parent.parent.modelData.key === "projectNo" ? root.projectNo : root.name)
-                              + (root.field === parent.parent.modelData.key ? "▏" : "")
+                        text: (fieldBox.modelData.key === "projectNo" ? root.projectNo : root.name)
+                              + (root.field === fieldBox.modelData.key ? "▏" : "")
                         color: Theme.text
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.buttonTextSize
                     }
                 }
                 TapHandler {
-                    onTapped: { Pinyin.clear(); root.field = parent.modelData.key }
+                    onTapped: { Pinyin.clear(); root.field = fieldBox.modelData.key }
                 }
             }
         }
