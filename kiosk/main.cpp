@@ -26,6 +26,7 @@
 #include <pinyinengine.h>
 #include <questionnaire.h>
 #include <store.h>
+#include <systemdnotifier.h>
 #include <workcalendar.h>
 
 #include <QCommandLineParser>
@@ -548,6 +549,7 @@ int main(int argc, char *argv[])
     QElapsedTimer sinceStart;
     sinceStart.start();
     QGuiApplication app(argc, argv);
+    SystemdNotifier systemd; // reads and clears NOTIFY_SOCKET/WATCHDOG_* before any child process starts
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("政务服务“好差评” kiosk"));
@@ -661,6 +663,14 @@ int main(int argc, char *argv[])
         qCritical() << "hcp-kiosk: the main window failed to load";
         return 1;
     }
+    // systemd (Type=notify): READY once the first frame is on screen; WATCHDOG only while the
+    // event loop runs and the store is usable, so a hung kiosk is restarted.
+    systemd.setHealthCheck([&s] { return s.store.isOpen(); });
+    QObject::connect(window, &QQuickWindow::frameSwapped, &systemd, [&systemd] { systemd.ready(); }, Qt::SingleShotConnection);
+    QObject::connect(s.syncStatus.get(), &hcp::sync::SyncStatus::queueChanged, &systemd, [&s, &systemd] {
+        systemd.status(QStringLiteral("queue %1, oldest unsent %2 s").arg(s.syncStatus->queuedCount()).arg(s.syncStatus->oldestUnsentAgeS()));
+    });
+    QObject::connect(&app, &QCoreApplication::aboutToQuit, &systemd, &SystemdNotifier::stopping);
     if (parser.isSet(sizeOpt)) {
         const QStringList wh = parser.value(sizeOpt).split(QLatin1Char('x'));
         window->resize(wh.value(0).toInt(), wh.value(1).toInt());
