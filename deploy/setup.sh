@@ -24,6 +24,8 @@ PKGS=(
   # tests: USB emulation, display, hub database, fuzzing, fonts, speech
   umockdev libumockdev-dev xvfb xauth imagemagick clang libclang-rt-14-dev
   postgresql postgresql-client fonts-noto-cjk espeak-ng speech-dispatcher speech-dispatcher-espeak-ng
+  # packaging checks: the .deb packages' runtime dependencies (kiosk compositor, logind session)
+  curl cage qt6-wayland libpam-systemd dpkg-dev
 )
 
 missing=()

@@ -36,5 +36,9 @@ while IFS= read -r fuzzer; do
 done < <(find build-fuzz -type f -name 'fuzz_*' -perm -u+x | sort)
 [ "$fuzz_failed" = 0 ] || { echo "a fuzz target crashed"; exit 1; }
 
+echo "== packages: build both .deb files, install them with apt, check what they set up, purge"
+cpack --config build/CPackConfig.cmake -B build/packages >/dev/null
+bash deploy/install-check.sh build/packages
+
 echo "== tests"
 ctest --preset default -j2 --timeout 900
