@@ -10,7 +10,7 @@ QtObject {
     readonly property real scale: elderly ? 1.5 : 1.0
 
     // Palette: red-and-white official look. Every text/background pair is ≥ 4.5:1 (≥ 7:1 elderly).
-    readonly property color brand: "#B3121F"        // header band, primary buttons (white text 6.9:1)
+    readonly property color brand: elderly ? "#8E0E18" : "#B3121F" // header band, primary buttons (white text 6.9:1; 9.4:1 elderly)
     readonly property color brandDark: "#8E0E18"
     readonly property color background: elderly ? "#FFFFFF" : "#F4F4F2"
     readonly property color surface: "#FFFFFF"
