@@ -67,14 +67,16 @@ TestCase {
     }
     function checkTargets(screenName) {
         wait(50)
+        const minimum = App.elderlyMode ? 96 : 72
         const found = tappables(kiosk.contentItem, [])
         verify(found.length > 0, screenName + ": no controls found")
         for (const it of found)
-            verify(it.width >= 72 && it.height >= 72,
+            verify(it.width >= minimum - 0.5 && it.height >= minimum - 0.5,
                    screenName + ": " + (it.objectName || it.Accessible.name) + " is " + it.width.toFixed(0) + "×" + it.height.toFixed(0))
     }
     function test_touchTargets_bothOrientations_data() {
-        return [{ tag: "portrait", w: 1080, h: 1920 }, { tag: "landscape", w: 1920, h: 1080 }]
+        return [{ tag: "portrait", w: 1080, h: 1920, elderly: false }, { tag: "landscape", w: 1920, h: 1080, elderly: false },
+                { tag: "portrait-elderly", w: 1080, h: 1920, elderly: true }, { tag: "landscape-elderly", w: 1920, h: 1080, elderly: true }]
     }
     function test_touchTargets_bothOrientations(data) {
         Session.cancel()
@@ -84,6 +86,7 @@ TestCase {
         }
         kiosk.width = data.w
         kiosk.height = data.h
+        App.elderlyMode = data.elderly
         checkTargets("start")
         Session.beginTypedLookup()
         checkTargets("type case number")
@@ -110,5 +113,6 @@ TestCase {
         Session.next()
         checkTargets("confirm")
         Session.cancel()
+        App.elderlyMode = false
     }
 }

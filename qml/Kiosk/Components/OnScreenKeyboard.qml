@@ -20,7 +20,7 @@ Item {
                                         ["a","s","d","f","g","h","j","k","l"],
                                         ["z","x","c","v","b","n","m"]]
     readonly property var rows: mode === "pinyin" ? letterRows : codeRows
-    readonly property int keyGap: 8
+    readonly property int keyGap: Theme.elderly ? 4 : 8
     readonly property real keyWidth: Math.min(140, (width - 9 * keyGap) / 10)
     readonly property real keyHeight: Math.max(Theme.touchTarget, 84)
 

@@ -13,7 +13,7 @@ Item {
         id: leftColumn
         x: Theme.margin
         y: Theme.margin
-        width: root.landscape ? root.width * 0.5 - 2 * Theme.margin : root.width - 2 * Theme.margin
+        width: root.landscape ? root.width * (Theme.elderly ? 0.44 : 0.5) - 2 * Theme.margin : root.width - 2 * Theme.margin
         spacing: Theme.gap
         ScreenTitle { text: Session.badRating ? qsTr("写下您的意见") : qsTr("留言（可不填）") }
         Flow {
@@ -77,9 +77,9 @@ Item {
     }
     OnScreenKeyboard {
         id: keyboard
-        x: root.landscape ? root.width * 0.5 : Theme.margin
+        x: root.landscape ? root.width * (Theme.elderly ? 0.44 : 0.5) : Theme.margin
         y: root.landscape ? Theme.margin : leftColumn.y + leftColumn.implicitHeight + Theme.spacing
-        width: root.landscape ? root.width * 0.5 - Theme.margin : root.width - 2 * Theme.margin
+        width: root.landscape ? root.width * (Theme.elderly ? 0.56 : 0.5) - Theme.margin : root.width - 2 * Theme.margin
         mode: "pinyin"
         onTyped: (t) => Session.setComment(Session.comment + t)
         onErased: Session.setComment(Session.comment.slice(0, -1))

@@ -17,7 +17,7 @@ Item {
         id: leftColumn
         x: Theme.margin
         y: Theme.margin
-        width: root.landscape ? root.width * 0.5 - 2 * Theme.margin : root.width - 2 * Theme.margin
+        width: root.landscape ? root.width * (Theme.elderly ? 0.44 : 0.5) - 2 * Theme.margin : root.width - 2 * Theme.margin
         spacing: Theme.spacing
 
         ScreenTitle { text: qsTr("输入办件编号和姓名") }
@@ -89,9 +89,9 @@ Item {
     }
     OnScreenKeyboard {
         id: keyboard
-        x: root.landscape ? root.width * 0.5 : Theme.margin
+        x: root.landscape ? root.width * (Theme.elderly ? 0.44 : 0.5) : Theme.margin
         y: root.landscape ? Theme.margin : leftColumn.y + leftColumn.implicitHeight + Theme.spacing
-        width: root.landscape ? root.width * 0.5 - Theme.margin : root.width - 2 * Theme.margin
+        width: root.landscape ? root.width * (Theme.elderly ? 0.56 : 0.5) - Theme.margin : root.width - 2 * Theme.margin
         objectName: "keyboard"
         mode: root.field === "name" ? "pinyin" : "code"
         onTyped: (t) => {
