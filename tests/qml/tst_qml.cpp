@@ -81,6 +81,12 @@ class Setup : public QObject {
     std::unique_ptr<hcp::qml::LanguageSwitcher> m_language;
     Probe m_probe;
 public Q_SLOTS:
+    // Device services own worker threads: stop them while the application still exists.
+    void cleanupTestCase()
+    {
+        m_diagnostics.reset();
+        m_devices.reset();
+    }
     void qmlEngineAvailable(QQmlEngine *engine)
     {
         QStandardPaths::setTestModeEnabled(true);
