@@ -264,3 +264,9 @@ void QrCamera::captureLoop(QString source, double fileFps, double previewFps, bo
 }
 
 } // namespace hcp::hardware
+
+// Entry point of libhcp_camera for hcp::hardware::loadCameraDevice().
+extern "C" Q_DECL_EXPORT hcp::hardware::CameraDevice *hcp_create_qr_camera()
+{
+    return new hcp::hardware::QrCamera;
+}

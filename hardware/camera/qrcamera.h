@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "hardware/cameradevice.h"
+
 #include <QByteArray>
 #include <QImage>
 #include <QMutex>
@@ -25,7 +27,7 @@ class QrDecodeWorker;
 // video file or an OpenCV image-sequence pattern ("frames/%03d.png"), paced at fileFps()
 // (demo and tests). Thread-safety: public methods from the owner's thread; latestPreview()
 // and stats() from any thread. Signals are delivered in the owner's thread.
-class QrCamera : public QObject {
+class QrCamera : public QObject, public CameraDevice {
     Q_OBJECT
     Q_PROPERTY(bool active READ isActive NOTIFY activeChanged)
     Q_PROPERTY(quint64 previewSerial READ previewSerial NOTIFY previewFrame)
@@ -41,20 +43,21 @@ public:
     explicit QrCamera(QObject *parent = nullptr);
     ~QrCamera() override;  // stops capture and joins both threads
 
-    void setSource(const QString &source);
+    void setSource(const QString &source) override;
     QString source() const { return m_source; }
     void setFileFps(double fps);            // pacing of file sources, default 25
     void setPreviewFps(double fps);         // preview cap, default 30 (≥ 15 needed by QML)
-    void setLoop(bool loop);                // restart file sources at their end (demo)
+    void setLoop(bool loop) override;                // restart file sources at their end (demo)
     void setForgetAfterMs(int ms);          // default 1500
     int forgetAfterMs() const { return m_forgetAfterMs; }
     double previewFps() const { return m_previewFps; }
 
-    Q_INVOKABLE void start();
-    Q_INVOKABLE void stop();  // returns once the source is released
-    bool isActive() const { return m_active; }
+    Q_INVOKABLE void start() override;
+    Q_INVOKABLE void stop() override;  // returns once the source is released
+    bool isActive() const override { return m_active; }
+    QObject *qobject() override { return this; }
 
-    QImage latestPreview() const;  // RGB888 copy of the last preview frame; null when stopped
+    QImage latestPreview() const override;  // RGB888 copy of the last preview frame; null when stopped
     quint64 previewSerial() const { return m_previewSerial; }
     Stats stats() const;
 

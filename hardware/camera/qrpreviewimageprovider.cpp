@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "qrpreviewimageprovider.h"
 
-#include "qrcamera.h"
+#include "hardware/cameradevice.h"
 
 namespace hcp::hardware {
 
-QrPreviewImageProvider::QrPreviewImageProvider(const QrCamera *camera)
+QrPreviewImageProvider::QrPreviewImageProvider(const CameraDevice *camera)
     : QQuickImageProvider(QQuickImageProvider::Image), m_camera(camera)
 {
 }

@@ -5,7 +5,7 @@
 
 namespace hcp::hardware {
 
-class QrCamera;
+class CameraDevice;
 
 // Serves QrCamera's latest preview frame to QML. Register it with the engine under an id and
 // bind an Image to the camera's previewSerial so it re-requests each new frame:
@@ -15,11 +15,11 @@ class QrCamera;
 // thread-safe. The engine owns the provider; the camera must outlive the engine.
 class QrPreviewImageProvider : public QQuickImageProvider {
 public:
-    explicit QrPreviewImageProvider(const QrCamera *camera);
+    explicit QrPreviewImageProvider(const CameraDevice *camera);
     QImage requestImage(const QString &id, QSize *size, const QSize &requestedSize) override;
 
 private:
-    const QrCamera *m_camera;
+    const CameraDevice *m_camera;
 };
 
 } // namespace hcp::hardware

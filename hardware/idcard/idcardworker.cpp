@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "idcardworker.h"
 
+#include <algorithm>
+
 #include "idcardtextcodec.h"
 
 #include <QCoreApplication>
@@ -53,7 +55,9 @@ void IdCardWorker::setPolling(bool enabled)
 void IdCardWorker::poll()
 {
     cycle(false);
-    m_timer->start(m_timing.pollIntervalMs);
+    // No reader attached: look again every few seconds instead of opening libusb three times a
+    // second (idle CPU); a hotplug arrival reconnects at once anyway.
+    m_timer->start(m_state == DeviceState::Absent ? std::max(m_timing.pollIntervalMs, 3000) : m_timing.pollIntervalMs);
 }
 
 void IdCardWorker::readOnce()

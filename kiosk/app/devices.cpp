@@ -6,7 +6,7 @@
 #include <evaluationsession.h>
 #include <kioskconfig.h>
 
-#include <hardware/camera/qrcamera.h>
+#include <hardware/cameradevice.h>
 #include <hardware/devicemanager.h>
 #include <hardware/devicestatusmodel.h>
 #include <hardware/idcard/idcardservice.h>
@@ -45,6 +45,10 @@ Devices::Devices(const Options &options, EvaluationSession *session, AppControll
     } else {
         m_idCard = std::make_unique<IdCardService>(IdCardService::usbFactory(), SamLink::Framing::UsbTwoPipe);
     }
+    // A card is noticed within half a second; faster polling only costs idle CPU.
+    IdCardService::Timing timing;
+    timing.pollIntervalMs = 500;
+    m_idCard->setTiming(timing);
     m_manager->trackIdCard(m_idCard.get());
     connect(session, &EvaluationSession::identifyingChanged, m_idCard.get(), &IdCardService::setPolling);
     m_hallName = config.hallName;
@@ -124,8 +128,10 @@ Devices::Devices(const Options &options, EvaluationSession *session, AppControll
         m_scannerSim = std::make_unique<ScannerSimulator>(ScannerService::Mode::KeyboardWedge);
         m_scanner = std::make_unique<ScannerService>(m_scannerSim->transportFactory(), ScannerService::Mode::KeyboardWedge);
     } else {
+        ScannerService::Options scannerOptions;
+        scannerOptions.reopenIntervalMs = 3000; // an absent scanner is looked for every 3 s (idle CPU)
         m_scanner = std::make_unique<ScannerService>(ScannerService::evdevFactory(options.scannerEvdev),
-                                                     ScannerService::Mode::KeyboardWedge);
+                                                     ScannerService::Mode::KeyboardWedge, scannerOptions);
     }
     m_manager->trackScanner(m_scanner.get());
     connect(m_scanner.get(), &ScannerService::scanned, session, [this, session](const QByteArray &payload) {
@@ -136,23 +142,24 @@ Devices::Devices(const Options &options, EvaluationSession *session, AppControll
     });
     m_scanner->start();
 
-    m_camera = std::make_unique<QrCamera>();
     if (!options.cameraSource.isEmpty()) {
-        m_camera->setSource(options.cameraSource);
-        m_camera->setLoop(true);
-        m_cameraConfigured = true;
-        connect(session, &EvaluationSession::cameraWantedChanged, m_camera.get(), [this](bool on) {
-            on ? m_camera->start() : m_camera->stop();
-        });
-        connect(m_camera.get(), &QrCamera::decoded, session, [this, session](const QByteArray &payload) {
-            if (!m_diagnostics)
-                session->submitQrPayload(payload);
-        });
-        connect(m_camera.get(), &QrCamera::activeChanged, this, [this](bool active) {
-            m_manager->setStatus(DeviceClass::Camera, active ? DeviceState::Busy : DeviceState::Ready);
-        });
-        m_manager->setStatus(DeviceClass::Camera, DeviceState::Ready);
-        app->setCameraPreviewAvailable(true);
+        QString error;
+        m_camera = loadCameraDevice(&error);
+        if (!m_camera) {
+            qCWarning(lcKioskDevices) << "QR camera unavailable:" << error;
+            m_manager->setStatus(DeviceClass::Camera, DeviceState::Error, tr("摄像头模块无法加载"));
+        } else {
+            m_cameraConfigured = true;
+            m_camera->setSource(options.cameraSource);
+            m_camera->setLoop(true);
+            connect(session, &EvaluationSession::cameraWantedChanged, this, [this](bool on) {
+                on ? m_camera->start() : m_camera->stop();
+            });
+            connect(m_camera->qobject(), SIGNAL(decoded(QByteArray)), this, SLOT(onCameraDecoded(QByteArray)));
+            connect(m_camera->qobject(), SIGNAL(activeChanged(bool)), this, SLOT(onCameraActiveChanged(bool)));
+            m_manager->setStatus(DeviceClass::Camera, DeviceState::Ready);
+            app->setCameraPreviewAvailable(true);
+        }
     }
 
     if (options.simulate && options.demoPanel)
@@ -162,10 +169,24 @@ Devices::Devices(const Options &options, EvaluationSession *session, AppControll
 Devices::~Devices()
 {
     // Services join their worker threads before the simulators they talk to go away.
+    if (m_camera)
+        m_camera->stop();
     m_camera.reset();
     m_scanner.reset();
     m_printer.reset();
     m_idCard.reset();
+}
+
+void Devices::onCameraDecoded(const QByteArray &payload)
+{
+    Q_EMIT cameraDecoded(payload);
+    if (!m_diagnostics)
+        m_session->submitQrPayload(payload);
+}
+
+void Devices::onCameraActiveChanged(bool active)
+{
+    m_manager->setStatus(DeviceClass::Camera, active ? DeviceState::Busy : DeviceState::Ready);
 }
 
 QString Devices::printerStatusText() const

@@ -13,7 +13,7 @@ class DeviceStatusModel;
 class IdCardService;
 class IdCardSimulator;
 class PrinterSimulator;
-class QrCamera;
+class CameraDevice;
 class ReceiptPrinter;
 class ScannerService;
 class ScannerSimulator;
@@ -45,7 +45,8 @@ public:
     ~Devices() override;
 
     hcp::hardware::DeviceStatusModel *statusModel() const { return m_statusModel.get(); }
-    hcp::hardware::QrCamera *camera() const { return m_camera.get(); }
+    // Null unless a camera source is configured and libhcp_camera loaded.
+    hcp::hardware::CameraDevice *camera() const { return m_camera.get(); }
     hcp::hardware::DeviceManager *manager() const { return m_manager.get(); }
     hcp::hardware::IdCardService *idCard() const { return m_idCard.get(); }
     hcp::hardware::ReceiptPrinter *printer() const { return m_printer.get(); }
@@ -63,6 +64,12 @@ Q_SIGNALS:
     void diagnosticCard(const hcp::hardware::IdCardData &card);
     void diagnosticScan(const QByteArray &payload);
     void diagnosticPrintResult(bool ok, const QString &reason);
+    void cameraDecoded(const QByteArray &payload);
+
+private Q_SLOTS:
+    // The camera lives in a run-time loaded library: its signals are connected by name.
+    void onCameraDecoded(const QByteArray &payload);
+    void onCameraActiveChanged(bool active);
 
 private:
     void wireDemo(AppController *app);
@@ -81,7 +88,7 @@ private:
     std::unique_ptr<hcp::hardware::IdCardService> m_idCard;
     std::unique_ptr<hcp::hardware::ReceiptPrinter> m_printer;
     std::unique_ptr<hcp::hardware::ScannerService> m_scanner;
-    std::unique_ptr<hcp::hardware::QrCamera> m_camera;
+    std::unique_ptr<hcp::hardware::CameraDevice> m_camera;
     quint64 m_receiptJob = 0;
 };
 

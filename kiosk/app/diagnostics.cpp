@@ -7,7 +7,6 @@
 #include <evaluationsession.h>
 #include <pinvault.h>
 
-#include <hardware/camera/qrcamera.h>
 #include <hardware/idcard/idcardservice.h>
 #include <hardware/printer/receiptprinter.h>
 
@@ -39,7 +38,7 @@ Diagnostics::Diagnostics(Devices *devices, EvaluationSession *session, QObject *
         m_scanText = tr("扫码内容：%1").arg(QString::fromUtf8(payload.left(200)));
         Q_EMIT resultsChanged();
     });
-    connect(devices->camera(), &QrCamera::decoded, this, [this](const QByteArray &payload) {
+    connect(devices, &Devices::cameraDecoded, this, [this](const QByteArray &payload) {
         if (!m_open)
             return;
         m_cameraText = tr("摄像头识别：%1").arg(QString::fromUtf8(payload.left(200)));

@@ -149,7 +149,7 @@ private Q_SLOTS:
     void kioskPackage_holdsAppUnitRulesAndSnippets_butNotTheHub()
     {
         const QSet<QString> files = contents(m_kioskDeb);
-        for (const char *path : {"/usr/bin/hcp-kiosk", "/lib/systemd/system/hcp-kiosk.service",
+        for (const char *path : {"/usr/bin/hcp-kiosk", "/usr/lib/hcp-kiosk/libhcp_camera.so", "/lib/systemd/system/hcp-kiosk.service",
                                  "/lib/udev/rules.d/60-hcp-kiosk.rules", "/lib/udev/hwdb.d/60-hcp-kiosk.hwdb",
                                  "/usr/lib/hcp-kiosk/hcp-hidpos-probe", "/usr/lib/sysusers.d/hcp-kiosk.conf",
                                  "/usr/lib/tmpfiles.d/hcp-kiosk.conf", "/usr/lib/systemd/journald.conf.d/60-hcp-kiosk.conf",
