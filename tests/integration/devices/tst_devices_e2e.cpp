@@ -3,6 +3,7 @@
 // read identifies the citizen, a scanned QR identifies a case, and the printed receipt decodes
 // back (ESC/POS → text lines and QR) to the evaluation that was stored.
 #include "devices.h"
+#include "qrimageprovider.h"
 
 #include <appcontroller.h>
 #include <casedirectory.h>
@@ -12,10 +13,12 @@
 #include <store.h>
 
 #include <escposdecoder.h>
+#include <hardware/cameradevice.h>
 #include <hardware/idcard/idcardsimulator.h>
 #include <hardware/printer/printersimulator.h>
 #include <hardware/scanner/scannersimulator.h>
 
+#include <QPainter>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -132,6 +135,30 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_session->receiptState(), EvaluationSession::ReceiptState::Failed, 5000);
         QVERIFY(!m_session->receiptQr().isEmpty());
         QCOMPARE(m_store->evaluationCount(), 1);
+    }
+
+    void cameraFromImageSequence_loadsAtRunTime_andIdentifiesTheCase()
+    {
+        // A camera source makes the app load libhcp_camera (OpenCV) at run time.
+        QTemporaryDir frames;
+        const QImage qr = QrImageProvider::render(QStringLiteral("https://zwfw.example.gov.cn/bjcx?projectNo=SCAN000001"), 240);
+        for (int i = 0; i < 12; ++i) {
+            QImage frame(640, 480, QImage::Format_RGB888);
+            frame.fill(Qt::white);
+            QPainter(&frame).drawImage(200, 120, qr);
+            QVERIFY(frame.save(frames.filePath(QStringLiteral("frame_%1.png").arg(i, 3, 10, QLatin1Char('0')))));
+        }
+        m_devices.reset();
+        Devices::Options o;
+        o.simulate = true;
+        o.cameraSource = frames.filePath(QStringLiteral("frame_%03d.png"));
+        m_devices = std::make_unique<Devices>(o, m_session.get(), m_app.get(), m_config);
+        QVERIFY2(m_devices->camera(), "libhcp_camera did not load");
+        QVERIFY(m_app->cameraPreviewAvailable());
+        m_session->beginScan(); // the camera runs only while the scan screen shows
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), S::Rate, 10000);
+        QCOMPARE(m_session->caseProjectNo(), QStringLiteral("SCAN000001"));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_devices->camera()->isActive(), 5000); // and stops when it goes
     }
 
     void cardWithBadCheckDigit_isNotTrusted()
