@@ -26,7 +26,7 @@ Item {
 
             Rectangle {
                 width: ways.cellWidth
-                height: Math.max(root.landscape ? 360 : 260, cardCol.implicitHeight + 2 * Theme.spacing)
+                height: Math.max(root.landscape ? (Theme.elderly ? 250 : 360) : 260, cardCol.implicitHeight + Theme.spacing)
                 radius: Theme.radius
                 color: Theme.surface
                 border.width: 3
@@ -37,6 +37,7 @@ Item {
                     width: parent.width - 2 * Theme.spacing
                     spacing: Theme.gap
                     Rectangle { // a card shape, as the reader's label shows it
+                        visible: !(root.landscape && Theme.elderly) // no room for it at 1.5× type
                         anchors.horizontalCenter: parent.horizontalCenter
                         width: 150; height: 95; radius: 10
                         color: "#E8EEF5"; border.color: Theme.selected; border.width: 3
@@ -60,7 +61,7 @@ Item {
             BigButton {
                 objectName: "startScan"
                 width: ways.cellWidth
-                height: Math.max(root.landscape ? 360 : 200, implicitHeight)
+                height: Math.max(root.landscape ? (Theme.elderly ? 250 : 360) : 200, implicitHeight)
                 text: qsTr("扫描二维码")
                 subtitle: qsTr("受理通知书或办结回执上的二维码")
                 onClicked: Session.beginScan()
@@ -68,7 +69,7 @@ Item {
             BigButton {
                 objectName: "startTyped"
                 width: ways.cellWidth
-                height: Math.max(root.landscape ? 360 : 200, implicitHeight)
+                height: Math.max(root.landscape ? (Theme.elderly ? 250 : 360) : 200, implicitHeight)
                 text: qsTr("输入办件编号")
                 subtitle: qsTr("办件编号和申请人姓名")
                 onClicked: Session.beginTypedLookup()
@@ -93,6 +94,7 @@ Item {
             }
         }
         BodyText {
+            visible: !(root.landscape && Theme.elderly)
             text: qsTr("您的信息仅用于本次评价，离开后屏幕上的信息自动清除。")
             font.pixelSize: Theme.smallSize
         }
