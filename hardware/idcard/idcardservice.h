@@ -31,6 +31,7 @@ public:
 
     struct Timing {
         int pollIntervalMs = 300;     // between find attempts while polling
+        int absentPollIntervalMs = 3000; // while no reader is attached (hotplug reconnects at once)
         int commandTimeoutMs = 1000;  // find/select; a SAM answers in well under 500 ms
         int readTimeoutMs = 3000;     // 30 01 moves 1295 bytes over RF, ~1 s on real readers
     };

@@ -57,7 +57,8 @@ void IdCardWorker::poll()
     cycle(false);
     // No reader attached: look again every few seconds instead of opening libusb three times a
     // second (idle CPU); a hotplug arrival reconnects at once anyway.
-    m_timer->start(m_state == DeviceState::Absent ? std::max(m_timing.pollIntervalMs, 3000) : m_timing.pollIntervalMs);
+    m_timer->start(m_state == DeviceState::Absent ? std::max(m_timing.pollIntervalMs, m_timing.absentPollIntervalMs)
+                                                 : m_timing.pollIntervalMs);
 }
 
 void IdCardWorker::readOnce()

@@ -34,6 +34,7 @@ IdCardService::Timing fastTiming()
 {
     IdCardService::Timing t;
     t.pollIntervalMs = 20;
+    t.absentPollIntervalMs = 20;
     t.commandTimeoutMs = 300;
     t.readTimeoutMs = 600;
     return t;
@@ -202,7 +203,9 @@ void TestIdCardService::polling_cardRemovedMidRead_reportsErrorAndRecovers()
     m_sim->setFailureMode(IdCardSimulator::FailureMode::None);
     m_sim->insertCard(IdCardSimulator::sampleResident());
     QTRY_COMPARE_WITH_TIMEOUT(read.count(), 1, 5000);
-    QCOMPARE(svc.state(), DeviceState::Ready);
+    // cardRead and the worker's state report are separate queued signals, and polling goes on
+    // (Busy during each exchange): under load the state is checked until it settles.
+    QTRY_COMPARE_WITH_TIMEOUT(svc.state(), DeviceState::Ready, 5000);
 }
 
 void TestIdCardService::polling_badChecksum_reportsErrorStateAndNoCard()
@@ -286,7 +289,7 @@ void TestIdCardService::polling_unplugThenReplug_goesAbsentThenReadsAgain()
     m_sim->setFailureMode(IdCardSimulator::FailureMode::None);
     m_sim->insertCard(IdCardSimulator::sampleResident());
     QTRY_COMPARE_WITH_TIMEOUT(read.count(), 1, 5000);
-    QCOMPARE(svc.state(), DeviceState::Ready);
+    QTRY_COMPARE_WITH_TIMEOUT(svc.state(), DeviceState::Ready, 5000);
 }
 
 void TestIdCardService::polling_cardTakenAway_emitsCardRemoved()

@@ -72,6 +72,7 @@ void TestDeviceManager::hotplug_readerArrives_serviceReconnectsAndReadsCard()
     IdCardService service(IdCardService::usbFactory(), SamLink::Framing::UsbTwoPipe);
     IdCardService::Timing timing;
     timing.pollIntervalMs = 100;
+    timing.absentPollIntervalMs = 100;
     service.setTiming(timing);
     UsbMonitor monitor;
     DeviceManager manager;

@@ -149,6 +149,7 @@ void TestUsbTransport::idCardService_usbReader_readsCardThroughLibusb()
     IdCardService svc(IdCardService::usbFactory(), SamLink::Framing::UsbTwoPipe);
     IdCardService::Timing timing;
     timing.pollIntervalMs = 50;
+    timing.absentPollIntervalMs = 50;
     svc.setTiming(timing);
     QSignalSpy read(&svc, &IdCardService::cardRead);
     svc.setPolling(true);
