@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QMetaType>
 #include <QString>
 
 namespace hcp::sync {
@@ -25,3 +26,5 @@ struct RateNowEvent
 };
 
 } // namespace hcp::sync
+
+Q_DECLARE_METATYPE(hcp::sync::RateNowEvent)
