@@ -13,6 +13,7 @@
 #include <hubclient.h>
 #include <casecache.h>
 #include <outboxsender.h>
+#include <followupsession.h>
 #include <padsession.h>
 #include <padtrigger.h>
 #include <syncagent.h>
@@ -102,6 +103,7 @@ struct Services {
     std::unique_ptr<PinyinEngine> pinyin;
     std::unique_ptr<PadSession> pad;
     std::unique_ptr<PadTrigger> padTrigger;
+    std::unique_ptr<FollowUpSession> followUp;
     std::unique_ptr<hcp::sync::SyncStatus> syncStatus = std::make_unique<hcp::sync::SyncStatus>();
     std::unique_ptr<hcp::sync::HubClient> hub;
     std::unique_ptr<hcp::sync::OutboxSender> sender;
@@ -168,6 +170,16 @@ struct Services {
             padTrigger->listen(quint16(config.padTriggerPort));
         }
         hcp::qml::CoreInstances::pad = pad.get();
+
+        // 差评 follow-up: a scanned receipt QR shows the hub's 整改反馈 and offers the 追评.
+        followUp = std::make_unique<FollowUpSession>(&store);
+        followUp->setConfig(config);
+        followUp->setIndicatorSet(indicators);
+        session->setFollowUpEnabled(true);
+        QObject::connect(session.get(), &EvaluationSession::followUpRequested, followUp.get(), &FollowUpSession::begin);
+        QObject::connect(session.get(), &EvaluationSession::sessionWiped, followUp.get(), &FollowUpSession::reset);
+        QObject::connect(followUp.get(), &FollowUpSession::activity, session.get(), &EvaluationSession::userActivity);
+        hcp::qml::CoreInstances::followUp = followUp.get();
         hcp::qml::CoreInstances::session = session.get();
         hcp::qml::CoreInstances::app = app.get();
         hcp::qml::CoreInstances::pinyin = pinyin.get();
@@ -199,6 +211,8 @@ struct Services {
         directory->setOnlineSource(hubSource.get());
         QObject::connect(session.get(), &EvaluationSession::committed, sender.get(), [this] { sender->kick(); });
         QObject::connect(pad.get(), &PadSession::committed, sender.get(), [this] { sender->kick(); });
+        followUp->setHubClient(hub.get());
+        QObject::connect(followUp.get(), &FollowUpSession::committed, sender.get(), [this] { sender->kick(); });
         sender->start();
 
         // The hall's case feed (own file: the sync layer's cache schema is its own), heartbeat,
@@ -271,6 +285,7 @@ struct Services {
                 store.setConfig(QStringLiteral("indicators"), QJsonDocument(set.toJson()).toJson(QJsonDocument::Compact), set.version);
                 session->setIndicatorSet(set);
                 pad->setIndicatorSet(set);
+                followUp->setIndicatorSet(set);
             } else {
                 qCWarning(lcMain) << "hub indicator set refused:" << err;
             }
@@ -295,6 +310,7 @@ struct Services {
                 config = next;
                 session->setConfig(config);
                 pad->setConfig(config);
+                followUp->setConfig(config);
                 pad->setEnabled(config.pf == 4);
             } else {
                 qCWarning(lcMain) << "hub kiosk settings refused:" << err;
