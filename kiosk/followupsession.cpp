@@ -68,7 +68,7 @@ void FollowUpSession::begin(const QString &projectNo, int serviceNumber)
         }
     }
     Q_EMIT changed();
-    if (!m_client || !m_client->credentials().isValid()) {
+    if (!m_fetcher) {
         m_message = tr("本机未连接政务服务平台，暂时无法查询整改情况。请到服务窗口咨询，或拨打 %1。").arg(m_config.hotline);
         Q_EMIT changed();
         setState(State::Offline);
@@ -77,18 +77,37 @@ void FollowUpSession::begin(const QString &projectNo, int serviceNumber)
     setState(State::Loading);
     const quint64 id = ++m_request;
     QPointer<FollowUpSession> self(this);
-    m_client->fetchRectifications(projectNo, [this, self, id](const hcp::sync::HubReply &r) {
+    m_fetcher(projectNo, [this, self, id](bool reached, const QJsonArray &items) {
         if (!self || id != m_request || m_state != State::Loading)
             return; // the visit ended or moved on
-        if (!r.isHttp(200)) {
-            qCInfo(lcFollowUp) << "rectification lookup failed:" << r.status << r.errorString;
+        if (!reached) {
             m_message = tr("网络暂时不通，未能查询到整改情况。请稍后再试，或拨打 %1。").arg(m_config.hotline);
             Q_EMIT changed();
             setState(State::Offline);
             return;
         }
-        onItems(r.json().value(QLatin1String("items")).toArray());
+        onItems(items);
     });
+}
+
+void FollowUpSession::setHubClient(hcp::sync::HubClient *client)
+{
+    if (!client) {
+        m_fetcher = nullptr;
+        return;
+    }
+    QPointer<hcp::sync::HubClient> hub(client);
+    m_fetcher = [hub](const QString &projectNo, std::function<void(bool, const QJsonArray &)> done) {
+        if (!hub || !hub->credentials().isValid()) {
+            done(false, {});
+            return;
+        }
+        hub->fetchRectifications(projectNo, [done](const hcp::sync::HubReply &r) {
+            if (!r.isHttp(200))
+                qCInfo(lcFollowUp) << "rectification lookup failed:" << r.status << r.errorString;
+            done(r.isHttp(200), r.json().value(QLatin1String("items")).toArray());
+        });
+    };
 }
 
 void FollowUpSession::onItems(const QJsonArray &items)

@@ -56,8 +56,13 @@ public:
 
     FollowUpSession(Store *store, QObject *parent = nullptr);
 
-    // Null = not enrolled: every follow-up ends in Offline.
-    void setHubClient(hcp::sync::HubClient *client) { m_client = client; }
+    // Where rectifications come from: reached = the source answered (else Offline), items as in
+    // PROTOCOL §12. The callback runs on this thread, at most once.
+    using Fetcher = std::function<void(const QString &projectNo,
+                                       std::function<void(bool reached, const QJsonArray &items)> done)>;
+    void setFetcher(Fetcher fetcher) { m_fetcher = std::move(fetcher); }
+    // The hub as the source (GET /v1/rectifications). Not set / null = not enrolled: Offline.
+    void setHubClient(hcp::sync::HubClient *client);
     void setConfig(const KioskConfig &config) { m_config = config; }
     void setIndicatorSet(const IndicatorSet &set) { m_indicators = set; }
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
@@ -98,7 +103,7 @@ private:
     QDateTime now() const { return m_clock ? m_clock() : QDateTime::currentDateTime(); }
 
     Store *m_store;
-    QPointer<hcp::sync::HubClient> m_client;
+    Fetcher m_fetcher;
     KioskConfig m_config;
     IndicatorSet m_indicators;
     std::function<QDateTime()> m_clock;

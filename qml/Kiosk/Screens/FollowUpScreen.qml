@@ -30,7 +30,8 @@ Item {
 
         // The department's answer.
         Rectangle {
-            visible: root.hasRecord
+            // Landscape 差评 of the rectification: the reasons need the room.
+            visible: root.hasRecord && !(root.landscape && FollowUp.state === FollowUp.Reasons)
             width: parent.width
             implicitHeight: record.implicitHeight + 2 * Theme.spacing
             height: implicitHeight
@@ -100,9 +101,9 @@ Item {
                     objectName: "followUpRate" + modelData
                     level: modelData
                     label: [qsTr("非常不满意"), qsTr("不满意"), qsTr("基本满意"), qsTr("满意"), qsTr("非常满意")][modelData - 1]
-                    vertical: root.landscape
+                    vertical: false // face beside the word: the reply above needs the height
                     width: root.landscape ? (root.width - 2 * Theme.margin - 4 * Theme.gap) / 5 : root.width - 2 * Theme.margin
-                    height: root.landscape ? 200 : Theme.touchTarget * 1.5
+                    height: root.landscape ? 150 : Theme.touchTarget * 1.5
                     onChosen: (l) => FollowUp.rate(l)
                 }
             }
@@ -113,27 +114,40 @@ Item {
             visible: FollowUp.state === FollowUp.Reasons
             text: qsTr("请告诉我们整改哪里还不到位")
         }
-        Grid {
+        // The reasons scroll when they do not fit (landscape desk pads): the buttons stay on screen.
+        Flickable {
+            id: reasonsFlick
+            objectName: "followUpReasonsFlick"
             visible: FollowUp.state === FollowUp.Reasons
             width: parent.width
-            columns: root.landscape ? 3 : 1
-            spacing: Theme.gap
-            Repeater {
-                model: FollowUp.reasons
-                delegate: Item {
-                    id: reason
-                    required property string code
-                    required property string text
-                    required property bool selected
-                    width: root.landscape ? (root.width - 2 * Theme.margin - 2 * Theme.gap) / 3 : root.width - 2 * Theme.margin
-                    height: chip.implicitHeight
-                    ToggleChip {
-                        id: chip
-                        objectName: "followUpReason" + reason.code
-                        anchors.fill: parent
-                        text: reason.text
-                        checked: reason.selected
-                        onToggled: FollowUp.toggleReason(reason.code)
+            height: Math.max(Theme.touchTarget, Math.min(reasonsGrid.implicitHeight,
+                                                         column.height - y - Theme.touchTarget - 2 * Theme.spacing
+                                                         - (FollowUp.message.length > 0 ? Theme.bodySize * 2 : 0)))
+            contentHeight: reasonsGrid.implicitHeight
+            clip: true
+            boundsBehavior: Flickable.StopAtBounds
+            Grid {
+                id: reasonsGrid
+                width: parent.width
+                columns: root.landscape ? 3 : 1
+                spacing: Theme.gap
+                Repeater {
+                    model: FollowUp.reasons
+                    delegate: Item {
+                        id: reason
+                        required property string code
+                        required property string text
+                        required property bool selected
+                        width: root.landscape ? (reasonsFlick.width - 2 * Theme.gap) / 3 : reasonsFlick.width
+                        height: chip.implicitHeight
+                        ToggleChip {
+                            id: chip
+                            objectName: "followUpReason" + reason.code
+                            anchors.fill: parent
+                            text: reason.text
+                            checked: reason.selected
+                            onToggled: FollowUp.toggleReason(reason.code)
+                        }
                     }
                 }
             }
