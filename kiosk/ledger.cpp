@@ -57,10 +57,7 @@ Store::CommitHook Ledger::commitHook() const
 
 std::optional<trust::SignedHead> Ledger::signedHead(QSqlDatabase &db, QString *error) const
 {
-    const auto head = sync::LedgerTable::head(db, error);
-    if (!head)
-        return std::nullopt;
-    return m_builder->signHead(*head, error);
+    return sync::LedgerTable::signedHead(db, *m_builder, error);
 }
 
 } // namespace hcp::kiosk

@@ -28,7 +28,8 @@ public:
     void attach(Store &store) const;
     Store::CommitHook commitHook() const;
 
-    // The device-signed current head of the database behind db (for heartbeats).
+    // The device-signed current head of the database behind db (for heartbeats); nullopt when
+    // the ledger is empty or its last entry is not the device's own (see LedgerTable).
     std::optional<trust::SignedHead> signedHead(QSqlDatabase &db, QString *error = nullptr) const;
 
     std::shared_ptr<const trust::LedgerBuilder> builder() const { return m_builder; }

@@ -102,6 +102,37 @@ bool LedgerTable::entries(QSqlDatabase &db, qint64 afterSeq, qint64 throughSeq, 
     return true;
 }
 
+std::optional<trust::SignedHead> LedgerTable::signHeadAt(const trust::LedgerBuilder &builder,
+                                                         const QByteArray &entryJson, QString *error)
+{
+    const auto entry = trust::LedgerEntry::fromJson(QJsonDocument::fromJson(entryJson).object(), error);
+    if (!entry)
+        return std::nullopt;
+    if (entry->computeEntryHash() != entry->entryHash
+        || !trust::Crypto::verify(builder.key(), entry->entryHash, entry->signature)) {
+        if (error)
+            *error = QStringLiteral("ledger entry %1 is not this device's own: head not signed").arg(entry->deviceSeq);
+        return std::nullopt;
+    }
+    return builder.signHead(entry->head(), error);
+}
+
+std::optional<trust::SignedHead> LedgerTable::signedHead(QSqlDatabase &db, const trust::LedgerBuilder &builder,
+                                                         QString *error)
+{
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT entry FROM ledger ORDER BY seq DESC LIMIT 1"))) {
+        failed(q, error);
+        return std::nullopt;
+    }
+    if (!q.next()) {
+        if (error)
+            *error = QStringLiteral("the ledger is empty");
+        return std::nullopt;
+    }
+    return signHeadAt(builder, q.value(0).toString().toUtf8(), error);
+}
+
 qint64 LedgerTable::hubKnownSeq(QSqlDatabase &db)
 {
     QSqlQuery q(db);

@@ -42,6 +42,17 @@ public:
     static bool entries(QSqlDatabase &db, qint64 afterSeq, qint64 throughSeq, QList<QByteArray> *json,
                         trust::LedgerHead *last, QString *error = nullptr);
 
+    // Signs the head at an entry (its wire JSON as stored) only if the entry is intact and
+    // signed by this device's key: the device vouches for chains it built itself, never for a
+    // row someone wrote into its database. One signature check + one signature. nullopt with
+    // *error otherwise.
+    static std::optional<trust::SignedHead> signHeadAt(const trust::LedgerBuilder &builder, const QByteArray &entryJson,
+                                                       QString *error = nullptr);
+    // The current head, signed the same way (nullopt when the ledger is empty or the last entry
+    // is not the device's own).
+    static std::optional<trust::SignedHead> signedHead(QSqlDatabase &db, const trust::LedgerBuilder &builder,
+                                                       QString *error = nullptr);
+
     // Highest seq the hub confirmed to hold in its verified chain (its "knownSeq"); the sender
     // ships entries after it. Only moves forward.
     static qint64 hubKnownSeq(QSqlDatabase &db);

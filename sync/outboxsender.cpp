@@ -178,15 +178,16 @@ void OutboxSender::trySend()
             return;
         }
         if (!entries.isEmpty()) {
-            const auto signedHead = m_ledgerSigner->signHead(head, &error);
-            if (!signedHead) {
-                fail(QStringLiteral("ledger head signing failed: ") + error);
-                return;
-            }
             body += ",\"ledger\":[";
             body += entries.join(',');
-            body += "],\"head\":";
-            body += QJsonDocument(signedHead->toJson()).toJson(QJsonDocument::Compact);
+            body += ']';
+            // Without a head (last entry not the device's own) the hub checks every entry.
+            if (const auto signedHead = LedgerTable::signHeadAt(*m_ledgerSigner, entries.last(), &error)) {
+                body += ",\"head\":";
+                body += QJsonDocument(signedHead->toJson()).toJson(QJsonDocument::Compact);
+            } else {
+                qCWarning(lcSender).noquote() << error;
+            }
             ledgerThrough = qint64(head.deviceSeq);
         }
     }

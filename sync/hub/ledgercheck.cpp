@@ -213,7 +213,7 @@ bool LedgerCheck::record(const QString &deviceId, const QList<Finding> &findings
         insert.bindValue(0, deviceId);
         insert.bindValue(1, f.kind);
         insert.bindValue(2, f.deviceSeq);
-        insert.bindValue(3, f.uuid);
+        insert.bindValue(3, f.uuid.isEmpty() ? QStringLiteral("") : f.uuid); // NOT NULL: '' for head findings
         insert.bindValue(4, f.evidence);
         insert.bindValue(5, receivedAtMs);
         if (!exec(insert))
