@@ -2,6 +2,7 @@
 #include "hubstore.h"
 
 #include "../wire.h"
+#include "upstream/upstreamoutbox.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -145,7 +146,7 @@ bool HubStore::createSchema(QString *error)
         return false;
     }
     m_certKey = QByteArray::fromHex(q.value(0).toString().toLatin1());
-    return true;
+    return upstream::UpstreamOutbox::ensureSchema(m_db, m_postgres, error);
 }
 
 HubStore::EnrollResult HubStore::enroll(const QString &deviceId, const QString &hallCode,

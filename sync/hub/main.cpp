@@ -3,6 +3,7 @@
 #include "caseimport.h"
 #include "hubserver.h"
 #include "hubstore.h"
+#include "upstream/upstreamservice.h"
 
 #include "devicecredentials.h"
 
@@ -12,6 +13,7 @@
 #include <QTextStream>
 
 #include <csignal>
+#include <memory>
 
 using namespace hcp::sync::hub;
 
@@ -76,7 +78,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption deviceClass(QStringLiteral("device-class"),
                                          QStringLiteral("enroll-device: terminal (pf=5) or pad (pf=4)"),
                                          QStringLiteral("class"), QStringLiteral("terminal"));
-    parser.addOptions({listen, db, enrollToken, adminToken, interval, importOpt, hubUrl, deviceClass});
+    const QCommandLineOption upstreamProfile(QStringLiteral("upstream-profile"),
+                                             QStringLiteral("forward evaluations to the province described by this JSON "
+                                                            "profile (sync/UPSTREAM.md)"),
+                                             QStringLiteral("file"));
+    parser.addOptions({listen, db, enrollToken, adminToken, interval, importOpt, hubUrl, deviceClass, upstreamProfile});
     parser.process(app);
 
     QTextStream out(stdout);
@@ -154,6 +160,18 @@ int main(int argc, char *argv[])
     if (bound == 0) {
         err << "hcp-hub: cannot listen on " << addr << Qt::endl;
         return 2;
+    }
+    // Forwarding to the provincial platform (sync/UPSTREAM.md), when a profile is given.
+    std::unique_ptr<hcp::sync::hub::upstream::UpstreamService> upstream;
+    if (parser.isSet(upstreamProfile)) {
+        const auto profile = hcp::sync::hub::upstream::ProvinceProfile::load(parser.value(upstreamProfile), &error);
+        if (!profile) {
+            err << "hcp-hub: upstream profile: " << error << Qt::endl;
+            return 2;
+        }
+        upstream = std::make_unique<hcp::sync::hub::upstream::UpstreamService>(&store, *profile);
+        upstream->registerAdmin(&server);
+        upstream->start();
     }
     out << "hcp-hub listening on " << host.toString() << ':' << bound << Qt::endl;
     return app.exec();
