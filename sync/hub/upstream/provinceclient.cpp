@@ -85,7 +85,7 @@ void ProvinceClient::post(const QString &path, const QJsonObject &params,
         reply->deleteLater();
         Outcome o;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray bytes = reply->readAll();
+        const QByteArray bytes = reply->isOpen() ? reply->readAll() : QByteArray();
         if (reply->error() != QNetworkReply::NoError || status / 100 != 2) {
             o.error = QStringLiteral("HTTP %1: %2").arg(status).arg(reply->errorString());
             done(o, {});

@@ -98,12 +98,21 @@ void UpstreamService::tick()
         schedule(int(m_backoffUntilMs - now));
         return;
     }
-    if (m_outbox.enqueueNew(now) < 0 || m_outbox.recoverExpired(now - m_profile.effectiveLeaseMs(), now) < 0) {
+    if (m_outbox.recoverExpired(now - m_profile.effectiveLeaseMs(), now) < 0) {
         m_lastError = QStringLiteral("database: ") + m_outbox.lastError();
         schedule(m_profile.pollIntervalMs);
         return;
     }
-    const QList<UpstreamOutbox::Row> rows = m_outbox.claim(m_profile.batchSize, now);
+    // Queued rows first; new evaluations are looked for only when they do not fill a batch
+    // (the look-up scans the recent evaluations, the claim only an index).
+    QList<UpstreamOutbox::Row> rows = m_outbox.claim(m_profile.batchSize, now);
+    if (rows.size() < m_profile.batchSize) {
+        const int added = m_outbox.enqueueNew(now);
+        if (added < 0)
+            m_lastError = QStringLiteral("database: ") + m_outbox.lastError();
+        else if (added > 0)
+            rows += m_outbox.claim(m_profile.batchSize - int(rows.size()), now);
+    }
     if (rows.isEmpty()) {
         emit idle();
         schedule(m_profile.pollIntervalMs);
