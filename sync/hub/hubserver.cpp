@@ -52,9 +52,10 @@ QByteArray requestTarget(const QHttpServerRequest &request)
 
 } // namespace
 
-HubServer::HubServer(HubStore *store, QObject *parent)
+HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject *parent)
     : QObject(parent)
     , m_store(store)
+    , m_hubIdentity(std::move(hubIdentity))
     , m_http(this)
 {
     using Method = QHttpServerRequest::Method;
@@ -155,7 +156,8 @@ QHttpServerResponse HubServer::enroll(const QHttpServerRequest &request)
                                            {QStringLiteral("deviceSecret"), QString::fromLatin1(secret.toHex())},
                                            {QStringLiteral("certKey"), QString::fromLatin1(m_store->certKey().toHex())},
                                            {QStringLiteral("hallCode"), hallCode},
-                                           {QStringLiteral("heartbeatIntervalS"), m_store->heartbeatIntervalS()}},
+                                           {QStringLiteral("heartbeatIntervalS"), m_store->heartbeatIntervalS()},
+                                           {QStringLiteral("hubPublicKey"), QString::fromLatin1(m_hubIdentity.publicKeyPem())}},
                                Status::Created);
 }
 

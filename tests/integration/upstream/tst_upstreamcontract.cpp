@@ -3,6 +3,7 @@
 // field mapped and checked, the profile's signature and payload encryption verified by the mock
 // province with the standard algorithms, the province's rejections surfacing with its message,
 // the duplicate answer counting as delivered, and the pull of indicator sets and rectifications.
+#include "deviceidentity.h"
 #include "hubserver.h"
 #include "mockprovince.h"
 #include "provinceclient.h"
@@ -309,7 +310,9 @@ private slots:
         QVERIFY(hub.open());
         QVERIFY(hub.ingest({evaluationObject(1, projectNoOf(1), 1), evaluationObject(2, projectNoOf(2), 1)}));
         UpstreamService service(hub.store.get(), profileFor(app, port));
-        HubServer server(hub.store.get());
+        auto identity = hcp::trust::DeviceIdentity::create(hub.dir.filePath(QStringLiteral("hub-identity.pem")));
+        QVERIFY(identity.has_value());
+        HubServer server(hub.store.get(), std::move(*identity));
         service.registerAdmin(&server);
         const quint16 hubPort = server.listen(QHostAddress::LocalHost, 0);
         QVERIFY(hubPort != 0);
