@@ -208,6 +208,7 @@ int main(int argc, char *argv[])
             return 2;
         }
         upstream = std::make_unique<hcp::sync::hub::upstream::UpstreamService>(&store, *profile);
+        upstream->setCertKeyResolver(hcp::sync::hub::upstream::UpstreamMapper::hubKeyResolver(server.hubIdentity().key()));
         upstream->registerAdmin(&server);
         upstream->start();
     }

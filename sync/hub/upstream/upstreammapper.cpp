@@ -199,4 +199,29 @@ QString UpstreamMapper::validate(const QJsonObject &r)
     return {};
 }
 
+CertKeyResolver UpstreamMapper::hubKeyResolver(const trust::Key &hubKey)
+{
+    return [hubKey](const QJsonObject &evaluation, QString *certNo, QString *error) {
+        const QString enc = evaluation.value(QLatin1String("certKeyEnc")).toString();
+        if (enc.isEmpty())
+            return true;
+        const auto decoded = QByteArray::fromBase64Encoding(enc.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded) {
+            *error = QStringLiteral("certKeyEnc is not base64");
+            return false;
+        }
+        const auto plain = trust::Crypto::sm2Decrypt(hubKey, *decoded, error);
+        if (!plain)
+            return false;
+        static const QRegularExpression id(QStringLiteral("^([0-9]{17}[0-9Xx]|[0-9A-HJ-NPQRTUWXY]{18})$"));
+        const QString number = QString::fromUtf8(*plain).toUpper();
+        if (!id.match(number).hasMatch()) {
+            *error = QStringLiteral("certKeyEnc does not hold an 18-character ID number or credit code");
+            return false;
+        }
+        *certNo = number;
+        return true;
+    };
+}
+
 } // namespace hcp::sync::hub::upstream

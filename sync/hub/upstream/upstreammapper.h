@@ -28,6 +28,11 @@ public:
 
     // The province's rules checked before sending (UPSTREAM.md §3). Empty when valid, else the reason.
     static QString validate(const QJsonObject &record);
+
+    // The resolver of the shared contract: "certKeyEnc" is base64 of an SM2 ciphertext (GM/T 0009
+    // ASN.1) of the ID number for the hub's key (hub-identity.pem). Records without it resolve to
+    // no certKey; a ciphertext that does not decrypt, or not to an ID number, is an error.
+    static CertKeyResolver hubKeyResolver(const trust::Key &hubKey);
 };
 
 } // namespace hcp::sync::hub::upstream

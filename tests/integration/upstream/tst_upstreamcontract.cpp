@@ -178,6 +178,36 @@ private slots:
         QCOMPARE(error, QStringLiteral("certKey: not for this hub's key"));
     }
 
+    void certKeyEnc_forTheHubKey_resolvesToCertKeyGov_otherKeyOrGarbageIsAnError()
+    {
+        const hcp::trust::Key hubKey = hcp::trust::Key::generate(hcp::trust::KeyType::Sm2);
+        const CertKeyResolver resolve = UpstreamMapper::hubKeyResolver(hubKey);
+        const ProvinceProfile p = profileFor(mockApp(SignMode::Sm2Encrypt, Cipher::Sm2), 1);
+        QJsonObject e = evaluationObject(1, projectNoOf(1), 1);
+        QJsonObject r;
+        QString error;
+        QVERIFY(UpstreamMapper::map(e, {}, p, resolve, &r, &error)); // no certKeyEnc: no certKey
+        QVERIFY(!r.contains(QLatin1String("certKeyGOV")));
+        const auto cipher = hcp::trust::Crypto::sm2Encrypt(hubKey.publicOnly(), "11010519491231002x");
+        QVERIFY(cipher.has_value());
+        e.insert(QStringLiteral("certKeyEnc"), QString::fromLatin1(cipher->toBase64()));
+        QVERIFY(UpstreamMapper::map(e, {}, p, resolve, &r, &error));
+        QCOMPARE(r.value(QLatin1String("certKeyGOV")).toString(), QStringLiteral("11010519491231002X"));
+        QCOMPARE(UpstreamMapper::validate(r), QString());
+
+        const auto otherKey = hcp::trust::Crypto::sm2Encrypt(hcp::trust::Key::generate(hcp::trust::KeyType::Sm2), "11010519491231002X");
+        e.insert(QStringLiteral("certKeyEnc"), QString::fromLatin1(otherKey->toBase64()));
+        QVERIFY(!UpstreamMapper::map(e, {}, p, resolve, &r, &error));
+        QVERIFY(error.startsWith(QStringLiteral("certKey: ")));
+        e.insert(QStringLiteral("certKeyEnc"), QStringLiteral("***"));
+        QVERIFY(!UpstreamMapper::map(e, {}, p, resolve, &r, &error));
+        QCOMPARE(error, QStringLiteral("certKey: certKeyEnc is not base64"));
+        e.insert(QStringLiteral("certKeyEnc"),
+                 QString::fromLatin1(hcp::trust::Crypto::sm2Encrypt(hubKey.publicOnly(), "not an id")->toBase64()));
+        QVERIFY(!UpstreamMapper::map(e, {}, p, resolve, &r, &error));
+        QVERIFY2(error.contains(QStringLiteral("ID number")), qPrintable(error));
+    }
+
     void validate_brokenRecord_isRejectedWithReason_data()
     {
         QTest::addColumn<QString>("field");
