@@ -347,6 +347,8 @@ QHttpServerResponse HubServer::admin(const QString &what, const QHttpServerReque
 {
     if (!adminAllowed(request))
         return error(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("admin token required"));
+    if (const auto handler = m_adminHandlers.constFind(what); handler != m_adminHandlers.cend())
+        return (*handler)(request);
     const bool get = request.method() == QHttpServerRequest::Method::Get;
     const QUrlQuery q = request.query();
     if (get && what == QLatin1String("devices"))
