@@ -2,6 +2,7 @@
 #include "hubserver.h"
 
 #include "../wire.h"
+#include "windowroutes.h"
 
 #include <QDateTime>
 #include <QHttpServerRequest>
@@ -62,6 +63,11 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
     , m_http(this)
 {
     using Method = QHttpServerRequest::Method;
+    // First: their /v1/admin/… paths must win over the generic /v1/admin/<arg> route below.
+    WindowRoutes::install(
+        m_http, m_store,
+        [this](const QHttpServerRequest &r) { qint64 t = 0; return authenticate(r, &t); },
+        [this](const QHttpServerRequest &r) { return adminAllowed(r); });
     m_http.route(QStringLiteral("/v1/enroll"), Method::Post,
                  [this](const QHttpServerRequest &r) { return enroll(r); });
     m_http.route(QStringLiteral("/v1/evaluations/batch"), Method::Post,
