@@ -84,7 +84,7 @@ private slots:
         QTest::newRow("serviceNumber text") << "serviceNumber" << QJsonValue(QStringLiteral("1")) << "serviceNumber";
         QTest::newRow("unknown status") << "status" << QJsonValue(QStringLiteral("closed")) << "status";
         QTest::newRow("bad time") << "replyTime" << QJsonValue(QStringLiteral("yesterday")) << "ISO 8601";
-        QTest::newRow("done without reply") << "reply" << QJsonValue(QString()) << "reply";
+        QTest::newRow("reply not text") << "reply" << QJsonValue(5) << "reply";
     }
     void store_invalidRecords_rejectedWithReason()
     {
