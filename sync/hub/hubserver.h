@@ -2,6 +2,7 @@
 #pragma once
 
 #include "hubstore.h"
+#include "ledgercheck.h"
 
 #include "deviceidentity.h"
 
@@ -58,6 +59,7 @@ private:
 
     HubStore *m_store;
     trust::DeviceIdentity m_hubIdentity;
+    LedgerCheck m_ledger;
     QHttpServer m_http;
     QString m_enrollToken;
     QString m_adminToken;

@@ -2,6 +2,8 @@
 #include "hubstore.h"
 
 #include "../wire.h"
+#include "ledgercheck.h"
+#include "rectificationstore.h"
 #include "upstream/upstreamoutbox.h"
 
 #include <QCryptographicHash>
@@ -92,7 +94,8 @@ bool HubStore::open(const QString &spec, QString *error)
         q.exec(QStringLiteral("PRAGMA cache_size=-65536"));
         q.exec(QStringLiteral("PRAGMA mmap_size=268435456"));
     }
-    return createSchema(error);
+    return createSchema(error) && LedgerCheck::ensureSchema(m_db, m_postgres, error)
+        && RectificationStore(m_db).ensureSchema(error);
 }
 
 bool HubStore::createSchema(QString *error)
