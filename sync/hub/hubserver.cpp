@@ -58,6 +58,10 @@ HubServer::HubServer(HubStore *store, QObject *parent)
     , m_http(this)
 {
     using Method = QHttpServerRequest::Method;
+    // Registered first: the router takes the first matching rule, and /v1/admin/bundles must
+    // not fall into /v1/admin/<arg> below.
+    m_fleet = std::make_unique<FleetApi>(store, [this](const QHttpServerRequest &r) { return adminAllowed(r); });
+    m_fleet->registerRoutes(&m_http);
     m_http.route(QStringLiteral("/v1/enroll"), Method::Post,
                  [this](const QHttpServerRequest &r) { return enroll(r); });
     m_http.route(QStringLiteral("/v1/evaluations/batch"), Method::Post,
@@ -90,6 +94,12 @@ HubServer::HubServer(HubStore *store, QObject *parent)
 quint16 HubServer::listen(const QHostAddress &address, quint16 port)
 {
     return m_http.listen(address, port);
+}
+
+void HubServer::setHubIdentity(const trust::DeviceIdentity &identity)
+{
+    m_hubIdentity = identity;
+    m_fleet->setSigningKey(identity.key());
 }
 
 std::optional<HubStore::Device> HubServer::authenticate(const QHttpServerRequest &request, qint64 *deviceTimeMs)
@@ -155,7 +165,9 @@ QHttpServerResponse HubServer::enroll(const QHttpServerRequest &request)
                                            {QStringLiteral("deviceSecret"), QString::fromLatin1(secret.toHex())},
                                            {QStringLiteral("certKey"), QString::fromLatin1(m_store->certKey().toHex())},
                                            {QStringLiteral("hallCode"), hallCode},
-                                           {QStringLiteral("heartbeatIntervalS"), m_store->heartbeatIntervalS()}},
+                                           {QStringLiteral("heartbeatIntervalS"), m_store->heartbeatIntervalS()},
+                                           {QStringLiteral("hubPublicKey"),
+                                            m_hubIdentity ? QString::fromLatin1(m_hubIdentity->publicKeyPem()) : QString()}},
                                Status::Created);
 }
 
@@ -243,19 +255,7 @@ QHttpServerResponse HubServer::config(const QHttpServerRequest &request)
     const auto device = authenticate(request, &deviceTime);
     if (!device)
         return error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("device authentication failed"));
-    QByteArray document;
-    QByteArray etag;
-    if (!m_store->config(*device, &document, &etag))
-        return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no configuration stored"));
-    const QByteArray quoted = '"' + etag + '"';
-    if (header(request, "If-None-Match") == quoted) {
-        QHttpServerResponse notModified(Status::NotModified);
-        notModified.setHeader("ETag", quoted);
-        return notModified;
-    }
-    QHttpServerResponse response(QByteArrayLiteral("application/json"), document);
-    response.setHeader("ETag", quoted);
-    return response;
+    return m_fleet->deviceConfig(*device, request);
 }
 
 QHttpServerResponse HubServer::heartbeat(const QHttpServerRequest &request)
@@ -272,6 +272,7 @@ QHttpServerResponse HubServer::heartbeat(const QHttpServerRequest &request)
     QJsonArray commands;
     if (!m_store->heartbeat(*device, beat, receivedAt, driftMs, &commands))
         return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
+    m_fleet->onHeartbeat(*device, beat, receivedAt);
     if (qAbs(driftMs) > wire::kDriftLimitMs)
         qCWarning(lcHubServer) << "clock drift" << driftMs / 1000.0 << "s on" << device->deviceId;
     return QHttpServerResponse(QJsonObject{{QStringLiteral("serverTimeMs"), receivedAt},
@@ -316,22 +317,13 @@ QHttpServerResponse HubServer::admin(const QString &what, const QHttpServerReque
         return QHttpServerResponse(QJsonObject{{QStringLiteral("imported"), imported},
                                                {QStringLiteral("rejected"), rejected}});
     }
-    if (what.startsWith(QLatin1String("config/"))) {
-        const QString scope = what.mid(7);
-        if (scope != QLatin1String("default") && !scope.startsWith(QLatin1String("hall:"))
-            && !scope.startsWith(QLatin1String("device:")))
-            return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("unknown scope"));
-        QByteArray etag;
-        if (!m_store->putConfig(scope, body, &etag))
-            return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
-        return QHttpServerResponse(QJsonObject{{QStringLiteral("scope"), scope},
-                                               {QStringLiteral("etag"), QString::fromLatin1(etag)}});
-    }
+    if (what.startsWith(QLatin1String("config/")))
+        return m_fleet->adminPutConfig(what.mid(7), request);
     if (what.startsWith(QLatin1String("commands/"))) {
         const QString deviceId = what.mid(9);
         static const QStringList types{QStringLiteral("restart"), QStringLiteral("upload_logs"),
                                        QStringLiteral("test_print"), QStringLiteral("sync_now"),
-                                       QStringLiteral("pull_config")};
+                                       QStringLiteral("pull_config"), QStringLiteral("resync")};
         const QString type = body.value(QLatin1String("type")).toString();
         if (!types.contains(type) || !m_store->device(deviceId))
             return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("unknown device or command type"));

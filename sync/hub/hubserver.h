@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "fleetapi.h"
 #include "hubstore.h"
+
+#include "deviceidentity.h"
 
 #include <QHostAddress>
 #include <QHttpServer>
 #include <QObject>
 
+#include <memory>
 #include <optional>
 
 class QHttpServerRequest;
@@ -29,6 +33,15 @@ public:
     // Returns the bound port, or 0 on failure.
     quint16 listen(const QHostAddress &address, quint16 port);
 
+    // The hub's own SM2 key (<hub data dir>/hub-identity.pem): signs configuration documents;
+    // its public key is handed out at enrollment. Set before listen().
+    void setHubIdentity(const trust::DeviceIdentity &identity);
+    const trust::DeviceIdentity &hubIdentity() const { return *m_hubIdentity; }
+    bool hasHubIdentity() const { return m_hubIdentity.has_value(); }
+
+    // Health, signed configuration, bundles, rollouts and the fleet console.
+    FleetApi &fleet() { return *m_fleet; }
+
 private:
     QHttpServerResponse enroll(const QHttpServerRequest &request);
     QHttpServerResponse batch(const QHttpServerRequest &request);
@@ -44,6 +57,8 @@ private:
 
     HubStore *m_store;
     QHttpServer m_http;
+    std::unique_ptr<FleetApi> m_fleet;
+    std::optional<trust::DeviceIdentity> m_hubIdentity;
     QString m_enrollToken;
     QString m_adminToken;
 };

@@ -5,6 +5,11 @@
 #include "hubstore.h"
 
 #include "devicecredentials.h"
+#include "deviceidentity.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -56,7 +61,9 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("serve (default) | import-cases FILE... | "
-                                                "enroll-device DEVICE_ID HALL_CODE CREDENTIALS_FILE"));
+                                                "enroll-device DEVICE_ID HALL_CODE CREDENTIALS_FILE | "
+                                                "add-user NAME viewer|maintainer|admin (password on stdin) | "
+                                                "add-bundle FILE"));
     const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("HOST:PORT to listen on (PORT 0 = any)"),
                                     QStringLiteral("addr"), QStringLiteral("127.0.0.1:8470"));
     const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("SQLite file or postgres://user@host:port/db"),
@@ -76,7 +83,20 @@ int main(int argc, char *argv[])
     const QCommandLineOption deviceClass(QStringLiteral("device-class"),
                                          QStringLiteral("enroll-device: terminal (pf=5) or pad (pf=4)"),
                                          QStringLiteral("class"), QStringLiteral("terminal"));
-    parser.addOptions({listen, db, enrollToken, adminToken, interval, importOpt, hubUrl, deviceClass});
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"),
+                                     QStringLiteral("hub identity and bundles (default: the SQLite file's directory, "
+                                                    "else the working directory)"),
+                                     QStringLiteral("dir"));
+    const QCommandLineOption releaseKey(QStringLiteral("release-key"),
+                                        QStringLiteral("PEM public key bundles must be signed with (repeatable)"),
+                                        QStringLiteral("file"));
+    const QCommandLineOption publicUrl(QStringLiteral("public-url"),
+                                       QStringLiteral("base URL kiosks reach this hub at (bundle URLs in update commands)"),
+                                       QStringLiteral("url"));
+    const QCommandLineOption bundleName(QStringLiteral("bundle-name"), QStringLiteral("add-bundle: name to serve it under"),
+                                        QStringLiteral("name"));
+    parser.addOptions({listen, db, enrollToken, adminToken, interval, importOpt, hubUrl, deviceClass, dataDir, releaseKey,
+                       publicUrl, bundleName});
     parser.process(app);
 
     QTextStream out(stdout);
@@ -89,7 +109,66 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    const QString dbSpec = parser.value(db);
+    const QString dataDirectory = parser.isSet(dataDir) ? parser.value(dataDir)
+        : store.isPostgres()                             ? QDir::currentPath()
+                                                         : QFileInfo(dbSpec).absolutePath();
+    hcp::sync::hub::FleetApi::Options fleetOptions;
+    fleetOptions.bundleDirectory = QDir(dataDirectory).filePath(QStringLiteral("bundles"));
+    fleetOptions.publicUrl = QUrl(parser.value(publicUrl));
+    fleetOptions.version = QStringLiteral(HCP_HUB_VERSION);
+    for (const QString &file : parser.values(releaseKey)) {
+        QFile f(file);
+        QString keyError;
+        const hcp::trust::Key key = f.open(QIODevice::ReadOnly) ? hcp::trust::Key::fromPem(f.readAll(), &keyError)
+                                                                : hcp::trust::Key();
+        if (key.isNull()) {
+            err << "hcp-hub: cannot read release key " << file << ": " << keyError << Qt::endl;
+            return 2;
+        }
+        fleetOptions.releaseKeys.append(key.publicOnly());
+    }
+
     const QStringList positional = parser.positionalArguments();
+    if (!positional.isEmpty() && positional.first() == QLatin1String("add-user")) {
+        // Console users; the password comes from stdin (one line) so it never shows in ps.
+        const auto role = positional.size() == 3 ? FleetStore::roleFromString(positional.at(2)) : std::nullopt;
+        if (!role) {
+            err << "hcp-hub add-user NAME viewer|maintainer|admin  (password on stdin)" << Qt::endl;
+            return 2;
+        }
+        QTextStream in(stdin);
+        const QString password = in.readLine();
+        if (password.size() < 8) {
+            err << "hcp-hub: the password needs at least 8 characters" << Qt::endl;
+            return 2;
+        }
+        FleetStore fleet(&store);
+        if (!fleet.setUser(positional.at(1), *role, password, &error)) {
+            err << "hcp-hub: " << error << Qt::endl;
+            return 1;
+        }
+        out << "user " << positional.at(1) << " role " << positional.at(2) << Qt::endl;
+        return 0;
+    }
+    if (!positional.isEmpty() && positional.first() == QLatin1String("add-bundle")) {
+        if (positional.size() != 2) {
+            err << "hcp-hub add-bundle FILE --release-key KEY.pub [--bundle-name NAME]" << Qt::endl;
+            return 2;
+        }
+        FleetStore fleet(&store);
+        BundleStore bundles(&fleet);
+        bundles.setDirectory(fleetOptions.bundleDirectory);
+        bundles.setReleaseKeys(fleetOptions.releaseKeys);
+        const auto added = bundles.add(positional.at(1), parser.value(bundleName), false, &error);
+        if (!added) {
+            err << "hcp-hub: bundle refused: " << error << Qt::endl;
+            return 3;
+        }
+        out << "bundle " << added->name << " version " << added->version << " class " << added->deviceClass
+            << " size " << added->size << " sha256 " << added->sha256 << Qt::endl;
+        return 0;
+    }
     if (!positional.isEmpty() && positional.first() == QLatin1String("import-cases")) {
         if (positional.size() < 2) {
             err << "hcp-hub import-cases FILE.csv|FILE.json..." << Qt::endl;
@@ -147,7 +226,18 @@ int main(int argc, char *argv[])
     }
     if (!host.isLoopback())
         err << "hcp-hub: warning: plain HTTP on a non-loopback address; put TLS in front" << Qt::endl;
+    // The hub identity lives beside the data, outside the database (a restored or shared
+    // database never carries the key).
+    QString identityError;
+    const auto identity = hcp::trust::DeviceIdentity::loadOrCreate(
+        QDir(dataDirectory).filePath(QStringLiteral("hub-identity.pem")), hcp::trust::KeyType::Sm2, {}, &identityError);
+    if (!identity) {
+        err << "hcp-hub: hub identity: " << identityError << Qt::endl;
+        return 2;
+    }
     HubServer server(&store);
+    server.setHubIdentity(*identity);
+    server.fleet().setOptions(fleetOptions);
     server.setEnrollToken(parser.value(enrollToken));
     server.setAdminToken(parser.value(adminToken));
     const quint16 bound = server.listen(host, static_cast<quint16>(port));
