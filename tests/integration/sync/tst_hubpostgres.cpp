@@ -240,7 +240,7 @@ void TestHubPostgres::importLookupFeedConfigHeartbeat_workOnPostgres()
     QCOMPARE(r.json().value(QLatin1String("cases")).toArray().size(), 1);
 
     QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"),
-                       QJsonObject{{QStringLiteral("idleTimeoutS"), 45}}), 200);
+                       QJsonObject{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("idleTimeoutSeconds"), 45}}}}), 200);
     r = await([&](ReplyHandler h) { client.pullConfig({}, h); });
     QCOMPARE(r.status, 200);
     const QByteArray etag = r.etag;
