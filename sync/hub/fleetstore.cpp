@@ -509,6 +509,18 @@ QJsonArray FleetStore::rollouts()
 void FleetStore::onHeartbeat(const HubStore::Device &device, const QJsonObject &beat, qint64 receivedAtMs)
 {
     QSqlDatabase &db = m_store->database();
+    // One transaction: one fsync per heartbeat for history, rollout progress and alerts.
+    const bool inTransaction = db.transaction();
+    onHeartbeatLocked(device, beat, receivedAtMs);
+    if (inTransaction && !db.commit()) {
+        qCWarning(lcFleetStore) << "heartbeat bookkeeping not committed:" << db.lastError().text();
+        db.rollback();
+    }
+}
+
+void FleetStore::onHeartbeatLocked(const HubStore::Device &device, const QJsonObject &beat, qint64 receivedAtMs)
+{
+    QSqlDatabase &db = m_store->database();
     QSqlQuery h(db);
     h.prepare(QStringLiteral("INSERT INTO heartbeat_history (device_id, received_at, queue_depth, oldest_unsent_age_s, "
                              "drift_ms, disk_free_bytes) VALUES (?, ?, ?, ?, ?, ?)"));
@@ -519,10 +531,12 @@ void FleetStore::onHeartbeat(const HubStore::Device &device, const QJsonObject &
     h.addBindValue(beat.value(QLatin1String("kioskTimeMs")).toInteger() - receivedAtMs);
     h.addBindValue(beat.value(QLatin1String("disk")).toObject().value(QLatin1String("freeBytes")).toInteger());
     exec(h);
-    h.prepare(QStringLiteral("DELETE FROM heartbeat_history WHERE device_id = ? AND received_at < ?"));
-    h.addBindValue(device.deviceId);
-    h.addBindValue(receivedAtMs - kHistoryKeepMs);
-    exec(h);
+    if (++m_beatsSincePrune >= 500) { // pruning is cheap but needless on every beat
+        m_beatsSincePrune = 0;
+        h.prepare(QStringLiteral("DELETE FROM heartbeat_history WHERE received_at < ?"));
+        h.addBindValue(receivedAtMs - kHistoryKeepMs);
+        exec(h);
+    }
 
     const QJsonObject config = beat.value(QLatin1String("config")).toObject();
     const QString rejected = config.value(QLatin1String("rejected")).toString();
@@ -545,7 +559,7 @@ void FleetStore::onHeartbeat(const HubStore::Device &device, const QJsonObject &
     const QString running = beat.value(QLatin1String("version")).toString();
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT rd.rollout_id, rd.state, r.version FROM rollout_devices rd "
-                             "JOIN rollouts r ON r.id = rd.rollout_id WHERE rd.device_id = ? AND r.state = 'running' "
+                             "JOIN rollouts r ON r.id = rd.rollout_id WHERE rd.device_id = ? AND r.state IN ('running', 'halted') "
                              "AND rd.state NOT IN ('pending', 'healthy')"));
     q.addBindValue(device.deviceId);
     if (!exec(q))

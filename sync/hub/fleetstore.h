@@ -67,8 +67,9 @@ public:
     QJsonArray rollouts();
     QJsonObject rollout(qint64 id);
 
-    // Heartbeat hook: history row, update progress (advances or halts rollouts), alerts on
-    // a rejected configuration. Errors are logged; a heartbeat is never refused for them.
+    // Heartbeat hook: history row, update progress (advances running rollouts, halts on a
+    // rollback/rejection; a halted rollout keeps recording progress), alerts on a rejected
+    // configuration. Errors are logged; a heartbeat is never refused for them.
     void onHeartbeat(const HubStore::Device &device, const QJsonObject &beat, qint64 receivedAtMs);
     QJsonArray heartbeatHistory(const QString &deviceId, qint64 sinceMs);
 
@@ -87,10 +88,12 @@ public:
 
 private:
     bool exec(class QSqlQuery &q, QString *error = nullptr);
+    void onHeartbeatLocked(const HubStore::Device &device, const QJsonObject &beat, qint64 receivedAtMs);
     void advanceRollout(qint64 rolloutId);
     bool queueStage(qint64 rolloutId, int stage, QString *error);
 
     HubStore *m_store;
+    int m_beatsSincePrune = 0;
 };
 
 } // namespace hcp::sync::hub

@@ -23,7 +23,8 @@ const ENROLL = 'console-enroll-token';
 const ADMIN = 'console-admin-token';
 const children = [];
 
-function log(...a) { console.log('[console-test]', ...a); }
+const T0 = Date.now();
+function log(...a) { console.log(`[console-test +${((Date.now() - T0) / 1000).toFixed(1)}s]`, ...a); }
 function run(cmd, args, input) {
   const r = spawnSync(cmd, args, { input, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
@@ -142,6 +143,7 @@ async function main() {
     await page.waitForFunction((n) => Number(document.querySelector('#count-overdue').textContent.match(/(\d+)/)[1]) >= n, SILENT, { timeout: 15000 });
     assert.strictEqual(await page.textContent('#who-role'), '运维');
     await shot('02-kiosks');
+    log('browser up, logged in');
     log(`console lists ${rows} kiosks`);
 
     // Detail page with the heartbeat chart; send a test print.

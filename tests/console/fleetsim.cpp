@@ -239,6 +239,12 @@ public:
                     }
                     // Kiosks poll their configuration with the ETag every beat; 304 costs nothing.
                     pullConfig(k);
+                    // An update in progress is reported promptly (the agent sends a beat on
+                    // every state change), not only at the next period.
+                    static const QStringList busy{QStringLiteral("downloading"), QStringLiteral("installing"),
+                                                  QStringLiteral("trial")};
+                    if (busy.contains(k->updateState))
+                        QTimer::singleShot(150, this, [this, k] { beat(k); });
                     maybeReady(k);
                 });
     }
