@@ -52,9 +52,10 @@ QByteArray requestTarget(const QHttpServerRequest &request)
 
 } // namespace
 
-HubServer::HubServer(HubStore *store, QObject *parent)
+HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject *parent)
     : QObject(parent)
     , m_store(store)
+    , m_hubIdentity(std::move(hubIdentity))
     , m_http(this)
 {
     using Method = QHttpServerRequest::Method;
@@ -62,6 +63,7 @@ HubServer::HubServer(HubStore *store, QObject *parent)
     // not fall into /v1/admin/<arg> below.
     m_fleet = std::make_unique<FleetApi>(store, [this](const QHttpServerRequest &r) { return adminAllowed(r); });
     m_fleet->registerRoutes(&m_http);
+    m_fleet->setSigningKey(m_hubIdentity.key());
     m_http.route(QStringLiteral("/v1/enroll"), Method::Post,
                  [this](const QHttpServerRequest &r) { return enroll(r); });
     m_http.route(QStringLiteral("/v1/evaluations/batch"), Method::Post,
@@ -96,11 +98,6 @@ quint16 HubServer::listen(const QHostAddress &address, quint16 port)
     return m_http.listen(address, port);
 }
 
-void HubServer::setHubIdentity(const trust::DeviceIdentity &identity)
-{
-    m_hubIdentity = identity;
-    m_fleet->setSigningKey(identity.key());
-}
 
 std::optional<HubStore::Device> HubServer::authenticate(const QHttpServerRequest &request, qint64 *deviceTimeMs)
 {
@@ -166,8 +163,7 @@ QHttpServerResponse HubServer::enroll(const QHttpServerRequest &request)
                                            {QStringLiteral("certKey"), QString::fromLatin1(m_store->certKey().toHex())},
                                            {QStringLiteral("hallCode"), hallCode},
                                            {QStringLiteral("heartbeatIntervalS"), m_store->heartbeatIntervalS()},
-                                           {QStringLiteral("hubPublicKey"),
-                                            m_hubIdentity ? QString::fromLatin1(m_hubIdentity->publicKeyPem()) : QString()}},
+                                           {QStringLiteral("hubPublicKey"), QString::fromLatin1(m_hubIdentity.publicKeyPem())}},
                                Status::Created);
 }
 

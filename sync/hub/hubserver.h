@@ -25,19 +25,18 @@ class HubServer : public QObject
 {
     Q_OBJECT
 public:
-    explicit HubServer(HubStore *store, QObject *parent = nullptr);
+    // hubIdentity: the hub's own SM2 key (hub-identity.pem in the hub's data directory, made at
+    // first start, see main.cpp). Enrollment hands its public key to kiosks, which verify
+    // hub-signed documents with it and encrypt for the hub; it signs configuration documents.
+    HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject *parent = nullptr);
+
+    const trust::DeviceIdentity &hubIdentity() const { return m_hubIdentity; }
 
     void setEnrollToken(const QString &token) { m_enrollToken = token; }
     void setAdminToken(const QString &token) { m_adminToken = token; }
 
     // Returns the bound port, or 0 on failure.
     quint16 listen(const QHostAddress &address, quint16 port);
-
-    // The hub's own SM2 key (<hub data dir>/hub-identity.pem): signs configuration documents;
-    // its public key is handed out at enrollment. Set before listen().
-    void setHubIdentity(const trust::DeviceIdentity &identity);
-    const trust::DeviceIdentity &hubIdentity() const { return *m_hubIdentity; }
-    bool hasHubIdentity() const { return m_hubIdentity.has_value(); }
 
     // Health, signed configuration, bundles, rollouts and the fleet console.
     FleetApi &fleet() { return *m_fleet; }
@@ -56,9 +55,9 @@ private:
     bool adminAllowed(const QHttpServerRequest &request) const;
 
     HubStore *m_store;
+    trust::DeviceIdentity m_hubIdentity;
     QHttpServer m_http;
     std::unique_ptr<FleetApi> m_fleet;
-    std::optional<trust::DeviceIdentity> m_hubIdentity;
     QString m_enrollToken;
     QString m_adminToken;
 };

@@ -7,12 +7,11 @@
 #include "devicecredentials.h"
 #include "deviceidentity.h"
 
+#include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-
-#include <QCommandLineParser>
-#include <QCoreApplication>
 #include <QJsonObject>
 #include <QTextStream>
 
@@ -48,6 +47,26 @@ int importFiles(HubStore &store, const QStringList &files, QTextStream &out, QTe
     return failures;
 }
 
+// The hub's data directory: where the SQLite file lives, or the working directory for
+// PostgreSQL (the service runs in /var/lib/hcp-hub).
+QString dataDirectory(const QString &dbSpec, bool postgres)
+{
+    if (postgres)
+        return QDir::currentPath();
+    return QFileInfo(dbSpec).absolutePath();
+}
+
+// The hub's own key (shared contract): <data dir>/hub-identity.pem, made at first start,
+// outside the database so that a database copy never carries it.
+std::optional<hcp::trust::DeviceIdentity> hubIdentity(const QString &path, QTextStream &err)
+{
+    QString error;
+    auto identity = hcp::trust::DeviceIdentity::loadOrCreate(path, hcp::trust::KeyType::Sm2, {}, &error);
+    if (!identity)
+        err << "hcp-hub: hub identity " << path << ": " << error << Qt::endl;
+    return identity;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -61,9 +80,7 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("serve (default) | import-cases FILE... | "
-                                                "enroll-device DEVICE_ID HALL_CODE CREDENTIALS_FILE | "
-                                                "add-user NAME viewer|maintainer|admin (password on stdin) | "
-                                                "add-bundle FILE"));
+                                                "enroll-device DEVICE_ID HALL_CODE CREDENTIALS_FILE"));
     const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("HOST:PORT to listen on (PORT 0 = any)"),
                                     QStringLiteral("addr"), QStringLiteral("127.0.0.1:8470"));
     const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("SQLite file or postgres://user@host:port/db"),
@@ -83,10 +100,13 @@ int main(int argc, char *argv[])
     const QCommandLineOption deviceClass(QStringLiteral("device-class"),
                                          QStringLiteral("enroll-device: terminal (pf=5) or pad (pf=4)"),
                                          QStringLiteral("class"), QStringLiteral("terminal"));
-    const QCommandLineOption dataDir(QStringLiteral("data-dir"),
-                                     QStringLiteral("hub identity and bundles (default: the SQLite file's directory, "
-                                                    "else the working directory)"),
-                                     QStringLiteral("dir"));
+    const QCommandLineOption identityOpt(QStringLiteral("identity"),
+                                         QStringLiteral("the hub's SM2 key (default: hub-identity.pem beside the SQLite "
+                                                        "database, or in the working directory for PostgreSQL)"),
+                                         QStringLiteral("pem"));
+    const QCommandLineOption bundleDir(QStringLiteral("bundle-dir"),
+                                       QStringLiteral("update bundles served at /v1/bundles (default: bundles/ in the data directory)"),
+                                       QStringLiteral("dir"));
     const QCommandLineOption releaseKey(QStringLiteral("release-key"),
                                         QStringLiteral("PEM public key bundles must be signed with (repeatable)"),
                                         QStringLiteral("file"));
@@ -95,8 +115,8 @@ int main(int argc, char *argv[])
                                        QStringLiteral("url"));
     const QCommandLineOption bundleName(QStringLiteral("bundle-name"), QStringLiteral("add-bundle: name to serve it under"),
                                         QStringLiteral("name"));
-    parser.addOptions({listen, db, enrollToken, adminToken, interval, importOpt, hubUrl, deviceClass, dataDir, releaseKey,
-                       publicUrl, bundleName});
+    parser.addOptions({listen, db, enrollToken, adminToken, interval, importOpt, hubUrl, deviceClass, identityOpt,
+                       bundleDir, releaseKey, publicUrl, bundleName});
     parser.process(app);
 
     QTextStream out(stdout);
@@ -109,12 +129,14 @@ int main(int argc, char *argv[])
         return 2;
     }
 
-    const QString dbSpec = parser.value(db);
-    const QString dataDirectory = parser.isSet(dataDir) ? parser.value(dataDir)
-        : store.isPostgres()                             ? QDir::currentPath()
-                                                         : QFileInfo(dbSpec).absolutePath();
+    const QStringList positional = parser.positionalArguments();
+    const QString identityPath = parser.isSet(identityOpt)
+        ? parser.value(identityOpt)
+        : dataDirectory(parser.value(db), store.isPostgres()) + QStringLiteral("/hub-identity.pem");
     hcp::sync::hub::FleetApi::Options fleetOptions;
-    fleetOptions.bundleDirectory = QDir(dataDirectory).filePath(QStringLiteral("bundles"));
+    fleetOptions.bundleDirectory = parser.isSet(bundleDir)
+        ? parser.value(bundleDir)
+        : dataDirectory(parser.value(db), store.isPostgres()) + QStringLiteral("/bundles");
     fleetOptions.publicUrl = QUrl(parser.value(publicUrl));
     fleetOptions.version = QStringLiteral(HCP_HUB_VERSION);
     for (const QString &file : parser.values(releaseKey)) {
@@ -128,8 +150,6 @@ int main(int argc, char *argv[])
         }
         fleetOptions.releaseKeys.append(key.publicOnly());
     }
-
-    const QStringList positional = parser.positionalArguments();
     if (!positional.isEmpty() && positional.first() == QLatin1String("add-user")) {
         // Console users; the password comes from stdin (one line) so it never shows in ps.
         const auto role = positional.size() == 3 ? FleetStore::roleFromString(positional.at(2)) : std::nullopt;
@@ -183,6 +203,9 @@ int main(int argc, char *argv[])
             err << "hcp-hub enroll-device DEVICE_ID HALL_CODE CREDENTIALS_FILE [--hub-url URL]" << Qt::endl;
             return 2;
         }
+        const auto identity = hubIdentity(identityPath, err);
+        if (!identity)
+            return 2;
         QByteArray secret;
         const auto result = store.enroll(positional.at(1), positional.at(2), parser.value(deviceClass),
                                          QString(), &secret);
@@ -201,6 +224,7 @@ int main(int argc, char *argv[])
         creds.certKey = store.certKey();
         creds.hallCode = positional.at(2);
         creds.heartbeatIntervalS = store.heartbeatIntervalS();
+        creds.hubPublicKey = identity->publicKeyPem();
         if (!creds.save(positional.at(3), &error)) {
             err << "hcp-hub: cannot write " << positional.at(3) << ": " << error << Qt::endl;
             return 1;
@@ -226,17 +250,10 @@ int main(int argc, char *argv[])
     }
     if (!host.isLoopback())
         err << "hcp-hub: warning: plain HTTP on a non-loopback address; put TLS in front" << Qt::endl;
-    // The hub identity lives beside the data, outside the database (a restored or shared
-    // database never carries the key).
-    QString identityError;
-    const auto identity = hcp::trust::DeviceIdentity::loadOrCreate(
-        QDir(dataDirectory).filePath(QStringLiteral("hub-identity.pem")), hcp::trust::KeyType::Sm2, {}, &identityError);
-    if (!identity) {
-        err << "hcp-hub: hub identity: " << identityError << Qt::endl;
+    auto identity = hubIdentity(identityPath, err);
+    if (!identity)
         return 2;
-    }
-    HubServer server(&store);
-    server.setHubIdentity(*identity);
+    HubServer server(&store, std::move(*identity));
     server.fleet().setOptions(fleetOptions);
     server.setEnrollToken(parser.value(enrollToken));
     server.setAdminToken(parser.value(adminToken));
