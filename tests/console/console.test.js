@@ -265,6 +265,7 @@ async function main() {
     await page.waitForSelector('#who-role:text("只读")');
     await page.click('nav a[data-view="kiosks"]');
     await page.waitForFunction((n) => document.querySelectorAll('#kiosk-table tbody tr').length >= n, KIOSKS);
+    await shot('09-viewer-kiosks');
     await page.click('nav a[data-view="config"]');
     await page.waitForSelector('#config-readonly:not([hidden])');
     assert.ok(await page.isDisabled('#config-push'));
@@ -272,7 +273,7 @@ async function main() {
     assert.strictEqual(push.status, 403);
     assert.strictEqual((await apiFromPage('kiosks/KIOSK-SIM-001/commands', 'POST', { type: 'restart' })).status, 403);
     assert.strictEqual((await apiFromPage('rollouts', 'POST', { bundle: 'x', devices: 'all' })).status, 403);
-    await shot('09-viewer-config');
+    await shot('10-viewer-config');
     assert.deepStrictEqual(pageErrors, [], 'no script errors in the page');
     log('viewer limits enforced; screenshots in', SHOTS);
   } catch (e) {
