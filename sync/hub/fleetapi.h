@@ -16,7 +16,7 @@ class QHttpServerRequest;
 
 namespace hcp::sync::hub {
 
-// The hub's fleet management front (PROTOCOL §7, §12–§15): health, signed configuration,
+// The hub's fleet management front (PROTOCOL §7, §14–§17): health, signed configuration,
 // update bundles with HTTP Range, staged rollouts and the fleet console (static page +
 // session-authenticated JSON API with roles). HubServer creates one and lets it register its
 // routes before its own. Runs on the HubServer's thread.

@@ -80,7 +80,7 @@ public:
     QJsonArray alerts(qint64 nowMs, int heartbeatIntervalS);
     bool acknowledgeAlert(qint64 id, const QString &user);
 
-    // One row per kiosk for the console (PROTOCOL §12).
+    // One row per kiosk for the console (PROTOCOL §17).
     QJsonArray kiosks(qint64 nowMs, int heartbeatIntervalS);
     // 通报: satisfaction per hall, department and staff member for evaluations received in
     // [sinceMs, now].

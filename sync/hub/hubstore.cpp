@@ -5,6 +5,9 @@
 #include "fleetstore.h"
 
 #include "../wire.h"
+#include "ledgercheck.h"
+#include "rectificationstore.h"
+#include "upstream/upstreamoutbox.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -94,8 +97,9 @@ bool HubStore::open(const QString &spec, QString *error)
         q.exec(QStringLiteral("PRAGMA cache_size=-65536"));
         q.exec(QStringLiteral("PRAGMA mmap_size=268435456"));
     }
-    // Fleet management keeps its tables in its own classes.
-    return createSchema(error) && ConfigPublisher::ensureSchema(m_db, m_postgres, error)
+    // Fleet management, ledger checks and rectifications keep their tables in their own classes.
+    return createSchema(error) && LedgerCheck::ensureSchema(m_db, m_postgres, error)
+        && RectificationStore(m_db).ensureSchema(error) && ConfigPublisher::ensureSchema(m_db, m_postgres, error)
         && FleetStore::ensureSchema(m_db, m_postgres, error);
 }
 
@@ -148,7 +152,7 @@ bool HubStore::createSchema(QString *error)
         return false;
     }
     m_certKey = QByteArray::fromHex(q.value(0).toString().toLatin1());
-    return true;
+    return upstream::UpstreamOutbox::ensureSchema(m_db, m_postgres, error);
 }
 
 HubStore::EnrollResult HubStore::enroll(const QString &deviceId, const QString &hallCode,

@@ -3,6 +3,7 @@
 #include "caseimport.h"
 #include "hubserver.h"
 #include "hubstore.h"
+#include "upstream/upstreamservice.h"
 
 #include "devicecredentials.h"
 #include "deviceidentity.h"
@@ -16,6 +17,7 @@
 #include <QTextStream>
 
 #include <csignal>
+#include <memory>
 
 using namespace hcp::sync::hub;
 
@@ -117,6 +119,11 @@ int main(int argc, char *argv[])
                                         QStringLiteral("name"));
     parser.addOptions({listen, db, enrollToken, adminToken, interval, importOpt, hubUrl, deviceClass, identityOpt,
                        bundleDir, releaseKey, publicUrl, bundleName});
+    const QCommandLineOption upstreamProfile(QStringLiteral("upstream-profile"),
+                                             QStringLiteral("forward evaluations to the province described by this JSON "
+                                                            "profile (sync/UPSTREAM.md)"),
+                                             QStringLiteral("file"));
+    parser.addOption(upstreamProfile);
     parser.process(app);
 
     QTextStream out(stdout);
@@ -261,6 +268,26 @@ int main(int argc, char *argv[])
     if (bound == 0) {
         err << "hcp-hub: cannot listen on " << addr << Qt::endl;
         return 2;
+    }
+    // Forwarding to the provincial platform (sync/UPSTREAM.md), when a profile is given.
+    std::unique_ptr<hcp::sync::hub::upstream::UpstreamService> upstream;
+    if (parser.isSet(upstreamProfile)) {
+        const auto profile = hcp::sync::hub::upstream::ProvinceProfile::load(parser.value(upstreamProfile), &error);
+        if (!profile) {
+            err << "hcp-hub: upstream profile: " << error << Qt::endl;
+            return 2;
+        }
+        upstream = std::make_unique<hcp::sync::hub::upstream::UpstreamService>(&store, *profile);
+        upstream->setCertKeyResolver(hcp::sync::hub::upstream::UpstreamMapper::hubKeyResolver(server.hubIdentity().key()));
+        upstream->registerAdmin(&server);
+        // Pulled indicator sets become configuration like any other: validated, versioned, signed.
+        upstream->setConfigWriter([&server](const QString &scope, const QJsonObject &document, QString *why) {
+            ConfigPublisher *publisher = server.fleet().publisher();
+            return publisher
+                && publisher->publish(scope, document, QStringLiteral("upstream"), nullptr, why)
+                    == ConfigPublisher::Outcome::Published;
+        });
+        upstream->start();
     }
     out << "hcp-hub listening on " << host.toString() << ':' << bound << Qt::endl;
     return app.exec();

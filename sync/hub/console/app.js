@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// 好差评 fleet console: a dependency-free single page over the hub's /console/api (PROTOCOL §12).
+// 好差评 fleet console: a dependency-free single page over the hub's /console/api (PROTOCOL §17).
 // All text goes through textContent (never innerHTML with data); the server enforces roles,
 // the page only hides what the role cannot do.
 'use strict';

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The hub's fleet management (PROTOCOL §7, §12–§15) through HTTP on loopback.
+// The hub's fleet management (PROTOCOL §7, §14–§17) through HTTP on loopback.
 #include "bundle.h"
 #include "bundledownloader.h"
 #include "configpublisher.h"
