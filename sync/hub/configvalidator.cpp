@@ -116,7 +116,7 @@ QString ConfigValidator::validateKiosk(const QJsonObject &k)
                                           "maintenancePinHash"};
     if (k.contains(QLatin1String("idHashKey")))
         return QStringLiteral("kiosk.idHashKey comes only from enrollment and cannot be pushed");
-    QStringList allowed{QStringLiteral("phrases")};
+    QStringList allowed{QStringLiteral("phrases"), QStringLiteral("pad")};
     for (const auto &r : ranges)
         allowed << QLatin1String(r.key);
     for (const char *s : strings)
@@ -152,6 +152,29 @@ QString ConfigValidator::validateKiosk(const QJsonObject &k)
     if (k.contains(QLatin1String("countdownSeconds")) && k.contains(QLatin1String("idleTimeoutSeconds"))
         && k.value(QLatin1String("countdownSeconds")).toInteger() >= k.value(QLatin1String("idleTimeoutSeconds")).toInteger())
         return QStringLiteral("kiosk.countdownSeconds must be shorter than idleTimeoutSeconds");
+    if (k.contains(QLatin1String("pad"))) {
+        // Window rating pad (pf=4): loopback trigger and the staff card (kioskconfig.h).
+        const QJsonValue pv = k.value(QLatin1String("pad"));
+        if (!pv.isObject())
+            return QStringLiteral("kiosk.pad must be an object");
+        const QJsonObject pad = pv.toObject();
+        if (QString e = unknownKey(pad, {QStringLiteral("triggerPort"), QStringLiteral("triggerToken"), QStringLiteral("windowNo"),
+                                         QStringLiteral("staffNo"), QStringLiteral("staffName")},
+                                   QStringLiteral("kiosk.pad"));
+            !e.isEmpty())
+            return e;
+        const QJsonValue port = pad.value(QLatin1String("triggerPort"));
+        if (!port.isUndefined() && (!isInteger(port) || port.toInteger() < 0 || port.toInteger() > 65535))
+            return QStringLiteral("kiosk.pad.triggerPort must be an integer between 0 and 65535");
+        for (const char *key : {"triggerToken", "windowNo", "staffNo", "staffName"}) {
+            const QJsonValue v = pad.value(QLatin1String(key));
+            if (!v.isUndefined() && !v.isString())
+                return QStringLiteral("kiosk.pad.%1 must be a string").arg(QLatin1String(key));
+        }
+        const QString token = pad.value(QLatin1String("triggerToken")).toString();
+        if (!token.isEmpty() && token.size() < 16)
+            return QStringLiteral("kiosk.pad.triggerToken must have at least 16 characters");
+    }
     if (k.contains(QLatin1String("phrases"))) {
         const QJsonValue p = k.value(QLatin1String("phrases"));
         if (!p.isArray() || p.toArray().size() > 30)

@@ -280,6 +280,9 @@ void TestFleetApi::validator_kioskDefaultsAccepted_andParsedByTheKiosk()
                                               {QStringLiteral("idleTimeoutSeconds"), 90},
                                               {QStringLiteral("countdownSeconds"), 10},
                                               {QStringLiteral("areaCode"), QStringLiteral("110105000000")},
+                                              {QStringLiteral("pad"), QJsonObject{{QStringLiteral("triggerPort"), 8471},
+                                                                                  {QStringLiteral("triggerToken"), QStringLiteral("window-A03-token-0001")},
+                                                                                  {QStringLiteral("windowNo"), QStringLiteral("A03")}}},
                                               {QStringLiteral("phrases"), QJsonArray{QStringLiteral("办事效率高")}}}},
         {QStringLiteral("indicators"), readJsonFile(QStringLiteral(HCP_SOURCE_DIR "/kiosk/defaults/indicators.json"))},
         {QStringLiteral("questionnaires"), readJsonFile(QStringLiteral(HCP_SOURCE_DIR "/kiosk/defaults/questionnaires.json"))},
@@ -309,6 +312,8 @@ void TestFleetApi::validator_badDocuments_refusedWithTheReason_data()
     QTest::newRow("area code") << QByteArray(R"({"kiosk":{"areaCode":"1101"}})") << "12 digits";
     QTest::newRow("countdown >= idle") << QByteArray(R"({"kiosk":{"idleTimeoutSeconds":20,"countdownSeconds":30}})")
                                        << "shorter than idleTimeoutSeconds";
+    QTest::newRow("pad port") << QByteArray(R"({"kiosk":{"pad":{"triggerPort":70000}}})") << "triggerPort must be";
+    QTest::newRow("pad key") << QByteArray(R"({"kiosk":{"pad":{"bind":"0.0.0.0"}}})") << "kiosk.pad: unknown key 'bind'";
     QTest::newRow("indicator code") << QByteArray(R"({"indicators":{"version":"v","indicators":[{"code":"5","text":"t","levels":[1]}]}})")
                                     << "not three digits";
     QTest::newRow("duplicate indicator") << QByteArray(R"({"indicators":{"version":"v","indicators":[{"code":"501","text":"t","levels":[1]},{"code":"501","text":"u","levels":[2]}]}})")
