@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QSet>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QSqlError>
@@ -698,7 +699,11 @@ QJsonArray FleetStore::alerts(qint64 nowMs, int heartbeatIntervalS)
                                               .arg(k.value(QLatin1String("oldestUnsentAgeS")).toInteger() / 3600));
         if (k.value(QLatin1String("conflicts")).toInt() > 0 || k.value(QLatin1String("seqGaps")).toInteger() > 0
             || k.value(QLatin1String("tamper")).toBool())
-            derived("critical", "tamper", QStringLiteral("评价记录冲突或缺号（疑似篡改）"));
+            derived("critical", "tamper",
+                    QStringLiteral("评价记录冲突、缺号或账本校验失败（疑似篡改）%1")
+                        .arg(k.value(QLatin1String("tamperKinds")).toArray().isEmpty()
+                                 ? QString()
+                                 : QStringLiteral("：") + k.value(QLatin1String("tamperKinds")).toVariant().toStringList().join(QStringLiteral("、"))));
     }
     return out;
 }
@@ -714,6 +719,15 @@ QJsonArray FleetStore::kiosks(qint64 nowMs, int heartbeatIntervalS)
     if (s.exec(QStringLiteral("SELECT device_id, COUNT(*) FROM evaluation_problems WHERE kind = 'conflict' GROUP BY device_id")))
         while (s.next())
             conflicts.insert(s.value(0).toString(), s.value(1).toLongLong());
+    // The ledger checks' findings (LedgerCheck: deleted, edited, reordered entries, new identity…).
+    QHash<QString, QStringList> tamperKinds;
+    if (s.exec(QStringLiteral("SELECT DISTINCT device_id, kind FROM tamper_alerts")))
+        while (s.next())
+            tamperKinds[s.value(0).toString()].append(s.value(1).toString());
+    QSet<QString> keyed;
+    if (s.exec(QStringLiteral("SELECT device_id FROM device_keys")))
+        while (s.next())
+            keyed.insert(s.value(0).toString());
     QJsonArray out;
     QSqlQuery q(m_store->database());
     if (!q.exec(QStringLiteral("SELECT device_id, hall_code, device_class, version, enrolled_at, last_heartbeat_at, "
@@ -756,7 +770,10 @@ QJsonArray FleetStore::kiosks(qint64 nowMs, int heartbeatIntervalS)
             {QStringLiteral("evaluations"), stats.first},
             {QStringLiteral("seqGaps"), stats.second - stats.first},
             {QStringLiteral("conflicts"), conflicts.value(id)},
-            {QStringLiteral("tamper"), tamper.isBool() ? tamper.toBool() : !tamper.toObject().isEmpty()},
+            {QStringLiteral("tamper"), (tamper.isBool() ? tamper.toBool() : !tamper.toObject().isEmpty())
+                                           || tamperKinds.contains(id)},
+            {QStringLiteral("tamperKinds"), QJsonArray::fromStringList(tamperKinds.value(id))},
+            {QStringLiteral("signedLedger"), keyed.contains(id)},
             {QStringLiteral("fraud"), beat.value(QLatin1String("fraud")).toObject()},
         });
     }

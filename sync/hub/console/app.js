@@ -190,7 +190,7 @@ function paper(k) {
 }
 function flags(k) {
   const out = [];
-  if (k.tamper || k.conflicts > 0) out.push(el('span', { class: 'pill bad' }, '篡改'));
+  if (k.tamper || k.conflicts > 0) out.push(el('span', { class: 'pill bad', title: (k.tamperKinds || []).join(', ') }, '篡改'));
   if (k.seqGaps > 0) out.push(el('span', { class: 'pill bad' }, '缺号 ' + k.seqGaps));
   if (k.fraud && Object.keys(k.fraud).length) out.push(el('span', { class: 'pill warn' }, '刷评'));
   if (k.configRejected) out.push(el('span', { class: 'pill warn', title: k.configRejected }, '配置被拒'));
@@ -261,7 +261,7 @@ async function renderKiosk(id) {
     ['配置拒绝原因', k.configRejected || '—'], ['最后心跳', fmtTime(k.lastHeartbeatAtMs)],
     ['待传评价', k.queueDepth + ' 条'], ['最早未传', fmtAge(k.oldestUnsentAgeS)],
     ['已收评价', k.evaluations + ' 条'], ['时钟偏差', drift(k)],
-    ['磁盘', disk(k)], ...DEVICES.map(([key, name]) => [name, el('span', {}, el('span', { class: 'dev ' + devClass(st[key]) }), devText(st[key]))]),
+    ['磁盘', disk(k)], ['账本签名', k.signedLedger ? '已启用（设备密钥）' : '未启用'], ...DEVICES.map(([key, name]) => [name, el('span', {}, el('span', { class: 'dev ' + devClass(st[key]) }), devText(st[key]))]),
     ['标记', flags(k)],
   ];
   $('#detail-facts').replaceChildren(...facts.flatMap(([t, v]) => [el('dt', {}, t), el('dd', {}, v)]));

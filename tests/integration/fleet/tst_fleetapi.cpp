@@ -28,6 +28,7 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -202,6 +203,7 @@ private slots:
     void rollout_nextStageOnlyAfterHealthy_rollbackHaltsWithAlert();
     void console_sessionsRolesAndCsrfHeader_enforcedServerSide();
     void console_repeatedWrongPasswords_lockTheAccount();
+    void console_ledgerFindings_flagTheKioskAndRaiseAnAlert();
 
 private:
     bool addUser(const QString &name, const QString &role, const QString &password);
@@ -686,6 +688,47 @@ void TestFleetApi::console_repeatedWrongPasswords_lockTheAccount()
     QVERIFY(addUser(QStringLiteral("ops.lock"), QStringLiteral("maintainer"), QStringLiteral("lock-pass-2027")));
     login(QStringLiteral("ops.lock"), QStringLiteral("lock-pass-2027"), &status);
     QCOMPARE(status, 200);
+}
+
+void TestFleetApi::console_ledgerFindings_flagTheKioskAndRaiseAnAlert()
+{
+    const DeviceCredentials creds = enroll(m_hub.url(), QStringLiteral("KIOSK-FLEET-TAMPER"));
+    QVERIFY(creds.isValid());
+    QVERIFY(addUser(QStringLiteral("viewer.t"), QStringLiteral("viewer"), QStringLiteral("viewer-pass-t")));
+    const QByteArray cookie = login(QStringLiteral("viewer.t"), QStringLiteral("viewer-pass-t"));
+    auto kiosk = [&] {
+        for (const QJsonValue &k : console(cookie, "GET", QStringLiteral("kiosks")).json().value(QLatin1String("kiosks")).toArray())
+            if (k.toObject().value(QLatin1String("deviceId")).toString() == creds.deviceId)
+                return k.toObject();
+        return QJsonObject();
+    };
+    QCOMPARE(kiosk().value(QLatin1String("tamper")).toBool(), false);
+    {
+        // A finding as LedgerCheck records it (its own tests drive real tampered kiosks).
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tamper-probe"));
+        db.setDatabaseName(m_dir.filePath(QStringLiteral("hub.sqlite")));
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO tamper_alerts (device_id, kind, device_seq, uuid, evidence, received_at) "
+                                 "VALUES (?, 'deleted', 7, 'u-7', 'entry 7 missing below the signed head', ?)"));
+        q.addBindValue(creds.deviceId);
+        q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+        QVERIFY(q.exec());
+        q.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("tamper-probe"));
+    const QJsonObject k = kiosk();
+    QCOMPARE(k.value(QLatin1String("tamper")).toBool(), true);
+    QCOMPARE(k.value(QLatin1String("tamperKinds")).toArray(), QJsonArray{QStringLiteral("deleted")});
+    bool alerted = false;
+    for (const QJsonValue &a : console(cookie, "GET", QStringLiteral("alerts")).json().value(QLatin1String("alerts")).toArray())
+        alerted |= a.toObject().value(QLatin1String("kind")).toString() == QLatin1String("tamper")
+            && a.toObject().value(QLatin1String("deviceId")).toString() == creds.deviceId
+            && a.toObject().value(QLatin1String("severity")).toString() == QLatin1String("critical")
+            && a.toObject().value(QLatin1String("message")).toString().contains(QLatin1String("deleted"));
+    QVERIFY(alerted);
 }
 
 QTEST_GUILESS_MAIN(TestFleetApi)
