@@ -512,6 +512,15 @@ QHttpServerResponse FleetApi::consoleApi(const QString &path, const QHttpServerR
     }
     if (!post && head == QLatin1String("rollouts"))
         return json(QJsonObject{{QStringLiteral("rollouts"), m_fleet.rollouts()}});
+    if (post && head == QLatin1String("rollouts") && parts.size() == 3) {
+        if (!require(Role::Maintainer))
+            return denied(Role::Maintainer);
+        QString why;
+        if (!m_fleet.decideRollout(parts.at(1).toLongLong(), parts.at(2), session->user, &why))
+            return error(Status::Conflict, QStringLiteral("conflict"), why);
+        qCInfo(lcFleetApi) << session->user << parts.at(2) << "rollout" << parts.at(1);
+        return json(m_fleet.rollout(parts.at(1).toLongLong()));
+    }
     if (post && head == QLatin1String("rollouts")) {
         if (!require(Role::Maintainer))
             return denied(Role::Maintainer);

@@ -427,7 +427,8 @@ void FleetStore::advanceRollout(qint64 rolloutId)
         const int stageCount = int(QJsonDocument::fromJson(r.value(2).toString().toUtf8()).array().size());
         r.finish();
         QSqlQuery c(m_store->database());
-        c.prepare(QStringLiteral("SELECT COUNT(*) FROM rollout_devices WHERE rollout_id = ? AND stage <= ? AND state <> 'healthy'"));
+        c.prepare(QStringLiteral("SELECT COUNT(*) FROM rollout_devices WHERE rollout_id = ? AND stage <= ? "
+                                 "AND state NOT IN ('healthy', 'skipped')"));
         c.addBindValue(rolloutId);
         c.addBindValue(stage);
         if (!exec(c) || !c.next() || c.value(0).toLongLong() > 0)
@@ -451,6 +452,51 @@ void FleetStore::advanceRollout(qint64 rolloutId)
             return;
         qCInfo(lcFleetStore) << "rollout" << rolloutId << "advanced to stage" << stage + 1;
     }
+}
+
+bool FleetStore::decideRollout(qint64 id, const QString &action, const QString &actor, QString *error)
+{
+    QSqlDatabase &db = m_store->database();
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT state FROM rollouts WHERE id = ?"));
+    q.addBindValue(id);
+    if (!exec(q, error) || !q.next()) {
+        *error = QStringLiteral("no such rollout");
+        return false;
+    }
+    const QString state = q.value(0).toString();
+    q.finish();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (action == QLatin1String("cancel") && (state == QLatin1String("running") || state == QLatin1String("halted"))) {
+        q.prepare(QStringLiteral("UPDATE rollouts SET state = 'cancelled', reason = ?, updated_at = ? WHERE id = ?"));
+        q.addBindValue(QStringLiteral("%1 取消").arg(actor));
+        q.addBindValue(now);
+        q.addBindValue(id);
+        return exec(q, error);
+    }
+    if (action == QLatin1String("resume") && state == QLatin1String("halted")) {
+        if (!db.transaction()) {
+            *error = db.lastError().text();
+            return false;
+        }
+        q.prepare(QStringLiteral("UPDATE rollout_devices SET state = 'skipped', updated_at = ? WHERE rollout_id = ? "
+                                 "AND state IN ('rolled_back', 'rejected')"));
+        q.addBindValue(now);
+        q.addBindValue(id);
+        QSqlQuery u(db);
+        u.prepare(QStringLiteral("UPDATE rollouts SET state = 'running', reason = ?, updated_at = ? WHERE id = ?"));
+        u.addBindValue(QStringLiteral("%1 继续（跳过失败终端）").arg(actor));
+        u.addBindValue(now);
+        u.addBindValue(id);
+        if (!exec(q, error) || !exec(u, error) || !db.commit()) {
+            db.rollback();
+            return false;
+        }
+        advanceRollout(id);
+        return true;
+    }
+    *error = QStringLiteral("cannot %1 a %2 rollout").arg(action, state);
+    return false;
 }
 
 QJsonObject FleetStore::rollout(qint64 id)

@@ -66,6 +66,10 @@ public:
                          const QList<int> &stagesPercent, const QString &actor, QString *error);
     QJsonArray rollouts();
     QJsonObject rollout(qint64 id);
+    // Operator decisions: "resume" a halted rollout (its failed kiosks are marked skipped and
+    // the stages continue), or "cancel" a running/halted one (nothing more is sent). False
+    // with *error when the rollout is not in a state the action applies to.
+    bool decideRollout(qint64 id, const QString &action, const QString &actor, QString *error);
 
     // Heartbeat hook: history row, update progress (advances running rollouts, halts on a
     // rollback/rejection; a halted rollout keeps recording progress), alerts on a rejected

@@ -246,6 +246,10 @@ async function main() {
     await page.waitForFunction(() => /升级 1\.2\.0 已暂停/.test(document.querySelector('#alert-table').textContent));
     await shot('07-alerts');
     log('rollout 2 halted on a rollback, alert shown');
+    // The operator cancels the halted rollout.
+    await page.click('nav a[data-view="updates"]');
+    await page.click(`.rollout[data-rollout="${halted.id}"] button[data-action="cancel"]`);
+    await page.waitForFunction((id) => /已取消/.test(document.querySelector(`.rollout[data-rollout="${id}"]`).textContent), halted.id);
 
     // 通报.
     await page.click('nav a[data-view="report"]');

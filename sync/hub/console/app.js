@@ -382,12 +382,12 @@ async function renderUpdates(first) {
   }
   $('#bundle-list').replaceChildren(...bundles.map((b) => el('tr', {}, el('td', {}, b.name), el('td', {}, b.version),
     el('td', {}, b.deviceClass), el('td', { class: 'num' }, fmtBytes(b.size)))));
-  const STATE = { running: ['进行中', 'info'], halted: ['已暂停', 'bad'], done: ['已完成', 'ok'] };
+  const STATE = { running: ['进行中', 'info'], halted: ['已暂停', 'bad'], done: ['已完成', 'ok'], cancelled: ['已取消', 'muted'] };
   const ORDER = [['healthy', 'ok', '#1e7d45'], ['trial', 'warn', '#b86e00'], ['installing', 'info', '#2f5f9e'],
     ['downloading', 'info', '#6b8fc4'], ['sent', 'muted', '#9aa6b2'], ['pending', 'muted', '#dde3ea'],
-    ['rolled_back', 'bad', '#c0262d'], ['rejected', 'bad', '#7a1418']];
+    ['rolled_back', 'bad', '#c0262d'], ['rejected', 'bad', '#7a1418'], ['skipped', 'muted', '#6b7580']];
   const NAMES = { healthy: '健康', trial: '试运行', installing: '安装中', downloading: '下载中', sent: '已下发', pending: '待下发',
-    rolled_back: '已回滚', rejected: '已拒绝' };
+    rolled_back: '已回滚', rejected: '已拒绝', skipped: '已跳过' };
   $('#rollout-list').replaceChildren(...(rollouts.length ? rollouts.map((r) => {
     const total = r.devices.length || 1;
     let x = 0;
@@ -404,8 +404,20 @@ async function renderUpdates(first) {
         el('span', { class: 'note' }, `第 ${r.currentStage + 1}/${r.stages.length} 批（${r.stages.map((s) => s + '%').join(' → ')}），${r.actor}，${fmtTime(r.createdAtMs)}`)),
       el('div', { class: 'progress' }, bar),
       el('div', { class: 'note' }, ORDER.filter(([s]) => r.counts[s]).map(([s]) => `${NAMES[s]} ${r.counts[s]}`).join(' · ')),
-      r.reason ? el('div', { class: 'note bad' }, '暂停原因：' + r.reason) : null);
+      r.reason ? el('div', { class: 'note' + (r.state === 'halted' ? ' bad' : '') }, (r.state === 'halted' ? '暂停原因：' : '备注：') + r.reason) : null,
+      canWrite() && (r.state === 'halted' || r.state === 'running') ? el('div', { class: 'buttons' },
+        r.state === 'halted' ? el('button', { 'data-action': 'resume', onclick: () => decideRollout(r.id, 'resume') }, '继续（跳过失败终端）') : null,
+        el('button', { 'data-action': 'cancel', onclick: () => decideRollout(r.id, 'cancel') }, '取消升级')) : null);
   }) : [el('p', { class: 'note' }, '尚无升级任务。')]));
+}
+
+async function decideRollout(id, action) {
+  try {
+    await api(`rollouts/${id}/${action}`, { method: 'POST', body: {} });
+    await renderUpdates(false);
+  } catch (e) {
+    toast('操作失败：' + e.message);
+  }
 }
 
 async function startRollout() {

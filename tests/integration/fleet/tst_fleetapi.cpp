@@ -618,6 +618,16 @@ void TestFleetApi::rollout_nextStageOnlyAfterHealthy_rollbackHaltsWithAlert()
         found |= a.toObject().value(QLatin1String("kind")).toString() == QLatin1String("rollout_halted")
             && a.toObject().value(QLatin1String("deviceId")).toString() == QLatin1String("KIOSK-ROLL-07");
     QVERIFY(found);
+
+    // The operator resumes: the failed kiosk is skipped and the rollout completes; a viewer may not.
+    QCOMPARE(console(cookie, "POST", QStringLiteral("rollouts/%1/resume").arg(id), "{}").status, 403);
+    QVERIFY(addUser(QStringLiteral("ops.roll2"), QStringLiteral("maintainer"), QStringLiteral("roll-pass-2027")));
+    const QByteArray ops = login(QStringLiteral("ops.roll2"), QStringLiteral("roll-pass-2027"));
+    Http r = console(ops, "POST", QStringLiteral("rollouts/%1/resume").arg(id), "{}");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json().value(QLatin1String("state")).toString(), QStringLiteral("done"));
+    QCOMPARE(r.json().value(QLatin1String("counts")).toObject().value(QLatin1String("skipped")).toInt(), 1);
+    QCOMPARE(console(ops, "POST", QStringLiteral("rollouts/%1/cancel").arg(id), "{}").status, 409); // done is final
 }
 
 void TestFleetApi::console_sessionsRolesAndCsrfHeader_enforcedServerSide()
