@@ -3,6 +3,7 @@
 #include "caseimport.h"
 #include "hubserver.h"
 #include "hubstore.h"
+#include "rectificationstore.h"
 #include "upstream/upstreamservice.h"
 
 #include "devicecredentials.h"
@@ -279,6 +280,9 @@ int main(int argc, char *argv[])
         }
         upstream = std::make_unique<hcp::sync::hub::upstream::UpstreamService>(&store, *profile);
         upstream->setCertKeyResolver(hcp::sync::hub::upstream::UpstreamMapper::hubKeyResolver(server.hubIdentity().key()));
+        upstream->setRectificationSink([&store](const QJsonObject &r, QString *sinkError) {
+            return RectificationStore(store.database()).upsert(r, sinkError);
+        });
         upstream->registerAdmin(&server);
         // Pulled indicator sets become configuration like any other: validated, versioned, signed.
         upstream->setConfigWriter([&server](const QString &scope, const QJsonObject &document, QString *why) {

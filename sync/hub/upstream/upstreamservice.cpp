@@ -255,10 +255,15 @@ QJsonObject UpstreamService::rectificationFromProvince(const QJsonObject &item, 
         when = QDateTime::fromString(date, QStringLiteral("yyyy-MM-dd HH:mm:ss"));
         when.setOffsetFromUtc(8 * 3600); // province times are China Standard Time
     }
+    // The rectification store needs a reply time once the department has acted (status
+    // in_progress/done) and keeps replies of at most 2000 characters.
     if (projectNo.isEmpty() || number("serviceNumber") < 1 || (number("assessNumber") != 1 && number("assessNumber") != 2)
-        || status.isEmpty() || (!date.isEmpty() && !when.isValid())) {
-        *error = QStringLiteral("rectification without projectNo, serviceNumber, assessNumber, a known "
-                                "rectifyStatus or with a bad reformDate");
+        || status.isEmpty() || (!date.isEmpty() && !when.isValid())
+        || (status != QLatin1String("pending") && !when.isValid())
+        || item.value(QLatin1String("reformContent")).toString().size() > 2000) {
+        *error = QStringLiteral("rectification without projectNo, serviceNumber, assessNumber or a known "
+                                "rectifyStatus, without a valid reformDate once acted on, or with a reply "
+                                "over 2000 characters");
         return {};
     }
     return QJsonObject{{QStringLiteral("projectNo"), projectNo},

@@ -8,6 +8,7 @@
 #include "hubserver.h"
 #include "mockprovince.h"
 #include "provinceclient.h"
+#include "rectificationstore.h"
 #include "upstreamfixture.h"
 #include "upstreammapper.h"
 #include "upstreamoutbox.h"
@@ -540,14 +541,18 @@ private slots:
                         {QStringLiteral("reformDept"), QStringLiteral("朝阳区政务服务中心")},
                         {QStringLiteral("reformDate"), QStringLiteral("2026-12-01 10:00:00")}},
             QJsonObject{{QStringLiteral("projectNo"), projectNoOf(2)}, {QStringLiteral("serviceNumber"), 1},
-                        {QStringLiteral("assessNumber"), 1}, {QStringLiteral("rectifyStatus"), QStringLiteral("1")}}});
+                        {QStringLiteral("assessNumber"), 1}, {QStringLiteral("rectifyStatus"), QStringLiteral("1")},
+                        {QStringLiteral("reformDate"), QStringLiteral("2026-11-30 16:00:00")}},
+            // Acted on but undated: the rectification store would refuse it, so it is skipped.
+            QJsonObject{{QStringLiteral("projectNo"), projectNoOf(3)}, {QStringLiteral("serviceNumber"), 1},
+                        {QStringLiteral("assessNumber"), 1}, {QStringLiteral("rectifyStatus"), QStringLiteral("2")}}});
         HubFixture hub;
         QVERIFY(hub.open());
         UpstreamService service(hub.store.get(), profileFor(app, port));
         QList<QJsonObject> upserts;
-        service.setRectificationSink([&](const QJsonObject &r, QString *) {
+        service.setRectificationSink([&](const QJsonObject &r, QString *error) {
             upserts.append(r);
-            return true;
+            return RectificationStore(hub.store->database()).upsert(r, error);
         });
         QSignalSpy pulled(&service, &UpstreamService::pullFinished);
         service.pullNow();
@@ -561,11 +566,16 @@ private slots:
                                              {QStringLiteral("replyDept"), QStringLiteral("朝阳区政务服务中心")},
                                              {QStringLiteral("replyTime"), QStringLiteral("2026-12-01T10:00:00+08:00")}}));
         QCOMPARE(upserts.at(1).value(QLatin1String("status")).toString(), QStringLiteral("in_progress"));
+        QJsonArray listed;
+        QVERIFY(RectificationStore(hub.store->database()).list(projectNoOf(1), &listed));
+        QCOMPARE(listed.size(), 1);
+        QCOMPARE(listed.at(0).toObject().value(QLatin1String("reply")).toString(), QStringLiteral("已增设取号引导员"));
+        QCOMPARE(listed.at(0).toObject().value(QLatin1String("status")).toString(), QStringLiteral("done"));
         service.pullNow(); // the cursor moved past both
         QVERIFY(pulled.wait(10000));
         QCOMPARE(upserts.size(), 2);
         QCOMPARE(service.status().value(QLatin1String("pull")).toObject().value(QLatin1String("rectificationCursor")).toString(),
-                 QStringLiteral("2"));
+                 QStringLiteral("3"));
     }
 
     void outbox_enqueueTwiceAndInDoubtRow_oneRowPerEvaluationAndLeaseReturnsIt()
