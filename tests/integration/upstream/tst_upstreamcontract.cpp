@@ -3,6 +3,7 @@
 // field mapped and checked, the profile's signature and payload encryption verified by the mock
 // province with the standard algorithms, the province's rejections surfacing with its message,
 // the duplicate answer counting as delivered, and the pull of indicator sets and rectifications.
+#include "configpublisher.h"
 #include "deviceidentity.h"
 #include "hubserver.h"
 #include "mockprovince.h"
@@ -485,29 +486,28 @@ private slots:
                                                              {QStringLiteral("levels"), QStringLiteral("4,5")}}}}});
         HubFixture hub;
         QVERIFY(hub.open());
-        QByteArray etag;
-        QVERIFY(hub.store->putConfig(QStringLiteral("default"),
-                                     QJsonObject{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("idleTimeoutS"), 60}}}},
-                                     &etag));
+        // Configuration goes through the hub's ConfigPublisher (validated, versioned, signed).
+        ConfigPublisher publisher(hub.store.get(), hcp::trust::Key::generate(hcp::trust::KeyType::Sm2));
+        QString reason;
+        QCOMPARE(publisher.publish(QStringLiteral("default"),
+                                   QJsonObject{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("idleTimeoutSeconds"), 60}}}},
+                                   QStringLiteral("test"), nullptr, &reason),
+                 ConfigPublisher::Outcome::Published);
         UpstreamService service(hub.store.get(), profileFor(app, port));
         int writes = 0;
         service.setConfigWriter([&](const QString &scope, const QJsonObject &doc, QString *error) {
             ++writes;
-            QByteArray tag;
-            if (!hub.store->putConfig(scope, doc, &tag)) {
-                *error = hub.store->lastError();
-                return false;
-            }
-            return true;
+            return publisher.publish(scope, doc, QStringLiteral("upstream"), nullptr, error)
+                == ConfigPublisher::Outcome::Published;
         });
         QSignalSpy pulled(&service, &UpstreamService::pullFinished);
         service.pullNow();
         QVERIFY(pulled.wait(10000));
         QCOMPARE(pulled.at(0).at(0).toBool(), true);
-        QByteArray document;
-        QVERIFY(hub.store->config(hub.device, &document, &etag));
-        const QJsonObject doc = QJsonDocument::fromJson(document).object();
-        QCOMPARE(doc.value(QLatin1String("kiosk")).toObject().value(QLatin1String("idleTimeoutS")).toInt(), 60);
+        const auto published = publisher.forDevice(hub.device);
+        QVERIFY(published);
+        const QJsonObject doc = published->document;
+        QCOMPARE(doc.value(QLatin1String("kiosk")).toObject().value(QLatin1String("idleTimeoutSeconds")).toInt(), 60);
         const QJsonObject set = doc.value(QLatin1String("indicators")).toObject();
         QCOMPARE(set.value(QLatin1String("version")).toString(), QStringLiteral("2026.2"));
         const QJsonObject first = set.value(QLatin1String("indicators")).toArray().at(0).toObject();
