@@ -2,10 +2,13 @@
 #include "fleetapi.h"
 
 #include "../wire.h"
+#include "filerangedevice.h"
+#include "upstream/upstreamservice.h"
 
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QJsonDocument>
@@ -110,7 +113,9 @@ void FleetApi::registerRoutes(QHttpServer *http)
     using Method = QHttpServerRequest::Method;
     http->route(QStringLiteral("/v1/health"), Method::Get, [this](const QHttpServerRequest &) { return health(); });
     http->route(QStringLiteral("/v1/bundles/<arg>"), Method::Get,
-                [this](const QString &name, const QHttpServerRequest &r) { return bundle(name, r); });
+                [this](const QString &name, const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+                    bundle(name, r, std::move(responder));
+                });
     http->route(QStringLiteral("/v1/admin/bundles"), Method::Post,
                 [this](const QHttpServerRequest &r) { return adminBundles(r); });
     http->route(QStringLiteral("/v1/admin/rollouts"), Method::Get | Method::Post,
@@ -214,38 +219,47 @@ void FleetApi::onHeartbeat(const HubStore::Device &device, const QJsonObject &be
 
 // ---- bundles and rollouts ----
 
-QHttpServerResponse FleetApi::bundle(const QString &name, const QHttpServerRequest &request)
+void FleetApi::bundle(const QString &name, const QHttpServerRequest &request, QHttpServerResponder &&responder)
 {
+    auto fail = [&responder](Status status, const QString &code, const QString &message, const QByteArray &contentRange = {}) {
+        const QJsonDocument body(wire::errorBody(code, message));
+        if (contentRange.isEmpty())
+            responder.write(body, {{"Content-Type", "application/json"}}, status);
+        else
+            responder.write(body, {{"Content-Type", "application/json"}, {"Content-Range", contentRange}}, status);
+    };
     const QString path = m_bundles.pathOf(name);
-    QFile file(path);
-    if (path.isEmpty() || !file.open(QIODevice::ReadOnly))
-        return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no such bundle"));
-    const qint64 size = file.size();
+    const qint64 size = path.isEmpty() ? -1 : QFileInfo(path).size();
+    if (size < 0) {
+        fail(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no such bundle"));
+        return;
+    }
     qint64 first = 0;
     qint64 last = size - 1;
     const auto range = BundleStore::parseRange(header(request, "Range"), size, &first, &last);
     if (range == BundleStore::Range::Unsatisfiable) {
-        QHttpServerResponse r(QByteArrayLiteral("application/json"),
-                              QJsonDocument(wire::errorBody(QStringLiteral("range_not_satisfiable"),
-                                                            QStringLiteral("the bundle has %1 bytes").arg(size)))
-                                  .toJson(QJsonDocument::Compact),
-                              Status::RequestRangeNotSatisfiable);
-        r.setHeader("Content-Range", "bytes */" + QByteArray::number(size));
-        return r;
+        fail(Status::RequestRangeNotSatisfiable, QStringLiteral("range_not_satisfiable"),
+             QStringLiteral("the bundle has %1 bytes").arg(size), "bytes */" + QByteArray::number(size));
+        return;
     }
-    // The whole range is read into memory: bundles are tens of MB; the kiosk resumes with
-    // open-ended ranges after a cut, so a response is never larger than the bundle.
-    file.seek(first);
-    const QByteArray bytes = file.read(last - first + 1);
-    if (bytes.size() != last - first + 1)
-        return error(Status::InternalServerError, QStringLiteral("internal"), QStringLiteral("short read"));
-    QHttpServerResponse r(QByteArrayLiteral("application/octet-stream"), bytes,
-                          range == BundleStore::Range::Partial ? Status::PartialContent : Status::Ok);
-    r.setHeader("Accept-Ranges", "bytes");
+    // Streamed from disk: the responder pulls FileRangeDevice::kChunkBytes pieces as the socket
+    // drains, so a bundle of any size costs one piece of memory per download.
+    auto *device = new FileRangeDevice(path, first, last - first + 1);
+    if (!device->open(QIODevice::ReadOnly)) {
+        qCWarning(lcFleetApi) << "cannot serve bundle" << name << device->errorString();
+        delete device;
+        fail(Status::InternalServerError, QStringLiteral("internal"), QStringLiteral("cannot read the bundle"));
+        return;
+    }
     if (range == BundleStore::Range::Partial)
-        r.setHeader("Content-Range", "bytes " + QByteArray::number(first) + '-' + QByteArray::number(last) + '/'
-                                         + QByteArray::number(size));
-    return r;
+        responder.write(device,
+                        {{"Content-Type", "application/octet-stream"},
+                         {"Accept-Ranges", "bytes"},
+                         {"Content-Range", "bytes " + QByteArray::number(first) + '-' + QByteArray::number(last) + '/'
+                                               + QByteArray::number(size)}},
+                        Status::PartialContent);
+    else
+        responder.write(device, {{"Content-Type", "application/octet-stream"}, {"Accept-Ranges", "bytes"}}, Status::Ok);
 }
 
 QHttpServerResponse FleetApi::uploadBundle(const QHttpServerRequest &request)
@@ -318,6 +332,31 @@ QHttpServerResponse FleetApi::startRollout(const QJsonObject &body, const QHttpS
             devices << d.toString();
         }
     }
+    // Only kiosks of the bundle's device class are scheduled: a kiosk of another class would
+    // refuse the bundle (wrong-device-class) and halt the rollout. The others are listed back.
+    QJsonArray excluded;
+    {
+        QHash<QString, QJsonObject> byId;
+        for (const QJsonValue &k : all)
+            byId.insert(k.toObject().value(QLatin1String("deviceId")).toString(), k.toObject());
+        QStringList fitting;
+        for (const QString &d : std::as_const(devices)) {
+            const QJsonObject k = byId.value(d);
+            if (FleetStore::bundleFitsKiosk(b->deviceClass, k)) {
+                fitting << d;
+                continue;
+            }
+            const QString reported = k.value(QLatin1String("updateDeviceClass")).toString();
+            excluded.append(QJsonObject{{QStringLiteral("deviceId"), d},
+                                        {QStringLiteral("deviceClass"),
+                                         reported.isEmpty() ? k.value(QLatin1String("deviceClass")).toString() : reported}});
+        }
+        if (fitting.isEmpty() && !devices.isEmpty())
+            return error(Status::BadRequest, QStringLiteral("bad_request"),
+                         QStringLiteral("所选终端中没有设备类型为 %1 的终端（%2 台类型不符）")
+                             .arg(b->deviceClass).arg(excluded.size()));
+        devices = fitting;
+    }
     QList<int> stages;
     for (const QJsonValue &s : body.value(QLatin1String("stages")).toArray())
         stages << s.toInt();
@@ -332,7 +371,9 @@ QHttpServerResponse FleetApi::startRollout(const QJsonObject &body, const QHttpS
     const qint64 id = m_fleet.createRollout(*b, url.toString(), deadlineS, devices, stages, actor, &why);
     if (id < 0)
         return error(Status::BadRequest, QStringLiteral("bad_request"), why);
-    return json(m_fleet.rollout(id), Status::Created);
+    QJsonObject created = m_fleet.rollout(id);
+    created.insert(QStringLiteral("excluded"), excluded);
+    return json(created, Status::Created);
 }
 
 // ---- console ----
@@ -448,10 +489,14 @@ QHttpServerResponse FleetApi::consoleApi(const QString &path, const QHttpServerR
                                             {QStringLiteral("createdAtMs"), q.value(3).toLongLong()},
                                             {QStringLiteral("ackedAtMs"), q.value(4).isNull() ? QJsonValue() : QJsonValue(q.value(4).toLongLong())}});
         const qint64 hours = qBound(1, query.queryItemValue(QStringLiteral("hours")).toInt(), 168);
-        return json(QJsonObject{{QStringLiteral("kiosk"), kiosk},
-                                {QStringLiteral("history"), m_fleet.heartbeatHistory(id, now - hours * 3600 * 1000)},
-                                {QStringLiteral("commands"), commands},
-                                {QStringLiteral("nowMs"), now}});
+        QJsonObject detail{{QStringLiteral("kiosk"), kiosk},
+                           {QStringLiteral("history"), m_fleet.heartbeatHistory(id, now - hours * 3600 * 1000)},
+                           {QStringLiteral("commands"), commands},
+                           {QStringLiteral("nowMs"), now}};
+        // Upstream state of the kiosk's latest evaluations (issue 8: per record, in the console).
+        if (m_upstream)
+            detail.insert(QStringLiteral("upstream"), m_upstream->deviceRecords(id, 20));
+        return json(detail);
     }
     if (post && head == QLatin1String("kiosks") && parts.size() == 3 && parts.at(2) == QLatin1String("commands")) {
         if (!require(Role::Maintainer))
@@ -525,6 +570,41 @@ QHttpServerResponse FleetApi::consoleApi(const QString &path, const QHttpServerR
         if (!require(Role::Maintainer))
             return denied(Role::Maintainer);
         return startRollout(body, request, session->user);
+    }
+    if (head == QLatin1String("upstream")) {
+        // 上报省平台: the forwarder's state for everyone; requeue / pull for maintainers.
+        if (!post) {
+            if (!m_upstream)
+                return json(QJsonObject{{QStringLiteral("enabled"), false}});
+            QJsonObject s = m_upstream->status(200);
+            s.insert(QStringLiteral("enabled"), true);
+            s.insert(QStringLiteral("nowMs"), now);
+            return json(s);
+        }
+        if (!require(Role::Maintainer))
+            return denied(Role::Maintainer);
+        if (!m_upstream)
+            return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("本平台未配置省平台上报"));
+        if (parts.size() == 2 && parts.at(1) == QLatin1String("requeue")) {
+            QList<qint64> ids;
+            for (const QJsonValue &v : body.value(QLatin1String("ids")).toArray())
+                if (v.toInteger() > 0)
+                    ids.append(v.toInteger());
+            if (ids.isEmpty() && body.value(QLatin1String("all")) != QJsonValue(true))
+                return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("{\"ids\":[…]} or {\"all\":true}"));
+            QString why;
+            const int n = m_upstream->requeue(ids, &why);
+            if (n < 0)
+                return error(Status::InternalServerError, QStringLiteral("internal"), why);
+            qCInfo(lcFleetApi) << session->user << "requeued" << n << "upstream dead letters";
+            return json(QJsonObject{{QStringLiteral("requeued"), n}});
+        }
+        if (parts.size() == 2 && parts.at(1) == QLatin1String("pull")) {
+            m_upstream->pullNow();
+            qCInfo(lcFleetApi) << session->user << "asked for an upstream pull";
+            return json(QJsonObject{{QStringLiteral("pulling"), true}}, Status::Accepted);
+        }
+        return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("unknown console request"));
     }
     if (!post && head == QLatin1String("satisfaction")) {
         const int days = qBound(1, query.hasQueryItem(QStringLiteral("days")) ? query.queryItemValue(QStringLiteral("days")).toInt() : 30, 366);

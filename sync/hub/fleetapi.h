@@ -5,6 +5,7 @@
 #include "configpublisher.h"
 #include "fleetstore.h"
 
+#include <QHttpServerResponder>
 #include <QHttpServerResponse>
 #include <QUrl>
 
@@ -15,6 +16,10 @@ class QHttpServer;
 class QHttpServerRequest;
 
 namespace hcp::sync::hub {
+
+namespace upstream {
+class UpstreamService;
+}
 
 // The hub's fleet management front (PROTOCOL §7, §14–§17): health, signed configuration,
 // update bundles with HTTP Range, staged rollouts and the fleet console (static page +
@@ -41,6 +46,10 @@ public:
     // The hub identity's key; until it is set, configuration cannot be published.
     void setSigningKey(const hcp::trust::Key &key);
 
+    // The forwarder to the provincial platform behind the console's 上报省平台 view (not owned;
+    // must outlive this object's use, or be reset to nullptr). Unset: the view says it is off.
+    void setUpstream(upstream::UpstreamService *service) { m_upstream = service; }
+
     FleetStore &fleet() { return m_fleet; }
     BundleStore &bundles() { return m_bundles; }
     ConfigPublisher *publisher() { return m_publisher.get(); }
@@ -54,7 +63,8 @@ public:
 
 private:
     QHttpServerResponse health();
-    QHttpServerResponse bundle(const QString &name, const QHttpServerRequest &request);
+    // Streams the bundle (or the requested Range) from disk through the responder.
+    void bundle(const QString &name, const QHttpServerRequest &request, QHttpServerResponder &&responder);
     QHttpServerResponse adminBundles(const QHttpServerRequest &request);
     QHttpServerResponse adminRollouts(const QHttpServerRequest &request);
     QHttpServerResponse staticFile(const QString &name);
@@ -74,6 +84,7 @@ private:
     BundleStore m_bundles;
     std::unique_ptr<ConfigPublisher> m_publisher;
     Options m_options;
+    upstream::UpstreamService *m_upstream = nullptr;
 };
 
 } // namespace hcp::sync::hub

@@ -301,6 +301,16 @@ QJsonArray FleetStore::bundles()
 
 // ---- rollouts ----
 
+bool FleetStore::bundleFitsKiosk(const QString &bundleClass, const QJsonObject &kiosk)
+{
+    const QString reported = kiosk.value(QLatin1String("updateDeviceClass")).toString();
+    if (!reported.isEmpty())
+        return reported == bundleClass;
+    const bool padBundle = bundleClass == QLatin1String("hcp-pad") || bundleClass.startsWith(QLatin1String("hcp-pad-"));
+    return kiosk.value(QLatin1String("deviceClass")).toString()
+        == (padBundle ? QLatin1String("pad") : QLatin1String("terminal"));
+}
+
 qint64 FleetStore::createRollout(const Bundle &bundle, const QString &url, int deadlineS, QStringList deviceIds,
                                  const QList<int> &stagesPercent, const QString &actor, QString *error)
 {
@@ -811,6 +821,7 @@ QJsonArray FleetStore::kiosks(qint64 nowMs, int heartbeatIntervalS)
             {QStringLiteral("updateVersion"), update.value(QLatin1String("version")).toString()},
             {QStringLiteral("updateError"), update.value(QLatin1String("error")).toString()},
             {QStringLiteral("slot"), update.value(QLatin1String("slot")).toString()},
+            {QStringLiteral("updateDeviceClass"), update.value(QLatin1String("deviceClass")).toString()},
             {QStringLiteral("configVersion"), config.value(QLatin1String("version")).toString()},
             {QStringLiteral("configRejected"), config.value(QLatin1String("rejected")).toString()},
             {QStringLiteral("evaluations"), stats.first},

@@ -41,6 +41,11 @@ public:
         qint64 createdAtMs = 0;
         QJsonObject toJson() const;
     };
+    // Whether a bundle of bundleClass may be offered to a kiosk (PROTOCOL §16): the class the
+    // kiosk's updater reports in its heartbeat ("update":{"deviceClass"}) must equal it; a kiosk
+    // that reports none is matched by its enrollment class: bundle classes starting "hcp-pad"
+    // are for window pads ("pad"), all others for self-service terminals ("terminal").
+    static bool bundleFitsKiosk(const QString &bundleClass, const QJsonObject &kiosk);
 
     explicit FleetStore(HubStore *store);
 

@@ -292,6 +292,7 @@ int main(int argc, char *argv[])
                 && publisher->publish(scope, document, QStringLiteral("upstream"), nullptr, why)
                     == ConfigPublisher::Outcome::Published;
         });
+        server.fleet().setUpstream(upstream.get()); // the console's 上报省平台 view
         upstream->start();
     }
     out << "hcp-hub listening on " << host.toString() << ':' << bound << Qt::endl;

@@ -279,6 +279,39 @@ QJsonArray UpstreamOutbox::records(qint64 afterId, int limit, qint64 *nextAfterI
     return out;
 }
 
+QJsonArray UpstreamOutbox::deviceRecords(const QString &deviceId, int limit)
+{
+    QJsonArray out;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT e.id, e.uuid, e.project_no, e.satisfaction, e.received_at, o.state, o.attempts, "
+                             "o.province_code, o.province_msg, o.duplicate, o.delivered_at, o.next_attempt_at "
+                             "FROM evaluations e LEFT JOIN upstream_outbox o ON o.evaluation_id = e.id "
+                             "WHERE e.device_id = ? ORDER BY e.id DESC LIMIT ?"));
+    q.addBindValue(deviceId);
+    q.addBindValue(limit);
+    if (!exec(q))
+        return out;
+    while (q.next()) {
+        const QString state = q.value(5).isNull() ? QStringLiteral("queued") : q.value(5).toString();
+        QJsonObject r{{QStringLiteral("evaluationId"), q.value(0).toLongLong()},
+                      {QStringLiteral("uuid"), q.value(1).toString()},
+                      {QStringLiteral("projectNo"), q.value(2).toString()},
+                      {QStringLiteral("satisfaction"), q.value(3).toInt()},
+                      {QStringLiteral("receivedAtMs"), q.value(4).toLongLong()},
+                      {QStringLiteral("state"), state},
+                      {QStringLiteral("attempts"), q.value(6).toInt()},
+                      {QStringLiteral("code"), q.value(7).toString()},
+                      {QStringLiteral("message"), q.value(8).toString()},
+                      {QStringLiteral("duplicate"), q.value(9).toInt() != 0}};
+        if (!q.value(10).isNull())
+            r.insert(QStringLiteral("deliveredAtMs"), q.value(10).toLongLong());
+        if (state == QLatin1String("pending"))
+            r.insert(QStringLiteral("nextAttemptAtMs"), q.value(11).toLongLong());
+        out.append(r);
+    }
+    return out;
+}
+
 int UpstreamOutbox::requeue(const QList<qint64> &ids, qint64 nowMs)
 {
     QSqlQuery q(m_db);

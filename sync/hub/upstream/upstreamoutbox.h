@@ -59,6 +59,10 @@ public:
     QJsonArray deadLetters(int limit);
     // Per-record state for the console, by evaluation id (the id of GET /v1/admin/evaluations).
     QJsonArray records(qint64 afterId, int limit, qint64 *nextAfterId);
+    // The device's latest evaluations (newest first) with their upstream state for the console:
+    // {evaluationId, uuid, projectNo, satisfaction, receivedAtMs, state, attempts, code, message,
+    //  duplicate, deliveredAtMs?, nextAttemptAtMs?}; state "queued" = not in the outbox yet.
+    QJsonArray deviceRecords(const QString &deviceId, int limit);
     // Dead rows back to pending (all when ids is empty). Returns the number requeued, -1 on error.
     int requeue(const QList<qint64> &ids, qint64 nowMs);
 

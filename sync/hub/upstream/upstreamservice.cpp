@@ -381,6 +381,18 @@ QJsonObject UpstreamService::status(int deadLetterLimit)
     return s;
 }
 
+int UpstreamService::requeue(const QList<qint64> &ids, QString *error)
+{
+    const int n = m_outbox.requeue(ids, nowMs());
+    if (n < 0) {
+        if (error)
+            *error = m_outbox.lastError();
+        return -1;
+    }
+    kick();
+    return n;
+}
+
 QHttpServerResponse UpstreamService::adminRequest(const QHttpServerRequest &request)
 {
     using Status = QHttpServerResponse::StatusCode;

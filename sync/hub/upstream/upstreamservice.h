@@ -67,6 +67,11 @@ public:
     // {"profile","counts","deadLetters","lastError","lastSuccessAtMs","consecutiveFailures",
     //  "backoffUntilMs","pull":{…}}
     QJsonObject status(int deadLetterLimit = 200);
+    // The console's per-record view of one kiosk (UpstreamOutbox::deviceRecords).
+    QJsonArray deviceRecords(const QString &deviceId, int limit) { return m_outbox.deviceRecords(deviceId, limit); }
+    // Dead letters back to pending (all when ids is empty) and a send attempt soon; the number
+    // requeued, -1 on a database error (*error says which).
+    int requeue(const QList<qint64> &ids, QString *error);
     QHttpServerResponse adminRequest(const QHttpServerRequest &request);
 
     // The province's getnorm answer → the kiosk's indicator set {"version","indicators":[…]}.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The hub's fleet management (PROTOCOL §7, §14–§17) through HTTP on loopback.
+#include "filerangedevice.h"
 #include "bundle.h"
 #include "bundledownloader.h"
 #include "configpublisher.h"
@@ -200,7 +201,9 @@ private slots:
     void bundles_onlyVerifiedBundlesRegistered_reasonsReturned();
     void bundles_rangeRequests_206_416_suffix();
     void bundles_cutDownload_bundleDownloaderResumesWithoutRefetching();
+    void bundles_streamedInChunks_rangesAcrossChunksExact_oneResponseAtATimeInMemory();
     void rollout_nextStageOnlyAfterHealthy_rollbackHaltsWithAlert();
+    void rollout_onlyKiosksOfTheBundlesClass_padsAndOtherUpdaterClassesExcluded();
     void console_sessionsRolesAndCsrfHeader_enforcedServerSide();
     void console_repeatedWrongPasswords_lockTheAccount();
     void console_ledgerFindings_flagTheKioskAndRaiseAnAlert();
@@ -628,6 +631,137 @@ void TestFleetApi::rollout_nextStageOnlyAfterHealthy_rollbackHaltsWithAlert()
     QCOMPARE(r.json().value(QLatin1String("state")).toString(), QStringLiteral("done"));
     QCOMPARE(r.json().value(QLatin1String("counts")).toObject().value(QLatin1String("skipped")).toInt(), 1);
     QCOMPARE(console(ops, "POST", QStringLiteral("rollouts/%1/cancel").arg(id), "{}").status, 409); // done is final
+}
+
+void TestFleetApi::bundles_streamedInChunks_rangesAcrossChunksExact_oneResponseAtATimeInMemory()
+{
+    QFile f(m_bundle);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray good = f.readAll();
+    const qint64 chunk = FileRangeDevice::kChunkBytes;
+    QVERIFY2(good.size() > 20 * chunk, "the bundle must span many chunks");
+
+    // The device alone: a window in the middle reads back exactly, never more than a chunk per read.
+    FileRangeDevice window(m_bundle, 1000, 5 * chunk + 17);
+    QVERIFY(window.open(QIODevice::ReadOnly));
+    QCOMPARE(window.size(), 5 * chunk + 17);
+    QByteArray got;
+    char buffer[300000];
+    qint64 n = 0;
+    while ((n = window.read(buffer, sizeof buffer)) > 0) {
+        QVERIFY(n <= chunk);
+        got.append(buffer, n);
+    }
+    QVERIFY(got == good.mid(1000, 5 * chunk + 17));
+    QVERIFY(window.seek(chunk + 3));
+    QCOMPARE(window.read(8), good.mid(1000 + chunk + 3, 8));
+    FileRangeDevice beyond(m_bundle, good.size() - 10, 11);
+    QVERIFY(!beyond.open(QIODevice::ReadOnly));
+
+    // Through HTTP: ranges that start and end inside chunks, span many, and the whole file.
+    const QUrl url = m_hub.url().resolved(QUrl(QStringLiteral("/v1/bundles/hcp-kiosk-1.1.0-hcp-kiosk-amd64.bundle")));
+    const qint64 a = 3 * chunk - 5;
+    const qint64 b = 40 * chunk + 123;
+    Http r = http(url, "GET", {}, {{"Range", "bytes=" + QByteArray::number(a) + '-' + QByteArray::number(b)}});
+    QCOMPARE(r.status, 206);
+    QCOMPARE(r.header("Content-Length"), QByteArray::number(b - a + 1));
+    QCOMPARE(r.header("Content-Range"), "bytes " + QByteArray::number(a) + '-' + QByteArray::number(b) + '/'
+                                            + QByteArray::number(good.size()));
+    QVERIFY(r.body == good.mid(a, b - a + 1));
+    r = http(url, "GET", {}, {{"Range", "bytes=" + QByteArray::number(chunk) + "-"}});
+    QCOMPARE(r.status, 206);
+    QVERIFY(r.body == good.mid(chunk));
+    r = http(url, "GET");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.header("Content-Length"), QByteArray::number(good.size()));
+    QVERIFY(r.body == good);
+    // Two downloads at once each get their own bytes (one device per response).
+    QNetworkAccessManager nam;
+    QNetworkRequest one(url), two(url);
+    one.setRawHeader("Range", "bytes=0-" + QByteArray::number(10 * chunk));
+    two.setRawHeader("Range", "bytes=" + QByteArray::number(20 * chunk) + '-');
+    QNetworkReply *r1 = nam.get(one);
+    QNetworkReply *r2 = nam.get(two);
+    QTRY_VERIFY_WITH_TIMEOUT(r1->isFinished() && r2->isFinished(), 30000);
+    QVERIFY(r1->readAll() == good.left(10 * chunk + 1));
+    QVERIFY(r2->readAll() == good.mid(20 * chunk));
+    delete r1;
+    delete r2;
+}
+
+void TestFleetApi::rollout_onlyKiosksOfTheBundlesClass_padsAndOtherUpdaterClassesExcluded()
+{
+    const QString hall = QStringLiteral("110105008000");
+    auto enrollAs = [&](const QString &id, const QString &deviceClass) {
+        const Http r = http(m_hub.url().resolved(QUrl(QStringLiteral("/v1/enroll"))), "POST",
+                            compact(QJsonObject{{QStringLiteral("enrollToken"), QLatin1String(kEnrollToken)},
+                                                {QStringLiteral("deviceId"), id},
+                                                {QStringLiteral("hallCode"), hall},
+                                                {QStringLiteral("deviceClass"), deviceClass},
+                                                {QStringLiteral("version"), QStringLiteral("1.0.0")}}));
+        DeviceCredentials c = DeviceCredentials::fromJson(r.json());
+        c.hubUrl = m_hub.url();
+        return c;
+    };
+    const DeviceCredentials t1 = enrollAs(QStringLiteral("KIOSK-CLS-T1"), QStringLiteral("terminal"));
+    const DeviceCredentials t2 = enrollAs(QStringLiteral("KIOSK-CLS-T2"), QStringLiteral("terminal"));
+    const DeviceCredentials t3 = enrollAs(QStringLiteral("KIOSK-CLS-T3"), QStringLiteral("terminal"));
+    const DeviceCredentials p1 = enrollAs(QStringLiteral("KIOSK-CLS-P1"), QStringLiteral("pad"));
+    const DeviceCredentials p2 = enrollAs(QStringLiteral("KIOSK-CLS-P2"), QStringLiteral("pad"));
+    for (const auto *c : {&t1, &t2, &t3, &p1, &p2})
+        QVERIFY(c->isValid());
+    // T3's updater reports another class (an ARM terminal): its report wins over enrollment.
+    const QJsonObject armBeat{{QStringLiteral("version"), QStringLiteral("1.0.0")},
+                              {QStringLiteral("kioskTimeMs"), QDateTime::currentMSecsSinceEpoch()},
+                              {QStringLiteral("update"), QJsonObject{{QStringLiteral("state"), QStringLiteral("idle")},
+                                                                     {QStringLiteral("version"), QStringLiteral("1.0.0")},
+                                                                     {QStringLiteral("deviceClass"), QStringLiteral("hcp-kiosk-arm64")}}}};
+    QCOMPARE(deviceRequest(m_hub.url(), t3, "POST", QStringLiteral("/v1/heartbeat"), compact(armBeat)).status, 200);
+
+    const QString bundle = QStringLiteral("hcp-kiosk-1.1.0-hcp-kiosk-amd64.bundle");
+    QJsonObject created;
+    QCOMPARE(adminSend(m_hub.url(), "POST", QStringLiteral("/v1/admin/rollouts"),
+                       QJsonObject{{QStringLiteral("bundle"), bundle},
+                                   {QStringLiteral("devices"), QStringLiteral("hall:") + hall},
+                                   {QStringLiteral("stages"), QJsonArray{100}}},
+                       &created),
+             201);
+    QStringList scheduled;
+    for (const QJsonValue &d : created.value(QLatin1String("devices")).toArray())
+        scheduled << d.toObject().value(QLatin1String("deviceId")).toString();
+    scheduled.sort();
+    QCOMPARE(scheduled, QStringList({QStringLiteral("KIOSK-CLS-T1"), QStringLiteral("KIOSK-CLS-T2")}));
+    QStringList excluded;
+    for (const QJsonValue &d : created.value(QLatin1String("excluded")).toArray())
+        excluded << d.toObject().value(QLatin1String("deviceId")).toString() + QLatin1Char('=')
+                + d.toObject().value(QLatin1String("deviceClass")).toString();
+    excluded.sort();
+    QCOMPARE(excluded, QStringList({QStringLiteral("KIOSK-CLS-P1=pad"), QStringLiteral("KIOSK-CLS-P2=pad"),
+                                    QStringLiteral("KIOSK-CLS-T3=hcp-kiosk-arm64")}));
+
+    // Pads never get the command, so they cannot reject it and halt the rollout; it completes.
+    QCOMPARE(updateCommands(beat(m_hub.url(), p1, QStringLiteral("idle"), QStringLiteral("1.0.0"))).size(), 0);
+    QCOMPARE(updateCommands(beat(m_hub.url(), p2, QStringLiteral("idle"), QStringLiteral("1.0.0"))).size(), 0);
+    QCOMPARE(updateCommands(beat(m_hub.url(), t1, QStringLiteral("idle"), QStringLiteral("1.0.0"))).size(), 1);
+    QCOMPARE(updateCommands(beat(m_hub.url(), t2, QStringLiteral("idle"), QStringLiteral("1.0.0"))).size(), 1);
+    beat(m_hub.url(), t1, QStringLiteral("healthy"), QStringLiteral("1.1.0"));
+    beat(m_hub.url(), t2, QStringLiteral("healthy"), QStringLiteral("1.1.0"));
+    const qint64 id = created.value(QLatin1String("id")).toInteger();
+    QJsonObject mine;
+    for (const QJsonValue &r : adminGet(m_hub.url(), QStringLiteral("/v1/admin/rollouts")).value(QLatin1String("rollouts")).toArray())
+        if (r.toObject().value(QLatin1String("id")).toInteger() == id)
+            mine = r.toObject();
+    QCOMPARE(mine.value(QLatin1String("state")).toString(), QStringLiteral("done"));
+
+    // Naming only kiosks of another class is refused with the reason.
+    QJsonObject refused;
+    QCOMPARE(adminSend(m_hub.url(), "POST", QStringLiteral("/v1/admin/rollouts"),
+                       QJsonObject{{QStringLiteral("bundle"), bundle},
+                                   {QStringLiteral("devices"), QJsonArray{QStringLiteral("KIOSK-CLS-P1"), QStringLiteral("KIOSK-CLS-P2")}}},
+                       &refused),
+             400);
+    QVERIFY2(refused.value(QLatin1String("message")).toString().contains(QLatin1String("hcp-kiosk-amd64")),
+             qPrintable(refused.value(QLatin1String("message")).toString()));
 }
 
 void TestFleetApi::console_sessionsRolesAndCsrfHeader_enforcedServerSide()
