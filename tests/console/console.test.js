@@ -11,6 +11,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const assert = require('assert');
+const http_ = require('http');
 const { chromium } = require(path.join(process.env.HCP_NODE_MODULES, 'playwright-core'));
 
 const HUB = process.env.HCP_HUB;
@@ -83,8 +84,44 @@ async function main() {
     run(HUB, ['--db', db, 'add-user', name, role], `pass-${name}-2026\n`);
   log(run(HUB, ['--db', db, '--release-key', releasePub, 'add-bundle', path.join(dir, '1.1.0.bundle')]).trim());
 
+  // A small provincial platform for the 上报省平台 view: answers every evaluate request with a
+  // per-record list, rejecting every 5th record with the province's message while `rejecting`
+  // (the records are SM2-encrypted for its key; the C++ mock in tests/integration/upstream
+  // checks signature and encryption, this one only plays the answers). The pull paths answer
+  // "not enabled", which the view shows as the pull error.
+  const province = { rejecting: true, seen: 0, requests: 0 };
+  const provinceServer = http_.createServer((req, res) => {
+    let data = '';
+    req.on('data', (c) => { data += c; });
+    req.on('end', () => {
+      province.requests++;
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      if (req.url !== '/hcp/evaluate') {
+        res.end(JSON.stringify({ code: '1', success: 'false', msg: '接口未开通' }));
+        return;
+      }
+      const records = ((JSON.parse(data).txnBodyCom || {}).params || {}).evaluate || [];
+      const results = records.map(() => {
+        province.seen++;
+        return province.rejecting && province.seen % 5 === 0
+          ? { code: 'E102', msg: '办件编号在省平台不存在，请核对后重报' } : { code: '0', msg: '保存成功' };
+      });
+      res.end(JSON.stringify({ code: '0', success: 'true', msg: '成功', data: results }));
+    });
+  });
+  await new Promise((r) => provinceServer.listen(0, '127.0.0.1', r));
+  run(UPDATE, ['keygen', path.join(dir, 'province.pem')]);
+  const profile = path.join(dir, 'province.json');
+  fs.writeFileSync(profile, JSON.stringify({ name: 'console-test', endpoint: `http://127.0.0.1:${provinceServer.address().port}`,
+    evaluatePath: '/hcp/evaluate', normPath: '/hcp/getnorm', rectificationPath: '/hcp/rectifications',
+    appMark: 'HCP-HUB-110105', appWord: 'console-test-word', sign: 'sm2-encrypt', cipher: 'sm2',
+    platformPublicKey: 'province.pub', areaCode: '110105000000', dataSource: '111', projectNoPrefix: '',
+    duplicateMessages: ['本次服务已存在评价'], timeoutMs: 5000, batchSize: 20, backoffBaseMs: 200, backoffCapMs: 2000,
+    pollIntervalMs: 300, leaseMs: 0, pullIntervalS: 3600 }));
+
   const { match } = await startProcess(HUB, ['--listen', '127.0.0.1:0', '--db', db, '--enroll-token', ENROLL,
-    '--admin-token', ADMIN, '--heartbeat-interval', '2', '--release-key', releasePub], /listening on [0-9.]+:(\d+)/, 15000);
+    '--admin-token', ADMIN, '--heartbeat-interval', '2', '--release-key', releasePub, '--upstream-profile', profile],
+    /listening on [0-9.]+:(\d+)/, 15000);
   const base = `http://127.0.0.1:${match[1]}`;
   log('hub at', base);
   const health = await http(base, '/v1/health');
@@ -97,8 +134,8 @@ async function main() {
   const cases = [];
   for (let p = 0; p < 12; p++) for (let i = 1; i <= 3; i++)
     cases.push({ projectNo: `SIM${String(p).padStart(4, '0')}${i}`, serviceNumber: 1, userName: '李华', hallCode: '110105000000',
-      resultDate: '2026-11-28 09:20:00', deptName: depts[p % 4], deptCode: `DEPT${p % 4 + 1}`, staffName: staff[p % 6],
-      staffNo: `S00${p % 6 + 1}`, serviceName: '居民身份证换领' });
+      resultDate: '2026-11-28 09:20:00', deptName: depts[p % 4], deptCode: `11110105MB0000000${p % 4 + 1}`, staffName: staff[p % 6],
+      staffNo: `S00${p % 6 + 1}`, serviceName: '居民身份证换领', taskName: '居民身份证换领' });
   assert.strictEqual((await http(base, '/v1/admin/cases', { method: 'POST', body: { cases }, headers: { Authorization: 'Bearer ' + ADMIN } })).status, 200);
 
   const t0 = Date.now();
@@ -259,6 +296,45 @@ async function main() {
     assert.match(await page.textContent('#report-total'), /共 \d+ 条评价/);
     await shot('08-report');
 
+    // 上报省平台: counts, the province's rejections as dead letters with its message, requeue.
+    await page.click('nav a[data-view="upstream"]');
+    await page.waitForSelector('#up-delivered');
+    const stored = (await apiFromPage('kiosks', 'GET')).json.kiosks.reduce((n, k) => n + k.evaluations, 0);
+    assert.ok(stored >= KIOSKS, `the hub stored ${stored} evaluations`);
+    const up = await until('upstream settled with dead letters', async () => {
+      const u = (await apiFromPage('upstream', 'GET')).json;
+      return u.enabled && u.counts.dead > 0 && u.counts.pending === 0 && u.counts.sending === 0
+        && u.counts.delivered + u.counts.dead >= stored && u;
+    }, 60000, 300);
+    assert.strictEqual(up.counts.delivered + up.counts.dead, stored, 'every evaluation reached the province once');
+    const reasons = [...new Set(up.deadLetters.map((d) => d.code + ' ' + d.reason))];
+    assert.deepStrictEqual(reasons, ['E102 办件编号在省平台不存在，请核对后重报'], 'only the province rejected records');
+    assert.match(up.pull.error, /接口未开通/);
+    await page.waitForFunction((n) => document.querySelectorAll('#dead-table tbody tr').length === n, up.counts.dead);
+    assert.match(await page.textContent('#dead-table'), /办件编号在省平台不存在/);
+    assert.match(await page.textContent('#up-dead'), new RegExp('死信 ' + up.counts.dead));
+    assert.match(await page.textContent('#upstream-pull'), /接口未开通/);
+    await shot('11-upstream');
+    // Per record on the kiosk page: the dead letter's kiosk shows it with the province's message.
+    const deadOne = up.deadLetters[0];
+    await page.click(`#dead-table tr[data-evaluation="${deadOne.evaluationId}"] a`);
+    await page.waitForSelector(`#detail-upstream tr[data-evaluation="${deadOne.evaluationId}"] .pill.bad`);
+    assert.match(await page.textContent(`#detail-upstream tr[data-evaluation="${deadOne.evaluationId}"]`), /E102/);
+    await shot('12-kiosk-upstream');
+    // The province fixed its register: requeue one, then the rest; all are delivered.
+    province.rejecting = false;
+    await page.click('nav a[data-view="upstream"]');
+    await page.click(`#dead-table tr[data-evaluation="${deadOne.evaluationId}"] button[data-action="requeue"]`);
+    await page.waitForSelector('#upstream-result.ok');
+    await until('requeued letter delivered', async () => {
+      const u = (await apiFromPage('upstream', 'GET')).json;
+      return u.counts.dead === up.counts.dead - 1 && u.counts.pending === 0 && u.counts.sending === 0;
+    }, 30000, 300);
+    await page.click('#upstream-requeue-all');
+    await until('all delivered', async () => (await apiFromPage('upstream', 'GET')).json.counts.delivered === stored, 30000, 300);
+    await page.waitForSelector('#dead-empty:not([hidden])', { timeout: 15000 });
+    log(`upstream: ${up.counts.dead} dead letters shown with the province's message, requeued and delivered`);
+
     // A viewer sees everything but cannot push, command or roll out (enforced by the server).
     await page.click('#logout');
     await page.waitForSelector('#login-form');
@@ -277,6 +353,10 @@ async function main() {
     assert.strictEqual(push.status, 403);
     assert.strictEqual((await apiFromPage('kiosks/KIOSK-SIM-001/commands', 'POST', { type: 'restart' })).status, 403);
     assert.strictEqual((await apiFromPage('rollouts', 'POST', { bundle: 'x', devices: 'all' })).status, 403);
+    assert.strictEqual((await apiFromPage('upstream/requeue', 'POST', { all: true })).status, 403);
+    await page.click('nav a[data-view="upstream"]');
+    await page.waitForSelector('#upstream-readonly:not([hidden])');
+    assert.ok(await page.isDisabled('#upstream-requeue-all'));
     await shot('10-viewer-config');
     assert.deepStrictEqual(pageErrors, [], 'no script errors in the page');
     log('viewer limits enforced; screenshots in', SHOTS);

@@ -116,7 +116,8 @@ public:
             QJsonObject e = test::makeEvaluation(i, QUuid::createUuid().toString(QUuid::WithoutBraces), satisfaction);
             e.insert(QStringLiteral("projectNo"), QStringLiteral("SIM%1%2").arg(index % 12, 4, 10, QLatin1Char('0')).arg(i));
             e.insert(QStringLiteral("staffNo"), QStringLiteral("S%1").arg(index % 6 + 1, 3, 10, QLatin1Char('0')));
-            e.insert(QStringLiteral("deptCode"), QStringLiteral("DEPT%1").arg(index % 4 + 1));
+            // 18-character 统一社会信用代码 (synthetic), as the province requires.
+            e.insert(QStringLiteral("deptCode"), QStringLiteral("11110105MB0000000%1").arg(index % 4 + 1));
             evaluations.append(e);
         }
         request(k, "POST", QStringLiteral("/v1/evaluations/batch"),

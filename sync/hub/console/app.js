@@ -104,9 +104,10 @@ async function start() {
   $('#who-name').textContent = state.me.user;
   $('#who-role').textContent = ROLE_NAMES[state.me.role] || state.me.role;
   document.body.dataset.role = state.me.role;
-  for (const b of document.querySelectorAll('#detail-commands button, #config-push, #rollout-start'))
+  for (const b of document.querySelectorAll('#detail-commands button, #config-push, #rollout-start, #upstream-requeue-all, #upstream-pull-now'))
     b.disabled = !canWrite();
   $('#config-readonly').hidden = canWrite();
+  $('#upstream-readonly').hidden = canWrite();
   $('#rollout-readonly').hidden = canWrite();
   clearInterval(state.timer);
   state.timer = setInterval(() => route(true), 5000);
@@ -137,6 +138,7 @@ async function route(refresh) {
     else if (name === 'config') await renderConfigHistory();
     else if (name === 'updates') await renderUpdates(first);
     else if (name === 'report' && (first || !refresh)) await renderReport();
+    else if (name === 'upstream') await renderUpstream();
   } catch (e) {
     if (e.status) toast(e.message);
   }
@@ -270,6 +272,81 @@ async function renderKiosk(id) {
   const ack = (c) => c.ackedAtMs ? fmtTime(c.ackedAtMs) : el('span', { class: 'pill warn' }, '待执行');
   $('#detail-command-list').replaceChildren(...d.commands.map((c) =>
     el('tr', {}, el('td', {}, String(c.id)), el('td', {}, COMMAND_NAMES[c.type] || c.type), el('td', {}, fmtTime(c.createdAtMs)), el('td', {}, ack(c)))));
+  $('#detail-upstream-card').hidden = !d.upstream;
+  const LEVELS = ['', '非常不满意', '不满意', '基本满意', '满意', '非常满意'];
+  $('#detail-upstream tbody').replaceChildren(...(d.upstream || []).map((r) => el('tr', { 'data-evaluation': r.evaluationId },
+    el('td', { class: 'num' }, String(r.evaluationId)), el('td', {}, r.projectNo), el('td', {}, LEVELS[r.satisfaction] || String(r.satisfaction)),
+    el('td', {}, fmtTime(r.receivedAtMs)), el('td', {}, upstreamPill(r)), el('td', { class: 'num' }, String(r.attempts)),
+    el('td', {}, r.message ? (r.code ? r.code + '：' : '') + r.message : (r.deliveredAtMs ? fmtTime(r.deliveredAtMs) : '—')))));
+}
+
+// ---- upstream (上报省平台) ----
+
+const UPSTREAM_STATES = { queued: ['待入队', 'muted'], pending: ['待上报', 'info'], sending: ['上报中', 'info'],
+  delivered: ['已上报', 'ok'], dead: ['死信', 'bad'] };
+function upstreamPill(r) {
+  const [t, c] = UPSTREAM_STATES[r.state] || [r.state, 'muted'];
+  return el('span', { class: 'pill ' + c, title: r.message || '' }, r.duplicate && r.state === 'delivered' ? t + '（省平台已有）' : t);
+}
+
+async function renderUpstream() {
+  const u = await api('upstream');
+  $('#upstream-off').hidden = u.enabled;
+  $('#upstream-body').hidden = !u.enabled;
+  if (!u.enabled) { $('#upstream-summary').replaceChildren(); return; }
+  const c = u.counts || {};
+  $('#upstream-summary').replaceChildren(
+    el('span', { id: 'up-pending' }, '待上报 ', String(c.pending || 0)),
+    el('span', { id: 'up-sending' }, '上报中 ', String(c.sending || 0)),
+    el('span', { id: 'up-delivered' }, '已上报 ', String(c.delivered || 0)),
+    el('span', { id: 'up-dead', class: c.dead ? 'bad' : '' }, '死信 ', String(c.dead || 0)));
+  const backoff = u.backoffUntilMs > u.nowMs;
+  const facts = [
+    ['省平台', u.profile + '（' + u.endpoint + '）'],
+    ['最近成功', fmtTime(u.lastSuccessAtMs)],
+    ['最近错误', u.lastError || '—'],
+    ['连续失败', (u.consecutiveFailures || 0) + ' 次'],
+    ['退避', backoff ? el('span', { class: 'pill warn' }, '退避至 ' + fmtTime(u.backoffUntilMs)) : '无'],
+    ['最早未上报', c.oldestUndeliveredAtMs ? fmtTime(c.oldestUndeliveredAtMs) : '—'],
+    ['省平台已有（按已上报计）', String(c.deliveredAsDuplicate || 0) + ' 条'],
+  ];
+  $('#upstream-facts').replaceChildren(...facts.flatMap(([t, v]) => [el('dt', {}, t), el('dd', {}, v)]));
+  const p = u.pull || {};
+  const pull = [['指标集版本', p.indicatorVersion || '—'], ['整改反馈游标', p.rectificationCursor || '—'],
+    ['最近回拉', fmtTime(p.lastPullAtMs)], ['回拉错误', p.error || '—']];
+  $('#upstream-pull').replaceChildren(...pull.flatMap(([t, v]) => [el('dt', {}, t), el('dd', {}, v)]));
+  const dead = u.deadLetters || [];
+  $('#dead-empty').hidden = dead.length > 0;
+  $('#upstream-requeue-all').disabled = !canWrite() || dead.length === 0;
+  $('#dead-table tbody').replaceChildren(...dead.map((d) => el('tr', { 'data-evaluation': d.evaluationId },
+    el('td', { class: 'num' }, String(d.evaluationId)),
+    el('td', {}, el('a', { href: '#/kiosk/' + encodeURIComponent(d.deviceId) }, d.deviceId)),
+    el('td', {}, d.projectNo), el('td', {}, d.code || '—'), el('td', { class: 'reason' }, d.reason),
+    el('td', { class: 'num' }, String(d.attempts)), el('td', {}, fmtTime(d.updatedAtMs)),
+    el('td', {}, canWrite() ? el('button', { 'data-action': 'requeue', onclick: () => requeue({ ids: [d.evaluationId] }) }, '重新上报') : ''))));
+}
+
+async function requeue(body) {
+  try {
+    const r = await api('upstream/requeue', { method: 'POST', body });
+    $('#upstream-result').textContent = `已重新排队 ${r.requeued} 条，稍后上报。`;
+    $('#upstream-result').className = 'note ok';
+    await renderUpstream();
+  } catch (e) {
+    $('#upstream-result').textContent = '操作失败：' + e.message;
+    $('#upstream-result').className = 'note bad';
+  }
+}
+
+async function pullUpstream() {
+  try {
+    await api('upstream/pull', { method: 'POST', body: {} });
+    $('#upstream-result').textContent = '已开始回拉指标集与整改反馈。';
+    $('#upstream-result').className = 'note ok';
+  } catch (e) {
+    $('#upstream-result').textContent = '操作失败：' + e.message;
+    $('#upstream-result').className = 'note bad';
+  }
 }
 
 const COMMAND_NAMES = { restart: '重启应用', upload_logs: '上传日志', test_print: '打印测试页', sync_now: '立即上传评价',
@@ -425,7 +502,9 @@ async function startRollout() {
   try {
     const r = await api('rollouts', { method: 'POST', body: { bundle: $('#rollout-bundle').value, devices: $('#rollout-target').value,
       stages, deadlineS: Number($('#rollout-deadline').value) } });
-    $('#rollout-result').textContent = `升级任务 #${r.id} 已创建：第一批 ${r.counts.sent || 0} 台已下发`;
+    const skipped = (r.excluded || []).length;
+    $('#rollout-result').textContent = `升级任务 #${r.id} 已创建：第一批 ${r.counts.sent || 0} 台已下发`
+      + (skipped ? `；${skipped} 台设备类型不符，已排除` : '');
     $('#rollout-result').className = 'note ok';
     await renderUpdates(false);
   } catch (e) {
@@ -475,6 +554,8 @@ document.addEventListener('DOMContentLoaded', () => {
   $('#config-load').addEventListener('click', loadConfigPart);
   $('#config-push').addEventListener('click', pushConfig);
   $('#rollout-start').addEventListener('click', startRollout);
+  $('#upstream-requeue-all').addEventListener('click', () => requeue({ all: true }));
+  $('#upstream-pull-now').addEventListener('click', pullUpstream);
   $('#report-days').addEventListener('change', renderReport);
   window.addEventListener('hashchange', () => route(false));
   start().catch(() => showLogin());
