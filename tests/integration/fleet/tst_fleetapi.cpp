@@ -206,6 +206,7 @@ private slots:
     void rollout_onlyKiosksOfTheBundlesClass_padsAndOtherUpdaterClassesExcluded();
     void console_sessionsRolesAndCsrfHeader_enforcedServerSide();
     void console_repeatedWrongPasswords_lockTheAccount();
+    void console_upstreamWithoutProfile_reportedOff_writesNeedMaintainerAndHeader();
     void console_ledgerFindings_flagTheKioskAndRaiseAnAlert();
 
 private:
@@ -832,6 +833,30 @@ void TestFleetApi::console_repeatedWrongPasswords_lockTheAccount()
     QVERIFY(addUser(QStringLiteral("ops.lock"), QStringLiteral("maintainer"), QStringLiteral("lock-pass-2027")));
     login(QStringLiteral("ops.lock"), QStringLiteral("lock-pass-2027"), &status);
     QCOMPARE(status, 200);
+}
+
+void TestFleetApi::console_upstreamWithoutProfile_reportedOff_writesNeedMaintainerAndHeader()
+{
+    QVERIFY(addUser(QStringLiteral("viewer.up"), QStringLiteral("viewer"), QStringLiteral("viewer-up-2026")));
+    QVERIFY(addUser(QStringLiteral("ops.up"), QStringLiteral("maintainer"), QStringLiteral("ops-up-2026")));
+    const QByteArray viewer = login(QStringLiteral("viewer.up"), QStringLiteral("viewer-up-2026"));
+    const QByteArray ops = login(QStringLiteral("ops.up"), QStringLiteral("ops-up-2026"));
+    QCOMPARE(http(m_hub.url().resolved(QUrl(QStringLiteral("/console/api/upstream"))), "GET").status, 401);
+    Http r = console(viewer, "GET", QStringLiteral("upstream"));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json().value(QLatin1String("enabled")), QJsonValue(false));
+    QCOMPARE(console(viewer, "POST", QStringLiteral("upstream/requeue"), R"({"all":true})").status, 403);
+    QCOMPARE(console(ops, "POST", QStringLiteral("upstream/requeue"), R"({"all":true})", false).status, 403);
+    // A maintainer passes the checks; this hub forwards nothing, which it says.
+    r = console(ops, "POST", QStringLiteral("upstream/requeue"), R"({"all":true})");
+    QCOMPARE(r.status, 404);
+    QVERIFY(r.json().value(QLatin1String("message")).toString().contains(QStringLiteral("省平台")));
+    // The kiosk page carries no upstream list when forwarding is off.
+    const DeviceCredentials k = enroll(m_hub.url(), QStringLiteral("KIOSK-UP-OFF"));
+    QVERIFY(k.isValid());
+    r = console(viewer, "GET", QStringLiteral("kiosks/KIOSK-UP-OFF"));
+    QCOMPARE(r.status, 200);
+    QVERIFY(!r.json().contains(QLatin1String("upstream")));
 }
 
 void TestFleetApi::console_ledgerFindings_flagTheKioskAndRaiseAnAlert()
