@@ -13,6 +13,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <algorithm>
+#include <limits>
 #include <map>
 
 Q_LOGGING_CATEGORY(lcLedgerCheck, "hcp.sync.hub.ledger")
@@ -302,18 +304,55 @@ std::optional<LedgerCheck::Outcome> LedgerCheck::checkBatch(const QString &devic
             head.reset(); // an older batch arriving late; heartbeats judge rewinds
     }
 
-    QSqlQuery lookup(db);
-    lookup.prepare(QStringLiteral("SELECT entry_hash FROM ledger_entries WHERE device_id = ? AND device_seq = ?"));
+    // Replays: entries at or below the known head that equal what the hub verified before
+    // (kiosks resend unconfirmed entries, so consecutive batches overlap). One range query
+    // instead of one lookup per entry; they leave the batch, and an evaluation that came with
+    // one is checked against the stored payload hash below. Anything else goes to the verifier.
+    QHash<quint64, QByteArray> storedHashes;
+    quint64 lowSeq = std::numeric_limits<quint64>::max();
+    for (const trust::LedgerBatchItem &item : items)
+        if (item.entry.deviceSeq <= known->deviceSeq)
+            lowSeq = std::min(lowSeq, item.entry.deviceSeq);
+    if (lowSeq <= known->deviceSeq) {
+        QSqlQuery range(db);
+        range.setForwardOnly(true);
+        range.prepare(QStringLiteral("SELECT device_seq, entry_hash FROM ledger_entries WHERE device_id = ? "
+                                     "AND device_seq BETWEEN ? AND ?"));
+        range.addBindValue(deviceId);
+        range.addBindValue(qint64(lowSeq));
+        range.addBindValue(qint64(known->deviceSeq));
+        if (!exec(range))
+            return failed();
+        while (range.next())
+            storedHashes.insert(quint64(range.value(0).toLongLong()), unhex(range.value(1)));
+        range.finish();
+        QList<trust::LedgerBatchItem> fresh;
+        fresh.reserve(items.size());
+        for (trust::LedgerBatchItem &item : items) {
+            const auto it = storedHashes.constFind(item.entry.deviceSeq);
+            if (item.entry.deviceSeq <= known->deviceSeq && it != storedHashes.constEnd() && *it == item.entry.entryHash) {
+                if (item.evaluation)
+                    covered.remove(item.entry.uuid);
+                continue;
+            }
+            fresh.append(std::move(item));
+        }
+        items = std::move(fresh);
+    }
+
     trust::LedgerVerifier verifier(key->key, *known);
     verifier.setSignaturePolicy(trust::LedgerVerifier::SignaturePolicy::HeadCovers);
     verifier.setKnownHashLookup([&](quint64 seq) -> std::optional<QByteArray> {
-        lookup.bindValue(0, deviceId);
-        lookup.bindValue(1, qint64(seq));
+        const auto it = storedHashes.constFind(seq);
+        if (it != storedHashes.constEnd())
+            return *it;
+        QSqlQuery lookup(db);
+        lookup.prepare(QStringLiteral("SELECT entry_hash FROM ledger_entries WHERE device_id = ? AND device_seq = ?"));
+        lookup.addBindValue(deviceId);
+        lookup.addBindValue(qint64(seq));
         if (!lookup.exec() || !lookup.next())
             return std::nullopt;
-        const QByteArray h = unhex(lookup.value(0));
-        lookup.finish();
-        return h;
+        return unhex(lookup.value(0));
     });
     const trust::LedgerVerification result = verifier.verifyBatch(items, head);
     for (const trust::LedgerProblem &p : result.problems)
@@ -360,7 +399,7 @@ std::optional<LedgerCheck::Outcome> LedgerCheck::checkBatch(const QString &devic
             const trust::LedgerEntry *linked = nullptr;
             const auto [from, to] = bySeq.equal_range(seq);
             for (auto it = from; it != to; ++it)
-                if (it->second->prevHash == chain && it->second->entryHash == it->second->computeEntryHash())
+                if (it->second->prevHash == chain) // hashes were checked by the verifier
                     linked = it->second;
             if (!linked)
                 break; // cannot happen: the verifier reached newHead through these entries
