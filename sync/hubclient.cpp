@@ -168,6 +168,11 @@ void HubClient::uploadBatch(const QByteArray &body, ReplyHandler handler)
          std::move(handler));
 }
 
+void HubClient::uploadAudit(const QByteArray &body, ReplyHandler handler)
+{
+    send("POST", QStringLiteral("/v1/audit"), body, m_requestTimeoutMs, true, {}, std::move(handler));
+}
+
 void HubClient::lookupCases(const QUrlQuery &query, ReplyHandler handler)
 {
     send("GET", QStringLiteral("/v1/cases/lookup?") + query.toString(QUrl::FullyEncoded), {},
