@@ -136,13 +136,15 @@ struct Services {
                               QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
         QString keyError;
         identity = hcp::trust::DeviceIdentity::loadOrCreate(deviceKeyPath, deviceKeyType, dataDir, &keyError);
-        if (!identity) {
-            *error = QStringLiteral("device key: %1").arg(keyError);
-            return false;
+        if (identity) {
+            ledger = std::make_unique<Ledger>(identity->key());
+            ledger->attach(store);
+            audit = std::make_unique<AuditLog>(&store, ledger->builder());
+        } else {
+            // Ratings are still taken and stored; the first commit after the key exists enters
+            // them into the ledger. An enrolled kiosk without its key cannot sync (401).
+            qCCritical(lcMain).noquote() << "no device key, evaluations are not signed:" << keyError;
         }
-        ledger = std::make_unique<Ledger>(identity->key());
-        ledger->attach(store);
-        audit = std::make_unique<AuditLog>(&store, ledger->builder());
         QString calError;
         calendar.loadDirectory(QStringLiteral(":/hcp/holidays"), &calError);
         // Newer notices delivered by configuration override the shipped ones.
@@ -252,7 +254,8 @@ struct Services {
                 QSqlDatabase db = store.database();
                 if (const auto head = ledger->signedHead(db))
                     h.ledgerHead = head->toJson();
-                audit->flush(hub.get()); // audit records travel at heartbeat pace
+                if (audit)
+                    audit->flush(hub.get()); // audit records travel at heartbeat pace
             }
             return h;
         });
