@@ -199,4 +199,22 @@ void HubClient::sendHeartbeat(const HeartbeatInfo &info, ReplyHandler handler)
          std::move(handler));
 }
 
+void HubClient::fetchRectifications(const QString &projectNo, ReplyHandler handler)
+{
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("projectNo"), projectNo);
+    send("GET", QStringLiteral("/v1/rectifications?") + q.toString(QUrl::FullyEncoded), {}, m_lookupTimeoutMs, true,
+         {}, std::move(handler));
+}
+
+void HubClient::pollCommands(const QList<qint64> &acked, ReplyHandler handler)
+{
+    QJsonArray ids;
+    for (qint64 id : acked)
+        ids.append(id);
+    send("POST", QStringLiteral("/v1/commands/poll"),
+         QJsonDocument(QJsonObject{{QStringLiteral("ackedCommands"), ids}}).toJson(QJsonDocument::Compact),
+         m_requestTimeoutMs, true, {}, std::move(handler));
+}
+
 } // namespace hcp::sync

@@ -95,6 +95,10 @@ public:
     void pullConfig(const QByteArray &etag, ReplyHandler handler);
     // POST /v1/heartbeat.
     void sendHeartbeat(const HeartbeatInfo &info, ReplyHandler handler);
+    // GET /v1/rectifications?projectNo= (PROTOCOL §12), with the lookup deadline: a citizen waits.
+    void fetchRectifications(const QString &projectNo, ReplyHandler handler);
+    // POST /v1/commands/poll (PROTOCOL §13): acknowledges `acked`, answers the pending commands.
+    void pollCommands(const QList<qint64> &acked, ReplyHandler handler);
 
     // True after the last request got an HTTP answer below 500.
     bool isOnline() const { return m_online; }

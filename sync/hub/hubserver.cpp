@@ -2,6 +2,7 @@
 #include "hubserver.h"
 
 #include "../wire.h"
+#include "windowroutes.h"
 
 #include <QDateTime>
 #include <QHttpServerRequest>
@@ -62,6 +63,11 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
     , m_http(this)
 {
     using Method = QHttpServerRequest::Method;
+    // First: their /v1/admin/… paths must win over the generic /v1/admin/<arg> route below.
+    WindowRoutes::install(
+        m_http, m_store,
+        [this](const QHttpServerRequest &r) { qint64 t = 0; return authenticate(r, &t); },
+        [this](const QHttpServerRequest &r) { return adminAllowed(r); });
     m_http.route(QStringLiteral("/v1/enroll"), Method::Post,
                  [this](const QHttpServerRequest &r) { return enroll(r); });
     m_http.route(QStringLiteral("/v1/evaluations/batch"), Method::Post,
@@ -375,6 +381,8 @@ QHttpServerResponse HubServer::admin(const QString &what, const QHttpServerReque
 {
     if (!adminAllowed(request))
         return error(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("admin token required"));
+    if (const auto handler = m_adminHandlers.constFind(what); handler != m_adminHandlers.cend())
+        return (*handler)(request);
     const bool get = request.method() == QHttpServerRequest::Method::Get;
     const QUrlQuery q = request.query();
     if (get && what == QLatin1String("devices"))

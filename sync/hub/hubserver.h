@@ -8,8 +8,10 @@
 
 #include <QHostAddress>
 #include <QHttpServer>
+#include <QHash>
 #include <QObject>
 
+#include <functional>
 #include <optional>
 
 class QHttpServerRequest;
@@ -34,6 +36,11 @@ public:
     void setEnrollToken(const QString &token) { m_enrollToken = token; }
     void setAdminToken(const QString &token) { m_adminToken = token; }
 
+    // Serves GET/POST /v1/admin/<what> (after the admin check) for a component that owns that
+    // part of the admin API, e.g. "upstream". Same thread as the server.
+    using AdminHandler = std::function<QHttpServerResponse(const QHttpServerRequest &)>;
+    void addAdminHandler(const QString &what, AdminHandler handler) { m_adminHandlers.insert(what, std::move(handler)); }
+
     // Returns the bound port, or 0 on failure.
     quint16 listen(const QHostAddress &address, quint16 port);
 
@@ -57,6 +64,7 @@ private:
     QHttpServer m_http;
     QString m_enrollToken;
     QString m_adminToken;
+    QHash<QString, AdminHandler> m_adminHandlers;
 };
 
 } // namespace hcp::sync::hub
