@@ -5,6 +5,9 @@
 #include "app/qrimageprovider.h"
 
 #include <appcontroller.h>
+#include <auditlog.h>
+#include <deviceidentity.h>
+#include <ledger.h>
 #include <casedirectory.h>
 #include <coretypes.h>
 #include <demodata.h>
@@ -114,6 +117,12 @@ struct Services {
     std::function<QJsonObject()> deviceStatus; // set once the devices exist
     hcp::sync::DeviceCredentials credentials;
     QString dataDir;
+    // Device identity, ledger and audit log (issue 5).
+    QString deviceKeyPath;                 // empty: <data dir>-identity/device-key.pem
+    hcp::trust::KeyType deviceKeyType = hcp::trust::KeyType::Sm2;
+    std::optional<hcp::trust::DeviceIdentity> identity;
+    std::unique_ptr<Ledger> ledger;
+    std::unique_ptr<AuditLog> audit;
 
     bool init(const QString &dataDir, bool demo, QString *error)
     {
@@ -124,6 +133,25 @@ struct Services {
         this->dataDir = dataDir;
         if (!store.open(QDir(dataDir).filePath(QStringLiteral("kiosk.sqlite")), error))
             return false;
+        // The device key: made at first start, mode 0600, outside the data directory (a copied
+        // or restored database never carries it). Every evaluation gets a signed ledger entry
+        // in its own commit; maintenance actions go to the signed audit chain.
+        if (deviceKeyPath.isEmpty())
+            deviceKeyPath = QDir::cleanPath(dataDir) + QStringLiteral("-identity/device-key.pem");
+        QDir().mkpath(QFileInfo(deviceKeyPath).absolutePath());
+        QFile::setPermissions(QFileInfo(deviceKeyPath).absolutePath(),
+                              QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QString keyError;
+        identity = hcp::trust::DeviceIdentity::loadOrCreate(deviceKeyPath, deviceKeyType, dataDir, &keyError);
+        if (identity) {
+            ledger = std::make_unique<Ledger>(identity->key());
+            ledger->attach(store);
+            audit = std::make_unique<AuditLog>(&store, ledger->builder());
+        } else {
+            // Ratings are still taken and stored; the first commit after the key exists enters
+            // them into the ledger. An enrolled kiosk without its key cannot sync (401).
+            qCCritical(lcMain).noquote() << "no device key, evaluations are not signed:" << keyError;
+        }
         QString calError;
         calendar.loadDirectory(QStringLiteral(":/hcp/holidays"), &calError);
         // Newer notices delivered by configuration override the shipped ones.
@@ -203,6 +231,15 @@ struct Services {
         sender = std::make_unique<hcp::sync::OutboxSender>(hub.get());
         if (!sender->open(store.path(), error))
             return false;
+        // Enrolled with this device key: sign requests with it and ship the ledger. Credentials
+        // from an enrollment without a key (older provisioning) keep the shared secret.
+        if (identity && credentials.deviceKeyFingerprint == identity->fingerprint()) {
+            hub->setDeviceKey(identity->key());
+            sender->setLedgerSigner(ledger->builder());
+        } else {
+            qCWarning(lcMain) << "credentials are not bound to the device key: requests use the shared secret,"
+                                 " the ledger is not shipped";
+        }
         hcp::sync::OutboxSender::Options opt;
         opt.backoffBaseMs = 2000;
         opt.backoffCapMs = 10 * 60 * 1000;
@@ -248,6 +285,13 @@ struct Services {
             h.diskLow = !session->acceptingSessions();
             if (deviceStatus)
                 h.deviceStatus = deviceStatus();
+            if (ledger && !hub->deviceKey().isNull()) {
+                QSqlDatabase db = store.database();
+                if (const auto head = ledger->signedHead(db))
+                    h.ledgerHead = head->toJson();
+                if (audit)
+                    audit->flush(hub.get()); // audit records travel at heartbeat pace
+            }
             return h;
         });
         QObject::connect(agent.get(), &hcp::sync::SyncAgent::configReceived, session.get(),
@@ -325,6 +369,8 @@ struct Services {
     {
         hcp::sync::HubClient client;
         client.setHubUrl(hubUrl);
+        if (identity)
+            client.setDeviceKey(identity->key()); // the hub registers the public key
         // deviceId: 1–64 of [A-Za-z0-9._-] (PROTOCOL.md §3).
         QString host = QHostInfo::localHostName().left(24);
         host.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("-"));
@@ -693,6 +739,13 @@ int main(int argc, char *argv[])
     QCommandLineOption cameraOpt(QStringLiteral("camera"), QStringLiteral("QR camera: V4L2 index or /dev/videoN, or a video / image-sequence file."), QStringLiteral("SOURCE"));
     QCommandLineOption idSerialOpt(QStringLiteral("id-reader-serial"), QStringLiteral("ID-card reader on a serial port (default: USB 0400:c35a)."), QStringLiteral("TTY"));
     QCommandLineOption quitOpt(QStringLiteral("quit-after"), QStringLiteral("Quit after N ms (smoke tests)."), QStringLiteral("MS"));
+    QCommandLineOption deviceKeyOpt(QStringLiteral("device-key"),
+                                    QStringLiteral("Device key file (default: <data dir>-identity/device-key.pem; never inside the data directory)."),
+                                    QStringLiteral("PEM"));
+    QCommandLineOption deviceKeyTypeOpt(QStringLiteral("device-key-type"),
+                                        QStringLiteral("Algorithm of a new device key: sm2 (default) or ed25519."),
+                                        QStringLiteral("TYPE"), QStringLiteral("sm2"));
+    parser.addOptions({deviceKeyOpt, deviceKeyTypeOpt});
     parser.addOptions({demoOpt, selfTestOpt, exportOpt, dataOpt, renderOpt, sizeOpt, quitOpt, firstFrameOpt, hubOpt, enrollOpt, demoCasesOpt, simulateOpt, cameraOpt, idSerialOpt});
     parser.process(app);
 
@@ -706,6 +759,9 @@ int main(int argc, char *argv[])
 
     Services s;
     QString error;
+    s.deviceKeyPath = parser.value(deviceKeyOpt);
+    s.deviceKeyType = parser.value(deviceKeyTypeOpt) == QLatin1String("ed25519") ? hcp::trust::KeyType::Ed25519
+                                                                                  : hcp::trust::KeyType::Sm2;
     if (!s.init(dataDir, demo && !parser.isSet(exportOpt), &error)) {
         qCritical().noquote() << "hcp-kiosk: cannot start:" << error;
         return 2;
