@@ -277,7 +277,14 @@ async function renderKiosk(id) {
   $('#detail-upstream tbody').replaceChildren(...(d.upstream || []).map((r) => el('tr', { 'data-evaluation': r.evaluationId },
     el('td', { class: 'num' }, String(r.evaluationId)), el('td', {}, r.projectNo), el('td', {}, LEVELS[r.satisfaction] || String(r.satisfaction)),
     el('td', {}, fmtTime(r.receivedAtMs)), el('td', {}, upstreamPill(r)), el('td', { class: 'num' }, String(r.attempts)),
-    el('td', {}, r.message ? (r.code ? r.code + '：' : '') + r.message : (r.deliveredAtMs ? fmtTime(r.deliveredAtMs) : '—')))));
+    el('td', {}, upstreamAnswer(r)))));
+}
+
+// The province's answer for one record: when it was stored, or its code and message.
+function upstreamAnswer(r) {
+  if (r.state === 'delivered') return (r.deliveredAtMs ? fmtTime(r.deliveredAtMs) + ' ' : '') + (r.message || '已接收');
+  if (r.state === 'pending' && r.nextAttemptAtMs) return (r.message ? r.message + '；' : '') + '下次尝试 ' + fmtTime(r.nextAttemptAtMs);
+  return r.message ? (r.code && r.code !== '0' ? r.code + '：' : '') + r.message : '—';
 }
 
 // ---- upstream (上报省平台) ----
