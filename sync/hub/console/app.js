@@ -324,6 +324,8 @@ async function renderUpstream() {
   $('#upstream-pull').replaceChildren(...pull.flatMap(([t, v]) => [el('dt', {}, t), el('dd', {}, v)]));
   const dead = u.deadLetters || [];
   $('#dead-empty').hidden = dead.length > 0;
+  $('#dead-more').hidden = !(c.dead > dead.length);
+  $('#dead-more').textContent = `共 ${c.dead} 条死信，此处列出最早的 ${dead.length} 条；“全部重新上报”包括未列出的。`;
   $('#upstream-requeue-all').disabled = !canWrite() || dead.length === 0;
   $('#dead-table tbody').replaceChildren(...dead.map((d) => el('tr', { 'data-evaluation': d.evaluationId },
     el('td', { class: 'num' }, String(d.evaluationId)),
