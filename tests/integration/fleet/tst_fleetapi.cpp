@@ -201,7 +201,7 @@ private slots:
     void bundles_onlyVerifiedBundlesRegistered_reasonsReturned();
     void bundles_rangeRequests_206_416_suffix();
     void bundles_cutDownload_bundleDownloaderResumesWithoutRefetching();
-    void bundles_streamedInChunks_rangesAcrossChunksExact_oneResponseAtATimeInMemory();
+    void bundles_streamedFromDisk_rangesAcrossChunksExact_concurrentAndKeptAliveDownloads();
     void rollout_nextStageOnlyAfterHealthy_rollbackHaltsWithAlert();
     void rollout_onlyKiosksOfTheBundlesClass_padsAndOtherUpdaterClassesExcluded();
     void console_sessionsRolesAndCsrfHeader_enforcedServerSide();
@@ -634,7 +634,7 @@ void TestFleetApi::rollout_nextStageOnlyAfterHealthy_rollbackHaltsWithAlert()
     QCOMPARE(console(ops, "POST", QStringLiteral("rollouts/%1/cancel").arg(id), "{}").status, 409); // done is final
 }
 
-void TestFleetApi::bundles_streamedInChunks_rangesAcrossChunksExact_oneResponseAtATimeInMemory()
+void TestFleetApi::bundles_streamedFromDisk_rangesAcrossChunksExact_concurrentAndKeptAliveDownloads()
 {
     QFile f(m_bundle);
     QVERIFY(f.open(QIODevice::ReadOnly));
@@ -688,6 +688,21 @@ void TestFleetApi::bundles_streamedInChunks_rangesAcrossChunksExact_oneResponseA
     QVERIFY(r2->readAll() == good.mid(20 * chunk));
     delete r1;
     delete r2;
+    // A kept-alive connection serves the next request after a streamed one (a JSON call, then
+    // another range), in order.
+    for (const QByteArray &range : {QByteArray("bytes=5-70000"), QByteArray("bytes=-70000")}) {
+        QNetworkRequest next(url);
+        next.setRawHeader("Range", range);
+        QNetworkReply *reply = nam.get(next);
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 30000);
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 206);
+        QVERIFY(reply->readAll() == (range.endsWith("-70000") && range.startsWith("bytes=-") ? good.right(70000) : good.mid(5, 69996)));
+        delete reply;
+        QNetworkReply *health = nam.get(QNetworkRequest(m_hub.url().resolved(QUrl(QStringLiteral("/v1/health")))));
+        QTRY_VERIFY_WITH_TIMEOUT(health->isFinished(), 30000);
+        QCOMPARE(health->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        delete health;
+    }
 }
 
 void TestFleetApi::rollout_onlyKiosksOfTheBundlesClass_padsAndOtherUpdaterClassesExcluded()
