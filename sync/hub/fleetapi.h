@@ -5,7 +5,6 @@
 #include "configpublisher.h"
 #include "fleetstore.h"
 
-#include <QHttpServerResponder>
 #include <QHttpServerResponse>
 #include <QUrl>
 
@@ -63,8 +62,7 @@ public:
 
 private:
     QHttpServerResponse health();
-    // Streams the bundle (or the requested Range) from disk through the responder.
-    void bundle(const QString &name, const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    QHttpServerResponse bundle(const QString &name, const QHttpServerRequest &request);
     QHttpServerResponse adminBundles(const QHttpServerRequest &request);
     QHttpServerResponse adminRollouts(const QHttpServerRequest &request);
     QHttpServerResponse staticFile(const QString &name);
