@@ -244,7 +244,7 @@ QByteArray fingerprint(const QJsonObject &object)
 
 QString projectNoFromQr(const QString &payload)
 {
-    static const QRegularExpression bare(QStringLiteral("^[A-Za-z0-9_-]{6,64}$"));
+    static const QRegularExpression bare(QStringLiteral("^[A-Za-z0-9_-]{6,50}$")); // as kiosk/qrpayload: an..50 (domain.md §a)
     const QString text = payload.trimmed();
     if (text.startsWith(QLatin1Char('{'))) {
         const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
