@@ -2,6 +2,7 @@
 #include "hubstore.h"
 
 #include "../wire.h"
+#include "personaldata.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -91,7 +92,7 @@ bool HubStore::open(const QString &spec, QString *error)
         q.exec(QStringLiteral("PRAGMA cache_size=-65536"));
         q.exec(QStringLiteral("PRAGMA mmap_size=268435456"));
     }
-    return createSchema(error);
+    return createSchema(error) && migrateCertKeyHashes(*this, error);
 }
 
 bool HubStore::createSchema(QString *error)

@@ -133,8 +133,9 @@ private Q_SLOTS:
     void migration_data()
     {
         QTest::addColumn<int>("from");
-        QTest::newRow("v1→v3") << 1;
-        QTest::newRow("v2→v3") << 2;
+        QTest::newRow("v1→latest") << 1;
+        QTest::newRow("v2→latest") << 2;
+        QTest::newRow("v3→latest") << 3;
     }
     void migration()
     {
@@ -175,7 +176,12 @@ private Q_SLOTS:
         QCOMPARE(back->writingEvaluation, e.writingEvaluation);
         QCOMPARE(scalar(s, QStringLiteral("SELECT pf FROM evaluation")).toInt(), 4);
         QCOMPARE(scalar(s, QStringLiteral("SELECT assisted_by FROM evaluation")).toString(), QStringLiteral("agent-7"));
-        QCOMPARE(s.casesByCertKeyHash(QStringLiteral("abc123")).size(), 1);
+        // v4: hashes of the old scheme (HMAC-SHA256) are dropped, the case itself stays findable by
+        // its number; a card lookup refetches it from the hub with the HMAC-SM3 hash.
+        QCOMPARE(s.casesByCertKeyHash(QStringLiteral("abc123")).size(), 0);
+        QCOMPARE(s.casesByProjectNo(QStringLiteral("CASE000001")).size(), 1);
+        QVERIFY(s.casesByProjectNo(QStringLiteral("CASE000001")).value(0).certKeyHash.isEmpty());
+        QVERIFY(scalar(s, QStringLiteral("SELECT personal_erased_at FROM evaluation")).isNull());
         // The upgraded database keeps working: the next seq follows the old one.
         Evaluation next = eval(QStringLiteral("MIG0000002"));
         QVERIFY(s.commitEvaluation(next).ok());
