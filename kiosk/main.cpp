@@ -13,6 +13,7 @@
 #include <hubclient.h>
 #include <casecache.h>
 #include <outboxsender.h>
+#include <personaldataeraser.h>
 #include <syncagent.h>
 #include <syncstatus.h>
 #include <indicatorset.h>
@@ -101,6 +102,7 @@ struct Services {
     std::unique_ptr<hcp::sync::SyncStatus> syncStatus = std::make_unique<hcp::sync::SyncStatus>();
     std::unique_ptr<hcp::sync::HubClient> hub;
     std::unique_ptr<hcp::sync::OutboxSender> sender;
+    std::unique_ptr<PersonalDataEraser> eraser;
     std::unique_ptr<HubCaseSource> hubSource;
     std::unique_ptr<hcp::sync::CaseCache> feedCache;
     std::unique_ptr<hcp::sync::SyncAgent> agent;
@@ -181,6 +183,12 @@ struct Services {
         directory->setOnlineSource(hubSource.get());
         QObject::connect(session.get(), &EvaluationSession::committed, sender.get(), [this] { sender->kick(); });
         sender->start();
+        // Personal fields leave the kiosk once the hub has acknowledged the record (and at start,
+        // for acks that arrived before a restart).
+        eraser = std::make_unique<PersonalDataEraser>(&store);
+        QObject::connect(sender.get(), &hcp::sync::OutboxSender::batchAcked, eraser.get(),
+                         [this] { eraser->scheduleErase(); });
+        eraser->scheduleErase();
 
         // The hall's case feed (own file: the sync layer's cache schema is its own), heartbeat,
         // configuration and remote commands.
