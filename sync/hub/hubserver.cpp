@@ -2,6 +2,7 @@
 #include "hubserver.h"
 
 #include "../wire.h"
+#include "fraudmonitor.h"
 
 #include <QDateTime>
 #include <QHttpServerRequest>
@@ -70,6 +71,9 @@ HubServer::HubServer(HubStore *store, QObject *parent)
                  [this](const QHttpServerRequest &r) { return config(r); });
     m_http.route(QStringLiteral("/v1/heartbeat"), Method::Post,
                  [this](const QHttpServerRequest &r) { return heartbeat(r); });
+    // Anti-fraud signals: own tables and routes, registered before the "/v1/admin/<arg>" catch-all.
+    m_fraud = new FraudMonitor(m_store, this);
+    m_fraud->registerRoutes(m_http, [this](const QHttpServerRequest &r) { return adminAllowed(r); });
     m_http.route(QStringLiteral("/v1/admin/<arg>"), Method::Get | Method::Post,
                  [this](const QString &what, const QHttpServerRequest &r) { return admin(what, r); });
     m_http.route(QStringLiteral("/v1/admin/config/<arg>"), Method::Put,

@@ -14,6 +14,8 @@ class QHttpServerResponse;
 
 namespace hcp::sync::hub {
 
+class FraudMonitor;
+
 // The hub's HTTP front (PROTOCOL.md) over one HubStore. Runs on the thread that created it;
 // Qt 6.4's QHttpServer answers requests one at a time on that thread, so concurrent requests
 // are serialized here and the database indexes keep them idempotent across several hubs.
@@ -25,6 +27,9 @@ public:
 
     void setEnrollToken(const QString &token) { m_enrollToken = token; }
     void setAdminToken(const QString &token) { m_adminToken = token; }
+
+    // The anti-fraud monitor (GET /v1/admin/fraud); owned by the server.
+    FraudMonitor *fraudMonitor() const { return m_fraud; }
 
     // Returns the bound port, or 0 on failure.
     quint16 listen(const QHostAddress &address, quint16 port);
@@ -46,6 +51,7 @@ private:
     QHttpServer m_http;
     QString m_enrollToken;
     QString m_adminToken;
+    FraudMonitor *m_fraud = nullptr;
 };
 
 } // namespace hcp::sync::hub
