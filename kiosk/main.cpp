@@ -142,6 +142,8 @@ struct Services {
         directory = std::make_unique<CaseDirectory>(&store);
         session = std::make_unique<EvaluationSession>(&store, directory.get());
         session->setConfig(config);
+        // Card identifications carry the ID number only encrypted for the hub (certKeyEnc).
+        session->setHubPublicKey(credentials.isValid() ? credentials.hubPublicKey : QByteArray());
         session->setCalendar(calendar);
         session->setIndicatorSet(indicators);
         session->setQuestionnaires(questionnaires);

@@ -53,9 +53,10 @@ QByteArray requestTarget(const QHttpServerRequest &request)
 
 } // namespace
 
-HubServer::HubServer(HubStore *store, QObject *parent)
+HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject *parent)
     : QObject(parent)
     , m_store(store)
+    , m_hubIdentity(std::move(hubIdentity))
     , m_http(this)
 {
     using Method = QHttpServerRequest::Method;
@@ -73,6 +74,7 @@ HubServer::HubServer(HubStore *store, QObject *parent)
                  [this](const QHttpServerRequest &r) { return heartbeat(r); });
     // Anti-fraud signals: own tables and routes, registered before the "/v1/admin/<arg>" catch-all.
     m_fraud = new FraudMonitor(m_store, this);
+    m_fraud->setHubIdentity(&m_hubIdentity);
     m_fraud->registerRoutes(m_http, [this](const QHttpServerRequest &r) { return adminAllowed(r); });
     m_http.route(QStringLiteral("/v1/admin/<arg>"), Method::Get | Method::Post,
                  [this](const QString &what, const QHttpServerRequest &r) { return admin(what, r); });
@@ -159,7 +161,8 @@ QHttpServerResponse HubServer::enroll(const QHttpServerRequest &request)
                                            {QStringLiteral("deviceSecret"), QString::fromLatin1(secret.toHex())},
                                            {QStringLiteral("certKey"), QString::fromLatin1(m_store->certKey().toHex())},
                                            {QStringLiteral("hallCode"), hallCode},
-                                           {QStringLiteral("heartbeatIntervalS"), m_store->heartbeatIntervalS()}},
+                                           {QStringLiteral("heartbeatIntervalS"), m_store->heartbeatIntervalS()},
+                                           {QStringLiteral("hubPublicKey"), QString::fromLatin1(m_hubIdentity.publicKeyPem())}},
                                Status::Created);
 }
 

@@ -3,6 +3,8 @@
 
 #include "hubstore.h"
 
+#include "deviceidentity.h"
+
 #include <QHostAddress>
 #include <QHttpServer>
 #include <QObject>
@@ -23,7 +25,12 @@ class HubServer : public QObject
 {
     Q_OBJECT
 public:
-    explicit HubServer(HubStore *store, QObject *parent = nullptr);
+    // hubIdentity: the hub's own SM2 key (hub-identity.pem in the hub's data directory, made at
+    // first start, see main.cpp). Enrollment hands its public key to kiosks, which verify
+    // hub-signed documents with it and encrypt for the hub.
+    HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject *parent = nullptr);
+
+    const trust::DeviceIdentity &hubIdentity() const { return m_hubIdentity; }
 
     void setEnrollToken(const QString &token) { m_enrollToken = token; }
     void setAdminToken(const QString &token) { m_adminToken = token; }
@@ -48,6 +55,7 @@ private:
     bool adminAllowed(const QHttpServerRequest &request) const;
 
     HubStore *m_store;
+    trust::DeviceIdentity m_hubIdentity;
     QHttpServer m_http;
     QString m_enrollToken;
     QString m_adminToken;

@@ -194,7 +194,7 @@ private Q_SLOTS:
         auto hubIdentity = hcp::trust::DeviceIdentity::create(QDir(hubDir).filePath(QStringLiteral("hub-identity.pem")),
                                                               hcp::trust::KeyType::Sm2, {}, &err);
         QVERIFY2(hubIdentity, qPrintable(err));
-        hcp::sync::hub::HubServer server(&hubStore);
+        hcp::sync::hub::HubServer server(&hubStore, *hubIdentity);
         const quint16 port = server.listen(QHostAddress::LocalHost, 0);
         QVERIFY(port != 0);
         QByteArray secret;
@@ -207,6 +207,7 @@ private Q_SLOTS:
         creds.secret = secret;
         creds.certKey = hubStore.certKey();
         creds.hallCode = QStringLiteral("110105000000");
+        creds.hubPublicKey = server.hubIdentity().publicKeyPem();
         QVERIFY2(creds.save(QDir(kioskDir).filePath(QStringLiteral("credentials.json")), &err), qPrintable(err));
 
         QStringList ciphertexts;
@@ -227,7 +228,7 @@ private Q_SLOTS:
             session.setCalendar(cal);
             session.setIndicatorSet(IndicatorSet::builtin());
             session.setQuestionnaires(QuestionnaireCatalog::builtin());
-            session.setHubPublicKey(hubIdentity->publicKeyPem());
+            session.setHubPublicKey(creds.hubPublicKey);
             AppController app(&session);
             app.setDemoMode(true);
             Devices::Options o;

@@ -12,6 +12,7 @@
 
 #include <QJsonDocument>
 #include <QSet>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -283,20 +284,27 @@ private slots:
         s.assistedShareMax = 0.5;
         s.assistedMinCount = 5;
         QVERIFY(m_monitor->setSettings(s));
-        // Hall A, one day: 4 unassisted, agent-1 assists 6 (6/10 > 0.5), agent-2 assists 2.
+        // Hall A, one day: 2 unassisted, agent-2 assists 2, agent-1 assists 6 (6/10 > 0.5).
         QList<QStringList> rows;
         int n = 0;
         auto add = [&](const QString &agent) {
             rows.append({QStringLiteral("AST%1").arg(++n, 7, 10, QLatin1Char('0')),
                          QTime(9, 0).addSecs(n * 600).toString(QStringLiteral("'2026-11-25 'HH:mm:ss")), agent});
         };
-        for (int i = 0; i < 4; ++i)
+        for (int i = 0; i < 2; ++i)
             add({});
         for (int i = 0; i < 2; ++i)
             add(QStringLiteral("agent-2"));
         for (int i = 0; i < 6; ++i)
             add(QStringLiteral("agent-1"));
         const QStringList uuids = send(QStringLiteral("KIOSK-A"), rows);
+        // Hall B: agent-3 assists exactly half (5 of 10) — at the threshold, not above it.
+        rows.clear();
+        for (int i = 0; i < 5; ++i)
+            add({});
+        for (int i = 0; i < 5; ++i)
+            add(QStringLiteral("agent-3"));
+        send(QStringLiteral("KIOSK-B"), rows, QLatin1String(kHallB));
 
         const QJsonArray found = flags(QStringLiteral("assisted_share"));
         QCOMPARE(found.size(), 1);
@@ -305,7 +313,7 @@ private slots:
         QCOMPARE(uuidsOf(f), QSet<QString>(uuids.end() - 6, uuids.end()));
         const QJsonObject detail = f.value(QLatin1String("detail")).toObject();
         QCOMPARE(detail.value(QLatin1String("assisted")).toInt(), 6);
-        QCOMPARE(detail.value(QLatin1String("total")).toInt(), 12);
+        QCOMPARE(detail.value(QLatin1String("total")).toInt(), 10);
     }
 
     void honestTraffic_raisesNoFlag_andRescanIsIdempotent()
@@ -351,7 +359,11 @@ private slots:
 
     void adminApi_listsFlags_andNeedsTheAdminToken()
     {
-        HubServer server(m_store.get());
+        QString error;
+        auto identity = hcp::trust::DeviceIdentity::create(m_dir->filePath(QStringLiteral("hub-identity.pem")),
+                                                           hcp::trust::KeyType::Sm2, {}, &error);
+        QVERIFY2(identity, qPrintable(error));
+        HubServer server(m_store.get(), *identity);
         server.setAdminToken(QStringLiteral("fraud-admin"));
         const quint16 port = server.listen(QHostAddress::LocalHost, 0);
         QVERIFY(port != 0);
