@@ -6,6 +6,7 @@
 #include "personaldata.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponse>
@@ -25,7 +26,7 @@ namespace {
 
 constexpr qint64 kMinuteMs = 60'000;
 constexpr qint64 kDayMs = 86'400'000;
-constexpr int kEvidenceCap = 500; // uuids kept per flag; the count keeps growing past it
+constexpr int kEvidenceCap = 500; // evidence entries listed per flag; count has them all
 
 // Domain times are China Standard Time wall clock (PROTOCOL: national format), whatever the
 // hub's own time zone is.
@@ -164,15 +165,16 @@ FraudMonitor::FraudMonitor(HubStore *store, QObject *parent)
     if (!ensureSchema(&error))
         qCWarning(lcFraud) << "fraud monitor schema failed:" << error;
     loadSettings();
-    m_timer.setInterval(10'000);
-    connect(&m_timer, &QTimer::timeout, this, [this] { scan(); });
-    m_timer.start();
+    // Timer scans work in slices of ~50 ms so that a backlog (a province hub catching up, a
+    // kiosk draining 100,000 records) never holds the hub's event loop for long.
+    connect(&m_timer, &QTimer::timeout, this, [this] { scanFor(50); });
+    m_timer.start(m_intervalMs);
 }
 
 void FraudMonitor::setScanIntervalMs(int ms)
 {
-    m_timer.setInterval(ms);
-    m_timer.start();
+    m_intervalMs = ms;
+    m_timer.start(ms);
 }
 
 bool FraudMonitor::ensureSchema(QString *error)
@@ -191,10 +193,13 @@ bool FraudMonitor::ensureSchema(QString *error)
         QStringLiteral("CREATE INDEX IF NOT EXISTS fraud_index_agent ON fraud_index(hall_code, assisted_by, assess_ms)"),
         QStringLiteral("CREATE TABLE IF NOT EXISTS fraud_flags (%1, kind TEXT NOT NULL, flag_key TEXT NOT NULL UNIQUE, "
                        "subject TEXT NOT NULL, first_ms BIGINT NOT NULL, last_ms BIGINT NOT NULL, "
-                       "evidence_count BIGINT NOT NULL, evidence TEXT NOT NULL, detail TEXT NOT NULL, "
+                       "evidence_count BIGINT NOT NULL, detail TEXT NOT NULL, "
                        "created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)")
             .arg(id),
         QStringLiteral("CREATE INDEX IF NOT EXISTS fraud_flags_kind ON fraud_flags(kind, subject, last_ms)"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS fraud_evidence (flag_id BIGINT NOT NULL, device_id TEXT NOT NULL, "
+                       "uuid TEXT NOT NULL, assess_time TEXT NOT NULL, assess_ms BIGINT NOT NULL, "
+                       "PRIMARY KEY (flag_id, device_id, uuid))"),
     };
     QSqlQuery q(m_store->database());
     for (const QString &s : statements) {
@@ -247,17 +252,25 @@ QString FraudMonitor::applicantOf(const QJsonObject &payload)
             return hash;
         }
     }
-    QSqlQuery q(m_store->database());
-    q.prepare(QStringLiteral("SELECT cert_key_hash FROM cases WHERE project_no = ? AND service_number = ?"));
-    q.addBindValue(payload.value(QLatin1String("projectNo")).toString());
-    q.addBindValue(payload.value(QLatin1String("serviceNumber")).toInt());
+    QSqlQuery &q = query(QStringLiteral("SELECT cert_key_hash FROM cases WHERE project_no = ? AND service_number = ?"));
+    q.bindValue(0, payload.value(QLatin1String("projectNo")).toString());
+    q.bindValue(1, payload.value(QLatin1String("serviceNumber")).toInt());
+    QString hash;
     if (q.exec() && q.next())
-        return q.value(0).toString();
-    return {};
+        hash = q.value(0).toString();
+    q.finish();
+    return hash;
 }
 
 qint64 FraudMonitor::scan(QString *error)
 {
+    return scanFor(-1, error);
+}
+
+qint64 FraudMonitor::scanFor(qint64 budgetMs, QString *error)
+{
+    QElapsedTimer clock;
+    clock.start();
     QSqlDatabase &db = m_store->database();
     auto fail = [&](const QString &why) {
         if (error)
@@ -277,7 +290,7 @@ qint64 FraudMonitor::scan(QString *error)
         q.finish();
         q.prepare(QStringLiteral("SELECT e.id, e.device_id, d.hall_code, e.uuid, e.assess_time, e.payload "
                                  "FROM evaluations e LEFT JOIN devices d ON d.device_id = e.device_id "
-                                 "WHERE e.id > ? ORDER BY e.id LIMIT 1000"));
+                                 "WHERE e.id > ? ORDER BY e.id LIMIT 500"));
         q.addBindValue(cursor);
         if (!q.exec())
             return fail(q.lastError().text());
@@ -331,8 +344,58 @@ qint64 FraudMonitor::scan(QString *error)
         if (!db.commit())
             return fail(db.lastError().text());
         total += rows.size();
+        if (budgetMs >= 0 && clock.elapsed() >= budgetMs) {
+            // More is waiting: continue in 250 ms, so ingest keeps at least ~5/6 of the hub's
+            // time while a backlog is indexed.
+            m_timer.start(250);
+            return total;
+        }
     }
+    if (m_timer.interval() != m_intervalMs)
+        m_timer.start(m_intervalMs);
     return total;
+}
+
+qint64 FraudMonitor::countUpTo(const QString &where, const QVariantList &binds, qint64 cap)
+{
+    // Stops at cap rows: the rules only need to know "more than N", and a kiosk replaying a
+    // large backlog must not make each evaluation cost a scan of its whole neighbourhood.
+    QSqlQuery &q = query(QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM fraud_index WHERE %1 LIMIT %2) capped").arg(where).arg(cap));
+    for (int i = 0; i < binds.size(); ++i)
+        q.bindValue(i, binds.at(i));
+    if (!q.exec() || !q.next()) {
+        m_error = q.lastError().text();
+        return -1;
+    }
+    const qint64 n = q.value(0).toLongLong();
+    q.finish();
+    return n;
+}
+
+QSqlQuery &FraudMonitor::query(const QString &sql)
+{
+    auto it = m_queries.find(sql);
+    if (it == m_queries.end()) {
+        it = m_queries.insert(sql, QSqlQuery(m_store->database()));
+        if (!it->prepare(sql))
+            qCWarning(lcFraud) << "prepare failed:" << it->lastError().text() << sql;
+    }
+    return *it;
+}
+
+QString FraudMonitor::flagCovering(const QString &kind, const QString &subject, qint64 atMs)
+{
+    QSqlQuery &q = query(QStringLiteral("SELECT flag_key FROM fraud_flags WHERE kind = ? AND subject = ? AND first_ms <= ? "
+                                        "AND last_ms >= ? ORDER BY id LIMIT 1"));
+    q.bindValue(0, kind);
+    q.bindValue(1, subject);
+    q.bindValue(2, atMs);
+    q.bindValue(3, atMs);
+    QString key;
+    if (q.exec() && q.next())
+        key = q.value(0).toString();
+    q.finish();
+    return key;
 }
 
 bool FraudMonitor::evidenceWhere(const QString &where, const QVariantList &binds, QJsonArray *out, int limit)
@@ -391,63 +454,91 @@ bool FraudMonitor::applyRules(const Row &row)
         return out;
     };
 
+    const QJsonObject self{{QStringLiteral("uuid"), row.uuid},
+                           {QStringLiteral("deviceId"), row.deviceId},
+                           {QStringLiteral("assessTime"), row.assessTime}};
+
     // burst: densest 60 s window of this kiosk that contains this evaluation.
-    {
-        QJsonArray found;
-        if (!evidenceWhere(QStringLiteral("device_id = ? AND assess_ms > ? AND assess_ms < ?"),
-                           {row.deviceId, t - kMinuteMs, t + kMinuteMs}, &found, 5000))
-            return false;
-        const QList<Hit> hits = toHits(found);
-        const auto w = densestWindow(hits, kMinuteMs, t);
-        const int count = w.second - w.first + 1;
-        if (count > m_settings.burstPerMinute) {
-            const qint64 first = hits.at(w.first).ms, last = hits.at(w.second).ms;
-            // One flag per episode: join a burst flag of this kiosk that this window touches.
-            QSqlQuery q(m_store->database());
-            q.prepare(QStringLiteral("SELECT flag_key FROM fraud_flags WHERE kind = 'burst' AND subject = ? "
-                                     "AND last_ms >= ? AND first_ms <= ? ORDER BY id LIMIT 1"));
-            q.addBindValue(row.deviceId);
-            q.addBindValue(first - kMinuteMs);
-            q.addBindValue(last + kMinuteMs);
-            const QString key = q.exec() && q.next() ? q.value(0).toString()
-                                                     : QStringLiteral("burst:%1:%2").arg(row.deviceId).arg(first);
-            q.finish();
-            const QJsonObject detail{{QStringLiteral("deviceId"), row.deviceId},
-                                     {QStringLiteral("hallCode"), row.hallCode},
-                                     {QStringLiteral("maxPerMinute"), count},
-                                     {QStringLiteral("threshold"), m_settings.burstPerMinute}};
-            if (!upsertFlag(QStringLiteral("burst"), key, row.deviceId, slice(hits, w), detail, first, last))
+    const qint64 nearby = countUpTo(QStringLiteral("device_id = ? AND assess_ms > ? AND assess_ms < ?"),
+                                    {row.deviceId, t - kMinuteMs, t + kMinuteMs}, m_settings.burstPerMinute + 1);
+    if (nearby < 0)
+        return false;
+    if (nearby > m_settings.burstPerMinute) {
+        const QString covering = flagCovering(QStringLiteral("burst"), row.deviceId, t);
+        if (!covering.isEmpty()) {
+            // Inside an episode already flagged: this evaluation is more of the same.
+            if (!upsertFlag(QStringLiteral("burst"), covering, row.deviceId, QJsonArray{self}, {}, t, t))
                 return false;
+        } else {
+            QJsonArray found;
+            if (!evidenceWhere(QStringLiteral("device_id = ? AND assess_ms > ? AND assess_ms < ?"),
+                               {row.deviceId, t - kMinuteMs, t + kMinuteMs}, &found, 5000))
+                return false;
+            const QList<Hit> hits = toHits(found);
+            const auto w = densestWindow(hits, kMinuteMs, t);
+            const int count = w.second - w.first + 1;
+            if (count > m_settings.burstPerMinute) {
+                const qint64 first = hits.at(w.first).ms, last = hits.at(w.second).ms;
+                // One flag per episode: join a burst flag of this kiosk that this window touches.
+                QSqlQuery q(m_store->database());
+                q.prepare(QStringLiteral("SELECT flag_key FROM fraud_flags WHERE kind = 'burst' AND subject = ? "
+                                         "AND last_ms >= ? AND first_ms <= ? ORDER BY id LIMIT 1"));
+                q.addBindValue(row.deviceId);
+                q.addBindValue(first - kMinuteMs);
+                q.addBindValue(last + kMinuteMs);
+                const QString key = q.exec() && q.next() ? q.value(0).toString()
+                                                         : QStringLiteral("burst:%1:%2").arg(row.deviceId).arg(first);
+                q.finish();
+                const QJsonObject detail{{QStringLiteral("deviceId"), row.deviceId},
+                                         {QStringLiteral("hallCode"), row.hallCode},
+                                         {QStringLiteral("maxPerMinute"), count},
+                                         {QStringLiteral("threshold"), m_settings.burstPerMinute}};
+                if (!upsertFlag(QStringLiteral("burst"), key, row.deviceId, slice(hits, w), detail, first, last))
+                    return false;
+            }
         }
     }
 
     // applicant: one person's evaluations within applicantWindowDays.
     if (!row.applicant.isEmpty()) {
         const qint64 width = qint64(m_settings.applicantWindowDays) * kDayMs;
-        QJsonArray found;
-        if (!evidenceWhere(QStringLiteral("applicant = ? AND assess_ms > ? AND assess_ms < ?"),
-                           {row.applicant, t - width, t + width}, &found, 5000))
+        const qint64 many = countUpTo(QStringLiteral("applicant = ? AND assess_ms > ? AND assess_ms < ?"),
+                                      {row.applicant, t - width, t + width}, m_settings.applicantMax + 1);
+        if (many < 0)
             return false;
-        const QList<Hit> hits = toHits(found);
-        const auto w = densestWindow(hits, width, t);
-        const int count = w.second - w.first + 1;
-        if (count > m_settings.applicantMax) {
-            QSet<QString> devices;
-            for (int i = w.first; i <= w.second; ++i)
-                devices.insert(hits.at(i).evidence.value(QLatin1String("deviceId")).toString());
-            const QJsonObject detail{{QStringLiteral("certKeyHash"), row.applicant},
-                                     {QStringLiteral("evaluations"), count},
-                                     {QStringLiteral("devices"), int(devices.size())},
-                                     {QStringLiteral("windowDays"), m_settings.applicantWindowDays},
-                                     {QStringLiteral("threshold"), m_settings.applicantMax}};
-            if (!upsertFlag(QStringLiteral("applicant"), QStringLiteral("applicant:") + row.applicant, row.applicant,
-                            slice(hits, w), detail, hits.at(w.first).ms, hits.at(w.second).ms))
+        const QString key = QStringLiteral("applicant:") + row.applicant;
+        if (many > m_settings.applicantMax && !flagCovering(QStringLiteral("applicant"), row.applicant, t).isEmpty()) {
+            if (!upsertFlag(QStringLiteral("applicant"), key, row.applicant, QJsonArray{self}, {}, t, t))
                 return false;
+        } else if (many > m_settings.applicantMax) {
+            QJsonArray found;
+            if (!evidenceWhere(QStringLiteral("applicant = ? AND assess_ms > ? AND assess_ms < ?"),
+                               {row.applicant, t - width, t + width}, &found, 5000))
+                return false;
+            const QList<Hit> hits = toHits(found);
+            const auto w = densestWindow(hits, width, t);
+            const int count = w.second - w.first + 1;
+            if (count > m_settings.applicantMax) {
+                QSet<QString> devices;
+                for (int i = w.first; i <= w.second; ++i)
+                    devices.insert(hits.at(i).evidence.value(QLatin1String("deviceId")).toString());
+                const QJsonObject detail{{QStringLiteral("certKeyHash"), row.applicant},
+                                         {QStringLiteral("evaluations"), count},
+                                         {QStringLiteral("devices"), int(devices.size())},
+                                         {QStringLiteral("windowDays"), m_settings.applicantWindowDays},
+                                         {QStringLiteral("threshold"), m_settings.applicantMax}};
+                if (!upsertFlag(QStringLiteral("applicant"), key, row.applicant, slice(hits, w), detail,
+                                hits.at(w.first).ms, hits.at(w.second).ms))
+                    return false;
+            }
         }
     }
 
     // same_case: a case (and assessNumber) rated more than once.
-    {
+    const qint64 sameCase = countUpTo(QStringLiteral("case_key = ?"), {row.caseKey}, 2);
+    if (sameCase < 0)
+        return false;
+    if (sameCase > 1) {
         QJsonArray found;
         if (!evidenceWhere(QStringLiteral("case_key = ?"), {row.caseKey}, &found))
             return false;
@@ -470,9 +561,7 @@ bool FraudMonitor::applyRules(const Row &row)
 
     // outside_hours: grouped per kiosk and day.
     if (outsideOpeningHours(row)) {
-        const QJsonObject evidence{{QStringLiteral("uuid"), row.uuid},
-                                   {QStringLiteral("deviceId"), row.deviceId},
-                                   {QStringLiteral("assessTime"), row.assessTime}};
+        const QJsonObject &evidence = self;
         const QJsonObject detail{{QStringLiteral("deviceId"), row.deviceId}, {QStringLiteral("hallCode"), row.hallCode}};
         if (!upsertFlag(QStringLiteral("outside_hours"),
                         QStringLiteral("outside_hours:%1:%2").arg(row.deviceId, row.assessTime.left(10)), row.deviceId,
@@ -526,83 +615,82 @@ bool FraudMonitor::upsertFlag(const QString &kind, const QString &key, const QSt
                               const QJsonArray &evidence, const QJsonObject &detail, qint64 firstMs, qint64 lastMs)
 {
     QSqlDatabase &db = m_store->database();
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT id, evidence, first_ms, last_ms FROM fraud_flags WHERE flag_key = ?"));
-    q.addBindValue(key);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QSqlQuery &q = query(QStringLiteral("SELECT id FROM fraud_flags WHERE flag_key = ?"));
+    q.bindValue(0, key);
     if (!q.exec()) {
         m_error = q.lastError().text();
         return false;
     }
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    QJsonArray merged;
-    QSet<QString> seen;
-    auto add = [&](const QJsonValue &v) {
-        const QString uuid = v.toObject().value(QLatin1String("uuid")).toString();
-        const QString deviceId = v.toObject().value(QLatin1String("deviceId")).toString();
-        if (!seen.contains(deviceId + QLatin1Char('/') + uuid)) {
-            seen.insert(deviceId + QLatin1Char('/') + uuid);
-            merged.append(v);
-        }
-    };
-    if (q.next()) {
-        const qint64 id = q.value(0).toLongLong();
-        for (const QJsonValue &v : QJsonDocument::fromJson(q.value(1).toString().toUtf8()).array())
-            add(v);
-        firstMs = std::min(firstMs, q.value(2).toLongLong());
-        lastMs = std::max(lastMs, q.value(3).toLongLong());
-        q.finish();
-        for (const QJsonValue &v : evidence)
-            add(v);
-        const qint64 count = merged.size();
-        while (merged.size() > kEvidenceCap)
-            merged.removeLast();
-        QSqlQuery u(db);
-        u.prepare(QStringLiteral("UPDATE fraud_flags SET evidence = ?, evidence_count = ?, detail = ?, first_ms = ?, "
-                                 "last_ms = ?, updated_at = ? WHERE id = ?"));
-        u.addBindValue(compact(merged));
-        u.addBindValue(count);
-        u.addBindValue(compact(detail));
-        u.addBindValue(firstMs);
-        u.addBindValue(lastMs);
-        u.addBindValue(now);
-        u.addBindValue(id);
-        if (!u.exec()) {
-            m_error = u.lastError().text();
+    qint64 id = -1;
+    if (q.next())
+        id = q.value(0).toLongLong();
+    q.finish();
+    const bool created = id < 0;
+    if (created) {
+        QSqlQuery ins(db);
+        ins.prepare(QStringLiteral("INSERT INTO fraud_flags (kind, flag_key, subject, first_ms, last_ms, evidence_count, "
+                                   "detail, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)"));
+        ins.addBindValue(kind);
+        ins.addBindValue(key);
+        ins.addBindValue(subject);
+        ins.addBindValue(firstMs);
+        ins.addBindValue(lastMs);
+        ins.addBindValue(compact(detail));
+        ins.addBindValue(now);
+        ins.addBindValue(now);
+        if (!ins.exec()) {
+            m_error = ins.lastError().text();
             return false;
         }
-        return true;
+        QSqlQuery last(db);
+        last.prepare(QStringLiteral("SELECT id FROM fraud_flags WHERE flag_key = ?"));
+        last.addBindValue(key);
+        if (!last.exec() || !last.next()) {
+            m_error = last.lastError().text();
+            return false;
+        }
+        id = last.value(0).toLongLong();
     }
-    q.finish();
-    for (const QJsonValue &v : evidence)
-        add(v);
-    const qint64 count = merged.size();
-    while (merged.size() > kEvidenceCap)
-        merged.removeLast();
-    QSqlQuery ins(db);
-    ins.prepare(QStringLiteral("INSERT INTO fraud_flags (kind, flag_key, subject, first_ms, last_ms, evidence_count, "
-                               "evidence, detail, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    ins.addBindValue(kind);
-    ins.addBindValue(key);
-    ins.addBindValue(subject);
-    ins.addBindValue(firstMs);
-    ins.addBindValue(lastMs);
-    ins.addBindValue(count);
-    ins.addBindValue(compact(merged));
-    ins.addBindValue(compact(detail));
-    ins.addBindValue(now);
-    ins.addBindValue(now);
-    if (!ins.exec()) {
-        m_error = ins.lastError().text();
+    // Evidence rows are keyed by (flag, kiosk, uuid): re-adding one is a no-op.
+    QSqlQuery &ev = query(QStringLiteral("INSERT INTO fraud_evidence (flag_id, device_id, uuid, assess_time, assess_ms) "
+                                         "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+    qint64 added = 0;
+    for (const QJsonValue &v : evidence) {
+        const QJsonObject o = v.toObject();
+        const QString assessTime = o.value(QLatin1String("assessTime")).toString();
+        ev.bindValue(0, id);
+        ev.bindValue(1, o.value(QLatin1String("deviceId")).toString());
+        ev.bindValue(2, o.value(QLatin1String("uuid")).toString());
+        ev.bindValue(3, assessTime);
+        ev.bindValue(4, parseAssessTime(assessTime).toMSecsSinceEpoch());
+        if (!ev.exec()) {
+            m_error = ev.lastError().text();
+            return false;
+        }
+        added += std::max(0, ev.numRowsAffected());
+    }
+    QSqlQuery &u = query(QStringLiteral("UPDATE fraud_flags SET evidence_count = evidence_count + ?, "
+                                        "first_ms = CASE WHEN first_ms < ? THEN first_ms ELSE ? END, "
+                                        "last_ms = CASE WHEN last_ms > ? THEN last_ms ELSE ? END, updated_at = ?, "
+                                        "detail = CASE WHEN ? = '' THEN detail ELSE ? END WHERE id = ?"));
+    const QString detailText = detail.isEmpty() ? QString(QLatin1String("")) : compact(detail);
+    const QVariantList values{added, firstMs, firstMs, lastMs, lastMs, now, detailText, detailText, id};
+    for (int i = 0; i < values.size(); ++i)
+        u.bindValue(i, values.at(i));
+    if (!u.exec()) {
+        m_error = u.lastError().text();
         return false;
     }
-    qCInfo(lcFraud) << "flag" << kind << subject;
+    if (created)
+        qCInfo(lcFraud) << "flag" << kind << subject;
     return true;
 }
 
 QJsonArray FraudMonitor::flags(const QString &kind)
 {
     QSqlQuery q(m_store->database());
-    q.prepare(QStringLiteral("SELECT id, kind, subject, first_ms, last_ms, evidence_count, evidence, detail, created_at, "
+    q.prepare(QStringLiteral("SELECT id, kind, subject, first_ms, last_ms, evidence_count, detail, created_at, "
                              "updated_at FROM fraud_flags %1 ORDER BY updated_at DESC, id DESC LIMIT 1000")
                   .arg(kind.isEmpty() ? QString() : QStringLiteral("WHERE kind = ?")));
     if (!kind.isEmpty())
@@ -613,7 +701,17 @@ QJsonArray FraudMonitor::flags(const QString &kind)
     auto cst = [](qint64 ms) {
         return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone(8 * 3600)).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
     };
+    QSqlQuery ev(m_store->database());
+    ev.prepare(QStringLiteral("SELECT uuid, device_id, assess_time FROM fraud_evidence WHERE flag_id = ? "
+                              "ORDER BY assess_ms, device_id, uuid LIMIT %1").arg(kEvidenceCap));
     while (q.next()) {
+        QJsonArray evidence;
+        ev.bindValue(0, q.value(0).toLongLong());
+        if (ev.exec())
+            while (ev.next())
+                evidence.append(QJsonObject{{QStringLiteral("uuid"), ev.value(0).toString()},
+                                            {QStringLiteral("deviceId"), ev.value(1).toString()},
+                                            {QStringLiteral("assessTime"), ev.value(2).toString()}});
         out.append(QJsonObject{
             {QStringLiteral("id"), q.value(0).toLongLong()},
             {QStringLiteral("kind"), q.value(1).toString()},
@@ -621,10 +719,10 @@ QJsonArray FraudMonitor::flags(const QString &kind)
             {QStringLiteral("firstAt"), cst(q.value(3).toLongLong())},
             {QStringLiteral("lastAt"), cst(q.value(4).toLongLong())},
             {QStringLiteral("count"), q.value(5).toLongLong()},
-            {QStringLiteral("evidence"), QJsonDocument::fromJson(q.value(6).toString().toUtf8()).array()},
-            {QStringLiteral("detail"), QJsonDocument::fromJson(q.value(7).toString().toUtf8()).object()},
-            {QStringLiteral("createdAtMs"), q.value(8).toLongLong()},
-            {QStringLiteral("updatedAtMs"), q.value(9).toLongLong()},
+            {QStringLiteral("evidence"), evidence},
+            {QStringLiteral("detail"), QJsonDocument::fromJson(q.value(6).toString().toUtf8()).object()},
+            {QStringLiteral("createdAtMs"), q.value(7).toLongLong()},
+            {QStringLiteral("updatedAtMs"), q.value(8).toLongLong()},
         });
     }
     return out;

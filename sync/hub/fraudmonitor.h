@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QSqlQuery>
 #include <QString>
 #include <QTime>
 #include <QTimer>
@@ -62,9 +63,11 @@ struct FraudSettings
 //
 // How: a scan reads evaluations stored since the last scan (by row id, cursor in fraud_state),
 // indexes them in fraud_index (a narrow table with the fields the rules need) and applies the
-// rules to each new row with indexed queries, so the cost per evaluation is constant. The scan
-// runs on a timer (scanIntervalMs) and before every GET /v1/admin/fraud; flags are upserted by
-// a stable key, so a rescan never duplicates one. Flags are signals for a human, not verdicts.
+// rules to each new row with indexed queries that stop counting at the threshold, so the cost
+// per evaluation stays bounded; an evaluation inside an episode already flagged is only added
+// to it. The scan runs on a timer (every scanIntervalMs, in ~50 ms slices) and completely before
+// every GET /v1/admin/fraud; flags are upserted by a stable key and evidence rows by (flag,
+// kiosk, uuid), so a rescan never duplicates either. Flags are signals for a human, not verdicts.
 // Limitation: with several hubs on one PostgreSQL, a row committed with a lower id after a
 // scan passed it is not seen (SQLite and a single hub are exact).
 //
@@ -109,6 +112,12 @@ private:
                     const QJsonArray &evidence, const QJsonObject &detail, qint64 firstMs, qint64 lastMs);
     bool evidenceWhere(const QString &where, const QVariantList &binds, QJsonArray *out, int limit = 200);
     bool outsideOpeningHours(const Row &row) const;
+    qint64 scanFor(qint64 budgetMs, QString *error = nullptr);
+    qint64 countUpTo(const QString &where, const QVariantList &binds, qint64 cap);
+    QString flagCovering(const QString &kind, const QString &subject, qint64 atMs);
+    // Prepared once per statement text and reused (the rules run several statements per
+    // evaluation); callers bind by position and finish() what they read.
+    QSqlQuery &query(const QString &sql);
     QString applicantOf(const QJsonObject &payload);
     bool loadSettings();
 
@@ -116,7 +125,9 @@ private:
     const trust::DeviceIdentity *m_identity = nullptr;
     FraudSettings m_settings;
     QTimer m_timer;
+    int m_intervalMs = 10'000;
     QString m_error;
+    QHash<QString, QSqlQuery> m_queries;
 };
 
 } // namespace hcp::sync::hub

@@ -10,6 +10,7 @@
 #include <deviceidentity.h>
 #include <wire.h>
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QSet>
 #include <QSqlQuery>
@@ -340,6 +341,34 @@ private slots:
         QCOMPARE(second.scan(), 0);
         QCOMPARE(second.flags({}).size(), 1);
         QCOMPARE(second.settings().openingHours.size(), 1); // settings persist in the database
+    }
+
+    void backlogWithOneTimestamp_scansInBoundedTime_oneFlagCountsAll()
+    {
+        // A backlog drain of records stamped in the same second (what the sync benchmark sends):
+        // the cost per record must not grow with the episode.
+        const int n = 3000;
+        const HubStore::Device d = device(QStringLiteral("KIOSK-BENCH"));
+        QJsonArray batch;
+        for (int i = 1; i <= n; ++i) {
+            batch.append(evaluation(i, QStringLiteral("bench-%1").arg(i), QStringLiteral("BENCH%1").arg(i, 6, 10, QLatin1Char('0')),
+                                    QStringLiteral("2026-11-25 10:00:00")));
+            if (batch.size() == 500) {
+                QJsonArray results;
+                QVERIFY(m_store->ingest(d, batch, {}, 0, 0, &results));
+                batch = {};
+            }
+        }
+        QElapsedTimer clock;
+        clock.start();
+        QCOMPARE(m_monitor->scan(), qint64(n));
+        const qint64 ms = clock.elapsed();
+        qInfo("fraud scan: %d evaluations in %lld ms (%.0f per second)", n, ms, n * 1000.0 / std::max<qint64>(ms, 1));
+        QVERIFY2(ms < 20000, qPrintable(QString::number(ms)));
+        const QJsonArray found = m_monitor->flags(QStringLiteral("burst"));
+        QCOMPARE(found.size(), 1);
+        QCOMPARE(found.first().toObject().value(QLatin1String("count")).toInt(), n);
+        QCOMPARE(found.first().toObject().value(QLatin1String("evidence")).toArray().size(), 500); // listed, capped
     }
 
     void settings_invalid_areRefused()
