@@ -167,8 +167,31 @@ FraudMonitor::FraudMonitor(HubStore *store, QObject *parent)
     loadSettings();
     // Timer scans work in slices of ~50 ms so that a backlog (a province hub catching up, a
     // kiosk draining 100,000 records) never holds the hub's event loop for long.
-    connect(&m_timer, &QTimer::timeout, this, [this] { scanFor(50); });
+    connect(&m_timer, &QTimer::timeout, this, [this] { onTimer(); });
     m_timer.start(m_intervalMs);
+    m_deferredSince.invalidate();
+}
+
+void FraudMonitor::onTimer()
+{
+    // While evaluations pour in (a kiosk draining a backlog at thousands per second) the hub's
+    // time belongs to ingest: defer, re-checking every second, for at most 60 s at a stretch.
+    QSqlQuery &q = query(QStringLiteral("SELECT MAX(id) FROM evaluations"));
+    qint64 maxId = 0;
+    if (q.exec() && q.next())
+        maxId = q.value(0).toLongLong();
+    q.finish();
+    const qint64 grown = maxId - m_lastMaxId;
+    m_lastMaxId = maxId;
+    constexpr qint64 kBusyRowsPerCheck = 1000;
+    if (grown > kBusyRowsPerCheck && (!m_deferredSince.isValid() || m_deferredSince.elapsed() < 60'000)) {
+        if (!m_deferredSince.isValid())
+            m_deferredSince.start();
+        m_timer.start(1000);
+        return;
+    }
+    m_deferredSince.invalidate();
+    scanFor(50);
 }
 
 void FraudMonitor::setScanIntervalMs(int ms)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -65,7 +66,8 @@ struct FraudSettings
 // indexes them in fraud_index (a narrow table with the fields the rules need) and applies the
 // rules to each new row with indexed queries that stop counting at the threshold, so the cost
 // per evaluation stays bounded; an evaluation inside an episode already flagged is only added
-// to it. The scan runs on a timer (every scanIntervalMs, in ~50 ms slices) and completely before
+// to it. The scan runs on a timer (every scanIntervalMs, in ~50 ms slices, deferred up to 60 s
+// while more than 1,000 evaluations arrive between checks) and completely before
 // every GET /v1/admin/fraud; flags are upserted by a stable key and evidence rows by (flag,
 // kiosk, uuid), so a rescan never duplicates either. Flags are signals for a human, not verdicts.
 // Limitation: with several hubs on one PostgreSQL, a row committed with a lower id after a
@@ -113,6 +115,7 @@ private:
     bool evidenceWhere(const QString &where, const QVariantList &binds, QJsonArray *out, int limit = 200);
     bool outsideOpeningHours(const Row &row) const;
     qint64 scanFor(qint64 budgetMs, QString *error = nullptr);
+    void onTimer();
     qint64 countUpTo(const QString &where, const QVariantList &binds, qint64 cap);
     QString flagCovering(const QString &kind, const QString &subject, qint64 atMs);
     // Prepared once per statement text and reused (the rules run several statements per
@@ -126,6 +129,8 @@ private:
     FraudSettings m_settings;
     QTimer m_timer;
     int m_intervalMs = 10'000;
+    qint64 m_lastMaxId = 0;
+    QElapsedTimer m_deferredSince;
     QString m_error;
     QHash<QString, QSqlQuery> m_queries;
 };
