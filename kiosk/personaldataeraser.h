@@ -9,7 +9,8 @@ namespace hcp::kiosk {
 
 class Store;
 
-// Erases the personal fields of evaluations the hub has acknowledged (outbox row Acked): the
+// Erases the personal fields of evaluations the hub has acknowledged (outbox row Acked) and
+// that have their ledger entry (kiosk::Ledger; without a ledger nothing is erased): the
 // kiosk keeps what it needs for "one rating per case", the ledger and statistics, and nothing
 // that names the citizen.
 //

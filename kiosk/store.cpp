@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store.h"
 
+#include <ledgertable.h>
 #include <outbox.h>
 
 #include <QAtomicInt>
@@ -71,7 +72,11 @@ QStringList migrationStep(int from)
             QStringLiteral("CREATE INDEX case_cache_cert ON case_cache (cert_key_hash)"),
         };
     case 3:
-        // v4: the ID-number hash becomes HMAC-SM3 (was HMAC-SHA256). The old hashes cannot be
+        // v4: the tamper-evident ledger (one signed chain entry per evaluation, written by the
+        // commit hook) and the hub's confirmed ledger seq. DDL owned by the sync layer.
+        return hcp::sync::LedgerTable::schemaStatements();
+    case 4:
+        // v5: the ID-number hash becomes HMAC-SM3 (was HMAC-SHA256). The old hashes cannot be
         // converted (the kiosk never had the plain numbers), so they are dropped: card lookups
         // refetch the cases from the hub, QR and typed lookups keep working from the cache.
         // personal_erased_at: when the personal fields were erased after the hub's ack

@@ -2,13 +2,16 @@
 #pragma once
 
 #include "hubstore.h"
+#include "ledgercheck.h"
 
 #include "deviceidentity.h"
 
 #include <QHostAddress>
 #include <QHttpServer>
+#include <QHash>
 #include <QObject>
 
+#include <functional>
 #include <optional>
 
 class QHttpServerRequest;
@@ -38,6 +41,11 @@ public:
     // The anti-fraud monitor (GET /v1/admin/fraud); owned by the server.
     FraudMonitor *fraudMonitor() const { return m_fraud; }
 
+    // Serves GET/POST /v1/admin/<what> (after the admin check) for a component that owns that
+    // part of the admin API, e.g. "upstream". Same thread as the server.
+    using AdminHandler = std::function<QHttpServerResponse(const QHttpServerRequest &)>;
+    void addAdminHandler(const QString &what, AdminHandler handler) { m_adminHandlers.insert(what, std::move(handler)); }
+
     // Returns the bound port, or 0 on failure.
     quint16 listen(const QHostAddress &address, quint16 port);
 
@@ -56,10 +64,12 @@ private:
 
     HubStore *m_store;
     trust::DeviceIdentity m_hubIdentity;
+    LedgerCheck m_ledger;
     QHttpServer m_http;
     QString m_enrollToken;
     QString m_adminToken;
     FraudMonitor *m_fraud = nullptr;
+    QHash<QString, AdminHandler> m_adminHandlers;
 };
 
 } // namespace hcp::sync::hub

@@ -3,6 +3,9 @@
 
 #include "../wire.h"
 #include "personaldata.h"
+#include "ledgercheck.h"
+#include "rectificationstore.h"
+#include "upstream/upstreamoutbox.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -92,7 +95,8 @@ bool HubStore::open(const QString &spec, QString *error)
         q.exec(QStringLiteral("PRAGMA cache_size=-65536"));
         q.exec(QStringLiteral("PRAGMA mmap_size=268435456"));
     }
-    return createSchema(error) && migrateCertKeyHashes(*this, error);
+    return createSchema(error) && migrateCertKeyHashes(*this, error) && LedgerCheck::ensureSchema(m_db, m_postgres, error)
+        && RectificationStore(m_db).ensureSchema(error);
 }
 
 bool HubStore::createSchema(QString *error)
@@ -146,7 +150,7 @@ bool HubStore::createSchema(QString *error)
         return false;
     }
     m_certKey = QByteArray::fromHex(q.value(0).toString().toLatin1());
-    return true;
+    return upstream::UpstreamOutbox::ensureSchema(m_db, m_postgres, error);
 }
 
 HubStore::EnrollResult HubStore::enroll(const QString &deviceId, const QString &hallCode,

@@ -3,6 +3,7 @@
 #include "caseimport.h"
 #include "hubserver.h"
 #include "hubstore.h"
+#include "upstream/upstreamservice.h"
 
 #include "devicecredentials.h"
 #include "deviceidentity.h"
@@ -15,6 +16,7 @@
 #include <QTextStream>
 
 #include <csignal>
+#include <memory>
 
 using namespace hcp::sync::hub;
 
@@ -104,6 +106,11 @@ int main(int argc, char *argv[])
                                                         "database, or in the working directory for PostgreSQL)"),
                                          QStringLiteral("pem"));
     parser.addOptions({listen, db, enrollToken, adminToken, interval, importOpt, hubUrl, deviceClass, identityOpt});
+    const QCommandLineOption upstreamProfile(QStringLiteral("upstream-profile"),
+                                             QStringLiteral("forward evaluations to the province described by this JSON "
+                                                            "profile (sync/UPSTREAM.md)"),
+                                             QStringLiteral("file"));
+    parser.addOption(upstreamProfile);
     parser.process(app);
 
     QTextStream out(stdout);
@@ -191,6 +198,19 @@ int main(int argc, char *argv[])
     if (bound == 0) {
         err << "hcp-hub: cannot listen on " << addr << Qt::endl;
         return 2;
+    }
+    // Forwarding to the provincial platform (sync/UPSTREAM.md), when a profile is given.
+    std::unique_ptr<hcp::sync::hub::upstream::UpstreamService> upstream;
+    if (parser.isSet(upstreamProfile)) {
+        const auto profile = hcp::sync::hub::upstream::ProvinceProfile::load(parser.value(upstreamProfile), &error);
+        if (!profile) {
+            err << "hcp-hub: upstream profile: " << error << Qt::endl;
+            return 2;
+        }
+        upstream = std::make_unique<hcp::sync::hub::upstream::UpstreamService>(&store, *profile);
+        upstream->setCertKeyResolver(hcp::sync::hub::upstream::UpstreamMapper::hubKeyResolver(server.hubIdentity().key()));
+        upstream->registerAdmin(&server);
+        upstream->start();
     }
     out << "hcp-hub listening on " << host.toString() << ':' << bound << Qt::endl;
     return app.exec();

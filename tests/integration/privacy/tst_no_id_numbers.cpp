@@ -11,6 +11,7 @@
 #include <casedirectory.h>
 #include <demodata.h>
 #include <evaluationsession.h>
+#include <ledger.h>
 #include <personaldataeraser.h>
 #include <store.h>
 
@@ -216,6 +217,12 @@ private Q_SLOTS:
             Store store;
             const QString dbPath = QDir(kioskDir).filePath(QStringLiteral("kiosk.sqlite"));
             QVERIFY(store.open(dbPath));
+            // The device key and ledger as an enrolled kiosk has them (erasure waits for the entry).
+            auto deviceKey = hcp::trust::DeviceIdentity::create(root.filePath(QStringLiteral("device-key.pem")),
+                                                                hcp::trust::KeyType::Sm2, {}, &err);
+            QVERIFY2(deviceKey, qPrintable(err));
+            Ledger ledger(deviceKey->key());
+            ledger.attach(store);
             WorkCalendar cal;
             cal.loadDirectory(QStringLiteral(":/hcp/holidays"));
             KioskConfig config;
