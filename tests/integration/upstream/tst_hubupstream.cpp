@@ -83,6 +83,17 @@ private slots:
         const quint16 provincePort = province.start();
         QVERIFY(provincePort != 0);
         province.setFaults(10, 10, 0, 0);
+        province.setNorms(QJsonObject{
+            {QStringLiteral("evaVersion"), QStringLiteral("2026.2")},
+            {QStringLiteral("norms"), QJsonArray{QJsonObject{{QStringLiteral("normCode"), QStringLiteral("501")},
+                                                             {QStringLiteral("normName"), QStringLiteral("窗口服务态度差")},
+                                                             {QStringLiteral("levels"), QStringLiteral("1,2")}}}}});
+        province.setRectifications(QJsonArray{QJsonObject{
+            {QStringLiteral("projectNo"), QStringLiteral("110105202611200001")}, {QStringLiteral("serviceNumber"), 1},
+            {QStringLiteral("assessNumber"), 1}, {QStringLiteral("rectifyStatus"), QStringLiteral("2")},
+            {QStringLiteral("reformContent"), QStringLiteral("已电话回访并致歉")},
+            {QStringLiteral("reformDept"), QStringLiteral("朝阳区政务服务中心")},
+            {QStringLiteral("reformDate"), QStringLiteral("2026-11-29 10:00:00")}}});
 
         QTemporaryDir dir;
         QJsonObject profile = profileJson(app, provincePort);
@@ -91,6 +102,7 @@ private slots:
         profile.insert(QStringLiteral("leaseMs"), 2000);
         profile.insert(QStringLiteral("backoffBaseMs"), 10);
         profile.insert(QStringLiteral("backoffCapMs"), 200);
+        profile.insert(QStringLiteral("pullIntervalS"), 3600); // one pull at start
         const QString profilePath = writeProfile(dir, profile);
         QVERIFY(!profilePath.isEmpty());
 
@@ -130,6 +142,18 @@ private slots:
                                  .arg(c.value(QLatin1String("delivered")).toInt()).arg(c.value(QLatin1String("dead")).toInt());
         QCOMPARE(c.value(QLatin1String("dead")).toInt(), 0);
         QCOMPARE(s.recordsStored, kEvaluations);
+        // The pulls went through hcp-hub's wiring: the indicator set into the default
+        // configuration, the rectification into the RectificationStore (the cursor moves only
+        // once every item is stored).
+        auto pullState = [&] {
+            return hcp::sync::test::adminGet(hub.url(), QStringLiteral("/v1/admin/upstream"))
+                .value(QLatin1String("pull")).toObject();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(pullState().value(QLatin1String("lastPullAtMs")).toInteger() > 0, 10000);
+        const QJsonObject pull = pullState();
+        QCOMPARE(pull.value(QLatin1String("error")).toString(), QString());
+        QCOMPARE(pull.value(QLatin1String("indicatorVersion")).toString(), QStringLiteral("2026.2"));
+        QCOMPARE(pull.value(QLatin1String("rectificationCursor")).toString(), QStringLiteral("1"));
         const auto stored = province.stored();
         QCOMPARE(stored.size(), kEvaluations);
         const QJsonObject first = stored.value(evaluations.at(0).toObject().value(QLatin1String("projectNo")).toString()
