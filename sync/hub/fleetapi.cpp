@@ -2,6 +2,7 @@
 #include "fleetapi.h"
 
 #include "../wire.h"
+#include "fraudmonitor.h"
 #include "upstream/upstreamservice.h"
 
 #include <QDateTime>
@@ -11,6 +12,7 @@
 #include <QHttpServerRequest>
 #include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryFile>
@@ -426,6 +428,39 @@ QHttpServerResponse FleetApi::logout(const QHttpServerRequest &request)
     return r;
 }
 
+QHash<QString, QJsonArray> FleetApi::fraudByKiosk()
+{
+    QHash<QString, QJsonArray> out;
+    if (!m_fraud)
+        return out;
+    m_fraud->scan(); // the flags include every stored evaluation
+    for (const QJsonValue &v : m_fraud->flags()) {
+        const QJsonObject f = v.toObject();
+        QSet<QString> devices;
+        for (const QJsonValue &e : f.value(QLatin1String("evidence")).toArray())
+            devices.insert(e.toObject().value(QLatin1String("deviceId")).toString());
+        for (const QString &d : std::as_const(devices))
+            out[d].append(QJsonObject{{QStringLiteral("id"), f.value(QLatin1String("id"))},
+                                      {QStringLiteral("kind"), f.value(QLatin1String("kind"))},
+                                      {QStringLiteral("count"), f.value(QLatin1String("count"))},
+                                      {QStringLiteral("lastAt"), f.value(QLatin1String("lastAt"))},
+                                      {QStringLiteral("updatedAtMs"), f.value(QLatin1String("updatedAtMs"))}});
+    }
+    return out;
+}
+
+QJsonArray FleetApi::kiosksWithFraud(qint64 nowMs)
+{
+    QJsonArray kiosks = m_fleet.kiosks(nowMs, m_store->heartbeatIntervalS());
+    const QHash<QString, QJsonArray> fraud = fraudByKiosk();
+    for (qsizetype i = 0; i < kiosks.size(); ++i) {
+        QJsonObject k = kiosks.at(i).toObject();
+        k.insert(QStringLiteral("fraudFlags"), fraud.value(k.value(QLatin1String("deviceId")).toString()));
+        kiosks.replace(i, k);
+    }
+    return kiosks;
+}
+
 QHttpServerResponse FleetApi::consoleApi(const QString &path, const QHttpServerRequest &request)
 {
     const auto session = sessionOf(request);
@@ -456,12 +491,11 @@ QHttpServerResponse FleetApi::consoleApi(const QString &path, const QHttpServerR
                                 {QStringLiteral("expiresAtMs"), session->expiresAtMs},
                                 {QStringLiteral("heartbeatIntervalS"), m_store->heartbeatIntervalS()}});
     if (!post && head == QLatin1String("kiosks") && parts.size() == 1)
-        return json(QJsonObject{{QStringLiteral("kiosks"), m_fleet.kiosks(now, m_store->heartbeatIntervalS())},
-                                {QStringLiteral("nowMs"), now}});
+        return json(QJsonObject{{QStringLiteral("kiosks"), kiosksWithFraud(now)}, {QStringLiteral("nowMs"), now}});
     if (!post && head == QLatin1String("kiosks") && parts.size() == 2) {
         const QString id = parts.at(1);
         QJsonObject kiosk;
-        for (const QJsonValue &k : m_fleet.kiosks(now, m_store->heartbeatIntervalS()))
+        for (const QJsonValue &k : kiosksWithFraud(now))
             if (k.toObject().value(QLatin1String("deviceId")).toString() == id)
                 kiosk = k.toObject();
         if (kiosk.isEmpty())
@@ -499,8 +533,40 @@ QHttpServerResponse FleetApi::consoleApi(const QString &path, const QHttpServerR
         qCInfo(lcFleetApi) << session->user << "sent" << type << "to" << parts.at(1);
         return json(QJsonObject{{QStringLiteral("id"), id}}, Status::Created);
     }
-    if (!post && head == QLatin1String("alerts"))
-        return json(QJsonObject{{QStringLiteral("alerts"), m_fleet.alerts(now, m_store->heartbeatIntervalS())}});
+    if (!post && head == QLatin1String("alerts")) {
+        QJsonArray alerts = m_fleet.alerts(now, m_store->heartbeatIntervalS());
+        // The anti-fraud monitor's flags, one warning per kiosk (current condition, id 0).
+        const QHash<QString, QJsonArray> fraud = fraudByKiosk();
+        QStringList ids = fraud.keys();
+        ids.sort();
+        for (const QString &d : std::as_const(ids)) {
+            static const QHash<QString, QString> names{{QStringLiteral("burst"), QStringLiteral("短时集中评价")},
+                                                       {QStringLiteral("applicant"), QStringLiteral("同一申请人多次评价")},
+                                                       {QStringLiteral("same_case"), QStringLiteral("同一办件重复评价")},
+                                                       {QStringLiteral("outside_hours"), QStringLiteral("非办公时间评价")},
+                                                       {QStringLiteral("assisted_share"), QStringLiteral("代评比例过高")}};
+            QStringList kinds;
+            QStringList named;
+            qint64 at = 0;
+            for (const QJsonValue &f : fraud.value(d)) {
+                const QString kind = f.toObject().value(QLatin1String("kind")).toString();
+                kinds << kind;
+                named << names.value(kind, kind);
+                at = qMax(at, f.toObject().value(QLatin1String("updatedAtMs")).toInteger());
+            }
+            kinds.removeDuplicates();
+            named.removeDuplicates();
+            alerts.append(QJsonObject{{QStringLiteral("id"), 0},
+                                      {QStringLiteral("atMs"), at},
+                                      {QStringLiteral("severity"), QStringLiteral("warning")},
+                                      {QStringLiteral("kind"), QStringLiteral("fraud")},
+                                      {QStringLiteral("deviceId"), d},
+                                      {QStringLiteral("kinds"), QJsonArray::fromStringList(kinds)},
+                                      {QStringLiteral("message"),
+                                       QStringLiteral("反刷评规则命中：%1，请核查").arg(named.join(QStringLiteral("、")))}});
+        }
+        return json(QJsonObject{{QStringLiteral("alerts"), alerts}});
+    }
     if (post && head == QLatin1String("alerts") && parts.size() == 3 && parts.at(2) == QLatin1String("ack")) {
         if (!require(Role::Maintainer))
             return denied(Role::Maintainer);

@@ -16,6 +16,8 @@ class QHttpServerRequest;
 
 namespace hcp::sync::hub {
 
+class FraudMonitor;
+
 namespace upstream {
 class UpstreamService;
 }
@@ -48,6 +50,10 @@ public:
     // The forwarder to the provincial platform behind the console's 上报省平台 view (not owned;
     // must outlive this object's use, or be reset to nullptr). Unset: the view says it is off.
     void setUpstream(upstream::UpstreamService *service) { m_upstream = service; }
+
+    // The hub's anti-fraud monitor (not owned): its flags appear per kiosk in the console's
+    // list, detail and alerts ("fraudFlags"). Unset: no flags are shown.
+    void setFraudMonitor(FraudMonitor *monitor) { m_fraud = monitor; }
 
     FleetStore &fleet() { return m_fleet; }
     BundleStore &bundles() { return m_bundles; }
@@ -83,6 +89,11 @@ private:
     std::unique_ptr<ConfigPublisher> m_publisher;
     Options m_options;
     upstream::UpstreamService *m_upstream = nullptr;
+    FraudMonitor *m_fraud = nullptr;
+
+    // deviceId → [{"id","kind","count","lastAt"}] from the monitor's flags (scanned first).
+    QHash<QString, QJsonArray> fraudByKiosk();
+    QJsonArray kiosksWithFraud(qint64 nowMs);
 };
 
 } // namespace hcp::sync::hub

@@ -91,6 +91,7 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
     // Anti-fraud signals: own tables and routes, registered before the "/v1/admin/<arg>" catch-all.
     m_fraud = new FraudMonitor(m_store, this);
     m_fraud->setHubIdentity(&m_hubIdentity);
+    m_fleet->setFraudMonitor(m_fraud); // the console shows its flags per kiosk
     m_fraud->registerRoutes(m_http, [this](const QHttpServerRequest &r) { return adminAllowed(r); });
     m_http.route(QStringLiteral("/v1/admin/<arg>"), Method::Get | Method::Post,
                  [this](const QString &what, const QHttpServerRequest &r) { return admin(what, r); });

@@ -194,10 +194,17 @@ function flags(k) {
   const out = [];
   if (k.tamper || k.conflicts > 0) out.push(el('span', { class: 'pill bad', title: (k.tamperKinds || []).join(', ') }, '篡改'));
   if (k.seqGaps > 0) out.push(el('span', { class: 'pill bad' }, '缺号 ' + k.seqGaps));
-  if (k.fraud && Object.keys(k.fraud).length) out.push(el('span', { class: 'pill warn' }, '刷评'));
+  const fraud = k.fraudFlags || [];
+  if (fraud.length) out.push(el('span', { class: 'pill warn', 'data-flag': 'fraud', title: fraudText(fraud) }, '刷评嫌疑'));
   if (k.configRejected) out.push(el('span', { class: 'pill warn', title: k.configRejected }, '配置被拒'));
   if (k.diskLow) out.push(el('span', { class: 'pill bad' }, '磁盘满'));
   return out.length ? out : '—';
+}
+// The hub's anti-fraud monitor's flags on this kiosk (server-side rules, PROTOCOL §9a).
+const FRAUD_KINDS = { burst: '短时集中评价', applicant: '同一申请人多次评价', same_case: '同一办件重复评价',
+  outside_hours: '非办公时间评价', assisted_share: '代评比例过高' };
+function fraudText(flags) {
+  return flags.map((f) => `${FRAUD_KINDS[f.kind] || f.kind}（${f.count} 条，最近 ${f.lastAt}）`).join('；');
 }
 function disk(k) {
   if (!k.diskTotalBytes) return k.diskLow ? el('span', { class: 'pill bad' }, '不足') : '—';
@@ -265,6 +272,7 @@ async function renderKiosk(id) {
     ['已收评价', k.evaluations + ' 条'], ['时钟偏差', drift(k)],
     ['磁盘', disk(k)], ['账本签名', k.signedLedger ? '已启用（设备密钥）' : '未启用'], ...DEVICES.map(([key, name]) => [name, el('span', {}, el('span', { class: 'dev ' + devClass(st[key]) }), devText(st[key]))]),
     ['标记', flags(k)],
+    ['反刷评', (k.fraudFlags || []).length ? el('span', { id: 'detail-fraud' }, fraudText(k.fraudFlags)) : '未命中规则'],
   ];
   $('#detail-facts').replaceChildren(...facts.flatMap(([t, v]) => [el('dt', {}, t), el('dd', {}, v)]));
   lineChart($('#history-chart'), d.history, 'queueDepth');
@@ -379,7 +387,7 @@ async function sendCommand(ev) {
 // ---- alerts ----
 
 const ALERT_KINDS = { overdue: '离线', clock_drift: '时钟', disk_low: '磁盘', backlog: '积压', tamper: '篡改',
-  rollout_halted: '升级暂停', config_rejected: '配置被拒' };
+  rollout_halted: '升级暂停', config_rejected: '配置被拒', fraud: '刷评嫌疑' };
 
 async function renderAlerts() {
   const { alerts } = await api('alerts');

@@ -206,6 +206,7 @@ private slots:
     void console_sessionsRolesAndCsrfHeader_enforcedServerSide();
     void console_repeatedWrongPasswords_lockTheAccount();
     void console_upstreamWithoutProfile_reportedOff_writesNeedMaintainerAndHeader();
+    void console_fraudMonitorFlags_shownOnTheKioskAndAsAlert_notFromHeartbeat();
     void console_ledgerFindings_flagTheKioskAndRaiseAnAlert();
 
 private:
@@ -854,6 +855,63 @@ void TestFleetApi::console_upstreamWithoutProfile_reportedOff_writesNeedMaintain
     r = console(viewer, "GET", QStringLiteral("kiosks/KIOSK-UP-OFF"));
     QCOMPARE(r.status, 200);
     QVERIFY(!r.json().contains(QLatin1String("upstream")));
+}
+
+void TestFleetApi::console_fraudMonitorFlags_shownOnTheKioskAndAsAlert_notFromHeartbeat()
+{
+    // 12 evaluations within one minute from one kiosk: the hub's burst rule (> 10/min) flags it.
+    const DeviceCredentials busy = enroll(m_hub.url(), QStringLiteral("KIOSK-FRAUD-01"));
+    const DeviceCredentials calm = enroll(m_hub.url(), QStringLiteral("KIOSK-FRAUD-02"));
+    QVERIFY(busy.isValid() && calm.isValid());
+    QJsonArray batch;
+    for (int i = 1; i <= 12; ++i) {
+        QJsonObject e = makeEvaluation(i, uuidFor(QStringLiteral("fraud-console"), i), 5);
+        e.insert(QStringLiteral("projectNo"), QStringLiteral("FRAUDCON%1").arg(i, 4, 10, QLatin1Char('0')));
+        batch.append(e);
+    }
+    QCOMPARE(deviceRequest(m_hub.url(), busy, "POST", QStringLiteral("/v1/evaluations/batch"),
+                           compact(QJsonObject{{QStringLiteral("evaluations"), batch}}))
+                 .status,
+             200);
+    // The calm kiosk claims fraud in its heartbeat: the console ignores that (server-side only).
+    const QJsonObject claim{{QStringLiteral("version"), QStringLiteral("1.0.0")},
+                            {QStringLiteral("kioskTimeMs"), QDateTime::currentMSecsSinceEpoch()},
+                            {QStringLiteral("fraud"), QJsonObject{{QStringLiteral("burst"), 99}}}};
+    QCOMPARE(deviceRequest(m_hub.url(), calm, "POST", QStringLiteral("/v1/heartbeat"), compact(claim)).status, 200);
+
+    QVERIFY(addUser(QStringLiteral("viewer.fraud"), QStringLiteral("viewer"), QStringLiteral("viewer-fraud-2026")));
+    const QByteArray viewer = login(QStringLiteral("viewer.fraud"), QStringLiteral("viewer-fraud-2026"));
+    QJsonObject busyRow, calmRow;
+    for (const QJsonValue &k : console(viewer, "GET", QStringLiteral("kiosks")).json().value(QLatin1String("kiosks")).toArray()) {
+        if (k.toObject().value(QLatin1String("deviceId")).toString() == QLatin1String("KIOSK-FRAUD-01"))
+            busyRow = k.toObject();
+        if (k.toObject().value(QLatin1String("deviceId")).toString() == QLatin1String("KIOSK-FRAUD-02"))
+            calmRow = k.toObject();
+    }
+    const QJsonArray busyFlags = busyRow.value(QLatin1String("fraudFlags")).toArray();
+    QCOMPARE(busyFlags.size(), 1);
+    QCOMPARE(busyFlags.at(0).toObject().value(QLatin1String("kind")).toString(), QStringLiteral("burst"));
+    QCOMPARE(busyFlags.at(0).toObject().value(QLatin1String("count")).toInteger(), 12);
+    QVERIFY(calmRow.contains(QLatin1String("fraudFlags")));
+    QCOMPARE(calmRow.value(QLatin1String("fraudFlags")).toArray().size(), 0);
+
+    const QJsonObject detail = console(viewer, "GET", QStringLiteral("kiosks/KIOSK-FRAUD-01")).json();
+    QCOMPARE(detail.value(QLatin1String("kiosk")).toObject().value(QLatin1String("fraudFlags")).toArray().size(), 1);
+
+    QJsonObject alert;
+    int fraudAlerts = 0;
+    for (const QJsonValue &a : console(viewer, "GET", QStringLiteral("alerts")).json().value(QLatin1String("alerts")).toArray()) {
+        if (a.toObject().value(QLatin1String("kind")).toString() != QLatin1String("fraud"))
+            continue;
+        if (a.toObject().value(QLatin1String("deviceId")).toString() == QLatin1String("KIOSK-FRAUD-01"))
+            alert = a.toObject();
+        QVERIFY(a.toObject().value(QLatin1String("deviceId")).toString() != QLatin1String("KIOSK-FRAUD-02"));
+        ++fraudAlerts;
+    }
+    QVERIFY(fraudAlerts >= 1);
+    QCOMPARE(alert.value(QLatin1String("severity")).toString(), QStringLiteral("warning"));
+    QVERIFY2(alert.value(QLatin1String("message")).toString().contains(QStringLiteral("短时集中评价")),
+             qPrintable(alert.value(QLatin1String("message")).toString()));
 }
 
 void TestFleetApi::console_ledgerFindings_flagTheKioskAndRaiseAnAlert()
