@@ -132,7 +132,8 @@ async function main() {
   const staff = ['王芳', '张伟', '刘洋', '陈静', '杨磊', '赵敏'];
   const depts = ['区公安分局', '区市场监管局', '区人社局', '区民政局'];
   const cases = [];
-  for (let p = 0; p < 12; p++) for (let i = 1; i <= 3; i++)
+  // One case per simulated kiosk and rating (each kiosk rates its own cases: no 同一办件重复评价).
+  for (let p = 0; p < KIOSKS; p++) for (let i = 1; i <= 3; i++)
     cases.push({ projectNo: `SIM${String(p).padStart(4, '0')}${i}`, serviceNumber: 1, userName: '李华', hallCode: '110105000000',
       resultDate: '2026-11-28 09:20:00', deptName: depts[p % 4], deptCode: `11110105MB0000000${p % 4 + 1}`, staffName: staff[p % 6],
       staffNo: `S00${p % 6 + 1}`, serviceName: '居民身份证换领', taskName: '居民身份证换领' });

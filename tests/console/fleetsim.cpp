@@ -114,7 +114,7 @@ public:
             // Mostly good ratings; every 7th kiosk's third rating is a 差评 with a reason.
             const int satisfaction = (index % 7 == 0 && i == 3) ? 2 : (index + i) % 5 == 0 ? 3 : (index + i) % 3 == 0 ? 4 : 5;
             QJsonObject e = test::makeEvaluation(i, QUuid::createUuid().toString(QUuid::WithoutBraces), satisfaction);
-            e.insert(QStringLiteral("projectNo"), QStringLiteral("SIM%1%2").arg(index % 12, 4, 10, QLatin1Char('0')).arg(i));
+            e.insert(QStringLiteral("projectNo"), QStringLiteral("SIM%1%2").arg(index, 4, 10, QLatin1Char('0')).arg(i));
             e.insert(QStringLiteral("staffNo"), QStringLiteral("S%1").arg(index % 6 + 1, 3, 10, QLatin1Char('0')));
             // 18-character 统一社会信用代码 (synthetic), as the province requires.
             e.insert(QStringLiteral("deptCode"), QStringLiteral("11110105MB0000000%1").arg(index % 4 + 1));
