@@ -675,4 +675,158 @@ Time: %2</translation>
         <translation>%1 Your rating is saved. Take a photo of the QR code on the screen to follow up.</translation>
     </message>
 </context>
+<context>
+    <name>DiagnosticsPage</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="8"/>
+        <source>设备</source>
+        <translation>Devices</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="9"/>
+        <source>状态与日志</source>
+        <translation>Status and log</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="175"/>
+        <source>立即同步</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="179"/>
+        <source>再次点击确认退出</source>
+        <translation>Tap again to exit</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="179"/>
+        <source>退出程序（维护）</source>
+        <translation>Exit the kiosk (maintenance)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="195"/>
+        <source>最近日志（身份证号等已脱敏）</source>
+        <translation>Recent log (ID numbers and the like masked)</translation>
+    </message>
+</context>
+<context>
+    <name>hcp::kiosk::Diagnostics</name>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="104"/>
+        <source>%1 秒前</source>
+        <translation>%1 s ago</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="106"/>
+        <source>%1 分钟前</source>
+        <translation>%1 min ago</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="107"/>
+        <source>%1 小时前</source>
+        <translation>%1 h ago</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="113"/>
+        <source>中心：本机未注册，评价只保存在本机</source>
+        <translation>Hub: this kiosk is not enrolled; ratings stay on this kiosk</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="114"/>
+        <source>中心：已连接</source>
+        <translation>Hub: connected</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="114"/>
+        <source>中心：未连接</source>
+        <translation>Hub: not connected</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="115"/>
+        <source>，上次联系 %1</source>
+        <translation>, last contact %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="115"/>
+        <source>，本次启动后尚未联系</source>
+        <translation>, no contact since start</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="117"/>
+        <source>，错误：%1</source>
+        <translation>, error: %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="124"/>
+        <source>待上传：0 条</source>
+        <translation>Waiting to upload: 0</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="124"/>
+        <source>待上传：%1 条，最早一条已等待 %2 分钟</source>
+        <translation>Waiting to upload: %1, the oldest for %2 min</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="131"/>
+        <source>评价账本：尚无记录</source>
+        <translation>Ledger: no entries yet</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="133"/>
+        <source>评价账本：序号 %1</source>
+        <translation>Ledger: sequence %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="133"/>
+        <source>评价账本：序号 %1，哈希 %2…</source>
+        <translation>Ledger: sequence %1, hash %2…</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="140"/>
+        <source>配置：本机默认</source>
+        <translation>Configuration: local defaults</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="141"/>
+        <source>配置：版本 %1</source>
+        <translation>Configuration: version %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="143"/>
+        <source>，已拒绝新配置：%1</source>
+        <translation>, new configuration refused: %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="153"/>
+        <source>本机未注册，无法同步</source>
+        <translation>Not enrolled: nothing to sync</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="156"/>
+        <source>已开始同步（%1）</source>
+        <translation>Sync started (%1)</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/main.cpp" line="724"/>
+        <source>软件更新：本机未配置</source>
+        <translation>Software updates: not configured on this kiosk</translation>
+    </message>
+</context>
+<context>
+    <name>hcp::kiosk::UpdateController</name>
+    <message>
+        <location filename="../kiosk/app/updatecontroller.cpp" line="142"/>
+        <source>软件版本 %1（%2 槽）：%3</source>
+        <translation>Software %1 (slot %2): %3</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/updatecontroller.cpp" line="146"/>
+        <source>，已下载 %1%</source>
+        <translation>, %1% downloaded</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/updatecontroller.cpp" line="149"/>
+        <source>，错误：%1</source>
+        <translation>, error: %1</translation>
+    </message>
+</context>
 </TS>

@@ -2,10 +2,13 @@
 // hcp-kiosk — the composition root: builds every service, wires them, then loads QML.
 #include "app/devices.h"
 #include "app/diagnostics.h"
+#include "app/logbuffer.h"
 #include "app/qrimageprovider.h"
+#include "app/updatecontroller.h"
 
 #include <appcontroller.h>
 #include <casedirectory.h>
+#include <configapplier.h>
 #include <coretypes.h>
 #include <demodata.h>
 #include <evaluationsession.h>
@@ -27,6 +30,8 @@
 #include <questionnaire.h>
 #include <store.h>
 #include <systemdnotifier.h>
+#include <updateagent.h>
+#include <updateconfig.h>
 #include <workcalendar.h>
 
 #include <QCommandLineParser>
@@ -45,6 +50,7 @@
 #include <QRegularExpression>
 #include <QQmlComponent>
 #include <QQmlContext>
+#include <QQuickItem>
 #include <QQuickWindow>
 #include <QStandardPaths>
 #include <QStorageInfo>
@@ -105,6 +111,14 @@ struct Services {
     std::unique_ptr<hcp::sync::CaseCache> feedCache;
     std::unique_ptr<hcp::sync::SyncAgent> agent;
     std::function<QJsonObject()> deviceStatus; // set once the devices exist
+    std::unique_ptr<ConfigApplier> configApplier;
+    std::function<QJsonObject()> updateStatus;                        // set when updates are configured
+    std::function<bool(const QJsonObject &, QString *)> updateCommand; // ditto
+    std::function<void(const KioskConfig &)> kioskConfigChanged; // e.g. the maintenance PIN hash
+    // Maintenance audit trail (hcp::kiosk::AuditLog::record once it is on main); until then a log line.
+    std::function<void(const QString &action, const QJsonObject &detail)> audit = [](const QString &action, const QJsonObject &detail) {
+        qCInfo(lcMain).noquote() << "audit" << action << QJsonDocument(detail).toJson(QJsonDocument::Compact);
+    };
     hcp::sync::DeviceCredentials credentials;
     QString dataDir;
 
@@ -121,6 +135,7 @@ struct Services {
         calendar.loadDirectory(QStringLiteral(":/hcp/holidays"), &calError);
         // Newer notices delivered by configuration override the shipped ones.
         calendar.loadDirectory(QDir(dataDir).filePath(QStringLiteral("holidays")), &calError);
+        configApplier = std::make_unique<ConfigApplier>(&store);
         const QByteArray cfg = store.config(QStringLiteral("kiosk"));
         if (!cfg.isEmpty())
             config = KioskConfig::fromJson(QJsonDocument::fromJson(cfg).object());
@@ -203,7 +218,8 @@ struct Services {
         hcp::sync::SyncAgent::Options agentOpt;
         agentOpt.heartbeatIntervalS = credentials.heartbeatIntervalS;
         agent->setOptions(agentOpt);
-        agent->setConfigEtag(store.configVersion(QStringLiteral("hub")).toLatin1());
+        agent->setConfigEtag(configApplier->activeEtag());
+        agent->setActiveConfigVersion(configApplier->activeVersion());
         agent->setHeartbeatProvider([this] {
             hcp::sync::HeartbeatInfo h;
             h.version = QCoreApplication::applicationVersion();
@@ -213,15 +229,33 @@ struct Services {
             h.diskLow = !session->acceptingSessions();
             if (deviceStatus)
                 h.deviceStatus = deviceStatus();
+            h.update = updateStatus ? updateStatus()
+                                    : QJsonObject{{QStringLiteral("state"), QStringLiteral("idle")},
+                                                  {QStringLiteral("version"), QCoreApplication::applicationVersion()},
+                                                  {QStringLiteral("slot"), QString()},
+                                                  {QStringLiteral("error"), QStringLiteral("updates not configured")}};
             return h;
         });
-        QObject::connect(agent.get(), &hcp::sync::SyncAgent::configReceived, session.get(),
-                         [this](const QByteArray &doc, const QByteArray &etag) { applyHubConfig(doc, etag); });
+        QObject::connect(agent.get(), &hcp::sync::SyncAgent::configVerified, session.get(),
+                         [this](const QJsonObject &doc, qint64 version, const QByteArray &etag) { applyHubConfig(doc, version, etag); });
+        // Refusals by signature or version happen in the agent; they are maintenance events too.
+        QObject::connect(agent.get(), &hcp::sync::SyncAgent::configStateChanged, session.get(), [this] {
+            if (!agent->configRejection().isEmpty())
+                audit(QStringLiteral("config_rejected"), {{QStringLiteral("reason"), agent->configRejection()},
+                                                          {QStringLiteral("activeVersion"), QString::number(agent->activeConfigVersion())}});
+        });
         QObject::connect(agent.get(), &hcp::sync::SyncAgent::commandReceived, session.get(),
-                         [this](qint64 id, const QString &type, const QJsonObject &) {
+                         [this](qint64 id, const QString &type, const QJsonObject &args) {
                              qCInfo(lcMain) << "hub command" << id << type;
                              if (type == QLatin1String("resync") || type == QLatin1String("re-sync"))
                                  agent->pullFeedNow();
+                             if (type == QLatin1String("update")) {
+                                 QString err = QStringLiteral("updates not configured on this kiosk");
+                                 const bool started = updateCommand && updateCommand(args, &err);
+                                 audit(QStringLiteral("update_command"), {{QStringLiteral("version"), args.value(QLatin1String("version"))},
+                                                                          {QStringLiteral("started"), started},
+                                                                          {QStringLiteral("error"), started ? QString() : err}});
+                             }
                              agent->acknowledgeCommand(id);
                              if (type == QLatin1String("restart"))
                                  QTimer::singleShot(2000, qApp, [] { QCoreApplication::exit(0); }); // systemd restarts us
@@ -230,46 +264,29 @@ struct Services {
         return true;
     }
 
-    // A configuration document from the hub: {"kiosk":{…},"indicators":{…},"questionnaires":{…}}.
-    // Each part is validated before anything is stored; a bad part is refused and logged, the
-    // rest applies. Stored documents take effect for the next visit.
-    void applyHubConfig(const QByteArray &doc, const QByteArray &etag)
+    // A hub-signed configuration document whose signature and version the agent verified:
+    // {"kiosk":{…},"indicators":{…},"questionnaires":{…}}. ConfigApplier validates every part and
+    // stores all of them in one transaction, or nothing; the reason of a refusal goes back to the
+    // hub in the heartbeat. Stored documents take effect for the next visit.
+    void applyHubConfig(const QJsonObject &doc, qint64 version, const QByteArray &etag)
     {
-        const QJsonObject root = QJsonDocument::fromJson(doc).object();
-        QString err;
-        if (root.contains(QLatin1String("indicators"))) {
-            const IndicatorSet set = IndicatorSet::fromJson(root.value(QLatin1String("indicators")).toObject(), &err);
-            if (set.isValid()) {
-                store.setConfig(QStringLiteral("indicators"), QJsonDocument(set.toJson()).toJson(QJsonDocument::Compact), set.version);
-                session->setIndicatorSet(set);
-            } else {
-                qCWarning(lcMain) << "hub indicator set refused:" << err;
-            }
+        const ConfigApplier::Result r = configApplier->apply(doc, version, etag, config);
+        if (!r.ok) {
+            agent->configRejected(r.reason, etag);
+            return;
         }
-        if (root.contains(QLatin1String("questionnaires"))) {
-            const QJsonObject qo = root.value(QLatin1String("questionnaires")).toObject();
-            const QuestionnaireCatalog cat = QuestionnaireCatalog::fromJson(qo, &err);
-            if (!cat.version.isEmpty()) {
-                store.setConfig(QStringLiteral("questionnaires"), QJsonDocument(qo).toJson(QJsonDocument::Compact), cat.version);
-                session->setQuestionnaires(cat);
-            } else {
-                qCWarning(lcMain) << "hub questionnaires refused:" << err;
-            }
+        if (r.indicators)
+            session->setIndicatorSet(*r.indicators);
+        if (r.questionnaires)
+            session->setQuestionnaires(*r.questionnaires);
+        if (r.kiosk) {
+            config = *r.kiosk;
+            session->setConfig(config);
+            if (kioskConfigChanged)
+                kioskConfigChanged(config);
         }
-        if (root.contains(QLatin1String("kiosk"))) {
-            QJsonObject ko = root.value(QLatin1String("kiosk")).toObject();
-            err.clear();
-            KioskConfig next = KioskConfig::fromJson(ko, &err);
-            if (err.isEmpty()) {
-                next.idHashKey = config.idHashKey; // the ID-hash key only ever comes from enrollment
-                store.setConfig(QStringLiteral("kiosk"), QJsonDocument(next.toJson()).toJson(QJsonDocument::Compact), QString::fromLatin1(etag));
-                config = next;
-                session->setConfig(config);
-            } else {
-                qCWarning(lcMain) << "hub kiosk settings refused:" << err;
-            }
-        }
-        store.setConfig(QStringLiteral("hub"), doc, QString::fromLatin1(etag));
+        agent->configApplied(version, etag);
+        audit(QStringLiteral("config_applied"), {{QStringLiteral("version"), QString::number(version)}});
     }
 
     // Provisioning: enroll with a one-time token, save the credentials (mode 0600), done.
@@ -399,6 +416,20 @@ int renderScreens(QGuiApplication &app, const QString &outDir)
         Diagnostics diagnostics(&devices, s.session.get());
         diagnostics.setPinHash(hcp::trust::PinVault::hashPin(QStringLiteral("2468"), 1000), {});
         hcp::qml::CoreInstances::diagnostics = &diagnostics;
+        LogBuffer logBuffer;
+        logBuffer.install();
+        diagnostics.setLogBuffer(&logBuffer);
+        diagnostics.setStatusProvider([&s] {
+            Diagnostics::Status st;
+            st.syncEnabled = s.credentials.isValid();
+            st.queueDepth = s.syncStatus->queuedCount();
+            st.oldestUnsentAgeS = s.syncStatus->oldestUnsentAgeS();
+            const qint64 n = s.store.evaluationCount();
+            st.ledgerSeq = n > 0 ? n : -1;
+            st.configVersion = QString::number(s.configApplier->activeVersion());
+            st.updateSummary = Diagnostics::tr("软件更新：本机未配置");
+            return st;
+        });
         QQmlApplicationEngine engine;
         engine.addImageProvider(QStringLiteral("qr"), new QrImageProvider);
         engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
@@ -530,6 +561,16 @@ int renderScreens(QGuiApplication &app, const QString &outDir)
         devices.scannerSimulator()->scan("https://zwfw.example.gov.cn/bjcx?projectNo=1101052611120037");
         settle(1500);
         shot(QStringLiteral("20-diagnostics"));
+        {
+            // The status tab: this render's own (not enrolled) kiosk, its update state and its log.
+            qCInfo(lcMain) << "render-screens: sample log line with ID number 11010519491231002X (masked in the viewer)";
+            if (auto *tab = window->contentItem()->findChild<QQuickItem *>(QStringLiteral("diagTabStatus")))
+                QMetaObject::invokeMethod(tab, "clicked");
+            settle(1200);
+            shot(QStringLiteral("21-diagnostics-status"));
+            if (auto *tab = window->contentItem()->findChild<QQuickItem *>(QStringLiteral("diagTabDevices")))
+                QMetaObject::invokeMethod(tab, "clicked");
+        }
         diagnostics.close();
         ses->setStorageAvailable(false);
         shot(QStringLiteral("18-unavailable"));
@@ -549,6 +590,9 @@ int main(int argc, char *argv[])
     QElapsedTimer sinceStart;
     sinceStart.start();
     QGuiApplication app(argc, argv);
+    // Recent log lines (masked) for the maintenance screen; journald still gets every message.
+    LogBuffer logBuffer;
+    logBuffer.install();
     SystemdNotifier systemd; // reads and clears NOTIFY_SOCKET/WATCHDOG_* before any child process starts
 
     QCommandLineParser parser;
@@ -568,8 +612,9 @@ int main(int argc, char *argv[])
     QCommandLineOption simulateOpt(QStringLiteral("simulate-hardware"), QStringLiteral("Use the byte-level device simulators (implied by --demo)."));
     QCommandLineOption cameraOpt(QStringLiteral("camera"), QStringLiteral("QR camera: V4L2 index or /dev/videoN, or a video / image-sequence file."), QStringLiteral("SOURCE"));
     QCommandLineOption idSerialOpt(QStringLiteral("id-reader-serial"), QStringLiteral("ID-card reader on a serial port (default: USB 0400:c35a)."), QStringLiteral("TTY"));
+    QCommandLineOption updateConfigOpt(QStringLiteral("update-config"), QStringLiteral("A/B software update configuration (default: /etc/hcp-kiosk/update.json when it exists)."), QStringLiteral("FILE"));
     QCommandLineOption quitOpt(QStringLiteral("quit-after"), QStringLiteral("Quit after N ms (smoke tests)."), QStringLiteral("MS"));
-    parser.addOptions({demoOpt, selfTestOpt, exportOpt, dataOpt, renderOpt, sizeOpt, quitOpt, firstFrameOpt, hubOpt, enrollOpt, demoCasesOpt, simulateOpt, cameraOpt, idSerialOpt});
+    parser.addOptions({demoOpt, selfTestOpt, exportOpt, dataOpt, renderOpt, sizeOpt, quitOpt, firstFrameOpt, hubOpt, enrollOpt, demoCasesOpt, simulateOpt, cameraOpt, idSerialOpt, updateConfigOpt});
     parser.process(app);
 
     if (parser.isSet(renderOpt))
@@ -602,10 +647,63 @@ int main(int argc, char *argv[])
         }
         return 0;
     }
+    // Software updates (A/B slots, deploy/updater): only with a configuration that pins the
+    // release keys. boot() counts this start during a trial and rolls back a crash loop or an
+    // expired trial; the unit's ExecStartPre (hcp-update boot) does that before the kiosk runs
+    // and sets HCP_UPDATE_BOOT_COUNTED so the start is not counted twice.
+    std::unique_ptr<hcp::updater::UpdateAgent> updateAgent;
+    std::unique_ptr<UpdateController> updates;
+    QString updateConfigPath = parser.value(updateConfigOpt);
+    if (updateConfigPath.isEmpty() && QFile::exists(QStringLiteral("/etc/hcp-kiosk/update.json")))
+        updateConfigPath = QStringLiteral("/etc/hcp-kiosk/update.json");
+    if (!updateConfigPath.isEmpty() && !parser.isSet(exportOpt) && !parser.isSet(selfTestOpt)) {
+        const auto updateConfig = hcp::updater::UpdateConfig::load(updateConfigPath, &error);
+        if (!updateConfig) {
+            qCWarning(lcMain).noquote() << "software updates off:" << error;
+        } else {
+            updateAgent = std::make_unique<hcp::updater::UpdateAgent>(*updateConfig);
+            if (!updateAgent->open(&error)) {
+                qCWarning(lcMain).noquote() << "software updates off: cannot open the A/B layout:" << error;
+                updateAgent.reset();
+            } else if (qEnvironmentVariableIsEmpty("HCP_UPDATE_BOOT_COUNTED") && updateAgent->boot()) {
+                qCWarning(lcMain) << "the update trial failed and was rolled back; restarting into the previous version";
+                return 0; // Restart=always starts `current`, now the previous slot
+            }
+        }
+    }
+    if (updateAgent) {
+        updates = std::make_unique<UpdateController>(updateAgent.get(), s.credentials.hubUrl);
+        s.updateStatus = [&updates] { return updates->heartbeatStatus(); };
+        s.updateCommand = [&updates](const QJsonObject &args, QString *err) { return updates->handleCommand(args, err); };
+        QObject::connect(updateAgent.get(), &hcp::updater::UpdateAgent::installed, &app, [&s](const QString &v) {
+            s.audit(QStringLiteral("update_installed"), {{QStringLiteral("version"), v}});
+        });
+        QObject::connect(updateAgent.get(), &hcp::updater::UpdateAgent::committed, &app, [&s](const QString &v) {
+            s.audit(QStringLiteral("update_healthy"), {{QStringLiteral("version"), v}});
+        });
+        QObject::connect(updateAgent.get(), &hcp::updater::UpdateAgent::rolledBack, &app, [&s](const QString &v, const QString &why) {
+            s.audit(QStringLiteral("update_rolled_back"), {{QStringLiteral("version"), v}, {QStringLiteral("reason"), why}});
+        });
+        QObject::connect(updateAgent.get(), &hcp::updater::UpdateAgent::failed, &app, [&s](const QString &code, const QString &message) {
+            s.audit(QStringLiteral("update_failed"), {{QStringLiteral("code"), code}, {QStringLiteral("message"), message}});
+        });
+        // The active slot changed: exit so systemd (Restart=always) starts `current`. One more
+        // heartbeat first carries the command's ack and the new state (a resent command for the
+        // installed version is a no-op anyway); the delay bounds the wait for it.
+        QObject::connect(updates.get(), &UpdateController::restartRequested, &app, [&s] {
+            qCInfo(lcMain) << "software slot switched; restarting";
+            if (s.agent)
+                s.agent->heartbeatNow();
+            QTimer::singleShot(1500, qApp, [] { QCoreApplication::exit(0); });
+        });
+    }
+
     if (!s.startSync(&error)) {
         qCritical().noquote() << "hcp-kiosk: sync cannot start:" << error;
         return 2;
     }
+    if (updates && s.agent) // healthy = READY (below) + the first successful exchange with the hub
+        QObject::connect(s.agent.get(), &hcp::sync::SyncAgent::heartbeatDone, updates.get(), [&updates] { updates->syncSucceeded(); });
 
     if (parser.isSet(exportOpt)) {
         const qint64 n = s.store.exportJsonl(parser.value(exportOpt), &error);
@@ -629,6 +727,42 @@ int main(int argc, char *argv[])
         pinHash = hcp::trust::PinVault::hashPin(QStringLiteral("2468"), 20000); // the demo's documented PIN
     diagnostics.setPinHash(pinHash, QDir(dataDir).filePath(QStringLiteral("pin-state.json")));
     hcp::qml::CoreInstances::diagnostics = &diagnostics;
+    // A signed configuration that changes the maintenance PIN hash takes effect at once; the
+    // failure count and lockout survive (pin-state.json).
+    diagnostics.setLogBuffer(&logBuffer);
+    diagnostics.setAuditSink(s.audit);
+    diagnostics.setStatusProvider([&s, &updates] {
+        Diagnostics::Status st;
+        st.syncEnabled = s.credentials.isValid();
+        st.online = s.syncStatus->online();
+        st.queueDepth = s.syncStatus->queuedCount();
+        st.oldestUnsentAgeS = s.syncStatus->oldestUnsentAgeS();
+        if (s.agent) {
+            st.lastContactMs = s.agent->lastContactMs();
+            st.lastError = s.agent->lastError();
+            st.configVersion = QString::number(s.agent->activeConfigVersion());
+            st.configRejected = s.agent->configRejection();
+        } else {
+            st.configVersion = QString::number(s.configApplier->activeVersion());
+        }
+        // deviceSeq is gap-free from 1 (Store::commitEvaluation), so the count is the head's seq.
+        // The head hash comes with the signed ledger (engineer "ledger").
+        const qint64 n = s.store.evaluationCount();
+        st.ledgerSeq = n > 0 ? n : -1;
+        st.updateSummary = updates ? updates->summary() : Diagnostics::tr("软件更新：本机未配置");
+        return st;
+    });
+    if (s.agent)
+        diagnostics.setSyncAction([&s] {
+            s.sender->kick();
+            s.agent->heartbeatNow();
+            s.agent->pullConfigNow();
+            s.agent->pullFeedNow();
+        });
+    s.kioskConfigChanged = [&diagnostics, dataDir](const KioskConfig &c) {
+        if (!c.maintenancePinHash.isEmpty())
+            diagnostics.setPinHash(c.maintenancePinHash, QDir(dataDir).filePath(QStringLiteral("pin-state.json")));
+    };
     s.deviceStatus = [&devices] {
         QJsonObject o;
         const auto *m = devices.statusModel();
@@ -666,7 +800,11 @@ int main(int argc, char *argv[])
     // systemd (Type=notify): READY once the first frame is on screen; WATCHDOG only while the
     // event loop runs and the store is usable, so a hung kiosk is restarted.
     systemd.setHealthCheck([&s] { return s.store.isOpen(); });
-    QObject::connect(window, &QQuickWindow::frameSwapped, &systemd, [&systemd] { systemd.ready(); }, Qt::SingleShotConnection);
+    QObject::connect(window, &QQuickWindow::frameSwapped, &systemd, [&systemd, &updates] {
+        systemd.ready();
+        if (updates)
+            updates->readySent();
+    }, Qt::SingleShotConnection);
     QObject::connect(s.syncStatus.get(), &hcp::sync::SyncStatus::queueChanged, &systemd, [&s, &systemd] {
         systemd.status(QStringLiteral("queue %1, oldest unsent %2 s").arg(s.syncStatus->queuedCount()).arg(s.syncStatus->oldestUnsentAgeS()));
     });

@@ -18,6 +18,7 @@ struct DeviceCredentials
     QByteArray certKey;   // raw bytes: key of the ID-number hash
     QString hallCode;
     int heartbeatIntervalS = 900;
+    QByteArray hubPublicKey; // PEM of the hub's SM2 key ("hubPublicKey" at enrollment): verifies hub-signed documents
 
     bool isValid() const { return hubUrl.isValid() && !deviceId.isEmpty() && !secret.isEmpty(); }
 

@@ -26,7 +26,7 @@ QJsonObject HeartbeatInfo::toJson() const
     QJsonArray acked;
     for (qint64 id : ackedCommands)
         acked.append(id);
-    return QJsonObject{
+    QJsonObject o{
         {QStringLiteral("version"), version},
         {QStringLiteral("queueDepth"), queueDepth},
         {QStringLiteral("oldestUnsentAgeS"), oldestUnsentAgeS},
@@ -38,6 +38,11 @@ QJsonObject HeartbeatInfo::toJson() const
         {QStringLiteral("deviceStatus"), deviceStatus},
         {QStringLiteral("ackedCommands"), acked},
     };
+    if (!config.isEmpty())
+        o.insert(QStringLiteral("config"), config);
+    if (!update.isEmpty())
+        o.insert(QStringLiteral("update"), update);
+    return o;
 }
 
 HubClient::HubClient(QObject *parent)

@@ -331,7 +331,7 @@ QHttpServerResponse HubServer::admin(const QString &what, const QHttpServerReque
         const QString deviceId = what.mid(9);
         static const QStringList types{QStringLiteral("restart"), QStringLiteral("upload_logs"),
                                        QStringLiteral("test_print"), QStringLiteral("sync_now"),
-                                       QStringLiteral("pull_config")};
+                                       QStringLiteral("pull_config"), QStringLiteral("update")};
         const QString type = body.value(QLatin1String("type")).toString();
         if (!types.contains(type) || !m_store->device(deviceId))
             return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("unknown device or command type"));

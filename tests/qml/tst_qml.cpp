@@ -9,6 +9,7 @@
 #include <store.h>
 #include <devices.h>
 #include <diagnostics.h>
+#include <logbuffer.h>
 #include <pinvault.h>
 #include <hardware/devicemanager.h>
 #include <hardware/devicestatusmodel.h>
@@ -64,6 +65,15 @@ public:
         return {};
     }
     Q_INVOKABLE void setIdleTimeoutMs(int ms) { session->setIdleTimeoutMs(ms); }
+
+    // Maintenance: what the page sent to the audit sink, and its sync / exit actions.
+    QStringList audited;
+    int syncs = 0;
+    int exits = 0;
+    Q_INVOKABLE QStringList auditedActions() const { return audited; }
+    Q_INVOKABLE int syncCount() const { return syncs; }
+    Q_INVOKABLE int exitCount() const { return exits; }
+    Q_INVOKABLE void log(const QString &text) { qInfo().noquote() << text; }
 };
 
 class Setup : public QObject {
@@ -78,6 +88,7 @@ class Setup : public QObject {
     hcp::sync::SyncStatus m_sync;
     std::unique_ptr<Devices> m_devices;
     std::unique_ptr<Diagnostics> m_diagnostics;
+    LogBuffer m_log;
     std::unique_ptr<hcp::qml::LanguageSwitcher> m_language;
     Probe m_probe;
 public Q_SLOTS:
@@ -119,6 +130,24 @@ public Q_SLOTS:
         m_devices = std::make_unique<Devices>(devOptions, m_session.get(), m_app.get(), KioskConfig());
         m_diagnostics = std::make_unique<Diagnostics>(m_devices.get(), m_session.get());
         m_diagnostics->setPinHash(hcp::trust::PinVault::hashPin(QStringLiteral("2468"), 1000), {});
+        m_log.install();
+        m_diagnostics->setLogBuffer(&m_log);
+        m_diagnostics->setAuditSink([this](const QString &action, const QJsonObject &) { m_probe.audited.append(action); });
+        m_diagnostics->setSyncAction([this] { ++m_probe.syncs; });
+        m_diagnostics->setExitAction([this] { ++m_probe.exits; });
+        m_diagnostics->setStatusProvider([this] {
+            Diagnostics::Status st;
+            st.syncEnabled = true;
+            st.online = m_sync.online();
+            st.lastError = QStringLiteral("HTTP 503");
+            st.queueDepth = 3;
+            st.oldestUnsentAgeS = 120;
+            st.ledgerSeq = m_store.evaluationCount() > 0 ? m_store.evaluationCount() : -1;
+            st.configVersion = QStringLiteral("7");
+            st.configRejected = QStringLiteral("bad-signature: the document is not signed by the hub's key");
+            st.updateSummary = QStringLiteral("软件版本 1.1.0（b 槽）：trial");
+            return st;
+        });
         hcp::qml::CoreInstances::devices = m_devices->statusModel();
         hcp::qml::CoreInstances::diagnostics = m_diagnostics.get();
         engine->addImportPath(QStringLiteral("qrc:/qt/qml"));

@@ -5,13 +5,28 @@ import Kiosk.Core
 import Kiosk.Theme
 import Kiosk.Components
 
-// On-site device diagnostics, behind the maintenance PIN: test read, test print with the
-// printer's status, camera preview with what it decodes, scanner echo.
+// On-site maintenance, behind the maintenance PIN. Tab "设备": test read, test print with the
+// printer's status, camera preview with what it decodes, scanner echo. Tab "状态与日志": hub
+// connection, queue, ledger head, configuration and update state, manual sync, sanctioned exit
+// (two taps), and the kiosk's recent log lines (masked).
 Rectangle {
     id: root
     color: Theme.background
     property string pin
+    property int tab: 0            // 0 = devices, 1 = status and log
+    property bool exitArmed: false // the sanctioned exit needs a second tap
     readonly property bool landscape: width > height
+    component StatusLine: Text {
+        width: parent ? parent.width : 0
+        wrapMode: Text.Wrap
+        color: Theme.text
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.smallSize
+    }
+    Connections {
+        target: Diagnostics
+        function onOpenChanged() { root.tab = 0; root.exitArmed = false }
+    }
 
     // Modal: nothing of the citizen's screen underneath reacts while maintenance is open.
     MouseArea { anchors.fill: parent; hoverEnabled: true }
@@ -61,8 +76,15 @@ Rectangle {
         spacing: Theme.spacing
         visible: Diagnostics.unlocked
 
-        ScreenTitle { text: qsTr("设备诊断") }
+        Row {
+            width: parent.width
+            spacing: Theme.gap
+            ScreenTitle { text: qsTr("设备诊断"); width: parent.width - 2 * (300 + Theme.gap) }
+            BigButton { objectName: "diagTabDevices"; width: 300; text: qsTr("设备"); primary: root.tab === 0; onClicked: root.tab = 0 }
+            BigButton { objectName: "diagTabStatus"; width: 300; text: qsTr("状态与日志"); primary: root.tab === 1; onClicked: { root.tab = 1; Diagnostics.refreshStatus() } }
+        }
         Grid {
+            visible: root.tab === 0
             width: parent.width
             columns: root.landscape ? 2 : 1
             spacing: Theme.spacing
@@ -134,6 +156,68 @@ Rectangle {
                             wrapMode: Text.WrapAnywhere
                             font.pixelSize: Theme.smallSize
                         }
+                    }
+                }
+            }
+        }
+        Column {
+            id: statusTab
+            visible: root.tab === 1
+            width: parent.width
+            spacing: Theme.gap
+            StatusLine { objectName: "diagNetwork"; text: Diagnostics.networkText }
+            StatusLine { objectName: "diagQueue"; text: Diagnostics.queueText }
+            StatusLine { objectName: "diagLedger"; text: Diagnostics.ledgerText }
+            StatusLine { objectName: "diagConfig"; text: Diagnostics.configText }
+            StatusLine { objectName: "diagUpdate"; text: Diagnostics.updateText }
+            Row {
+                spacing: Theme.gap
+                BigButton { objectName: "diagSyncNow"; width: 360; text: qsTr("立即同步"); onClicked: Diagnostics.syncNow() }
+                BigButton {
+                    objectName: "diagExit"
+                    width: 520
+                    text: root.exitArmed ? qsTr("再次点击确认退出") : qsTr("退出程序（维护）")
+                    onClicked: {
+                        if (root.exitArmed) { root.exitArmed = false; Diagnostics.sanctionedExit() }
+                        else root.exitArmed = true
+                    }
+                }
+            }
+            Text {
+                objectName: "diagSync"
+                visible: text.length > 0
+                text: Diagnostics.syncText
+                color: Theme.text
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.smallSize
+            }
+            Text {
+                text: qsTr("最近日志（身份证号等已脱敏）")
+                color: Theme.textMuted
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.smallSize
+            }
+            Rectangle {
+                width: statusTab.width
+                // Whatever height is left above the close button.
+                height: Math.max(200, root.height - statusTab.y - 560 - Theme.margin - 110)
+                color: "#202020"
+                radius: Theme.radius
+                ListView {
+                    id: logView
+                    objectName: "diagLog"
+                    anchors.fill: parent
+                    anchors.margins: 12
+                    clip: true
+                    model: Diagnostics.logLines
+                    delegate: Text {
+                        required property string modelData
+                        width: logView.width
+                        text: modelData
+                        color: "#E8E8E8"
+                        elide: Text.ElideRight
+                        font.family: "monospace"
+                        font.pixelSize: 18
                     }
                 }
             }

@@ -2,6 +2,8 @@
 // SyncAgent against the real hub: heartbeats carry the outbox state, commands arrive once and stop
 // after the ack, configuration arrives once per change (ETag), the hall feed fills the cache.
 #include "casecache.h"
+#include "configenvelope.h"
+#include "crypto.h"
 #include "hubclient.h"
 #include "hubprocess.h"
 #include "outboxsender.h"
@@ -29,13 +31,18 @@ void TestSyncAgent::periodicHeartbeatFeedConfig_commandsOnceUntilAcked()
     QTemporaryDir dir;
     HubProcess hub;
     QVERIFY2(hub.start(dir.filePath(QStringLiteral("hub.sqlite"))), qPrintable(hub.output()));
-    const DeviceCredentials creds = enroll(hub.url(), QStringLiteral("KIOSK-AGENT-0001"));
+    DeviceCredentials creds = enroll(hub.url(), QStringLiteral("KIOSK-AGENT-0001"));
     QVERIFY(creds.isValid());
     QJsonObject c = protocolExample(QStringLiteral("case"));
     QCOMPARE(adminSend(hub.url(), "POST", QStringLiteral("/v1/admin/cases"),
                        QJsonObject{{QStringLiteral("cases"), QJsonArray{c}}}), 200);
-    QCOMPARE(adminSend(hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"),
-                       QJsonObject{{QStringLiteral("idleTimeoutS"), 60}}), 200);
+    // The hub's signing key (a test key here: the hub serves the stored envelope as it is).
+    const hcp::trust::Key hubKey = hcp::trust::Key::generate(hcp::trust::KeyType::Sm2);
+    auto signedDoc = [&](int idle, qint64 version) {
+        return QJsonDocument::fromJson(ConfigEnvelope::sign(QJsonObject{{QStringLiteral("idleTimeoutS"), idle}}, version,
+                                                            QStringLiteral("default"), hubKey.privatePem())).object();
+    };
+    QCOMPARE(adminSend(hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"), signedDoc(60, 1)), 200);
     QJsonObject created;
     QCOMPARE(adminSend(hub.url(), "POST", QStringLiteral("/v1/admin/devices/%1/commands").arg(creds.deviceId),
                        QJsonObject{{QStringLiteral("type"), QStringLiteral("upload_logs")}}, &created), 201);
@@ -44,6 +51,7 @@ void TestSyncAgent::periodicHeartbeatFeedConfig_commandsOnceUntilAcked()
     QVERIFY(createKioskDb(kioskDb));
     QVERIFY(enqueueRange(kioskDb, 1, 7, QStringLiteral("agent")));
     HubClient client;
+    creds.hubPublicKey = hubKey.publicPem();
     client.setCredentials(creds);
     OutboxSender sender(&client); // not started: the 7 stay queued
     QString error;
@@ -64,17 +72,18 @@ void TestSyncAgent::periodicHeartbeatFeedConfig_commandsOnceUntilAcked()
         return info;
     });
     QSignalSpy commands(&agent, &SyncAgent::commandReceived);
-    QSignalSpy configs(&agent, &SyncAgent::configReceived);
+    QSignalSpy configs(&agent, &SyncAgent::configVerified);
     QSignalSpy beats(&agent, &SyncAgent::heartbeatDone);
-    connect(&agent, &SyncAgent::configReceived, &agent,
-            [&](const QByteArray &, const QByteArray &etag) { agent.setConfigEtag(etag); });
+    connect(&agent, &SyncAgent::configVerified, &agent,
+            [&](const QJsonObject &, qint64 version, const QByteArray &etag) { agent.configApplied(version, etag); });
     agent.start();
 
     QTRY_COMPARE_WITH_TIMEOUT(beats.count(), 3, 8000); // three beats: the command was resent twice
     QCOMPARE(commands.count(), 1);                     // but delivered once
     QCOMPARE(commands.first().at(1).toString(), QStringLiteral("upload_logs"));
     QCOMPARE(configs.count(), 1);                      // unchanged config: 304, no new signal
-    QCOMPARE(QJsonDocument::fromJson(configs.first().at(0).toByteArray()).object().value(QLatin1String("idleTimeoutS")).toInt(), 60);
+    QCOMPARE(configs.first().at(0).toJsonObject().value(QLatin1String("idleTimeoutS")).toInt(), 60);
+    QCOMPARE(agent.activeConfigVersion(), 1);
     QCOMPARE(cache.count(), 1);
     const QJsonObject device = adminGet(hub.url(), QStringLiteral("/v1/admin/devices")).value(QLatin1String("devices"))
                                    .toArray().at(0).toObject();
@@ -96,9 +105,29 @@ void TestSyncAgent::periodicHeartbeatFeedConfig_commandsOnceUntilAcked()
     QTRY_VERIFY(done);
     QCOMPARE(pending.size(), 0);
 
-    QCOMPARE(adminSend(hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"),
-                       QJsonObject{{QStringLiteral("idleTimeoutS"), 75}}), 200);
+    QCOMPARE(adminSend(hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"), signedDoc(75, 2)), 200);
     QTRY_COMPARE_WITH_TIMEOUT(configs.count(), 2, 8000);
+    QCOMPARE(agent.activeConfigVersion(), 2);
+
+    // Unsigned, older and badly signed documents never reach the kiosk; the reason is reported.
+    QSignalSpy state(&agent, &SyncAgent::configStateChanged);
+    QCOMPARE(adminSend(hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"),
+                       QJsonObject{{QStringLiteral("idleTimeoutS"), 90}}), 200);
+    QTRY_VERIFY_WITH_TIMEOUT(agent.configRejection().startsWith(QLatin1String("unsigned")), 8000);
+    QCOMPARE(adminSend(hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"), signedDoc(90, 1)), 200);
+    QTRY_VERIFY_WITH_TIMEOUT(agent.configRejection().startsWith(QLatin1String("older")), 8000);
+    QJsonObject forged = signedDoc(90, 3);
+    forged.insert(QStringLiteral("document"), QJsonObject{{QStringLiteral("idleTimeoutS"), 15}});
+    QCOMPARE(adminSend(hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"), forged), 200);
+    QTRY_VERIFY_WITH_TIMEOUT(agent.configRejection().startsWith(QLatin1String("bad-signature")), 8000);
+    QCOMPARE(configs.count(), 2);
+    QCOMPARE(agent.activeConfigVersion(), 2);
+    QVERIFY(state.count() >= 3);
+    // A good one clears the rejection.
+    QCOMPARE(adminSend(hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"), signedDoc(90, 3)), 200);
+    QTRY_COMPARE_WITH_TIMEOUT(configs.count(), 3, 8000);
+    QCOMPARE(agent.activeConfigVersion(), 3);
+    QCOMPARE(agent.configRejection(), QString());
 }
 
 QTEST_GUILESS_MAIN(TestSyncAgent)
