@@ -55,6 +55,7 @@ TestCase {
     }
 
     function test_statusTab_showsHubQueueLedgerConfigUpdate_maskedLog_syncAndSanctionedExit() {
+        Probe.installLogBuffer()
         Probe.log("hcp test: card 11010519491231002X read for the log viewer, phone 13812345678")
         unlock()
         tap("diagTabStatus")

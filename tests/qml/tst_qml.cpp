@@ -73,6 +73,10 @@ public:
     Q_INVOKABLE QStringList auditedActions() const { return audited; }
     Q_INVOKABLE int syncCount() const { return syncs; }
     Q_INVOKABLE int exitCount() const { return exits; }
+    // QtTest installs its own message handler when the tests start: the log buffer goes in front
+    // of it from inside a test (it forwards every message to the handler it replaced).
+    LogBuffer *logBuffer = nullptr;
+    Q_INVOKABLE void installLogBuffer() { logBuffer->install(); }
     Q_INVOKABLE void log(const QString &text) { qInfo().noquote() << text; }
 };
 
@@ -130,7 +134,7 @@ public Q_SLOTS:
         m_devices = std::make_unique<Devices>(devOptions, m_session.get(), m_app.get(), KioskConfig());
         m_diagnostics = std::make_unique<Diagnostics>(m_devices.get(), m_session.get());
         m_diagnostics->setPinHash(hcp::trust::PinVault::hashPin(QStringLiteral("2468"), 1000), {});
-        m_log.install();
+        m_probe.logBuffer = &m_log;
         m_diagnostics->setLogBuffer(&m_log);
         m_diagnostics->setAuditSink([this](const QString &action, const QJsonObject &) { m_probe.audited.append(action); });
         m_diagnostics->setSyncAction([this] { ++m_probe.syncs; });
