@@ -50,7 +50,6 @@
 #include <QRegularExpression>
 #include <QQmlComponent>
 #include <QQmlContext>
-#include <QQuickItem>
 #include <QQuickWindow>
 #include <QStandardPaths>
 #include <QStorageInfo>
@@ -562,14 +561,11 @@ int renderScreens(QGuiApplication &app, const QString &outDir)
         settle(1500);
         shot(QStringLiteral("20-diagnostics"));
         {
-            // The status tab: this render's own (not enrolled) kiosk, its update state and its log.
-            qCInfo(lcMain) << "render-screens: sample log line with ID number 11010519491231002X (masked in the viewer)";
-            if (auto *tab = window->contentItem()->findChild<QQuickItem *>(QStringLiteral("diagTabStatus")))
-                QMetaObject::invokeMethod(tab, "clicked");
+            // The status tab: this render's own (not enrolled) kiosk, its update state and its recent log.
+            diagnostics.setPage(1);
             settle(1200);
             shot(QStringLiteral("21-diagnostics-status"));
-            if (auto *tab = window->contentItem()->findChild<QQuickItem *>(QStringLiteral("diagTabDevices")))
-                QMetaObject::invokeMethod(tab, "clicked");
+            diagnostics.setPage(0);
         }
         diagnostics.close();
         ses->setStorageAvailable(false);

@@ -90,6 +90,17 @@ void Diagnostics::refreshLog()
     }
 }
 
+void Diagnostics::setPage(int page)
+{
+    page = qBound(0, page, 1);
+    if (page == m_page)
+        return;
+    m_page = page;
+    if (page == 1)
+        refreshStatus();
+    Q_EMIT pageChanged();
+}
+
 void Diagnostics::refreshStatus()
 {
     if (m_statusProvider)
@@ -240,6 +251,7 @@ void Diagnostics::close()
     if (m_unlocked)
         audit(QStringLiteral("maintenance_closed"));
     m_syncText.clear();
+    setPage(0);
     m_open = false;
     m_unlocked = false;
     m_cardText.clear();

@@ -47,6 +47,7 @@ class Diagnostics : public QObject {
     Q_PROPERTY(QString updateText READ updateText NOTIFY statusChanged)
     Q_PROPERTY(QString syncText READ syncText NOTIFY statusChanged)
     Q_PROPERTY(QStringList logLines READ logLines NOTIFY logChanged)
+    Q_PROPERTY(int page READ page WRITE setPage NOTIFY pageChanged) // 0 devices, 1 status and log
 public:
     // Raw status, gathered by the app from the sync agent, outbox, ledger, configuration and
     // update controller; Diagnostics only formats it.
@@ -85,6 +86,8 @@ public:
     QString updateText() const { return m_status.updateSummary; }
     QString syncText() const { return m_syncText; }
     QStringList logLines() const { return m_logLines; }
+    int page() const { return m_page; }
+    void setPage(int page);
 
     void setStatusProvider(std::function<Status()> provider) { m_statusProvider = std::move(provider); }
     void setLogBuffer(LogBuffer *buffer);
@@ -110,6 +113,7 @@ Q_SIGNALS:
     void resultsChanged();
     void statusChanged();
     void logChanged();
+    void pageChanged();
 
 private:
     void setPinMessage(const QString &m);
@@ -130,6 +134,7 @@ private:
     std::function<void()> m_exitAction;
     QTimer m_refresh; // 1 s while unlocked
     bool m_logDirty = false;
+    int m_page = 0;
 };
 
 } // namespace hcp::kiosk

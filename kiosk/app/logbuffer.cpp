@@ -35,8 +35,9 @@ LogBuffer::LogBuffer(int capacity, QObject *parent)
 LogBuffer::~LogBuffer()
 {
     if (m_installed && g_buffer == this) {
-        qInstallMessageHandler(g_previous);
-        g_buffer = nullptr;
+        g_buffer = m_previousBuffer;
+        if (!g_buffer)
+            qInstallMessageHandler(g_previous);
     }
 }
 
@@ -44,8 +45,12 @@ void LogBuffer::install()
 {
     if (m_installed)
         return;
+    // A second buffer (e.g. --render-screens inside the app) takes over the one handler; the
+    // handler is installed only once, so it never forwards to itself.
+    m_previousBuffer = g_buffer;
+    if (!g_buffer)
+        g_previous = qInstallMessageHandler(&LogBuffer::handler);
     g_buffer = this;
-    g_previous = qInstallMessageHandler(&LogBuffer::handler);
     m_installed = true;
 }
 

@@ -18,7 +18,8 @@ namespace hcp::kiosk {
 // of 12 or more digits/letters that looks like an identifier is left as is (case numbers are
 // not personal). Nothing personal is ever kept in the buffer.
 // Thread-safe: messages arrive from any thread; lines() may be called from any thread.
-// One instance per process (the message handler is process-wide).
+// The message handler is process-wide: the last installed buffer receives the lines; destroying
+// it hands them back to the one before (destroy in reverse order of install()).
 class LogBuffer : public QObject
 {
     Q_OBJECT
@@ -45,6 +46,7 @@ private:
     std::deque<QString> m_lines;
     int m_capacity;
     bool m_installed = false;
+    LogBuffer *m_previousBuffer = nullptr; // the buffer this one took over from (restored on destruction)
 };
 
 } // namespace hcp::kiosk

@@ -13,7 +13,6 @@ Rectangle {
     id: root
     color: Theme.background
     property string pin
-    property int tab: 0            // 0 = devices, 1 = status and log
     property bool exitArmed: false // the sanctioned exit needs a second tap
     readonly property bool landscape: width > height
     component StatusLine: Text {
@@ -25,7 +24,7 @@ Rectangle {
     }
     Connections {
         target: Diagnostics
-        function onOpenChanged() { root.tab = 0; root.exitArmed = false }
+        function onOpenChanged() { root.exitArmed = false }
     }
 
     // Modal: nothing of the citizen's screen underneath reacts while maintenance is open.
@@ -76,15 +75,19 @@ Rectangle {
         spacing: Theme.spacing
         visible: Diagnostics.unlocked
 
+        // Title, the two tabs and the way out, on one line: the tabs' content gets the rest.
         Row {
+            id: titleRow
             width: parent.width
             spacing: Theme.gap
-            ScreenTitle { text: qsTr("设备诊断"); width: parent.width - 2 * (300 + Theme.gap) }
-            BigButton { objectName: "diagTabDevices"; width: 300; text: qsTr("设备"); primary: root.tab === 0; onClicked: root.tab = 0 }
-            BigButton { objectName: "diagTabStatus"; width: 300; text: qsTr("状态与日志"); primary: root.tab === 1; onClicked: { root.tab = 1; Diagnostics.refreshStatus() } }
+            readonly property int buttonWidth: root.landscape ? 300 : 250
+            ScreenTitle { text: qsTr("设备诊断"); width: parent.width - 3 * (titleRow.buttonWidth + Theme.gap); visible: root.landscape }
+            BigButton { objectName: "diagTabDevices"; width: titleRow.buttonWidth; text: qsTr("设备"); primary: Diagnostics.page === 0; onClicked: Diagnostics.page = 0 }
+            BigButton { objectName: "diagTabStatus"; width: titleRow.buttonWidth; text: qsTr("状态与日志"); primary: Diagnostics.page === 1; onClicked: Diagnostics.page = 1 }
+            BigButton { objectName: "diagClose"; width: root.landscape ? titleRow.buttonWidth : parent.width - 2 * (titleRow.buttonWidth + Theme.gap); text: qsTr("退出维护"); onClicked: Diagnostics.close() }
         }
         Grid {
-            visible: root.tab === 0
+            visible: Diagnostics.page === 0
             width: parent.width
             columns: root.landscape ? 2 : 1
             spacing: Theme.spacing
@@ -107,13 +110,12 @@ Rectangle {
                 BodyText { objectName: "diagCard"; text: Diagnostics.cardText; horizontalAlignment: Text.AlignLeft; color: Theme.text }
                 BigButton { objectName: "diagTestPrint"; width: parent.width; text: qsTr("打印测试凭条"); onClicked: Diagnostics.testPrint() }
                 BodyText { objectName: "diagPrinter"; text: Diagnostics.printerText; horizontalAlignment: Text.AlignLeft; color: Theme.text }
-                BodyText { objectName: "diagScan"; text: Diagnostics.scanText.length > 0 ? Diagnostics.scanText : qsTr("扫码枪：请扫描任意二维码，内容将显示在这里"); horizontalAlignment: Text.AlignLeft }
             }
             Column {
                 width: root.landscape ? (parent.width - Theme.spacing) / 2 : parent.width
                 spacing: Theme.gap
                 Rectangle {
-                    width: Math.min(parent.width, (root.height - 420) * 4 / 3)
+                    width: root.landscape ? Math.min(parent.width, (root.height - 420) * 4 / 3) : parent.width * 0.75
                     height: width * 3 / 4
                     color: "#202020"
                     radius: Theme.radius
@@ -158,11 +160,12 @@ Rectangle {
                         }
                     }
                 }
+                BodyText { objectName: "diagScan"; width: parent.width; text: Diagnostics.scanText.length > 0 ? Diagnostics.scanText : qsTr("扫码枪：请扫描任意二维码，内容将显示在这里"); horizontalAlignment: Text.AlignLeft }
             }
         }
         Column {
             id: statusTab
-            visible: root.tab === 1
+            visible: Diagnostics.page === 1
             width: parent.width
             spacing: Theme.gap
             StatusLine { objectName: "diagNetwork"; text: Diagnostics.networkText }
@@ -198,9 +201,10 @@ Rectangle {
                 font.pixelSize: Theme.smallSize
             }
             Rectangle {
+                id: logArea
                 width: statusTab.width
-                // Whatever height is left above the close button.
-                height: Math.max(200, root.height - statusTab.y - 560 - Theme.margin - 110)
+                // Whatever height is left on the page.
+                height: Math.max(160, root.height - 2 * Theme.margin - statusTab.y - logArea.y)
                 color: "#202020"
                 radius: Theme.radius
                 ListView {
@@ -222,6 +226,5 @@ Rectangle {
                 }
             }
         }
-        BigButton { objectName: "diagClose"; anchors.horizontalCenter: parent.horizontalCenter; width: 360; primary: true; text: qsTr("退出维护"); onClicked: Diagnostics.close() }
     }
 }
