@@ -829,4 +829,105 @@ Time: %2</translation>
         <translation>, error: %1</translation>
     </message>
 </context>
+<context>
+    <name>PadScreen</name>
+    <message>
+        <source>请对我的服务进行评价</source>
+        <translation>Please rate my service</translation>
+    </message>
+    <message>
+        <source>业务办理完成后，评价按钮会出现在这里。一次服务评价一次。</source>
+        <translation>When your business is done, the rating buttons appear here. One rating per service.</translation>
+    </message>
+    <message>
+        <source>您对这次服务满意吗？</source>
+        <translation>How satisfied are you with this service?</translation>
+    </message>
+    <message>
+        <source>办理事项：%1</source>
+        <translation>Service: %1</translation>
+    </message>
+    <message>
+        <source>非常不满意</source>
+        <translation>Very dissatisfied</translation>
+    </message>
+    <message>
+        <source>不满意</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <source>基本满意</source>
+        <translation>Acceptable</translation>
+    </message>
+    <message>
+        <source>满意</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <source>非常满意</source>
+        <translation>Very satisfied</translation>
+    </message>
+    <message>
+        <source>请告诉我们哪里做得不好</source>
+        <translation>Please tell us what was not good</translation>
+    </message>
+    <message>
+        <source>请至少选择一项。您的意见将转交有关部门核实整改，并在规定时间内回访。</source>
+        <translation>Choose at least one. Your feedback goes to the department, which will look into it, put it right and contact you within the set time.</translation>
+    </message>
+    <message>
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>提交评价</source>
+        <translation>Submit rating</translation>
+    </message>
+    <message>
+        <source>感谢您的评价！</source>
+        <translation>Thank you for your rating!</translation>
+    </message>
+    <message>
+        <source>本次服务已评价</source>
+        <translation>This service has already been rated</translation>
+    </message>
+    <message>
+        <source>抱歉，出了点问题</source>
+        <translation>Sorry, something went wrong</translation>
+    </message>
+    <message>
+        <source>评价已保存。您的意见会帮助我们改进服务。</source>
+        <translation>Your rating is saved. It helps us improve our service.</translation>
+    </message>
+    <message>
+        <source>已于 %1 评价。一次服务只能评价一次。</source>
+        <translation>Rated on %1. Each service can be rated only once.</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+</context>
+<context>
+    <name>StaffCard</name>
+    <message>
+        <source>窗口工作人员</source>
+        <translation>Window staff</translation>
+    </message>
+    <message>
+        <source>工号 %1</source>
+        <translation>Staff No. %1</translation>
+    </message>
+    <message>
+        <source>%1号窗口</source>
+        <translation>Window %1</translation>
+    </message>
+</context>
+<context>
+    <name>hcp::kiosk::PadSession</name>
+    <message>
+        <source>系统暂时出现故障，这次评价未能保存。请告知窗口工作人员，或拨打 %1。</source>
+        <translation>A system fault stopped this rating from being saved. Please tell the staff at the window, or call %1.</translation>
+    </message>
+</context>
 </TS>

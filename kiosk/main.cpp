@@ -9,6 +9,7 @@
 #include <appcontroller.h>
 #include <casedirectory.h>
 #include <configapplier.h>
+#include <ledgertable.h>
 #include <coretypes.h>
 #include <demodata.h>
 #include <evaluationsession.h>
@@ -16,6 +17,8 @@
 #include <hubclient.h>
 #include <casecache.h>
 #include <outboxsender.h>
+#include <padsession.h>
+#include <padtrigger.h>
 #include <syncagent.h>
 #include <syncstatus.h>
 #include <indicatorset.h>
@@ -103,6 +106,8 @@ struct Services {
     std::unique_ptr<EvaluationSession> session;
     std::unique_ptr<AppController> app;
     std::unique_ptr<PinyinEngine> pinyin;
+    std::unique_ptr<PadSession> pad;
+    std::unique_ptr<PadTrigger> padTrigger;
     std::unique_ptr<hcp::sync::SyncStatus> syncStatus = std::make_unique<hcp::sync::SyncStatus>();
     std::unique_ptr<hcp::sync::HubClient> hub;
     std::unique_ptr<hcp::sync::OutboxSender> sender;
@@ -164,6 +169,20 @@ struct Services {
 
         if (demo && !installDemo(error))
             return false;
+
+        // Window rating pad (pf=4): the pad screens instead of the terminal journey, and the
+        // loopback "rate now" trigger when a window token is configured (PROTOCOL §13).
+        pad = std::make_unique<PadSession>(&store);
+        pad->setConfig(config);
+        pad->setIndicatorSet(indicators);
+        pad->setEnabled(config.pf == 4);
+        if (config.pf == 4 && !config.padTriggerToken.isEmpty() && config.padTriggerPort > 0) {
+            padTrigger = std::make_unique<PadTrigger>();
+            padTrigger->setToken(config.padTriggerToken.toUtf8());
+            QObject::connect(padTrigger.get(), &PadTrigger::rateNowRequested, pad.get(), &PadSession::rateNow);
+            padTrigger->listen(quint16(config.padTriggerPort));
+        }
+        hcp::qml::CoreInstances::pad = pad.get();
         hcp::qml::CoreInstances::session = session.get();
         hcp::qml::CoreInstances::app = app.get();
         hcp::qml::CoreInstances::pinyin = pinyin.get();
@@ -194,6 +213,7 @@ struct Services {
         hubSource = std::make_unique<HubCaseSource>(hub.get());
         directory->setOnlineSource(hubSource.get());
         QObject::connect(session.get(), &EvaluationSession::committed, sender.get(), [this] { sender->kick(); });
+        QObject::connect(pad.get(), &PadSession::committed, sender.get(), [this] { sender->kick(); });
         sender->start();
 
         // The hall's case feed (own file: the sync layer's cache schema is its own), heartbeat,
@@ -216,6 +236,7 @@ struct Services {
         agent = std::make_unique<hcp::sync::SyncAgent>(hub.get(), sender.get(), feedCache.get());
         hcp::sync::SyncAgent::Options agentOpt;
         agentOpt.heartbeatIntervalS = credentials.heartbeatIntervalS;
+        agentOpt.commandPollIntervalS = pad->enabled() ? 2 : 0; // "rate now" within seconds
         agent->setOptions(agentOpt);
         agent->setConfigEtag(configApplier->activeEtag());
         agent->setActiveConfigVersion(configApplier->activeVersion());
@@ -255,6 +276,14 @@ struct Services {
                                                                           {QStringLiteral("started"), started},
                                                                           {QStringLiteral("error"), started ? QString() : err}});
                              }
+                             if (type == QLatin1String("rate_now")) {
+                                 QString reason;
+                                 const auto event = hcp::sync::RateNowEvent::fromJson(args, &reason);
+                                 if (event.isValid())
+                                     pad->rateNow(event);
+                                 else
+                                     qCWarning(lcMain) << "rate_now refused:" << reason;
+                             }
                              agent->acknowledgeCommand(id);
                              if (type == QLatin1String("restart"))
                                  QTimer::singleShot(2000, qApp, [] { QCoreApplication::exit(0); }); // systemd restarts us
@@ -274,13 +303,17 @@ struct Services {
             agent->configRejected(r.reason, etag);
             return;
         }
-        if (r.indicators)
+        if (r.indicators) {
             session->setIndicatorSet(*r.indicators);
+            pad->setIndicatorSet(*r.indicators);
+        }
         if (r.questionnaires)
             session->setQuestionnaires(*r.questionnaires);
         if (r.kiosk) {
             config = *r.kiosk;
             session->setConfig(config);
+            pad->setConfig(config);
+            pad->setEnabled(config.pf == 4);
             if (kioskConfigChanged)
                 kioskConfigChanged(config);
         }
@@ -741,10 +774,12 @@ int main(int argc, char *argv[])
         } else {
             st.configVersion = QString::number(s.configApplier->activeVersion());
         }
-        // deviceSeq is gap-free from 1 (Store::commitEvaluation), so the count is the head's seq.
-        // The head hash comes with the signed ledger (engineer "ledger").
-        const qint64 n = s.store.evaluationCount();
-        st.ledgerSeq = n > 0 ? n : -1;
+        // The head of the signed ledger (one entry per evaluation, seq = deviceSeq).
+        QSqlDatabase db = s.store.database();
+        if (const auto head = hcp::sync::LedgerTable::head(db); head && head->deviceSeq > 0) {
+            st.ledgerSeq = qint64(head->deviceSeq);
+            st.ledgerHash = QString::fromLatin1(head->entryHash.toHex());
+        }
         st.updateSummary = updates ? updates->summary() : Diagnostics::tr("软件更新：本机未配置");
         return st;
     });

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "crypto.h"
 #include "devicecredentials.h"
 
 #include <QByteArray>
@@ -48,6 +49,7 @@ struct HeartbeatInfo
     QList<qint64> ackedCommands;
     QJsonObject config;           // {"version","rejected"} of the signed configuration (omitted if empty)
     QJsonObject update;           // {"state","version","slot","error"} of the update agent (omitted if empty)
+    QJsonObject ledgerHead;       // SignedHead::toJson() of the ledger's current head; empty = none
 
     QJsonObject toJson() const;
 };
@@ -63,6 +65,10 @@ public:
     ~HubClient() override;
 
     void setCredentials(const DeviceCredentials &credentials);
+    // The device key (private): with it, enroll() sends the public key and every request is
+    // signed with it (PROTOCOL §2) instead of the shared secret. Set before enrolling.
+    void setDeviceKey(const trust::Key &key);
+    const trust::Key &deviceKey() const { return m_deviceKey; }
     DeviceCredentials credentials() const { return m_credentials; }
     // Hub address used before enrollment (enroll()).
     void setHubUrl(const QUrl &url) { m_credentials.hubUrl = url; }
@@ -89,6 +95,10 @@ public:
     void pullConfig(const QByteArray &etag, ReplyHandler handler);
     // POST /v1/heartbeat.
     void sendHeartbeat(const HeartbeatInfo &info, ReplyHandler handler);
+    // GET /v1/rectifications?projectNo= (PROTOCOL §12), with the lookup deadline: a citizen waits.
+    void fetchRectifications(const QString &projectNo, ReplyHandler handler);
+    // POST /v1/commands/poll (PROTOCOL §13): acknowledges `acked`, answers the pending commands.
+    void pollCommands(const QList<qint64> &acked, ReplyHandler handler);
 
     // True after the last request got an HTTP answer below 500.
     bool isOnline() const { return m_online; }
@@ -103,6 +113,8 @@ private:
 
     QNetworkAccessManager *m_network;
     DeviceCredentials m_credentials;
+    trust::Key m_deviceKey;
+    QByteArray m_deviceKeyFingerprint;
     int m_lookupTimeoutMs = 1500;
     int m_requestTimeoutMs = 30000;
     bool m_online = false;

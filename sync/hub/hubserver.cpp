@@ -2,6 +2,7 @@
 #include "hubserver.h"
 
 #include "../wire.h"
+#include "windowroutes.h"
 
 #include <QDateTime>
 #include <QHttpServerRequest>
@@ -12,6 +13,8 @@
 #include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QUrlQuery>
+
+#include <limits>
 
 Q_LOGGING_CATEGORY(lcHubServer, "hcp.sync.hub.server")
 
@@ -52,12 +55,19 @@ QByteArray requestTarget(const QHttpServerRequest &request)
 
 } // namespace
 
-HubServer::HubServer(HubStore *store, QObject *parent)
+HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject *parent)
     : QObject(parent)
     , m_store(store)
+    , m_hubIdentity(std::move(hubIdentity))
+    , m_ledger(store)
     , m_http(this)
 {
     using Method = QHttpServerRequest::Method;
+    // First: their /v1/admin/… paths must win over the generic /v1/admin/<arg> route below.
+    WindowRoutes::install(
+        m_http, m_store,
+        [this](const QHttpServerRequest &r) { qint64 t = 0; return authenticate(r, &t); },
+        [this](const QHttpServerRequest &r) { return adminAllowed(r); });
     m_http.route(QStringLiteral("/v1/enroll"), Method::Post,
                  [this](const QHttpServerRequest &r) { return enroll(r); });
     m_http.route(QStringLiteral("/v1/evaluations/batch"), Method::Post,
@@ -107,10 +117,30 @@ std::optional<HubStore::Device> HubServer::authenticate(const QHttpServerRequest
     const QByteArray method = request.method() == QHttpServerRequest::Method::Get ? "GET"
         : request.method() == QHttpServerRequest::Method::Put                     ? "PUT"
                                                                                   : "POST";
-    const QByteArray expected = wire::requestSignature(device->secret, method, requestTarget(request),
-                                                       *deviceTimeMs, request.body());
+    const QByteArray target = requestTarget(request);
+    // A device enrolled with a public key signs with it (PROTOCOL §2); its shared secret is no
+    // longer accepted. Devices enrolled without a key keep the HMAC scheme.
+    if (const auto key = m_ledger.deviceKey(deviceId)) {
+        const QString fingerprint = QString::fromLatin1(header(request, "X-HCP-Key")).toLower();
+        if (fingerprint != key->fingerprint) {
+            qCWarning(lcHubServer) << "request from" << deviceId << "with key" << fingerprint << "not the enrolled one";
+            if (!fingerprint.isEmpty())
+                m_ledger.reportUnknownKey(deviceId, fingerprint, target, QDateTime::currentMSecsSinceEpoch());
+            return std::nullopt;
+        }
+        // No clock-skew limit: village kiosks drift and every write is idempotent (§2).
+        constexpr qint64 kNoSkewLimit = std::numeric_limits<qint64>::max() / 2;
+        if (!trust::DeviceIdentity::verifyRequest(key->key, method, target, *deviceTimeMs, request.body(),
+                                                  QByteArray::fromBase64(signature),
+                                                  QDateTime::currentMSecsSinceEpoch(), kNoSkewLimit)) {
+            qCInfo(lcHubServer) << "bad signature from" << deviceId << target;
+            return std::nullopt;
+        }
+        return device;
+    }
+    const QByteArray expected = wire::requestSignature(device->secret, method, target, *deviceTimeMs, request.body());
     if (!wire::constantTimeEquals(expected, signature.toLower())) {
-        qCInfo(lcHubServer) << "bad signature from" << deviceId << requestTarget(request);
+        qCInfo(lcHubServer) << "bad signature from" << deviceId << target;
         return std::nullopt;
     }
     return device;
@@ -141,13 +171,29 @@ QHttpServerResponse HubServer::enroll(const QHttpServerRequest &request)
         || !wire::constantTimeEquals(body.value(QLatin1String("enrollToken")).toString().toUtf8(),
                                      m_enrollToken.toUtf8()))
         return error(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("enrollment token rejected"));
+    const QByteArray devicePublicKey = body.value(QLatin1String("devicePublicKey")).toString().toLatin1();
+    if (!devicePublicKey.isEmpty()) {
+        const trust::Key offered = trust::Key::fromPem(devicePublicKey);
+        if (offered.isNull() || offered.hasPrivate())
+            return error(Status::BadRequest, QStringLiteral("bad_request"),
+                         QStringLiteral("devicePublicKey is not an SM2/Ed25519 public key PEM"));
+    }
     QByteArray secret;
+    QString fingerprint;
     switch (m_store->enroll(deviceId, hallCode, deviceClass, body.value(QLatin1String("version")).toString(), &secret)) {
     case HubStore::EnrollResult::Exists:
+        // Another key for an enrolled device is a new identity: refused and raised as an alert.
+        if (!devicePublicKey.isEmpty()
+            && m_ledger.registerKey(deviceId, devicePublicKey, &fingerprint) == LedgerCheck::KeyResult::Changed)
+            return error(Status::Conflict, QStringLiteral("device_exists"),
+                         QStringLiteral("device already enrolled with another key; reported as a new identity"));
         return error(Status::Conflict, QStringLiteral("device_exists"), QStringLiteral("device already enrolled"));
     case HubStore::EnrollResult::Failed:
         return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
     case HubStore::EnrollResult::Enrolled:
+        if (!devicePublicKey.isEmpty()
+            && m_ledger.registerKey(deviceId, devicePublicKey, &fingerprint) != LedgerCheck::KeyResult::Registered)
+            return error(Status::InternalServerError, QStringLiteral("internal"), QStringLiteral("cannot store the device key"));
         break;
     }
     qCInfo(lcHubServer) << "enrolled" << deviceId << "hall" << hallCode;
@@ -155,7 +201,8 @@ QHttpServerResponse HubServer::enroll(const QHttpServerRequest &request)
                                            {QStringLiteral("deviceSecret"), QString::fromLatin1(secret.toHex())},
                                            {QStringLiteral("certKey"), QString::fromLatin1(m_store->certKey().toHex())},
                                            {QStringLiteral("hallCode"), hallCode},
-                                           {QStringLiteral("heartbeatIntervalS"), m_store->heartbeatIntervalS()}},
+                                           {QStringLiteral("heartbeatIntervalS"), m_store->heartbeatIntervalS()},
+                                           {QStringLiteral("hubPublicKey"), QString::fromLatin1(m_hubIdentity.publicKeyPem())}},
                                Status::Created);
 }
 
@@ -176,11 +223,20 @@ QHttpServerResponse HubServer::batch(const QHttpServerRequest &request)
     QList<QByteArray> raw;
     if (!wire::splitArrayMember(request.body(), "evaluations", &raw) || raw.size() != evaluations.size())
         raw.clear();
+    // The ledger first (its own transaction): a tampered batch is still ingested, so no rating
+    // is lost, but it is flagged with the batch kept as evidence (PROTOCOL §4a).
+    QString ledgerError;
+    const auto ledger = m_ledger.checkBatch(device->deviceId, body, request.body(), receivedAt, &ledgerError);
+    if (!ledger)
+        return error(Status::InternalServerError, QStringLiteral("internal"), ledgerError);
     QJsonArray results;
     if (!m_store->ingest(*device, evaluations, raw, receivedAt, deviceTime, &results))
         return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
-    return QHttpServerResponse(QJsonObject{{QStringLiteral("receivedAtMs"), receivedAt},
-                                           {QStringLiteral("results"), results}});
+    QJsonObject response{{QStringLiteral("receivedAtMs"), receivedAt}, {QStringLiteral("results"), results}};
+    if (ledger->checked)
+        response.insert(QStringLiteral("ledger"), QJsonObject{{QStringLiteral("knownSeq"), ledger->knownSeq},
+                                                              {QStringLiteral("problems"), ledger->problems}});
+    return QHttpServerResponse(response);
 }
 
 QHttpServerResponse HubServer::lookup(const QHttpServerRequest &request)
@@ -269,6 +325,14 @@ QHttpServerResponse HubServer::heartbeat(const QHttpServerRequest &request)
     if (!parseObject(request.body(), &beat) || !beat.value(QLatin1String("kioskTimeMs")).isDouble())
         return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("heartbeat needs kioskTimeMs"));
     const qint64 driftMs = beat.value(QLatin1String("kioskTimeMs")).toInteger() - receivedAt;
+    std::optional<LedgerCheck::Outcome> ledger = LedgerCheck::Outcome{};
+    if (beat.value(QLatin1String("ledgerHead")).isObject()) {
+        QString ledgerError;
+        ledger = m_ledger.checkHead(device->deviceId, beat.value(QLatin1String("ledgerHead")).toObject(), request.body(),
+                                    receivedAt, &ledgerError);
+        if (!ledger)
+            return error(Status::InternalServerError, QStringLiteral("internal"), ledgerError);
+    }
     QJsonArray commands;
     if (!m_store->heartbeat(*device, beat, receivedAt, driftMs, &commands))
         return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
@@ -278,13 +342,19 @@ QHttpServerResponse HubServer::heartbeat(const QHttpServerRequest &request)
                                            {QStringLiteral("driftS"), driftMs / 1000.0},
                                            {QStringLiteral("driftFlagged"), qAbs(driftMs) > wire::kDriftLimitMs},
                                            {QStringLiteral("heartbeatIntervalS"), m_store->heartbeatIntervalS()},
-                                           {QStringLiteral("commands"), commands}});
+                                           {QStringLiteral("commands"), commands},
+                                           {QStringLiteral("ledger"), ledger->checked
+                                                ? QJsonValue(QJsonObject{{QStringLiteral("knownSeq"), ledger->knownSeq},
+                                                                         {QStringLiteral("problems"), ledger->problems}})
+                                                : QJsonValue()}});
 }
 
 QHttpServerResponse HubServer::admin(const QString &what, const QHttpServerRequest &request)
 {
     if (!adminAllowed(request))
         return error(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("admin token required"));
+    if (const auto handler = m_adminHandlers.constFind(what); handler != m_adminHandlers.cend())
+        return (*handler)(request);
     const bool get = request.method() == QHttpServerRequest::Method::Get;
     const QUrlQuery q = request.query();
     if (get && what == QLatin1String("devices"))
@@ -292,6 +362,16 @@ QHttpServerResponse HubServer::admin(const QString &what, const QHttpServerReque
             {QStringLiteral("devices"), m_store->devices(QDateTime::currentMSecsSinceEpoch())}});
     if (get && what == QLatin1String("stats"))
         return QHttpServerResponse(m_store->stats());
+    if (get && what == QLatin1String("tamper")) {
+        if (q.hasQueryItem(QStringLiteral("evidenceId"))) {
+            const auto evidence = m_ledger.evidence(q.queryItemValue(QStringLiteral("evidenceId")).toLongLong());
+            if (!evidence)
+                return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no such evidence"));
+            return QHttpServerResponse(*evidence);
+        }
+        return QHttpServerResponse(QJsonObject{
+            {QStringLiteral("alerts"), m_ledger.alerts(q.queryItemValue(QStringLiteral("deviceId")))}});
+    }
     if (get && what == QLatin1String("problems"))
         return QHttpServerResponse(QJsonObject{{QStringLiteral("problems"), m_store->problems()}});
     if (get && what == QLatin1String("evaluations")) {

@@ -2,11 +2,16 @@
 #pragma once
 
 #include "hubstore.h"
+#include "ledgercheck.h"
+
+#include "deviceidentity.h"
 
 #include <QHostAddress>
 #include <QHttpServer>
+#include <QHash>
 #include <QObject>
 
+#include <functional>
 #include <optional>
 
 class QHttpServerRequest;
@@ -21,10 +26,20 @@ class HubServer : public QObject
 {
     Q_OBJECT
 public:
-    explicit HubServer(HubStore *store, QObject *parent = nullptr);
+    // hubIdentity: the hub's own SM2 key (hub-identity.pem in the hub's data directory, made at
+    // first start, see main.cpp). Enrollment hands its public key to kiosks, which verify
+    // hub-signed documents with it and encrypt for the hub.
+    HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject *parent = nullptr);
+
+    const trust::DeviceIdentity &hubIdentity() const { return m_hubIdentity; }
 
     void setEnrollToken(const QString &token) { m_enrollToken = token; }
     void setAdminToken(const QString &token) { m_adminToken = token; }
+
+    // Serves GET/POST /v1/admin/<what> (after the admin check) for a component that owns that
+    // part of the admin API, e.g. "upstream". Same thread as the server.
+    using AdminHandler = std::function<QHttpServerResponse(const QHttpServerRequest &)>;
+    void addAdminHandler(const QString &what, AdminHandler handler) { m_adminHandlers.insert(what, std::move(handler)); }
 
     // Returns the bound port, or 0 on failure.
     quint16 listen(const QHostAddress &address, quint16 port);
@@ -43,9 +58,12 @@ private:
     bool adminAllowed(const QHttpServerRequest &request) const;
 
     HubStore *m_store;
+    trust::DeviceIdentity m_hubIdentity;
+    LedgerCheck m_ledger;
     QHttpServer m_http;
     QString m_enrollToken;
     QString m_adminToken;
+    QHash<QString, AdminHandler> m_adminHandlers;
 };
 
 } // namespace hcp::sync::hub

@@ -2,6 +2,9 @@
 #include "hubstore.h"
 
 #include "../wire.h"
+#include "ledgercheck.h"
+#include "rectificationstore.h"
+#include "upstream/upstreamoutbox.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -91,7 +94,8 @@ bool HubStore::open(const QString &spec, QString *error)
         q.exec(QStringLiteral("PRAGMA cache_size=-65536"));
         q.exec(QStringLiteral("PRAGMA mmap_size=268435456"));
     }
-    return createSchema(error);
+    return createSchema(error) && LedgerCheck::ensureSchema(m_db, m_postgres, error)
+        && RectificationStore(m_db).ensureSchema(error);
 }
 
 bool HubStore::createSchema(QString *error)
@@ -145,7 +149,7 @@ bool HubStore::createSchema(QString *error)
         return false;
     }
     m_certKey = QByteArray::fromHex(q.value(0).toString().toLatin1());
-    return true;
+    return upstream::UpstreamOutbox::ensureSchema(m_db, m_postgres, error);
 }
 
 HubStore::EnrollResult HubStore::enroll(const QString &deviceId, const QString &hallCode,

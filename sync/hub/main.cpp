@@ -3,15 +3,20 @@
 #include "caseimport.h"
 #include "hubserver.h"
 #include "hubstore.h"
+#include "upstream/upstreamservice.h"
 
 #include "devicecredentials.h"
+#include "deviceidentity.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonObject>
 #include <QTextStream>
 
 #include <csignal>
+#include <memory>
 
 using namespace hcp::sync::hub;
 
@@ -41,6 +46,26 @@ int importFiles(HubStore &store, const QStringList &files, QTextStream &out, QTe
                 << r.toObject().value(QLatin1String("reason")).toString() << Qt::endl;
     }
     return failures;
+}
+
+// The hub's data directory: where the SQLite file lives, or the working directory for
+// PostgreSQL (the service runs in /var/lib/hcp-hub).
+QString dataDirectory(const QString &dbSpec, bool postgres)
+{
+    if (postgres)
+        return QDir::currentPath();
+    return QFileInfo(dbSpec).absolutePath();
+}
+
+// The hub's own key (shared contract): <data dir>/hub-identity.pem, made at first start,
+// outside the database so that a database copy never carries it.
+std::optional<hcp::trust::DeviceIdentity> hubIdentity(const QString &path, QTextStream &err)
+{
+    QString error;
+    auto identity = hcp::trust::DeviceIdentity::loadOrCreate(path, hcp::trust::KeyType::Sm2, {}, &error);
+    if (!identity)
+        err << "hcp-hub: hub identity " << path << ": " << error << Qt::endl;
+    return identity;
 }
 
 } // namespace
@@ -76,7 +101,16 @@ int main(int argc, char *argv[])
     const QCommandLineOption deviceClass(QStringLiteral("device-class"),
                                          QStringLiteral("enroll-device: terminal (pf=5) or pad (pf=4)"),
                                          QStringLiteral("class"), QStringLiteral("terminal"));
-    parser.addOptions({listen, db, enrollToken, adminToken, interval, importOpt, hubUrl, deviceClass});
+    const QCommandLineOption identityOpt(QStringLiteral("identity"),
+                                         QStringLiteral("the hub's SM2 key (default: hub-identity.pem beside the SQLite "
+                                                        "database, or in the working directory for PostgreSQL)"),
+                                         QStringLiteral("pem"));
+    parser.addOptions({listen, db, enrollToken, adminToken, interval, importOpt, hubUrl, deviceClass, identityOpt});
+    const QCommandLineOption upstreamProfile(QStringLiteral("upstream-profile"),
+                                             QStringLiteral("forward evaluations to the province described by this JSON "
+                                                            "profile (sync/UPSTREAM.md)"),
+                                             QStringLiteral("file"));
+    parser.addOption(upstreamProfile);
     parser.process(app);
 
     QTextStream out(stdout);
@@ -90,6 +124,9 @@ int main(int argc, char *argv[])
     }
 
     const QStringList positional = parser.positionalArguments();
+    const QString identityPath = parser.isSet(identityOpt)
+        ? parser.value(identityOpt)
+        : dataDirectory(parser.value(db), store.isPostgres()) + QStringLiteral("/hub-identity.pem");
     if (!positional.isEmpty() && positional.first() == QLatin1String("import-cases")) {
         if (positional.size() < 2) {
             err << "hcp-hub import-cases FILE.csv|FILE.json..." << Qt::endl;
@@ -104,6 +141,9 @@ int main(int argc, char *argv[])
             err << "hcp-hub enroll-device DEVICE_ID HALL_CODE CREDENTIALS_FILE [--hub-url URL]" << Qt::endl;
             return 2;
         }
+        const auto identity = hubIdentity(identityPath, err);
+        if (!identity)
+            return 2;
         QByteArray secret;
         const auto result = store.enroll(positional.at(1), positional.at(2), parser.value(deviceClass),
                                          QString(), &secret);
@@ -122,6 +162,7 @@ int main(int argc, char *argv[])
         creds.certKey = store.certKey();
         creds.hallCode = positional.at(2);
         creds.heartbeatIntervalS = store.heartbeatIntervalS();
+        creds.hubPublicKey = identity->publicKeyPem();
         if (!creds.save(positional.at(3), &error)) {
             err << "hcp-hub: cannot write " << positional.at(3) << ": " << error << Qt::endl;
             return 1;
@@ -147,13 +188,29 @@ int main(int argc, char *argv[])
     }
     if (!host.isLoopback())
         err << "hcp-hub: warning: plain HTTP on a non-loopback address; put TLS in front" << Qt::endl;
-    HubServer server(&store);
+    auto identity = hubIdentity(identityPath, err);
+    if (!identity)
+        return 2;
+    HubServer server(&store, std::move(*identity));
     server.setEnrollToken(parser.value(enrollToken));
     server.setAdminToken(parser.value(adminToken));
     const quint16 bound = server.listen(host, static_cast<quint16>(port));
     if (bound == 0) {
         err << "hcp-hub: cannot listen on " << addr << Qt::endl;
         return 2;
+    }
+    // Forwarding to the provincial platform (sync/UPSTREAM.md), when a profile is given.
+    std::unique_ptr<hcp::sync::hub::upstream::UpstreamService> upstream;
+    if (parser.isSet(upstreamProfile)) {
+        const auto profile = hcp::sync::hub::upstream::ProvinceProfile::load(parser.value(upstreamProfile), &error);
+        if (!profile) {
+            err << "hcp-hub: upstream profile: " << error << Qt::endl;
+            return 2;
+        }
+        upstream = std::make_unique<hcp::sync::hub::upstream::UpstreamService>(&store, *profile);
+        upstream->setCertKeyResolver(hcp::sync::hub::upstream::UpstreamMapper::hubKeyResolver(server.hubIdentity().key()));
+        upstream->registerAdmin(&server);
+        upstream->start();
     }
     out << "hcp-hub listening on " << host.toString() << ':' << bound << Qt::endl;
     return app.exec();

@@ -79,6 +79,8 @@ Window {
                 objectName: "screenLoader"
                 anchors.fill: parent
                 sourceComponent: {
+                    if (Pad.enabled)
+                        return padScreen
                     switch (Session.state) {
                     case Session.Start: return startScreen
                     case Session.TypeCaseNumber: return typeScreen
@@ -102,6 +104,7 @@ Window {
             }
         }
 
+        Component { id: padScreen; PadScreen {} }
         Component { id: startScreen; StartScreen {} }
         Component { id: typeScreen; TypeCaseScreen {} }
         Component { id: scanScreen; ScanScreen {} }

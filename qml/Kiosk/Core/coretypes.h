@@ -6,6 +6,7 @@
 #include <appcontroller.h>
 #include <diagnostics.h>
 #include <evaluationsession.h>
+#include <padsession.h>
 #include <hardware/devicestatusmodel.h>
 #include <pinyinengine.h>
 #include <sessionmodels.h>
@@ -24,6 +25,7 @@ struct CoreInstances {
     static inline hcp::sync::SyncStatus *sync = nullptr;
     static inline hcp::hardware::DeviceStatusModel *devices = nullptr;
     static inline hcp::kiosk::Diagnostics *diagnostics = nullptr;
+    static inline hcp::kiosk::PadSession *pad = nullptr;
 };
 
 template<typename T>
@@ -105,6 +107,19 @@ public:
     static hcp::kiosk::Diagnostics *create(QQmlEngine *, QJSEngine *engine)
     {
         return provide(CoreInstances::diagnostics, engine);
+    }
+};
+
+// The window rating pad (always present; Pad.enabled says whether this kiosk is one).
+struct PadForeign {
+    Q_GADGET
+    QML_FOREIGN(hcp::kiosk::PadSession)
+    QML_NAMED_ELEMENT(Pad)
+    QML_SINGLETON
+public:
+    static hcp::kiosk::PadSession *create(QQmlEngine *, QJSEngine *engine)
+    {
+        return provide(CoreInstances::pad, engine);
     }
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // hcp-hub's HTTP API (sync/PROTOCOL.md) exercised through the real client on loopback.
 #include "casecache.h"
+#include "crypto.h"
 #include "hubclient.h"
 #include "hubprocess.h"
 #include "wire.h"
@@ -59,6 +60,7 @@ private slots:
     void importCases_csvCommandLine_plainIdNumberNeverStored();
     void lookup_byProjectNoNameQrAndIdHash_foundOr404();
     void enrollDeviceCommand_writesWorkingCredentials_secondTimeRefused();
+    void hubIdentity_madeAtFirstStartOwnerOnly_sameKeyAfterRestartAndInEveryEnrollment();
     void caseFeed_pagesByCursor_ownHallOnly_reimportMovesToHead();
     void config_etagThen304_mostSpecificScopeWins();
     void heartbeat_driftFlagged_commandsUntilAcked_overdueAfterTwoMissedBeats();
@@ -291,6 +293,62 @@ void TestHubApi::enrollDeviceCommand_writesWorkingCredentials_secondTimeRefused(
     again.start(hubBinary(), args);
     QVERIFY(again.waitForFinished(20000));
     QCOMPARE(again.exitCode(), 3);
+}
+
+void TestHubApi::hubIdentity_madeAtFirstStartOwnerOnly_sameKeyAfterRestartAndInEveryEnrollment()
+{
+    // The key file beside the database, owner-only, holding the key enrollment handed out.
+    const QString pemPath = m_dir.filePath(QStringLiteral("hub-identity.pem"));
+    QFile pem(pemPath);
+    QVERIFY(pem.open(QIODevice::ReadOnly));
+    QCOMPARE(QFile::permissions(pemPath) & ~(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser
+                                             | QFileDevice::WriteUser),
+             QFileDevice::Permissions());
+    const hcp::trust::Key hubKey = hcp::trust::Key::fromPem(pem.readAll());
+    QVERIFY(!hubKey.isNull());
+    QVERIFY(hubKey.hasPrivate());
+    QCOMPARE(hubKey.type(), hcp::trust::KeyType::Sm2);
+    QCOMPARE(m_creds.hubPublicKey, hubKey.publicPem());
+
+    // What the kiosk received encrypts for the hub: only the hub's private key opens it.
+    const hcp::trust::Key received = hcp::trust::Key::fromPem(m_creds.hubPublicKey);
+    QVERIFY(!received.isNull());
+    QVERIFY(!received.hasPrivate());
+    const auto sealed = hcp::trust::Crypto::sm2Encrypt(received, "11010519491231002X");
+    QVERIFY(sealed);
+    QCOMPARE(hcp::trust::Crypto::sm2Decrypt(hubKey, *sealed).value_or(QByteArray()), QByteArray("11010519491231002X"));
+
+    // Credentials keep it across save/load.
+    QString error;
+    const QString path = m_dir.filePath(QStringLiteral("creds-hubkey.json"));
+    QVERIFY(m_creds.save(path, &error));
+    QCOMPARE(DeviceCredentials::load(path, &error).hubPublicKey, m_creds.hubPublicKey);
+
+    // A restarted hub keeps its identity (loaded, not made again).
+    m_hub.kill();
+    QVERIFY2(m_hub.restart(), qPrintable(m_hub.output()));
+    const DeviceCredentials later = enroll(m_hub.url(), QStringLiteral("KIOSK-API-HUBKEY"));
+    QVERIFY(later.isValid());
+    QCOMPARE(later.hubPublicKey, m_creds.hubPublicKey);
+
+    // The offline enroll-device command hands out the same key.
+    const QString credsPath = m_dir.filePath(QStringLiteral("hubkey-creds.json"));
+    QProcess enrollCmd;
+    enrollCmd.start(hubBinary(), {QStringLiteral("enroll-device"), QStringLiteral("KIOSK-HUBKEY-0002"),
+                                  QLatin1String(kHall), credsPath, QStringLiteral("--db"),
+                                  m_dir.filePath(QStringLiteral("hub.sqlite"))});
+    QVERIFY(enrollCmd.waitForFinished(20000));
+    QCOMPARE(enrollCmd.exitCode(), 0);
+    QCOMPARE(DeviceCredentials::load(credsPath, &error).hubPublicKey, m_creds.hubPublicKey);
+
+    // A key file others can read is refused: the hub does not start on it.
+    HubProcess exposed;
+    QTemporaryDir other;
+    QVERIFY(QFile::copy(pemPath, other.filePath(QStringLiteral("hub-identity.pem"))));
+    QVERIFY(QFile::setPermissions(other.filePath(QStringLiteral("hub-identity.pem")),
+                                  QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadOther));
+    QVERIFY(!exposed.start(other.filePath(QStringLiteral("hub.sqlite"))));
+    QVERIFY2(exposed.output().contains(QStringLiteral("hub identity")), qPrintable(exposed.output()));
 }
 
 void TestHubApi::lookup_byProjectNoNameQrAndIdHash_foundOr404()
