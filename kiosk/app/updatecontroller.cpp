@@ -127,16 +127,24 @@ QString UpdateController::state() const
 QJsonObject UpdateController::heartbeatStatus() const
 {
     const auto &s = m_agent->store().state();
-    QString error = m_failedNow ? m_error : QString();
+    const QString st = state();
     const QString result = s.lastResult.value(QLatin1String("result")).toString();
+    QString error = m_failedNow ? m_error : QString();
     if (error.isEmpty() && (result == u"rolledBack" || result == u"rejected" || result == u"failed"))
         error = s.lastResult.value(QLatin1String("reason")).toString();
-    QJsonObject o{{QStringLiteral("state"), state()},
-                  {QStringLiteral("version"), s.version},
+    // "version" names the version the state is about (what the hub's rollout compares with its
+    // target): the one being fetched, refused or rolled back from; otherwise the active one.
+    QString about = s.version;
+    if (st == u"downloading" || st == u"installing" || (st == u"rejected" && m_failedNow))
+        about = m_expectedVersion;
+    else if (st == u"rolled_back" || st == u"rejected")
+        about = s.lastResult.value(QLatin1String("version")).toString();
+    QJsonObject o{{QStringLiteral("state"), st},
+                  {QStringLiteral("version"), about},
+                  {QStringLiteral("active"), s.version},
                   {QStringLiteral("slot"), s.slot},
                   {QStringLiteral("error"), error}};
     if (m_agent->isBusy() && m_agent->downloader()) {
-        o.insert(QStringLiteral("target"), m_expectedVersion);
         o.insert(QStringLiteral("bytes"), double(m_agent->downloader()->bytesOnDisk()));
         o.insert(QStringLiteral("total"), double(m_agent->downloader()->expectedSize()));
     }
@@ -147,8 +155,10 @@ QString UpdateController::summary() const
 {
     const QJsonObject h = heartbeatStatus();
     QString line = tr("软件版本 %1（%2 槽）：%3")
-                       .arg(h.value(QLatin1String("version")).toString(), h.value(QLatin1String("slot")).toString(),
+                       .arg(h.value(QLatin1String("active")).toString(), h.value(QLatin1String("slot")).toString(),
                             h.value(QLatin1String("state")).toString());
+    if (h.value(QLatin1String("version")).toString() != h.value(QLatin1String("active")).toString())
+        line += QStringLiteral(" %1").arg(h.value(QLatin1String("version")).toString());
     if (h.contains(QLatin1String("total")) && h.value(QLatin1String("total")).toDouble() > 0)
         line += tr("，已下载 %1%").arg(qRound(100.0 * h.value(QLatin1String("bytes")).toDouble() / h.value(QLatin1String("total")).toDouble()));
     const QString error = h.value(QLatin1String("error")).toString();

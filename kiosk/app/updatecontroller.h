@@ -27,8 +27,10 @@ namespace hcp::kiosk {
 // successful exchange with the hub) in this process; otherwise the agent rolls back at the
 // deadline or on a crash loop.
 //
-// Heartbeat "update": {"state","version","slot","error"} with state one of
-// idle|downloading|installing|trial|healthy|rolled_back|rejected.
+// Heartbeat "update": {"state","version","active","slot","error"} with state one of
+// idle|downloading|installing|trial|healthy|rolled_back|rejected; "version" is the version the
+// state is about (being downloaded/installed, refused, rolled back from, or the active one),
+// "active"/"slot" what runs now.
 // Same thread as the agent. The agent is not owned.
 class UpdateController : public QObject
 {

@@ -120,7 +120,8 @@ private Q_SLOTS:
             QVERIFY2(p.controller->handleCommand(command(QStringLiteral("1.1.0"), QStringLiteral("kiosk-1.1.0.bundle"), v11), &error),
                      qPrintable(error));
             QCOMPARE(p.controller->state(), QStringLiteral("downloading"));
-            QCOMPARE(p.controller->heartbeatStatus().value(QLatin1String("target")).toString(), QStringLiteral("1.1.0"));
+            QCOMPARE(p.controller->heartbeatStatus().value(QLatin1String("version")).toString(), QStringLiteral("1.1.0"));
+            QCOMPARE(p.controller->heartbeatStatus().value(QLatin1String("active")).toString(), QStringLiteral("1.0.0"));
             QTRY_COMPARE_WITH_TIMEOUT(restart.size(), 1, 30000);
             const QJsonObject h = p.controller->heartbeatStatus();
             QCOMPARE(h.value(QLatin1String("state")).toString(), QStringLiteral("trial"));
@@ -170,7 +171,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(p.controller->state(), QStringLiteral("rolled_back"), 10000);
         const QJsonObject h = p.controller->heartbeatStatus();
         QCOMPARE(h.value(QLatin1String("state")).toString(), QStringLiteral("rolled_back"));
-        QCOMPARE(h.value(QLatin1String("version")).toString(), QStringLiteral("1.0.0"));
+        QCOMPARE(h.value(QLatin1String("version")).toString(), QStringLiteral("2.0.0")); // what was rolled back
+        QCOMPARE(h.value(QLatin1String("active")).toString(), QStringLiteral("1.0.0"));
         QVERIFY2(h.value(QLatin1String("error")).toString().contains(QLatin1String("not healthy")),
                  qPrintable(h.value(QLatin1String("error")).toString()));
         QCOMPARE(runCurrent(), QByteArray("1.0.0"));
@@ -198,6 +200,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(p.controller->state(), QStringLiteral("rejected"), 20000);
         QVERIFY2(p.controller->heartbeatStatus().value(QLatin1String("error")).toString().startsWith(QLatin1String("unknown-key")),
                  qPrintable(p.controller->heartbeatStatus().value(QLatin1String("error")).toString()));
+        QCOMPARE(p.controller->heartbeatStatus().value(QLatin1String("version")).toString(), QStringLiteral("1.2.0"));
         QCOMPARE(p.agent->store().state().version, QStringLiteral("1.0.0"));
         // Older than installed: refused as a downgrade.
         const QByteArray older = bundle(QStringLiteral("0.9.0"));
