@@ -930,4 +930,134 @@ Time: %2</translation>
         <translation>A system fault stopped this rating from being saved. Please tell the staff at the window, or call %1.</translation>
     </message>
 </context>
+<context>
+    <name>FollowUpScreen</name>
+    <message>
+        <source>整改反馈</source>
+        <translation>Follow-up on your complaint</translation>
+    </message>
+    <message>
+        <source>正在查询整改情况…</source>
+        <translation>Looking up the follow-up…</translation>
+    </message>
+    <message>
+        <source>办件编号 %1</source>
+        <translation>Case number %1</translation>
+    </message>
+    <message>
+        <source>处理状态：%1</source>
+        <translation>Status: %1</translation>
+    </message>
+    <message>
+        <source>答复部门：%1  %2</source>
+        <translation>Replied by: %1  %2</translation>
+    </message>
+    <message>
+        <source>答复：%1</source>
+        <translation>Reply: %1</translation>
+    </message>
+    <message>
+        <source>您对整改结果满意吗？</source>
+        <translation>Are you satisfied with how it was put right?</translation>
+    </message>
+    <message>
+        <source>非常不满意</source>
+        <translation>Very dissatisfied</translation>
+    </message>
+    <message>
+        <source>不满意</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <source>基本满意</source>
+        <translation>Acceptable</translation>
+    </message>
+    <message>
+        <source>满意</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <source>非常满意</source>
+        <translation>Very satisfied</translation>
+    </message>
+    <message>
+        <source>请告诉我们整改哪里还不到位</source>
+        <translation>Please tell us what is still not right</translation>
+    </message>
+    <message>
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>提交评价</source>
+        <translation>Submit rating</translation>
+    </message>
+    <message>
+        <source>感谢您对整改结果的评价！</source>
+        <translation>Thank you for rating the follow-up!</translation>
+    </message>
+    <message>
+        <source>您已评价过整改结果</source>
+        <translation>You have already rated the follow-up</translation>
+    </message>
+    <message>
+        <source>暂无整改反馈</source>
+        <translation>No follow-up yet</translation>
+    </message>
+    <message>
+        <source>暂时无法查询</source>
+        <translation>Cannot look it up right now</translation>
+    </message>
+    <message>
+        <source>抱歉，出了点问题</source>
+        <translation>Sorry, something went wrong</translation>
+    </message>
+    <message>
+        <source>已于 %1 评价。整改结果只能评价一次。</source>
+        <translation>Rated on %1. The follow-up can be rated only once.</translation>
+    </message>
+    <message>
+        <source>评价已保存，并将自动上报。</source>
+        <translation>Your rating is saved and will be sent automatically.</translation>
+    </message>
+    <message>
+        <source>返回首页</source>
+        <translation>Back to start</translation>
+    </message>
+</context>
+<context>
+    <name>hcp::kiosk::FollowUpSession</name>
+    <message>
+        <source>已受理，待整改</source>
+        <translation>Received, awaiting action</translation>
+    </message>
+    <message>
+        <source>整改中</source>
+        <translation>Being put right</translation>
+    </message>
+    <message>
+        <source>已整改并答复</source>
+        <translation>Put right and replied</translation>
+    </message>
+    <message>
+        <source>本机未连接政务服务平台，暂时无法查询整改情况。请到服务窗口咨询，或拨打 %1。</source>
+        <translation>This terminal is not connected to the government service platform, so the follow-up cannot be looked up. Please ask at a service window or call %1.</translation>
+    </message>
+    <message>
+        <source>网络暂时不通，未能查询到整改情况。请稍后再试，或拨打 %1。</source>
+        <translation>The network is down, so the follow-up could not be looked up. Please try again later or call %1.</translation>
+    </message>
+    <message>
+        <source>该办件暂无整改反馈。差评提交后，有关部门会在规定时限内核实整改并答复，请稍后再查询。</source>
+        <translation>There is no follow-up for this case yet. After a poor rating the department looks into it, puts it right and replies within the set time; please check again later.</translation>
+    </message>
+    <message>
+        <source>整改完成并答复后，即可在这里对整改结果进行评价。</source>
+        <translation>Once it has been put right and replied to, you can rate the follow-up here.</translation>
+    </message>
+    <message>
+        <source>系统暂时出现故障，这次评价未能保存。请到服务窗口评价，或拨打 %1。</source>
+        <translation>A system fault stopped this rating from being saved. Please rate at a service window or call %1.</translation>
+    </message>
+</context>
 </TS>

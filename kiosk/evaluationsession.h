@@ -80,6 +80,7 @@ public:
         NothingToRate,
         Error,
         Unavailable,    // storage nearly full: no new sessions
+        FollowUp,       // a receipt QR was scanned: the FollowUpSession shows 整改反馈 (and 追评)
     };
     Q_ENUM(State)
     enum class ReceiptState { None, Printing, Printed, Failed };
@@ -98,6 +99,8 @@ public:
     void setIdleTimeoutMs(int ms);
     // Extra time (e.g. elderly mode) — the session restarts the countdown with it.
     void setElderlyMode(bool on);
+    // Receipt QR codes (the kiosk's own) open the 差评 follow-up instead of the case lookup.
+    void setFollowUpEnabled(bool on) { m_followUpEnabled = on; }
 
     State state() const { return m_state; }
     QString message() const { return m_message; }
@@ -185,6 +188,8 @@ Q_SIGNALS:
     void committed(const hcp::kiosk::Evaluation &evaluation);
     void receiptRequested(const hcp::kiosk::Evaluation &evaluation, const QString &qrUrl);
     void sessionWiped();
+    // State FollowUp entered for this service (serviceNumber 0 = not given by the QR).
+    void followUpRequested(const QString &projectNo, int serviceNumber);
 
 private:
     void setState(State s);
@@ -226,6 +231,7 @@ private:
     QString m_receiptMessage;
     bool m_acceptingSessions = true;
     bool m_elderly = false;
+    bool m_followUpEnabled = false;
 
     quint64 m_lookupId = 0;
     int m_pendingServiceNumber = 0;

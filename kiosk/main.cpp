@@ -17,6 +17,7 @@
 #include <hubclient.h>
 #include <casecache.h>
 #include <outboxsender.h>
+#include <followupsession.h>
 #include <padsession.h>
 #include <padtrigger.h>
 #include <syncagent.h>
@@ -30,6 +31,7 @@
 #include <hardware/scanner/scannersimulator.h>
 #include <kioskconfig.h>
 #include <pinyinengine.h>
+#include <qrpayload.h>
 #include <questionnaire.h>
 #include <store.h>
 #include <systemdnotifier.h>
@@ -108,6 +110,7 @@ struct Services {
     std::unique_ptr<PinyinEngine> pinyin;
     std::unique_ptr<PadSession> pad;
     std::unique_ptr<PadTrigger> padTrigger;
+    std::unique_ptr<FollowUpSession> followUp;
     std::unique_ptr<hcp::sync::SyncStatus> syncStatus = std::make_unique<hcp::sync::SyncStatus>();
     std::unique_ptr<hcp::sync::HubClient> hub;
     std::unique_ptr<hcp::sync::OutboxSender> sender;
@@ -183,6 +186,16 @@ struct Services {
             padTrigger->listen(quint16(config.padTriggerPort));
         }
         hcp::qml::CoreInstances::pad = pad.get();
+
+        // 差评 follow-up: a scanned receipt QR shows the hub's 整改反馈 and offers the 追评.
+        followUp = std::make_unique<FollowUpSession>(&store);
+        followUp->setConfig(config);
+        followUp->setIndicatorSet(indicators);
+        session->setFollowUpEnabled(true);
+        QObject::connect(session.get(), &EvaluationSession::followUpRequested, followUp.get(), &FollowUpSession::begin);
+        QObject::connect(session.get(), &EvaluationSession::sessionWiped, followUp.get(), &FollowUpSession::reset);
+        QObject::connect(followUp.get(), &FollowUpSession::activity, session.get(), &EvaluationSession::userActivity);
+        hcp::qml::CoreInstances::followUp = followUp.get();
         hcp::qml::CoreInstances::session = session.get();
         hcp::qml::CoreInstances::app = app.get();
         hcp::qml::CoreInstances::pinyin = pinyin.get();
@@ -214,6 +227,8 @@ struct Services {
         directory->setOnlineSource(hubSource.get());
         QObject::connect(session.get(), &EvaluationSession::committed, sender.get(), [this] { sender->kick(); });
         QObject::connect(pad.get(), &PadSession::committed, sender.get(), [this] { sender->kick(); });
+        followUp->setHubClient(hub.get());
+        QObject::connect(followUp.get(), &FollowUpSession::committed, sender.get(), [this] { sender->kick(); });
         sender->start();
 
         // The hall's case feed (own file: the sync layer's cache schema is its own), heartbeat,
@@ -306,6 +321,7 @@ struct Services {
         if (r.indicators) {
             session->setIndicatorSet(*r.indicators);
             pad->setIndicatorSet(*r.indicators);
+            followUp->setIndicatorSet(*r.indicators);
         }
         if (r.questionnaires)
             session->setQuestionnaires(*r.questionnaires);
@@ -313,6 +329,7 @@ struct Services {
             config = *r.kiosk;
             session->setConfig(config);
             pad->setConfig(config);
+            followUp->setConfig(config);
             pad->setEnabled(config.pf == 4);
             if (kioskConfigChanged)
                 kioskConfigChanged(config);
@@ -603,6 +620,82 @@ int renderScreens(QGuiApplication &app, const QString &outDir)
         diagnostics.close();
         ses->setStorageAvailable(false);
         shot(QStringLiteral("18-unavailable"));
+        ses->setStorageAvailable(true);
+        ses->setIdleTimeoutMs(3600 * 1000);
+
+        // 差评 follow-up (no hub while rendering: synthetic rectifications by case number).
+        const DemoData demo = builtinDemoData(s.calendar, QDateTime::currentDateTime(), s.config.idHashKey);
+        const Case demoCase = demo.cases.value(0);
+        s.followUp->setFetcher([](const QString &projectNo, std::function<void(bool, const QJsonArray &)> done) {
+            const QString status = projectNo.endsWith(QLatin1String("9001")) ? QStringLiteral("done")
+                : projectNo.endsWith(QLatin1String("9002"))                  ? QStringLiteral("in_progress")
+                                                                             : QString();
+            QJsonArray items;
+            if (!status.isEmpty())
+                items.append(QJsonObject{
+                    {QStringLiteral("projectNo"), projectNo}, {QStringLiteral("serviceNumber"), 1},
+                    {QStringLiteral("assessNumber"), 1}, {QStringLiteral("status"), status},
+                    {QStringLiteral("reply"), status == QLatin1String("done")
+                         ? QStringLiteral("经核实，窗口当日因系统升级等候较长。已增设午间窗口并实行材料一次告知，感谢您的监督。")
+                         : QString()},
+                    {QStringLiteral("replyDept"), QStringLiteral("示例县政务服务中心")},
+                    {QStringLiteral("replyTime"), QStringLiteral("2026-11-28T16:20:00+08:00")},
+                    {QStringLiteral("followUpRated"), false}});
+            done(true, items);
+        });
+        auto scanReceipt = [&](const QString &projectNo) {
+            ses->submitQrPayload(receiptQrUrl(s.config.followUpBase, QStringLiteral("6f1c2a4e-8c1b-4f7e-9d55-0b7a3d1e2f01"),
+                                              projectNo, 1).toUtf8());
+            settle(200);
+        };
+        scanReceipt(QStringLiteral("1101052026112809001"));
+        shot(QStringLiteral("21-followup-done"));
+        s.followUp->rate(2);
+        s.followUp->toggleReason(QStringLiteral("502"));
+        shot(QStringLiteral("22-followup-reasons"));
+        s.followUp->submit();
+        shot(QStringLiteral("23-followup-thanks"));
+        ses->finish();
+        scanReceipt(QStringLiteral("1101052026112809001"));
+        shot(QStringLiteral("24-followup-already-rated"));
+        ses->finish();
+        scanReceipt(QStringLiteral("1101052026112809002"));
+        shot(QStringLiteral("25-followup-in-progress"));
+        ses->finish();
+        scanReceipt(QStringLiteral("1101052026112809003"));
+        shot(QStringLiteral("26-followup-no-record"));
+        ses->finish();
+        s.followUp->setFetcher([](const QString &, std::function<void(bool, const QJsonArray &)> done) { done(false, {}); });
+        scanReceipt(QStringLiteral("1101052026112809001"));
+        shot(QStringLiteral("27-followup-offline"));
+        ses->finish();
+
+        // Window rating pad (评价器).
+        KioskConfig padConfig = s.config;
+        padConfig.padStaffName = QStringLiteral("王芳");
+        padConfig.padStaffNo = QStringLiteral("S0012");
+        padConfig.padWindowNo = QStringLiteral("A03");
+        s.pad->setConfig(padConfig);
+        s.pad->setEnabled(true);
+        s.pad->setIdleTimeoutMs(3600 * 1000);
+        shot(QStringLiteral("30-pad-idle"));
+        hcp::sync::RateNowEvent padEvent;
+        padEvent.projectNo = demoCase.projectNo.isEmpty() ? QStringLiteral("1101052026112800001") : demoCase.projectNo;
+        padEvent.serviceNumber = 7; // a service step of its own: the pad rates this step
+        padEvent.staffNo = QStringLiteral("S0012");
+        padEvent.staffName = QStringLiteral("王芳");
+        padEvent.windowNo = QStringLiteral("A03");
+        s.pad->rateNow(padEvent);
+        shot(QStringLiteral("31-pad-rate"));
+        s.pad->rate(1);
+        s.pad->toggleReason(QStringLiteral("501"));
+        shot(QStringLiteral("32-pad-reasons"));
+        s.pad->submit();
+        shot(QStringLiteral("33-pad-thanks"));
+        s.pad->finish();
+        s.pad->rateNow(padEvent);
+        shot(QStringLiteral("34-pad-already-rated"));
+        s.pad->setEnabled(false);
     }
     qInfo().noquote() << QStringLiteral("render-screens: %1 PNG files in %2").arg(saved).arg(outDir);
     Q_UNUSED(app)

@@ -63,6 +63,11 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
     , m_http(this)
 {
     using Method = QHttpServerRequest::Method;
+    // Registered first: the router takes the first matching rule, and /v1/admin/bundles must
+    // not fall into /v1/admin/<arg> below.
+    m_fleet = std::make_unique<FleetApi>(store, [this](const QHttpServerRequest &r) { return adminAllowed(r); });
+    m_fleet->registerRoutes(&m_http);
+    m_fleet->setSigningKey(m_hubIdentity.key());
     // First: their /v1/admin/… paths must win over the generic /v1/admin/<arg> route below.
     WindowRoutes::install(
         m_http, m_store,
@@ -101,6 +106,7 @@ quint16 HubServer::listen(const QHostAddress &address, quint16 port)
 {
     return m_http.listen(address, port);
 }
+
 
 std::optional<HubStore::Device> HubServer::authenticate(const QHttpServerRequest &request, qint64 *deviceTimeMs)
 {
@@ -299,19 +305,7 @@ QHttpServerResponse HubServer::config(const QHttpServerRequest &request)
     const auto device = authenticate(request, &deviceTime);
     if (!device)
         return error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("device authentication failed"));
-    QByteArray document;
-    QByteArray etag;
-    if (!m_store->config(*device, &document, &etag))
-        return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no configuration stored"));
-    const QByteArray quoted = '"' + etag + '"';
-    if (header(request, "If-None-Match") == quoted) {
-        QHttpServerResponse notModified(Status::NotModified);
-        notModified.setHeader("ETag", quoted);
-        return notModified;
-    }
-    QHttpServerResponse response(QByteArrayLiteral("application/json"), document);
-    response.setHeader("ETag", quoted);
-    return response;
+    return m_fleet->deviceConfig(*device, request);
 }
 
 QHttpServerResponse HubServer::heartbeat(const QHttpServerRequest &request)
@@ -336,6 +330,7 @@ QHttpServerResponse HubServer::heartbeat(const QHttpServerRequest &request)
     QJsonArray commands;
     if (!m_store->heartbeat(*device, beat, receivedAt, driftMs, &commands))
         return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
+    m_fleet->onHeartbeat(*device, beat, receivedAt);
     if (qAbs(driftMs) > wire::kDriftLimitMs)
         qCWarning(lcHubServer) << "clock drift" << driftMs / 1000.0 << "s on" << device->deviceId;
     return QHttpServerResponse(QJsonObject{{QStringLiteral("serverTimeMs"), receivedAt},
@@ -396,22 +391,13 @@ QHttpServerResponse HubServer::admin(const QString &what, const QHttpServerReque
         return QHttpServerResponse(QJsonObject{{QStringLiteral("imported"), imported},
                                                {QStringLiteral("rejected"), rejected}});
     }
-    if (what.startsWith(QLatin1String("config/"))) {
-        const QString scope = what.mid(7);
-        if (scope != QLatin1String("default") && !scope.startsWith(QLatin1String("hall:"))
-            && !scope.startsWith(QLatin1String("device:")))
-            return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("unknown scope"));
-        QByteArray etag;
-        if (!m_store->putConfig(scope, body, &etag))
-            return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
-        return QHttpServerResponse(QJsonObject{{QStringLiteral("scope"), scope},
-                                               {QStringLiteral("etag"), QString::fromLatin1(etag)}});
-    }
+    if (what.startsWith(QLatin1String("config/")))
+        return m_fleet->adminPutConfig(what.mid(7), request);
     if (what.startsWith(QLatin1String("commands/"))) {
         const QString deviceId = what.mid(9);
         static const QStringList types{QStringLiteral("restart"), QStringLiteral("upload_logs"),
                                        QStringLiteral("test_print"), QStringLiteral("sync_now"),
-                                       QStringLiteral("pull_config"), QStringLiteral("update")};
+                                       QStringLiteral("pull_config"), QStringLiteral("resync"), QStringLiteral("update")};
         const QString type = body.value(QLatin1String("type")).toString();
         if (!types.contains(type) || !m_store->device(deviceId))
             return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("unknown device or command type"));

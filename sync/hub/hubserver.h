@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "fleetapi.h"
 #include "hubstore.h"
 #include "ledgercheck.h"
 
@@ -12,6 +13,7 @@
 #include <QObject>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 class QHttpServerRequest;
@@ -28,7 +30,7 @@ class HubServer : public QObject
 public:
     // hubIdentity: the hub's own SM2 key (hub-identity.pem in the hub's data directory, made at
     // first start, see main.cpp). Enrollment hands its public key to kiosks, which verify
-    // hub-signed documents with it and encrypt for the hub.
+    // hub-signed documents with it and encrypt for the hub; it signs configuration documents.
     HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject *parent = nullptr);
 
     const trust::DeviceIdentity &hubIdentity() const { return m_hubIdentity; }
@@ -43,6 +45,9 @@ public:
 
     // Returns the bound port, or 0 on failure.
     quint16 listen(const QHostAddress &address, quint16 port);
+
+    // Health, signed configuration, bundles, rollouts and the fleet console.
+    FleetApi &fleet() { return *m_fleet; }
 
 private:
     QHttpServerResponse enroll(const QHttpServerRequest &request);
@@ -61,6 +66,7 @@ private:
     trust::DeviceIdentity m_hubIdentity;
     LedgerCheck m_ledger;
     QHttpServer m_http;
+    std::unique_ptr<FleetApi> m_fleet;
     QString m_enrollToken;
     QString m_adminToken;
     QHash<QString, AdminHandler> m_adminHandlers;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "upstreamservice.h"
 
+#include "configpublisher.h"
+
 #include "hubserver.h"
 #include "hubstore.h"
 #include "../../wire.h"
@@ -42,11 +44,10 @@ UpstreamService::UpstreamService(HubStore *store, const ProvinceProfile &profile
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &UpstreamService::tick);
     connect(&m_pullTimer, &QTimer::timeout, this, &UpstreamService::pullNow);
-    m_configWriter = [store](const QString &scope, const QJsonObject &document, QString *error) {
-        QByteArray etag;
-        if (store->putConfig(scope, document, &etag))
-            return true;
-        *error = store->lastError();
+    // Configuration is written only through the hub's ConfigPublisher (validated, versioned,
+    // signed); main.cpp plugs it in with setConfigWriter().
+    m_configWriter = [](const QString &, const QJsonObject &, QString *error) {
+        *error = QStringLiteral("no configuration publisher wired");
         return false;
     };
 }
@@ -254,10 +255,15 @@ QJsonObject UpstreamService::rectificationFromProvince(const QJsonObject &item, 
         when = QDateTime::fromString(date, QStringLiteral("yyyy-MM-dd HH:mm:ss"));
         when.setOffsetFromUtc(8 * 3600); // province times are China Standard Time
     }
+    // The rectification store needs a reply time once the department has acted (status
+    // in_progress/done) and keeps replies of at most 2000 characters.
     if (projectNo.isEmpty() || number("serviceNumber") < 1 || (number("assessNumber") != 1 && number("assessNumber") != 2)
-        || status.isEmpty() || (!date.isEmpty() && !when.isValid())) {
-        *error = QStringLiteral("rectification without projectNo, serviceNumber, assessNumber, a known "
-                                "rectifyStatus or with a bad reformDate");
+        || status.isEmpty() || (!date.isEmpty() && !when.isValid())
+        || (status != QLatin1String("pending") && !when.isValid())
+        || item.value(QLatin1String("reformContent")).toString().size() > 2000) {
+        *error = QStringLiteral("rectification without projectNo, serviceNumber, assessNumber or a known "
+                                "rectifyStatus, without a valid reformDate once acted on, or with a reply "
+                                "over 2000 characters");
         return {};
     }
     return QJsonObject{{QStringLiteral("projectNo"), projectNo},
@@ -294,11 +300,9 @@ void UpstreamService::pullIndicators()
             m_lastPullError = QStringLiteral("getnorm: ") + error;
         } else if (set.value(QLatin1String("version")).toString() != known) {
             // Merge into the stored default document: the indicator set is one member of it.
-            QJsonObject document;
-            QSqlQuery q(m_store->database());
-            q.prepare(QStringLiteral("SELECT document FROM configs WHERE scope = 'default'"));
-            if (q.exec() && q.next())
-                document = QJsonDocument::fromJson(q.value(0).toString().toUtf8()).object();
+            // (Reading needs no signing key.)
+            const auto current = ConfigPublisher(m_store, {}).latest(QStringLiteral("default"));
+            QJsonObject document = current ? current->document : QJsonObject();
             document.insert(QStringLiteral("indicators"), set);
             if (m_configWriter(QStringLiteral("default"), document, &error)) {
                 m_outbox.setMeta(QString::fromLatin1(kIndicatorVersionKey), set.value(QLatin1String("version")).toString());

@@ -40,8 +40,8 @@ class UpstreamService : public QObject
 {
     Q_OBJECT
 public:
-    // Writes one configuration document (scope "default"); the hub's versioned/signed writer
-    // plugs in here. Default: HubStore::putConfig.
+    // Writes one configuration document (scope "default"); the hub's ConfigPublisher (validated,
+    // versioned, signed) plugs in here. Unset: every write fails ("no configuration publisher").
     using ConfigWriter = std::function<bool(const QString &scope, const QJsonObject &document, QString *error)>;
     // Upserts one rectification {projectNo, serviceNumber, assessNumber, status, reply, replyDept,
     // replyTime}; the hub's RectificationStore::upsert plugs in here. Unset: rectifications are not pulled.

@@ -458,12 +458,20 @@ void TestHubApi::caseFeed_pagesByCursor_ownHallOnly_reimportMovesToHead()
 void TestHubApi::config_etagThen304_mostSpecificScopeWins()
 {
     QCOMPARE(await([&](ReplyHandler h) { m_client.pullConfig({}, h); }).status, 404);
+    auto kiosk = [](int idle) {
+        return QJsonObject{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("idleTimeoutSeconds"), idle}}}};
+    };
+    auto idleOf = [](const HubReply &r) {
+        return r.json().value(QLatin1String("document")).toObject().value(QLatin1String("kiosk")).toObject()
+            .value(QLatin1String("idleTimeoutSeconds")).toInt();
+    };
     QJsonObject put;
-    QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"),
-                       QJsonObject{{QStringLiteral("idleTimeoutS"), 60}}, &put), 200);
+    QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"), kiosk(60), &put), 200);
     HubReply r = await([&](ReplyHandler h) { m_client.pullConfig({}, h); });
     QCOMPARE(r.status, 200);
-    QCOMPARE(r.json().value(QLatin1String("idleTimeoutS")).toInt(), 60);
+    QCOMPARE(idleOf(r), 60);
+    QCOMPARE(r.json().value(QLatin1String("scope")).toString(), QStringLiteral("default"));
+    QCOMPARE(r.json().value(QLatin1String("version")).toString(), put.value(QLatin1String("version")).toString());
     QCOMPARE(r.etag, '"' + put.value(QLatin1String("etag")).toString().toLatin1() + '"');
     const QByteArray etag = r.etag;
     r = await([&](ReplyHandler h) { m_client.pullConfig(etag, h); });
@@ -471,12 +479,18 @@ void TestHubApi::config_etagThen304_mostSpecificScopeWins()
     QVERIFY(r.body.isEmpty());
 
     QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/hall:%1").arg(QLatin1String(kHall)),
-                       QJsonObject{{QStringLiteral("idleTimeoutS"), 90}}), 200);
+                       kiosk(90)), 200);
     r = await([&](ReplyHandler h) { m_client.pullConfig(etag, h); });
     QCOMPARE(r.status, 200);
-    QCOMPARE(r.json().value(QLatin1String("idleTimeoutS")).toInt(), 90);
+    QCOMPARE(idleOf(r), 90);
+    QCOMPARE(r.json().value(QLatin1String("scope")).toString(), QStringLiteral("hall:%1").arg(QLatin1String(kHall)));
     QVERIFY(r.etag != etag);
-    QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/bogus"), QJsonObject{}), 400);
+    QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/bogus"), kiosk(60)), 400);
+    // Not the kiosk's schema: refused with the reason, nothing published.
+    QJsonObject refused;
+    QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"),
+                       QJsonObject{{QStringLiteral("idleTimeoutS"), 60}}, &refused), 422);
+    QVERIFY(refused.value(QLatin1String("message")).toString().contains(QLatin1String("idleTimeoutS")));
 }
 
 void TestHubApi::heartbeat_driftFlagged_commandsUntilAcked_overdueAfterTwoMissedBeats()

@@ -9,6 +9,8 @@
 #include "upstreamfixture.h"
 #include "wire.h"
 
+#include <hubclient.h>
+
 #include <QDateTime>
 #include <QFile>
 #include <QJsonDocument>
@@ -75,6 +77,61 @@ private:
     }
 
 private slots:
+    // 整改反馈 pulled from the province are what kiosks read at GET /v1/rectifications.
+    void provinceRectifications_pulled_servedToKiosks()
+    {
+        const auto app = mockApp(ProvinceProfile::SignMode::Sm2Encrypt, ProvinceProfile::Cipher::Sm4);
+        MockProvince province(app, 11);
+        const quint16 provincePort = province.start();
+        QVERIFY(provincePort != 0);
+        province.setRectifications(QJsonArray{
+            QJsonObject{{QStringLiteral("projectNo"), QStringLiteral("110105202611280031")},
+                        {QStringLiteral("serviceNumber"), 1}, {QStringLiteral("assessNumber"), 1},
+                        {QStringLiteral("rectifyStatus"), QStringLiteral("2")},
+                        {QStringLiteral("reformContent"), QStringLiteral("已增设周末窗口。")},
+                        {QStringLiteral("reformDept"), QStringLiteral("示例县政务服务中心")},
+                        {QStringLiteral("reformDate"), QStringLiteral("2026-11-28 16:20:00")}},
+            QJsonObject{{QStringLiteral("projectNo"), QStringLiteral("110105202611280032")},
+                        {QStringLiteral("serviceNumber"), 1}, {QStringLiteral("assessNumber"), 1},
+                        {QStringLiteral("rectifyStatus"), QStringLiteral("1")},
+                        {QStringLiteral("reformDate"), QStringLiteral("2026-11-28 17:00:00")}}});
+        QTemporaryDir dir;
+        QJsonObject profile = profileJson(app, provincePort);
+        profile.insert(QStringLiteral("pullIntervalS"), 0);
+        const QString profilePath = writeProfile(dir, profile);
+        hcp::sync::test::HubProcess hub;
+        QVERIFY2(hub.start(dir.filePath(QStringLiteral("hub.sqlite")), 0, {QStringLiteral("--upstream-profile"), profilePath}),
+                 qPrintable(hub.output()));
+        const DeviceCredentials creds = hcp::sync::test::enroll(hub.url(), QStringLiteral("KIOSK-110105-0031"));
+        QVERIFY(creds.isValid());
+        QCOMPARE(hcp::sync::test::adminSend(hub.url(), "POST", QStringLiteral("/v1/admin/upstream"),
+                                            QJsonObject{{QStringLiteral("pull"), true}}),
+                 202);
+        HubClient client;
+        client.setCredentials(creds);
+        auto items = [&client](const QString &projectNo) {
+            QJsonArray out;
+            bool done = false;
+            client.fetchRectifications(projectNo, [&](const HubReply &r) {
+                out = r.json().value(QLatin1String("items")).toArray();
+                done = true;
+            });
+            for (int i = 0; i < 500 && !done; ++i)
+                QTest::qWait(10);
+            return out;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(items(QStringLiteral("110105202611280031")).size(), 1, 10000);
+        const QJsonObject done = items(QStringLiteral("110105202611280031")).at(0).toObject();
+        QCOMPARE(done.value(QLatin1String("status")).toString(), QStringLiteral("done"));
+        QCOMPARE(done.value(QLatin1String("reply")).toString(), QStringLiteral("已增设周末窗口。"));
+        QCOMPARE(done.value(QLatin1String("replyDept")).toString(), QStringLiteral("示例县政务服务中心"));
+        QCOMPARE(QDateTime::fromString(done.value(QLatin1String("replyTime")).toString(), Qt::ISODate).toSecsSinceEpoch(),
+                 QDateTime::fromString(QStringLiteral("2026-11-28T16:20:00+08:00"), Qt::ISODate).toSecsSinceEpoch());
+        const QJsonArray inProgress = items(QStringLiteral("110105202611280032"));
+        QCOMPARE(inProgress.size(), 1);
+        QCOMPARE(inProgress.at(0)[QLatin1String("status")].toString(), QStringLiteral("in_progress"));
+    }
+
     void hubWithProfile_killedWhileForwarding_deliversEveryEvaluationOnceWithCaseAndCertKey()
     {
         constexpr int kEvaluations = 1500;
@@ -83,6 +140,17 @@ private slots:
         const quint16 provincePort = province.start();
         QVERIFY(provincePort != 0);
         province.setFaults(10, 10, 0, 0);
+        province.setNorms(QJsonObject{
+            {QStringLiteral("evaVersion"), QStringLiteral("2026.2")},
+            {QStringLiteral("norms"), QJsonArray{QJsonObject{{QStringLiteral("normCode"), QStringLiteral("501")},
+                                                             {QStringLiteral("normName"), QStringLiteral("窗口服务态度差")},
+                                                             {QStringLiteral("levels"), QStringLiteral("1,2")}}}}});
+        province.setRectifications(QJsonArray{QJsonObject{
+            {QStringLiteral("projectNo"), QStringLiteral("110105202611200001")}, {QStringLiteral("serviceNumber"), 1},
+            {QStringLiteral("assessNumber"), 1}, {QStringLiteral("rectifyStatus"), QStringLiteral("2")},
+            {QStringLiteral("reformContent"), QStringLiteral("已电话回访并致歉")},
+            {QStringLiteral("reformDept"), QStringLiteral("朝阳区政务服务中心")},
+            {QStringLiteral("reformDate"), QStringLiteral("2026-11-29 10:00:00")}}});
 
         QTemporaryDir dir;
         QJsonObject profile = profileJson(app, provincePort);
@@ -91,6 +159,7 @@ private slots:
         profile.insert(QStringLiteral("leaseMs"), 2000);
         profile.insert(QStringLiteral("backoffBaseMs"), 10);
         profile.insert(QStringLiteral("backoffCapMs"), 200);
+        profile.insert(QStringLiteral("pullIntervalS"), 3600); // one pull at start
         const QString profilePath = writeProfile(dir, profile);
         QVERIFY(!profilePath.isEmpty());
 
@@ -130,6 +199,18 @@ private slots:
                                  .arg(c.value(QLatin1String("delivered")).toInt()).arg(c.value(QLatin1String("dead")).toInt());
         QCOMPARE(c.value(QLatin1String("dead")).toInt(), 0);
         QCOMPARE(s.recordsStored, kEvaluations);
+        // The pulls went through hcp-hub's wiring: the indicator set into the default
+        // configuration, the rectification into the RectificationStore (the cursor moves only
+        // once every item is stored).
+        auto pullState = [&] {
+            return hcp::sync::test::adminGet(hub.url(), QStringLiteral("/v1/admin/upstream"))
+                .value(QLatin1String("pull")).toObject();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(pullState().value(QLatin1String("lastPullAtMs")).toInteger() > 0, 10000);
+        const QJsonObject pull = pullState();
+        QCOMPARE(pull.value(QLatin1String("error")).toString(), QString());
+        QCOMPARE(pull.value(QLatin1String("indicatorVersion")).toString(), QStringLiteral("2026.2"));
+        QCOMPARE(pull.value(QLatin1String("rectificationCursor")).toString(), QStringLiteral("1"));
         const auto stored = province.stored();
         QCOMPARE(stored.size(), kEvaluations);
         const QJsonObject first = stored.value(evaluations.at(0).toObject().value(QLatin1String("projectNo")).toString()

@@ -3,10 +3,12 @@
 // field mapped and checked, the profile's signature and payload encryption verified by the mock
 // province with the standard algorithms, the province's rejections surfacing with its message,
 // the duplicate answer counting as delivered, and the pull of indicator sets and rectifications.
+#include "configpublisher.h"
 #include "deviceidentity.h"
 #include "hubserver.h"
 #include "mockprovince.h"
 #include "provinceclient.h"
+#include "rectificationstore.h"
 #include "upstreamfixture.h"
 #include "upstreammapper.h"
 #include "upstreamoutbox.h"
@@ -484,29 +486,28 @@ private slots:
                                                              {QStringLiteral("levels"), QStringLiteral("4,5")}}}}});
         HubFixture hub;
         QVERIFY(hub.open());
-        QByteArray etag;
-        QVERIFY(hub.store->putConfig(QStringLiteral("default"),
-                                     QJsonObject{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("idleTimeoutS"), 60}}}},
-                                     &etag));
+        // Configuration goes through the hub's ConfigPublisher (validated, versioned, signed).
+        ConfigPublisher publisher(hub.store.get(), hcp::trust::Key::generate(hcp::trust::KeyType::Sm2));
+        QString reason;
+        QCOMPARE(publisher.publish(QStringLiteral("default"),
+                                   QJsonObject{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("idleTimeoutSeconds"), 60}}}},
+                                   QStringLiteral("test"), nullptr, &reason),
+                 ConfigPublisher::Outcome::Published);
         UpstreamService service(hub.store.get(), profileFor(app, port));
         int writes = 0;
         service.setConfigWriter([&](const QString &scope, const QJsonObject &doc, QString *error) {
             ++writes;
-            QByteArray tag;
-            if (!hub.store->putConfig(scope, doc, &tag)) {
-                *error = hub.store->lastError();
-                return false;
-            }
-            return true;
+            return publisher.publish(scope, doc, QStringLiteral("upstream"), nullptr, error)
+                == ConfigPublisher::Outcome::Published;
         });
         QSignalSpy pulled(&service, &UpstreamService::pullFinished);
         service.pullNow();
         QVERIFY(pulled.wait(10000));
         QCOMPARE(pulled.at(0).at(0).toBool(), true);
-        QByteArray document;
-        QVERIFY(hub.store->config(hub.device, &document, &etag));
-        const QJsonObject doc = QJsonDocument::fromJson(document).object();
-        QCOMPARE(doc.value(QLatin1String("kiosk")).toObject().value(QLatin1String("idleTimeoutS")).toInt(), 60);
+        const auto published = publisher.forDevice(hub.device);
+        QVERIFY(published);
+        const QJsonObject doc = published->document;
+        QCOMPARE(doc.value(QLatin1String("kiosk")).toObject().value(QLatin1String("idleTimeoutSeconds")).toInt(), 60);
         const QJsonObject set = doc.value(QLatin1String("indicators")).toObject();
         QCOMPARE(set.value(QLatin1String("version")).toString(), QStringLiteral("2026.2"));
         const QJsonObject first = set.value(QLatin1String("indicators")).toArray().at(0).toObject();
@@ -540,14 +541,18 @@ private slots:
                         {QStringLiteral("reformDept"), QStringLiteral("朝阳区政务服务中心")},
                         {QStringLiteral("reformDate"), QStringLiteral("2026-12-01 10:00:00")}},
             QJsonObject{{QStringLiteral("projectNo"), projectNoOf(2)}, {QStringLiteral("serviceNumber"), 1},
-                        {QStringLiteral("assessNumber"), 1}, {QStringLiteral("rectifyStatus"), QStringLiteral("1")}}});
+                        {QStringLiteral("assessNumber"), 1}, {QStringLiteral("rectifyStatus"), QStringLiteral("1")},
+                        {QStringLiteral("reformDate"), QStringLiteral("2026-11-30 16:00:00")}},
+            // Acted on but undated: the rectification store would refuse it, so it is skipped.
+            QJsonObject{{QStringLiteral("projectNo"), projectNoOf(3)}, {QStringLiteral("serviceNumber"), 1},
+                        {QStringLiteral("assessNumber"), 1}, {QStringLiteral("rectifyStatus"), QStringLiteral("2")}}});
         HubFixture hub;
         QVERIFY(hub.open());
         UpstreamService service(hub.store.get(), profileFor(app, port));
         QList<QJsonObject> upserts;
-        service.setRectificationSink([&](const QJsonObject &r, QString *) {
+        service.setRectificationSink([&](const QJsonObject &r, QString *error) {
             upserts.append(r);
-            return true;
+            return RectificationStore(hub.store->database()).upsert(r, error);
         });
         QSignalSpy pulled(&service, &UpstreamService::pullFinished);
         service.pullNow();
@@ -561,11 +566,16 @@ private slots:
                                              {QStringLiteral("replyDept"), QStringLiteral("朝阳区政务服务中心")},
                                              {QStringLiteral("replyTime"), QStringLiteral("2026-12-01T10:00:00+08:00")}}));
         QCOMPARE(upserts.at(1).value(QLatin1String("status")).toString(), QStringLiteral("in_progress"));
+        QJsonArray listed;
+        QVERIFY(RectificationStore(hub.store->database()).list(projectNoOf(1), &listed));
+        QCOMPARE(listed.size(), 1);
+        QCOMPARE(listed.at(0).toObject().value(QLatin1String("reply")).toString(), QStringLiteral("已增设取号引导员"));
+        QCOMPARE(listed.at(0).toObject().value(QLatin1String("status")).toString(), QStringLiteral("done"));
         service.pullNow(); // the cursor moved past both
         QVERIFY(pulled.wait(10000));
         QCOMPARE(upserts.size(), 2);
         QCOMPARE(service.status().value(QLatin1String("pull")).toObject().value(QLatin1String("rectificationCursor")).toString(),
-                 QStringLiteral("2"));
+                 QStringLiteral("3"));
     }
 
     void outbox_enqueueTwiceAndInDoubtRow_oneRowPerEvaluationAndLeaseReturnsIt()
