@@ -7,6 +7,9 @@
 #include "app/updatecontroller.h"
 
 #include <appcontroller.h>
+#include <auditlog.h>
+#include <deviceidentity.h>
+#include <ledger.h>
 #include <casedirectory.h>
 #include <configapplier.h>
 #include <ledgertable.h>
@@ -122,12 +125,24 @@ struct Services {
     std::function<QJsonObject()> updateStatus;                        // set when updates are configured
     std::function<bool(const QJsonObject &, QString *)> updateCommand; // ditto
     std::function<void(const KioskConfig &)> kioskConfigChanged; // e.g. the maintenance PIN hash
-    // Maintenance audit trail (hcp::kiosk::AuditLog::record once it is on main); until then a log line.
-    std::function<void(const QString &action, const QJsonObject &detail)> audit = [](const QString &action, const QJsonObject &detail) {
-        qCInfo(lcMain).noquote() << "audit" << action << QJsonDocument(detail).toJson(QJsonDocument::Compact);
-    };
     hcp::sync::DeviceCredentials credentials;
     QString dataDir;
+    // Device identity, ledger and audit log (issue 5).
+    QString deviceKeyPath;                 // empty: <data dir>-identity/device-key.pem
+    hcp::trust::KeyType deviceKeyType = hcp::trust::KeyType::Sm2;
+    std::optional<hcp::trust::DeviceIdentity> identity;
+    std::unique_ptr<Ledger> ledger;
+    std::unique_ptr<AuditLog> audit;
+    // Every maintenance action (PIN, test print, manual sync, sanctioned exit, configuration,
+    // update steps) goes into the signed audit chain; without a device key only into the log.
+    void auditAction(const QString &action, const QJsonObject &detail)
+    {
+        QString error;
+        if (audit && audit->record(action, detail, &error))
+            return;
+        qCWarning(lcMain).noquote() << "audit" << action << QJsonDocument(detail).toJson(QJsonDocument::Compact)
+                                    << (audit ? QStringLiteral("not recorded: ") + error : QStringLiteral("(no audit log: no device key)"));
+    }
 
     bool init(const QString &dataDir, bool demo, QString *error)
     {
@@ -138,6 +153,25 @@ struct Services {
         this->dataDir = dataDir;
         if (!store.open(QDir(dataDir).filePath(QStringLiteral("kiosk.sqlite")), error))
             return false;
+        // The device key: made at first start, mode 0600, outside the data directory (a copied
+        // or restored database never carries it). Every evaluation gets a signed ledger entry
+        // in its own commit; maintenance actions go to the signed audit chain.
+        if (deviceKeyPath.isEmpty())
+            deviceKeyPath = QDir::cleanPath(dataDir) + QStringLiteral("-identity/device-key.pem");
+        QDir().mkpath(QFileInfo(deviceKeyPath).absolutePath());
+        QFile::setPermissions(QFileInfo(deviceKeyPath).absolutePath(),
+                              QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QString keyError;
+        identity = hcp::trust::DeviceIdentity::loadOrCreate(deviceKeyPath, deviceKeyType, dataDir, &keyError);
+        if (identity) {
+            ledger = std::make_unique<Ledger>(identity->key());
+            ledger->attach(store);
+            audit = std::make_unique<AuditLog>(&store, ledger->builder());
+        } else {
+            // Ratings are still taken and stored; the first commit after the key exists enters
+            // them into the ledger. An enrolled kiosk without its key cannot sync (401).
+            qCCritical(lcMain).noquote() << "no device key, evaluations are not signed:" << keyError;
+        }
         QString calError;
         calendar.loadDirectory(QStringLiteral(":/hcp/holidays"), &calError);
         // Newer notices delivered by configuration override the shipped ones.
@@ -218,6 +252,15 @@ struct Services {
         sender = std::make_unique<hcp::sync::OutboxSender>(hub.get());
         if (!sender->open(store.path(), error))
             return false;
+        // Enrolled with this device key: sign requests with it and ship the ledger. Credentials
+        // from an enrollment without a key (older provisioning) keep the shared secret.
+        if (identity && credentials.deviceKeyFingerprint == identity->fingerprint()) {
+            hub->setDeviceKey(identity->key());
+            sender->setLedgerSigner(ledger->builder());
+        } else {
+            qCWarning(lcMain) << "credentials are not bound to the device key: requests use the shared secret,"
+                                 " the ledger is not shipped";
+        }
         hcp::sync::OutboxSender::Options opt;
         opt.backoffBaseMs = 2000;
         opt.backoffCapMs = 10 * 60 * 1000;
@@ -264,6 +307,13 @@ struct Services {
             h.diskLow = !session->acceptingSessions();
             if (deviceStatus)
                 h.deviceStatus = deviceStatus();
+            if (ledger && !hub->deviceKey().isNull()) {
+                QSqlDatabase db = store.database();
+                if (const auto head = ledger->signedHead(db))
+                    h.ledgerHead = head->toJson();
+                if (audit)
+                    audit->flush(hub.get()); // audit records travel at heartbeat pace
+            }
             h.update = updateStatus ? updateStatus()
                                     : QJsonObject{{QStringLiteral("state"), QStringLiteral("idle")},
                                                   {QStringLiteral("version"), QCoreApplication::applicationVersion()},
@@ -276,7 +326,7 @@ struct Services {
         // Refusals by signature or version happen in the agent; they are maintenance events too.
         QObject::connect(agent.get(), &hcp::sync::SyncAgent::configStateChanged, session.get(), [this] {
             if (!agent->configRejection().isEmpty())
-                audit(QStringLiteral("config_rejected"), {{QStringLiteral("reason"), agent->configRejection()},
+                auditAction(QStringLiteral("config_rejected"), {{QStringLiteral("reason"), agent->configRejection()},
                                                           {QStringLiteral("activeVersion"), QString::number(agent->activeConfigVersion())}});
         });
         QObject::connect(agent.get(), &hcp::sync::SyncAgent::commandReceived, session.get(),
@@ -287,7 +337,7 @@ struct Services {
                              if (type == QLatin1String("update")) {
                                  QString err = QStringLiteral("updates not configured on this kiosk");
                                  const bool started = updateCommand && updateCommand(args, &err);
-                                 audit(QStringLiteral("update_command"), {{QStringLiteral("version"), args.value(QLatin1String("version"))},
+                                 auditAction(QStringLiteral("update_command"), {{QStringLiteral("version"), args.value(QLatin1String("version"))},
                                                                           {QStringLiteral("started"), started},
                                                                           {QStringLiteral("error"), started ? QString() : err}});
                              }
@@ -335,7 +385,7 @@ struct Services {
                 kioskConfigChanged(config);
         }
         agent->configApplied(version, etag);
-        audit(QStringLiteral("config_applied"), {{QStringLiteral("version"), QString::number(version)}});
+        auditAction(QStringLiteral("config_applied"), {{QStringLiteral("version"), QString::number(version)}});
     }
 
     // Provisioning: enroll with a one-time token, save the credentials (mode 0600), done.
@@ -343,6 +393,8 @@ struct Services {
     {
         hcp::sync::HubClient client;
         client.setHubUrl(hubUrl);
+        if (identity)
+            client.setDeviceKey(identity->key()); // the hub registers the public key
         // deviceId: 1–64 of [A-Za-z0-9._-] (PROTOCOL.md §3).
         QString host = QHostInfo::localHostName().left(24);
         host.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("-"));
@@ -736,6 +788,13 @@ int main(int argc, char *argv[])
     QCommandLineOption idSerialOpt(QStringLiteral("id-reader-serial"), QStringLiteral("ID-card reader on a serial port (default: USB 0400:c35a)."), QStringLiteral("TTY"));
     QCommandLineOption updateConfigOpt(QStringLiteral("update-config"), QStringLiteral("A/B software update configuration (default: /etc/hcp-kiosk/update.json when it exists)."), QStringLiteral("FILE"));
     QCommandLineOption quitOpt(QStringLiteral("quit-after"), QStringLiteral("Quit after N ms (smoke tests)."), QStringLiteral("MS"));
+    QCommandLineOption deviceKeyOpt(QStringLiteral("device-key"),
+                                    QStringLiteral("Device key file (default: <data dir>-identity/device-key.pem; never inside the data directory)."),
+                                    QStringLiteral("PEM"));
+    QCommandLineOption deviceKeyTypeOpt(QStringLiteral("device-key-type"),
+                                        QStringLiteral("Algorithm of a new device key: sm2 (default) or ed25519."),
+                                        QStringLiteral("TYPE"), QStringLiteral("sm2"));
+    parser.addOptions({deviceKeyOpt, deviceKeyTypeOpt});
     parser.addOptions({demoOpt, selfTestOpt, exportOpt, dataOpt, renderOpt, sizeOpt, quitOpt, firstFrameOpt, hubOpt, enrollOpt, demoCasesOpt, simulateOpt, cameraOpt, idSerialOpt, updateConfigOpt});
     parser.process(app);
 
@@ -749,6 +808,9 @@ int main(int argc, char *argv[])
 
     Services s;
     QString error;
+    s.deviceKeyPath = parser.value(deviceKeyOpt);
+    s.deviceKeyType = parser.value(deviceKeyTypeOpt) == QLatin1String("ed25519") ? hcp::trust::KeyType::Ed25519
+                                                                                  : hcp::trust::KeyType::Sm2;
     if (!s.init(dataDir, demo && !parser.isSet(exportOpt), &error)) {
         qCritical().noquote() << "hcp-kiosk: cannot start:" << error;
         return 2;
@@ -798,16 +860,16 @@ int main(int argc, char *argv[])
         s.updateStatus = [&updates] { return updates->heartbeatStatus(); };
         s.updateCommand = [&updates](const QJsonObject &args, QString *err) { return updates->handleCommand(args, err); };
         QObject::connect(updateAgent.get(), &hcp::updater::UpdateAgent::installed, &app, [&s](const QString &v) {
-            s.audit(QStringLiteral("update_installed"), {{QStringLiteral("version"), v}});
+            s.auditAction(QStringLiteral("update_installed"), {{QStringLiteral("version"), v}});
         });
         QObject::connect(updateAgent.get(), &hcp::updater::UpdateAgent::committed, &app, [&s](const QString &v) {
-            s.audit(QStringLiteral("update_healthy"), {{QStringLiteral("version"), v}});
+            s.auditAction(QStringLiteral("update_healthy"), {{QStringLiteral("version"), v}});
         });
         QObject::connect(updateAgent.get(), &hcp::updater::UpdateAgent::rolledBack, &app, [&s](const QString &v, const QString &why) {
-            s.audit(QStringLiteral("update_rolled_back"), {{QStringLiteral("version"), v}, {QStringLiteral("reason"), why}});
+            s.auditAction(QStringLiteral("update_rolled_back"), {{QStringLiteral("version"), v}, {QStringLiteral("reason"), why}});
         });
         QObject::connect(updateAgent.get(), &hcp::updater::UpdateAgent::failed, &app, [&s](const QString &code, const QString &message) {
-            s.audit(QStringLiteral("update_failed"), {{QStringLiteral("code"), code}, {QStringLiteral("message"), message}});
+            s.auditAction(QStringLiteral("update_failed"), {{QStringLiteral("code"), code}, {QStringLiteral("message"), message}});
         });
         // The active slot changed: exit so systemd (Restart=always) starts `current`. One more
         // heartbeat first carries the command's ack and the new state (a resent command for the
@@ -852,7 +914,7 @@ int main(int argc, char *argv[])
     // A signed configuration that changes the maintenance PIN hash takes effect at once; the
     // failure count and lockout survive (pin-state.json).
     diagnostics.setLogBuffer(&logBuffer);
-    diagnostics.setAuditSink(s.audit);
+    diagnostics.setAuditSink([&s](const QString &action, const QJsonObject &detail) { s.auditAction(action, detail); });
     diagnostics.setStatusProvider([&s, &updates] {
         Diagnostics::Status st;
         st.syncEnabled = s.credentials.isValid();
