@@ -2,6 +2,62 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>AgentPage</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/AgentPage.qml" line="24"/>
+        <source>代办员登录</source>
+        <translation>Agent sign-in</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/AgentPage.qml" line="28"/>
+        <source>代办员 %1，请输入您的密码。</source>
+        <translation>Agent %1, please enter your PIN.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/AgentPage.qml" line="29"/>
+        <source>请代办员把本人身份证放在读卡区。</source>
+        <translation>Agent: please place your own ID card on the reader.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/AgentPage.qml" line="62"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/AgentPage.qml" line="62"/>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/AgentPage.qml" line="75"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>CareConfirmScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="16"/>
+        <source>请确认您的评价</source>
+        <translation>Please confirm your rating</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="49"/>
+        <source>已选%1项原因</source>
+        <translation>%1 reason(s) selected</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="71"/>
+        <source>提交评价</source>
+        <translation>Submit rating</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="78"/>
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+</context>
+<context>
     <name>CaseCard</name>
     <message>
         <location filename="../qml/Kiosk/Components/CaseCard.qml" line="39"/>
@@ -17,22 +73,22 @@
 <context>
     <name>CaseListScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="16"/>
+        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="17"/>
         <source>请选择要评价的办件</source>
         <translation>Choose the case to rate</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="18"/>
+        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="19"/>
         <source>%1，您好。以下是您近期办理的业务。</source>
         <translation>Hello, %1. These are your recent cases.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="19"/>
+        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="20"/>
         <source>以下是查到的办件。</source>
         <translation>These are the cases found.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="81"/>
+        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="82"/>
         <source>返回首页</source>
         <translation>Back to start</translation>
     </message>
@@ -40,32 +96,32 @@
 <context>
     <name>CommentScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="17"/>
+        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="18"/>
         <source>写下您的意见</source>
         <translation>Tell us what went wrong</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="17"/>
+        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="18"/>
         <source>留言（可不填）</source>
         <translation>Comment (optional)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="44"/>
+        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="45"/>
         <source>点上面的短语，或用下面的键盘输入</source>
         <translation>Tap a phrase above, or type with the keyboard below</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="56"/>
+        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="57"/>
         <source>%1/%2字</source>
         <translation>%1/%2 characters</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="73"/>
+        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="74"/>
         <source>上一步</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="74"/>
+        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="75"/>
         <source>下一步</source>
         <translation>Next</translation>
     </message>
@@ -131,24 +187,77 @@
 <context>
     <name>DemoPanel</name>
     <message>
-        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="24"/>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="26"/>
         <source>演示</source>
         <translation>Demo</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="37"/>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="39"/>
         <source>演示面板：模拟刷身份证</source>
         <translation>Demo panel: simulate an ID card</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="54"/>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="56"/>
         <source>模拟扫码（回执二维码）</source>
         <translation>Simulate a scan (receipt QR)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="73"/>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="75"/>
         <source>收起</source>
         <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticsPage</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="25"/>
+        <source>设备维护</source>
+        <translation>Device maintenance</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="46"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="46"/>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="55"/>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="64"/>
+        <source>设备诊断</source>
+        <translation>Device diagnostics</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="84"/>
+        <source>测试读卡</source>
+        <translation>Test card read</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="86"/>
+        <source>打印测试凭条</source>
+        <translation>Print a test receipt</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="88"/>
+        <source>扫码枪：请扫描任意二维码，内容将显示在这里</source>
+        <translation>Scanner: scan any QR code; its content appears here</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="116"/>
+        <source>未配置摄像头</source>
+        <translation>No camera configured</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="141"/>
+        <source>退出维护</source>
+        <translation>Leave maintenance</translation>
     </message>
 </context>
 <context>
@@ -159,74 +268,94 @@
         <translation>Government service rating</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="48"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="54"/>
         <source>政务服务“好差评”</source>
         <translation>Government service rating</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="59"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="65"/>
         <source>您好，%1</source>
         <translation>Hello, %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="113"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="79"/>
+        <source>退出代办</source>
+        <translation>Agent sign-out</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="79"/>
+        <source>代办员登录</source>
+        <translation>Agent sign-in</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="101"/>
+        <source>请办事人本人选择评价，代办员不代为选择。</source>
+        <translation>The applicant chooses the rating personally; the agent does not choose for them.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="102"/>
+        <source>代办模式 · 代办员 %1</source>
+        <translation>Assisted mode · agent %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="158"/>
         <source>该办件已评价</source>
         <translation>Already rated</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="114"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="159"/>
         <source>%1
 已于 %2 评价。一次服务只能评价一次。</source>
         <translation>%1
 Rated on %2. Each service can be rated only once.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="121"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="166"/>
         <source>暂无可评价的办件</source>
         <translation>Nothing to rate</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="128"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="173"/>
         <source>抱歉，出了点问题</source>
         <translation>Sorry, something went wrong</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="129"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="174"/>
         <source>返回重试</source>
         <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="137"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="182"/>
         <source>暂停评价</source>
         <translation>Rating paused</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="154"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="200"/>
         <source>● 在线 · 待上报 %1 条</source>
         <translation>● Online · %1 waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="154"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="200"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="155"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="201"/>
         <source>○ 离线 · 评价保存在本机，联网后自动上报（%1 条）</source>
         <translation>○ Offline · ratings are kept here and sent when the network is back (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="164"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="230"/>
         <source>政务服务便民热线 %1</source>
         <translation>Government service hotline %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="184"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="251"/>
         <source>%1 秒后返回首页，信息将清除</source>
         <translation>Returning to the start in %1 s; your information will be cleared</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="193"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="260"/>
         <source>继续</source>
         <translation>Continue</translation>
     </message>
@@ -247,17 +376,17 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>OnScreenKeyboard</name>
     <message>
-        <location filename="../qml/Kiosk/Components/OnScreenKeyboard.qml" line="48"/>
+        <location filename="../qml/Kiosk/Components/OnScreenKeyboard.qml" line="49"/>
         <source>拼音</source>
         <translation>Pinyin</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Components/OnScreenKeyboard.qml" line="128"/>
+        <location filename="../qml/Kiosk/Components/OnScreenKeyboard.qml" line="132"/>
         <source>空格</source>
         <translation>Space</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Components/OnScreenKeyboard.qml" line="136"/>
+        <location filename="../qml/Kiosk/Components/OnScreenKeyboard.qml" line="140"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
@@ -278,27 +407,27 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>QuestionsScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="17"/>
+        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="18"/>
         <source>几个小问题（可跳过）</source>
         <translation>A few short questions (optional)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="49"/>
+        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="50"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="49"/>
+        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="50"/>
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="68"/>
+        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="70"/>
         <source>上一步</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="69"/>
+        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="71"/>
         <source>下一步</source>
         <translation>Next</translation>
     </message>
@@ -306,37 +435,37 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>RateScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="24"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="25"/>
         <source>您对这次服务满意吗？</source>
         <translation>How satisfied are you with this service?</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="36"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="37"/>
         <source>非常不满意</source>
         <translation>Very dissatisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="36"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="37"/>
         <source>不满意</source>
         <translation>Dissatisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="36"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="37"/>
         <source>基本满意</source>
         <translation>Acceptable</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="36"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="37"/>
         <source>满意</source>
         <translation>Satisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="36"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="37"/>
         <source>非常满意</source>
         <translation>Very satisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="48"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="49"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
@@ -344,22 +473,22 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>ReasonsScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="15"/>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="16"/>
         <source>请告诉我们哪里做得不好</source>
         <translation>Please tell us what was not good</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="16"/>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="17"/>
         <source>可多选。您的意见将转交%1核实整改，并在规定时间内回访您。</source>
         <translation>Choose all that apply. %1 will look into it, put it right and contact you within the set time.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="53"/>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="54"/>
         <source>上一步</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="54"/>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="55"/>
         <source>下一步</source>
         <translation>Next</translation>
     </message>
@@ -451,7 +580,7 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>SearchingScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/SearchingScreen.qml" line="30"/>
+        <location filename="../qml/Kiosk/Screens/SearchingScreen.qml" line="32"/>
         <source>正在查询您的办件…</source>
         <translation>Looking up your cases…</translation>
     </message>
@@ -469,47 +598,47 @@ Rated on %2. Each service can be rated only once.</translation>
         <translation>Find your case in one of these ways; rating takes one tap.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="51"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="52"/>
         <source>刷身份证</source>
         <translation>Use your ID card</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="57"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="58"/>
         <source>请将身份证放在下方读卡区</source>
         <translation>Place your ID card on the reader below</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="64"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="65"/>
         <source>扫描二维码</source>
         <translation>Scan a QR code</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="65"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="66"/>
         <source>受理通知书或办结回执上的二维码</source>
         <translation>The QR code on your notice or receipt</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="72"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="73"/>
         <source>输入办件编号</source>
         <translation>Enter a case number</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="73"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="74"/>
         <source>办件编号和申请人姓名</source>
         <translation>Case number and applicant name</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="85"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="86"/>
         <source>关怀模式：已开启</source>
         <translation>Large-text mode: on</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="85"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="86"/>
         <source>关怀模式（大字）</source>
         <translation>Large-text mode</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="96"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="98"/>
         <source>您的信息仅用于本次评价，离开后屏幕上的信息自动清除。</source>
         <translation>Your information is used only for this rating and is cleared from the screen when you leave.</translation>
     </message>
@@ -552,127 +681,370 @@ Time: %2</translation>
 <context>
     <name>TypeCaseScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="22"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="23"/>
         <source>输入办件编号和姓名</source>
         <translation>Enter case number and name</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="23"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="24"/>
         <source>办件编号印在受理通知书或办结回执上。</source>
         <translation>The case number is printed on your acceptance notice or completion receipt.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="26"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="27"/>
         <source>办件编号</source>
         <translation>Case number</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="26"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="27"/>
         <source>申请人姓名</source>
         <translation>Applicant name</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="77"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="79"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="82"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="84"/>
         <source>查询</source>
         <translation>Search</translation>
     </message>
 </context>
 <context>
+    <name>hcp::kiosk::AgentDesk</name>
+    <message>
+        <location filename="../kiosk/app/agentdesk.cpp" line="103"/>
+        <source>此身份证不是本机登记的代办员。办事人本人请直接在首页刷身份证。</source>
+        <translation>This ID card is not a registered agent of this kiosk. Applicants: please place your card on the start screen.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/agentdesk.cpp" line="142"/>
+        <source>密码错误次数过多，请%1秒后再试。</source>
+        <translation>Too many wrong PINs. Please try again in %1 s.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/agentdesk.cpp" line="144"/>
+        <source>密码不正确，请重新输入。</source>
+        <translation>Wrong PIN, please try again.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/agentdesk.cpp" line="147"/>
+        <source>该代办员尚未设置密码，请联系管理人员。</source>
+        <translation>No PIN is set for this agent. Please contact the administrator.</translation>
+    </message>
+</context>
+<context>
+    <name>hcp::kiosk::Devices</name>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="62"/>
+        <source>身份证信息校验未通过，请重新放置身份证，或到服务窗口咨询。</source>
+        <translation>The ID card data failed the check. Please place the card again, or ask at a service window.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="90"/>
+        <source>%1号窗口</source>
+        <translation>Window %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="150"/>
+        <source>摄像头模块无法加载</source>
+        <translation>Camera module cannot be loaded</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="196"/>
+        <source>不可打印</source>
+        <translation>Cannot print</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="197"/>
+        <source>纸将用完</source>
+        <translation>Paper nearly out</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="197"/>
+        <source>正常</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="214"/>
+        <source>打印测试</source>
+        <translation>Print test</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="215"/>
+        <source>设备维护</source>
+        <translation>Device maintenance</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="217"/>
+        <source>维护人员</source>
+        <translation>Maintenance staff</translation>
+    </message>
+</context>
+<context>
+    <name>hcp::kiosk::Diagnostics</name>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="26"/>
+        <source>读卡成功：%1 %2（%3）%4</source>
+        <translation>Card read: %1 %2 (%3) %4</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="28"/>
+        <source>校验位正确</source>
+        <translation>check digit valid</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="28"/>
+        <source>校验位错误</source>
+        <translation>check digit invalid</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="33"/>
+        <source>未读到身份证（请确认已放在读卡区）</source>
+        <translation>No ID card read (is it on the reader?)</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="38"/>
+        <source>扫码内容：%1</source>
+        <translation>Scanned: %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="44"/>
+        <source>摄像头识别：%1</source>
+        <translation>Camera decoded: %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="48"/>
+        <source>打印机状态：%1</source>
+        <translation>Printer status: %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="52"/>
+        <source>测试凭条已打印</source>
+        <translation>Test receipt printed</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="52"/>
+        <source>测试打印失败：%1</source>
+        <translation>Test print failed: %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="79"/>
+        <source>请输入维护密码</source>
+        <translation>Please enter the maintenance PIN</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="79"/>
+        <location filename="../kiosk/app/diagnostics.cpp" line="104"/>
+        <source>本机未配置维护密码</source>
+        <translation>No maintenance PIN is configured on this kiosk</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="100"/>
+        <source>密码错误次数过多，请 %1 秒后再试</source>
+        <translation>Too many wrong PINs, try again in %1 s</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="101"/>
+        <source>密码错误</source>
+        <translation>Wrong PIN</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="129"/>
+        <source>正在读卡…</source>
+        <translation>Reading card…</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="138"/>
+        <source>正在打印测试凭条…</source>
+        <translation>Printing test receipt…</translation>
+    </message>
+</context>
+<context>
     <name>hcp::kiosk::EvaluationSession</name>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="167"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="193"/>
         <source>本机存储空间不足，暂停评价。请到服务窗口评价，或拨打 %1。</source>
         <translation>This terminal is low on storage and rating is paused. Please rate at a service window or call %1.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="198"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="224"/>
         <source>请输入办件编号和申请人姓名。</source>
-        <translation>Please enter the case number and the applicant's name.</translation>
+        <translation>Please enter the case number and the applicant&apos;s name.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="203"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="229"/>
         <source>办件编号格式不正确。办件编号由6至50位字母或数字组成，见受理通知书。</source>
         <translation>That case number is not valid. It has 6 to 50 letters or digits; see your acceptance notice.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="271"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="268"/>
+        <source>这是代办员的身份证。请使用办事人本人的身份证。</source>
+        <translation>This is the agent's ID card. Please use the applicant's own ID card.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="305"/>
         <source>已评价（%1）</source>
         <translation>Rated (%1)</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="273"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="307"/>
         <source>尚未办结，办结后可评价</source>
         <translation>Not completed yet; can be rated once completed</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="275"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="309"/>
         <source>已超过评价期限</source>
         <translation>Rating period has ended</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="279"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="313"/>
         <source>可评价，截止 %1</source>
         <translation>Can be rated until %1</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="286"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="320"/>
         <source>网络暂时不通，未能查询到您的办件。请稍后再试，或到服务窗口咨询。</source>
         <translation>The network is down, so your cases could not be looked up. Please try again later or ask at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="287"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="321"/>
         <source>未找到您的办件。请确认办件编号和姓名，或到服务窗口咨询。</source>
         <translation>We could not find your case. Check the case number and name, or ask at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="299"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="333"/>
         <source>您的办件都已评价或已超过评价期限（办结后%1个工作日内可评价）。</source>
         <translation>All your cases are rated or past the rating period (%1 working days after completion).</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="329"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="363"/>
         <source>该办件尚未办结，办结后即可评价。</source>
         <translation>This case is not completed yet. You can rate it once it is.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="330"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="364"/>
         <source>该办件已超过评价期限（办结后%1个工作日内可评价）。如有意见请拨打 %2。</source>
         <translation>The rating period for this case has ended (%1 working days after completion). For comments, call %2.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="402"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="436"/>
         <source>留言最多%1字，多出的部分未保留。</source>
         <translation>Comments are limited to %1 characters; the rest was not kept.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="544"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="456"/>
+        <source>请至少选择一项原因。</source>
+        <translation>Please choose at least one reason.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="589"/>
         <source>本机存储空间已满，这次评价未能保存。请到服务窗口评价，或拨打 %1。</source>
-        <translation>This terminal's storage is full and this rating could not be saved. Please rate at a service window or call %1.</translation>
+        <translation>This terminal&apos;s storage is full and this rating could not be saved. Please rate at a service window or call %1.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="547"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="592"/>
         <source>系统暂时出现故障，这次评价未能保存。请点“返回重试”，或到服务窗口评价。</source>
-        <translation>A system fault stopped this rating from being saved. Tap "Try again", or rate at a service window.</translation>
+        <translation>A system fault stopped this rating from being saved. Tap &quot;Try again&quot;, or rate at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="557"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="610"/>
         <source>正在打印凭条…</source>
         <translation>Printing your receipt…</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="567"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="620"/>
         <source>凭条已打印，请取走。</source>
         <translation>Your receipt is printed. Please take it.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="568"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="621"/>
         <source>%1 评价已保存。请用手机拍下屏幕上的二维码，以便查询处理结果。</source>
         <translation>%1 Your rating is saved. Take a photo of the QR code on the screen to follow up.</translation>
+    </message>
+</context>
+<context>
+    <name>hcp::kiosk::Voice</name>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="59"/>
+        <source>请对您办理的业务进行评价。请把身份证放在读卡区，或扫描回执上的二维码。</source>
+        <translation>Please rate the service you received. Place your ID card on the reader, or scan the QR code on your receipt.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="60"/>
+        <source>请输入办件编号和申请人姓名。</source>
+        <translation>Please enter the case number and the applicant's name.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="61"/>
+        <source>请把受理通知书或办结回执上的二维码对准摄像头。</source>
+        <translation>Hold the QR code on your acceptance notice or completion receipt up to the camera.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="62"/>
+        <source>正在查询您的办件，请稍候。</source>
+        <translation>Looking up your case, please wait.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="63"/>
+        <source>请选择要评价的办件。</source>
+        <translation>Please choose the case to rate.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="64"/>
+        <source>您对这次服务满意吗？请选择：非常满意、满意、基本满意、不满意、非常不满意。</source>
+        <translation>Were you satisfied with this service? Choose: very satisfied, satisfied, fairly satisfied, dissatisfied, very dissatisfied.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="65"/>
+        <source>请选择不满意的原因，可以选多项。选好后点“下一步”。</source>
+        <translation>Please choose what was wrong; several answers are possible. Then tap “Next”.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="66"/>
+        <source>请回答以下问题，也可以跳过。</source>
+        <translation>Please answer the following questions, or skip them.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="67"/>
+        <source>您可以留言，也可以直接点“下一步”。</source>
+        <translation>You may leave a comment, or tap “Next”.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="68"/>
+        <source>请确认您的评价，然后点“提交评价”。</source>
+        <translation>Please check your rating, then tap “Submit rating”.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="70"/>
+        <source>提交成功，感谢您的评价！</source>
+        <translation>Submitted. Thank you for your rating!</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="71"/>
+        <source>该办件已评价。一次服务只能评价一次。</source>
+        <translation>This case has been rated. Each service can be rated once.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="72"/>
+        <source>暂无可评价的办件。</source>
+        <translation>No case to rate.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="73"/>
+        <source>抱歉，出了点问题。</source>
+        <translation>Sorry, something went wrong.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="74"/>
+        <source>暂停评价。请到服务窗口评价。</source>
+        <translation>Rating is paused. Please rate at a service window.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="81"/>
+        <source>%1秒后返回首页。如需继续，请点“继续”。</source>
+        <translation>Back to the start screen in %1 seconds. To continue, tap “Continue”.</translation>
     </message>
 </context>
 </TS>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import QtQuick
+import Kiosk.Core
 import Kiosk.Theme
 
 // One of the five levels: face + word, coloured green → red, readable without colour.
@@ -39,6 +40,11 @@ Rectangle {
         id: tap
         // Exclusive grab: a tap on a button never also reaches what lies underneath.
         gesturePolicy: TapHandler.ReleaseWithinBounds
-        onTapped: root.chosen(root.level)
+        // Press and hold speaks the text (voice help); a held press does not also activate.
+        longPressThreshold: 0.8
+        property bool held: false
+        onPressedChanged: if (tap.pressed) tap.held = false
+        onLongPressed: { tap.held = true; Voice.speak(root.label) }
+        onTapped: if (!tap.held) root.chosen(root.level)
     }
 }
