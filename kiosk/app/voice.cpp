@@ -4,52 +4,134 @@
 #include <appcontroller.h>
 
 #include <QLoggingCategory>
+#include <QMutexLocker>
 #include <QTextToSpeech>
+#include <QThread>
+
+#include <memory>
 
 Q_LOGGING_CATEGORY(lcVoice, "hcp.kiosk.voice")
 
 namespace hcp::kiosk {
 
+// Owns the QTextToSpeech on the speech thread. The GUI thread writes the latest request under
+// m_mutex and queues drain(); only the newest text is ever spoken.
+class Voice::Worker : public QObject {
+    Q_OBJECT
+public:
+    Worker(QString engine, int volumePercent) : m_engine(std::move(engine)), m_volume(volumePercent) {}
+
+    QMutex mutex;
+    QString pending;      // guarded by mutex
+    bool hasPending = false;
+    int volume = 80;      // guarded by mutex
+
+public Q_SLOTS:
+    void start()
+    {
+        m_tts = std::make_unique<QTextToSpeech>(m_engine);
+        if (m_tts->state() == QTextToSpeech::Error) {
+            qCWarning(lcVoice) << "speech engine" << m_engine << "unusable:" << m_tts->errorString();
+            m_tts.reset();
+            Q_EMIT availabilityChanged(false);
+            return;
+        }
+        m_tts->setLocale(QLocale(QLocale::Chinese, QLocale::China));
+        m_tts->setVolume(qBound(0, m_volume, 100) / 100.0);
+        connect(m_tts.get(), &QTextToSpeech::errorOccurred, this, [this](QTextToSpeech::ErrorReason, const QString &e) {
+            qCWarning(lcVoice) << "speech failed:" << e;
+            Q_EMIT availabilityChanged(false);
+        });
+        Q_EMIT availabilityChanged(true);
+    }
+    void drain()
+    {
+        QString text;
+        int vol;
+        {
+            QMutexLocker lock(&mutex);
+            if (!hasPending)
+                return;
+            text = pending;
+            hasPending = false;
+            vol = volume;
+        }
+        if (!m_tts)
+            return;
+        if (vol != m_volume) {
+            m_volume = vol;
+            m_tts->setVolume(vol / 100.0);
+        }
+        m_tts->stop();
+        if (!text.isEmpty())
+            m_tts->say(text);
+    }
+    void finish() { m_tts.reset(); }
+
+Q_SIGNALS:
+    void availabilityChanged(bool available);
+
+private:
+    QString m_engine;
+    int m_volume;
+    std::unique_ptr<QTextToSpeech> m_tts;
+};
+
 Voice::Voice(EvaluationSession *session, AppController *app, const Options &options, QObject *parent)
     : QObject(parent), m_session(session), m_app(app), m_options(options)
 {
-    if (m_options.enabled) {
-        if (QTextToSpeech::availableEngines().contains(m_options.engine)) {
-            m_tts = std::make_unique<QTextToSpeech>(m_options.engine);
-            if (m_tts->state() == QTextToSpeech::Error) {
-                // speech-dispatcher not running or not reachable: stay silent, log once.
-                qCWarning(lcVoice) << "speech engine" << m_options.engine << "unusable:" << m_tts->errorString();
-                m_tts.reset();
-            } else {
-                m_tts->setLocale(QLocale(QLocale::Chinese, QLocale::China));
-                m_tts->setVolume(qBound(0, m_options.volumePercent, 100) / 100.0);
-                connect(m_tts.get(), &QTextToSpeech::errorOccurred, this,
-                        [](QTextToSpeech::ErrorReason, const QString &e) { qCWarning(lcVoice) << "speech failed:" << e; });
+    if (!m_options.enabled) {
+        qCInfo(lcVoice) << "voice help switched off by configuration";
+    } else if (!QTextToSpeech::availableEngines().contains(m_options.engine)) {
+        qCInfo(lcVoice) << "no speech engine" << m_options.engine << "- voice help is off; available:"
+                        << QTextToSpeech::availableEngines();
+    } else {
+        m_thread = new QThread;
+        m_thread->setObjectName(QStringLiteral("voice"));
+        m_worker = new Worker(m_options.engine, m_options.volumePercent);
+        m_worker->volume = m_options.volumePercent;
+        m_worker->moveToThread(m_thread);
+        connect(m_thread, &QThread::started, m_worker, &Worker::start);
+        connect(m_worker, &Worker::availabilityChanged, this, [this](bool on) {
+            if (on != m_available) {
+                m_available = on;
+                Q_EMIT availableChanged();
             }
-        } else {
-            qCInfo(lcVoice) << "no speech engine" << m_options.engine << "- voice help is off; available:"
-                            << QTextToSpeech::availableEngines();
-        }
+        });
+        m_thread->start();
     }
     connect(m_session, &EvaluationSession::stateChanged, this, &Voice::onStateChanged);
     connect(m_session, &EvaluationSession::idleRemainingChanged, this, &Voice::onIdleRemainingChanged);
     connect(m_app, &AppController::elderlyModeChanged, this, [this] {
-        if (m_app->elderlyMode())
-            speak(promptText(m_session->state()));
-        else
-            stop();
+        speak(m_app->elderlyMode() ? promptText(m_session->state()) : QString());
     });
 }
 
-Voice::~Voice() = default;
+Voice::~Voice()
+{
+    if (!m_thread)
+        return;
+    QMetaObject::invokeMethod(m_worker, &Worker::finish, Qt::QueuedConnection);
+    m_thread->quit();
+    if (m_thread->wait(2000)) {
+        delete m_worker;
+        delete m_thread;
+    } else {
+        // The engine is stuck in a call that never returns: leave the thread to the process exit
+        // rather than block the GUI thread or destroy a running thread.
+        qCWarning(lcVoice) << "speech thread did not stop; leaving it";
+    }
+}
 
-bool Voice::available() const { return m_tts && m_tts->state() != QTextToSpeech::Error; }
+bool Voice::available() const { return m_available; }
 
 void Voice::setVolumePercent(int percent)
 {
     m_options.volumePercent = qBound(0, percent, 100);
-    if (m_tts)
-        m_tts->setVolume(m_options.volumePercent / 100.0);
+    if (m_worker) {
+        QMutexLocker lock(&m_worker->mutex);
+        m_worker->volume = m_options.volumePercent;
+    }
 }
 
 QString Voice::promptText(EvaluationSession::State state)
@@ -83,19 +165,28 @@ QString Voice::idleWarningText(int seconds)
 
 void Voice::speak(const QString &text)
 {
-    m_lastRequest = text;
-    Q_EMIT requested(text);
-    if (!m_tts)
-        return;
-    m_tts->stop();
-    if (!text.isEmpty())
-        m_tts->say(text);
+    if (!text.isEmpty()) {
+        m_lastRequest = text;
+        Q_EMIT requested(text);
+    }
+    post(text);
 }
 
-void Voice::stop()
+void Voice::stop() { post(QString()); }
+
+void Voice::post(const QString &text)
 {
-    if (m_tts)
-        m_tts->stop();
+    if (!m_worker)
+        return;
+    {
+        QMutexLocker lock(&m_worker->mutex);
+        const bool queued = m_worker->hasPending;
+        m_worker->pending = text;
+        m_worker->hasPending = true;
+        if (queued)
+            return; // a drain is already on its way and will take the newest text
+    }
+    QMetaObject::invokeMethod(m_worker, &Worker::drain, Qt::QueuedConnection);
 }
 
 void Voice::onStateChanged()
@@ -118,3 +209,5 @@ void Voice::onIdleRemainingChanged()
 }
 
 } // namespace hcp::kiosk
+
+#include "voice.moc"

@@ -6,9 +6,7 @@
 #include <QObject>
 #include <QString>
 
-#include <memory>
-
-class QTextToSpeech;
+class QThread;
 
 namespace hcp::kiosk {
 
@@ -19,7 +17,10 @@ class AppController;
 // its prompt (the same text the screen shows) and the idle warning is spoken once per countdown.
 // No engine, an unknown engine name or speech-dispatcher not running: available() is false and
 // every request is dropped silently — nothing is ever shown to the citizen about it.
-// Threading: GUI thread only. Owns its QTextToSpeech; session and app outlive it.
+// Threading: the API is GUI-thread only. The engine lives on its own thread, because a
+// speech-dispatcher that accepts the connection but never answers (seen with no audio device)
+// blocks its caller: the GUI thread only hands over the latest text, never waits, and requests
+// made while the engine is stuck collapse into one. Session and app outlive the Voice.
 class Voice : public QObject {
     Q_OBJECT
     Q_PROPERTY(bool available READ available NOTIFY availableChanged)
@@ -63,7 +64,12 @@ private:
     EvaluationSession *m_session;
     AppController *m_app;
     Options m_options;
-    std::unique_ptr<QTextToSpeech> m_tts;
+    void post(const QString &text);
+
+    class Worker;
+    QThread *m_thread = nullptr;  // left running (and leaked) at exit if the engine is stuck
+    Worker *m_worker = nullptr;   // lives on m_thread
+    bool m_available = false;     // as last reported by the worker
     QString m_lastRequest;
     bool m_warned = false;
 };

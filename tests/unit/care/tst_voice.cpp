@@ -9,6 +9,7 @@
 #include <store.h>
 #include <voice.h>
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QSignalSpy>
@@ -170,6 +171,33 @@ private Q_SLOTS:
         QCOMPARE(spy.count(), asked);
         voice.setVolumePercent(140);
         QCOMPARE(voice.volumePercent(), 100);
+    }
+
+    // The real engine (speech-dispatcher): working, down, or accepting connections but never
+    // answering (no audio device) — speaking never blocks the GUI thread.
+    void realEngine_speakNeverBlocksTheCaller()
+    {
+        QTemporaryDir dir;
+        Store store;
+        QVERIFY(store.open(dir.filePath(QStringLiteral("v.sqlite"))));
+        CaseDirectory directory(&store);
+        EvaluationSession session(&store, &directory);
+        AppController app(&session);
+        QElapsedTimer t;
+        t.start();
+        {
+            Voice voice(&session, &app, Voice::Options{QStringLiteral("speechd"), 10, true});
+            QVERIFY(t.elapsed() < 500);
+            for (int i = 0; i < 20; ++i) {
+                QElapsedTimer call;
+                call.start();
+                voice.speak(satisfactionText(1 + i % 5));
+                QVERIFY2(call.elapsed() < 50, qPrintable(QStringLiteral("speak() took %1 ms").arg(call.elapsed())));
+            }
+            QTest::qWait(300);
+        }
+        // Destruction gives a stuck engine at most two seconds.
+        QVERIFY2(t.elapsed() < 5000, qPrintable(QStringLiteral("%1 ms").arg(t.elapsed())));
     }
 
     void disabledByConfiguration_isNotAvailable()
