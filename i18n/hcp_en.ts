@@ -19,17 +19,17 @@
         <translation>Agent: please place your own ID card on the reader.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/AgentPage.qml" line="62"/>
+        <location filename="../qml/Kiosk/Screens/AgentPage.qml" line="72"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/AgentPage.qml" line="62"/>
+        <location filename="../qml/Kiosk/Screens/AgentPage.qml" line="72"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/AgentPage.qml" line="75"/>
+        <location filename="../qml/Kiosk/Screens/AgentPage.qml" line="85"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -53,6 +53,24 @@
     </message>
     <message>
         <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="78"/>
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+</context>
+<context>
+    <name>CareReasonsScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CareReasonsScreen.qml" line="19"/>
+        <source>哪里做得不好？可多选</source>
+        <translation>What was not good? Choose all that apply</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CareReasonsScreen.qml" line="90"/>
+        <source>下一步</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CareReasonsScreen.qml" line="97"/>
         <source>上一步</source>
         <translation>Back</translation>
     </message>
@@ -278,22 +296,17 @@
         <translation>Hello, %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="79"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="80"/>
         <source>退出代办</source>
         <translation>Agent sign-out</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="79"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="80"/>
         <source>代办员登录</source>
         <translation>Agent sign-in</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/App/Main.qml" line="101"/>
-        <source>请办事人本人选择评价，代办员不代为选择。</source>
-        <translation>The applicant chooses the rating personally; the agent does not choose for them.</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="102"/>
         <source>代办模式 · 代办员 %1</source>
         <translation>Assisted mode · agent %1</translation>
     </message>
@@ -435,37 +448,42 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>RateScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="25"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="37"/>
         <source>您对这次服务满意吗？</source>
         <translation>How satisfied are you with this service?</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="37"/>
+        <source>请办事人本人选择评价</source>
+        <translation>The applicant chooses the rating personally</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="50"/>
         <source>非常不满意</source>
         <translation>Very dissatisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="37"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="50"/>
         <source>不满意</source>
         <translation>Dissatisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="37"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="50"/>
         <source>基本满意</source>
         <translation>Acceptable</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="37"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="50"/>
         <source>满意</source>
         <translation>Satisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="37"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="50"/>
         <source>非常满意</source>
         <translation>Very satisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="49"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="68"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
@@ -881,7 +899,7 @@ Time: %2</translation>
     <message>
         <location filename="../kiosk/evaluationsession.cpp" line="268"/>
         <source>这是代办员的身份证。请使用办事人本人的身份证。</source>
-        <translation>This is the agent's ID card. Please use the applicant's own ID card.</translation>
+        <translation>This is the agent&apos;s ID card. Please use the applicant&apos;s own ID card.</translation>
     </message>
     <message>
         <location filename="../kiosk/evaluationsession.cpp" line="305"/>
@@ -967,82 +985,82 @@ Time: %2</translation>
 <context>
     <name>hcp::kiosk::Voice</name>
     <message>
-        <location filename="../kiosk/app/voice.cpp" line="59"/>
+        <location filename="../kiosk/app/voice.cpp" line="141"/>
         <source>请对您办理的业务进行评价。请把身份证放在读卡区，或扫描回执上的二维码。</source>
         <translation>Please rate the service you received. Place your ID card on the reader, or scan the QR code on your receipt.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/voice.cpp" line="60"/>
+        <location filename="../kiosk/app/voice.cpp" line="142"/>
         <source>请输入办件编号和申请人姓名。</source>
-        <translation>Please enter the case number and the applicant's name.</translation>
+        <translation>Please enter the case number and the applicant&apos;s name.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/voice.cpp" line="61"/>
+        <location filename="../kiosk/app/voice.cpp" line="143"/>
         <source>请把受理通知书或办结回执上的二维码对准摄像头。</source>
         <translation>Hold the QR code on your acceptance notice or completion receipt up to the camera.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/voice.cpp" line="62"/>
+        <location filename="../kiosk/app/voice.cpp" line="144"/>
         <source>正在查询您的办件，请稍候。</source>
         <translation>Looking up your case, please wait.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/voice.cpp" line="63"/>
+        <location filename="../kiosk/app/voice.cpp" line="145"/>
         <source>请选择要评价的办件。</source>
         <translation>Please choose the case to rate.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/voice.cpp" line="64"/>
+        <location filename="../kiosk/app/voice.cpp" line="146"/>
         <source>您对这次服务满意吗？请选择：非常满意、满意、基本满意、不满意、非常不满意。</source>
         <translation>Were you satisfied with this service? Choose: very satisfied, satisfied, fairly satisfied, dissatisfied, very dissatisfied.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/voice.cpp" line="65"/>
+        <location filename="../kiosk/app/voice.cpp" line="147"/>
         <source>请选择不满意的原因，可以选多项。选好后点“下一步”。</source>
         <translation>Please choose what was wrong; several answers are possible. Then tap “Next”.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/voice.cpp" line="66"/>
+        <location filename="../kiosk/app/voice.cpp" line="148"/>
         <source>请回答以下问题，也可以跳过。</source>
         <translation>Please answer the following questions, or skip them.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/voice.cpp" line="67"/>
+        <location filename="../kiosk/app/voice.cpp" line="149"/>
         <source>您可以留言，也可以直接点“下一步”。</source>
         <translation>You may leave a comment, or tap “Next”.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/voice.cpp" line="68"/>
+        <location filename="../kiosk/app/voice.cpp" line="150"/>
         <source>请确认您的评价，然后点“提交评价”。</source>
         <translation>Please check your rating, then tap “Submit rating”.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/voice.cpp" line="70"/>
+        <location filename="../kiosk/app/voice.cpp" line="152"/>
         <source>提交成功，感谢您的评价！</source>
         <translation>Submitted. Thank you for your rating!</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/voice.cpp" line="71"/>
+        <location filename="../kiosk/app/voice.cpp" line="153"/>
         <source>该办件已评价。一次服务只能评价一次。</source>
         <translation>This case has been rated. Each service can be rated once.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/voice.cpp" line="72"/>
+        <location filename="../kiosk/app/voice.cpp" line="154"/>
         <source>暂无可评价的办件。</source>
         <translation>No case to rate.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/voice.cpp" line="73"/>
+        <location filename="../kiosk/app/voice.cpp" line="155"/>
         <source>抱歉，出了点问题。</source>
         <translation>Sorry, something went wrong.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/voice.cpp" line="74"/>
+        <location filename="../kiosk/app/voice.cpp" line="156"/>
         <source>暂停评价。请到服务窗口评价。</source>
         <translation>Rating is paused. Please rate at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/voice.cpp" line="81"/>
+        <location filename="../kiosk/app/voice.cpp" line="163"/>
         <source>%1秒后返回首页。如需继续，请点“继续”。</source>
         <translation>Back to the start screen in %1 seconds. To continue, tap “Continue”.</translation>
     </message>

@@ -192,7 +192,7 @@ TestCase {
         pin("135790")
         tryCompare(Agent, "phase", Agent.SignedIn)
         verify(Session.assisted)
-        verify(item("agentBanner").text.indexOf(Agent.agentName) >= 0)
+        compare(item("agentSignIn").text, "退出代办")
 
         // The agent's card is not the citizen's.
         App.demoSwipeCard(2)
@@ -209,6 +209,7 @@ TestCase {
         verify(item("choosePersonally").text.indexOf("本人选择") >= 0)
         tap("rate4")
         tryCompare(Session, "state", Session.Confirm)
+        verify(item("agentBanner").text.indexOf(Agent.agentName) >= 0)
         tap("submit")
         tryCompare(Session, "state", Session.Thanks)
         const rows = Probe.evaluations()

@@ -72,6 +72,7 @@ Window {
                 id: agentButton
                 objectName: "agentSignIn"
                 visible: Agent.configured && Session.state === Session.Start
+                         && (Agent.phase === Agent.SignedOut || Agent.phase === Agent.SignedIn)
                 anchors.verticalCenter: parent.verticalCenter
                 anchors.right: parent.right
                 anchors.rightMargin: Theme.margin
@@ -81,25 +82,23 @@ Window {
             }
         }
 
-        // While an agent is signed in: who assists, and on the rating screen that the citizen
-        // chooses personally.
+        // While an agent helps a citizen: who assists. Not on the start screen (the header's
+        // 退出代办 says it there) nor on the rating screen (its title says the citizen chooses).
         Rectangle {
             id: agentBar
             objectName: "agentBar"
-            visible: Agent.phase === Agent.SignedIn
+            visible: Agent.phase === Agent.SignedIn && Session.state !== Session.Start && Session.state !== Session.Rate
             anchors { left: parent.left; right: parent.right; top: header.bottom }
             height: visible ? agentText.implicitHeight + Theme.gap * 2 : 0
             color: Theme.selected
             Text {
                 id: agentText
-                objectName: Session.state === Session.Rate ? "choosePersonally" : "agentBanner"
+                objectName: "agentBanner"
                 anchors.centerIn: parent
                 width: parent.width - 2 * Theme.margin
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.Wrap
-                text: Session.state === Session.Rate
-                      ? qsTr("请办事人本人选择评价，代办员不代为选择。")
-                      : qsTr("代办模式 · 代办员 %1").arg(Agent.agentName)
+                text: qsTr("代办模式 · 代办员 %1").arg(Agent.agentName)
                 color: Theme.inkOnBrand
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.bodySize
@@ -125,7 +124,7 @@ Window {
                     case Session.Committing: return searchingScreen
                     case Session.ChooseCase: return caseListScreen
                     case Session.Rate: return rateScreen
-                    case Session.Reasons: return reasonsScreen
+                    case Session.Reasons: return Session.elderlyFlow ? careReasonsScreen : reasonsScreen
                     case Session.Questions: return questionsScreen
                     case Session.Comment: return commentScreen
                     case Session.Confirm: return Session.elderlyFlow ? careConfirmScreen : confirmScreen
@@ -151,6 +150,7 @@ Window {
         Component { id: commentScreen; CommentScreen {} }
         Component { id: confirmScreen; ConfirmScreen {} }
         Component { id: careConfirmScreen; CareConfirmScreen {} }
+        Component { id: careReasonsScreen; CareReasonsScreen {} }
         Component { id: thanksScreen; ThanksScreen {} }
         Component {
             id: alreadyRatedScreen

@@ -26,9 +26,13 @@ Rectangle {
         verticalItemAlignment: Grid.AlignVCenter
         Face {
             level: root.level
-            width: Math.min(root.height * 0.55, 140); height: width
+            // Stacked: the face takes what the word leaves, so both stay inside at 1.5× type.
+            width: Math.min(root.height * 0.55, 140,
+                            root.vertical ? root.height - word.implicitHeight - Theme.spacing - 2 * Theme.gap : 140)
+            height: width
         }
         Text {
+            id: word
             text: root.label
             color: Theme.inkOnBrand
             font.family: Theme.fontFamily

@@ -28,6 +28,16 @@ Rectangle {
                   ? qsTr("代办员 %1，请输入您的密码。").arg(Agent.agentName)
                   : qsTr("请代办员把本人身份证放在读卡区。")
         }
+        Rectangle { // the agent's own card, as the reader's label shows it
+            visible: Agent.phase === Agent.WaitingCard
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 300; height: 190; radius: 16
+            color: "#E8EEF5"; border.color: Theme.selected; border.width: 4
+            Rectangle { x: 28; y: 36; width: 80; height: 104; radius: 6; color: Theme.selected }
+            Rectangle { x: 132; y: 48; width: 132; height: 14; color: Theme.selected }
+            Rectangle { x: 132; y: 88; width: 108; height: 14; color: Theme.selected }
+            Rectangle { x: 132; y: 128; width: 124; height: 14; color: Theme.selected }
+        }
         Text {
             objectName: "agentMessage"
             width: parent.width
