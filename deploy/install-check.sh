@@ -17,7 +17,7 @@ kiosk_deb=$(ls -1 "$dir"/hcp-kiosk_*.deb 2>/dev/null | sort -V | tail -1)
 hub_deb=$(ls -1 "$dir"/hcp-hub_*.deb 2>/dev/null | sort -V | tail -1)
 [ -n "$kiosk_deb" ] && [ -n "$hub_deb" ] || { echo "install-check: no hcp-kiosk/hcp-hub .deb in $dir" >&2; exit 2; }
 port=${HCP_HUB_CHECK_PORT:-18470}
-path=${HCP_HUB_CHECK_PATH:-/v1/admin/stats}
+path=${HCP_HUB_CHECK_PATH:-/v1/health}
 
 failures=0
 check() { # check DESCRIPTION COMMAND...

@@ -26,6 +26,8 @@ PKGS=(
   postgresql postgresql-client fonts-noto-cjk espeak-ng speech-dispatcher speech-dispatcher-espeak-ng
   # packaging checks: the .deb packages' runtime dependencies (kiosk compositor, logind session)
   curl cage qt6-wayland libpam-systemd dpkg-dev
+  # fleet console browser test (tests/console): headless chromium driven by playwright-core, node + npm
+  chromium nodejs
 )
 
 missing=()
@@ -38,4 +40,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "setup: all Debian packages present"
+fi
+# npm ships inside NodeSource's nodejs; Debian's nodejs needs the separate npm package.
+if ! command -v npm >/dev/null 2>&1; then
+  apt-get install -y -qq --no-install-recommends npm
 fi

@@ -311,64 +311,64 @@
         <translation>Assisted mode · agent %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="158"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="161"/>
         <source>该办件已评价</source>
         <translation>Already rated</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="159"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="162"/>
         <source>%1
 已于 %2 评价。一次服务只能评价一次。</source>
         <translation>%1
 Rated on %2. Each service can be rated only once.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="166"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="169"/>
         <source>暂无可评价的办件</source>
         <translation>Nothing to rate</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="173"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="176"/>
         <source>抱歉，出了点问题</source>
         <translation>Sorry, something went wrong</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="174"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="177"/>
         <source>返回重试</source>
         <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="182"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="185"/>
         <source>暂停评价</source>
         <translation>Rating paused</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="200"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="203"/>
         <source>● 在线 · 待上报 %1 条</source>
         <translation>● Online · %1 waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="200"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="203"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="201"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="204"/>
         <source>○ 离线 · 评价保存在本机，联网后自动上报（%1 条）</source>
         <translation>○ Offline · ratings are kept here and sent when the network is back (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="230"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="233"/>
         <source>政务服务便民热线 %1</source>
         <translation>Government service hotline %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="251"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="254"/>
         <source>%1 秒后返回首页，信息将清除</source>
         <translation>Returning to the start in %1 s; your information will be cleared</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="260"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="263"/>
         <source>继续</source>
         <translation>Continue</translation>
     </message>
@@ -402,6 +402,104 @@ Rated on %2. Each service can be rated only once.</translation>
         <location filename="../qml/Kiosk/Components/OnScreenKeyboard.qml" line="140"/>
         <source>删除</source>
         <translation>Delete</translation>
+    </message>
+</context>
+<context>
+    <name>PadScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="39"/>
+        <source>请对我的服务进行评价</source>
+        <translation>Please rate my service</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="40"/>
+        <source>业务办理完成后，评价按钮会出现在这里。一次服务评价一次。</source>
+        <translation>When your business is done, the rating buttons appear here. One rating per service.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="47"/>
+        <source>您对这次服务满意吗？</source>
+        <translation>How satisfied are you with this service?</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="51"/>
+        <source>办理事项：%1</source>
+        <translation>Service: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="64"/>
+        <source>非常不满意</source>
+        <translation>Very dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="64"/>
+        <source>不满意</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="64"/>
+        <source>基本满意</source>
+        <translation>Acceptable</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="64"/>
+        <source>满意</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="64"/>
+        <source>非常满意</source>
+        <translation>Very satisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="77"/>
+        <source>请告诉我们哪里做得不好</source>
+        <translation>Please tell us what was not good</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="81"/>
+        <source>请至少选择一项。您的意见将转交有关部门核实整改，并在规定时间内回访。</source>
+        <translation>Choose at least one. Your feedback goes to the department, which will look into it, put it right and contact you within the set time.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="121"/>
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="122"/>
+        <source>提交评价</source>
+        <translation>Submit rating</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="137"/>
+        <source>感谢您的评价！</source>
+        <translation>Thank you for your rating!</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="138"/>
+        <source>本次服务已评价</source>
+        <translation>This service has already been rated</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="139"/>
+        <source>抱歉，出了点问题</source>
+        <translation>Sorry, something went wrong</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="142"/>
+        <source>评价已保存。您的意见会帮助我们改进服务。</source>
+        <translation>Your rating is saved. It helps us improve our service.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="143"/>
+        <source>已于 %1 评价。一次服务只能评价一次。</source>
+        <translation>Rated on %1. Each service can be rated only once.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="151"/>
+        <source>完成</source>
+        <translation>Done</translation>
     </message>
 </context>
 <context>
@@ -601,6 +699,24 @@ Rated on %2. Each service can be rated only once.</translation>
         <location filename="../qml/Kiosk/Screens/SearchingScreen.qml" line="32"/>
         <source>正在查询您的办件…</source>
         <translation>Looking up your cases…</translation>
+    </message>
+</context>
+<context>
+    <name>StaffCard</name>
+    <message>
+        <location filename="../qml/Kiosk/Components/StaffCard.qml" line="47"/>
+        <source>窗口工作人员</source>
+        <translation>Window staff</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Components/StaffCard.qml" line="56"/>
+        <source>工号 %1</source>
+        <translation>Staff No. %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Components/StaffCard.qml" line="63"/>
+        <source>%1号窗口</source>
+        <translation>Window %1</translation>
     </message>
 </context>
 <context>
@@ -899,7 +1015,7 @@ Time: %2</translation>
     <message>
         <location filename="../kiosk/evaluationsession.cpp" line="268"/>
         <source>这是代办员的身份证。请使用办事人本人的身份证。</source>
-        <translation>This is the agent&apos;s ID card. Please use the applicant&apos;s own ID card.</translation>
+        <translation>This is the agent's ID card. Please use the applicant's own ID card.</translation>
     </message>
     <message>
         <location filename="../kiosk/evaluationsession.cpp" line="305"/>
@@ -983,6 +1099,14 @@ Time: %2</translation>
     </message>
 </context>
 <context>
+    <name>hcp::kiosk::PadSession</name>
+    <message>
+        <location filename="../kiosk/padsession.cpp" line="207"/>
+        <source>系统暂时出现故障，这次评价未能保存。请告知窗口工作人员，或拨打 %1。</source>
+        <translation>A system fault stopped this rating from being saved. Please tell the staff at the window, or call %1.</translation>
+    </message>
+</context>
+<context>
     <name>hcp::kiosk::Voice</name>
     <message>
         <location filename="../kiosk/app/voice.cpp" line="141"/>
@@ -992,7 +1116,7 @@ Time: %2</translation>
     <message>
         <location filename="../kiosk/app/voice.cpp" line="142"/>
         <source>请输入办件编号和申请人姓名。</source>
-        <translation>Please enter the case number and the applicant&apos;s name.</translation>
+        <translation>Please enter the case number and the applicant's name.</translation>
     </message>
     <message>
         <location filename="../kiosk/app/voice.cpp" line="143"/>

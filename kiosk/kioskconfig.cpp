@@ -30,6 +30,19 @@ KioskConfig KioskConfig::fromJson(const QJsonObject &o, QString *error)
     str("followUpBase", c.followUpBase);
     str("maintenancePinHash", c.maintenancePinHash);
     num("pf", c.pf, 1, 7);
+    if (const QJsonObject pad = o.value(QLatin1String("pad")).toObject(); !pad.isEmpty()) {
+        if (pad.contains(QLatin1String("triggerPort"))) {
+            const int port = pad.value(QLatin1String("triggerPort")).toInt(-1);
+            if (port >= 0 && port <= 65535)
+                c.padTriggerPort = port;
+            else if (error)
+                *error = QStringLiteral("pad.triggerPort must be between 0 and 65535");
+        }
+        c.padTriggerToken = pad.value(QLatin1String("triggerToken")).toString();
+        c.padWindowNo = pad.value(QLatin1String("windowNo")).toString();
+        c.padStaffNo = pad.value(QLatin1String("staffNo")).toString();
+        c.padStaffName = pad.value(QLatin1String("staffName")).toString();
+    }
     num("ratingWindowWorkingDays", c.ratingWindowWorkingDays, 1, 60);
     num("idleTimeoutSeconds", c.idleTimeoutSeconds, 15, 3600);
     num("countdownSeconds", c.countdownSeconds, 3, 60);
@@ -92,6 +105,11 @@ QJsonObject KioskConfig::toJson() const
         {QStringLiteral("voiceEnabled"), voiceEnabled},
         {QStringLiteral("elderlyByDefault"), elderlyByDefault},
         {QStringLiteral("agents"), agentsJson},
+        {QStringLiteral("pad"), QJsonObject{{QStringLiteral("triggerPort"), padTriggerPort},
+                                            {QStringLiteral("triggerToken"), padTriggerToken},
+                                            {QStringLiteral("windowNo"), padWindowNo},
+                                            {QStringLiteral("staffNo"), padStaffNo},
+                                            {QStringLiteral("staffName"), padStaffName}}},
     };
 }
 

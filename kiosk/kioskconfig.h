@@ -40,6 +40,13 @@ struct KioskConfig {
     bool voiceEnabled = true;
     bool elderlyByDefault = false;  // 关怀模式 on at every visit's start (village points)
     QList<AgentEntry> agents;       // 代办员 who may sign in; empty = no agent sign-in
+    // Window rating pad (pf=4): the loopback "rate now" trigger (PROTOCOL §13) and the staff card
+    // shown until the first event names the person at the window.
+    int padTriggerPort = 8471;      // 127.0.0.1 only; 0 = trigger off
+    QString padTriggerToken;        // per-window token; empty = trigger off
+    QString padWindowNo;
+    QString padStaffNo;
+    QString padStaffName;
     QStringList phrases{
         QStringLiteral("工作人员很耐心"), QStringLiteral("办事效率高"), QStringLiteral("指引清楚"),
         QStringLiteral("等候时间太长"), QStringLiteral("希望精简材料"), QStringLiteral("希望增加窗口"),

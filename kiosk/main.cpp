@@ -15,6 +15,8 @@
 #include <hubclient.h>
 #include <casecache.h>
 #include <outboxsender.h>
+#include <padsession.h>
+#include <padtrigger.h>
 #include <syncagent.h>
 #include <syncstatus.h>
 #include <indicatorset.h>
@@ -100,6 +102,8 @@ struct Services {
     std::unique_ptr<EvaluationSession> session;
     std::unique_ptr<AppController> app;
     std::unique_ptr<PinyinEngine> pinyin;
+    std::unique_ptr<PadSession> pad;
+    std::unique_ptr<PadTrigger> padTrigger;
     std::unique_ptr<hcp::sync::SyncStatus> syncStatus = std::make_unique<hcp::sync::SyncStatus>();
     std::unique_ptr<hcp::sync::HubClient> hub;
     std::unique_ptr<hcp::sync::OutboxSender> sender;
@@ -154,6 +158,20 @@ struct Services {
 
         if (demo && !installDemo(error))
             return false;
+
+        // Window rating pad (pf=4): the pad screens instead of the terminal journey, and the
+        // loopback "rate now" trigger when a window token is configured (PROTOCOL §13).
+        pad = std::make_unique<PadSession>(&store);
+        pad->setConfig(config);
+        pad->setIndicatorSet(indicators);
+        pad->setEnabled(config.pf == 4);
+        if (config.pf == 4 && !config.padTriggerToken.isEmpty() && config.padTriggerPort > 0) {
+            padTrigger = std::make_unique<PadTrigger>();
+            padTrigger->setToken(config.padTriggerToken.toUtf8());
+            QObject::connect(padTrigger.get(), &PadTrigger::rateNowRequested, pad.get(), &PadSession::rateNow);
+            padTrigger->listen(quint16(config.padTriggerPort));
+        }
+        hcp::qml::CoreInstances::pad = pad.get();
         hcp::qml::CoreInstances::session = session.get();
         hcp::qml::CoreInstances::app = app.get();
         hcp::qml::CoreInstances::pinyin = pinyin.get();
@@ -202,6 +220,7 @@ struct Services {
         hubSource = std::make_unique<HubCaseSource>(hub.get());
         directory->setOnlineSource(hubSource.get());
         QObject::connect(session.get(), &EvaluationSession::committed, sender.get(), [this] { sender->kick(); });
+        QObject::connect(pad.get(), &PadSession::committed, sender.get(), [this] { sender->kick(); });
         sender->start();
 
         // The hall's case feed (own file: the sync layer's cache schema is its own), heartbeat,
@@ -224,6 +243,7 @@ struct Services {
         agent = std::make_unique<hcp::sync::SyncAgent>(hub.get(), sender.get(), feedCache.get());
         hcp::sync::SyncAgent::Options agentOpt;
         agentOpt.heartbeatIntervalS = credentials.heartbeatIntervalS;
+        agentOpt.commandPollIntervalS = pad->enabled() ? 2 : 0; // "rate now" within seconds
         agent->setOptions(agentOpt);
         agent->setConfigEtag(store.configVersion(QStringLiteral("hub")).toLatin1());
         agent->setHeartbeatProvider([this] {
@@ -240,10 +260,18 @@ struct Services {
         QObject::connect(agent.get(), &hcp::sync::SyncAgent::configReceived, session.get(),
                          [this](const QByteArray &doc, const QByteArray &etag) { applyHubConfig(doc, etag); });
         QObject::connect(agent.get(), &hcp::sync::SyncAgent::commandReceived, session.get(),
-                         [this](qint64 id, const QString &type, const QJsonObject &) {
+                         [this](qint64 id, const QString &type, const QJsonObject &args) {
                              qCInfo(lcMain) << "hub command" << id << type;
                              if (type == QLatin1String("resync") || type == QLatin1String("re-sync"))
                                  agent->pullFeedNow();
+                             if (type == QLatin1String("rate_now")) {
+                                 QString reason;
+                                 const auto event = hcp::sync::RateNowEvent::fromJson(args, &reason);
+                                 if (event.isValid())
+                                     pad->rateNow(event);
+                                 else
+                                     qCWarning(lcMain) << "rate_now refused:" << reason;
+                             }
                              agent->acknowledgeCommand(id);
                              if (type == QLatin1String("restart"))
                                  QTimer::singleShot(2000, qApp, [] { QCoreApplication::exit(0); }); // systemd restarts us
@@ -264,6 +292,7 @@ struct Services {
             if (set.isValid()) {
                 store.setConfig(QStringLiteral("indicators"), QJsonDocument(set.toJson()).toJson(QJsonDocument::Compact), set.version);
                 session->setIndicatorSet(set);
+                pad->setIndicatorSet(set);
             } else {
                 qCWarning(lcMain) << "hub indicator set refused:" << err;
             }
@@ -291,6 +320,8 @@ struct Services {
                     voice->setVolumePercent(config.voiceVolume);
                 if (agentDesk)
                     agentDesk->setAgents(config.agents, dataDir);
+                pad->setConfig(config);
+                pad->setEnabled(config.pf == 4);
             } else {
                 qCWarning(lcMain) << "hub kiosk settings refused:" << err;
             }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store.h"
 
+#include <ledgertable.h>
 #include <outbox.h>
 
 #include <QAtomicInt>
@@ -70,6 +71,10 @@ QStringList migrationStep(int from)
             QStringLiteral("UPDATE case_cache SET cert_key_hash = json_extract(payload, '$.certKeyHash')"),
             QStringLiteral("CREATE INDEX case_cache_cert ON case_cache (cert_key_hash)"),
         };
+    case 3:
+        // v4: the tamper-evident ledger (one signed chain entry per evaluation, written by the
+        // commit hook) and the hub's confirmed ledger seq. DDL owned by the sync layer.
+        return hcp::sync::LedgerTable::schemaStatements();
     default:
         return {};
     }

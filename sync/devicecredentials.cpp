@@ -16,6 +16,7 @@ QJsonObject DeviceCredentials::toJson() const
         {QStringLiteral("certKey"), QString::fromLatin1(certKey.toHex())},
         {QStringLiteral("hallCode"), hallCode},
         {QStringLiteral("heartbeatIntervalS"), heartbeatIntervalS},
+        {QStringLiteral("hubPublicKey"), QString::fromLatin1(hubPublicKey)},
     };
 }
 
@@ -28,6 +29,7 @@ DeviceCredentials DeviceCredentials::fromJson(const QJsonObject &o)
     c.certKey = QByteArray::fromHex(o.value(QLatin1String("certKey")).toString().toLatin1());
     c.hallCode = o.value(QLatin1String("hallCode")).toString();
     c.heartbeatIntervalS = o.value(QLatin1String("heartbeatIntervalS")).toInt(900);
+    c.hubPublicKey = o.value(QLatin1String("hubPublicKey")).toString().toLatin1();
     return c;
 }
 

@@ -18,6 +18,9 @@ struct DeviceCredentials
     QByteArray certKey;   // raw bytes: key of the ID-number hash
     QString hallCode;
     int heartbeatIntervalS = 900;
+    // The hub's SM2 public key (SubjectPublicKeyInfo PEM) from enrollment: verifies hub-signed
+    // documents and encrypts for the hub. Empty for credentials made before the hub had one.
+    QByteArray hubPublicKey;
 
     bool isValid() const { return hubUrl.isValid() && !deviceId.isEmpty() && !secret.isEmpty(); }
 

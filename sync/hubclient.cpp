@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hubclient.h"
 
+#include "deviceidentity.h"
 #include "wire.h"
 
 #include <QDateTime>
@@ -26,7 +27,7 @@ QJsonObject HeartbeatInfo::toJson() const
     QJsonArray acked;
     for (qint64 id : ackedCommands)
         acked.append(id);
-    return QJsonObject{
+    QJsonObject o{
         {QStringLiteral("version"), version},
         {QStringLiteral("queueDepth"), queueDepth},
         {QStringLiteral("oldestUnsentAgeS"), oldestUnsentAgeS},
@@ -38,6 +39,9 @@ QJsonObject HeartbeatInfo::toJson() const
         {QStringLiteral("deviceStatus"), deviceStatus},
         {QStringLiteral("ackedCommands"), acked},
     };
+    if (!ledgerHead.isEmpty())
+        o.insert(QStringLiteral("ledgerHead"), ledgerHead);
+    return o;
 }
 
 HubClient::HubClient(QObject *parent)
@@ -51,6 +55,12 @@ HubClient::~HubClient() = default;
 void HubClient::setCredentials(const DeviceCredentials &credentials)
 {
     m_credentials = credentials;
+}
+
+void HubClient::setDeviceKey(const trust::Key &key)
+{
+    m_deviceKey = key;
+    m_deviceKeyFingerprint = trust::DeviceIdentity::fingerprintOf(key).toLatin1();
 }
 
 void HubClient::setOnline(bool online)
@@ -78,8 +88,15 @@ void HubClient::send(const QByteArray &method, const QString &pathAndQuery, cons
         const QByteArray target = url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority);
         request.setRawHeader("X-HCP-Device", m_credentials.deviceId.toUtf8());
         request.setRawHeader("X-HCP-Time", QByteArray::number(now));
-        request.setRawHeader("X-HCP-Signature",
-                             wire::requestSignature(m_credentials.secret, method, target, now, body));
+        if (!m_deviceKey.isNull()) {
+            const auto signature = trust::Crypto::sign(
+                m_deviceKey, trust::DeviceIdentity::requestSigningInput(method, target, now, body));
+            request.setRawHeader("X-HCP-Key", m_deviceKeyFingerprint);
+            request.setRawHeader("X-HCP-Signature", signature.value_or(QByteArray()).toBase64());
+        } else {
+            request.setRawHeader("X-HCP-Signature",
+                                 wire::requestSignature(m_credentials.secret, method, target, now, body));
+        }
     }
     QNetworkReply *reply = m_network->sendCustomRequest(request, method, body);
     auto timedOut = std::make_shared<bool>(false);
@@ -126,8 +143,11 @@ void HubClient::enroll(const QString &enrollToken, const QString &deviceId, cons
         {QStringLiteral("deviceClass"), deviceClass},
         {QStringLiteral("version"), version},
     };
+    QJsonObject withKey = request;
+    if (!m_deviceKey.isNull())
+        withKey.insert(QStringLiteral("devicePublicKey"), QString::fromLatin1(m_deviceKey.publicPem()));
     const QUrl hub = m_credentials.hubUrl;
-    send("POST", QStringLiteral("/v1/enroll"), QJsonDocument(request).toJson(QJsonDocument::Compact),
+    send("POST", QStringLiteral("/v1/enroll"), QJsonDocument(withKey).toJson(QJsonDocument::Compact),
          m_requestTimeoutMs, false, {}, [handler, hub](const HubReply &r) {
              if (r.status != 201) {
                  const QString reason = r.status == 0
@@ -170,6 +190,24 @@ void HubClient::sendHeartbeat(const HeartbeatInfo &info, ReplyHandler handler)
     send("POST", QStringLiteral("/v1/heartbeat"),
          QJsonDocument(info.toJson()).toJson(QJsonDocument::Compact), m_requestTimeoutMs, true, {},
          std::move(handler));
+}
+
+void HubClient::fetchRectifications(const QString &projectNo, ReplyHandler handler)
+{
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("projectNo"), projectNo);
+    send("GET", QStringLiteral("/v1/rectifications?") + q.toString(QUrl::FullyEncoded), {}, m_lookupTimeoutMs, true,
+         {}, std::move(handler));
+}
+
+void HubClient::pollCommands(const QList<qint64> &acked, ReplyHandler handler)
+{
+    QJsonArray ids;
+    for (qint64 id : acked)
+        ids.append(id);
+    send("POST", QStringLiteral("/v1/commands/poll"),
+         QJsonDocument(QJsonObject{{QStringLiteral("ackedCommands"), ids}}).toJson(QJsonDocument::Compact),
+         m_requestTimeoutMs, true, {}, std::move(handler));
 }
 
 } // namespace hcp::sync

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "crypto.h"
 #include "devicecredentials.h"
 
 #include <QByteArray>
@@ -46,6 +47,7 @@ struct HeartbeatInfo
     bool diskLow = false;         // the kiosk refuses new sessions while true
     QJsonObject deviceStatus;     // {"idcard":"ok","printer":"paper_end",...}
     QList<qint64> ackedCommands;
+    QJsonObject ledgerHead;       // SignedHead::toJson() of the ledger's current head; empty = none
 
     QJsonObject toJson() const;
 };
@@ -61,6 +63,10 @@ public:
     ~HubClient() override;
 
     void setCredentials(const DeviceCredentials &credentials);
+    // The device key (private): with it, enroll() sends the public key and every request is
+    // signed with it (PROTOCOL §2) instead of the shared secret. Set before enrolling.
+    void setDeviceKey(const trust::Key &key);
+    const trust::Key &deviceKey() const { return m_deviceKey; }
     DeviceCredentials credentials() const { return m_credentials; }
     // Hub address used before enrollment (enroll()).
     void setHubUrl(const QUrl &url) { m_credentials.hubUrl = url; }
@@ -87,6 +93,10 @@ public:
     void pullConfig(const QByteArray &etag, ReplyHandler handler);
     // POST /v1/heartbeat.
     void sendHeartbeat(const HeartbeatInfo &info, ReplyHandler handler);
+    // GET /v1/rectifications?projectNo= (PROTOCOL §12), with the lookup deadline: a citizen waits.
+    void fetchRectifications(const QString &projectNo, ReplyHandler handler);
+    // POST /v1/commands/poll (PROTOCOL §13): acknowledges `acked`, answers the pending commands.
+    void pollCommands(const QList<qint64> &acked, ReplyHandler handler);
 
     // True after the last request got an HTTP answer below 500.
     bool isOnline() const { return m_online; }
@@ -101,6 +111,8 @@ private:
 
     QNetworkAccessManager *m_network;
     DeviceCredentials m_credentials;
+    trust::Key m_deviceKey;
+    QByteArray m_deviceKeyFingerprint;
     int m_lookupTimeoutMs = 1500;
     int m_requestTimeoutMs = 30000;
     bool m_online = false;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "outboxsender.h"
+#include "ledgertable.h"
 
 #include "hubclient.h"
 #include "wire.h"
@@ -54,7 +55,7 @@ bool OutboxSender::open(const QString &databasePath, QString *error)
     q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
     q.exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
     q.exec(QStringLiteral("PRAGMA cache_size=-16384"));
-    return Outbox::createSchema(m_db, error);
+    return Outbox::createSchema(m_db, error) && LedgerTable::createSchema(m_db, error);
 }
 
 void OutboxSender::setOptions(const Options &options)
@@ -161,8 +162,36 @@ void OutboxSender::trySend()
         rows.append({select.value(0).toLongLong(), select.value(1).toString()});
         body += select.value(2).toString().toUtf8();
     }
-    body += "]}";
+    body += ']';
     select.finish();
+    // The ledger part: entries the hub has not confirmed yet, up to this batch's last row, so
+    // every batch links to the hub's known head on its own, whatever order batches arrive in.
+    qint64 ledgerThrough = -1; // seq of the last entry shipped; -1 = no ledger in this batch
+    if (m_ledgerSigner && !rows.isEmpty()) {
+        const qint64 last = rows.last().seq;
+        const qint64 after = qMax(LedgerTable::hubKnownSeq(m_db), last - kMaxLedgerPerBatch);
+        QList<QByteArray> entries;
+        trust::LedgerHead head;
+        QString error;
+        if (!LedgerTable::entries(m_db, after, last, &entries, &head, &error)) {
+            fail(QStringLiteral("ledger read failed: ") + error);
+            return;
+        }
+        if (!entries.isEmpty()) {
+            body += ",\"ledger\":[";
+            body += entries.join(',');
+            body += ']';
+            // Without a head (last entry not the device's own) the hub checks every entry.
+            if (const auto signedHead = LedgerTable::signHeadAt(*m_ledgerSigner, entries.last(), &error)) {
+                body += ",\"head\":";
+                body += QJsonDocument(signedHead->toJson()).toJson(QJsonDocument::Compact);
+            } else {
+                qCWarning(lcSender).noquote() << error;
+            }
+            ledgerThrough = qint64(head.deviceSeq);
+        }
+    }
+    body += '}';
     if (rows.isEmpty()) {
         if (m_inFlight > 0)
             return; // the answers in flight schedule the next attempt
@@ -194,7 +223,7 @@ void OutboxSender::trySend()
     m_highWaterSeq = rows.last().seq;
     // The reply may outlive this sender (the client owns the request): check before touching it.
     QPointer<OutboxSender> self(this);
-    m_client->uploadBatch(body, [this, self, rows](const HubReply &reply) {
+    m_client->uploadBatch(body, [this, self, rows, ledgerThrough](const HubReply &reply) {
         if (!self)
             return;
         --m_inFlight;
@@ -212,9 +241,18 @@ void OutboxSender::trySend()
             fail(QStringLiteral("unreadable batch response"));
             return;
         }
+        // The hub's verified head for this device; without a "ledger" answer the hub does not
+        // check ledgers and the shipped entries count as delivered (no ever-growing resend).
+        qint64 ledgerKnown = -1;
+        if (ledgerThrough >= 0) {
+            const QJsonValue ledger = doc.object().value(QLatin1String("ledger"));
+            ledgerKnown = ledger.isObject()
+                ? qMin(ledgerThrough, ledger.toObject().value(QLatin1String("knownSeq")).toInteger())
+                : ledgerThrough;
+        }
         int accepted = 0;
         int duplicates = 0;
-        if (!applyResults(rows, results, &accepted, &duplicates)) {
+        if (!applyResults(rows, results, ledgerKnown, &accepted, &duplicates)) {
             fail(QStringLiteral("outbox ack failed: ") + m_db.lastError().text());
             return;
         }
@@ -232,8 +270,8 @@ void OutboxSender::trySend()
         schedule(0); // prepare the next batch while the hub commits this one
 }
 
-bool OutboxSender::applyResults(const QList<Row> &rows, const QJsonArray &results, int *accepted,
-                                int *duplicates)
+bool OutboxSender::applyResults(const QList<Row> &rows, const QJsonArray &results, qint64 ledgerKnownSeq,
+                                int *accepted, int *duplicates)
 {
     QHash<QString, qint64> seqByUuid;
     for (const Row &r : rows)
@@ -298,6 +336,10 @@ bool OutboxSender::applyResults(const QList<Row> &rows, const QJsonArray &result
             m_db.rollback();
             return false;
         }
+    }
+    if (ledgerKnownSeq > 0 && !LedgerTable::setHubKnownSeq(m_db, ledgerKnownSeq)) {
+        m_db.rollback();
+        return false;
     }
     if (!m_db.commit())
         return false;

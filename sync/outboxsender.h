@@ -10,6 +10,11 @@
 #include <QTimer>
 
 #include <functional>
+#include <memory>
+
+namespace hcp::trust {
+class LedgerBuilder;
+}
 
 namespace hcp::sync {
 
@@ -57,6 +62,13 @@ public:
     // if it is missing. Call once, before start().
     bool open(const QString &databasePath, QString *error);
 
+    // Ledger shipping (PROTOCOL §4a): with a signer, every batch also carries the ledger entries
+    // after the hub's last confirmed seq up to the batch's last row (at most kMaxLedgerPerBatch)
+    // and the head at the last of them, signed with the device key. Without one, batches carry
+    // evaluations only. Set before start(); the builder is used on this sender's thread.
+    static constexpr int kMaxLedgerPerBatch = 2000;
+    void setLedgerSigner(std::shared_ptr<const trust::LedgerBuilder> signer) { m_ledgerSigner = std::move(signer); }
+
     void setOptions(const Options &options);
     Options options() const { return m_options; }
 
@@ -96,8 +108,8 @@ private:
     void trySend();
     void schedule(int ms);
     void fail(const QString &error);
-    bool applyResults(const QList<Row> &rows, const QJsonArray &results, int *accepted,
-                      int *duplicates);
+    bool applyResults(const QList<Row> &rows, const QJsonArray &results, qint64 ledgerKnownSeq,
+                      int *accepted, int *duplicates);
     void step(Step s)
     {
         if (m_stepHook)
@@ -112,6 +124,7 @@ private:
     QTimer m_timer;      // next send attempt (0 ms) or idle poll
     QTimer m_retryTimer; // backoff after a failure; nothing is sent while it runs
     std::function<void(Step)> m_stepHook;
+    std::shared_ptr<const trust::LedgerBuilder> m_ledgerSigner;
     bool m_enabled = true;
     bool m_running = false;
     int m_inFlight = 0;

@@ -23,6 +23,7 @@ SyncAgent::SyncAgent(HubClient *client, OutboxSender *sender, CaseCache *cache, 
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &SyncAgent::heartbeatNow);
     connect(&m_feedTimer, &QTimer::timeout, this, &SyncAgent::pullFeedNow);
     connect(&m_configTimer, &QTimer::timeout, this, &SyncAgent::pullConfigNow);
+    connect(&m_commandTimer, &QTimer::timeout, this, &SyncAgent::pollCommandsNow);
 }
 
 void SyncAgent::start()
@@ -30,6 +31,8 @@ void SyncAgent::start()
     m_heartbeatTimer.start(qMax(1, m_options.heartbeatIntervalS) * 1000);
     m_feedTimer.start(qMax(1, m_options.feedIntervalS) * 1000);
     m_configTimer.start(qMax(1, m_options.configIntervalS) * 1000);
+    if (m_options.commandPollIntervalS > 0)
+        m_commandTimer.start(m_options.commandPollIntervalS * 1000);
     heartbeatNow();
     pullFeedNow();
     pullConfigNow();
@@ -40,6 +43,7 @@ void SyncAgent::stop()
     m_heartbeatTimer.stop();
     m_feedTimer.stop();
     m_configTimer.stop();
+    m_commandTimer.stop();
 }
 
 void SyncAgent::acknowledgeCommand(qint64 id)
@@ -75,20 +79,7 @@ void SyncAgent::heartbeatNow()
         for (qint64 id : reported)
             m_toAcknowledge.removeAll(id);
         const QJsonObject answer = r.json();
-        for (const QJsonValue &v : answer.value(QLatin1String("commands")).toArray()) {
-            const QJsonObject command = v.toObject();
-            const qint64 id = command.value(QLatin1String("id")).toInteger();
-            if (m_delivered.contains(id))
-                continue; // resent because our ack is still on its way
-            m_delivered.insert(id);
-            const QString type = command.value(QLatin1String("type")).toString();
-            qCInfo(lcSyncAgent) << "hub command" << id << type;
-            if (type == QLatin1String("sync_now") && m_sender)
-                m_sender->kick();
-            else if (type == QLatin1String("pull_config"))
-                pullConfigNow();
-            emit commandReceived(id, type, command.value(QLatin1String("args")).toObject());
-        }
+        deliverCommands(answer.value(QLatin1String("commands")).toArray());
         const bool flagged = answer.value(QLatin1String("driftFlagged")).toBool();
         if (flagged)
             qCWarning(lcSyncAgent) << "kiosk clock drifts" << answer.value(QLatin1String("driftS")).toDouble() << "s";
@@ -117,4 +108,42 @@ void SyncAgent::pullConfigNow()
     });
 }
 
+void SyncAgent::deliverCommands(const QJsonArray &commands)
+{
+    for (const QJsonValue &v : commands) {
+        const QJsonObject command = v.toObject();
+        const qint64 id = command.value(QLatin1String("id")).toInteger();
+        if (m_delivered.contains(id))
+            continue; // resent because our ack is still on its way
+        m_delivered.insert(id);
+        const QString type = command.value(QLatin1String("type")).toString();
+        qCInfo(lcSyncAgent) << "hub command" << id << type;
+        if (type == QLatin1String("sync_now") && m_sender)
+            m_sender->kick();
+        else if (type == QLatin1String("pull_config"))
+            pullConfigNow();
+        emit commandReceived(id, type, command.value(QLatin1String("args")).toObject());
+    }
+}
+
+void SyncAgent::pollCommandsNow()
+{
+    if (m_pollInFlight || !m_client->credentials().isValid())
+        return;
+    const QList<qint64> reported = m_toAcknowledge;
+    m_pollInFlight = true;
+    QPointer<SyncAgent> self(this);
+    m_client->pollCommands(reported, [this, self, reported](const HubReply &r) {
+        if (!self)
+            return;
+        m_pollInFlight = false;
+        if (!r.isHttp(200))
+            return; // offline: the next poll or heartbeat retries
+        for (qint64 id : reported)
+            m_toAcknowledge.removeAll(id);
+        deliverCommands(r.json().value(QLatin1String("commands")).toArray());
+    });
+}
+
 } // namespace hcp::sync
+

@@ -28,6 +28,9 @@ public:
         int heartbeatIntervalS = 900; // the hub's heartbeatIntervalS (enrollment) is the default
         int feedIntervalS = 300;
         int configIntervalS = 900;
+        // Window pads: POST /v1/commands/poll this often so "rate_now" arrives within seconds
+        // (PROTOCOL §13); 0 = commands only with the heartbeat.
+        int commandPollIntervalS = 0;
     };
 
     // sender and cache may be null (no queue fields / no feed pull).
@@ -47,6 +50,7 @@ public slots:
     void heartbeatNow();
     void pullFeedNow();
     void pullConfigNow();
+    void pollCommandsNow();
     // The kiosk executed command id; the next heartbeat reports it and the hub stops resending.
     void acknowledgeCommand(qint64 id);
 
@@ -60,6 +64,10 @@ signals:
     void heartbeatFailed(const QString &error);
 
 private:
+    // Emits each command once (ids already delivered are skipped) after handling the ones the
+    // agent runs itself.
+    void deliverCommands(const QJsonArray &commands);
+
     HubClient *m_client;
     OutboxSender *m_sender;
     CaseCache *m_cache;
@@ -69,10 +77,12 @@ private:
     QTimer m_heartbeatTimer;
     QTimer m_feedTimer;
     QTimer m_configTimer;
+    QTimer m_commandTimer;
     QSet<qint64> m_delivered;        // command ids already emitted
     QList<qint64> m_toAcknowledge;   // executed, not yet reported
     bool m_heartbeatInFlight = false;
     bool m_configInFlight = false;
+    bool m_pollInFlight = false;
 };
 
 } // namespace hcp::sync

@@ -2,6 +2,7 @@
 #include "hubserver.h"
 
 #include "../wire.h"
+#include "windowroutes.h"
 
 #include <QDateTime>
 #include <QHttpServerRequest>
@@ -12,6 +13,8 @@
 #include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QUrlQuery>
+
+#include <limits>
 
 Q_LOGGING_CATEGORY(lcHubServer, "hcp.sync.hub.server")
 
@@ -52,12 +55,24 @@ QByteArray requestTarget(const QHttpServerRequest &request)
 
 } // namespace
 
-HubServer::HubServer(HubStore *store, QObject *parent)
+HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject *parent)
     : QObject(parent)
     , m_store(store)
+    , m_hubIdentity(std::move(hubIdentity))
+    , m_ledger(store)
     , m_http(this)
 {
     using Method = QHttpServerRequest::Method;
+    // Registered first: the router takes the first matching rule, and /v1/admin/bundles must
+    // not fall into /v1/admin/<arg> below.
+    m_fleet = std::make_unique<FleetApi>(store, [this](const QHttpServerRequest &r) { return adminAllowed(r); });
+    m_fleet->registerRoutes(&m_http);
+    m_fleet->setSigningKey(m_hubIdentity.key());
+    // First: their /v1/admin/… paths must win over the generic /v1/admin/<arg> route below.
+    WindowRoutes::install(
+        m_http, m_store,
+        [this](const QHttpServerRequest &r) { qint64 t = 0; return authenticate(r, &t); },
+        [this](const QHttpServerRequest &r) { return adminAllowed(r); });
     m_http.route(QStringLiteral("/v1/enroll"), Method::Post,
                  [this](const QHttpServerRequest &r) { return enroll(r); });
     m_http.route(QStringLiteral("/v1/evaluations/batch"), Method::Post,
@@ -92,6 +107,7 @@ quint16 HubServer::listen(const QHostAddress &address, quint16 port)
     return m_http.listen(address, port);
 }
 
+
 std::optional<HubStore::Device> HubServer::authenticate(const QHttpServerRequest &request, qint64 *deviceTimeMs)
 {
     const QString deviceId = QString::fromUtf8(header(request, "X-HCP-Device"));
@@ -107,10 +123,30 @@ std::optional<HubStore::Device> HubServer::authenticate(const QHttpServerRequest
     const QByteArray method = request.method() == QHttpServerRequest::Method::Get ? "GET"
         : request.method() == QHttpServerRequest::Method::Put                     ? "PUT"
                                                                                   : "POST";
-    const QByteArray expected = wire::requestSignature(device->secret, method, requestTarget(request),
-                                                       *deviceTimeMs, request.body());
+    const QByteArray target = requestTarget(request);
+    // A device enrolled with a public key signs with it (PROTOCOL §2); its shared secret is no
+    // longer accepted. Devices enrolled without a key keep the HMAC scheme.
+    if (const auto key = m_ledger.deviceKey(deviceId)) {
+        const QString fingerprint = QString::fromLatin1(header(request, "X-HCP-Key")).toLower();
+        if (fingerprint != key->fingerprint) {
+            qCWarning(lcHubServer) << "request from" << deviceId << "with key" << fingerprint << "not the enrolled one";
+            if (!fingerprint.isEmpty())
+                m_ledger.reportUnknownKey(deviceId, fingerprint, target, QDateTime::currentMSecsSinceEpoch());
+            return std::nullopt;
+        }
+        // No clock-skew limit: village kiosks drift and every write is idempotent (§2).
+        constexpr qint64 kNoSkewLimit = std::numeric_limits<qint64>::max() / 2;
+        if (!trust::DeviceIdentity::verifyRequest(key->key, method, target, *deviceTimeMs, request.body(),
+                                                  QByteArray::fromBase64(signature),
+                                                  QDateTime::currentMSecsSinceEpoch(), kNoSkewLimit)) {
+            qCInfo(lcHubServer) << "bad signature from" << deviceId << target;
+            return std::nullopt;
+        }
+        return device;
+    }
+    const QByteArray expected = wire::requestSignature(device->secret, method, target, *deviceTimeMs, request.body());
     if (!wire::constantTimeEquals(expected, signature.toLower())) {
-        qCInfo(lcHubServer) << "bad signature from" << deviceId << requestTarget(request);
+        qCInfo(lcHubServer) << "bad signature from" << deviceId << target;
         return std::nullopt;
     }
     return device;
@@ -141,13 +177,29 @@ QHttpServerResponse HubServer::enroll(const QHttpServerRequest &request)
         || !wire::constantTimeEquals(body.value(QLatin1String("enrollToken")).toString().toUtf8(),
                                      m_enrollToken.toUtf8()))
         return error(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("enrollment token rejected"));
+    const QByteArray devicePublicKey = body.value(QLatin1String("devicePublicKey")).toString().toLatin1();
+    if (!devicePublicKey.isEmpty()) {
+        const trust::Key offered = trust::Key::fromPem(devicePublicKey);
+        if (offered.isNull() || offered.hasPrivate())
+            return error(Status::BadRequest, QStringLiteral("bad_request"),
+                         QStringLiteral("devicePublicKey is not an SM2/Ed25519 public key PEM"));
+    }
     QByteArray secret;
+    QString fingerprint;
     switch (m_store->enroll(deviceId, hallCode, deviceClass, body.value(QLatin1String("version")).toString(), &secret)) {
     case HubStore::EnrollResult::Exists:
+        // Another key for an enrolled device is a new identity: refused and raised as an alert.
+        if (!devicePublicKey.isEmpty()
+            && m_ledger.registerKey(deviceId, devicePublicKey, &fingerprint) == LedgerCheck::KeyResult::Changed)
+            return error(Status::Conflict, QStringLiteral("device_exists"),
+                         QStringLiteral("device already enrolled with another key; reported as a new identity"));
         return error(Status::Conflict, QStringLiteral("device_exists"), QStringLiteral("device already enrolled"));
     case HubStore::EnrollResult::Failed:
         return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
     case HubStore::EnrollResult::Enrolled:
+        if (!devicePublicKey.isEmpty()
+            && m_ledger.registerKey(deviceId, devicePublicKey, &fingerprint) != LedgerCheck::KeyResult::Registered)
+            return error(Status::InternalServerError, QStringLiteral("internal"), QStringLiteral("cannot store the device key"));
         break;
     }
     qCInfo(lcHubServer) << "enrolled" << deviceId << "hall" << hallCode;
@@ -155,7 +207,8 @@ QHttpServerResponse HubServer::enroll(const QHttpServerRequest &request)
                                            {QStringLiteral("deviceSecret"), QString::fromLatin1(secret.toHex())},
                                            {QStringLiteral("certKey"), QString::fromLatin1(m_store->certKey().toHex())},
                                            {QStringLiteral("hallCode"), hallCode},
-                                           {QStringLiteral("heartbeatIntervalS"), m_store->heartbeatIntervalS()}},
+                                           {QStringLiteral("heartbeatIntervalS"), m_store->heartbeatIntervalS()},
+                                           {QStringLiteral("hubPublicKey"), QString::fromLatin1(m_hubIdentity.publicKeyPem())}},
                                Status::Created);
 }
 
@@ -176,11 +229,20 @@ QHttpServerResponse HubServer::batch(const QHttpServerRequest &request)
     QList<QByteArray> raw;
     if (!wire::splitArrayMember(request.body(), "evaluations", &raw) || raw.size() != evaluations.size())
         raw.clear();
+    // The ledger first (its own transaction): a tampered batch is still ingested, so no rating
+    // is lost, but it is flagged with the batch kept as evidence (PROTOCOL §4a).
+    QString ledgerError;
+    const auto ledger = m_ledger.checkBatch(device->deviceId, body, request.body(), receivedAt, &ledgerError);
+    if (!ledger)
+        return error(Status::InternalServerError, QStringLiteral("internal"), ledgerError);
     QJsonArray results;
     if (!m_store->ingest(*device, evaluations, raw, receivedAt, deviceTime, &results))
         return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
-    return QHttpServerResponse(QJsonObject{{QStringLiteral("receivedAtMs"), receivedAt},
-                                           {QStringLiteral("results"), results}});
+    QJsonObject response{{QStringLiteral("receivedAtMs"), receivedAt}, {QStringLiteral("results"), results}};
+    if (ledger->checked)
+        response.insert(QStringLiteral("ledger"), QJsonObject{{QStringLiteral("knownSeq"), ledger->knownSeq},
+                                                              {QStringLiteral("problems"), ledger->problems}});
+    return QHttpServerResponse(response);
 }
 
 QHttpServerResponse HubServer::lookup(const QHttpServerRequest &request)
@@ -243,19 +305,7 @@ QHttpServerResponse HubServer::config(const QHttpServerRequest &request)
     const auto device = authenticate(request, &deviceTime);
     if (!device)
         return error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("device authentication failed"));
-    QByteArray document;
-    QByteArray etag;
-    if (!m_store->config(*device, &document, &etag))
-        return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no configuration stored"));
-    const QByteArray quoted = '"' + etag + '"';
-    if (header(request, "If-None-Match") == quoted) {
-        QHttpServerResponse notModified(Status::NotModified);
-        notModified.setHeader("ETag", quoted);
-        return notModified;
-    }
-    QHttpServerResponse response(QByteArrayLiteral("application/json"), document);
-    response.setHeader("ETag", quoted);
-    return response;
+    return m_fleet->deviceConfig(*device, request);
 }
 
 QHttpServerResponse HubServer::heartbeat(const QHttpServerRequest &request)
@@ -269,22 +319,37 @@ QHttpServerResponse HubServer::heartbeat(const QHttpServerRequest &request)
     if (!parseObject(request.body(), &beat) || !beat.value(QLatin1String("kioskTimeMs")).isDouble())
         return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("heartbeat needs kioskTimeMs"));
     const qint64 driftMs = beat.value(QLatin1String("kioskTimeMs")).toInteger() - receivedAt;
+    std::optional<LedgerCheck::Outcome> ledger = LedgerCheck::Outcome{};
+    if (beat.value(QLatin1String("ledgerHead")).isObject()) {
+        QString ledgerError;
+        ledger = m_ledger.checkHead(device->deviceId, beat.value(QLatin1String("ledgerHead")).toObject(), request.body(),
+                                    receivedAt, &ledgerError);
+        if (!ledger)
+            return error(Status::InternalServerError, QStringLiteral("internal"), ledgerError);
+    }
     QJsonArray commands;
     if (!m_store->heartbeat(*device, beat, receivedAt, driftMs, &commands))
         return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
+    m_fleet->onHeartbeat(*device, beat, receivedAt);
     if (qAbs(driftMs) > wire::kDriftLimitMs)
         qCWarning(lcHubServer) << "clock drift" << driftMs / 1000.0 << "s on" << device->deviceId;
     return QHttpServerResponse(QJsonObject{{QStringLiteral("serverTimeMs"), receivedAt},
                                            {QStringLiteral("driftS"), driftMs / 1000.0},
                                            {QStringLiteral("driftFlagged"), qAbs(driftMs) > wire::kDriftLimitMs},
                                            {QStringLiteral("heartbeatIntervalS"), m_store->heartbeatIntervalS()},
-                                           {QStringLiteral("commands"), commands}});
+                                           {QStringLiteral("commands"), commands},
+                                           {QStringLiteral("ledger"), ledger->checked
+                                                ? QJsonValue(QJsonObject{{QStringLiteral("knownSeq"), ledger->knownSeq},
+                                                                         {QStringLiteral("problems"), ledger->problems}})
+                                                : QJsonValue()}});
 }
 
 QHttpServerResponse HubServer::admin(const QString &what, const QHttpServerRequest &request)
 {
     if (!adminAllowed(request))
         return error(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("admin token required"));
+    if (const auto handler = m_adminHandlers.constFind(what); handler != m_adminHandlers.cend())
+        return (*handler)(request);
     const bool get = request.method() == QHttpServerRequest::Method::Get;
     const QUrlQuery q = request.query();
     if (get && what == QLatin1String("devices"))
@@ -292,6 +357,16 @@ QHttpServerResponse HubServer::admin(const QString &what, const QHttpServerReque
             {QStringLiteral("devices"), m_store->devices(QDateTime::currentMSecsSinceEpoch())}});
     if (get && what == QLatin1String("stats"))
         return QHttpServerResponse(m_store->stats());
+    if (get && what == QLatin1String("tamper")) {
+        if (q.hasQueryItem(QStringLiteral("evidenceId"))) {
+            const auto evidence = m_ledger.evidence(q.queryItemValue(QStringLiteral("evidenceId")).toLongLong());
+            if (!evidence)
+                return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no such evidence"));
+            return QHttpServerResponse(*evidence);
+        }
+        return QHttpServerResponse(QJsonObject{
+            {QStringLiteral("alerts"), m_ledger.alerts(q.queryItemValue(QStringLiteral("deviceId")))}});
+    }
     if (get && what == QLatin1String("problems"))
         return QHttpServerResponse(QJsonObject{{QStringLiteral("problems"), m_store->problems()}});
     if (get && what == QLatin1String("evaluations")) {
@@ -316,22 +391,13 @@ QHttpServerResponse HubServer::admin(const QString &what, const QHttpServerReque
         return QHttpServerResponse(QJsonObject{{QStringLiteral("imported"), imported},
                                                {QStringLiteral("rejected"), rejected}});
     }
-    if (what.startsWith(QLatin1String("config/"))) {
-        const QString scope = what.mid(7);
-        if (scope != QLatin1String("default") && !scope.startsWith(QLatin1String("hall:"))
-            && !scope.startsWith(QLatin1String("device:")))
-            return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("unknown scope"));
-        QByteArray etag;
-        if (!m_store->putConfig(scope, body, &etag))
-            return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
-        return QHttpServerResponse(QJsonObject{{QStringLiteral("scope"), scope},
-                                               {QStringLiteral("etag"), QString::fromLatin1(etag)}});
-    }
+    if (what.startsWith(QLatin1String("config/")))
+        return m_fleet->adminPutConfig(what.mid(7), request);
     if (what.startsWith(QLatin1String("commands/"))) {
         const QString deviceId = what.mid(9);
         static const QStringList types{QStringLiteral("restart"), QStringLiteral("upload_logs"),
                                        QStringLiteral("test_print"), QStringLiteral("sync_now"),
-                                       QStringLiteral("pull_config")};
+                                       QStringLiteral("pull_config"), QStringLiteral("resync")};
         const QString type = body.value(QLatin1String("type")).toString();
         if (!types.contains(type) || !m_store->device(deviceId))
             return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("unknown device or command type"));

@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "fleetapi.h"
 #include "hubstore.h"
+#include "ledgercheck.h"
+
+#include "deviceidentity.h"
 
 #include <QHostAddress>
 #include <QHttpServer>
+#include <QHash>
 #include <QObject>
 
+#include <functional>
+#include <memory>
 #include <optional>
 
 class QHttpServerRequest;
@@ -21,13 +28,26 @@ class HubServer : public QObject
 {
     Q_OBJECT
 public:
-    explicit HubServer(HubStore *store, QObject *parent = nullptr);
+    // hubIdentity: the hub's own SM2 key (hub-identity.pem in the hub's data directory, made at
+    // first start, see main.cpp). Enrollment hands its public key to kiosks, which verify
+    // hub-signed documents with it and encrypt for the hub; it signs configuration documents.
+    HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject *parent = nullptr);
+
+    const trust::DeviceIdentity &hubIdentity() const { return m_hubIdentity; }
 
     void setEnrollToken(const QString &token) { m_enrollToken = token; }
     void setAdminToken(const QString &token) { m_adminToken = token; }
 
+    // Serves GET/POST /v1/admin/<what> (after the admin check) for a component that owns that
+    // part of the admin API, e.g. "upstream". Same thread as the server.
+    using AdminHandler = std::function<QHttpServerResponse(const QHttpServerRequest &)>;
+    void addAdminHandler(const QString &what, AdminHandler handler) { m_adminHandlers.insert(what, std::move(handler)); }
+
     // Returns the bound port, or 0 on failure.
     quint16 listen(const QHostAddress &address, quint16 port);
+
+    // Health, signed configuration, bundles, rollouts and the fleet console.
+    FleetApi &fleet() { return *m_fleet; }
 
 private:
     QHttpServerResponse enroll(const QHttpServerRequest &request);
@@ -43,9 +63,13 @@ private:
     bool adminAllowed(const QHttpServerRequest &request) const;
 
     HubStore *m_store;
+    trust::DeviceIdentity m_hubIdentity;
+    LedgerCheck m_ledger;
     QHttpServer m_http;
+    std::unique_ptr<FleetApi> m_fleet;
     QString m_enrollToken;
     QString m_adminToken;
+    QHash<QString, AdminHandler> m_adminHandlers;
 };
 
 } // namespace hcp::sync::hub

@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hubstore.h"
 
+#include "configpublisher.h"
+#include "fleetstore.h"
+
 #include "../wire.h"
+#include "ledgercheck.h"
+#include "rectificationstore.h"
+#include "upstream/upstreamoutbox.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -91,7 +97,10 @@ bool HubStore::open(const QString &spec, QString *error)
         q.exec(QStringLiteral("PRAGMA cache_size=-65536"));
         q.exec(QStringLiteral("PRAGMA mmap_size=268435456"));
     }
-    return createSchema(error);
+    // Fleet management, ledger checks and rectifications keep their tables in their own classes.
+    return createSchema(error) && LedgerCheck::ensureSchema(m_db, m_postgres, error)
+        && RectificationStore(m_db).ensureSchema(error) && ConfigPublisher::ensureSchema(m_db, m_postgres, error)
+        && FleetStore::ensureSchema(m_db, m_postgres, error);
 }
 
 bool HubStore::createSchema(QString *error)
@@ -122,8 +131,6 @@ bool HubStore::createSchema(QString *error)
                        "change_seq BIGINT NOT NULL, PRIMARY KEY (project_no, service_number))"),
         QStringLiteral("CREATE INDEX IF NOT EXISTS cases_hall_change ON cases(hall_code, change_seq)"),
         QStringLiteral("CREATE INDEX IF NOT EXISTS cases_cert ON cases(cert_key_hash)"),
-        QStringLiteral("CREATE TABLE IF NOT EXISTS configs (scope TEXT PRIMARY KEY, document TEXT NOT NULL, "
-                       "etag TEXT NOT NULL, updated_at BIGINT NOT NULL)"),
         QStringLiteral("CREATE TABLE IF NOT EXISTS commands (%1, device_id TEXT NOT NULL, type TEXT NOT NULL, "
                        "args TEXT NOT NULL, created_at BIGINT NOT NULL, acked_at BIGINT)")
             .arg(id),
@@ -145,7 +152,7 @@ bool HubStore::createSchema(QString *error)
         return false;
     }
     m_certKey = QByteArray::fromHex(q.value(0).toString().toLatin1());
-    return true;
+    return upstream::UpstreamOutbox::ensureSchema(m_db, m_postgres, error);
 }
 
 HubStore::EnrollResult HubStore::enroll(const QString &deviceId, const QString &hallCode,
@@ -420,42 +427,6 @@ bool HubStore::feed(const QString &hallCode, qint64 cursor, int limit, QJsonArra
         out->append(c);
     }
     return true;
-}
-
-bool HubStore::putConfig(const QString &scope, const QJsonObject &document, QByteArray *etag)
-{
-    const QByteArray body = compact(document);
-    *etag = QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex().left(32);
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("INSERT INTO configs (scope, document, etag, updated_at) VALUES (?, ?, ?, ?) "
-                             "ON CONFLICT (scope) DO UPDATE SET document = excluded.document, etag = excluded.etag, "
-                             "updated_at = excluded.updated_at"));
-    q.addBindValue(scope);
-    q.addBindValue(QString::fromUtf8(body));
-    q.addBindValue(QString::fromLatin1(*etag));
-    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
-    return exec(q);
-}
-
-bool HubStore::config(const Device &device, QByteArray *document, QByteArray *etag)
-{
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT scope, document, etag FROM configs WHERE scope IN (?, ?, 'default')"));
-    q.addBindValue(QStringLiteral("device:") + device.deviceId);
-    q.addBindValue(QStringLiteral("hall:") + device.hallCode);
-    if (!exec(q))
-        return false;
-    int bestRank = -1;
-    while (q.next()) {
-        const QString scope = q.value(0).toString();
-        const int rank = scope.startsWith(QLatin1String("device:")) ? 2 : scope.startsWith(QLatin1String("hall:")) ? 1 : 0;
-        if (rank > bestRank) {
-            bestRank = rank;
-            *document = q.value(1).toString().toUtf8();
-            *etag = q.value(2).toString().toLatin1();
-        }
-    }
-    return bestRank >= 0;
 }
 
 bool HubStore::heartbeat(const Device &device, const QJsonObject &beat, qint64 receivedAtMs, qint64 driftMs,

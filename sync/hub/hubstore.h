@@ -59,10 +59,6 @@ public:
     bool feed(const QString &hallCode, qint64 cursor, int limit, QJsonArray *out, qint64 *nextCursor,
               bool *hasMore);
 
-    bool putConfig(const QString &scope, const QJsonObject &document, QByteArray *etag);
-    // Most specific of device:<id>, hall:<code>, default. False when none is stored.
-    bool config(const Device &device, QByteArray *document, QByteArray *etag);
-
     // Stores the heartbeat and returns the unacknowledged commands.
     bool heartbeat(const Device &device, const QJsonObject &beat, qint64 receivedAtMs, qint64 driftMs,
                    QJsonArray *commands);

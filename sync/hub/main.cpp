@@ -3,15 +3,22 @@
 #include "caseimport.h"
 #include "hubserver.h"
 #include "hubstore.h"
+#include "rectificationstore.h"
+#include "upstream/upstreamservice.h"
 
 #include "devicecredentials.h"
+#include "deviceidentity.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonObject>
 #include <QTextStream>
 
 #include <csignal>
+#include <memory>
 
 using namespace hcp::sync::hub;
 
@@ -41,6 +48,26 @@ int importFiles(HubStore &store, const QStringList &files, QTextStream &out, QTe
                 << r.toObject().value(QLatin1String("reason")).toString() << Qt::endl;
     }
     return failures;
+}
+
+// The hub's data directory: where the SQLite file lives, or the working directory for
+// PostgreSQL (the service runs in /var/lib/hcp-hub).
+QString dataDirectory(const QString &dbSpec, bool postgres)
+{
+    if (postgres)
+        return QDir::currentPath();
+    return QFileInfo(dbSpec).absolutePath();
+}
+
+// The hub's own key (shared contract): <data dir>/hub-identity.pem, made at first start,
+// outside the database so that a database copy never carries it.
+std::optional<hcp::trust::DeviceIdentity> hubIdentity(const QString &path, QTextStream &err)
+{
+    QString error;
+    auto identity = hcp::trust::DeviceIdentity::loadOrCreate(path, hcp::trust::KeyType::Sm2, {}, &error);
+    if (!identity)
+        err << "hcp-hub: hub identity " << path << ": " << error << Qt::endl;
+    return identity;
 }
 
 } // namespace
@@ -76,7 +103,28 @@ int main(int argc, char *argv[])
     const QCommandLineOption deviceClass(QStringLiteral("device-class"),
                                          QStringLiteral("enroll-device: terminal (pf=5) or pad (pf=4)"),
                                          QStringLiteral("class"), QStringLiteral("terminal"));
-    parser.addOptions({listen, db, enrollToken, adminToken, interval, importOpt, hubUrl, deviceClass});
+    const QCommandLineOption identityOpt(QStringLiteral("identity"),
+                                         QStringLiteral("the hub's SM2 key (default: hub-identity.pem beside the SQLite "
+                                                        "database, or in the working directory for PostgreSQL)"),
+                                         QStringLiteral("pem"));
+    const QCommandLineOption bundleDir(QStringLiteral("bundle-dir"),
+                                       QStringLiteral("update bundles served at /v1/bundles (default: bundles/ in the data directory)"),
+                                       QStringLiteral("dir"));
+    const QCommandLineOption releaseKey(QStringLiteral("release-key"),
+                                        QStringLiteral("PEM public key bundles must be signed with (repeatable)"),
+                                        QStringLiteral("file"));
+    const QCommandLineOption publicUrl(QStringLiteral("public-url"),
+                                       QStringLiteral("base URL kiosks reach this hub at (bundle URLs in update commands)"),
+                                       QStringLiteral("url"));
+    const QCommandLineOption bundleName(QStringLiteral("bundle-name"), QStringLiteral("add-bundle: name to serve it under"),
+                                        QStringLiteral("name"));
+    parser.addOptions({listen, db, enrollToken, adminToken, interval, importOpt, hubUrl, deviceClass, identityOpt,
+                       bundleDir, releaseKey, publicUrl, bundleName});
+    const QCommandLineOption upstreamProfile(QStringLiteral("upstream-profile"),
+                                             QStringLiteral("forward evaluations to the province described by this JSON "
+                                                            "profile (sync/UPSTREAM.md)"),
+                                             QStringLiteral("file"));
+    parser.addOption(upstreamProfile);
     parser.process(app);
 
     QTextStream out(stdout);
@@ -90,6 +138,65 @@ int main(int argc, char *argv[])
     }
 
     const QStringList positional = parser.positionalArguments();
+    const QString identityPath = parser.isSet(identityOpt)
+        ? parser.value(identityOpt)
+        : dataDirectory(parser.value(db), store.isPostgres()) + QStringLiteral("/hub-identity.pem");
+    hcp::sync::hub::FleetApi::Options fleetOptions;
+    fleetOptions.bundleDirectory = parser.isSet(bundleDir)
+        ? parser.value(bundleDir)
+        : dataDirectory(parser.value(db), store.isPostgres()) + QStringLiteral("/bundles");
+    fleetOptions.publicUrl = QUrl(parser.value(publicUrl));
+    fleetOptions.version = QStringLiteral(HCP_HUB_VERSION);
+    for (const QString &file : parser.values(releaseKey)) {
+        QFile f(file);
+        QString keyError;
+        const hcp::trust::Key key = f.open(QIODevice::ReadOnly) ? hcp::trust::Key::fromPem(f.readAll(), &keyError)
+                                                                : hcp::trust::Key();
+        if (key.isNull()) {
+            err << "hcp-hub: cannot read release key " << file << ": " << keyError << Qt::endl;
+            return 2;
+        }
+        fleetOptions.releaseKeys.append(key.publicOnly());
+    }
+    if (!positional.isEmpty() && positional.first() == QLatin1String("add-user")) {
+        // Console users; the password comes from stdin (one line) so it never shows in ps.
+        const auto role = positional.size() == 3 ? FleetStore::roleFromString(positional.at(2)) : std::nullopt;
+        if (!role) {
+            err << "hcp-hub add-user NAME viewer|maintainer|admin  (password on stdin)" << Qt::endl;
+            return 2;
+        }
+        QTextStream in(stdin);
+        const QString password = in.readLine();
+        if (password.size() < 8) {
+            err << "hcp-hub: the password needs at least 8 characters" << Qt::endl;
+            return 2;
+        }
+        FleetStore fleet(&store);
+        if (!fleet.setUser(positional.at(1), *role, password, &error)) {
+            err << "hcp-hub: " << error << Qt::endl;
+            return 1;
+        }
+        out << "user " << positional.at(1) << " role " << positional.at(2) << Qt::endl;
+        return 0;
+    }
+    if (!positional.isEmpty() && positional.first() == QLatin1String("add-bundle")) {
+        if (positional.size() != 2) {
+            err << "hcp-hub add-bundle FILE --release-key KEY.pub [--bundle-name NAME]" << Qt::endl;
+            return 2;
+        }
+        FleetStore fleet(&store);
+        BundleStore bundles(&fleet);
+        bundles.setDirectory(fleetOptions.bundleDirectory);
+        bundles.setReleaseKeys(fleetOptions.releaseKeys);
+        const auto added = bundles.add(positional.at(1), parser.value(bundleName), false, &error);
+        if (!added) {
+            err << "hcp-hub: bundle refused: " << error << Qt::endl;
+            return 3;
+        }
+        out << "bundle " << added->name << " version " << added->version << " class " << added->deviceClass
+            << " size " << added->size << " sha256 " << added->sha256 << Qt::endl;
+        return 0;
+    }
     if (!positional.isEmpty() && positional.first() == QLatin1String("import-cases")) {
         if (positional.size() < 2) {
             err << "hcp-hub import-cases FILE.csv|FILE.json..." << Qt::endl;
@@ -104,6 +211,9 @@ int main(int argc, char *argv[])
             err << "hcp-hub enroll-device DEVICE_ID HALL_CODE CREDENTIALS_FILE [--hub-url URL]" << Qt::endl;
             return 2;
         }
+        const auto identity = hubIdentity(identityPath, err);
+        if (!identity)
+            return 2;
         QByteArray secret;
         const auto result = store.enroll(positional.at(1), positional.at(2), parser.value(deviceClass),
                                          QString(), &secret);
@@ -122,6 +232,7 @@ int main(int argc, char *argv[])
         creds.certKey = store.certKey();
         creds.hallCode = positional.at(2);
         creds.heartbeatIntervalS = store.heartbeatIntervalS();
+        creds.hubPublicKey = identity->publicKeyPem();
         if (!creds.save(positional.at(3), &error)) {
             err << "hcp-hub: cannot write " << positional.at(3) << ": " << error << Qt::endl;
             return 1;
@@ -147,13 +258,40 @@ int main(int argc, char *argv[])
     }
     if (!host.isLoopback())
         err << "hcp-hub: warning: plain HTTP on a non-loopback address; put TLS in front" << Qt::endl;
-    HubServer server(&store);
+    auto identity = hubIdentity(identityPath, err);
+    if (!identity)
+        return 2;
+    HubServer server(&store, std::move(*identity));
+    server.fleet().setOptions(fleetOptions);
     server.setEnrollToken(parser.value(enrollToken));
     server.setAdminToken(parser.value(adminToken));
     const quint16 bound = server.listen(host, static_cast<quint16>(port));
     if (bound == 0) {
         err << "hcp-hub: cannot listen on " << addr << Qt::endl;
         return 2;
+    }
+    // Forwarding to the provincial platform (sync/UPSTREAM.md), when a profile is given.
+    std::unique_ptr<hcp::sync::hub::upstream::UpstreamService> upstream;
+    if (parser.isSet(upstreamProfile)) {
+        const auto profile = hcp::sync::hub::upstream::ProvinceProfile::load(parser.value(upstreamProfile), &error);
+        if (!profile) {
+            err << "hcp-hub: upstream profile: " << error << Qt::endl;
+            return 2;
+        }
+        upstream = std::make_unique<hcp::sync::hub::upstream::UpstreamService>(&store, *profile);
+        upstream->setCertKeyResolver(hcp::sync::hub::upstream::UpstreamMapper::hubKeyResolver(server.hubIdentity().key()));
+        upstream->setRectificationSink([&store](const QJsonObject &r, QString *sinkError) {
+            return RectificationStore(store.database()).upsert(r, sinkError);
+        });
+        upstream->registerAdmin(&server);
+        // Pulled indicator sets become configuration like any other: validated, versioned, signed.
+        upstream->setConfigWriter([&server](const QString &scope, const QJsonObject &document, QString *why) {
+            ConfigPublisher *publisher = server.fleet().publisher();
+            return publisher
+                && publisher->publish(scope, document, QStringLiteral("upstream"), nullptr, why)
+                    == ConfigPublisher::Outcome::Published;
+        });
+        upstream->start();
     }
     out << "hcp-hub listening on " << host.toString() << ':' << bound << Qt::endl;
     return app.exec();

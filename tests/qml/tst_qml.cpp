@@ -5,6 +5,8 @@
 #include <coretypes.h>
 #include <demodata.h>
 #include <evaluationsession.h>
+#include <padsession.h>
+#include <padtrigger.h>
 #include <pinyinengine.h>
 #include <languageswitcher.h>
 #include <store.h>
@@ -76,6 +78,14 @@ public:
         return q.exec() && q.next() ? q.value(0).toString() : QStringLiteral("<none>");
     }
     AgentDesk *agent = nullptr;
+
+    // Window rating pad: mode switch, its loopback trigger (real HTTP) and timeouts.
+    PadSession *pad = nullptr;
+    PadTrigger *padTrigger = nullptr;
+    Q_INVOKABLE void setPadEnabled(bool on) { pad->setEnabled(on); }
+    Q_INVOKABLE int padTriggerPort() const { return padTrigger->port(); }
+    Q_INVOKABLE QString padToken() const { return QStringLiteral("window-A03-token"); }
+    Q_INVOKABLE void setPadIdleTimeoutMs(int ms) { pad->setIdleTimeoutMs(ms); }
 };
 
 class Setup : public QObject {
@@ -93,6 +103,8 @@ class Setup : public QObject {
     std::unique_ptr<hcp::qml::LanguageSwitcher> m_language;
     std::unique_ptr<Voice> m_voice;
     std::unique_ptr<AgentDesk> m_agent;
+    std::unique_ptr<PadSession> m_pad;
+    PadTrigger m_padTrigger;
     Probe m_probe;
 public Q_SLOTS:
     // Device services own worker threads: stop them while the application still exists.
@@ -129,6 +141,14 @@ public Q_SLOTS:
         QVERIFY(installDemoData(m_store, m_probe.demo));
         m_probe.store = &m_store;
         m_probe.session = m_session.get();
+        m_pad = std::make_unique<PadSession>(&m_store);
+        m_pad->setIndicatorSet(IndicatorSet::builtin());
+        m_padTrigger.setToken(m_probe.padToken().toUtf8());
+        QVERIFY(m_padTrigger.listen(0) > 0);
+        connect(&m_padTrigger, &PadTrigger::rateNowRequested, m_pad.get(), &PadSession::rateNow);
+        m_probe.pad = m_pad.get();
+        m_probe.padTrigger = &m_padTrigger;
+        hcp::qml::CoreInstances::pad = m_pad.get();
         hcp::qml::CoreInstances::session = m_session.get();
         hcp::qml::CoreInstances::app = m_app.get();
         hcp::qml::CoreInstances::pinyin = &m_pinyin;

@@ -71,7 +71,7 @@ Window {
             BigButton {
                 id: agentButton
                 objectName: "agentSignIn"
-                visible: Agent.configured && Session.state === Session.Start
+                visible: Agent.configured && !Pad.enabled && Session.state === Session.Start
                          && (Agent.phase === Agent.SignedOut || Agent.phase === Agent.SignedIn)
                 anchors.verticalCenter: parent.verticalCenter
                 anchors.right: parent.right
@@ -116,6 +116,8 @@ Window {
                 objectName: "screenLoader"
                 anchors.fill: parent
                 sourceComponent: {
+                    if (Pad.enabled)
+                        return padScreen
                     switch (Session.state) {
                     case Session.Start: return startScreen
                     case Session.TypeCaseNumber: return typeScreen
@@ -139,6 +141,7 @@ Window {
             }
         }
 
+        Component { id: padScreen; PadScreen {} }
         Component { id: startScreen; StartScreen {} }
         Component { id: typeScreen; TypeCaseScreen {} }
         Component { id: scanScreen; ScanScreen {} }

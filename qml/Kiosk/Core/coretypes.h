@@ -7,6 +7,7 @@
 #include <appcontroller.h>
 #include <diagnostics.h>
 #include <evaluationsession.h>
+#include <padsession.h>
 #include <hardware/devicestatusmodel.h>
 #include <pinyinengine.h>
 #include <sessionmodels.h>
@@ -28,6 +29,7 @@ struct CoreInstances {
     static inline hcp::kiosk::Diagnostics *diagnostics = nullptr;
     static inline hcp::kiosk::Voice *voice = nullptr;
     static inline hcp::kiosk::AgentDesk *agent = nullptr;
+    static inline hcp::kiosk::PadSession *pad = nullptr;
 };
 
 template<typename T>
@@ -135,6 +137,19 @@ public:
     static hcp::kiosk::AgentDesk *create(QQmlEngine *, QJSEngine *engine)
     {
         return provide(CoreInstances::agent, engine);
+    }
+};
+
+// The window rating pad (always present; Pad.enabled says whether this kiosk is one).
+struct PadForeign {
+    Q_GADGET
+    QML_FOREIGN(hcp::kiosk::PadSession)
+    QML_NAMED_ELEMENT(Pad)
+    QML_SINGLETON
+public:
+    static hcp::kiosk::PadSession *create(QQmlEngine *, QJSEngine *engine)
+    {
+        return provide(CoreInstances::pad, engine);
     }
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // hcp-hub's HTTP API (sync/PROTOCOL.md) exercised through the real client on loopback.
 #include "casecache.h"
+#include "crypto.h"
 #include "hubclient.h"
 #include "hubprocess.h"
 #include "wire.h"
@@ -59,6 +60,7 @@ private slots:
     void importCases_csvCommandLine_plainIdNumberNeverStored();
     void lookup_byProjectNoNameQrAndIdHash_foundOr404();
     void enrollDeviceCommand_writesWorkingCredentials_secondTimeRefused();
+    void hubIdentity_madeAtFirstStartOwnerOnly_sameKeyAfterRestartAndInEveryEnrollment();
     void caseFeed_pagesByCursor_ownHallOnly_reimportMovesToHead();
     void config_etagThen304_mostSpecificScopeWins();
     void heartbeat_driftFlagged_commandsUntilAcked_overdueAfterTwoMissedBeats();
@@ -293,6 +295,62 @@ void TestHubApi::enrollDeviceCommand_writesWorkingCredentials_secondTimeRefused(
     QCOMPARE(again.exitCode(), 3);
 }
 
+void TestHubApi::hubIdentity_madeAtFirstStartOwnerOnly_sameKeyAfterRestartAndInEveryEnrollment()
+{
+    // The key file beside the database, owner-only, holding the key enrollment handed out.
+    const QString pemPath = m_dir.filePath(QStringLiteral("hub-identity.pem"));
+    QFile pem(pemPath);
+    QVERIFY(pem.open(QIODevice::ReadOnly));
+    QCOMPARE(QFile::permissions(pemPath) & ~(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser
+                                             | QFileDevice::WriteUser),
+             QFileDevice::Permissions());
+    const hcp::trust::Key hubKey = hcp::trust::Key::fromPem(pem.readAll());
+    QVERIFY(!hubKey.isNull());
+    QVERIFY(hubKey.hasPrivate());
+    QCOMPARE(hubKey.type(), hcp::trust::KeyType::Sm2);
+    QCOMPARE(m_creds.hubPublicKey, hubKey.publicPem());
+
+    // What the kiosk received encrypts for the hub: only the hub's private key opens it.
+    const hcp::trust::Key received = hcp::trust::Key::fromPem(m_creds.hubPublicKey);
+    QVERIFY(!received.isNull());
+    QVERIFY(!received.hasPrivate());
+    const auto sealed = hcp::trust::Crypto::sm2Encrypt(received, "11010519491231002X");
+    QVERIFY(sealed);
+    QCOMPARE(hcp::trust::Crypto::sm2Decrypt(hubKey, *sealed).value_or(QByteArray()), QByteArray("11010519491231002X"));
+
+    // Credentials keep it across save/load.
+    QString error;
+    const QString path = m_dir.filePath(QStringLiteral("creds-hubkey.json"));
+    QVERIFY(m_creds.save(path, &error));
+    QCOMPARE(DeviceCredentials::load(path, &error).hubPublicKey, m_creds.hubPublicKey);
+
+    // A restarted hub keeps its identity (loaded, not made again).
+    m_hub.kill();
+    QVERIFY2(m_hub.restart(), qPrintable(m_hub.output()));
+    const DeviceCredentials later = enroll(m_hub.url(), QStringLiteral("KIOSK-API-HUBKEY"));
+    QVERIFY(later.isValid());
+    QCOMPARE(later.hubPublicKey, m_creds.hubPublicKey);
+
+    // The offline enroll-device command hands out the same key.
+    const QString credsPath = m_dir.filePath(QStringLiteral("hubkey-creds.json"));
+    QProcess enrollCmd;
+    enrollCmd.start(hubBinary(), {QStringLiteral("enroll-device"), QStringLiteral("KIOSK-HUBKEY-0002"),
+                                  QLatin1String(kHall), credsPath, QStringLiteral("--db"),
+                                  m_dir.filePath(QStringLiteral("hub.sqlite"))});
+    QVERIFY(enrollCmd.waitForFinished(20000));
+    QCOMPARE(enrollCmd.exitCode(), 0);
+    QCOMPARE(DeviceCredentials::load(credsPath, &error).hubPublicKey, m_creds.hubPublicKey);
+
+    // A key file others can read is refused: the hub does not start on it.
+    HubProcess exposed;
+    QTemporaryDir other;
+    QVERIFY(QFile::copy(pemPath, other.filePath(QStringLiteral("hub-identity.pem"))));
+    QVERIFY(QFile::setPermissions(other.filePath(QStringLiteral("hub-identity.pem")),
+                                  QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadOther));
+    QVERIFY(!exposed.start(other.filePath(QStringLiteral("hub.sqlite"))));
+    QVERIFY2(exposed.output().contains(QStringLiteral("hub identity")), qPrintable(exposed.output()));
+}
+
 void TestHubApi::lookup_byProjectNoNameQrAndIdHash_foundOr404()
 {
     auto lookup = [&](const QUrlQuery &q) { return await([&](ReplyHandler h) { m_client.lookupCases(q, h); }); };
@@ -400,12 +458,20 @@ void TestHubApi::caseFeed_pagesByCursor_ownHallOnly_reimportMovesToHead()
 void TestHubApi::config_etagThen304_mostSpecificScopeWins()
 {
     QCOMPARE(await([&](ReplyHandler h) { m_client.pullConfig({}, h); }).status, 404);
+    auto kiosk = [](int idle) {
+        return QJsonObject{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("idleTimeoutSeconds"), idle}}}};
+    };
+    auto idleOf = [](const HubReply &r) {
+        return r.json().value(QLatin1String("document")).toObject().value(QLatin1String("kiosk")).toObject()
+            .value(QLatin1String("idleTimeoutSeconds")).toInt();
+    };
     QJsonObject put;
-    QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"),
-                       QJsonObject{{QStringLiteral("idleTimeoutS"), 60}}, &put), 200);
+    QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"), kiosk(60), &put), 200);
     HubReply r = await([&](ReplyHandler h) { m_client.pullConfig({}, h); });
     QCOMPARE(r.status, 200);
-    QCOMPARE(r.json().value(QLatin1String("idleTimeoutS")).toInt(), 60);
+    QCOMPARE(idleOf(r), 60);
+    QCOMPARE(r.json().value(QLatin1String("scope")).toString(), QStringLiteral("default"));
+    QCOMPARE(r.json().value(QLatin1String("version")).toString(), put.value(QLatin1String("version")).toString());
     QCOMPARE(r.etag, '"' + put.value(QLatin1String("etag")).toString().toLatin1() + '"');
     const QByteArray etag = r.etag;
     r = await([&](ReplyHandler h) { m_client.pullConfig(etag, h); });
@@ -413,12 +479,18 @@ void TestHubApi::config_etagThen304_mostSpecificScopeWins()
     QVERIFY(r.body.isEmpty());
 
     QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/hall:%1").arg(QLatin1String(kHall)),
-                       QJsonObject{{QStringLiteral("idleTimeoutS"), 90}}), 200);
+                       kiosk(90)), 200);
     r = await([&](ReplyHandler h) { m_client.pullConfig(etag, h); });
     QCOMPARE(r.status, 200);
-    QCOMPARE(r.json().value(QLatin1String("idleTimeoutS")).toInt(), 90);
+    QCOMPARE(idleOf(r), 90);
+    QCOMPARE(r.json().value(QLatin1String("scope")).toString(), QStringLiteral("hall:%1").arg(QLatin1String(kHall)));
     QVERIFY(r.etag != etag);
-    QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/bogus"), QJsonObject{}), 400);
+    QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/bogus"), kiosk(60)), 400);
+    // Not the kiosk's schema: refused with the reason, nothing published.
+    QJsonObject refused;
+    QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"),
+                       QJsonObject{{QStringLiteral("idleTimeoutS"), 60}}, &refused), 422);
+    QVERIFY(refused.value(QLatin1String("message")).toString().contains(QLatin1String("idleTimeoutS")));
 }
 
 void TestHubApi::heartbeat_driftFlagged_commandsUntilAcked_overdueAfterTwoMissedBeats()

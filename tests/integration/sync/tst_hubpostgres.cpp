@@ -3,6 +3,8 @@
 // itself (initdb in a temp dir + pg_ctl on a loopback port; as the "postgres" user when run as
 // root, since PostgreSQL refuses to run as root). Two hubs share the database, as behind a
 // load balancer.
+#include "bundle.h"
+#include "configpublisher.h"
 #include "hubclient.h"
 #include "hubprocess.h"
 #include "outboxsender.h"
@@ -11,6 +13,8 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QSet>
 #include <QSignalSpy>
@@ -63,6 +67,7 @@ private slots:
     void senderDrain_replayAndConflict_exactlyOnceOnPostgres();
     void twoHubsOneDatabase_50ConcurrentIdenticalPosts_oneRow();
     void importLookupFeedConfigHeartbeat_workOnPostgres();
+    void fleet_healthSignedConfigConsoleRollout_workOnPostgresAcrossHubs();
 
 private:
     // Runs a PostgreSQL tool, as "postgres" when we are root.
@@ -127,8 +132,10 @@ void TestHubPostgres::initTestCase()
                    QStringLiteral("start")}));
     m_pgStarted = true;
     m_dbSpec = QStringLiteral("postgres://hcp@127.0.0.1:%1/postgres").arg(m_pgPort);
-    QVERIFY2(m_hub.start(m_dbSpec), qPrintable(m_hub.output()));
-    QVERIFY2(m_hub2.start(m_dbSpec), qPrintable(m_hub2.output()));
+    // Both hubs share the bundle directory (a shared volume behind a load balancer).
+    const QStringList shared{QStringLiteral("--bundle-dir"), m_dir.filePath(QStringLiteral("bundles"))};
+    QVERIFY2(m_hub.start(m_dbSpec, 0, shared), qPrintable(m_hub.output()));
+    QVERIFY2(m_hub2.start(m_dbSpec, 0, shared), qPrintable(m_hub2.output()));
     m_creds = enroll(m_hub.url(), QStringLiteral("KIOSK-PG-0001"));
     QVERIFY(m_creds.isValid());
 }
@@ -240,7 +247,7 @@ void TestHubPostgres::importLookupFeedConfigHeartbeat_workOnPostgres()
     QCOMPARE(r.json().value(QLatin1String("cases")).toArray().size(), 1);
 
     QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"),
-                       QJsonObject{{QStringLiteral("idleTimeoutS"), 45}}), 200);
+                       QJsonObject{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("idleTimeoutSeconds"), 45}}}}), 200);
     r = await([&](ReplyHandler h) { client.pullConfig({}, h); });
     QCOMPARE(r.status, 200);
     const QByteArray etag = r.etag;
@@ -255,6 +262,108 @@ void TestHubPostgres::importLookupFeedConfigHeartbeat_workOnPostgres()
     QCOMPARE(devices.size(), 1);
     QCOMPARE(devices.at(0).toObject().value(QLatin1String("queueDepth")).toInt(), 3);
     QCOMPARE(devices.at(0).toObject().value(QLatin1String("seqGaps")).toInt(), 900001 - 1201);
+}
+
+void TestHubPostgres::fleet_healthSignedConfigConsoleRollout_workOnPostgresAcrossHubs()
+{
+    QJsonObject health;
+    QByteArray body;
+    QCOMPARE(httpRequest(m_hub2.url().resolved(QUrl(QStringLiteral("/v1/health"))), "GET", {}, &body), 200);
+    health = QJsonDocument::fromJson(body).object();
+    QCOMPARE(health.value(QLatin1String("dbKind")).toString(), QStringLiteral("postgresql"));
+    QCOMPARE(health.value(QLatin1String("db")).toString(), QStringLiteral("ok"));
+
+    // Versions come from the shared counter, whichever hub publishes.
+    QJsonObject a, b;
+    const QJsonObject doc{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("idleTimeoutSeconds"), 50}}}};
+    QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/device:KIOSK-PG-0001"), doc, &a), 200);
+    QCOMPARE(adminSend(m_hub2.url(), "PUT", QStringLiteral("/v1/admin/config/device:KIOSK-PG-0001"), doc, &b), 200);
+    QVERIFY(b.value(QLatin1String("version")).toString().toLongLong() > a.value(QLatin1String("version")).toString().toLongLong());
+    HubClient client;
+    client.setCredentials(m_creds);
+    const HubReply r = await([&](ReplyHandler h) { client.pullConfig({}, h); });
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json().value(QLatin1String("version")).toString(), b.value(QLatin1String("version")).toString());
+    QString why;
+    QVERIFY2(hcp::sync::hub::ConfigPublisher::verifyEnvelope(r.json(), hcp::trust::Key::fromPem(m_creds.hubPublicKey), &why),
+             qPrintable(why));
+
+    // A bundle registered with the command line, rolled out through one hub, reported to the other.
+    const hcp::trust::Key release = hcp::trust::Key::generate(hcp::trust::KeyType::Sm2);
+    QFile pub(m_dir.filePath(QStringLiteral("release.pub")));
+    QVERIFY(pub.open(QIODevice::WriteOnly));
+    pub.write(release.publicPem());
+    pub.close();
+    QDir().mkpath(m_dir.filePath(QStringLiteral("tree/bin")));
+    QFile exe(m_dir.filePath(QStringLiteral("tree/bin/hcp-kiosk")));
+    QVERIFY(exe.open(QIODevice::WriteOnly));
+    exe.write("#!/bin/sh\n");
+    exe.close();
+    QString error;
+    const QString bundle = m_dir.filePath(QStringLiteral("pg.bundle"));
+    QVERIFY(hcp::updater::BundleFile::build(m_dir.filePath(QStringLiteral("tree")), release, QStringLiteral("2.0.0"),
+                                            QStringLiteral("hcp-kiosk-amd64"), false, bundle, &error));
+    QProcess add;
+    add.start(hubBinary(), {QStringLiteral("--db"), m_dbSpec, QStringLiteral("--release-key"), pub.fileName(),
+                            QStringLiteral("--bundle-dir"), m_dir.filePath(QStringLiteral("bundles")),
+                            QStringLiteral("add-bundle"), bundle});
+    QVERIFY(add.waitForFinished(30000));
+    QVERIFY2(add.exitCode() == 0, add.readAllStandardError().constData());
+    QJsonObject rollout;
+    QCOMPARE(adminSend(m_hub.url(), "POST", QStringLiteral("/v1/admin/rollouts"),
+                       QJsonObject{{QStringLiteral("bundle"), QStringLiteral("hcp-kiosk-2.0.0-hcp-kiosk-amd64.bundle")},
+                                   {QStringLiteral("devices"), QJsonArray{m_creds.deviceId}},
+                                   {QStringLiteral("stages"), QJsonArray{100}}},
+                       &rollout),
+             201);
+    QCOMPARE(rollout.value(QLatin1String("counts")).toObject().value(QLatin1String("sent")).toInt(), 1);
+    const QByteArray beat = QJsonDocument(QJsonObject{
+        {QStringLiteral("version"), QStringLiteral("2.0.0")},
+        {QStringLiteral("kioskTimeMs"), QDateTime::currentMSecsSinceEpoch()},
+        {QStringLiteral("update"), QJsonObject{{QStringLiteral("state"), QStringLiteral("healthy")},
+                                               {QStringLiteral("version"), QStringLiteral("2.0.0")}}}}).toJson(QJsonDocument::Compact);
+    const QUrl beatUrl = m_hub2.url().resolved(QUrl(QStringLiteral("/v1/heartbeat")));
+    const qint64 t = QDateTime::currentMSecsSinceEpoch();
+    QCOMPARE(httpRequest(beatUrl, "POST", beat, nullptr,
+                         {{"X-HCP-Device", m_creds.deviceId.toUtf8()},
+                          {"X-HCP-Time", QByteArray::number(t)},
+                          {"X-HCP-Signature", wire::requestSignature(m_creds.secret, "POST", "/v1/heartbeat", t, beat)}}),
+             200);
+    const QJsonArray rollouts = adminGet(m_hub.url(), QStringLiteral("/v1/admin/rollouts")).value(QLatin1String("rollouts")).toArray();
+    QCOMPARE(rollouts.at(0).toObject().value(QLatin1String("state")).toString(), QStringLiteral("done"));
+    QByteArray range;
+    QCOMPARE(httpRequest(m_hub2.url().resolved(QUrl(QStringLiteral("/v1/bundles/hcp-kiosk-2.0.0-hcp-kiosk-amd64.bundle"))),
+                         "GET", {}, &range, {{"Range", "bytes=0-7"}}),
+             206);
+    QCOMPARE(range, QByteArray("HCPBNDL1"));
+
+    // The console on the other hub sees the same fleet and the 通报 query runs on PostgreSQL.
+    QProcess user;
+    user.start(hubBinary(), {QStringLiteral("--db"), m_dbSpec, QStringLiteral("add-user"), QStringLiteral("pg.ops"),
+                             QStringLiteral("maintainer")});
+    user.write("pg-ops-pass-1\n");
+    user.closeWriteChannel();
+    QVERIFY(user.waitForFinished(30000) && user.exitCode() == 0);
+    QByteArray loginBody;
+    QNetworkAccessManager nam;
+    QNetworkRequest login(m_hub2.url().resolved(QUrl(QStringLiteral("/console/api/login"))));
+    login.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    QNetworkReply *reply = nam.post(login, R"({"user":"pg.ops","password":"pg-ops-pass-1"})");
+    QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 15000);
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    const QByteArray cookie = reply->rawHeader("Set-Cookie").split(';').value(0);
+    delete reply;
+    for (const QString &path : {QStringLiteral("kiosks"), QStringLiteral("alerts"), QStringLiteral("satisfaction?days=30"),
+                                QStringLiteral("configs"), QStringLiteral("rollouts")}) {
+        QCOMPARE(httpRequest(m_hub.url().resolved(QUrl(QStringLiteral("/console/api/") + path)), "GET", {}, &body,
+                             {{"Cookie", cookie}}),
+                 200);
+    }
+    QCOMPARE(httpRequest(m_hub.url().resolved(QUrl(QStringLiteral("/console/api/kiosks"))), "GET", {}, &body,
+                         {{"Cookie", cookie}}),
+             200);
+    const QJsonArray kiosks = QJsonDocument::fromJson(body).object().value(QLatin1String("kiosks")).toArray();
+    QCOMPARE(kiosks.at(0).toObject().value(QLatin1String("updateState")).toString(), QStringLiteral("healthy"));
 }
 
 QTEST_GUILESS_MAIN(TestHubPostgres)

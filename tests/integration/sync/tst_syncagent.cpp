@@ -35,7 +35,7 @@ void TestSyncAgent::periodicHeartbeatFeedConfig_commandsOnceUntilAcked()
     QCOMPARE(adminSend(hub.url(), "POST", QStringLiteral("/v1/admin/cases"),
                        QJsonObject{{QStringLiteral("cases"), QJsonArray{c}}}), 200);
     QCOMPARE(adminSend(hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"),
-                       QJsonObject{{QStringLiteral("idleTimeoutS"), 60}}), 200);
+                       QJsonObject{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("idleTimeoutSeconds"), 60}}}}), 200);
     QJsonObject created;
     QCOMPARE(adminSend(hub.url(), "POST", QStringLiteral("/v1/admin/devices/%1/commands").arg(creds.deviceId),
                        QJsonObject{{QStringLiteral("type"), QStringLiteral("upload_logs")}}, &created), 201);
@@ -74,7 +74,10 @@ void TestSyncAgent::periodicHeartbeatFeedConfig_commandsOnceUntilAcked()
     QCOMPARE(commands.count(), 1);                     // but delivered once
     QCOMPARE(commands.first().at(1).toString(), QStringLiteral("upload_logs"));
     QCOMPARE(configs.count(), 1);                      // unchanged config: 304, no new signal
-    QCOMPARE(QJsonDocument::fromJson(configs.first().at(0).toByteArray()).object().value(QLatin1String("idleTimeoutS")).toInt(), 60);
+    // The signed envelope of PROTOCOL §7; the document inside is what was pushed.
+    QCOMPARE(QJsonDocument::fromJson(configs.first().at(0).toByteArray()).object().value(QLatin1String("document"))
+                 .toObject().value(QLatin1String("kiosk")).toObject().value(QLatin1String("idleTimeoutSeconds")).toInt(),
+             60);
     QCOMPARE(cache.count(), 1);
     const QJsonObject device = adminGet(hub.url(), QStringLiteral("/v1/admin/devices")).value(QLatin1String("devices"))
                                    .toArray().at(0).toObject();
@@ -97,7 +100,7 @@ void TestSyncAgent::periodicHeartbeatFeedConfig_commandsOnceUntilAcked()
     QCOMPARE(pending.size(), 0);
 
     QCOMPARE(adminSend(hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"),
-                       QJsonObject{{QStringLiteral("idleTimeoutS"), 75}}), 200);
+                       QJsonObject{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("idleTimeoutSeconds"), 75}}}}), 200);
     QTRY_COMPARE_WITH_TIMEOUT(configs.count(), 2, 8000);
 }
 

@@ -130,11 +130,19 @@ int adminSend(const QUrl &hub, const QByteArray &method, const QString &path, co
 
 DeviceCredentials enroll(const QUrl &hub, const QString &deviceId, const QString &hallCode)
 {
-    const QJsonObject request{{QStringLiteral("enrollToken"), QLatin1String(kEnrollToken)},
+    return enrollWithKey(hub, deviceId, trust::Key(), hallCode);
+}
+
+DeviceCredentials enrollWithKey(const QUrl &hub, const QString &deviceId, const trust::Key &deviceKey,
+                                const QString &hallCode)
+{
+    QJsonObject request{{QStringLiteral("enrollToken"), QLatin1String(kEnrollToken)},
                               {QStringLiteral("deviceId"), deviceId},
                               {QStringLiteral("hallCode"), hallCode},
                               {QStringLiteral("deviceClass"), QStringLiteral("terminal")},
                               {QStringLiteral("version"), QStringLiteral("0.1.0")}};
+    if (!deviceKey.isNull())
+        request.insert(QStringLiteral("devicePublicKey"), QString::fromLatin1(deviceKey.publicPem()));
     QByteArray body;
     if (httpRequest(hub.resolved(QUrl(QStringLiteral("/v1/enroll"))), "POST",
                     QJsonDocument(request).toJson(QJsonDocument::Compact), &body) != 201)

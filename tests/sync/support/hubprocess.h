@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "crypto.h"
 #include "devicecredentials.h"
 
 #include <QJsonArray>
@@ -38,6 +39,8 @@ public:
     qint64 pid() const { return m_process ? m_process->processId() : 0; }
     QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port)); }
     QString output() const { return m_output; }
+    // What the hub wrote to stderr since the last call (its log).
+    QString takeLog() { return m_process ? QString::fromUtf8(m_process->readAllStandardError()) : QString(); }
 
 private:
     std::unique_ptr<QProcess> m_process;
@@ -59,6 +62,10 @@ int adminSend(const QUrl &hub, const QByteArray &method, const QString &path, co
 
 // Enrolls deviceId at the hub with kEnrollToken; returns invalid credentials on failure.
 DeviceCredentials enroll(const QUrl &hub, const QString &deviceId, const QString &hallCode = QLatin1String(kHall));
+// Same, registering deviceKey's public key: the device must then sign with that key
+// (HubClient::setDeviceKey) and its batches are ledger-checked.
+DeviceCredentials enrollWithKey(const QUrl &hub, const QString &deviceId, const trust::Key &deviceKey,
+                                const QString &hallCode = QLatin1String(kHall));
 
 // A valid evaluation wire object (PROTOCOL §4); satisfaction 5 unless given.
 QJsonObject makeEvaluation(qint64 seq, const QString &uuid, int satisfaction = 5);

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <store.h>
+#include <ledger.h>
+#include <ledgerentry.h>
+#include <ledgerverifier.h>
 
 #include <QFile>
 #include <QJsonDocument>
@@ -133,8 +136,9 @@ private Q_SLOTS:
     void migration_data()
     {
         QTest::addColumn<int>("from");
-        QTest::newRow("v1→v3") << 1;
-        QTest::newRow("v2→v3") << 2;
+        QTest::newRow("v1→v4") << 1;
+        QTest::newRow("v2→v4") << 2;
+        QTest::newRow("v3→v4") << 3;
     }
     void migration()
     {
@@ -165,6 +169,8 @@ private Q_SLOTS:
             QVERIFY(q.exec(QStringLiteral("INSERT INTO case_cache (project_no, service_number, user_name, payload, updated_at)"
                                           " VALUES ('CASE000001', 1, '李华', '{\"projectNo\":\"CASE000001\",\"serviceNumber\":1,"
                                           "\"certKeyHash\":\"abc123\"}', '2026-01-05 09:00:00')")));
+            if (from >= 3)
+                QVERIFY(q.exec(QStringLiteral("UPDATE case_cache SET cert_key_hash = 'abc123'")));
         }
         Store s;
         QString err;
@@ -176,10 +182,68 @@ private Q_SLOTS:
         QCOMPARE(scalar(s, QStringLiteral("SELECT pf FROM evaluation")).toInt(), 4);
         QCOMPARE(scalar(s, QStringLiteral("SELECT assisted_by FROM evaluation")).toString(), QStringLiteral("agent-7"));
         QCOMPARE(s.casesByCertKeyHash(QStringLiteral("abc123")).size(), 1);
-        // The upgraded database keeps working: the next seq follows the old one.
+        QCOMPARE(scalar(s, QStringLiteral("SELECT COUNT(*) FROM ledger")).toInt(), 0);
+        QCOMPARE(scalar(s, QStringLiteral("SELECT hub_known_seq FROM ledger_sync")).toInt(), 0);
+        // The upgraded database keeps working: the next seq follows the old one, and with the
+        // ledger on, the evaluation from before the ledger is entered first (chain from seq 1).
+        const auto key = hcp::trust::Key::generate(hcp::trust::KeyType::Sm2);
+        Ledger ledger(key);
+        ledger.attach(s);
         Evaluation next = eval(QStringLiteral("MIG0000002"));
         QVERIFY(s.commitEvaluation(next).ok());
         QCOMPARE(next.deviceSeq, 2);
+        QCOMPARE(scalar(s, QStringLiteral("SELECT COUNT(*) FROM ledger")).toInt(), 2);
+        QCOMPARE(scalar(s, QStringLiteral("SELECT uuid FROM ledger WHERE seq = 1")).toString(), e.uuid);
+    }
+    void ledger_entryPerCommitInSameTransaction_chainVerifiesAtHub()
+    {
+        Store s;
+        QVERIFY(s.open(freshPath()));
+        const auto key = hcp::trust::Key::generate(hcp::trust::KeyType::Sm2);
+        Ledger ledger(key);
+        ledger.attach(s);
+        for (int i = 1; i <= 4; ++i) {
+            Evaluation e = eval(QStringLiteral("LED-%1").arg(i), i + 1);
+            const auto r = s.commitEvaluation(e);
+            QVERIFY2(r.ok(), qPrintable(r.error));
+        }
+        // A refused evaluation (already rated) leaves no entry: seq stays gap-free.
+        Evaluation again = eval(QStringLiteral("LED-1"));
+        QCOMPARE(s.commitEvaluation(again).status, Store::CommitResult::Status::AlreadyRated);
+        QCOMPARE(scalar(s, QStringLiteral("SELECT COUNT(*) FROM ledger")).toInt(), 4);
+        QCOMPARE(scalar(s, QStringLiteral("SELECT COUNT(*) FROM ledger l JOIN evaluation e"
+                                          " ON e.uuid = l.uuid AND e.device_seq = l.seq")).toInt(), 4);
+        // A hook failure rolls the evaluation back with it.
+        {
+            QSqlQuery q(s.database());
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO ledger (seq, uuid, entry_hash, entry) VALUES (5, 'x', '00', '{}')")));
+        }
+        Evaluation blocked = eval(QStringLiteral("LED9000000"));
+        QCOMPARE(s.commitEvaluation(blocked).ok(), false);
+        QCOMPARE(s.evaluationCount(), 4);
+        QVERIFY(QSqlQuery(s.database()).exec(QStringLiteral("DELETE FROM ledger WHERE seq = 5")));
+
+        // What the hub would do: the whole chain with payloads verifies under the public key,
+        // and the signed head matches.
+        QList<hcp::trust::LedgerBatchItem> items;
+        QSqlQuery q(s.database());
+        QVERIFY(q.exec(QStringLiteral("SELECT l.entry, e.payload FROM ledger l JOIN evaluation e ON e.uuid = l.uuid ORDER BY l.seq")));
+        while (q.next()) {
+            const auto entry = hcp::trust::LedgerEntry::fromJson(QJsonDocument::fromJson(q.value(0).toString().toUtf8()).object());
+            QVERIFY(entry);
+            items.append({*entry, QJsonDocument::fromJson(q.value(1).toString().toUtf8()).object()});
+        }
+        QSqlDatabase db = s.database();
+        const auto head = ledger.signedHead(db);
+        QVERIFY(head);
+        QCOMPARE(head->head.deviceSeq, quint64(4));
+        const auto result = hcp::trust::LedgerVerifier(key.publicOnly()).verifyBatch(items, head);
+        QVERIFY(result.ok());
+        QCOMPARE(result.accepted, 4);
+        // Editing a satisfaction in the stored evaluation breaks its payload hash.
+        items[1].evaluation->insert(QStringLiteral("satisfaction"), 5);
+        QVERIFY(hcp::trust::LedgerVerifier(key.publicOnly()).verifyBatch(items, head).has(
+            hcp::trust::LedgerProblem::Kind::EditedPayload));
     }
     void newerSchema_isRefused()
     {

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "hubstore.h"
+
+#include "crypto.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <optional>
+
+namespace hcp::sync::hub {
+
+// The one writer of kiosk configuration at the hub (console push, admin API, upstream
+// indicator pulls): validates a document (ConfigValidator), gives it the next version and
+// signs it with the hub identity. Versions come from one hub-wide counter, so they rise per
+// scope and also across scopes: a kiosk that moves from its hall's document to a
+// device-specific one never sees its version go down. Wire form (PROTOCOL §7):
+//   {"document":{…},"version":"<int>","scope":"…","signature":"<base64>"}
+// signature = SM2 (or the identity's key type) over the UTF-8 of
+//   "HCP-CFG-V1\n" + version + "\n" + canonicalJson(document).
+// Works on the HubStore's connection; same thread rules as HubStore.
+class ConfigPublisher
+{
+public:
+    struct Published
+    {
+        QString scope;
+        qint64 version = 0;
+        QJsonObject document;
+        QByteArray signature; // raw signature bytes
+        qint64 createdAtMs = 0;
+        QString actor;
+        QJsonObject envelope() const;
+    };
+
+    enum class Outcome { Published, Invalid, Failed };
+
+    // signingKey: the hub identity's private key (HubServer::hubIdentity().key()).
+    ConfigPublisher(HubStore *store, hcp::trust::Key signingKey);
+
+    static bool ensureSchema(QSqlDatabase &db, bool postgres, QString *error);
+    // Empty when scope is "default", "hall:<code>" or "device:<id>".
+    static QString scopeError(const QString &scope);
+    static QByteArray signingInput(qint64 version, const QByteArray &canonicalDocument);
+    // Kiosk-side check (also used by tests and the fleet simulator): signature, envelope shape.
+    static bool verifyEnvelope(const QJsonObject &envelope, const hcp::trust::Key &hubPublicKey,
+                               QString *error);
+
+    // *reason holds why on Invalid (validation) or Failed (database, signing).
+    Outcome publish(const QString &scope, const QJsonObject &document, const QString &actor,
+                    Published *out, QString *reason);
+    std::optional<Published> latest(const QString &scope);
+    // Most specific of device:<id>, hall:<code>, default.
+    std::optional<Published> forDevice(const HubStore::Device &device);
+    // Newest first: {"scope","version","createdAtMs","actor","parts":[…]}.
+    QJsonArray history(int limit);
+
+private:
+    std::optional<Published> readRow(class QSqlQuery &q);
+
+    HubStore *m_store;
+    hcp::trust::Key m_key;
+};
+
+} // namespace hcp::sync::hub

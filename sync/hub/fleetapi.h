@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "bundlestore.h"
+#include "configpublisher.h"
+#include "fleetstore.h"
+
+#include <QHttpServerResponse>
+#include <QUrl>
+
+#include <memory>
+#include <optional>
+
+class QHttpServer;
+class QHttpServerRequest;
+
+namespace hcp::sync::hub {
+
+// The hub's fleet management front (PROTOCOL §7, §14–§17): health, signed configuration,
+// update bundles with HTTP Range, staged rollouts and the fleet console (static page +
+// session-authenticated JSON API with roles). HubServer creates one and lets it register its
+// routes before its own. Runs on the HubServer's thread.
+class FleetApi
+{
+public:
+    struct Options
+    {
+        QString bundleDirectory;
+        QList<hcp::trust::Key> releaseKeys; // updater trust keys bundles must verify against
+        QUrl publicUrl;                     // base of bundle URLs in update commands; empty = request Host
+        qint64 sessionTtlMs = 8LL * 3600 * 1000;
+        QString version;                    // reported by /v1/health
+    };
+
+    // adminAllowed: HubServer's check of the admin bearer token.
+    FleetApi(HubStore *store, std::function<bool(const QHttpServerRequest &)> adminAllowed);
+    ~FleetApi();
+
+    void registerRoutes(QHttpServer *http);
+    void setOptions(const Options &options);
+    // The hub identity's key; until it is set, configuration cannot be published.
+    void setSigningKey(const hcp::trust::Key &key);
+
+    FleetStore &fleet() { return m_fleet; }
+    BundleStore &bundles() { return m_bundles; }
+    ConfigPublisher *publisher() { return m_publisher.get(); }
+
+    // GET /v1/config for an authenticated device.
+    QHttpServerResponse deviceConfig(const HubStore::Device &device, const QHttpServerRequest &request);
+    // PUT /v1/admin/config/<scope> (admin token already checked).
+    QHttpServerResponse adminPutConfig(const QString &scope, const QHttpServerRequest &request);
+    // Called by HubServer after a heartbeat was stored.
+    void onHeartbeat(const HubStore::Device &device, const QJsonObject &beat, qint64 receivedAtMs);
+
+private:
+    QHttpServerResponse health();
+    QHttpServerResponse bundle(const QString &name, const QHttpServerRequest &request);
+    QHttpServerResponse adminBundles(const QHttpServerRequest &request);
+    QHttpServerResponse adminRollouts(const QHttpServerRequest &request);
+    QHttpServerResponse staticFile(const QString &name);
+    QHttpServerResponse login(const QHttpServerRequest &request);
+    QHttpServerResponse logout(const QHttpServerRequest &request);
+    QHttpServerResponse consoleApi(const QString &path, const QHttpServerRequest &request);
+
+    std::optional<FleetStore::Session> sessionOf(const QHttpServerRequest &request);
+    QHttpServerResponse publish(const QString &scope, const QJsonObject &document, const QString &actor);
+    QHttpServerResponse uploadBundle(const QHttpServerRequest &request);
+    QHttpServerResponse startRollout(const QJsonObject &body, const QHttpServerRequest &request, const QString &actor);
+    QUrl baseUrl(const QHttpServerRequest &request) const;
+
+    HubStore *m_store;
+    std::function<bool(const QHttpServerRequest &)> m_adminAllowed;
+    FleetStore m_fleet;
+    BundleStore m_bundles;
+    std::unique_ptr<ConfigPublisher> m_publisher;
+    Options m_options;
+};
+
+} // namespace hcp::sync::hub

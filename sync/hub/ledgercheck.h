@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "crypto.h"
+#include "ledgerentry.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <optional>
+
+namespace hcp::sync::hub {
+
+class HubStore;
+
+// The hub's side of device identity and the tamper-evident ledger (PROTOCOL §2, §4a, §9):
+// per-device public keys registered at enrollment, the persistent known (verified) head per
+// device, the verified entries (for replays and forks below the head), and tamper alerts with
+// the offending request kept as evidence. Every batch and every heartbeat head goes through
+// LedgerVerifier against the stored known head. Uses the HubStore's connection and thread.
+class LedgerCheck
+{
+public:
+    explicit LedgerCheck(HubStore *store);
+
+    // Creates this class's tables (idempotent); called from HubStore::open.
+    static bool ensureSchema(QSqlDatabase &db, bool postgres, QString *error);
+
+    enum class KeyResult {
+        Registered, // first key of the device, stored
+        Same,       // the device already holds exactly this key
+        Changed,    // the device holds another key: refused, "new-identity" alert raised
+        Invalid,    // not an SM2/Ed25519 public key PEM
+        Failed,     // database error
+    };
+    KeyResult registerKey(const QString &deviceId, const QByteArray &publicKeyPem, QString *fingerprint);
+
+    struct DeviceKey
+    {
+        trust::Key key;
+        QString fingerprint;
+    };
+    // The registered key (cached after the first lookup: keys are never replaced in place).
+    std::optional<DeviceKey> deviceKey(const QString &deviceId);
+
+    // A request signed with a key the device does not hold ("unknown-key", one alert per key).
+    void reportUnknownKey(const QString &deviceId, const QString &fingerprint, const QByteArray &requestTarget,
+                          qint64 receivedAtMs);
+
+    struct Outcome
+    {
+        bool checked = false; // false: the device has no key, ledgers are not verified
+        qint64 knownSeq = 0;  // the device's verified head after this request
+        int problems = 0;     // findings of this request (alerts may be fewer: deduplicated)
+    };
+    // A batch body of PROTOCOL §4/§4a (evaluations, ledger, head). Run before the evaluations
+    // are ingested; nullopt only on a database error (*error set, nothing committed).
+    std::optional<Outcome> checkBatch(const QString &deviceId, const QJsonObject &body, const QByteArray &rawBody,
+                                      qint64 receivedAtMs, QString *error);
+    // A heartbeat's "ledgerHead".
+    std::optional<Outcome> checkHead(const QString &deviceId, const QJsonObject &headJson, const QByteArray &rawBody,
+                                     qint64 receivedAtMs, QString *error);
+
+    // Admin API: alerts (all devices when deviceId is empty), oldest first, and one evidence row.
+    QJsonArray alerts(const QString &deviceId);
+    std::optional<QJsonObject> evidence(qint64 id);
+
+private:
+    struct Finding
+    {
+        QString kind;
+        qint64 deviceSeq = 0;
+        QString uuid;
+        QString evidence;
+    };
+    // Stores the findings (deduplicated per device, kind, seq, uuid) and, when any is new, the
+    // request as evidence. Inside the caller's transaction.
+    bool record(const QString &deviceId, const QList<Finding> &findings, const QString &what,
+                const QByteArray &rawBody, qint64 receivedAtMs);
+    std::optional<trust::LedgerHead> knownHead(const QString &deviceId);
+    bool exec(class QSqlQuery &q);
+
+    HubStore *m_store;
+    QHash<QString, DeviceKey> m_keys;
+    QString m_lastError;
+};
+
+} // namespace hcp::sync::hub

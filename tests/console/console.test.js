@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: Apache-2.0
+// Fleet console in a real browser: a real hcp-hub, 55 simulated kiosks (hcp-fleet-sim) and
+// Debian's headless chromium driven by playwright-core. Logs in, sees the fleet, opens a
+// kiosk, pushes a configuration that every kiosk then fetches and verifies (hub signature),
+// schedules staged updates (one completes, one halts on a rollback with an alert), reads
+// the 通报, checks that a viewer cannot push, and saves screenshots to $HCP_SCREENSHOTS.
+'use strict';
+
+const { spawn, spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const assert = require('assert');
+const { chromium } = require(path.join(process.env.HCP_NODE_MODULES, 'playwright-core'));
+
+const HUB = process.env.HCP_HUB;
+const SIM = process.env.HCP_FLEET_SIM;
+const UPDATE = process.env.HCP_UPDATE;
+const SHOTS = process.env.HCP_SCREENSHOTS;
+const KIOSKS = 55;
+const SILENT = 2;
+const ENROLL = 'console-enroll-token';
+const ADMIN = 'console-admin-token';
+const children = [];
+
+const T0 = Date.now();
+function log(...a) { console.log(`[console-test +${((Date.now() - T0) / 1000).toFixed(1)}s]`, ...a); }
+function run(cmd, args, input) {
+  const r = spawnSync(cmd, args, { input, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+function startProcess(cmd, args, readyPattern, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(p);
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${path.basename(cmd)} not ready: ${out}`)), timeoutMs);
+    const onData = (d) => {
+      out += d;
+      const m = out.match(readyPattern);
+      if (m) { clearTimeout(timer); resolve({ proc: p, match: m }); }
+    };
+    p.stdout.on('data', onData);
+    p.stderr.on('data', (d) => { if (process.env.HCP_VERBOSE) process.stderr.write(d); });
+    p.on('exit', (code) => reject(new Error(`${path.basename(cmd)} exited ${code}: ${out}`)));
+  });
+}
+async function until(what, fn, timeoutMs = 30000, stepMs = 250) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < end) {
+    try { last = await fn(); if (last) return last; } catch (e) { last = e; }
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+}
+async function http(base, pathName, { method = 'GET', body, headers = {}, raw } = {}) {
+  const r = await fetch(base + pathName, { method, headers: { 'Content-Type': 'application/json', ...headers },
+    body: raw !== undefined ? raw : (body !== undefined ? JSON.stringify(body) : undefined) });
+  const text = await r.text();
+  let json = {};
+  try { json = JSON.parse(text); } catch (e) { /* not JSON */ }
+  return { status: r.status, json, headers: r.headers };
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hcp-console-'));
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const db = path.join(dir, 'hub.sqlite');
+
+  // Release key and two signed bundles (1.1.0 registered by the CLI, 1.2.0 uploaded by an admin).
+  run(UPDATE, ['keygen', path.join(dir, 'release.pem')]);
+  const releasePub = path.join(dir, 'release.pub');
+  for (const v of ['1.1.0', '1.2.0']) {
+    const tree = path.join(dir, 'tree-' + v, 'bin');
+    fs.mkdirSync(tree, { recursive: true });
+    fs.writeFileSync(path.join(tree, 'hcp-kiosk'), `#!/bin/sh\necho ${v}\n`);
+    run(UPDATE, ['build', '--key', path.join(dir, 'release.pem'), '--version', v, '--device-class', 'hcp-kiosk-amd64',
+      path.dirname(tree), path.join(dir, v + '.bundle')]);
+  }
+  for (const [name, role] of [['zhang.admin', 'admin'], ['li.ops', 'maintainer'], ['wang.view', 'viewer']])
+    run(HUB, ['--db', db, 'add-user', name, role], `pass-${name}-2026\n`);
+  log(run(HUB, ['--db', db, '--release-key', releasePub, 'add-bundle', path.join(dir, '1.1.0.bundle')]).trim());
+
+  const { match } = await startProcess(HUB, ['--listen', '127.0.0.1:0', '--db', db, '--enroll-token', ENROLL,
+    '--admin-token', ADMIN, '--heartbeat-interval', '2', '--release-key', releasePub], /listening on [0-9.]+:(\d+)/, 15000);
+  const base = `http://127.0.0.1:${match[1]}`;
+  log('hub at', base);
+  const health = await http(base, '/v1/health');
+  assert.strictEqual(health.status, 200);
+  assert.strictEqual(health.json.db, 'ok');
+
+  // Cases give the 通报 its department and staff names (synthetic).
+  const staff = ['王芳', '张伟', '刘洋', '陈静', '杨磊', '赵敏'];
+  const depts = ['区公安分局', '区市场监管局', '区人社局', '区民政局'];
+  const cases = [];
+  for (let p = 0; p < 12; p++) for (let i = 1; i <= 3; i++)
+    cases.push({ projectNo: `SIM${String(p).padStart(4, '0')}${i}`, serviceNumber: 1, userName: '李华', hallCode: '110105000000',
+      resultDate: '2026-11-28 09:20:00', deptName: depts[p % 4], deptCode: `DEPT${p % 4 + 1}`, staffName: staff[p % 6],
+      staffNo: `S00${p % 6 + 1}`, serviceName: '居民身份证换领' });
+  assert.strictEqual((await http(base, '/v1/admin/cases', { method: 'POST', body: { cases }, headers: { Authorization: 'Bearer ' + ADMIN } })).status, 200);
+
+  const t0 = Date.now();
+  await startProcess(SIM, ['--hub', base, '--count', String(KIOSKS), '--silent', String(SILENT), '--enroll-token', ENROLL,
+    '--interval-ms', '1000', '--fail-device', 'KIOSK-SIM-003'], /fleet-sim: ready (\d+)/, 30000);
+  log(`${KIOSKS} kiosks enrolled and reporting in ${Date.now() - t0} ms`);
+
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hcp-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1440, height: 900 }, locale: 'zh-CN',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = context.pages()[0] || await context.newPage();
+    const pageErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const shot = async (name) => { await page.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: true }); };
+    const apiFromPage = (p, method, body) => page.evaluate(async ([p, method, body]) => {
+      const r = await fetch('/console/api/' + p, { method, headers: { 'Content-Type': 'application/json', 'X-HCP-Console': '1' },
+        body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: r.status, json: await r.json().catch(() => ({})) };
+    }, [p, method, body]);
+
+    // Login: wrong password refused, then the maintainer.
+    await page.goto(base + '/console');
+    await page.waitForSelector('#login-form');
+    await shot('01-login');
+    await page.fill('#login-user', 'li.ops');
+    await page.fill('#login-password', 'wrong-password');
+    await page.click('#login-submit');
+    await page.waitForSelector('#login-error:not([hidden])');
+    await page.fill('#login-password', 'pass-li.ops-2026');
+    await page.click('#login-submit');
+
+    // The fleet: >= 50 kiosks, the silent ones overdue.
+    await page.waitForFunction((n) => document.querySelectorAll('#kiosk-table tbody tr').length >= n, KIOSKS);
+    const rows = await page.locator('#kiosk-table tbody tr').count();
+    assert.ok(rows >= 50, `only ${rows} kiosks listed`);
+    await page.waitForFunction((n) => /在线 (\d+)/.test(document.querySelector('#count-online').textContent)
+      && Number(document.querySelector('#count-online').textContent.match(/(\d+)/)[1]) >= n, KIOSKS - SILENT);
+    await page.waitForFunction((n) => Number(document.querySelector('#count-overdue').textContent.match(/(\d+)/)[1]) >= n, SILENT, { timeout: 15000 });
+    assert.strictEqual(await page.textContent('#who-role'), '运维');
+    await shot('02-kiosks');
+    log('browser up, logged in');
+    log(`console lists ${rows} kiosks`);
+
+    // Detail page with the heartbeat chart; send a test print.
+    await page.click('#kiosk-table tbody tr[data-id="KIOSK-SIM-006"]');
+    await page.waitForSelector('#history-chart polyline');
+    await page.waitForFunction(() => document.querySelectorAll('#detail-facts dt').length > 10);
+    assert.match(await page.textContent('#detail-facts'), /时钟偏差/);
+    await page.click('#detail-commands button[data-command="test_print"]');
+    await page.waitForSelector('#command-result.ok');
+    await page.waitForFunction(() => /打印测试页/.test(document.querySelector('#detail-command-list').textContent));
+    await shot('03-kiosk-detail');
+
+    // Push a configuration: an invalid one is refused with the reason, a valid one is signed
+    // and every reporting kiosk fetches it, verifies the hub signature and reports its version.
+    await page.click('nav a[data-view="config"]');
+    await page.waitForSelector('#config-scope option', { state: 'attached' });
+    await page.selectOption('#config-scope', 'default');
+    await page.selectOption('#config-part', 'kiosk');
+    await page.waitForSelector('#config-editor:not([data-loading])');
+    await page.fill('#config-editor', JSON.stringify({ hallName: '朝阳区政务服务中心', idleTimeoutSeconds: 5 }));
+    await page.click('#config-push');
+    await page.waitForSelector('#config-result.bad');
+    assert.match(await page.textContent('#config-result'), /idleTimeoutSeconds/);
+    await page.fill('#config-editor', JSON.stringify({ hallName: '朝阳区政务服务中心', idleTimeoutSeconds: 90, countdownSeconds: 10,
+      hotline: '12345', phrases: ['工作人员很耐心', '办事效率高'] }, null, 2));
+    await page.click('#config-push');
+    await page.waitForSelector('#config-result.ok');
+    const version = (await page.textContent('#config-result')).match(/版本 (\d+)/)[1];
+    await page.waitForFunction((v) => document.querySelector('#config-history').textContent.includes('li.ops'), version);
+    await shot('04-config');
+    await until(`every kiosk on config ${version}`, async () => {
+      const { json } = await apiFromPage('kiosks', 'GET');
+      const active = json.kiosks.filter((k) => k.lastHeartbeatAtMs);
+      const bad = active.filter((k) => k.configRejected);
+      if (bad.length) throw new Error('rejected: ' + bad[0].configRejected);
+      return active.length === KIOSKS - SILENT && active.every((k) => k.configVersion === version);
+    });
+    log(`config ${version} signed, fetched and verified by ${KIOSKS - SILENT} kiosks`);
+
+    // Bundles: an admin uploads 1.2.0; a maintainer may not.
+    const login = async (user) => {
+      const r = await fetch(base + '/console/api/login', { method: 'POST', body: JSON.stringify({ user, password: `pass-${user}-2026` }) });
+      assert.strictEqual(r.status, 200);
+      return r.headers.get('set-cookie').split(';')[0];
+    };
+    const adminCookie = await login('zhang.admin');
+    const bundleBytes = fs.readFileSync(path.join(dir, '1.2.0.bundle'));
+    const upload = (cookie) => http(base, '/console/api/bundles', { method: 'POST', raw: bundleBytes,
+      headers: { Cookie: cookie, 'X-HCP-Console': '1', 'Content-Type': 'application/octet-stream' } });
+    assert.strictEqual((await upload(await login('li.ops'))).status, 403);
+    const uploaded = await upload(adminCookie);
+    assert.strictEqual(uploaded.status, 201, JSON.stringify(uploaded.json));
+    const tampered = Buffer.from(bundleBytes);
+    tampered[tampered.length - 1] ^= 1;
+    const refused = await http(base, '/console/api/bundles', { method: 'POST', raw: tampered,
+      headers: { Cookie: adminCookie, 'X-HCP-Console': '1' } });
+    assert.strictEqual(refused.status, 422);
+    assert.match(refused.json.message, /hash-mismatch/);
+
+    // Staged rollout of 1.1.0 to one hall (18 kiosks): 10 % -> 50 % -> 100 %, each stage
+    // only after the previous one reported healthy.
+    await page.click('nav a[data-view="updates"]');
+    await page.waitForSelector('#rollout-bundle option', { state: 'attached' });
+    await page.selectOption('#rollout-bundle', 'hcp-kiosk-1.1.0-hcp-kiosk-amd64.bundle');
+    await page.selectOption('#rollout-target', 'hall:110105001000');
+    await page.fill('#rollout-stages', '10,50,100');
+    await page.click('#rollout-start');
+    await page.waitForSelector('#rollout-result.ok');
+    const first = await until('rollout 1 created', async () => (await apiFromPage('rollouts', 'GET')).json.rollouts[0]);
+    assert.strictEqual(first.devices.length, 18);
+    assert.strictEqual(first.counts.pending, 16, 'only the first 10 % (2 kiosks) get the command at once');
+    const seenStages = new Set();
+    const done = await until('rollout 1 done', async () => {
+      const r = (await apiFromPage('rollouts', 'GET')).json.rollouts.find((x) => x.id === first.id);
+      seenStages.add(r.currentStage);
+      // Never a later stage's kiosk busy while an earlier stage is not healthy yet.
+      for (const d of r.devices) if (d.stage > r.currentStage) assert.strictEqual(d.state, 'pending');
+      return r.state === 'done' && r;
+    }, 60000, 200);
+    assert.deepStrictEqual([...seenStages].sort(), [0, 1, 2]);
+    assert.strictEqual(done.counts.healthy, 18);
+    await page.waitForSelector(`.rollout[data-rollout="${first.id}"] .pill.ok`);
+    await shot('05-updates');
+    log('staged rollout 1 completed through 3 stages');
+
+    // Rollout of 1.2.0 to a hall whose first stage holds a kiosk that rolls back: halted, alert.
+    await page.reload();
+    await page.waitForSelector('#rollout-bundle option[value="hcp-kiosk-1.2.0-hcp-kiosk-amd64.bundle"]', { state: 'attached' });
+    await page.selectOption('#rollout-bundle', 'hcp-kiosk-1.2.0-hcp-kiosk-amd64.bundle');
+    await page.selectOption('#rollout-target', 'hall:110105002000');
+    await page.click('#rollout-start');
+    await page.waitForSelector('#rollout-result.ok');
+    await page.waitForSelector('.rollout .pill.bad', { timeout: 30000 });
+    const halted = (await apiFromPage('rollouts', 'GET')).json.rollouts[0];
+    assert.strictEqual(halted.state, 'halted');
+    assert.match(halted.reason, /KIOSK-SIM-003/);
+    assert.ok(halted.devices.filter((d) => d.state !== 'pending').every((d) => d.stage === 0), 'halted before stage 2');
+    await shot('06-rollout-halted');
+    await page.click('nav a[data-view="alerts"]');
+    await page.waitForFunction(() => /升级 1\.2\.0 已暂停/.test(document.querySelector('#alert-table').textContent));
+    await shot('07-alerts');
+    log('rollout 2 halted on a rollback, alert shown');
+    // The operator cancels the halted rollout.
+    await page.click('nav a[data-view="updates"]');
+    await page.click(`.rollout[data-rollout="${halted.id}"] button[data-action="cancel"]`);
+    await page.waitForFunction((id) => /已取消/.test(document.querySelector(`.rollout[data-rollout="${id}"]`).textContent), halted.id);
+
+    // 通报.
+    await page.click('nav a[data-view="report"]');
+    await page.waitForSelector('#level-chart rect');
+    await page.waitForFunction(() => document.querySelectorAll('#staff-table tbody tr').length >= 6);
+    assert.match(await page.textContent('#staff-table'), /王芳/);
+    assert.match(await page.textContent('#report-total'), /共 \d+ 条评价/);
+    await shot('08-report');
+
+    // A viewer sees everything but cannot push, command or roll out (enforced by the server).
+    await page.click('#logout');
+    await page.waitForSelector('#login-form');
+    assert.strictEqual((await apiFromPage('me', 'GET')).status, 401, 'logout ends the session');
+    await page.fill('#login-user', 'wang.view');
+    await page.fill('#login-password', 'pass-wang.view-2026');
+    await page.click('#login-submit');
+    await page.waitForSelector('#who-role:text("只读")');
+    await page.click('nav a[data-view="kiosks"]');
+    await page.waitForFunction((n) => document.querySelectorAll('#kiosk-table tbody tr').length >= n, KIOSKS);
+    await shot('09-viewer-kiosks');
+    await page.click('nav a[data-view="config"]');
+    await page.waitForSelector('#config-readonly:not([hidden])');
+    assert.ok(await page.isDisabled('#config-push'));
+    const push = await apiFromPage('config', 'POST', { scope: 'default', part: 'kiosk', document: { idleTimeoutSeconds: 120 } });
+    assert.strictEqual(push.status, 403);
+    assert.strictEqual((await apiFromPage('kiosks/KIOSK-SIM-001/commands', 'POST', { type: 'restart' })).status, 403);
+    assert.strictEqual((await apiFromPage('rollouts', 'POST', { bundle: 'x', devices: 'all' })).status, 403);
+    await shot('10-viewer-config');
+    assert.deepStrictEqual(pageErrors, [], 'no script errors in the page');
+    log('viewer limits enforced; screenshots in', SHOTS);
+  } catch (e) {
+    const page = context.pages()[0];
+    if (page) await page.screenshot({ path: path.join(SHOTS, 'failure.png'), fullPage: true }).catch(() => {});
+    throw e;
+  } finally {
+    await context.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(() => { children.forEach((c) => c.kill('SIGKILL')); process.exit(0); },
+  (e) => { console.error('[console-test] FAILED:', e); children.forEach((c) => c.kill('SIGKILL')); process.exit(1); });

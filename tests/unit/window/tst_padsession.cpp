@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+// The window pad's rules without screens: one tap commits a good rating with pf=4, 差评 needs a
+// reason, 一次一评 per service, events only in pad mode, idle back to the staff card.
+#include <indicatorset.h>
+#include <padsession.h>
+#include <store.h>
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace hcp::kiosk;
+using St = PadSession::State;
+
+class TestPadSession : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    int m_n = 0;
+
+    hcp::sync::RateNowEvent event(const QString &projectNo, int serviceNumber = 1)
+    {
+        hcp::sync::RateNowEvent e;
+        e.projectNo = projectNo;
+        e.serviceNumber = serviceNumber;
+        e.staffNo = QStringLiteral("S0012");
+        e.staffName = QStringLiteral("王芳");
+        e.windowNo = QStringLiteral("A03");
+        return e;
+    }
+    std::unique_ptr<Store> openStore()
+    {
+        auto s = std::make_unique<Store>();
+        s->open(m_dir.filePath(QStringLiteral("pad%1.sqlite").arg(++m_n)));
+        return s;
+    }
+
+private Q_SLOTS:
+    void goodLevel_oneCall_commitsPf4()
+    {
+        for (int level : {3, 4, 5}) {
+            auto store = openStore();
+            PadSession pad(store.get());
+            pad.setIndicatorSet(IndicatorSet::builtin());
+            pad.setEnabled(true);
+            QSignalSpy committed(&pad, &PadSession::committed);
+            pad.rateNow(event(QStringLiteral("PADUNIT0001")));
+            QCOMPARE(pad.state(), St::Rate);
+            QCOMPARE(pad.staffName(), QStringLiteral("王芳"));
+            pad.rate(level);
+            QCOMPARE(pad.state(), St::Thanks);
+            QCOMPARE(committed.size(), 1);
+            const QList<Evaluation> all = store->evaluations();
+            QCOMPARE(all.size(), 1);
+            QCOMPARE(all.at(0).pf, 4);
+            QCOMPARE(all.at(0).satisfaction, level);
+            QCOMPARE(all.at(0).staffNo, QStringLiteral("S0012"));
+            QCOMPARE(all.at(0).windowNo, QStringLiteral("A03"));
+        }
+    }
+
+    void badLevel_needsReason_thenCommits()
+    {
+        auto store = openStore();
+        PadSession pad(store.get());
+        pad.setIndicatorSet(IndicatorSet::builtin());
+        pad.setEnabled(true);
+        pad.rateNow(event(QStringLiteral("PADUNIT0002")));
+        pad.rate(2);
+        QCOMPARE(pad.state(), St::Reasons);
+        pad.submit();
+        QCOMPARE(pad.state(), St::Reasons);
+        QVERIFY(!pad.message().isEmpty());
+        QCOMPARE(store->evaluationCount(), 0);
+        pad.toggleReason(QStringLiteral("502"));
+        pad.submit();
+        QCOMPARE(pad.state(), St::Thanks);
+        QCOMPARE(store->evaluations().at(0).evalDetail, QStringList{QStringLiteral("502")});
+    }
+
+    void sameServiceAgain_alreadyRated_noSecondRow_otherServiceRateable()
+    {
+        auto store = openStore();
+        PadSession pad(store.get());
+        pad.setIndicatorSet(IndicatorSet::builtin());
+        pad.setEnabled(true);
+        pad.rateNow(event(QStringLiteral("PADUNIT0003")));
+        pad.rate(5);
+        pad.finish();
+        pad.rateNow(event(QStringLiteral("PADUNIT0003")));
+        QCOMPARE(pad.state(), St::AlreadyRated);
+        QVERIFY(!pad.ratedTime().isEmpty());
+        pad.rate(5);
+        QCOMPARE(store->evaluationCount(), 1);
+        pad.rateNow(event(QStringLiteral("PADUNIT0003"), 2)); // the next service step of the case
+        QCOMPARE(pad.state(), St::Rate);
+    }
+
+    void repeatedEventWhileChoosingReasons_keepsProgress_newEventReplaces()
+    {
+        auto store = openStore();
+        PadSession pad(store.get());
+        pad.setIndicatorSet(IndicatorSet::builtin());
+        pad.setEnabled(true);
+        pad.rateNow(event(QStringLiteral("PADUNIT0004")));
+        pad.rate(1);
+        pad.toggleReason(QStringLiteral("501"));
+        pad.rateNow(event(QStringLiteral("PADUNIT0004"))); // the hub resends until acknowledged
+        QCOMPARE(pad.state(), St::Reasons);
+        QCOMPARE(pad.reasons()->selectedCount(), 1);
+        pad.rateNow(event(QStringLiteral("PADUNIT0005"))); // the next citizen: the unrated one is dropped
+        QCOMPARE(pad.state(), St::Rate);
+        QCOMPARE(pad.projectNo(), QStringLiteral("PADUNIT0005"));
+        QCOMPARE(pad.reasons()->selectedCount(), 0);
+        QCOMPARE(store->evaluationCount(), 0);
+    }
+
+    void notPadMode_eventsIgnored()
+    {
+        auto store = openStore();
+        PadSession pad(store.get());
+        pad.rateNow(event(QStringLiteral("PADUNIT0006")));
+        QCOMPARE(pad.state(), St::Idle);
+        pad.rate(5);
+        QCOMPARE(store->evaluationCount(), 0);
+    }
+
+    void idleTimeout_backToStaffCard_eventForgotten()
+    {
+        auto store = openStore();
+        PadSession pad(store.get());
+        KioskConfig c;
+        c.padStaffName = QStringLiteral("赵敏");
+        c.padStaffNo = QStringLiteral("S0099");
+        pad.setConfig(c);
+        QCOMPARE(pad.staffName(), QStringLiteral("赵敏"));
+        pad.setEnabled(true);
+        pad.setIdleTimeoutMs(100);
+        pad.rateNow(event(QStringLiteral("PADUNIT0007")));
+        QCOMPARE(pad.staffName(), QStringLiteral("王芳"));
+        QTRY_COMPARE_WITH_TIMEOUT(pad.state(), St::Idle, 3000);
+        QVERIFY(pad.projectNo().isEmpty());
+        QCOMPARE(pad.staffName(), QStringLiteral("王芳")); // the person at the window stays on the card
+        QCOMPARE(store->evaluationCount(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPadSession)
+#include "tst_padsession.moc"
