@@ -48,6 +48,17 @@ fi
 [ -d "$DATA_DIR" ] || die "$DATA_DIR does not exist"
 [ "$(stat -c %U "$DATA_DIR")" = "$KIOSK_USER" ] || die "$DATA_DIR is not owned by $KIOSK_USER"
 
+# The device key lives beside, never inside, the data directory (a copied or restored database
+# must not carry it); the kiosk makes it during enrollment and the hub registers its public key.
+ID_DIR=${DATA_DIR%/}-identity
+if [ ! -d "$ID_DIR" ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        install -d -m 0700 -o "$KIOSK_USER" -g "$(id -gn "$KIOSK_USER")" "$ID_DIR"
+    else
+        install -d -m 0700 "$ID_DIR"
+    fi
+fi
+
 if [ -e "$CREDS" ]; then
     mv -f "$CREDS" "$CREDS.replaced-$(date -u +%Y%m%dT%H%M%SZ)"
 fi

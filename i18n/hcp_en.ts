@@ -279,6 +279,124 @@
     </message>
 </context>
 <context>
+    <name>FollowUpScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="23"/>
+        <source>整改反馈</source>
+        <translation>Follow-up on your complaint</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="28"/>
+        <source>正在查询整改情况…</source>
+        <translation>Looking up the follow-up…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="49"/>
+        <source>办件编号 %1</source>
+        <translation>Case number %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="59"/>
+        <source>处理状态：%1</source>
+        <translation>Status: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="68"/>
+        <source>答复部门：%1  %2</source>
+        <translation>Replied by: %1  %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="78"/>
+        <source>答复：%1</source>
+        <translation>Reply: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="90"/>
+        <source>您对整改结果满意吗？</source>
+        <translation>Are you satisfied with how it was put right?</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="103"/>
+        <source>非常不满意</source>
+        <translation>Very dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="103"/>
+        <source>不满意</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="103"/>
+        <source>基本满意</source>
+        <translation>Acceptable</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="103"/>
+        <source>满意</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="103"/>
+        <source>非常满意</source>
+        <translation>Very satisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="115"/>
+        <source>请告诉我们整改哪里还不到位</source>
+        <translation>Please tell us what is still not right</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="159"/>
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="160"/>
+        <source>提交评价</source>
+        <translation>Submit rating</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="168"/>
+        <source>感谢您对整改结果的评价！</source>
+        <translation>Thank you for rating the follow-up!</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="169"/>
+        <source>您已评价过整改结果</source>
+        <translation>You have already rated the follow-up</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="170"/>
+        <source>暂无整改反馈</source>
+        <translation>No follow-up yet</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="171"/>
+        <source>暂时无法查询</source>
+        <translation>Cannot look it up right now</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="172"/>
+        <source>抱歉，出了点问题</source>
+        <translation>Sorry, something went wrong</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="176"/>
+        <source>已于 %1 评价。整改结果只能评价一次。</source>
+        <translation>Rated on %1. The follow-up can be rated only once.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="180"/>
+        <source>评价已保存，并将自动上报。</source>
+        <translation>Your rating is saved and will be sent automatically.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="195"/>
+        <source>返回首页</source>
+        <translation>Back to start</translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
         <location filename="../qml/Kiosk/App/Main.qml" line="19"/>
@@ -311,64 +429,64 @@
         <translation>Assisted mode · agent %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="161"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="163"/>
         <source>该办件已评价</source>
         <translation>Already rated</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="162"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="164"/>
         <source>%1
 已于 %2 评价。一次服务只能评价一次。</source>
         <translation>%1
 Rated on %2. Each service can be rated only once.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="169"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="171"/>
         <source>暂无可评价的办件</source>
         <translation>Nothing to rate</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="176"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="178"/>
         <source>抱歉，出了点问题</source>
         <translation>Sorry, something went wrong</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="177"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="179"/>
         <source>返回重试</source>
         <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="185"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="187"/>
         <source>暂停评价</source>
         <translation>Rating paused</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="203"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="205"/>
         <source>● 在线 · 待上报 %1 条</source>
         <translation>● Online · %1 waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="203"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="205"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="204"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="206"/>
         <source>○ 离线 · 评价保存在本机，联网后自动上报（%1 条）</source>
         <translation>○ Offline · ratings are kept here and sent when the network is back (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="233"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="235"/>
         <source>政务服务便民热线 %1</source>
         <translation>Government service hotline %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="254"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="256"/>
         <source>%1 秒后返回首页，信息将清除</source>
         <translation>Returning to the start in %1 s; your information will be cleared</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="263"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="265"/>
         <source>继续</source>
         <translation>Continue</translation>
     </message>
@@ -407,97 +525,97 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>PadScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="39"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="41"/>
         <source>请对我的服务进行评价</source>
         <translation>Please rate my service</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="40"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="42"/>
         <source>业务办理完成后，评价按钮会出现在这里。一次服务评价一次。</source>
         <translation>When your business is done, the rating buttons appear here. One rating per service.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="47"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="49"/>
         <source>您对这次服务满意吗？</source>
         <translation>How satisfied are you with this service?</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="51"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="53"/>
         <source>办理事项：%1</source>
         <translation>Service: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="64"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="66"/>
         <source>非常不满意</source>
         <translation>Very dissatisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="64"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="66"/>
         <source>不满意</source>
         <translation>Dissatisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="64"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="66"/>
         <source>基本满意</source>
         <translation>Acceptable</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="64"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="66"/>
         <source>满意</source>
         <translation>Satisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="64"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="66"/>
         <source>非常满意</source>
         <translation>Very satisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="77"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="79"/>
         <source>请告诉我们哪里做得不好</source>
         <translation>Please tell us what was not good</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="81"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="83"/>
         <source>请至少选择一项。您的意见将转交有关部门核实整改，并在规定时间内回访。</source>
         <translation>Choose at least one. Your feedback goes to the department, which will look into it, put it right and contact you within the set time.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="121"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="136"/>
         <source>上一步</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="122"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="137"/>
         <source>提交评价</source>
         <translation>Submit rating</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="137"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="152"/>
         <source>感谢您的评价！</source>
         <translation>Thank you for your rating!</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="138"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="153"/>
         <source>本次服务已评价</source>
         <translation>This service has already been rated</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="139"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="154"/>
         <source>抱歉，出了点问题</source>
         <translation>Sorry, something went wrong</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="142"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="157"/>
         <source>评价已保存。您的意见会帮助我们改进服务。</source>
         <translation>Your rating is saved. It helps us improve our service.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="143"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="158"/>
         <source>已于 %1 评价。一次服务只能评价一次。</source>
         <translation>Rated on %1. Each service can be rated only once.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="151"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="166"/>
         <source>完成</source>
         <translation>Done</translation>
     </message>
@@ -1013,89 +1131,132 @@ Time: %2</translation>
         <translation>That case number is not valid. It has 6 to 50 letters or digits; see your acceptance notice.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="268"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="274"/>
         <source>这是代办员的身份证。请使用办事人本人的身份证。</source>
-        <translation>This is the agent's ID card. Please use the applicant's own ID card.</translation>
+        <translation>This is the agent&apos;s ID card. Please use the applicant&apos;s own ID card.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="305"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="311"/>
         <source>已评价（%1）</source>
         <translation>Rated (%1)</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="307"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="313"/>
         <source>尚未办结，办结后可评价</source>
         <translation>Not completed yet; can be rated once completed</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="309"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="315"/>
         <source>已超过评价期限</source>
         <translation>Rating period has ended</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="313"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="319"/>
         <source>可评价，截止 %1</source>
         <translation>Can be rated until %1</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="320"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="326"/>
         <source>网络暂时不通，未能查询到您的办件。请稍后再试，或到服务窗口咨询。</source>
         <translation>The network is down, so your cases could not be looked up. Please try again later or ask at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="321"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="327"/>
         <source>未找到您的办件。请确认办件编号和姓名，或到服务窗口咨询。</source>
         <translation>We could not find your case. Check the case number and name, or ask at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="333"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="339"/>
         <source>您的办件都已评价或已超过评价期限（办结后%1个工作日内可评价）。</source>
         <translation>All your cases are rated or past the rating period (%1 working days after completion).</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="363"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="369"/>
         <source>该办件尚未办结，办结后即可评价。</source>
         <translation>This case is not completed yet. You can rate it once it is.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="364"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="370"/>
         <source>该办件已超过评价期限（办结后%1个工作日内可评价）。如有意见请拨打 %2。</source>
         <translation>The rating period for this case has ended (%1 working days after completion). For comments, call %2.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="436"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="442"/>
         <source>留言最多%1字，多出的部分未保留。</source>
         <translation>Comments are limited to %1 characters; the rest was not kept.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="456"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="462"/>
         <source>请至少选择一项原因。</source>
         <translation>Please choose at least one reason.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="589"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="596"/>
         <source>本机存储空间已满，这次评价未能保存。请到服务窗口评价，或拨打 %1。</source>
         <translation>This terminal&apos;s storage is full and this rating could not be saved. Please rate at a service window or call %1.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="592"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="599"/>
         <source>系统暂时出现故障，这次评价未能保存。请点“返回重试”，或到服务窗口评价。</source>
         <translation>A system fault stopped this rating from being saved. Tap &quot;Try again&quot;, or rate at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="610"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="617"/>
         <source>正在打印凭条…</source>
         <translation>Printing your receipt…</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="620"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="627"/>
         <source>凭条已打印，请取走。</source>
         <translation>Your receipt is printed. Please take it.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="621"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="628"/>
         <source>%1 评价已保存。请用手机拍下屏幕上的二维码，以便查询处理结果。</source>
         <translation>%1 Your rating is saved. Take a photo of the QR code on the screen to follow up.</translation>
+    </message>
+</context>
+<context>
+    <name>hcp::kiosk::FollowUpSession</name>
+    <message>
+        <location filename="../kiosk/followupsession.cpp" line="25"/>
+        <source>已受理，待整改</source>
+        <translation>Received, awaiting action</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/followupsession.cpp" line="27"/>
+        <source>整改中</source>
+        <translation>Being put right</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/followupsession.cpp" line="29"/>
+        <source>已整改并答复</source>
+        <translation>Put right and replied</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/followupsession.cpp" line="72"/>
+        <source>本机未连接政务服务平台，暂时无法查询整改情况。请到服务窗口咨询，或拨打 %1。</source>
+        <translation>This terminal is not connected to the government service platform, so the follow-up cannot be looked up. Please ask at a service window or call %1.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/followupsession.cpp" line="84"/>
+        <source>网络暂时不通，未能查询到整改情况。请稍后再试，或拨打 %1。</source>
+        <translation>The network is down, so the follow-up could not be looked up. Please try again later or call %1.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/followupsession.cpp" line="124"/>
+        <source>该办件暂无整改反馈。差评提交后，有关部门会在规定时限内核实整改并答复，请稍后再查询。</source>
+        <translation>There is no follow-up for this case yet. After a poor rating the department looks into it, puts it right and replies within the set time; please check again later.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/followupsession.cpp" line="142"/>
+        <source>整改完成并答复后，即可在这里对整改结果进行评价。</source>
+        <translation>Once it has been put right and replied to, you can rate the follow-up here.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/followupsession.cpp" line="240"/>
+        <source>系统暂时出现故障，这次评价未能保存。请到服务窗口评价，或拨打 %1。</source>
+        <translation>A system fault stopped this rating from being saved. Please rate at a service window or call %1.</translation>
     </message>
 </context>
 <context>
@@ -1116,7 +1277,7 @@ Time: %2</translation>
     <message>
         <location filename="../kiosk/app/voice.cpp" line="142"/>
         <source>请输入办件编号和申请人姓名。</source>
-        <translation>Please enter the case number and the applicant's name.</translation>
+        <translation>Please enter the case number and the applicant&apos;s name.</translation>
     </message>
     <message>
         <location filename="../kiosk/app/voice.cpp" line="143"/>
@@ -1184,7 +1345,12 @@ Time: %2</translation>
         <translation>Rating is paused. Please rate at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/voice.cpp" line="163"/>
+        <location filename="../kiosk/app/voice.cpp" line="157"/>
+        <source>这是您反映问题的整改情况。您可以对整改结果进行评价。</source>
+        <translation>This is how the problem you reported was dealt with. You can rate the result.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="164"/>
         <source>%1秒后返回首页。如需继续，请点“继续”。</source>
         <translation>Back to the start screen in %1 seconds. To continue, tap “Continue”.</translation>
     </message>

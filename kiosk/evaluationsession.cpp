@@ -23,7 +23,7 @@ bool acceptsNewIdentity(EvaluationSession::State s)
 {
     using S = EvaluationSession::State;
     return isIdentifyState(s) || s == S::NothingToRate || s == S::AlreadyRated || s == S::Error
-           || s == S::Thanks || s == S::ChooseCase;
+           || s == S::Thanks || s == S::ChooseCase || s == S::FollowUp;
 }
 } // namespace
 
@@ -249,6 +249,12 @@ void EvaluationSession::submitQrPayload(const QByteArray &payload)
         return;
     }
     wipe();
+    if (p.kind == QrPayload::Kind::Receipt && m_followUpEnabled) {
+        setMessage({});
+        setState(State::FollowUp);
+        Q_EMIT followUpRequested(p.projectNo, p.serviceNumber);
+        return;
+    }
     CaseQuery q;
     q.kind = CaseQuery::Kind::ByProjectNo;
     q.projectNo = p.projectNo;
@@ -523,6 +529,7 @@ void EvaluationSession::back()
     case State::ChooseCase:
     case State::NothingToRate:
     case State::AlreadyRated:
+    case State::FollowUp:
         cancel();
         break;
     default:

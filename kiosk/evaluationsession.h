@@ -83,6 +83,7 @@ public:
         NothingToRate,
         Error,
         Unavailable,    // storage nearly full: no new sessions
+        FollowUp,       // a receipt QR was scanned: the FollowUpSession shows 整改反馈 (and 追评)
     };
     Q_ENUM(State)
     enum class ReceiptState { None, Printing, Printed, Failed };
@@ -117,6 +118,8 @@ public:
     void setCardClaimer(CardClaimer claimer) { m_cardClaimer = std::move(claimer); }
     // The keyed hash of an ID number with this kiosk's key (agents' certKeyHash use the same).
     QString hashIdNumber(const QString &idNumber) const;
+    // Receipt QR codes (the kiosk's own) open the 差评 follow-up instead of the case lookup.
+    void setFollowUpEnabled(bool on) { m_followUpEnabled = on; }
 
     State state() const { return m_state; }
     QString message() const { return m_message; }
@@ -209,6 +212,8 @@ Q_SIGNALS:
     // Any touch or intent (restarts the idle countdown); and the idle timeout itself.
     void activity();
     void idleExpired();
+    // State FollowUp entered for this service (serviceNumber 0 = not given by the QR).
+    void followUpRequested(const QString &projectNo, int serviceNumber);
 
 private:
     void setState(State s);
@@ -254,6 +259,7 @@ private:
     QString m_agentId;
     QString m_agentCertKeyHash;
     CardClaimer m_cardClaimer;
+    bool m_followUpEnabled = false;
 
     quint64 m_lookupId = 0;
     int m_pendingServiceNumber = 0;

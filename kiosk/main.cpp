@@ -7,6 +7,9 @@
 #include "app/voice.h"
 
 #include <appcontroller.h>
+#include <auditlog.h>
+#include <deviceidentity.h>
+#include <ledger.h>
 #include <casedirectory.h>
 #include <coretypes.h>
 #include <demodata.h>
@@ -15,6 +18,7 @@
 #include <hubclient.h>
 #include <casecache.h>
 #include <outboxsender.h>
+#include <followupsession.h>
 #include <padsession.h>
 #include <padtrigger.h>
 #include <syncagent.h>
@@ -28,6 +32,7 @@
 #include <hardware/scanner/scannersimulator.h>
 #include <kioskconfig.h>
 #include <pinyinengine.h>
+#include <qrpayload.h>
 #include <questionnaire.h>
 #include <store.h>
 #include <systemdnotifier.h>
@@ -104,6 +109,7 @@ struct Services {
     std::unique_ptr<PinyinEngine> pinyin;
     std::unique_ptr<PadSession> pad;
     std::unique_ptr<PadTrigger> padTrigger;
+    std::unique_ptr<FollowUpSession> followUp;
     std::unique_ptr<hcp::sync::SyncStatus> syncStatus = std::make_unique<hcp::sync::SyncStatus>();
     std::unique_ptr<hcp::sync::HubClient> hub;
     std::unique_ptr<hcp::sync::OutboxSender> sender;
@@ -115,6 +121,12 @@ struct Services {
     std::function<QJsonObject()> deviceStatus; // set once the devices exist
     hcp::sync::DeviceCredentials credentials;
     QString dataDir;
+    // Device identity, ledger and audit log (issue 5).
+    QString deviceKeyPath;                 // empty: <data dir>-identity/device-key.pem
+    hcp::trust::KeyType deviceKeyType = hcp::trust::KeyType::Sm2;
+    std::optional<hcp::trust::DeviceIdentity> identity;
+    std::unique_ptr<Ledger> ledger;
+    std::unique_ptr<AuditLog> audit;
 
     bool init(const QString &dataDir, bool demo, QString *error)
     {
@@ -125,6 +137,25 @@ struct Services {
         this->dataDir = dataDir;
         if (!store.open(QDir(dataDir).filePath(QStringLiteral("kiosk.sqlite")), error))
             return false;
+        // The device key: made at first start, mode 0600, outside the data directory (a copied
+        // or restored database never carries it). Every evaluation gets a signed ledger entry
+        // in its own commit; maintenance actions go to the signed audit chain.
+        if (deviceKeyPath.isEmpty())
+            deviceKeyPath = QDir::cleanPath(dataDir) + QStringLiteral("-identity/device-key.pem");
+        QDir().mkpath(QFileInfo(deviceKeyPath).absolutePath());
+        QFile::setPermissions(QFileInfo(deviceKeyPath).absolutePath(),
+                              QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QString keyError;
+        identity = hcp::trust::DeviceIdentity::loadOrCreate(deviceKeyPath, deviceKeyType, dataDir, &keyError);
+        if (identity) {
+            ledger = std::make_unique<Ledger>(identity->key());
+            ledger->attach(store);
+            audit = std::make_unique<AuditLog>(&store, ledger->builder());
+        } else {
+            // Ratings are still taken and stored; the first commit after the key exists enters
+            // them into the ledger. An enrolled kiosk without its key cannot sync (401).
+            qCCritical(lcMain).noquote() << "no device key, evaluations are not signed:" << keyError;
+        }
         QString calError;
         calendar.loadDirectory(QStringLiteral(":/hcp/holidays"), &calError);
         // Newer notices delivered by configuration override the shipped ones.
@@ -172,6 +203,16 @@ struct Services {
             padTrigger->listen(quint16(config.padTriggerPort));
         }
         hcp::qml::CoreInstances::pad = pad.get();
+
+        // 差评 follow-up: a scanned receipt QR shows the hub's 整改反馈 and offers the 追评.
+        followUp = std::make_unique<FollowUpSession>(&store);
+        followUp->setConfig(config);
+        followUp->setIndicatorSet(indicators);
+        session->setFollowUpEnabled(true);
+        QObject::connect(session.get(), &EvaluationSession::followUpRequested, followUp.get(), &FollowUpSession::begin);
+        QObject::connect(session.get(), &EvaluationSession::sessionWiped, followUp.get(), &FollowUpSession::reset);
+        QObject::connect(followUp.get(), &FollowUpSession::activity, session.get(), &EvaluationSession::userActivity);
+        hcp::qml::CoreInstances::followUp = followUp.get();
         hcp::qml::CoreInstances::session = session.get();
         hcp::qml::CoreInstances::app = app.get();
         hcp::qml::CoreInstances::pinyin = pinyin.get();
@@ -212,6 +253,15 @@ struct Services {
         sender = std::make_unique<hcp::sync::OutboxSender>(hub.get());
         if (!sender->open(store.path(), error))
             return false;
+        // Enrolled with this device key: sign requests with it and ship the ledger. Credentials
+        // from an enrollment without a key (older provisioning) keep the shared secret.
+        if (identity && credentials.deviceKeyFingerprint == identity->fingerprint()) {
+            hub->setDeviceKey(identity->key());
+            sender->setLedgerSigner(ledger->builder());
+        } else {
+            qCWarning(lcMain) << "credentials are not bound to the device key: requests use the shared secret,"
+                                 " the ledger is not shipped";
+        }
         hcp::sync::OutboxSender::Options opt;
         opt.backoffBaseMs = 2000;
         opt.backoffCapMs = 10 * 60 * 1000;
@@ -221,6 +271,8 @@ struct Services {
         directory->setOnlineSource(hubSource.get());
         QObject::connect(session.get(), &EvaluationSession::committed, sender.get(), [this] { sender->kick(); });
         QObject::connect(pad.get(), &PadSession::committed, sender.get(), [this] { sender->kick(); });
+        followUp->setHubClient(hub.get());
+        QObject::connect(followUp.get(), &FollowUpSession::committed, sender.get(), [this] { sender->kick(); });
         sender->start();
 
         // The hall's case feed (own file: the sync layer's cache schema is its own), heartbeat,
@@ -255,6 +307,13 @@ struct Services {
             h.diskLow = !session->acceptingSessions();
             if (deviceStatus)
                 h.deviceStatus = deviceStatus();
+            if (ledger && !hub->deviceKey().isNull()) {
+                QSqlDatabase db = store.database();
+                if (const auto head = ledger->signedHead(db))
+                    h.ledgerHead = head->toJson();
+                if (audit)
+                    audit->flush(hub.get()); // audit records travel at heartbeat pace
+            }
             return h;
         });
         QObject::connect(agent.get(), &hcp::sync::SyncAgent::configReceived, session.get(),
@@ -293,6 +352,7 @@ struct Services {
                 store.setConfig(QStringLiteral("indicators"), QJsonDocument(set.toJson()).toJson(QJsonDocument::Compact), set.version);
                 session->setIndicatorSet(set);
                 pad->setIndicatorSet(set);
+                followUp->setIndicatorSet(set);
             } else {
                 qCWarning(lcMain) << "hub indicator set refused:" << err;
             }
@@ -321,6 +381,7 @@ struct Services {
                 if (agentDesk)
                     agentDesk->setAgents(config.agents, dataDir);
                 pad->setConfig(config);
+                followUp->setConfig(config);
                 pad->setEnabled(config.pf == 4);
             } else {
                 qCWarning(lcMain) << "hub kiosk settings refused:" << err;
@@ -334,6 +395,8 @@ struct Services {
     {
         hcp::sync::HubClient client;
         client.setHubUrl(hubUrl);
+        if (identity)
+            client.setDeviceKey(identity->key()); // the hub registers the public key
         // deviceId: 1–64 of [A-Za-z0-9._-] (PROTOCOL.md §3).
         QString host = QHostInfo::localHostName().left(24);
         host.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("-"));
@@ -644,6 +707,82 @@ int renderScreens(QGuiApplication &app, const QString &outDir)
         diagnostics.close();
         ses->setStorageAvailable(false);
         shot(QStringLiteral("18-unavailable"));
+        ses->setStorageAvailable(true);
+        ses->setIdleTimeoutMs(3600 * 1000);
+
+        // 差评 follow-up (no hub while rendering: synthetic rectifications by case number).
+        const DemoData demo = builtinDemoData(s.calendar, QDateTime::currentDateTime(), s.config.idHashKey);
+        const Case demoCase = demo.cases.value(0);
+        s.followUp->setFetcher([](const QString &projectNo, std::function<void(bool, const QJsonArray &)> done) {
+            const QString status = projectNo.endsWith(QLatin1String("9001")) ? QStringLiteral("done")
+                : projectNo.endsWith(QLatin1String("9002"))                  ? QStringLiteral("in_progress")
+                                                                             : QString();
+            QJsonArray items;
+            if (!status.isEmpty())
+                items.append(QJsonObject{
+                    {QStringLiteral("projectNo"), projectNo}, {QStringLiteral("serviceNumber"), 1},
+                    {QStringLiteral("assessNumber"), 1}, {QStringLiteral("status"), status},
+                    {QStringLiteral("reply"), status == QLatin1String("done")
+                         ? QStringLiteral("经核实，窗口当日因系统升级等候较长。已增设午间窗口并实行材料一次告知，感谢您的监督。")
+                         : QString()},
+                    {QStringLiteral("replyDept"), QStringLiteral("示例县政务服务中心")},
+                    {QStringLiteral("replyTime"), QStringLiteral("2026-11-28T16:20:00+08:00")},
+                    {QStringLiteral("followUpRated"), false}});
+            done(true, items);
+        });
+        auto scanReceipt = [&](const QString &projectNo) {
+            ses->submitQrPayload(receiptQrUrl(s.config.followUpBase, QStringLiteral("6f1c2a4e-8c1b-4f7e-9d55-0b7a3d1e2f01"),
+                                              projectNo, 1).toUtf8());
+            settle(200);
+        };
+        scanReceipt(QStringLiteral("1101052026112809001"));
+        shot(QStringLiteral("21-followup-done"));
+        s.followUp->rate(2);
+        s.followUp->toggleReason(QStringLiteral("502"));
+        shot(QStringLiteral("22-followup-reasons"));
+        s.followUp->submit();
+        shot(QStringLiteral("23-followup-thanks"));
+        ses->finish();
+        scanReceipt(QStringLiteral("1101052026112809001"));
+        shot(QStringLiteral("24-followup-already-rated"));
+        ses->finish();
+        scanReceipt(QStringLiteral("1101052026112809002"));
+        shot(QStringLiteral("25-followup-in-progress"));
+        ses->finish();
+        scanReceipt(QStringLiteral("1101052026112809003"));
+        shot(QStringLiteral("26-followup-no-record"));
+        ses->finish();
+        s.followUp->setFetcher([](const QString &, std::function<void(bool, const QJsonArray &)> done) { done(false, {}); });
+        scanReceipt(QStringLiteral("1101052026112809001"));
+        shot(QStringLiteral("27-followup-offline"));
+        ses->finish();
+
+        // Window rating pad (评价器).
+        KioskConfig padConfig = s.config;
+        padConfig.padStaffName = QStringLiteral("王芳");
+        padConfig.padStaffNo = QStringLiteral("S0012");
+        padConfig.padWindowNo = QStringLiteral("A03");
+        s.pad->setConfig(padConfig);
+        s.pad->setEnabled(true);
+        s.pad->setIdleTimeoutMs(3600 * 1000);
+        shot(QStringLiteral("30-pad-idle"));
+        hcp::sync::RateNowEvent padEvent;
+        padEvent.projectNo = demoCase.projectNo.isEmpty() ? QStringLiteral("1101052026112800001") : demoCase.projectNo;
+        padEvent.serviceNumber = 7; // a service step of its own: the pad rates this step
+        padEvent.staffNo = QStringLiteral("S0012");
+        padEvent.staffName = QStringLiteral("王芳");
+        padEvent.windowNo = QStringLiteral("A03");
+        s.pad->rateNow(padEvent);
+        shot(QStringLiteral("31-pad-rate"));
+        s.pad->rate(1);
+        s.pad->toggleReason(QStringLiteral("501"));
+        shot(QStringLiteral("32-pad-reasons"));
+        s.pad->submit();
+        shot(QStringLiteral("33-pad-thanks"));
+        s.pad->finish();
+        s.pad->rateNow(padEvent);
+        shot(QStringLiteral("34-pad-already-rated"));
+        s.pad->setEnabled(false);
     }
     qInfo().noquote() << QStringLiteral("render-screens: %1 PNG files in %2").arg(saved).arg(outDir);
     Q_UNUSED(app)
@@ -680,6 +819,13 @@ int main(int argc, char *argv[])
     QCommandLineOption cameraOpt(QStringLiteral("camera"), QStringLiteral("QR camera: V4L2 index or /dev/videoN, or a video / image-sequence file."), QStringLiteral("SOURCE"));
     QCommandLineOption idSerialOpt(QStringLiteral("id-reader-serial"), QStringLiteral("ID-card reader on a serial port (default: USB 0400:c35a)."), QStringLiteral("TTY"));
     QCommandLineOption quitOpt(QStringLiteral("quit-after"), QStringLiteral("Quit after N ms (smoke tests)."), QStringLiteral("MS"));
+    QCommandLineOption deviceKeyOpt(QStringLiteral("device-key"),
+                                    QStringLiteral("Device key file (default: <data dir>-identity/device-key.pem; never inside the data directory)."),
+                                    QStringLiteral("PEM"));
+    QCommandLineOption deviceKeyTypeOpt(QStringLiteral("device-key-type"),
+                                        QStringLiteral("Algorithm of a new device key: sm2 (default) or ed25519."),
+                                        QStringLiteral("TYPE"), QStringLiteral("sm2"));
+    parser.addOptions({deviceKeyOpt, deviceKeyTypeOpt});
     parser.addOptions({demoOpt, selfTestOpt, exportOpt, dataOpt, renderOpt, sizeOpt, quitOpt, firstFrameOpt, hubOpt, enrollOpt, demoCasesOpt, simulateOpt, cameraOpt, idSerialOpt});
     parser.process(app);
 
@@ -693,6 +839,9 @@ int main(int argc, char *argv[])
 
     Services s;
     QString error;
+    s.deviceKeyPath = parser.value(deviceKeyOpt);
+    s.deviceKeyType = parser.value(deviceKeyTypeOpt) == QLatin1String("ed25519") ? hcp::trust::KeyType::Ed25519
+                                                                                  : hcp::trust::KeyType::Sm2;
     if (!s.init(dataDir, demo && !parser.isSet(exportOpt), &error)) {
         qCritical().noquote() << "hcp-kiosk: cannot start:" << error;
         return 2;

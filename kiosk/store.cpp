@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store.h"
 
+#include "auditlog.h"
+
 #include <ledgertable.h>
 #include <outbox.h>
 
@@ -73,8 +75,9 @@ QStringList migrationStep(int from)
         };
     case 3:
         // v4: the tamper-evident ledger (one signed chain entry per evaluation, written by the
-        // commit hook) and the hub's confirmed ledger seq. DDL owned by the sync layer.
-        return hcp::sync::LedgerTable::schemaStatements();
+        // commit hook) and the hub's confirmed ledger seq (DDL owned by the sync layer), and the
+        // maintenance audit log with its own signed chain.
+        return hcp::sync::LedgerTable::schemaStatements() + AuditLog::schemaStatements();
     default:
         return {};
     }

@@ -17,6 +17,7 @@ QJsonObject DeviceCredentials::toJson() const
         {QStringLiteral("hallCode"), hallCode},
         {QStringLiteral("heartbeatIntervalS"), heartbeatIntervalS},
         {QStringLiteral("hubPublicKey"), QString::fromLatin1(hubPublicKey)},
+        {QStringLiteral("deviceKeyFingerprint"), deviceKeyFingerprint},
     };
 }
 
@@ -30,6 +31,7 @@ DeviceCredentials DeviceCredentials::fromJson(const QJsonObject &o)
     c.hallCode = o.value(QLatin1String("hallCode")).toString();
     c.heartbeatIntervalS = o.value(QLatin1String("heartbeatIntervalS")).toInt(900);
     c.hubPublicKey = o.value(QLatin1String("hubPublicKey")).toString().toLatin1();
+    c.deviceKeyFingerprint = o.value(QLatin1String("deviceKeyFingerprint")).toString();
     return c;
 }
 

@@ -21,6 +21,9 @@ struct DeviceCredentials
     // The hub's SM2 public key (SubjectPublicKeyInfo PEM) from enrollment: verifies hub-signed
     // documents and encrypts for the hub. Empty for credentials made before the hub had one.
     QByteArray hubPublicKey;
+    // Fingerprint (DeviceIdentity::fingerprint) of the device key registered at enrollment;
+    // empty when enrolled without one (then requests use the shared secret, PROTOCOL §2).
+    QString deviceKeyFingerprint;
 
     bool isValid() const { return hubUrl.isValid() && !deviceId.isEmpty() && !secret.isEmpty(); }
 

@@ -147,8 +147,9 @@ void HubClient::enroll(const QString &enrollToken, const QString &deviceId, cons
     if (!m_deviceKey.isNull())
         withKey.insert(QStringLiteral("devicePublicKey"), QString::fromLatin1(m_deviceKey.publicPem()));
     const QUrl hub = m_credentials.hubUrl;
+    const QString fingerprint = QString::fromLatin1(m_deviceKeyFingerprint);
     send("POST", QStringLiteral("/v1/enroll"), QJsonDocument(withKey).toJson(QJsonDocument::Compact),
-         m_requestTimeoutMs, false, {}, [handler, hub](const HubReply &r) {
+         m_requestTimeoutMs, false, {}, [handler, hub, fingerprint](const HubReply &r) {
              if (r.status != 201) {
                  const QString reason = r.status == 0
                      ? r.errorString
@@ -158,6 +159,7 @@ void HubClient::enroll(const QString &enrollToken, const QString &deviceId, cons
              }
              DeviceCredentials c = DeviceCredentials::fromJson(r.json());
              c.hubUrl = hub;
+             c.deviceKeyFingerprint = fingerprint;
              handler(c.isValid(), c, c.isValid() ? QString() : QStringLiteral("incomplete enrollment response"));
          });
 }
@@ -166,6 +168,11 @@ void HubClient::uploadBatch(const QByteArray &body, ReplyHandler handler)
 {
     send("POST", QStringLiteral("/v1/evaluations/batch"), body, m_requestTimeoutMs, true, {},
          std::move(handler));
+}
+
+void HubClient::uploadAudit(const QByteArray &body, ReplyHandler handler)
+{
+    send("POST", QStringLiteral("/v1/audit"), body, m_requestTimeoutMs, true, {}, std::move(handler));
 }
 
 void HubClient::lookupCases(const QUrlQuery &query, ReplyHandler handler)

@@ -85,6 +85,8 @@ public:
 
     // POST /v1/evaluations/batch with a ready body {"evaluations":[...]}.
     void uploadBatch(const QByteArray &body, ReplyHandler handler);
+    // POST /v1/audit with a ready body {"records":[...],"ledger":[...],"head":{...}}.
+    void uploadAudit(const QByteArray &body, ReplyHandler handler);
     // GET /v1/cases/lookup with exactly one of the query forms of PROTOCOL §5.
     void lookupCases(const QUrlQuery &query, ReplyHandler handler);
     // GET /v1/cases/feed.

@@ -154,6 +154,7 @@ QString Voice::promptText(EvaluationSession::State state)
     case S::NothingToRate: return tr("暂无可评价的办件。");
     case S::Error: return tr("抱歉，出了点问题。");
     case S::Unavailable: return tr("暂停评价。请到服务窗口评价。");
+    case S::FollowUp: return tr("这是您反映问题的整改情况。您可以对整改结果进行评价。");
     }
     return {};
 }

@@ -85,6 +85,8 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
                  [this](const QHttpServerRequest &r) { return config(r); });
     m_http.route(QStringLiteral("/v1/heartbeat"), Method::Post,
                  [this](const QHttpServerRequest &r) { return heartbeat(r); });
+    m_http.route(QStringLiteral("/v1/audit"), Method::Post,
+                 [this](const QHttpServerRequest &r) { return audit(r); });
     m_http.route(QStringLiteral("/v1/admin/<arg>"), Method::Get | Method::Post,
                  [this](const QString &what, const QHttpServerRequest &r) { return admin(what, r); });
     m_http.route(QStringLiteral("/v1/admin/config/<arg>"), Method::Put,
@@ -344,6 +346,32 @@ QHttpServerResponse HubServer::heartbeat(const QHttpServerRequest &request)
                                                 : QJsonValue()}});
 }
 
+QHttpServerResponse HubServer::audit(const QHttpServerRequest &request)
+{
+    const qint64 receivedAt = QDateTime::currentMSecsSinceEpoch();
+    qint64 deviceTime = 0;
+    const auto device = authenticate(request, &deviceTime);
+    if (!device)
+        return error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("device authentication failed"));
+    QJsonObject body;
+    if (!parseObject(request.body(), &body) || !body.value(QLatin1String("records")).isArray())
+        return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("expected {\"records\":[...]}"));
+    if (body.value(QLatin1String("records")).toArray().size() > wire::kMaxBatch)
+        return error(Status::PayloadTooLarge, QStringLiteral("batch_too_large"),
+                     QStringLiteral("at most %1 records per request").arg(wire::kMaxBatch));
+    QString dbError;
+    const auto ledger = m_ledger.checkBatch(device->deviceId, body, request.body(), receivedAt, &dbError,
+                                            QStringLiteral("audit"));
+    if (!ledger || !m_ledger.storeAudit(device->deviceId, body.value(QLatin1String("records")).toArray(), receivedAt, &dbError))
+        return error(Status::InternalServerError, QStringLiteral("internal"), dbError);
+    QJsonObject response{{QStringLiteral("receivedAtMs"), receivedAt},
+                         {QStringLiteral("stored"), body.value(QLatin1String("records")).toArray().size()}};
+    if (ledger->checked)
+        response.insert(QStringLiteral("ledger"), QJsonObject{{QStringLiteral("knownSeq"), ledger->knownSeq},
+                                                              {QStringLiteral("problems"), ledger->problems}});
+    return QHttpServerResponse(response);
+}
+
 QHttpServerResponse HubServer::admin(const QString &what, const QHttpServerRequest &request)
 {
     if (!adminAllowed(request))
@@ -367,6 +395,9 @@ QHttpServerResponse HubServer::admin(const QString &what, const QHttpServerReque
         return QHttpServerResponse(QJsonObject{
             {QStringLiteral("alerts"), m_ledger.alerts(q.queryItemValue(QStringLiteral("deviceId")))}});
     }
+    if (get && what == QLatin1String("audit"))
+        return QHttpServerResponse(QJsonObject{
+            {QStringLiteral("records"), m_ledger.auditRecords(q.queryItemValue(QStringLiteral("deviceId")))}});
     if (get && what == QLatin1String("problems"))
         return QHttpServerResponse(QJsonObject{{QStringLiteral("problems"), m_store->problems()}});
     if (get && what == QLatin1String("evaluations")) {

@@ -56,6 +56,7 @@ private:
     QHttpServerResponse feed(const QHttpServerRequest &request);
     QHttpServerResponse config(const QHttpServerRequest &request);
     QHttpServerResponse heartbeat(const QHttpServerRequest &request);
+    QHttpServerResponse audit(const QHttpServerRequest &request);
     QHttpServerResponse admin(const QString &what, const QHttpServerRequest &request);
 
     // Verifies the device headers (PROTOCOL §2). On failure *error holds the response.

@@ -13,6 +13,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <algorithm>
+#include <limits>
 #include <map>
 
 Q_LOGGING_CATEGORY(lcLedgerCheck, "hcp.sync.hub.ledger")
@@ -86,6 +88,9 @@ bool LedgerCheck::ensureSchema(QSqlDatabase &db, bool postgres, QString *error)
                        "device_seq BIGINT NOT NULL, uuid TEXT NOT NULL, evidence TEXT NOT NULL, evidence_id BIGINT, "
                        "received_at BIGINT NOT NULL)")
             .arg(id),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS audit_records (device_id TEXT NOT NULL, uuid TEXT NOT NULL, "
+                       "device_seq BIGINT NOT NULL, action TEXT NOT NULL, record TEXT NOT NULL, "
+                       "received_at BIGINT NOT NULL, PRIMARY KEY (device_id, uuid))"),
         // One alert per finding, however often a tampered kiosk resends the same batch.
         QStringLiteral("CREATE UNIQUE INDEX IF NOT EXISTS tamper_alerts_finding ON tamper_alerts(device_id, kind, device_seq, uuid)"),
     };
@@ -244,11 +249,15 @@ bool LedgerCheck::record(const QString &deviceId, const QList<Finding> &findings
 
 std::optional<LedgerCheck::Outcome> LedgerCheck::checkBatch(const QString &deviceId, const QJsonObject &body,
                                                             const QByteArray &rawBody, qint64 receivedAtMs,
-                                                            QString *error)
+                                                            QString *error, const QString &chain)
 {
     const auto key = deviceKey(deviceId);
     if (!key)
         return Outcome{};
+    // Each chain of a device has its own known head and entries: "<deviceId>" for evaluations,
+    // "<deviceId>/<chain>" for the others; their findings are "<chain>-<kind>".
+    const QString chainId = chain.isEmpty() ? deviceId : deviceId + QLatin1Char('/') + chain;
+    const QString recordsKey = chain.isEmpty() ? QStringLiteral("evaluations") : QStringLiteral("records");
     QSqlDatabase db = m_store->database();
     Transaction t(db);
     auto failed = [&]() -> std::optional<Outcome> {
@@ -257,7 +266,7 @@ std::optional<LedgerCheck::Outcome> LedgerCheck::checkBatch(const QString &devic
     };
     if (!t.isOpen())
         return failed();
-    const auto known = knownHead(deviceId);
+    const auto known = knownHead(chainId);
     if (!known)
         return failed();
 
@@ -268,7 +277,7 @@ std::optional<LedgerCheck::Outcome> LedgerCheck::checkBatch(const QString &devic
 
     // Evaluations by uuid; each ledger entry is checked against the evaluation it names.
     QHash<QString, QJsonObject> evaluations;
-    for (const QJsonValue &v : body.value(QLatin1String("evaluations")).toArray()) {
+    for (const QJsonValue &v : body.value(recordsKey).toArray()) {
         const QJsonObject e = v.toObject();
         evaluations.insert(e.value(QLatin1String("uuid")).toString(), e);
     }
@@ -302,18 +311,55 @@ std::optional<LedgerCheck::Outcome> LedgerCheck::checkBatch(const QString &devic
             head.reset(); // an older batch arriving late; heartbeats judge rewinds
     }
 
-    QSqlQuery lookup(db);
-    lookup.prepare(QStringLiteral("SELECT entry_hash FROM ledger_entries WHERE device_id = ? AND device_seq = ?"));
+    // Replays: entries at or below the known head that equal what the hub verified before
+    // (kiosks resend unconfirmed entries, so consecutive batches overlap). One range query
+    // instead of one lookup per entry; they leave the batch, and an evaluation that came with
+    // one is checked against the stored payload hash below. Anything else goes to the verifier.
+    QHash<quint64, QByteArray> storedHashes;
+    quint64 lowSeq = std::numeric_limits<quint64>::max();
+    for (const trust::LedgerBatchItem &item : items)
+        if (item.entry.deviceSeq <= known->deviceSeq)
+            lowSeq = std::min(lowSeq, item.entry.deviceSeq);
+    if (lowSeq <= known->deviceSeq) {
+        QSqlQuery range(db);
+        range.setForwardOnly(true);
+        range.prepare(QStringLiteral("SELECT device_seq, entry_hash FROM ledger_entries WHERE device_id = ? "
+                                     "AND device_seq BETWEEN ? AND ?"));
+        range.addBindValue(chainId);
+        range.addBindValue(qint64(lowSeq));
+        range.addBindValue(qint64(known->deviceSeq));
+        if (!exec(range))
+            return failed();
+        while (range.next())
+            storedHashes.insert(quint64(range.value(0).toLongLong()), unhex(range.value(1)));
+        range.finish();
+        QList<trust::LedgerBatchItem> fresh;
+        fresh.reserve(items.size());
+        for (trust::LedgerBatchItem &item : items) {
+            const auto it = storedHashes.constFind(item.entry.deviceSeq);
+            if (item.entry.deviceSeq <= known->deviceSeq && it != storedHashes.constEnd() && *it == item.entry.entryHash) {
+                if (item.evaluation)
+                    covered.remove(item.entry.uuid);
+                continue;
+            }
+            fresh.append(std::move(item));
+        }
+        items = std::move(fresh);
+    }
+
     trust::LedgerVerifier verifier(key->key, *known);
     verifier.setSignaturePolicy(trust::LedgerVerifier::SignaturePolicy::HeadCovers);
     verifier.setKnownHashLookup([&](quint64 seq) -> std::optional<QByteArray> {
-        lookup.bindValue(0, deviceId);
-        lookup.bindValue(1, qint64(seq));
+        const auto it = storedHashes.constFind(seq);
+        if (it != storedHashes.constEnd())
+            return *it;
+        QSqlQuery lookup(db);
+        lookup.prepare(QStringLiteral("SELECT entry_hash FROM ledger_entries WHERE device_id = ? AND device_seq = ?"));
+        lookup.addBindValue(chainId);
+        lookup.addBindValue(qint64(seq));
         if (!lookup.exec() || !lookup.next())
             return std::nullopt;
-        const QByteArray h = unhex(lookup.value(0));
-        lookup.finish();
-        return h;
+        return unhex(lookup.value(0));
     });
     const trust::LedgerVerification result = verifier.verifyBatch(items, head);
     for (const trust::LedgerProblem &p : result.problems)
@@ -327,7 +373,7 @@ std::optional<LedgerCheck::Outcome> LedgerCheck::checkBatch(const QString &devic
         if (covered.contains(it.key()))
             continue;
         const qint64 seq = it->value(QLatin1String("deviceSeq")).toInteger();
-        stored.bindValue(0, deviceId);
+        stored.bindValue(0, chainId);
         stored.bindValue(1, seq);
         if (!exec(stored))
             return failed();
@@ -360,11 +406,11 @@ std::optional<LedgerCheck::Outcome> LedgerCheck::checkBatch(const QString &devic
             const trust::LedgerEntry *linked = nullptr;
             const auto [from, to] = bySeq.equal_range(seq);
             for (auto it = from; it != to; ++it)
-                if (it->second->prevHash == chain && it->second->entryHash == it->second->computeEntryHash())
+                if (it->second->prevHash == chain) // hashes were checked by the verifier
                     linked = it->second;
             if (!linked)
                 break; // cannot happen: the verifier reached newHead through these entries
-            insert.bindValue(0, deviceId);
+            insert.bindValue(0, chainId);
             insert.bindValue(1, qint64(seq));
             insert.bindValue(2, linked->uuid);
             insert.bindValue(3, hex(linked->entryHash));
@@ -377,14 +423,18 @@ std::optional<LedgerCheck::Outcome> LedgerCheck::checkBatch(const QString &devic
         up.prepare(QStringLiteral("INSERT INTO ledger_heads (device_id, device_seq, entry_hash, updated_at) VALUES (?, ?, ?, ?) "
                                   "ON CONFLICT (device_id) DO UPDATE SET device_seq = excluded.device_seq, "
                                   "entry_hash = excluded.entry_hash, updated_at = excluded.updated_at"));
-        up.addBindValue(deviceId);
+        up.addBindValue(chainId);
         up.addBindValue(qint64(result.newHead.deviceSeq));
         up.addBindValue(hex(result.newHead.entryHash));
         up.addBindValue(receivedAtMs);
         if (!exec(up))
             return failed();
     }
-    if (!record(deviceId, findings, QStringLiteral("batch"), rawBody, receivedAtMs) || !t.commit())
+    if (!chain.isEmpty())
+        for (Finding &f : findings)
+            f.kind = chain + QLatin1Char('-') + f.kind;
+    if (!record(deviceId, findings, chain.isEmpty() ? QStringLiteral("batch") : chain, rawBody, receivedAtMs)
+        || !t.commit())
         return failed();
     return Outcome{true, qint64(result.newHead.deviceSeq), int(findings.size())};
 }
@@ -428,6 +478,52 @@ std::optional<LedgerCheck::Outcome> LedgerCheck::checkHead(const QString &device
     if (!record(deviceId, findings, QStringLiteral("heartbeat"), rawBody, receivedAtMs) || !t.commit())
         return failed();
     return Outcome{true, qint64(known->deviceSeq), int(findings.size())};
+}
+
+bool LedgerCheck::storeAudit(const QString &deviceId, const QJsonArray &records, qint64 receivedAtMs, QString *error)
+{
+    QSqlDatabase db = m_store->database();
+    Transaction t(db);
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT INTO audit_records (device_id, uuid, device_seq, action, record, received_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+    for (const QJsonValue &v : records) {
+        const QJsonObject r = v.toObject();
+        q.bindValue(0, deviceId);
+        q.bindValue(1, r.value(QLatin1String("uuid")).toString());
+        q.bindValue(2, r.value(QLatin1String("deviceSeq")).toInteger());
+        q.bindValue(3, r.value(QLatin1String("action")).toString());
+        q.bindValue(4, QString::fromUtf8(QJsonDocument(r).toJson(QJsonDocument::Compact)));
+        q.bindValue(5, receivedAtMs);
+        if (!exec(q)) {
+            *error = m_lastError;
+            return false;
+        }
+    }
+    if (!t.isOpen() || !t.commit()) {
+        *error = db.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+QJsonArray LedgerCheck::auditRecords(const QString &deviceId)
+{
+    QJsonArray out;
+    QSqlQuery q(m_store->database());
+    q.prepare(QStringLiteral("SELECT device_id, record, received_at FROM audit_records WHERE ? = '' OR device_id = ? "
+                             "ORDER BY device_id, device_seq"));
+    q.addBindValue(deviceId);
+    q.addBindValue(deviceId);
+    if (!exec(q))
+        return out;
+    while (q.next()) {
+        QJsonObject r = QJsonDocument::fromJson(q.value(1).toString().toUtf8()).object();
+        r.insert(QStringLiteral("deviceId"), q.value(0).toString());
+        r.insert(QStringLiteral("receivedAtMs"), q.value(2).toLongLong());
+        out.append(r);
+    }
+    return out;
 }
 
 QJsonArray LedgerCheck::alerts(const QString &deviceId)

@@ -59,8 +59,13 @@ public:
     };
     // A batch body of PROTOCOL §4/§4a (evaluations, ledger, head). Run before the evaluations
     // are ingested; nullopt only on a database error (*error set, nothing committed).
+    // chain: empty for evaluations; "audit" for the maintenance audit chain (body
+    // {"records","ledger","head"}, PROTOCOL §4b), kept apart with its own known head.
     std::optional<Outcome> checkBatch(const QString &deviceId, const QJsonObject &body, const QByteArray &rawBody,
-                                      qint64 receivedAtMs, QString *error);
+                                      qint64 receivedAtMs, QString *error, const QString &chain = {});
+    // Stores audit records (idempotent on uuid) and lists them for the admin API.
+    bool storeAudit(const QString &deviceId, const QJsonArray &records, qint64 receivedAtMs, QString *error);
+    QJsonArray auditRecords(const QString &deviceId);
     // A heartbeat's "ledgerHead".
     std::optional<Outcome> checkHead(const QString &deviceId, const QJsonObject &headJson, const QByteArray &rawBody,
                                      qint64 receivedAtMs, QString *error);

@@ -280,6 +280,7 @@ int main(int argc, char *argv[])
         }
         upstream = std::make_unique<hcp::sync::hub::upstream::UpstreamService>(&store, *profile);
         upstream->setCertKeyResolver(hcp::sync::hub::upstream::UpstreamMapper::hubKeyResolver(server.hubIdentity().key()));
+        // 整改反馈 pulled from the province land where kiosks read them (GET /v1/rectifications).
         upstream->setRectificationSink([&store](const QJsonObject &r, QString *sinkError) {
             return RectificationStore(store.database()).upsert(r, sinkError);
         });

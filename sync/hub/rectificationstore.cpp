@@ -63,15 +63,11 @@ QString RectificationStore::validate(const QJsonObject &r)
         return QStringLiteral("reply is longer than %1 characters").arg(kMaxReplyChars);
     if (r.value(QLatin1String("replyDept")).toString().size() > kMaxShortChars)
         return QStringLiteral("replyDept is longer than %1 characters").arg(kMaxShortChars);
+    // replyTime and reply may be missing (the province does not always send them): the kiosk
+    // then shows the status alone. A time that is given must be ISO 8601.
     const QString time = r.value(QLatin1String("replyTime")).toString();
-    if (time.isEmpty()) {
-        if (status != QLatin1String("pending"))
-            return QStringLiteral("replyTime is required once work has started");
-    } else if (!QDateTime::fromString(time, Qt::ISODate).isValid()) {
+    if (!time.isEmpty() && !QDateTime::fromString(time, Qt::ISODate).isValid())
         return QStringLiteral("replyTime must be ISO 8601");
-    }
-    if (status == QLatin1String("done") && r.value(QLatin1String("reply")).toString().trimmed().isEmpty())
-        return QStringLiteral("a done rectification needs the department's reply");
     return {};
 }
 

@@ -22,8 +22,8 @@ public:
 
     // Inserts or replaces the rectification of (projectNo, serviceNumber, assessNumber).
     // r: projectNo (string), serviceNumber (int ≥ 1), assessNumber (int ≥ 1), status
-    // ("pending"|"in_progress"|"done"), reply, replyDept (strings, a reply ≤ 2000 characters),
-    // replyTime (ISO 8601, required unless status is "pending"). Returns false with *error set
+    // ("pending"|"in_progress"|"done"), reply, replyDept (strings, a reply ≤ 2000 characters; may
+    // be empty), replyTime (ISO 8601 or empty). Returns false with *error set
     // ("invalid: …" for a bad record, else the database error).
     bool upsert(const QJsonObject &r, QString *error = nullptr);
 

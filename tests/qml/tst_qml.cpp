@@ -5,6 +5,7 @@
 #include <coretypes.h>
 #include <demodata.h>
 #include <evaluationsession.h>
+#include <followupsession.h>
 #include <padsession.h>
 #include <padtrigger.h>
 #include <pinyinengine.h>
@@ -105,6 +106,7 @@ class Setup : public QObject {
     std::unique_ptr<AgentDesk> m_agent;
     std::unique_ptr<PadSession> m_pad;
     PadTrigger m_padTrigger;
+    std::unique_ptr<FollowUpSession> m_followUp;
     Probe m_probe;
 public Q_SLOTS:
     // Device services own worker threads: stop them while the application still exists.
@@ -149,6 +151,13 @@ public Q_SLOTS:
         m_probe.pad = m_pad.get();
         m_probe.padTrigger = &m_padTrigger;
         hcp::qml::CoreInstances::pad = m_pad.get();
+        // Follow-up without a hub (not enrolled): a receipt QR ends in the offline message.
+        m_followUp = std::make_unique<FollowUpSession>(&m_store);
+        m_followUp->setIndicatorSet(IndicatorSet::builtin());
+        m_session->setFollowUpEnabled(true);
+        connect(m_session.get(), &EvaluationSession::followUpRequested, m_followUp.get(), &FollowUpSession::begin);
+        connect(m_session.get(), &EvaluationSession::sessionWiped, m_followUp.get(), &FollowUpSession::reset);
+        hcp::qml::CoreInstances::followUp = m_followUp.get();
         hcp::qml::CoreInstances::session = m_session.get();
         hcp::qml::CoreInstances::app = m_app.get();
         hcp::qml::CoreInstances::pinyin = &m_pinyin;

@@ -135,6 +135,7 @@ Window {
                     case Session.NothingToRate: return nothingScreen
                     case Session.Error: return errorScreen
                     case Session.Unavailable: return unavailableScreen
+                    case Session.FollowUp: return followUpScreen
                     }
                     return startScreen
                 }
@@ -142,6 +143,7 @@ Window {
         }
 
         Component { id: padScreen; PadScreen {} }
+        Component { id: followUpScreen; FollowUpScreen {} }
         Component { id: startScreen; StartScreen {} }
         Component { id: typeScreen; TypeCaseScreen {} }
         Component { id: scanScreen; ScanScreen {} }

@@ -7,6 +7,7 @@
 #include <appcontroller.h>
 #include <diagnostics.h>
 #include <evaluationsession.h>
+#include <followupsession.h>
 #include <padsession.h>
 #include <hardware/devicestatusmodel.h>
 #include <pinyinengine.h>
@@ -30,6 +31,7 @@ struct CoreInstances {
     static inline hcp::kiosk::Voice *voice = nullptr;
     static inline hcp::kiosk::AgentDesk *agent = nullptr;
     static inline hcp::kiosk::PadSession *pad = nullptr;
+    static inline hcp::kiosk::FollowUpSession *followUp = nullptr;
 };
 
 template<typename T>
@@ -150,6 +152,19 @@ public:
     static hcp::kiosk::PadSession *create(QQmlEngine *, QJSEngine *engine)
     {
         return provide(CoreInstances::pad, engine);
+    }
+};
+
+// 差评 follow-up (整改反馈) shown while Session.state is FollowUp.
+struct FollowUpForeign {
+    Q_GADGET
+    QML_FOREIGN(hcp::kiosk::FollowUpSession)
+    QML_NAMED_ELEMENT(FollowUp)
+    QML_SINGLETON
+public:
+    static hcp::kiosk::FollowUpSession *create(QQmlEngine *, QJSEngine *engine)
+    {
+        return provide(CoreInstances::followUp, engine);
     }
 };
 

@@ -20,6 +20,8 @@ Item {
 
         StaffCard {
             objectName: "padStaffCard"
+            // Landscape 差评: the reasons need the room; the rating already names the person.
+            visible: !(root.landscape && Pad.state === Pad.Reasons)
             width: parent.width
             compact: root.landscape && Pad.state !== Pad.Idle
             staffName: Pad.staffName
@@ -65,7 +67,7 @@ Item {
                     vertical: root.landscape
                     width: root.landscape ? (root.width - 2 * Theme.margin - 4 * Theme.gap) / 5 : root.width - 2 * Theme.margin
                     height: root.landscape ? Math.max(Theme.touchTarget * 2, root.height - 2 * Theme.margin - 420)
-                                           : Math.max(Theme.touchTarget * 1.5, (root.height - 720) / 5)
+                                           : Math.max(Theme.touchTarget * 1.5, (root.height - 600) / 5)
                     onChosen: (l) => Pad.rate(l)
                 }
             }
@@ -80,27 +82,40 @@ Item {
             visible: Pad.state === Pad.Reasons
             text: qsTr("请至少选择一项。您的意见将转交有关部门核实整改，并在规定时间内回访。")
         }
-        Grid {
+        // The reasons scroll when they do not fit (landscape desk pads): the buttons stay on screen.
+        Flickable {
+            id: reasonsFlick
+            objectName: "padReasonsFlick"
             visible: Pad.state === Pad.Reasons
             width: parent.width
-            columns: root.landscape ? 3 : 1
-            spacing: Theme.gap
-            Repeater {
-                model: Pad.reasons
-                delegate: Item {
-                    id: reason
-                    required property string code
-                    required property string text
-                    required property bool selected
-                    width: root.landscape ? (root.width - 2 * Theme.margin - 2 * Theme.gap) / 3 : root.width - 2 * Theme.margin
-                    height: chip.implicitHeight
-                    ToggleChip {
-                        id: chip
-                        objectName: "padReason" + reason.code
-                        anchors.fill: parent
-                        text: reason.text
-                        checked: reason.selected
-                        onToggled: Pad.toggleReason(reason.code)
+            height: Math.max(Theme.touchTarget, Math.min(reasonsGrid.implicitHeight,
+                                                         column.height - y - Theme.touchTarget - 2 * Theme.spacing
+                                                         - (Pad.message.length > 0 ? Theme.bodySize * 2 : 0)))
+            contentHeight: reasonsGrid.implicitHeight
+            clip: true
+            boundsBehavior: Flickable.StopAtBounds
+            Grid {
+                id: reasonsGrid
+                width: parent.width
+                columns: root.landscape ? 3 : 1
+                spacing: Theme.gap
+                Repeater {
+                    model: Pad.reasons
+                    delegate: Item {
+                        id: reason
+                        required property string code
+                        required property string text
+                        required property bool selected
+                        width: root.landscape ? (reasonsFlick.width - 2 * Theme.gap) / 3 : reasonsFlick.width
+                        height: chip.implicitHeight
+                        ToggleChip {
+                            id: chip
+                            objectName: "padReason" + reason.code
+                            anchors.fill: parent
+                            text: reason.text
+                            checked: reason.selected
+                            onToggled: Pad.toggleReason(reason.code)
+                        }
                     }
                 }
             }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // 10,000 evaluations through a proxy that drops, delays, resets and truncates connections and
-// answers 500/503: all arrive at the hub exactly once.
+// answers 500/503: all arrive at the hub exactly once. Signatures on (signed requests, ledger
+// shipped and verified): the honest kiosk raises no tamper alert.
 #include "faultproxy.h"
 #include "hubclient.h"
 #include "hubprocess.h"
+#include "ledgerbuilder.h"
 #include "outboxsender.h"
 
 #include <QSet>
@@ -32,19 +34,23 @@ void TestFaultProxy::proxyInjectsEachFault_10000Evaluations_noLossNoDuplicates()
     proxy.setFaultPercent(45);
     QVERIFY(proxy.listen());
 
-    DeviceCredentials creds = enroll(hub.url(), QStringLiteral("KIOSK-FAULT-0001"));
+    const hcp::trust::Key key = hcp::trust::Key::generate(hcp::trust::KeyType::Sm2);
+    const auto ledger = std::make_shared<hcp::trust::LedgerBuilder>(key);
+    DeviceCredentials creds = enrollWithKey(hub.url(), QStringLiteral("KIOSK-FAULT-0001"), key);
     QVERIFY(creds.isValid());
     creds.hubUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(proxy.port()));
 
     constexpr int kTotal = 10000;
     const QString kioskDb = dir.filePath(QStringLiteral("kiosk.sqlite"));
     QVERIFY(createKioskDb(kioskDb));
-    QVERIFY(enqueueRange(kioskDb, 1, kTotal, QStringLiteral("fault")));
+    QVERIFY(enqueueRange(kioskDb, 1, kTotal, QStringLiteral("fault"), ledger.get()));
 
     HubClient client;
     client.setCredentials(creds);
+    client.setDeviceKey(key);
     client.setRequestTimeoutMs(5000);
     OutboxSender sender(&client);
+    sender.setLedgerSigner(ledger);
     OutboxSender::Options o;
     o.batchSize = 200;
     o.backoffBaseMs = 5;
@@ -68,10 +74,12 @@ void TestFaultProxy::proxyInjectsEachFault_10000Evaluations_noLossNoDuplicates()
                              .arg(proxy.count(FaultProxy::Truncate)).arg(proxy.count(FaultProxy::Error500))
                              .arg(proxy.count(FaultProxy::Error503)).arg(failed.count());
     qInfo().noquote() << QStringLiteral("evaluations sent=%1 hub_rows=%2 unique=%3 lost=%4 duplicated=%5 "
-                                        "replays_answered_duplicate=%6 conflicts=%7")
+                                        "replays_answered_duplicate=%6 conflicts=%7 tamper_alerts=%8")
                              .arg(kTotal).arg(stored.size()).arg(uuids.size()).arg(kTotal - uuids.size())
                              .arg(stored.size() - uuids.size()).arg(stats.value(QLatin1String("duplicates")).toInt())
-                             .arg(stats.value(QLatin1String("conflicts")).toInt());
+                             .arg(stats.value(QLatin1String("conflicts")).toInt())
+                             .arg(tamperAlerts(hub.url()).size());
+    QCOMPARE(tamperAlerts(hub.url()), QJsonArray());
     for (int f = FaultProxy::Drop; f < FaultProxy::FaultCount; ++f)
         QVERIFY2(proxy.count(static_cast<FaultProxy::Fault>(f)) > 0, "every fault kind must have been injected");
     QVERIFY(failed.count() > 0);

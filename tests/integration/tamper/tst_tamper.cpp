@@ -3,6 +3,7 @@
 // the way a dishonest operator would — delete a row, change a satisfaction, swap two rows,
 // insert a forged row, restore an older backup — and sent by the real OutboxSender to a real
 // hcp-hub; the hub must flag every one. An honest kiosk next to them never raises a flag.
+#include "auditlog.h"
 #include "hubclient.h"
 #include "hubprocess.h"
 #include "ledger.h"
@@ -61,12 +62,14 @@ public:
         options.idlePollMs = 100;
         m_sender->setOptions(options);
         m_sender->setLedgerSigner(m_ledger.builder());
+        m_audit = std::make_unique<kiosk::AuditLog>(&m_store, m_ledger.builder());
         return m_sender->open(m_path, error);
     }
 
     // Like a restart (or the power going): sender and store let go of the file.
     void close()
     {
+        m_audit.reset();
         m_sender.reset();
         m_client.reset();
         m_store.close();
@@ -97,6 +100,21 @@ public:
         m_sender->start();
         const bool ok = drained.wait(20000);
         m_sender->stop();
+        return ok;
+    }
+
+    kiosk::AuditLog &audit() { return *m_audit; }
+    bool flushAudit()
+    {
+        bool done = false;
+        bool ok = false;
+        m_audit->flush(m_client.get(), [&](bool success, const QString &error) {
+            ok = success;
+            done = true;
+            if (!success)
+                qWarning() << "audit flush failed:" << error;
+        });
+        QTest::qWaitFor([&] { return done; }, 15000);
         return ok;
     }
 
@@ -136,6 +154,7 @@ private:
     kiosk::Store m_store;
     std::unique_ptr<sync::HubClient> m_client;
     std::unique_ptr<sync::OutboxSender> m_sender;
+    std::unique_ptr<kiosk::AuditLog> m_audit;
     int m_counter = 0;
 };
 
@@ -155,6 +174,7 @@ private slots:
     void insertForgedRow_flagged();
     void restoreOlderBackup_flaggedAsForkAndRewind();
     void replacedDeviceKey_flaggedAsNewIdentity();
+    void auditLog_shippedAndVerified_tornOutRecordFlagged();
     void tamperFlaggedSummary();
 
 private:
@@ -374,6 +394,29 @@ void TestTamper::replacedDeviceKey_flaggedAsNewIdentity()
     QVERIFY(kinds(k->deviceId()).contains(QStringLiteral("unknown-key")));
     // The real key still works.
     QCOMPARE(k->heartbeat(), 200);
+}
+
+void TestTamper::auditLog_shippedAndVerified_tornOutRecordFlagged()
+{
+    auto k = honestStart(QStringLiteral("KIOSK-AUDIT"));
+    QVERIFY(k);
+    QVERIFY(k->audit().record(QStringLiteral("pin_ok"), {}));
+    QVERIFY(k->audit().record(QStringLiteral("test_print"), QJsonObject{{QStringLiteral("printer"), QStringLiteral("ok")}}));
+    QVERIFY(k->audit().record(QStringLiteral("manual_sync"), {}));
+    QCOMPARE(k->audit().pendingCount(), 3);
+    QVERIFY(k->flushAudit());
+    QCOMPARE(k->audit().pendingCount(), 0);
+    const QJsonArray stored = adminGet(m_hub.url(), QStringLiteral("/v1/admin/audit?deviceId=KIOSK-AUDIT"))
+                                  .value(QLatin1String("records")).toArray();
+    QCOMPARE(stored.size(), 3);
+    QCOMPARE(stored.at(1).toObject().value(QLatin1String("action")).toString(), QStringLiteral("test_print"));
+    QCOMPARE(alerts(k->deviceId()), QJsonArray());
+    // Failed PIN attempts torn out of the audit log before they were shipped.
+    QVERIFY(k->audit().record(QStringLiteral("pin_failed"), {}));
+    QVERIFY(k->audit().record(QStringLiteral("sanctioned_exit"), {}));
+    QVERIFY(k->exec(QStringLiteral("DELETE FROM audit_log WHERE action = 'pin_failed'")));
+    QVERIFY(k->flushAudit());
+    QVERIFY2(kinds(k->deviceId()).contains(QStringLiteral("audit-gap")), qPrintable(kinds(k->deviceId()).join(',')));
 }
 
 void TestTamper::tamperFlaggedSummary()

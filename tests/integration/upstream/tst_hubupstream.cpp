@@ -9,6 +9,8 @@
 #include "upstreamfixture.h"
 #include "wire.h"
 
+#include <hubclient.h>
+
 #include <QDateTime>
 #include <QFile>
 #include <QJsonDocument>
@@ -75,6 +77,61 @@ private:
     }
 
 private slots:
+    // 整改反馈 pulled from the province are what kiosks read at GET /v1/rectifications.
+    void provinceRectifications_pulled_servedToKiosks()
+    {
+        const auto app = mockApp(ProvinceProfile::SignMode::Sm2Encrypt, ProvinceProfile::Cipher::Sm4);
+        MockProvince province(app, 11);
+        const quint16 provincePort = province.start();
+        QVERIFY(provincePort != 0);
+        province.setRectifications(QJsonArray{
+            QJsonObject{{QStringLiteral("projectNo"), QStringLiteral("110105202611280031")},
+                        {QStringLiteral("serviceNumber"), 1}, {QStringLiteral("assessNumber"), 1},
+                        {QStringLiteral("rectifyStatus"), QStringLiteral("2")},
+                        {QStringLiteral("reformContent"), QStringLiteral("已增设周末窗口。")},
+                        {QStringLiteral("reformDept"), QStringLiteral("示例县政务服务中心")},
+                        {QStringLiteral("reformDate"), QStringLiteral("2026-11-28 16:20:00")}},
+            QJsonObject{{QStringLiteral("projectNo"), QStringLiteral("110105202611280032")},
+                        {QStringLiteral("serviceNumber"), 1}, {QStringLiteral("assessNumber"), 1},
+                        {QStringLiteral("rectifyStatus"), QStringLiteral("1")},
+                        {QStringLiteral("reformDate"), QStringLiteral("2026-11-28 17:00:00")}}});
+        QTemporaryDir dir;
+        QJsonObject profile = profileJson(app, provincePort);
+        profile.insert(QStringLiteral("pullIntervalS"), 0);
+        const QString profilePath = writeProfile(dir, profile);
+        hcp::sync::test::HubProcess hub;
+        QVERIFY2(hub.start(dir.filePath(QStringLiteral("hub.sqlite")), 0, {QStringLiteral("--upstream-profile"), profilePath}),
+                 qPrintable(hub.output()));
+        const DeviceCredentials creds = hcp::sync::test::enroll(hub.url(), QStringLiteral("KIOSK-110105-0031"));
+        QVERIFY(creds.isValid());
+        QCOMPARE(hcp::sync::test::adminSend(hub.url(), "POST", QStringLiteral("/v1/admin/upstream"),
+                                            QJsonObject{{QStringLiteral("pull"), true}}),
+                 202);
+        HubClient client;
+        client.setCredentials(creds);
+        auto items = [&client](const QString &projectNo) {
+            QJsonArray out;
+            bool done = false;
+            client.fetchRectifications(projectNo, [&](const HubReply &r) {
+                out = r.json().value(QLatin1String("items")).toArray();
+                done = true;
+            });
+            for (int i = 0; i < 500 && !done; ++i)
+                QTest::qWait(10);
+            return out;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(items(QStringLiteral("110105202611280031")).size(), 1, 10000);
+        const QJsonObject done = items(QStringLiteral("110105202611280031")).at(0).toObject();
+        QCOMPARE(done.value(QLatin1String("status")).toString(), QStringLiteral("done"));
+        QCOMPARE(done.value(QLatin1String("reply")).toString(), QStringLiteral("已增设周末窗口。"));
+        QCOMPARE(done.value(QLatin1String("replyDept")).toString(), QStringLiteral("示例县政务服务中心"));
+        QCOMPARE(QDateTime::fromString(done.value(QLatin1String("replyTime")).toString(), Qt::ISODate).toSecsSinceEpoch(),
+                 QDateTime::fromString(QStringLiteral("2026-11-28T16:20:00+08:00"), Qt::ISODate).toSecsSinceEpoch());
+        const QJsonArray inProgress = items(QStringLiteral("110105202611280032"));
+        QCOMPARE(inProgress.size(), 1);
+        QCOMPARE(inProgress.at(0)[QLatin1String("status")].toString(), QStringLiteral("in_progress"));
+    }
+
     void hubWithProfile_killedWhileForwarding_deliversEveryEvaluationOnceWithCaseAndCertKey()
     {
         constexpr int kEvaluations = 1500;

@@ -7,6 +7,7 @@
 #include <ratenowevent.h>
 #include <rectificationstore.h>
 #include <hubstore.h>
+#include <syncagent.h>
 
 #include <QJsonDocument>
 #include <QSignalSpy>
@@ -84,7 +85,7 @@ private slots:
         QTest::newRow("serviceNumber text") << "serviceNumber" << QJsonValue(QStringLiteral("1")) << "serviceNumber";
         QTest::newRow("unknown status") << "status" << QJsonValue(QStringLiteral("closed")) << "status";
         QTest::newRow("bad time") << "replyTime" << QJsonValue(QStringLiteral("yesterday")) << "ISO 8601";
-        QTest::newRow("done without reply") << "reply" << QJsonValue(QString()) << "reply";
+        QTest::newRow("reply not text") << "reply" << QJsonValue(5) << "reply";
     }
     void store_invalidRecords_rejectedWithReason()
     {
@@ -218,6 +219,54 @@ private slots:
         HeartbeatInfo beat;
         beat.version = QStringLiteral("0.1.0");
         r = wait([&](ReplyHandler h) { client.sendHeartbeat(beat, h); });
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.json().value(QLatin1String("commands")).toArray().isEmpty());
+    }
+
+    // The pad's agent polls between heartbeats: rate_now arrives within seconds, exactly once,
+    // and the acknowledgement rides on the next poll.
+    void syncAgentPoll_deliversRateNowOnce_ackedOnNextPoll()
+    {
+        HubProcess hubProcess;
+        QVERIFY(hubProcess.start(m_dir.filePath(QStringLiteral("hub-poll.sqlite"))));
+        const QUrl hubUrl = hubProcess.url();
+        HubClient client;
+        client.setHubUrl(hubUrl);
+        DeviceCredentials pad;
+        bool enrolled = false;
+        client.enroll(QLatin1String(kEnrollToken), QStringLiteral("PAD-B01"), QLatin1String(kHall), QStringLiteral("pad"),
+                      QStringLiteral("0.1.0"), [&](bool ok, const DeviceCredentials &c, const QString &) { enrolled = ok; pad = c; });
+        QTRY_VERIFY(enrolled);
+        client.setCredentials(pad);
+        SyncAgent agent(&client, nullptr, nullptr);
+        SyncAgent::Options o;
+        o.heartbeatIntervalS = 3600; // only the first heartbeat: delivery below is the poll's
+        o.feedIntervalS = 3600;
+        o.configIntervalS = 3600;
+        o.commandPollIntervalS = 1;
+        agent.setOptions(o);
+        QSignalSpy received(&agent, &SyncAgent::commandReceived);
+        agent.start();
+        QTest::qWait(300); // the first heartbeat has been answered (no commands yet)
+        QJsonObject answer;
+        QCOMPARE(adminSend(hubUrl, "POST", QStringLiteral("/v1/admin/rate-now"),
+                           QJsonObject{{QStringLiteral("deviceId"), QStringLiteral("PAD-B01")},
+                                       {QStringLiteral("projectNo"), QStringLiteral("110105202611280002")},
+                                       {QStringLiteral("serviceNumber"), 2},
+                                       {QStringLiteral("staffNo"), QStringLiteral("S0020")},
+                                       {QStringLiteral("staffName"), QStringLiteral("赵敏")},
+                                       {QStringLiteral("windowNo"), QStringLiteral("B01")}},
+                           &answer),
+                 201);
+        QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 5000);
+        QCOMPARE(received.at(0).at(1).toString(), QStringLiteral("rate_now"));
+        QCOMPARE(received.at(0).at(2).toJsonObject().value(QLatin1String("staffName")).toString(), QStringLiteral("赵敏"));
+        agent.acknowledgeCommand(received.at(0).at(0).toLongLong());
+        // Resent by the hub until the ack arrives, but emitted once; then gone at the hub.
+        QTest::qWait(2500);
+        QCOMPARE(received.size(), 1);
+        agent.stop();
+        const HubReply r = wait([&](ReplyHandler h) { client.pollCommands({}, h); });
         QCOMPARE(r.status, 200);
         QVERIFY(r.json().value(QLatin1String("commands")).toArray().isEmpty());
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hubprocess.h"
 
+#include "ledgertable.h"
+
 #include "outbox.h"
 
 #include <QCoreApplication>
@@ -218,25 +220,31 @@ bool createKioskDb(const QString &path)
     QSqlQuery q(c.db);
     q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
     QString error;
-    return Outbox::createSchema(c.db, &error);
+    return Outbox::createSchema(c.db, &error) && LedgerTable::createSchema(c.db, &error);
 }
 
-bool enqueueRange(const QString &path, qint64 from, qint64 to, const QString &tag)
+bool enqueueRange(const QString &path, qint64 from, qint64 to, const QString &tag, const trust::LedgerBuilder *ledger)
 {
     Connection c(path);
     if (!c.db.transaction())
         return false;
     for (qint64 seq = from; seq <= to; ++seq) {
         const QString uuid = uuidFor(tag, seq);
+        const QJsonObject evaluation = makeEvaluation(seq, uuid);
         QString error;
-        if (!Outbox::enqueue(c.db, seq, uuid,
-                             QJsonDocument(makeEvaluation(seq, uuid)).toJson(QJsonDocument::Compact), &error)) {
+        if (!Outbox::enqueue(c.db, seq, uuid, QJsonDocument(evaluation).toJson(QJsonDocument::Compact), &error)
+            || (ledger && !LedgerTable::append(c.db, *ledger, seq, evaluation, &error))) {
             qWarning() << "enqueue failed" << error;
             c.db.rollback();
             return false;
         }
     }
     return c.db.commit();
+}
+
+QJsonArray tamperAlerts(const QUrl &hub)
+{
+    return adminGet(hub, QStringLiteral("/v1/admin/tamper")).value(QLatin1String("alerts")).toArray();
 }
 
 OutboxSnapshot outboxSnapshot(const QString &path)

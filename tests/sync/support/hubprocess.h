@@ -16,6 +16,10 @@
 // Test support for the sync tests: the real hcp-hub as a child process on loopback, plus
 // synthetic evaluations and kiosk outbox databases. Blocking helpers spin a local event loop;
 // they are for tests only.
+namespace hcp::trust {
+class LedgerBuilder;
+}
+
 namespace hcp::sync::test {
 
 inline constexpr char kEnrollToken[] = "test-enroll-token";
@@ -75,7 +79,12 @@ QString uuidFor(const QString &tag, qint64 seq);
 // transaction, like the kiosk Store does (one transaction per evaluation there; batched here
 // only to save time).
 bool createKioskDb(const QString &path);
-bool enqueueRange(const QString &path, qint64 from, qint64 to, const QString &tag);
+// With a ledger builder, each evaluation's signed ledger entry is written in the same
+// transaction, as the kiosk's commit hook does (signatures on).
+bool enqueueRange(const QString &path, qint64 from, qint64 to, const QString &tag,
+                  const trust::LedgerBuilder *ledger = nullptr);
+// Every tamper alert the hub holds (GET /v1/admin/tamper).
+QJsonArray tamperAlerts(const QUrl &hub);
 
 struct OutboxSnapshot
 {
