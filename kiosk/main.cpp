@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // hcp-kiosk — the composition root: builds every service, wires them, then loads QML.
 #include "app/devices.h"
+#include "app/agentdesk.h"
 #include "app/diagnostics.h"
 #include "app/logbuffer.h"
 #include "app/qrimageprovider.h"
 #include "app/updatecontroller.h"
+#include "app/voice.h"
 
 #include <appcontroller.h>
 #include <auditlog.h>
@@ -122,6 +124,8 @@ struct Services {
     std::unique_ptr<HubCaseSource> hubSource;
     std::unique_ptr<hcp::sync::CaseCache> feedCache;
     std::unique_ptr<hcp::sync::SyncAgent> agent;
+    std::unique_ptr<Voice> voice;
+    std::unique_ptr<AgentDesk> agentDesk;
     std::function<QJsonObject()> deviceStatus; // set once the devices exist
     std::unique_ptr<ConfigApplier> configApplier;
     std::function<QJsonObject()> updateStatus;                        // set when updates are configured
@@ -244,6 +248,24 @@ struct Services {
     }
 
     QString credentialsPath() const { return QDir(dataDir).filePath(QStringLiteral("credentials.json")); }
+
+    // 关怀模式 voice help and 代办员 sign-in: only where screens are shown (not for CLI modes).
+    void startCare()
+    {
+        voice = std::make_unique<Voice>(session.get(), app.get(),
+                                        Voice::Options{config.voiceEngine, config.voiceVolume, config.voiceEnabled});
+        agentDesk = std::make_unique<AgentDesk>(session.get());
+        QList<AgentEntry> agents = config.agents;
+        if (agents.isEmpty() && app->demoMode()) // the demo's documented agent: card 赵代办, PIN 135790
+            agents.append({QStringLiteral("DEMO-AGENT-1"), QStringLiteral("赵代办"),
+                           session->hashIdNumber(QStringLiteral("513021195505050036")),
+                           hcp::trust::PinVault::hashPin(QStringLiteral("135790"), 20000)});
+        agentDesk->setAgents(agents, dataDir);
+        agentDesk->setIdleTimeoutMs(config.elderlyIdleTimeoutSeconds * 1000);
+        app->setElderlyMode(config.elderlyByDefault);
+        hcp::qml::CoreInstances::voice = voice.get();
+        hcp::qml::CoreInstances::agent = agentDesk.get();
+    }
 
     // Store-and-forward: the outbox sender, online lookup and the status strip. Without
     // credentials the kiosk runs stand-alone and everything stays queued locally.
@@ -391,6 +413,10 @@ struct Services {
             pad->setConfig(config);
             followUp->setConfig(config);
             pad->setEnabled(config.pf == 4);
+            if (voice)
+                voice->setVolumePercent(config.voiceVolume);
+            if (agentDesk)
+                agentDesk->setAgents(config.agents, dataDir);
             if (kioskConfigChanged)
                 kioskConfigChanged(config);
         }
@@ -435,7 +461,8 @@ struct Services {
         app->setDemoPeople({{QStringLiteral("李华"), QStringLiteral("11010519491231002X")},
                             {QStringLiteral("王建国"), QStringLiteral("440524188001010014")},
                             {QStringLiteral("张秀英"), QStringLiteral("330102195803120047")},
-                            {QStringLiteral("吴敏"), QStringLiteral("450103199211110074")}});
+                            {QStringLiteral("吴敏"), QStringLiteral("450103199211110074")},
+                            {QStringLiteral("赵代办"), QStringLiteral("513021195505050036")}}); // the demo 代办员
         QStringList codes;
         // A business system's receipt URL, a bare 办件编号, and a code that is not ours.
         codes << QStringLiteral("https://zwfw.example.gov.cn/bjcx?projectNo=%1").arg(demo.cases.at(5).projectNo)
@@ -541,6 +568,7 @@ int renderScreens(QGuiApplication &app, const QString &outDir)
             st.updateSummary = Diagnostics::tr("软件更新：本机未配置");
             return st;
         });
+        s.startCare();
         QQmlApplicationEngine engine;
         engine.addImageProvider(QStringLiteral("qr"), new QrImageProvider);
         engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
@@ -663,6 +691,58 @@ int renderScreens(QGuiApplication &app, const QString &outDir)
             QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
         shot(QStringLiteral("17-idle-countdown"));
         ses->cancel();
+        ses->setIdleTimeoutMs(3600 * 1000);
+        {
+            // 关怀模式, one decision per screen: rate → reasons → confirm.
+            s.app->setElderlyMode(true);
+            ses->submitQrPayload("1101052611120407");
+            waitForState({St::Rate});
+            ses->rate(1);
+            shot(QStringLiteral("21-care-reasons"));
+            ses->toggleReason(QStringLiteral("502"));
+            ses->next();
+            shot(QStringLiteral("22-care-confirm"));
+            ses->submit();
+            shot(QStringLiteral("23-care-thanks"));
+            ses->finish();
+            s.app->setElderlyMode(false);
+            // 代办员: card, PIN, signed in, the citizen's own card, rating screen.
+            s.agentDesk->beginSignIn();
+            shot(QStringLiteral("24-agent-card"));
+            settle(3000);
+            s.app->demoSwipeCard(4);
+            QElapsedTimer at;
+            at.start();
+            while (s.agentDesk->phase() != AgentDesk::Phase::EnterPin && at.elapsed() < 8000)
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+            shot(QStringLiteral("25-agent-pin"));
+            s.agentDesk->enterPin(QStringLiteral("135790"));
+            s.app->setElderlyMode(true);
+            shot(QStringLiteral("26-agent-start-elderly"));
+            settle(3000);
+            s.app->demoSwipeCard(3);
+            waitForState({St::ChooseCase, St::Rate});
+            for (int row = 0; row < ses->cases()->rowCount() && ses->state() == St::ChooseCase; ++row)
+                if (ses->cases()->row(row)->rateable)
+                    ses->chooseCase(row);
+            shot(QStringLiteral("27-agent-rate-elderly"));
+            ses->cancel();
+            s.agentDesk->signOut();
+            s.app->setElderlyMode(false);
+            // English: the data texts too.
+            hcp::qml::LanguageSwitcher english(&engine, s.app.get());
+            s.app->setLanguage(QStringLiteral("en"));
+            ses->submitQrPayload("1101052611120592");
+            waitForState({St::Rate});
+            shot(QStringLiteral("28-en-rate"));
+            ses->rate(2);
+            shot(QStringLiteral("29-en-reasons"));
+            ses->toggleReason(QStringLiteral("501"));
+            ses->next();
+            shot(QStringLiteral("30-en-questions"));
+            ses->cancel();
+            s.app->setLanguage(QStringLiteral("zh_CN"));
+        }
         diagnostics.requestOpen();
         shot(QStringLiteral("19-maintenance-pin"));
         diagnostics.enterPin(QStringLiteral("2468"));
@@ -959,6 +1039,7 @@ int main(int argc, char *argv[])
         if (!c.maintenancePinHash.isEmpty())
             diagnostics.setPinHash(c.maintenancePinHash, QDir(dataDir).filePath(QStringLiteral("pin-state.json")));
     };
+    s.startCare();
     s.deviceStatus = [&devices] {
         QJsonObject o;
         const auto *m = devices.statusModel();

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <agentdesk.h>
 #include <appcontroller.h>
 #include <casedirectory.h>
 #include <coretypes.h>
@@ -17,6 +18,7 @@
 #include <hardware/devicemanager.h>
 #include <hardware/devicestatusmodel.h>
 #include <syncstatus.h>
+#include <voice.h>
 #include <workcalendar.h>
 
 #include <QJsonDocument>
@@ -68,6 +70,16 @@ public:
         return {};
     }
     Q_INVOKABLE void setIdleTimeoutMs(int ms) { session->setIdleTimeoutMs(ms); }
+    Q_INVOKABLE void setAgentIdleMs(int ms) { agent->setIdleTimeoutMs(ms); }
+    // The indexed column, written in the same transaction as the payload the ledger hashes.
+    Q_INVOKABLE QString assistedByColumn(int deviceSeq) const
+    {
+        QSqlQuery q(store->database());
+        q.prepare(QStringLiteral("SELECT assisted_by FROM evaluation WHERE device_seq = ?"));
+        q.addBindValue(deviceSeq);
+        return q.exec() && q.next() ? q.value(0).toString() : QStringLiteral("<none>");
+    }
+    AgentDesk *agent = nullptr;
 
     // Maintenance: what the page sent to the audit sink, and its sync / exit actions.
     QStringList audited;
@@ -104,6 +116,8 @@ class Setup : public QObject {
     std::unique_ptr<Diagnostics> m_diagnostics;
     LogBuffer m_log;
     std::unique_ptr<hcp::qml::LanguageSwitcher> m_language;
+    std::unique_ptr<Voice> m_voice;
+    std::unique_ptr<AgentDesk> m_agent;
     std::unique_ptr<PadSession> m_pad;
     PadTrigger m_padTrigger;
     std::unique_ptr<FollowUpSession> m_followUp;
@@ -112,6 +126,8 @@ public Q_SLOTS:
     // Device services own worker threads: stop them while the application still exists.
     void cleanupTestCase()
     {
+        m_agent.reset();
+        m_voice.reset();
         m_diagnostics.reset();
         m_devices.reset();
     }
@@ -128,7 +144,11 @@ public Q_SLOTS:
         m_app = std::make_unique<AppController>(m_session.get());
         m_app->setDemoMode(true);
         m_app->setDemoPeople({{QStringLiteral("李华"), QStringLiteral("11010519491231002X")},
-                              {QStringLiteral("王建国"), QStringLiteral("440524188001010014")}});
+                              {QStringLiteral("王建国"), QStringLiteral("440524188001010014")},
+                              // index 2: the village agent (synthetic), signs in as 代办员 AGENT-001
+                              {QStringLiteral("赵代办"), QStringLiteral("513021195505050036")},
+                              {QStringLiteral("张秀英"), QStringLiteral("330102195803120047")},
+                              {QStringLiteral("吴敏"), QStringLiteral("450103199211110074")}});
         connect(m_app.get(), &AppController::demoCardRequested, m_session.get(),
                 [this](const QString &n, const QString &id) { m_session->identifyByCard(n, id, QStringLiteral("resident")); });
         connect(m_app.get(), &AppController::demoScanRequested, m_session.get(), &EvaluationSession::submitQrPayload);
@@ -182,6 +202,16 @@ public Q_SLOTS:
         });
         hcp::qml::CoreInstances::devices = m_devices->statusModel();
         hcp::qml::CoreInstances::diagnostics = m_diagnostics.get();
+        // No speech engine by that name: the kiosk must work silently (Voice.available false).
+        m_voice = std::make_unique<Voice>(m_session.get(), m_app.get(),
+                                          Voice::Options{QStringLiteral("no-such-engine"), 80, true});
+        hcp::qml::CoreInstances::voice = m_voice.get();
+        m_agent = std::make_unique<AgentDesk>(m_session.get());
+        m_agent->setAgents({{QStringLiteral("AGENT-001"), QStringLiteral("赵代办"),
+                             m_session->hashIdNumber(QStringLiteral("513021195505050036")),
+                             hcp::trust::PinVault::hashPin(QStringLiteral("135790"), 1000)}});
+        hcp::qml::CoreInstances::agent = m_agent.get();
+        m_probe.agent = m_agent.get();
         engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
         m_language = std::make_unique<hcp::qml::LanguageSwitcher>(engine, m_app.get());
         engine->rootContext()->setContextProperty(QStringLiteral("Probe"), &m_probe);
