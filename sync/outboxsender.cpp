@@ -173,7 +173,11 @@ void OutboxSender::trySend()
     qint64 ledgerThrough = -1; // seq of the last entry shipped; -1 = no ledger in this batch
     if (m_ledgerSigner && !rows.isEmpty()) {
         const qint64 last = rows.last().seq;
-        const qint64 after = qMax(qMax(LedgerTable::hubKnownSeq(m_db), m_ledgerShippedThrough), last - kMaxLedgerPerBatch);
+        const qint64 confirmed = LedgerTable::hubKnownSeq(m_db);
+        const qint64 after = qMax(qMax(confirmed, m_ledgerShippedThrough), last - kMaxLedgerPerBatch);
+        // Continuing an unanswered batch: say where its entries end, so the hub can tell this
+        // batch arriving first (not judged yet) from entries missing here (a gap).
+        const bool continues = m_ledgerShippedThrough > confirmed && after == m_ledgerShippedThrough;
         QList<QByteArray> entries;
         trust::LedgerHead head;
         QString error;
@@ -193,6 +197,10 @@ void OutboxSender::trySend()
                 qCWarning(lcSender).noquote() << error;
             }
             ledgerThrough = qint64(head.deviceSeq);
+            if (continues) {
+                body += ",\"ledgerAfter\":";
+                body += QByteArray::number(after);
+            }
         }
     }
     body += '}';

@@ -353,14 +353,18 @@ std::optional<LedgerCheck::Outcome> LedgerCheck::checkBatch(const QString &devic
     }
 
     // Ahead: a pipelined batch that reached the hub before the batch it continues (the kiosk
-    // ships each entry once per pipeline run, PROTOCOL §4a). When its entries form one intact,
+    // ships each entry once per pipeline run and declares "ledgerAfter", the last seq of the
+    // unanswered batch it continues, PROTOCOL §4a). Only when its first entry is exactly the
+    // declared successor (an entry missing at the boundary is a gap, judged below), above the
+    // known head, and its entries form one intact,
     // device-signed chain of their own (verified from its first entry's prevHash up to the
     // signed head, payloads included) and every evaluation in it has its entry there, it is
     // not judged yet: no finding, nothing stored, knownSeq unchanged in the answer, and the kiosk
     // ships those entries again after the hub's confirmed head. Anything less goes to the full
     // check below, which reports the gap.
-    if (head && !items.isEmpty() && items.first().entry.deviceSeq > known->deviceSeq + 1
-        && covered.size() == evaluations.size()) {
+    const qint64 declaredAfter = body.value(QLatin1String("ledgerAfter")).toInteger(-1);
+    if (head && !items.isEmpty() && declaredAfter > qint64(known->deviceSeq)
+        && items.first().entry.deviceSeq == quint64(declaredAfter) + 1 && covered.size() == evaluations.size()) {
         const trust::LedgerEntry &first = items.first().entry;
         trust::LedgerVerifier ahead(key->key, trust::LedgerHead{first.deviceSeq - 1, first.prevHash});
         ahead.setSignaturePolicy(trust::LedgerVerifier::SignaturePolicy::HeadCovers);
