@@ -44,6 +44,8 @@ QJsonObject Evaluation::toJson() const
     };
     if (!assistedBy.isEmpty())
         o.insert(QStringLiteral("assistedBy"), assistedBy);
+    if (!certKeyEnc.isEmpty())
+        o.insert(QStringLiteral("certKeyEnc"), certKeyEnc);
     return o;
 }
 
@@ -82,6 +84,7 @@ Evaluation Evaluation::fromJson(const QJsonObject &o)
     e.userProp = i("userProp", 1);
     e.userNameMasked = s("userNameMasked");
     e.assistedBy = s("assistedBy");
+    e.certKeyEnc = s("certKeyEnc");
     return e;
 }
 

@@ -34,6 +34,10 @@ struct Evaluation {
     int userProp = 1;
     QString userNameMasked;
     QString assistedBy;         // agent id for 代办员-assisted ratings, else empty
+    // Base64 SM2 ciphertext of the applicant's ID number for the hub's key (wire::encryptCertKey),
+    // only when identified by ID card; the hub decrypts it for the upstream certKey field.
+    // Personal: erased locally once the hub has acknowledged the record (PersonalDataEraser).
+    QString certKeyEnc;
 
     // The wire form (also the ledger's canonical input). Integers stay integers.
     QJsonObject toJson() const;

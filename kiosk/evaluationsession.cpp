@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "evaluationsession.h"
 
+#include "textscrub.h"
+
+#include <wire.h>
+
 #include "identity.h"
 #include "qrpayload.h"
 #include "satisfaction.h"
@@ -246,8 +250,16 @@ void EvaluationSession::identifyByCard(const QString &name, const QString &idNum
     Q_EMIT identityChanged();
     CaseQuery q;
     q.kind = CaseQuery::Kind::ByCertKeyHash;
-    // The plain ID number goes no further than this keyed hash.
+    // The plain ID number goes no further than this keyed hash and the ciphertext for the hub
+    // (the evaluation's certKeyEnc, PROTOCOL §4); neither is reversible on the kiosk.
     q.certKeyHash = certKeyHash(m_config.idHashKey, idNumber);
+    if (!m_hubPublicKeyPem.isEmpty()) {
+        QString err;
+        if (const auto enc = hcp::sync::wire::encryptCertKey(m_hubPublicKeyPem, idNumber, &err))
+            m_certKeyEnc = *enc;
+        else
+            qCWarning(lcSession) << "ID number not encrypted for the hub:" << err;
+    }
     startLookup(q, 0);
 }
 
@@ -273,6 +285,9 @@ void EvaluationSession::onLookupFinished(quint64 id, const QList<Case> &found, C
             continue;
         CaseListModel::Row r;
         r.c = c;
+        // The session's own buffer for the name (wipe() overwrites it in place; the source's
+        // copy is the source's business).
+        r.c.userName = QString(c.userName.constData(), c.userName.size());
         if (const auto rated = m_store->ratedAt(c.projectNo, c.serviceNumber)) {
             r.statusText = tr("已评价（%1）").arg(rated->toString(QStringLiteral("yyyy-MM-dd HH:mm")));
         } else if (c.proStatus != 3) {
@@ -506,7 +521,10 @@ void EvaluationSession::submit()
     e.satisfaction = m_satisfaction;
     e.evalDetail = m_reasons.selectedCodes();
     e.answers = m_questions.answers();
-    e.writingEvaluation = m_comment;
+    // A deep copy: the record goes to other threads (printer, sender), and wipe() overwrites
+    // the session's own buffer in place.
+    e.writingEvaluation = QString(m_comment.constData(), m_comment.size());
+    e.certKeyEnc = m_certKeyEnc.isEmpty() ? QString() : QString(m_certKeyEnc.constData(), m_certKeyEnc.size());
     e.publicFlag = m_publicFlag;
     e.assessTime = now();
     e.indicatorVersion = m_indicators.version;
@@ -603,12 +621,17 @@ void EvaluationSession::cancel()
 void EvaluationSession::wipe()
 {
     // Overwrite before release so the citizen's text does not linger in freed heap blocks.
-    auto scrub = [](QString &s) { s.fill(QChar(u' ')); s.clear(); s.squeeze(); };
-    scrub(m_citizenName);
-    scrub(m_citizenIdMasked);
-    scrub(m_comment);
-    scrub(m_message);
-    scrub(m_case.userName);
+    // overwriteText writes into the shared buffers themselves, so copies that QML or the list
+    // model hold are blanked too (the plain ID number never reaches the session: see
+    // identifyByCard).
+    for (const CaseListModel::Row &row : m_cases.rows())
+        overwriteText(row.c.userName);
+    scrubText(m_citizenName);
+    scrubText(m_citizenIdMasked);
+    scrubText(m_comment);
+    m_message = QString(); // may share a caller's text (reportIdentifyError): released, not overwritten
+    scrubText(m_case.userName);
+    scrubText(m_certKeyEnc);
     m_case = Case();
     m_satisfaction = 0;
     m_publicFlag = 1;

@@ -23,7 +23,8 @@ class Store;
 
 // One citizen visit: identify → choose case → rate → reasons → questions → comment → confirm →
 // committed → thanks. QML renders `state` and calls the intents; every rule lives here.
-// Idle for idleTimeout → back to Start with every personal field cleared (screen and memory).
+// Idle for idleTimeout → back to Start with every personal field cleared (screen and memory):
+// the session's text buffers are overwritten in place (textscrub.h), not only released.
 // Threading: GUI thread only.
 class EvaluationSession : public QObject {
     Q_OBJECT
@@ -93,6 +94,10 @@ public:
     void setCalendar(const WorkCalendar &calendar) { m_calendar = calendar; }
     void setIndicatorSet(const IndicatorSet &set) { m_indicators = set; }
     void setQuestionnaires(const QuestionnaireCatalog &catalog) { m_questionnaires = catalog; }
+    // The hub's SM2 public key (PEM, DeviceCredentials::hubPublicKey). With it, a card
+    // identification puts the ID number, encrypted for the hub, into the evaluation's certKeyEnc;
+    // without it (stand-alone kiosk) the record carries no certKey at all.
+    void setHubPublicKey(const QByteArray &pem) { m_hubPublicKeyPem = pem; }
     // Injected clock (tests); defaults to QDateTime::currentDateTime.
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
     // Idle timeout in milliseconds (tests use short ones); 0 restores the configured one.
@@ -216,6 +221,8 @@ private:
     QString m_message;
     QString m_citizenName;      // masked
     QString m_citizenIdMasked;
+    QString m_certKeyEnc;       // base64 ciphertext for the hub, set by a card identification
+    QByteArray m_hubPublicKeyPem;
     CaseListModel m_cases;
     ReasonListModel m_reasons;
     QuestionListModel m_questions;

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "identity.h"
 
-#include <QMessageAuthenticationCode>
+#include <wire.h>
 
 namespace hcp::kiosk {
 
 QString certKeyHash(const QByteArray &hubKey, const QString &idNumber)
 {
-    return QString::fromLatin1(QMessageAuthenticationCode::hash(idNumber.trimmed().toUpper().toUtf8(), hubKey,
-                                                                QCryptographicHash::Sha256).toHex());
+    return QString::fromLatin1(hcp::sync::wire::certKeyHash(hubKey, idNumber));
 }
 
 } // namespace hcp::kiosk

@@ -17,6 +17,7 @@
 #include <casecache.h>
 #include <outboxsender.h>
 #include <followupsession.h>
+#include <personaldataeraser.h>
 #include <padsession.h>
 #include <padtrigger.h>
 #include <syncagent.h>
@@ -111,6 +112,7 @@ struct Services {
     std::unique_ptr<hcp::sync::SyncStatus> syncStatus = std::make_unique<hcp::sync::SyncStatus>();
     std::unique_ptr<hcp::sync::HubClient> hub;
     std::unique_ptr<hcp::sync::OutboxSender> sender;
+    std::unique_ptr<PersonalDataEraser> eraser;
     std::unique_ptr<HubCaseSource> hubSource;
     std::unique_ptr<hcp::sync::CaseCache> feedCache;
     std::unique_ptr<hcp::sync::SyncAgent> agent;
@@ -175,6 +177,8 @@ struct Services {
         directory = std::make_unique<CaseDirectory>(&store);
         session = std::make_unique<EvaluationSession>(&store, directory.get());
         session->setConfig(config);
+        // Card identifications carry the ID number only encrypted for the hub (certKeyEnc).
+        session->setHubPublicKey(credentials.isValid() ? credentials.hubPublicKey : QByteArray());
         session->setCalendar(calendar);
         session->setIndicatorSet(indicators);
         session->setQuestionnaires(questionnaires);
@@ -252,6 +256,12 @@ struct Services {
         followUp->setHubClient(hub.get());
         QObject::connect(followUp.get(), &FollowUpSession::committed, sender.get(), [this] { sender->kick(); });
         sender->start();
+        // Personal fields leave the kiosk once the hub has acknowledged the record (and at start,
+        // for acks that arrived before a restart).
+        eraser = std::make_unique<PersonalDataEraser>(&store);
+        QObject::connect(sender.get(), &hcp::sync::OutboxSender::batchAcked, eraser.get(),
+                         [this] { eraser->scheduleErase(); });
+        eraser->scheduleErase();
 
         // The hall's case feed (own file: the sync layer's cache schema is its own), heartbeat,
         // configuration and remote commands.

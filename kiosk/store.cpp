@@ -78,6 +78,18 @@ QStringList migrationStep(int from)
         // commit hook) and the hub's confirmed ledger seq (DDL owned by the sync layer), and the
         // maintenance audit log with its own signed chain.
         return hcp::sync::LedgerTable::schemaStatements() + AuditLog::schemaStatements();
+    case 4:
+        // v5: the ID-number hash becomes HMAC-SM3 (was HMAC-SHA256). The old hashes cannot be
+        // converted (the kiosk never had the plain numbers), so they are dropped: card lookups
+        // refetch the cases from the hub, QR and typed lookups keep working from the cache.
+        // personal_erased_at: when the personal fields were erased after the hub's ack
+        // (PersonalDataEraser); the ledger's payload hash covers the record as committed.
+        return {
+            QStringLiteral("UPDATE case_cache SET cert_key_hash = NULL, payload = json_remove(payload, '$.certKeyHash')"
+                           " WHERE cert_key_hash IS NOT NULL OR json_extract(payload, '$.certKeyHash') IS NOT NULL"),
+            QStringLiteral("ALTER TABLE evaluation ADD COLUMN personal_erased_at INTEGER"),
+            QStringLiteral("CREATE INDEX evaluation_unerased ON evaluation (uuid) WHERE personal_erased_at IS NULL"),
+        };
     default:
         return {};
     }
@@ -115,8 +127,10 @@ bool Store::open(const QString &path, QString *error, int targetVersion)
         return false;
     }
     QSqlQuery q(db);
+    // secure_delete: deleted and shrunk content is overwritten with zeros in the file, so personal
+    // fields erased after the hub's ack are really gone (not left in free space of a page).
     for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                               "PRAGMA foreign_keys=ON"}) {
+                               "PRAGMA foreign_keys=ON", "PRAGMA secure_delete=ON"}) {
         if (!q.exec(QLatin1String(pragma))) {
             if (error)
                 *error = q.lastError().text();

@@ -19,7 +19,7 @@ namespace hcp::kiosk {
 // Threading: one Store per thread; the sync sender opens its own connection to the same file.
 class Store {
 public:
-    static constexpr int kLatestVersion = 4;
+    static constexpr int kLatestVersion = 5;
 
     Store();
     ~Store();

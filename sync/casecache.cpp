@@ -2,6 +2,7 @@
 #include "casecache.h"
 
 #include "hubclient.h"
+#include "wire.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -44,6 +45,7 @@ bool CaseCache::open(const QString &databasePath, QString *error)
     QSqlQuery q(m_db);
     const QStringList schema{
         QStringLiteral("PRAGMA journal_mode=WAL"),
+        QStringLiteral("PRAGMA secure_delete=ON"),
         QStringLiteral("CREATE TABLE IF NOT EXISTS case_cache ("
                        "project_no TEXT NOT NULL, service_number INTEGER NOT NULL, "
                        "user_name TEXT NOT NULL, cert_key_hash TEXT, result_date TEXT, "
@@ -59,6 +61,36 @@ bool CaseCache::open(const QString &databasePath, QString *error)
             return false;
         }
     }
+    return dropForeignHashes(error);
+}
+
+// The cache holds hashes of one scheme only (wire::kCertKeyHashScheme, numbered
+// kHashSchemeVersion here). Hashes of an older scheme cannot be converted, so a cache of another
+// scheme is emptied and its feed cursor reset: the next feed pull refetches every case.
+bool CaseCache::dropForeignHashes(QString *error)
+{
+    constexpr int kHashSchemeVersion = 2; // 1 = HMAC-SHA256 (unmarked), 2 = HMAC-SM3
+    QSqlQuery q(m_db);
+    if (q.exec(QStringLiteral("SELECT value FROM case_cache_state WHERE key = 'hash_scheme'")) && q.next()
+        && q.value(0).toInt() == kHashSchemeVersion)
+        return true;
+    q.finish();
+    if (!m_db.transaction()) {
+        if (error)
+            *error = m_db.lastError().text();
+        return false;
+    }
+    const bool ok = q.exec(QStringLiteral("DELETE FROM case_cache"))
+        && q.exec(QStringLiteral("DELETE FROM case_cache_state WHERE key = 'feed_cursor'"))
+        && q.exec(QStringLiteral("INSERT OR REPLACE INTO case_cache_state (key, value) VALUES ('hash_scheme', %1)")
+                      .arg(kHashSchemeVersion));
+    if (!ok || !m_db.commit()) {
+        if (error)
+            *error = q.lastError().text();
+        m_db.rollback();
+        return false;
+    }
+    qCInfo(lcCaseCache) << "case cache reset for ID-number hash scheme" << wire::kCertKeyHashScheme;
     return true;
 }
 

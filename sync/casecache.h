@@ -20,6 +20,8 @@ public:
     explicit CaseCache(QObject *parent = nullptr);
     ~CaseCache() override;
 
+    // Opens the cache; a cache written with another ID-number hash scheme is emptied (and its
+    // feed cursor reset) so the next feed pull refetches every case with the current hashes.
     bool open(const QString &databasePath, QString *error);
 
     // Inserts or replaces cases keyed by (projectNo, serviceNumber). When cursor >= 0 it is
@@ -42,6 +44,7 @@ signals:
 
 private:
     void pullPage(HubClient *client, int pageSize, int pulledSoFar);
+    bool dropForeignHashes(QString *error);
     QJsonArray select(const QString &where, const QVariantList &values);
 
     QSqlDatabase m_db;

@@ -54,6 +54,8 @@ bool OutboxSender::open(const QString &databasePath, QString *error)
     // ack mark in a power cut causes a resend, which the hub answers with "duplicate".
     q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
     q.exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
+    // Zeroes freed content, like the kiosk Store's connection (personal-data erasure).
+    q.exec(QStringLiteral("PRAGMA secure_delete=ON"));
     q.exec(QStringLiteral("PRAGMA cache_size=-16384"));
     return Outbox::createSchema(m_db, error) && LedgerTable::createSchema(m_db, error);
 }

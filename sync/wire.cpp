@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "wire.h"
 
+#include "trust/crypto.h"
+
 #include <QCryptographicHash>
 #include <QDate>
 #include <QTime>
@@ -244,7 +246,7 @@ QByteArray fingerprint(const QJsonObject &object)
 
 QString projectNoFromQr(const QString &payload)
 {
-    static const QRegularExpression bare(QStringLiteral("^[A-Za-z0-9_-]{6,64}$"));
+    static const QRegularExpression bare(QStringLiteral("^[A-Za-z0-9_-]{6,50}$")); // as kiosk/qrpayload: an..50 (domain.md §a)
     const QString text = payload.trimmed();
     if (text.startsWith(QLatin1Char('{'))) {
         const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
@@ -277,9 +279,23 @@ QByteArray requestSignature(const QByteArray &secret, const QByteArray &method,
 
 QByteArray certKeyHash(const QByteArray &certKey, const QString &idNumber)
 {
-    return QMessageAuthenticationCode::hash(idNumber.trimmed().toUpper().toUtf8(), certKey,
-                                            QCryptographicHash::Sha256)
-        .toHex();
+    return hcp::trust::Crypto::hmacSm3(certKey, idNumber.trimmed().toUpper().toUtf8()).toHex();
+}
+
+std::optional<QString> encryptCertKey(const QByteArray &hubPublicKeyPem, const QString &idNumber, QString *error)
+{
+    const hcp::trust::Key key = hcp::trust::Key::fromPem(hubPublicKeyPem, error);
+    if (key.isNull() || key.type() != hcp::trust::KeyType::Sm2) {
+        if (error && !key.isNull())
+            *error = QStringLiteral("the hub key is not an SM2 key");
+        return std::nullopt;
+    }
+    QByteArray plain = idNumber.trimmed().toUpper().toUtf8();
+    const auto cipher = hcp::trust::Crypto::sm2Encrypt(key, plain, error);
+    plain.fill('\0');
+    if (!cipher)
+        return std::nullopt;
+    return QString::fromLatin1(cipher->toBase64());
 }
 
 bool constantTimeEquals(const QByteArray &a, const QByteArray &b)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <optional>
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
@@ -35,9 +37,18 @@ QString projectNoFromQr(const QString &payload);
 // Hex HMAC-SHA256 over the canonical request (PROTOCOL §2).
 QByteArray requestSignature(const QByteArray &secret, const QByteArray &method,
                             const QByteArray &pathAndQuery, qint64 timeMs, const QByteArray &body);
-// Hex HMAC-SHA256(certKey, upper-cased ID number): the only form in which an ID number leaves
-// the card reader's session.
+// Hex HMAC-SM3(certKey, UTF-8 of the trimmed, upper-cased ID number) (GB/T 32905 SM3 in
+// RFC 2104 HMAC): the only form in which an ID number leaves the card reader's session.
+// Scheme name kCertKeyHashScheme; caches holding hashes of another scheme drop them.
+inline constexpr char kCertKeyHashScheme[] = "hmac-sm3";
 QByteArray certKeyHash(const QByteArray &certKey, const QString &idNumber);
+
+// "certKeyEnc" of an evaluation (PROTOCOL §4): base64 of the SM2 ciphertext (GM/T 0009 ASN.1
+// C1C3C2) of the UTF-8 trimmed, upper-cased ID number, for the hub's public key (PEM,
+// DeviceCredentials::hubPublicKey). Only the hub can read it (hub::decryptCertKey). Empty
+// optional when the key is not an SM2 public key.
+std::optional<QString> encryptCertKey(const QByteArray &hubPublicKeyPem, const QString &idNumber,
+                                      QString *error = nullptr);
 
 // Compares without an early exit, so timing does not leak how much of a MAC matched.
 bool constantTimeEquals(const QByteArray &a, const QByteArray &b);

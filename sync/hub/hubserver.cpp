@@ -2,6 +2,7 @@
 #include "hubserver.h"
 
 #include "../wire.h"
+#include "fraudmonitor.h"
 #include "windowroutes.h"
 
 #include <QDateTime>
@@ -88,6 +89,10 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
                  [this](const QHttpServerRequest &r) { return heartbeat(r); });
     m_http.route(QStringLiteral("/v1/audit"), Method::Post,
                  [this](const QHttpServerRequest &r) { return audit(r); });
+    // Anti-fraud signals: own tables and routes, registered before the "/v1/admin/<arg>" catch-all.
+    m_fraud = new FraudMonitor(m_store, this);
+    m_fraud->setHubIdentity(&m_hubIdentity);
+    m_fraud->registerRoutes(m_http, [this](const QHttpServerRequest &r) { return adminAllowed(r); });
     m_http.route(QStringLiteral("/v1/admin/<arg>"), Method::Get | Method::Post,
                  [this](const QString &what, const QHttpServerRequest &r) { return admin(what, r); });
     m_http.route(QStringLiteral("/v1/admin/config/<arg>"), Method::Put,

@@ -21,6 +21,8 @@ class QHttpServerResponse;
 
 namespace hcp::sync::hub {
 
+class FraudMonitor;
+
 // The hub's HTTP front (PROTOCOL.md) over one HubStore. Runs on the thread that created it;
 // Qt 6.4's QHttpServer answers requests one at a time on that thread, so concurrent requests
 // are serialized here and the database indexes keep them idempotent across several hubs.
@@ -37,6 +39,9 @@ public:
 
     void setEnrollToken(const QString &token) { m_enrollToken = token; }
     void setAdminToken(const QString &token) { m_adminToken = token; }
+
+    // The anti-fraud monitor (GET /v1/admin/fraud); owned by the server.
+    FraudMonitor *fraudMonitor() const { return m_fraud; }
 
     // Serves GET/POST /v1/admin/<what> (after the admin check) for a component that owns that
     // part of the admin API, e.g. "upstream". Same thread as the server.
@@ -70,6 +75,7 @@ private:
     std::unique_ptr<FleetApi> m_fleet;
     QString m_enrollToken;
     QString m_adminToken;
+    FraudMonitor *m_fraud = nullptr;
     QHash<QString, AdminHandler> m_adminHandlers;
 };
 

@@ -5,6 +5,7 @@
 #include "fleetstore.h"
 
 #include "../wire.h"
+#include "personaldata.h"
 #include "ledgercheck.h"
 #include "rectificationstore.h"
 #include "upstream/upstreamoutbox.h"
@@ -97,8 +98,9 @@ bool HubStore::open(const QString &spec, QString *error)
         q.exec(QStringLiteral("PRAGMA cache_size=-65536"));
         q.exec(QStringLiteral("PRAGMA mmap_size=268435456"));
     }
-    // Fleet management, ledger checks and rectifications keep their tables in their own classes.
-    return createSchema(error) && LedgerCheck::ensureSchema(m_db, m_postgres, error)
+    // Fleet management, ledger checks, rectifications and personal data keep their tables in their
+    // own classes.
+    return createSchema(error) && migrateCertKeyHashes(*this, error) && LedgerCheck::ensureSchema(m_db, m_postgres, error)
         && RectificationStore(m_db).ensureSchema(error) && ConfigPublisher::ensureSchema(m_db, m_postgres, error)
         && FleetStore::ensureSchema(m_db, m_postgres, error);
 }

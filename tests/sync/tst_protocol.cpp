@@ -109,6 +109,8 @@ void TestProtocol::projectNoFromQr_acceptsDocumentedForms_rejectsOthers_data()
     QTest::newRow("url lower-case key") << "http://x.example/q?projectno=AB-123456" << "AB-123456";
     QTest::newRow("url without projectNo") << "https://x.example/q?id=5" << "";
     QTest::newRow("too short") << "12345" << "";
+    QTest::newRow("50 characters") << QString(50, QLatin1Char('7')) << QString(50, QLatin1Char('7'));
+    QTest::newRow("51 characters") << QString(51, QLatin1Char('7')) << "";
     QTest::newRow("garbage") << "DROP TABLE cases;" << "";
     QTest::newRow("json injection") << "{\"projectNo\":\"1' OR 1=1\"}" << "";
 }

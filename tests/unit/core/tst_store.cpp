@@ -136,9 +136,10 @@ private Q_SLOTS:
     void migration_data()
     {
         QTest::addColumn<int>("from");
-        QTest::newRow("v1→v4") << 1;
-        QTest::newRow("v2→v4") << 2;
-        QTest::newRow("v3→v4") << 3;
+        QTest::newRow("v1→latest") << 1;
+        QTest::newRow("v2→latest") << 2;
+        QTest::newRow("v3→latest") << 3;
+        QTest::newRow("v4→latest") << 4;
     }
     void migration()
     {
@@ -181,7 +182,12 @@ private Q_SLOTS:
         QCOMPARE(back->writingEvaluation, e.writingEvaluation);
         QCOMPARE(scalar(s, QStringLiteral("SELECT pf FROM evaluation")).toInt(), 4);
         QCOMPARE(scalar(s, QStringLiteral("SELECT assisted_by FROM evaluation")).toString(), QStringLiteral("agent-7"));
-        QCOMPARE(s.casesByCertKeyHash(QStringLiteral("abc123")).size(), 1);
+        // v5: hashes of the old scheme (HMAC-SHA256) are dropped, the case itself stays findable by
+        // its number; a card lookup refetches it from the hub with the HMAC-SM3 hash.
+        QCOMPARE(s.casesByCertKeyHash(QStringLiteral("abc123")).size(), 0);
+        QCOMPARE(s.casesByProjectNo(QStringLiteral("CASE000001")).size(), 1);
+        QVERIFY(s.casesByProjectNo(QStringLiteral("CASE000001")).value(0).certKeyHash.isEmpty());
+        QVERIFY(scalar(s, QStringLiteral("SELECT personal_erased_at FROM evaluation")).isNull());
         QCOMPARE(scalar(s, QStringLiteral("SELECT COUNT(*) FROM ledger")).toInt(), 0);
         QCOMPARE(scalar(s, QStringLiteral("SELECT hub_known_seq FROM ledger_sync")).toInt(), 0);
         // The upgraded database keeps working: the next seq follows the old one, and with the
