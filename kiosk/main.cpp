@@ -884,7 +884,10 @@ int main(int argc, char *argv[])
     QCommandLineOption deviceKeyTypeOpt(QStringLiteral("device-key-type"),
                                         QStringLiteral("Algorithm of a new device key: sm2 (default) or ed25519."),
                                         QStringLiteral("TYPE"), QStringLiteral("sm2"));
-    parser.addOptions({deviceKeyOpt, deviceKeyTypeOpt});
+    QCommandLineOption devicePublicKeyOutOpt(QStringLiteral("device-public-key-out"),
+                                             QStringLiteral("Create the device key if missing (0600, outside the data directory), write its public key PEM to FILE (- = stdout) for hcp-hub enroll-device --device-public-key, and exit."),
+                                             QStringLiteral("FILE"));
+    parser.addOptions({deviceKeyOpt, deviceKeyTypeOpt, devicePublicKeyOutOpt});
     parser.addOptions({demoOpt, selfTestOpt, exportOpt, dataOpt, renderOpt, sizeOpt, quitOpt, firstFrameOpt, hubOpt, enrollOpt, demoCasesOpt, simulateOpt, cameraOpt, idSerialOpt, updateConfigOpt});
     parser.process(app);
 
@@ -906,6 +909,23 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    if (parser.isSet(devicePublicKeyOutOpt)) {
+        // Offline provisioning: init() made (or loaded) the key; hand out its public half.
+        if (!s.identity) {
+            qCritical().noquote() << "hcp-kiosk: no device key at" << s.deviceKeyPath;
+            return 1;
+        }
+        const QString out = parser.value(devicePublicKeyOutOpt);
+        QFile f(out);
+        const bool opened = out == QLatin1String("-") ? f.open(stdout, QIODevice::WriteOnly)
+                                                      : f.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        if (!opened || f.write(s.identity->publicKeyPem()) < 0 || !f.flush()) {
+            qCritical().noquote() << "hcp-kiosk: cannot write" << out << f.errorString();
+            return 1;
+        }
+        qInfo().noquote() << "device key" << s.identity->fingerprint() << "at" << s.identity->keyPath();
+        return 0;
+    }
     if (parser.isSet(enrollOpt)) {
         if (!s.enroll(QUrl(parser.value(hubOpt)), parser.value(enrollOpt), &error)) {
             qCritical().noquote() << "hcp-kiosk: enrollment failed:" << error;
