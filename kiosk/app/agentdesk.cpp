@@ -10,7 +10,7 @@
 #include <QLoggingCategory>
 #include <QRegularExpression>
 
-Q_LOGGING_CATEGORY(lcAgent, "hcp.kiosk.agent")
+Q_LOGGING_CATEGORY(lcAgentDesk, "hcp.kiosk.agent")
 
 namespace hcp::kiosk {
 
@@ -20,7 +20,7 @@ AgentDesk::AgentDesk(EvaluationSession *session, QObject *parent)
     m_idle.setSingleShot(true);
     m_idle.setInterval(60 * 1000);
     connect(&m_idle, &QTimer::timeout, this, [this] {
-        qCInfo(lcAgent) << "agent idle - signing out";
+        qCInfo(lcAgentDesk) << "agent idle - signing out";
         if (m_phase == Phase::SignedIn)
             signOut();
         else
@@ -130,14 +130,14 @@ void AgentDesk::enterPin(const QString &pin)
     using O = hcp::trust::PinVault::Outcome;
     switch (attempt.outcome) {
     case O::Accepted:
-        qCInfo(lcAgent) << "agent" << m_current.id << "signed in";
+        qCInfo(lcAgentDesk) << "agent" << m_current.id << "signed in";
         setMessage({});
         m_session->setAssistingAgent(m_current.id, m_current.certKeyHash);
         setPhase(Phase::SignedIn);
         return;
     case O::Rejected:
     case O::LockedOut:
-        qCWarning(lcAgent) << "agent" << m_current.id << "PIN refused, failures" << attempt.consecutiveFailures;
+        qCWarning(lcAgentDesk) << "agent" << m_current.id << "PIN refused, failures" << attempt.consecutiveFailures;
         if (attempt.retryAfterMs > 0)
             setMessage(tr("密码错误次数过多，请%1秒后再试。").arg((attempt.retryAfterMs + 999) / 1000));
         else
@@ -161,7 +161,7 @@ void AgentDesk::cancelSignIn()
 void AgentDesk::signOut()
 {
     if (m_phase == Phase::SignedIn)
-        qCInfo(lcAgent) << "agent" << m_current.id << "signed out";
+        qCInfo(lcAgentDesk) << "agent" << m_current.id << "signed out";
     m_session->setAssistingAgent({}, {});
     m_current = AgentEntry();
     setMessage({});
