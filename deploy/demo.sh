@@ -29,7 +29,12 @@ trap 'kill $hub_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do grep -q "listening on" "$DEMO/hub.log" && break; sleep 0.1; done
 grep "listening on" "$DEMO/hub.log" || { cat "$DEMO/hub.log"; exit 1; }
 
-QT_QPA_PLATFORM=offscreen "$BIN" --data-dir "$DEMO/kiosk" --hub "http://127.0.0.1:$PORT" --enroll-token demo-token 2>/dev/null
+# Offline provisioning with the kiosk's own device key (PROTOCOL §11): the kiosk makes its key
+# (0600, in $DEMO/kiosk-identity) and hands out the public half, the hub enrolls the device with
+# it; the kiosk then signs its requests and ledger, and the hub checks its ledger heads.
+QT_QPA_PLATFORM=offscreen "$BIN" --data-dir "$DEMO/kiosk" --device-public-key-out "$DEMO/kiosk.pub.pem" 2>/dev/null
+"$HUB" enroll-device KIOSK-DEMO-0001 HALL-001 "$DEMO/kiosk/credentials.json" --db "$DEMO/hub.sqlite" \
+       --hub-url "http://127.0.0.1:$PORT" --device-public-key "$DEMO/kiosk.pub.pem"
 
 echo "Demo: hub on 127.0.0.1:$PORT (admin API: curl http://127.0.0.1:$PORT/v1/admin/stats)"
 echo "Demo: tap 演示 (bottom right) to insert an ID card or scan a receipt QR code."

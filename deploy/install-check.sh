@@ -47,6 +47,7 @@ else
 fi
 check "udev rules installed" test -f /lib/udev/rules.d/60-hcp-kiosk.rules
 check "HID POS probe executable" test -x /usr/lib/hcp-kiosk/hcp-hidpos-probe
+check "kiosk launcher executable" test -x /usr/lib/hcp-kiosk/hcp-kiosk-launch
 check "cage installed (dependency)" test -x /usr/bin/cage
 
 # Every QML file loads with the packages' dependencies (a missing qml6-module-* fails here).

@@ -5,6 +5,14 @@
 #
 #   hcp-provision-kiosk https://hub.example.gov.cn TOKEN
 #
+# Offline (no network at install time; factory or demo), in three steps:
+#
+#   hcp-provision-kiosk --device-public-key-out kiosk.pub.pem     # on the kiosk: makes its key
+#   hcp-hub enroll-device ID HALL creds.json --db … --device-public-key kiosk.pub.pem   # at the hub
+#   hcp-provision-kiosk --credentials creds.json                  # on the kiosk: installs, starts
+#
+# Either way the kiosk signs its requests and ledger with its own device key (PROTOCOL §2, §4a).
+#
 # The enrollment runs as the kiosk's own user, so the credentials file is owned by it and
 # nobody else (mode 0600). An already provisioned kiosk is left alone unless
 # HCP_REPROVISION=1 (a re-enrollment gives the kiosk a new identity at the hub).
@@ -21,21 +29,30 @@ UNIT=hcp-kiosk.service
 
 die() { echo "hcp-provision-kiosk: $*" >&2; exit 1; }
 
-if [ $# -ne 2 ]; then
+usage() {
     echo "usage: hcp-provision-kiosk HUB_URL TOKEN" >&2
+    echo "       hcp-provision-kiosk --device-public-key-out FILE" >&2
+    echo "       hcp-provision-kiosk --credentials FILE" >&2
     exit 2
-fi
-HUB_URL=$1
-TOKEN=$2
-[[ $HUB_URL =~ ^https?://[^/[:space:]]+ ]] || die "HUB_URL must be an http:// or https:// URL, got '$HUB_URL'"
-[ -n "$TOKEN" ] || die "empty enrollment token"
+}
+[ $# -eq 2 ] || usage
+MODE=online
+case $1 in
+    --device-public-key-out) MODE=key-out; KEY_OUT=$2 ;;
+    --credentials) MODE=offline; OFFLINE_CREDS=$2
+        [ -f "$OFFLINE_CREDS" ] || die "$OFFLINE_CREDS does not exist" ;;
+    -*) usage ;;
+    *) HUB_URL=$1; TOKEN=$2
+        [[ $HUB_URL =~ ^https?://[^/[:space:]]+ ]] || die "HUB_URL must be an http:// or https:// URL, got '$HUB_URL'"
+        [ -n "$TOKEN" ] || die "empty enrollment token" ;;
+esac
 # Root switches to the kiosk user; only someone who already is that user may run it unprivileged.
 [ "$(id -u)" -eq 0 ] || [ "$(id -un)" = "$KIOSK_USER" ] \
     || die "must run as root (it switches to user $KIOSK_USER and enables $UNIT)"
 [ -x "$KIOSK_BIN" ] || die "$KIOSK_BIN is not installed"
 
 CREDS=$DATA_DIR/credentials.json
-if [ -e "$CREDS" ] && [ "${HCP_REPROVISION:-0}" != 1 ]; then
+if [ "$MODE" != key-out ] && [ -e "$CREDS" ] && [ "${HCP_REPROVISION:-0}" != 1 ]; then
     die "already provisioned ($CREDS exists); set HCP_REPROVISION=1 to enroll again"
 fi
 
@@ -59,19 +76,48 @@ if [ ! -d "$ID_DIR" ]; then
     fi
 fi
 
+as_kiosk=()
+[ "$(id -un)" = "$KIOSK_USER" ] || as_kiosk=(runuser -u "$KIOSK_USER" --)
+kiosk() {
+    "${as_kiosk[@]}" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$DATA_DIR" \
+        QT_QPA_PLATFORM=offscreen LANG=C.UTF-8 "$KIOSK_BIN" --data-dir "$DATA_DIR" "$@"
+}
+
+if [ "$MODE" = key-out ]; then
+    # Offline step 1: the kiosk makes its key (0600, in $ID_DIR) if missing and hands out the
+    # public half for hcp-hub enroll-device --device-public-key. Nothing is enabled yet.
+    kiosk --device-public-key-out - > "$KEY_OUT.tmp" || { rm -f "$KEY_OUT.tmp"; die "cannot make the device key"; }
+    grep -q -- "-----BEGIN PUBLIC KEY-----" "$KEY_OUT.tmp" || { rm -f "$KEY_OUT.tmp"; die "the kiosk wrote no public key"; }
+    mv -f "$KEY_OUT.tmp" "$KEY_OUT"
+    echo "hcp-provision-kiosk: device public key in $KEY_OUT; enroll it at the hub with"
+    echo "  hcp-hub enroll-device DEVICE_ID HALL_CODE credentials.json --device-public-key $KEY_OUT"
+    echo "then run: hcp-provision-kiosk --credentials credentials.json"
+    exit 0
+fi
+
 if [ -e "$CREDS" ]; then
     mv -f "$CREDS" "$CREDS.replaced-$(date -u +%Y%m%dT%H%M%SZ)"
 fi
 
-# hcp-kiosk is a Qt GUI program; enrollment needs no screen. The token appears on this short-lived
-# process's command line, which is acceptable for a one-time token that the hub burns on use.
-echo "hcp-provision-kiosk: enrolling with $HUB_URL as user $KIOSK_USER"
-as_kiosk=()
-[ "$(id -un)" = "$KIOSK_USER" ] || as_kiosk=(runuser -u "$KIOSK_USER" --)
-if ! "${as_kiosk[@]}" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$DATA_DIR" \
-        QT_QPA_PLATFORM=offscreen LANG=C.UTF-8 \
-        "$KIOSK_BIN" --data-dir "$DATA_DIR" --hub "$HUB_URL" --enroll-token "$TOKEN"; then
-    die "enrollment failed; the kiosk stays unprovisioned"
+if [ "$MODE" = offline ]; then
+    # Offline step 3: credentials made by hcp-hub enroll-device. Without a device key bound in
+    # them the kiosk would fall back to the shared secret and its ledger would go unchecked.
+    grep -Eq '"deviceKeyFingerprint" *: *"[0-9a-f]{64}"' "$OFFLINE_CREDS" \
+        || die "$OFFLINE_CREDS binds no device key; make it with hcp-hub enroll-device --device-public-key"
+    echo "hcp-provision-kiosk: installing offline credentials $OFFLINE_CREDS for user $KIOSK_USER"
+    if [ "$(id -u)" -eq 0 ]; then
+        install -m 0600 -o "$KIOSK_USER" -g "$(id -gn "$KIOSK_USER")" "$OFFLINE_CREDS" "$CREDS"
+    else
+        install -m 0600 "$OFFLINE_CREDS" "$CREDS"
+    fi
+else
+    # hcp-kiosk is a Qt GUI program; enrollment needs no screen. The token appears on this
+    # short-lived process's command line, which is acceptable for a one-time token that the hub
+    # burns on use.
+    echo "hcp-provision-kiosk: enrolling with $HUB_URL as user $KIOSK_USER"
+    if ! kiosk --hub "$HUB_URL" --enroll-token "$TOKEN"; then
+        die "enrollment failed; the kiosk stays unprovisioned"
+    fi
 fi
 
 [ -f "$CREDS" ] || die "enrollment reported success but $CREDS is missing"

@@ -2,6 +2,80 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>AgentPage</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/AgentPage.qml" line="24"/>
+        <source>代办员登录</source>
+        <translation>Agent sign-in</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/AgentPage.qml" line="28"/>
+        <source>代办员 %1，请输入您的密码。</source>
+        <translation>Agent %1, please enter your PIN.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/AgentPage.qml" line="29"/>
+        <source>请代办员把本人身份证放在读卡区。</source>
+        <translation>Agent: please place your own ID card on the reader.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/AgentPage.qml" line="72"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/AgentPage.qml" line="72"/>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/AgentPage.qml" line="85"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>CareConfirmScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="16"/>
+        <source>请确认您的评价</source>
+        <translation>Please confirm your rating</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="49"/>
+        <source>已选%1项原因</source>
+        <translation>%1 reason(s) selected</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="71"/>
+        <source>提交评价</source>
+        <translation>Submit rating</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="78"/>
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+</context>
+<context>
+    <name>CareReasonsScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CareReasonsScreen.qml" line="19"/>
+        <source>哪里做得不好？可多选</source>
+        <translation>What was not good? Choose all that apply</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CareReasonsScreen.qml" line="90"/>
+        <source>下一步</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CareReasonsScreen.qml" line="97"/>
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+</context>
+<context>
     <name>CaseCard</name>
     <message>
         <location filename="../qml/Kiosk/Components/CaseCard.qml" line="39"/>
@@ -17,22 +91,22 @@
 <context>
     <name>CaseListScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="16"/>
+        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="17"/>
         <source>请选择要评价的办件</source>
         <translation>Choose the case to rate</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="18"/>
+        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="19"/>
         <source>%1，您好。以下是您近期办理的业务。</source>
         <translation>Hello, %1. These are your recent cases.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="19"/>
+        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="20"/>
         <source>以下是查到的办件。</source>
         <translation>These are the cases found.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="81"/>
+        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="82"/>
         <source>返回首页</source>
         <translation>Back to start</translation>
     </message>
@@ -40,32 +114,32 @@
 <context>
     <name>CommentScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="17"/>
+        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="18"/>
         <source>写下您的意见</source>
         <translation>Tell us what went wrong</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="17"/>
+        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="18"/>
         <source>留言（可不填）</source>
         <translation>Comment (optional)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="44"/>
+        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="45"/>
         <source>点上面的短语，或用下面的键盘输入</source>
         <translation>Tap a phrase above, or type with the keyboard below</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="56"/>
+        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="57"/>
         <source>%1/%2字</source>
         <translation>%1/%2 characters</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="73"/>
+        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="74"/>
         <source>上一步</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="74"/>
+        <location filename="../qml/Kiosk/Screens/CommentScreen.qml" line="75"/>
         <source>下一步</source>
         <translation>Next</translation>
     </message>
@@ -131,24 +205,225 @@
 <context>
     <name>DemoPanel</name>
     <message>
-        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="24"/>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="26"/>
         <source>演示</source>
         <translation>Demo</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="37"/>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="39"/>
         <source>演示面板：模拟刷身份证</source>
         <translation>Demo panel: simulate an ID card</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="54"/>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="56"/>
         <source>模拟扫码（回执二维码）</source>
         <translation>Simulate a scan (receipt QR)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="73"/>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="75"/>
         <source>收起</source>
         <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticsPage</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="85"/>
+        <source>设备</source>
+        <translation>Devices</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="86"/>
+        <source>状态与日志</source>
+        <translation>Status and log</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="39"/>
+        <source>设备维护</source>
+        <translation>Device maintenance</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="60"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="60"/>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="69"/>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="84"/>
+        <source>设备诊断</source>
+        <translation>Device diagnostics</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="109"/>
+        <source>测试读卡</source>
+        <translation>Test card read</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="111"/>
+        <source>打印测试凭条</source>
+        <translation>Print a test receipt</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="163"/>
+        <source>扫码枪：请扫描任意二维码，内容将显示在这里</source>
+        <translation>Scanner: scan any QR code; its content appears here</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="140"/>
+        <source>未配置摄像头</source>
+        <translation>No camera configured</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="87"/>
+        <source>退出维护</source>
+        <translation>Leave maintenance</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="178"/>
+        <source>立即同步</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="182"/>
+        <source>再次点击确认退出</source>
+        <translation>Tap again to exit</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="182"/>
+        <source>退出程序（维护）</source>
+        <translation>Exit the kiosk (maintenance)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="198"/>
+        <source>最近日志（身份证号等已脱敏）</source>
+        <translation>Recent log (ID numbers and the like masked)</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="23"/>
+        <source>整改反馈</source>
+        <translation>Follow-up on your complaint</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="28"/>
+        <source>正在查询整改情况…</source>
+        <translation>Looking up the follow-up…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="49"/>
+        <source>办件编号 %1</source>
+        <translation>Case number %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="59"/>
+        <source>处理状态：%1</source>
+        <translation>Status: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="68"/>
+        <source>答复部门：%1  %2</source>
+        <translation>Replied by: %1  %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="78"/>
+        <source>答复：%1</source>
+        <translation>Reply: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="90"/>
+        <source>您对整改结果满意吗？</source>
+        <translation>Are you satisfied with how it was put right?</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="103"/>
+        <source>非常不满意</source>
+        <translation>Very dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="103"/>
+        <source>不满意</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="103"/>
+        <source>基本满意</source>
+        <translation>Acceptable</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="103"/>
+        <source>满意</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="103"/>
+        <source>非常满意</source>
+        <translation>Very satisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="115"/>
+        <source>请告诉我们整改哪里还不到位</source>
+        <translation>Please tell us what is still not right</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="159"/>
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="160"/>
+        <source>提交评价</source>
+        <translation>Submit rating</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="168"/>
+        <source>感谢您对整改结果的评价！</source>
+        <translation>Thank you for rating the follow-up!</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="169"/>
+        <source>您已评价过整改结果</source>
+        <translation>You have already rated the follow-up</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="170"/>
+        <source>暂无整改反馈</source>
+        <translation>No follow-up yet</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="171"/>
+        <source>暂时无法查询</source>
+        <translation>Cannot look it up right now</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="172"/>
+        <source>抱歉，出了点问题</source>
+        <translation>Sorry, something went wrong</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="176"/>
+        <source>已于 %1 评价。整改结果只能评价一次。</source>
+        <translation>Rated on %1. The follow-up can be rated only once.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="180"/>
+        <source>评价已保存，并将自动上报。</source>
+        <translation>Your rating is saved and will be sent automatically.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="195"/>
+        <source>返回首页</source>
+        <translation>Back to start</translation>
     </message>
 </context>
 <context>
@@ -159,74 +434,89 @@
         <translation>Government service rating</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="48"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="54"/>
         <source>政务服务“好差评”</source>
         <translation>Government service rating</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="59"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="65"/>
         <source>您好，%1</source>
         <translation>Hello, %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="113"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="80"/>
+        <source>退出代办</source>
+        <translation>Agent sign-out</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="80"/>
+        <source>代办员登录</source>
+        <translation>Agent sign-in</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="101"/>
+        <source>代办模式 · 代办员 %1</source>
+        <translation>Assisted mode · agent %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/App/Main.qml" line="163"/>
         <source>该办件已评价</source>
         <translation>Already rated</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="114"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="164"/>
         <source>%1
 已于 %2 评价。一次服务只能评价一次。</source>
         <translation>%1
 Rated on %2. Each service can be rated only once.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="121"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="171"/>
         <source>暂无可评价的办件</source>
         <translation>Nothing to rate</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="128"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="178"/>
         <source>抱歉，出了点问题</source>
         <translation>Sorry, something went wrong</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="129"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="179"/>
         <source>返回重试</source>
         <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="137"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="187"/>
         <source>暂停评价</source>
         <translation>Rating paused</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="154"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="205"/>
         <source>● 在线 · 待上报 %1 条</source>
         <translation>● Online · %1 waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="154"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="205"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="155"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="206"/>
         <source>○ 离线 · 评价保存在本机，联网后自动上报（%1 条）</source>
         <translation>○ Offline · ratings are kept here and sent when the network is back (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="164"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="235"/>
         <source>政务服务便民热线 %1</source>
         <translation>Government service hotline %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="184"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="256"/>
         <source>%1 秒后返回首页，信息将清除</source>
         <translation>Returning to the start in %1 s; your information will be cleared</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="193"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="265"/>
         <source>继续</source>
         <translation>Continue</translation>
     </message>
@@ -247,19 +537,117 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>OnScreenKeyboard</name>
     <message>
-        <location filename="../qml/Kiosk/Components/OnScreenKeyboard.qml" line="48"/>
+        <location filename="../qml/Kiosk/Components/OnScreenKeyboard.qml" line="49"/>
         <source>拼音</source>
         <translation>Pinyin</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Components/OnScreenKeyboard.qml" line="128"/>
+        <location filename="../qml/Kiosk/Components/OnScreenKeyboard.qml" line="132"/>
         <source>空格</source>
         <translation>Space</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Components/OnScreenKeyboard.qml" line="136"/>
+        <location filename="../qml/Kiosk/Components/OnScreenKeyboard.qml" line="140"/>
         <source>删除</source>
         <translation>Delete</translation>
+    </message>
+</context>
+<context>
+    <name>PadScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="41"/>
+        <source>请对我的服务进行评价</source>
+        <translation>Please rate my service</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="42"/>
+        <source>业务办理完成后，评价按钮会出现在这里。一次服务评价一次。</source>
+        <translation>When your business is done, the rating buttons appear here. One rating per service.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="49"/>
+        <source>您对这次服务满意吗？</source>
+        <translation>How satisfied are you with this service?</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="53"/>
+        <source>办理事项：%1</source>
+        <translation>Service: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="66"/>
+        <source>非常不满意</source>
+        <translation>Very dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="66"/>
+        <source>不满意</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="66"/>
+        <source>基本满意</source>
+        <translation>Acceptable</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="66"/>
+        <source>满意</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="66"/>
+        <source>非常满意</source>
+        <translation>Very satisfied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="79"/>
+        <source>请告诉我们哪里做得不好</source>
+        <translation>Please tell us what was not good</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="83"/>
+        <source>请至少选择一项。您的意见将转交有关部门核实整改，并在规定时间内回访。</source>
+        <translation>Choose at least one. Your feedback goes to the department, which will look into it, put it right and contact you within the set time.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="136"/>
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="137"/>
+        <source>提交评价</source>
+        <translation>Submit rating</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="152"/>
+        <source>感谢您的评价！</source>
+        <translation>Thank you for your rating!</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="153"/>
+        <source>本次服务已评价</source>
+        <translation>This service has already been rated</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="154"/>
+        <source>抱歉，出了点问题</source>
+        <translation>Sorry, something went wrong</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="157"/>
+        <source>评价已保存。您的意见会帮助我们改进服务。</source>
+        <translation>Your rating is saved. It helps us improve our service.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="158"/>
+        <source>已于 %1 评价。一次服务只能评价一次。</source>
+        <translation>Rated on %1. Each service can be rated only once.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="166"/>
+        <source>完成</source>
+        <translation>Done</translation>
     </message>
 </context>
 <context>
@@ -278,27 +666,27 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>QuestionsScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="17"/>
+        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="18"/>
         <source>几个小问题（可跳过）</source>
         <translation>A few short questions (optional)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="49"/>
+        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="50"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="49"/>
+        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="50"/>
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="68"/>
+        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="70"/>
         <source>上一步</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="69"/>
+        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="71"/>
         <source>下一步</source>
         <translation>Next</translation>
     </message>
@@ -306,37 +694,42 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>RateScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="24"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="37"/>
         <source>您对这次服务满意吗？</source>
         <translation>How satisfied are you with this service?</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="36"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="50"/>
         <source>非常不满意</source>
         <translation>Very dissatisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="36"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="50"/>
         <source>不满意</source>
         <translation>Dissatisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="36"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="50"/>
         <source>基本满意</source>
         <translation>Acceptable</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="36"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="50"/>
         <source>满意</source>
         <translation>Satisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="36"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="50"/>
         <source>非常满意</source>
         <translation>Very satisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="48"/>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="37"/>
+        <source>请办事人本人选择评价</source>
+        <translation>The applicant chooses the rating personally</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/RateScreen.qml" line="68"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
@@ -344,22 +737,22 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>ReasonsScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="15"/>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="16"/>
         <source>请告诉我们哪里做得不好</source>
         <translation>Please tell us what was not good</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="16"/>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="17"/>
         <source>可多选。您的意见将转交%1核实整改，并在规定时间内回访您。</source>
         <translation>Choose all that apply. %1 will look into it, put it right and contact you within the set time.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="53"/>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="54"/>
         <source>上一步</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="54"/>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="55"/>
         <source>下一步</source>
         <translation>Next</translation>
     </message>
@@ -367,37 +760,37 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>Rules</name>
     <message>
-        <location filename="../kiosk/evaluation.cpp" line="154"/>
+        <location filename="../kiosk/evaluation.cpp" line="157"/>
         <source>请先选择要评价的办件。</source>
         <translation>Please choose a case to rate first.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluation.cpp" line="156"/>
+        <location filename="../kiosk/evaluation.cpp" line="159"/>
         <source>请先选择满意程度。</source>
         <translation>Please choose how satisfied you are first.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluation.cpp" line="158"/>
+        <location filename="../kiosk/evaluation.cpp" line="161"/>
         <source>差评请至少选择一项原因，或写下您的意见。</source>
         <translation>For a poor rating, choose at least one reason or write a comment.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluation.cpp" line="160"/>
+        <location filename="../kiosk/evaluation.cpp" line="163"/>
         <source>所选原因已失效，请重新选择。</source>
         <translation>The selected reason is no longer valid. Please choose again.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluation.cpp" line="162"/>
+        <location filename="../kiosk/evaluation.cpp" line="165"/>
         <source>留言最多500字，请精简后再提交。</source>
         <translation>Comments are limited to 500 characters. Please shorten it.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluation.cpp" line="164"/>
+        <location filename="../kiosk/evaluation.cpp" line="167"/>
         <source>问卷答案无效，请重新选择。</source>
         <translation>That answer is not valid. Please choose again.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluation.cpp" line="166"/>
+        <location filename="../kiosk/evaluation.cpp" line="169"/>
         <source>请选择是否公开评价。</source>
         <translation>Please choose whether to publish your rating.</translation>
     </message>
@@ -405,27 +798,27 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>Satisfaction</name>
     <message>
-        <location filename="../kiosk/evaluation.cpp" line="174"/>
+        <location filename="../kiosk/evaluation.cpp" line="177"/>
         <source>非常满意</source>
         <translation>Very satisfied</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluation.cpp" line="175"/>
+        <location filename="../kiosk/evaluation.cpp" line="178"/>
         <source>满意</source>
         <translation>Satisfied</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluation.cpp" line="176"/>
+        <location filename="../kiosk/evaluation.cpp" line="179"/>
         <source>基本满意</source>
         <translation>Acceptable</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluation.cpp" line="177"/>
+        <location filename="../kiosk/evaluation.cpp" line="180"/>
         <source>不满意</source>
         <translation>Dissatisfied</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluation.cpp" line="178"/>
+        <location filename="../kiosk/evaluation.cpp" line="181"/>
         <source>非常不满意</source>
         <translation>Very dissatisfied</translation>
     </message>
@@ -451,9 +844,27 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>SearchingScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/SearchingScreen.qml" line="30"/>
+        <location filename="../qml/Kiosk/Screens/SearchingScreen.qml" line="32"/>
         <source>正在查询您的办件…</source>
         <translation>Looking up your cases…</translation>
+    </message>
+</context>
+<context>
+    <name>StaffCard</name>
+    <message>
+        <location filename="../qml/Kiosk/Components/StaffCard.qml" line="47"/>
+        <source>窗口工作人员</source>
+        <translation>Window staff</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Components/StaffCard.qml" line="56"/>
+        <source>工号 %1</source>
+        <translation>Staff No. %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Components/StaffCard.qml" line="63"/>
+        <source>%1号窗口</source>
+        <translation>Window %1</translation>
     </message>
 </context>
 <context>
@@ -469,47 +880,47 @@ Rated on %2. Each service can be rated only once.</translation>
         <translation>Find your case in one of these ways; rating takes one tap.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="51"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="52"/>
         <source>刷身份证</source>
         <translation>Use your ID card</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="57"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="58"/>
         <source>请将身份证放在下方读卡区</source>
         <translation>Place your ID card on the reader below</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="64"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="65"/>
         <source>扫描二维码</source>
         <translation>Scan a QR code</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="65"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="66"/>
         <source>受理通知书或办结回执上的二维码</source>
         <translation>The QR code on your notice or receipt</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="72"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="73"/>
         <source>输入办件编号</source>
         <translation>Enter a case number</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="73"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="74"/>
         <source>办件编号和申请人姓名</source>
         <translation>Case number and applicant name</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="85"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="86"/>
         <source>关怀模式：已开启</source>
         <translation>Large-text mode: on</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="85"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="86"/>
         <source>关怀模式（大字）</source>
         <translation>Large-text mode</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="96"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="98"/>
         <source>您的信息仅用于本次评价，离开后屏幕上的信息自动清除。</source>
         <translation>Your information is used only for this rating and is cleared from the screen when you leave.</translation>
     </message>
@@ -552,358 +963,545 @@ Time: %2</translation>
 <context>
     <name>TypeCaseScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="22"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="23"/>
         <source>输入办件编号和姓名</source>
         <translation>Enter case number and name</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="23"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="24"/>
         <source>办件编号印在受理通知书或办结回执上。</source>
         <translation>The case number is printed on your acceptance notice or completion receipt.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="26"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="27"/>
         <source>办件编号</source>
         <translation>Case number</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="26"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="27"/>
         <source>申请人姓名</source>
         <translation>Applicant name</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="77"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="79"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="82"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="84"/>
         <source>查询</source>
         <translation>Search</translation>
     </message>
 </context>
 <context>
+    <name>hcp::kiosk::AgentDesk</name>
+    <message>
+        <location filename="../kiosk/app/agentdesk.cpp" line="103"/>
+        <source>此身份证不是本机登记的代办员。办事人本人请直接在首页刷身份证。</source>
+        <translation>This ID card is not a registered agent of this kiosk. Applicants: please place your card on the start screen.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/agentdesk.cpp" line="142"/>
+        <source>密码错误次数过多，请%1秒后再试。</source>
+        <translation>Too many wrong PINs. Please try again in %1 s.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/agentdesk.cpp" line="144"/>
+        <source>密码不正确，请重新输入。</source>
+        <translation>Wrong PIN, please try again.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/agentdesk.cpp" line="147"/>
+        <source>该代办员尚未设置密码，请联系管理人员。</source>
+        <translation>No PIN is set for this agent. Please contact the administrator.</translation>
+    </message>
+</context>
+<context>
+    <name>hcp::kiosk::Devices</name>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="62"/>
+        <source>身份证信息校验未通过，请重新放置身份证，或到服务窗口咨询。</source>
+        <translation>The ID card data failed the check. Please place the card again, or ask at a service window.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="90"/>
+        <source>%1号窗口</source>
+        <translation>Window %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="150"/>
+        <source>摄像头模块无法加载</source>
+        <translation>Camera module cannot be loaded</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="196"/>
+        <source>不可打印</source>
+        <translation>Cannot print</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="197"/>
+        <source>纸将用完</source>
+        <translation>Paper nearly out</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="197"/>
+        <source>正常</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="214"/>
+        <source>打印测试</source>
+        <translation>Print test</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="215"/>
+        <source>设备维护</source>
+        <translation>Device maintenance</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="217"/>
+        <source>维护人员</source>
+        <translation>Maintenance staff</translation>
+    </message>
+</context>
+<context>
+    <name>hcp::kiosk::Diagnostics</name>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="29"/>
+        <source>读卡成功：%1 %2（%3）%4</source>
+        <translation>Card read: %1 %2 (%3) %4</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="31"/>
+        <source>校验位正确</source>
+        <translation>check digit valid</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="31"/>
+        <source>校验位错误</source>
+        <translation>check digit invalid</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="36"/>
+        <source>未读到身份证（请确认已放在读卡区）</source>
+        <translation>No ID card read (is it on the reader?)</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="41"/>
+        <source>扫码内容：%1</source>
+        <translation>Scanned: %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="47"/>
+        <source>摄像头识别：%1</source>
+        <translation>Camera decoded: %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="51"/>
+        <source>打印机状态：%1</source>
+        <translation>Printer status: %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="55"/>
+        <source>测试凭条已打印</source>
+        <translation>Test receipt printed</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="55"/>
+        <source>测试打印失败：%1</source>
+        <translation>Test print failed: %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="207"/>
+        <source>请输入维护密码</source>
+        <translation>Please enter the maintenance PIN</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="207"/>
+        <location filename="../kiosk/app/diagnostics.cpp" line="240"/>
+        <source>本机未配置维护密码</source>
+        <translation>No maintenance PIN is configured on this kiosk</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="236"/>
+        <source>密码错误次数过多，请 %1 秒后再试</source>
+        <translation>Too many wrong PINs, try again in %1 s</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="237"/>
+        <source>密码错误</source>
+        <translation>Wrong PIN</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="115"/>
+        <source>%1 秒前</source>
+        <translation>%1 s ago</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="117"/>
+        <source>%1 分钟前</source>
+        <translation>%1 min ago</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="118"/>
+        <source>%1 小时前</source>
+        <translation>%1 h ago</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="124"/>
+        <source>中心：本机未注册，评价只保存在本机</source>
+        <translation>Hub: this kiosk is not enrolled; ratings stay on this kiosk</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="125"/>
+        <source>中心：已连接</source>
+        <translation>Hub: connected</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="125"/>
+        <source>中心：未连接</source>
+        <translation>Hub: not connected</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="126"/>
+        <source>，上次联系 %1</source>
+        <translation>, last contact %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="126"/>
+        <source>，本次启动后尚未联系</source>
+        <translation>, no contact since start</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="128"/>
+        <source>，错误：%1</source>
+        <translation>, error: %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="135"/>
+        <source>待上传：0 条</source>
+        <translation>Waiting to upload: 0</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="136"/>
+        <source>待上传：%1 条，最早一条已等待 %2 分钟</source>
+        <translation>Waiting to upload: %1, the oldest for %2 min</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="270"/>
+        <source>正在读卡…</source>
+        <translation>Reading card…</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="142"/>
+        <source>评价账本：尚无记录</source>
+        <translation>Ledger: no entries yet</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="144"/>
+        <source>评价账本：序号 %1</source>
+        <translation>Ledger: sequence %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="145"/>
+        <source>评价账本：序号 %1，哈希 %2…</source>
+        <translation>Ledger: sequence %1, hash %2…</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="279"/>
+        <source>正在打印测试凭条…</source>
+        <translation>Printing test receipt…</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="151"/>
+        <source>配置：本机默认</source>
+        <translation>Configuration: local defaults</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="152"/>
+        <source>配置：版本 %1</source>
+        <translation>Configuration: version %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="154"/>
+        <source>，已拒绝新配置：%1</source>
+        <translation>, new configuration refused: %1</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="164"/>
+        <source>本机未注册，无法同步</source>
+        <translation>Not enrolled: nothing to sync</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/diagnostics.cpp" line="167"/>
+        <source>已开始同步（%1）</source>
+        <translation>Sync started (%1)</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/main.cpp" line="568"/>
+        <location filename="../kiosk/main.cpp" line="1028"/>
+        <source>软件更新：本机未配置</source>
+        <translation>Software updates: not configured on this kiosk</translation>
+    </message>
+</context>
+<context>
     <name>hcp::kiosk::EvaluationSession</name>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="167"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="197"/>
         <source>本机存储空间不足，暂停评价。请到服务窗口评价，或拨打 %1。</source>
         <translation>This terminal is low on storage and rating is paused. Please rate at a service window or call %1.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="198"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="228"/>
         <source>请输入办件编号和申请人姓名。</source>
-        <translation>Please enter the case number and the applicant's name.</translation>
+        <translation>Please enter the case number and the applicant&apos;s name.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="203"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="233"/>
         <source>办件编号格式不正确。办件编号由6至50位字母或数字组成，见受理通知书。</source>
         <translation>That case number is not valid. It has 6 to 50 letters or digits; see your acceptance notice.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="271"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="326"/>
         <source>已评价（%1）</source>
         <translation>Rated (%1)</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="273"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="328"/>
         <source>尚未办结，办结后可评价</source>
         <translation>Not completed yet; can be rated once completed</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="275"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="278"/>
+        <source>这是代办员的身份证。请使用办事人本人的身份证。</source>
+        <translation>This is the agent&apos;s ID card. Please use the applicant&apos;s own ID card.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="330"/>
         <source>已超过评价期限</source>
         <translation>Rating period has ended</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="279"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="334"/>
         <source>可评价，截止 %1</source>
         <translation>Can be rated until %1</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="286"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="341"/>
         <source>网络暂时不通，未能查询到您的办件。请稍后再试，或到服务窗口咨询。</source>
         <translation>The network is down, so your cases could not be looked up. Please try again later or ask at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="287"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="342"/>
         <source>未找到您的办件。请确认办件编号和姓名，或到服务窗口咨询。</source>
         <translation>We could not find your case. Check the case number and name, or ask at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="299"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="354"/>
         <source>您的办件都已评价或已超过评价期限（办结后%1个工作日内可评价）。</source>
         <translation>All your cases are rated or past the rating period (%1 working days after completion).</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="329"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="384"/>
         <source>该办件尚未办结，办结后即可评价。</source>
         <translation>This case is not completed yet. You can rate it once it is.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="330"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="385"/>
         <source>该办件已超过评价期限（办结后%1个工作日内可评价）。如有意见请拨打 %2。</source>
         <translation>The rating period for this case has ended (%1 working days after completion). For comments, call %2.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="402"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="457"/>
         <source>留言最多%1字，多出的部分未保留。</source>
         <translation>Comments are limited to %1 characters; the rest was not kept.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="544"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="477"/>
+        <source>请至少选择一项原因。</source>
+        <translation>Please choose at least one reason.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="614"/>
         <source>本机存储空间已满，这次评价未能保存。请到服务窗口评价，或拨打 %1。</source>
-        <translation>This terminal's storage is full and this rating could not be saved. Please rate at a service window or call %1.</translation>
+        <translation>This terminal&apos;s storage is full and this rating could not be saved. Please rate at a service window or call %1.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="547"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="617"/>
         <source>系统暂时出现故障，这次评价未能保存。请点“返回重试”，或到服务窗口评价。</source>
-        <translation>A system fault stopped this rating from being saved. Tap "Try again", or rate at a service window.</translation>
+        <translation>A system fault stopped this rating from being saved. Tap &quot;Try again&quot;, or rate at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="557"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="635"/>
         <source>正在打印凭条…</source>
         <translation>Printing your receipt…</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="567"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="645"/>
         <source>凭条已打印，请取走。</source>
         <translation>Your receipt is printed. Please take it.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="568"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="646"/>
         <source>%1 评价已保存。请用手机拍下屏幕上的二维码，以便查询处理结果。</source>
         <translation>%1 Your rating is saved. Take a photo of the QR code on the screen to follow up.</translation>
     </message>
 </context>
 <context>
-    <name>PadScreen</name>
+    <name>hcp::kiosk::FollowUpSession</name>
     <message>
-        <source>请对我的服务进行评价</source>
-        <translation>Please rate my service</translation>
+        <location filename="../kiosk/followupsession.cpp" line="25"/>
+        <source>已受理，待整改</source>
+        <translation>Received, awaiting action</translation>
     </message>
     <message>
-        <source>业务办理完成后，评价按钮会出现在这里。一次服务评价一次。</source>
-        <translation>When your business is done, the rating buttons appear here. One rating per service.</translation>
+        <location filename="../kiosk/followupsession.cpp" line="27"/>
+        <source>整改中</source>
+        <translation>Being put right</translation>
     </message>
     <message>
-        <source>您对这次服务满意吗？</source>
-        <translation>How satisfied are you with this service?</translation>
+        <location filename="../kiosk/followupsession.cpp" line="29"/>
+        <source>已整改并答复</source>
+        <translation>Put right and replied</translation>
     </message>
     <message>
-        <source>办理事项：%1</source>
-        <translation>Service: %1</translation>
+        <location filename="../kiosk/followupsession.cpp" line="72"/>
+        <source>本机未连接政务服务平台，暂时无法查询整改情况。请到服务窗口咨询，或拨打 %1。</source>
+        <translation>This terminal is not connected to the government service platform, so the follow-up cannot be looked up. Please ask at a service window or call %1.</translation>
     </message>
     <message>
-        <source>非常不满意</source>
-        <translation>Very dissatisfied</translation>
+        <location filename="../kiosk/followupsession.cpp" line="84"/>
+        <source>网络暂时不通，未能查询到整改情况。请稍后再试，或拨打 %1。</source>
+        <translation>The network is down, so the follow-up could not be looked up. Please try again later or call %1.</translation>
     </message>
     <message>
-        <source>不满意</source>
-        <translation>Dissatisfied</translation>
+        <location filename="../kiosk/followupsession.cpp" line="124"/>
+        <source>该办件暂无整改反馈。差评提交后，有关部门会在规定时限内核实整改并答复，请稍后再查询。</source>
+        <translation>There is no follow-up for this case yet. After a poor rating the department looks into it, puts it right and replies within the set time; please check again later.</translation>
     </message>
     <message>
-        <source>基本满意</source>
-        <translation>Acceptable</translation>
+        <location filename="../kiosk/followupsession.cpp" line="142"/>
+        <source>整改完成并答复后，即可在这里对整改结果进行评价。</source>
+        <translation>Once it has been put right and replied to, you can rate the follow-up here.</translation>
     </message>
     <message>
-        <source>满意</source>
-        <translation>Satisfied</translation>
-    </message>
-    <message>
-        <source>非常满意</source>
-        <translation>Very satisfied</translation>
-    </message>
-    <message>
-        <source>请告诉我们哪里做得不好</source>
-        <translation>Please tell us what was not good</translation>
-    </message>
-    <message>
-        <source>请至少选择一项。您的意见将转交有关部门核实整改，并在规定时间内回访。</source>
-        <translation>Choose at least one. Your feedback goes to the department, which will look into it, put it right and contact you within the set time.</translation>
-    </message>
-    <message>
-        <source>上一步</source>
-        <translation>Back</translation>
-    </message>
-    <message>
-        <source>提交评价</source>
-        <translation>Submit rating</translation>
-    </message>
-    <message>
-        <source>感谢您的评价！</source>
-        <translation>Thank you for your rating!</translation>
-    </message>
-    <message>
-        <source>本次服务已评价</source>
-        <translation>This service has already been rated</translation>
-    </message>
-    <message>
-        <source>抱歉，出了点问题</source>
-        <translation>Sorry, something went wrong</translation>
-    </message>
-    <message>
-        <source>评价已保存。您的意见会帮助我们改进服务。</source>
-        <translation>Your rating is saved. It helps us improve our service.</translation>
-    </message>
-    <message>
-        <source>已于 %1 评价。一次服务只能评价一次。</source>
-        <translation>Rated on %1. Each service can be rated only once.</translation>
-    </message>
-    <message>
-        <source>完成</source>
-        <translation>Done</translation>
-    </message>
-</context>
-<context>
-    <name>StaffCard</name>
-    <message>
-        <source>窗口工作人员</source>
-        <translation>Window staff</translation>
-    </message>
-    <message>
-        <source>工号 %1</source>
-        <translation>Staff No. %1</translation>
-    </message>
-    <message>
-        <source>%1号窗口</source>
-        <translation>Window %1</translation>
+        <location filename="../kiosk/followupsession.cpp" line="240"/>
+        <source>系统暂时出现故障，这次评价未能保存。请到服务窗口评价，或拨打 %1。</source>
+        <translation>A system fault stopped this rating from being saved. Please rate at a service window or call %1.</translation>
     </message>
 </context>
 <context>
     <name>hcp::kiosk::PadSession</name>
     <message>
+        <location filename="../kiosk/padsession.cpp" line="207"/>
         <source>系统暂时出现故障，这次评价未能保存。请告知窗口工作人员，或拨打 %1。</source>
         <translation>A system fault stopped this rating from being saved. Please tell the staff at the window, or call %1.</translation>
     </message>
 </context>
 <context>
-    <name>FollowUpScreen</name>
+    <name>hcp::kiosk::UpdateController</name>
     <message>
-        <source>整改反馈</source>
-        <translation>Follow-up on your complaint</translation>
+        <location filename="../kiosk/app/updatecontroller.cpp" line="157"/>
+        <source>软件版本 %1（%2 槽）：%3</source>
+        <translation>Software %1 (slot %2): %3</translation>
     </message>
     <message>
-        <source>正在查询整改情况…</source>
-        <translation>Looking up the follow-up…</translation>
+        <location filename="../kiosk/app/updatecontroller.cpp" line="163"/>
+        <source>，已下载 %1%</source>
+        <translation>, %1% downloaded</translation>
     </message>
     <message>
-        <source>办件编号 %1</source>
-        <translation>Case number %1</translation>
-    </message>
-    <message>
-        <source>处理状态：%1</source>
-        <translation>Status: %1</translation>
-    </message>
-    <message>
-        <source>答复部门：%1  %2</source>
-        <translation>Replied by: %1  %2</translation>
-    </message>
-    <message>
-        <source>答复：%1</source>
-        <translation>Reply: %1</translation>
-    </message>
-    <message>
-        <source>您对整改结果满意吗？</source>
-        <translation>Are you satisfied with how it was put right?</translation>
-    </message>
-    <message>
-        <source>非常不满意</source>
-        <translation>Very dissatisfied</translation>
-    </message>
-    <message>
-        <source>不满意</source>
-        <translation>Dissatisfied</translation>
-    </message>
-    <message>
-        <source>基本满意</source>
-        <translation>Acceptable</translation>
-    </message>
-    <message>
-        <source>满意</source>
-        <translation>Satisfied</translation>
-    </message>
-    <message>
-        <source>非常满意</source>
-        <translation>Very satisfied</translation>
-    </message>
-    <message>
-        <source>请告诉我们整改哪里还不到位</source>
-        <translation>Please tell us what is still not right</translation>
-    </message>
-    <message>
-        <source>上一步</source>
-        <translation>Back</translation>
-    </message>
-    <message>
-        <source>提交评价</source>
-        <translation>Submit rating</translation>
-    </message>
-    <message>
-        <source>感谢您对整改结果的评价！</source>
-        <translation>Thank you for rating the follow-up!</translation>
-    </message>
-    <message>
-        <source>您已评价过整改结果</source>
-        <translation>You have already rated the follow-up</translation>
-    </message>
-    <message>
-        <source>暂无整改反馈</source>
-        <translation>No follow-up yet</translation>
-    </message>
-    <message>
-        <source>暂时无法查询</source>
-        <translation>Cannot look it up right now</translation>
-    </message>
-    <message>
-        <source>抱歉，出了点问题</source>
-        <translation>Sorry, something went wrong</translation>
-    </message>
-    <message>
-        <source>已于 %1 评价。整改结果只能评价一次。</source>
-        <translation>Rated on %1. The follow-up can be rated only once.</translation>
-    </message>
-    <message>
-        <source>评价已保存，并将自动上报。</source>
-        <translation>Your rating is saved and will be sent automatically.</translation>
-    </message>
-    <message>
-        <source>返回首页</source>
-        <translation>Back to start</translation>
+        <location filename="../kiosk/app/updatecontroller.cpp" line="166"/>
+        <source>，错误：%1</source>
+        <translation>, error: %1</translation>
     </message>
 </context>
 <context>
-    <name>hcp::kiosk::FollowUpSession</name>
+    <name>hcp::kiosk::Voice</name>
     <message>
-        <source>已受理，待整改</source>
-        <translation>Received, awaiting action</translation>
+        <location filename="../kiosk/app/voice.cpp" line="141"/>
+        <source>请对您办理的业务进行评价。请把身份证放在读卡区，或扫描回执上的二维码。</source>
+        <translation>Please rate the service you received. Place your ID card on the reader, or scan the QR code on your receipt.</translation>
     </message>
     <message>
-        <source>整改中</source>
-        <translation>Being put right</translation>
+        <location filename="../kiosk/app/voice.cpp" line="142"/>
+        <source>请输入办件编号和申请人姓名。</source>
+        <translation>Please enter the case number and the applicant&apos;s name.</translation>
     </message>
     <message>
-        <source>已整改并答复</source>
-        <translation>Put right and replied</translation>
+        <location filename="../kiosk/app/voice.cpp" line="143"/>
+        <source>请把受理通知书或办结回执上的二维码对准摄像头。</source>
+        <translation>Hold the QR code on your acceptance notice or completion receipt up to the camera.</translation>
     </message>
     <message>
-        <source>本机未连接政务服务平台，暂时无法查询整改情况。请到服务窗口咨询，或拨打 %1。</source>
-        <translation>This terminal is not connected to the government service platform, so the follow-up cannot be looked up. Please ask at a service window or call %1.</translation>
+        <location filename="../kiosk/app/voice.cpp" line="144"/>
+        <source>正在查询您的办件，请稍候。</source>
+        <translation>Looking up your case, please wait.</translation>
     </message>
     <message>
-        <source>网络暂时不通，未能查询到整改情况。请稍后再试，或拨打 %1。</source>
-        <translation>The network is down, so the follow-up could not be looked up. Please try again later or call %1.</translation>
+        <location filename="../kiosk/app/voice.cpp" line="145"/>
+        <source>请选择要评价的办件。</source>
+        <translation>Please choose the case to rate.</translation>
     </message>
     <message>
-        <source>该办件暂无整改反馈。差评提交后，有关部门会在规定时限内核实整改并答复，请稍后再查询。</source>
-        <translation>There is no follow-up for this case yet. After a poor rating the department looks into it, puts it right and replies within the set time; please check again later.</translation>
+        <location filename="../kiosk/app/voice.cpp" line="146"/>
+        <source>您对这次服务满意吗？请选择：非常满意、满意、基本满意、不满意、非常不满意。</source>
+        <translation>Were you satisfied with this service? Choose: very satisfied, satisfied, fairly satisfied, dissatisfied, very dissatisfied.</translation>
     </message>
     <message>
-        <source>整改完成并答复后，即可在这里对整改结果进行评价。</source>
-        <translation>Once it has been put right and replied to, you can rate the follow-up here.</translation>
+        <location filename="../kiosk/app/voice.cpp" line="147"/>
+        <source>请选择不满意的原因，可以选多项。选好后点“下一步”。</source>
+        <translation>Please choose what was wrong; several answers are possible. Then tap “Next”.</translation>
     </message>
     <message>
-        <source>系统暂时出现故障，这次评价未能保存。请到服务窗口评价，或拨打 %1。</source>
-        <translation>A system fault stopped this rating from being saved. Please rate at a service window or call %1.</translation>
+        <location filename="../kiosk/app/voice.cpp" line="148"/>
+        <source>请回答以下问题，也可以跳过。</source>
+        <translation>Please answer the following questions, or skip them.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="149"/>
+        <source>您可以留言，也可以直接点“下一步”。</source>
+        <translation>You may leave a comment, or tap “Next”.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="150"/>
+        <source>请确认您的评价，然后点“提交评价”。</source>
+        <translation>Please check your rating, then tap “Submit rating”.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="152"/>
+        <source>提交成功，感谢您的评价！</source>
+        <translation>Submitted. Thank you for your rating!</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="153"/>
+        <source>该办件已评价。一次服务只能评价一次。</source>
+        <translation>This case has been rated. Each service can be rated once.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="154"/>
+        <source>暂无可评价的办件。</source>
+        <translation>No case to rate.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="155"/>
+        <source>抱歉，出了点问题。</source>
+        <translation>Sorry, something went wrong.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="156"/>
+        <source>暂停评价。请到服务窗口评价。</source>
+        <translation>Rating is paused. Please rate at a service window.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="157"/>
+        <source>这是您反映问题的整改情况。您可以对整改结果进行评价。</source>
+        <translation>This is how the problem you reported was dealt with. You can rate the result.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/voice.cpp" line="164"/>
+        <source>%1秒后返回首页。如需继续，请点“继续”。</source>
+        <translation>Back to the start screen in %1 seconds. To continue, tap “Continue”.</translation>
     </message>
 </context>
 </TS>

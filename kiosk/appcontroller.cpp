@@ -28,6 +28,7 @@ void AppController::setLanguage(const QString &lang)
     if (lang == m_language)
         return;
     m_language = lang;
+    m_session->setDataLanguage(lang); // reasons and questions follow the UI language
     Q_EMIT languageChanged();
 }
 

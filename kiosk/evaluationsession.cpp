@@ -46,8 +46,32 @@ void EvaluationSession::setIdleTimeoutMs(int ms) { m_idleOverrideMs = ms; }
 
 void EvaluationSession::setElderlyMode(bool on)
 {
+    const bool changed = m_elderly != on;
     m_elderly = on;
     userActivity();
+    if (changed)
+        Q_EMIT elderlyFlowChanged();
+}
+
+void EvaluationSession::setDataLanguage(const QString &language)
+{
+    m_english = language.startsWith(QLatin1String("en"));
+    m_reasons.setEnglish(m_english);
+    m_questions.setEnglish(m_english);
+}
+
+void EvaluationSession::setAssistingAgent(const QString &agentId, const QString &agentCertKeyHash)
+{
+    if (agentId == m_agentId && agentCertKeyHash == m_agentCertKeyHash)
+        return;
+    m_agentId = agentId;
+    m_agentCertKeyHash = agentId.isEmpty() ? QString() : agentCertKeyHash;
+    Q_EMIT assistedChanged();
+}
+
+QString EvaluationSession::hashIdNumber(const QString &idNumber) const
+{
+    return certKeyHash(m_config.idHashKey, idNumber);
 }
 
 int EvaluationSession::effectiveIdleMs() const
@@ -137,6 +161,7 @@ void EvaluationSession::setMessage(const QString &m)
 void EvaluationSession::userActivity()
 {
     m_activity.start();
+    Q_EMIT activity();
     const int remaining = (effectiveIdleMs() + 999) / 1000;
     if (remaining != m_idleRemaining && m_state != State::Start) {
         m_idleRemaining = remaining;
@@ -152,6 +177,7 @@ void EvaluationSession::tick()
     if (left <= 0) {
         qCInfo(lcSession) << "idle timeout in state" << m_state << "- wiping the session";
         cancel();
+        Q_EMIT idleExpired();
         return;
     }
     const int secs = int((left + 999) / 1000);
@@ -242,8 +268,16 @@ void EvaluationSession::submitQrPayload(const QByteArray &payload)
 void EvaluationSession::identifyByCard(const QString &name, const QString &idNumber, const QString &cardType)
 {
     Q_UNUSED(cardType)
+    if (m_cardClaimer && m_cardClaimer(name, idNumber))
+        return;
     if (!m_acceptingSessions || !acceptsNewIdentity(m_state))
         return;
+    if (!m_agentCertKeyHash.isEmpty() && certKeyHash(m_config.idHashKey, idNumber) == m_agentCertKeyHash) {
+        // The agent helps; the citizen's own card identifies the citizen.
+        wipe();
+        showError(tr("这是代办员的身份证。请使用办事人本人的身份证。"));
+        return;
+    }
     wipe();
     m_citizenName = maskName(name);
     m_citizenIdMasked = maskIdNumber(idNumber);
@@ -437,6 +471,16 @@ void EvaluationSession::next()
 {
     switch (m_state) {
     case State::Reasons:
+        if (m_elderly) {
+            // 关怀模式: one decision per screen, no typing — a reason is the required detail.
+            if (badRating() && m_reasons.selectedCount() == 0 && m_comment.isEmpty()) {
+                setMessage(tr("请至少选择一项原因。"));
+                return;
+            }
+            setMessage({});
+            setState(State::Confirm);
+            return;
+        }
         setMessage({});
         setState(m_questions.rowCount() > 0 ? State::Questions : State::Comment);
         break;
@@ -491,7 +535,7 @@ void EvaluationSession::back()
             setState(badRating() ? State::Reasons : State::Confirm);
         break;
     case State::Confirm:
-        setState(badRating() ? State::Comment : State::Rate);
+        setState(badRating() ? (m_elderly ? State::Reasons : State::Comment) : State::Rate);
         break;
     case State::Error:
         // The draft survives a failed commit: go back and try again.
@@ -526,6 +570,7 @@ void EvaluationSession::submit()
     e.writingEvaluation = QString(m_comment.constData(), m_comment.size());
     e.certKeyEnc = m_certKeyEnc.isEmpty() ? QString() : QString(m_certKeyEnc.constData(), m_certKeyEnc.size());
     e.publicFlag = m_publicFlag;
+    e.assistedBy = m_agentId;
     e.assessTime = now();
     e.indicatorVersion = m_indicators.version;
     e.questionnaireVersion = m_questionnaire.version;

@@ -62,6 +62,9 @@ class EvaluationSession : public QObject {
     Q_PROPERTY(QString hallName READ hallName CONSTANT)
     Q_PROPERTY(QString hotline READ hotline CONSTANT)
     Q_PROPERTY(int stepIndex READ stepIndex NOTIFY stateChanged)
+    // A 代办员 is signed in: the rating screen asks the citizen to choose personally.
+    Q_PROPERTY(bool assisted READ assisted NOTIFY assistedChanged)
+    Q_PROPERTY(bool elderlyFlow READ elderlyFlow NOTIFY elderlyFlowChanged)
 
 public:
     enum class State {
@@ -102,8 +105,24 @@ public:
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
     // Idle timeout in milliseconds (tests use short ones); 0 restores the configured one.
     void setIdleTimeoutMs(int ms);
-    // Extra time (e.g. elderly mode) — the session restarts the countdown with it.
+    // Extra time (e.g. elderly mode) — the session restarts the countdown with it. Elderly mode
+    // also makes the journey one decision per screen: rate → (差评 only) reasons → confirm.
     void setElderlyMode(bool on);
+    bool elderlyFlow() const { return m_elderly; }
+    // Data texts (reasons, questions) in English when the UI language is English ("en…").
+    void setDataLanguage(const QString &language);
+
+    // 代办员 mode: while an agent is signed in every evaluation carries assistedBy = agentId, and
+    // the agent's own card (keyed hash) is refused as the citizen's. Empty agentId signs out.
+    void setAssistingAgent(const QString &agentId, const QString &agentCertKeyHash);
+    bool assisted() const { return !m_agentId.isEmpty(); }
+    QString assistingAgent() const { return m_agentId; }
+    // A card reader's card is first offered here (e.g. to an agent sign-in waiting for a card);
+    // returning true consumes it. Called with the plain ID number on the GUI thread.
+    using CardClaimer = std::function<bool(const QString &name, const QString &idNumber)>;
+    void setCardClaimer(CardClaimer claimer) { m_cardClaimer = std::move(claimer); }
+    // The keyed hash of an ID number with this kiosk's key (agents' certKeyHash use the same).
+    QString hashIdNumber(const QString &idNumber) const;
     // Receipt QR codes (the kiosk's own) open the 差评 follow-up instead of the case lookup.
     void setFollowUpEnabled(bool on) { m_followUpEnabled = on; }
 
@@ -193,6 +212,11 @@ Q_SIGNALS:
     void committed(const hcp::kiosk::Evaluation &evaluation);
     void receiptRequested(const hcp::kiosk::Evaluation &evaluation, const QString &qrUrl);
     void sessionWiped();
+    void assistedChanged();
+    void elderlyFlowChanged();
+    // Any touch or intent (restarts the idle countdown); and the idle timeout itself.
+    void activity();
+    void idleExpired();
     // State FollowUp entered for this service (serviceNumber 0 = not given by the QR).
     void followUpRequested(const QString &projectNo, int serviceNumber);
 
@@ -238,6 +262,10 @@ private:
     QString m_receiptMessage;
     bool m_acceptingSessions = true;
     bool m_elderly = false;
+    bool m_english = false;
+    QString m_agentId;
+    QString m_agentCertKeyHash;
+    CardClaimer m_cardClaimer;
     bool m_followUpEnabled = false;
 
     quint64 m_lookupId = 0;

@@ -42,6 +42,7 @@ IndicatorSet IndicatorSet::fromJson(const QJsonObject &o, QString *error)
         Indicator i;
         i.code = io.value(QLatin1String("code")).toString();
         i.text = io.value(QLatin1String("text")).toString();
+        i.textEn = io.value(QLatin1String("text_en")).toString();
         for (const QJsonValue &l : io.value(QLatin1String("levels")).toArray())
             i.levels.append(l.toInt());
         if (i.code.isEmpty() || i.text.isEmpty() || i.levels.isEmpty()) {
@@ -63,9 +64,12 @@ QJsonObject IndicatorSet::toJson() const
         QJsonArray levels;
         for (int l : i.levels)
             levels.append(l);
-        arr.append(QJsonObject{{QStringLiteral("code"), i.code},
-                               {QStringLiteral("text"), i.text},
-                               {QStringLiteral("levels"), levels}});
+        QJsonObject io{{QStringLiteral("code"), i.code},
+                       {QStringLiteral("text"), i.text},
+                       {QStringLiteral("levels"), levels}};
+        if (!i.textEn.isEmpty())
+            io.insert(QStringLiteral("text_en"), i.textEn);
+        arr.append(io);
     }
     return {{QStringLiteral("version"), version}, {QStringLiteral("indicators"), arr}};
 }

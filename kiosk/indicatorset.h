@@ -12,6 +12,8 @@ struct Indicator {
     QString code;        // 3-digit code, e.g. "501"
     QString text;        // 窗口服务态度差
     QList<int> levels;   // levels that show it (差评 reasons: 1, 2)
+    QString textEn;      // "text_en": shown when the UI language is English
+    QString displayText(bool english) const { return english && !textEn.isEmpty() ? textEn : text; }
 };
 
 // The versioned list of 差评 reasons / itemised indicators. Never hard-coded in screens: it comes

@@ -52,6 +52,23 @@ KioskConfig KioskConfig::fromJson(const QJsonObject &o, QString *error)
         c.idHashKey = o.value(QLatin1String("idHashKey")).toString().toUtf8();
     if (o.contains(QLatin1String("minFreeDiskBytes")))
         c.minFreeDiskBytes = o.value(QLatin1String("minFreeDiskBytes")).toInteger();
+    str("voiceEngine", c.voiceEngine);
+    num("voiceVolume", c.voiceVolume, 0, 100);
+    if (o.contains(QLatin1String("voiceEnabled")))
+        c.voiceEnabled = o.value(QLatin1String("voiceEnabled")).toBool(true);
+    if (o.contains(QLatin1String("elderlyByDefault")))
+        c.elderlyByDefault = o.value(QLatin1String("elderlyByDefault")).toBool(false);
+    for (const QJsonValue &v : o.value(QLatin1String("agents")).toArray()) {
+        const QJsonObject a = v.toObject();
+        AgentEntry e{a.value(QLatin1String("id")).toString(), a.value(QLatin1String("name")).toString(),
+                     a.value(QLatin1String("certKeyHash")).toString(), a.value(QLatin1String("pinHash")).toString()};
+        if (e.id.isEmpty() || e.certKeyHash.isEmpty() || e.pinHash.isEmpty()) {
+            if (error)
+                *error = QStringLiteral("agents need id, certKeyHash and pinHash");
+            continue;
+        }
+        c.agents.append(e);
+    }
     if (o.contains(QLatin1String("phrases"))) {
         c.phrases.clear();
         for (const QJsonValue &v : o.value(QLatin1String("phrases")).toArray())
@@ -62,6 +79,11 @@ KioskConfig KioskConfig::fromJson(const QJsonObject &o, QString *error)
 
 QJsonObject KioskConfig::toJson() const
 {
+    QJsonArray agentsJson;
+    for (const AgentEntry &a : agents)
+        agentsJson.append(QJsonObject{{QStringLiteral("id"), a.id}, {QStringLiteral("name"), a.name},
+                                      {QStringLiteral("certKeyHash"), a.certKeyHash},
+                                      {QStringLiteral("pinHash"), a.pinHash}});
     return {
         {QStringLiteral("hallName"), hallName},
         {QStringLiteral("hallCode"), hallCode},
@@ -78,6 +100,11 @@ QJsonObject KioskConfig::toJson() const
         {QStringLiteral("minFreeDiskBytes"), minFreeDiskBytes},
         {QStringLiteral("maintenancePinHash"), maintenancePinHash},
         {QStringLiteral("phrases"), QJsonArray::fromStringList(phrases)},
+        {QStringLiteral("voiceEngine"), voiceEngine},
+        {QStringLiteral("voiceVolume"), voiceVolume},
+        {QStringLiteral("voiceEnabled"), voiceEnabled},
+        {QStringLiteral("elderlyByDefault"), elderlyByDefault},
+        {QStringLiteral("agents"), agentsJson},
         {QStringLiteral("pad"), QJsonObject{{QStringLiteral("triggerPort"), padTriggerPort},
                                             {QStringLiteral("triggerToken"), padTriggerToken},
                                             {QStringLiteral("windowNo"), padWindowNo},

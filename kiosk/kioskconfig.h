@@ -7,6 +7,16 @@
 
 namespace hcp::kiosk {
 
+// A village agent (代办员) allowed to sign in on this kiosk: identified by the keyed hash of
+// their ID number (the same hash as case lookups, never the number itself) and a PIN hash
+// ("pbkdf2-sha256$…", hcp::trust::PinVault).
+struct AgentEntry {
+    QString id;           // agent id carried as the evaluation's assistedBy
+    QString name;         // shown masked on screen
+    QString certKeyHash;
+    QString pinHash;
+};
+
 // Kiosk settings. Defaults are what a county hall would start with; the hub's signed
 // configuration document overrides them (key "kiosk" in the Store's config table).
 struct KioskConfig {
@@ -24,6 +34,12 @@ struct KioskConfig {
     QByteArray idHashKey = QByteArrayLiteral("demo-hub-key-change-me"); // from the hub
     qint64 minFreeDiskBytes = 64LL * 1024 * 1024;
     QString maintenancePinHash;     // "pbkdf2-sha256$…" (hcp::trust::PinVault); empty = no maintenance access
+    // Voice help (关怀模式): a QTextToSpeech engine name; an unknown one leaves the kiosk silent.
+    QString voiceEngine = QStringLiteral("speechd");
+    int voiceVolume = 80;           // percent
+    bool voiceEnabled = true;
+    bool elderlyByDefault = false;  // 关怀模式 on at every visit's start (village points)
+    QList<AgentEntry> agents;       // 代办员 who may sign in; empty = no agent sign-in
     // Window rating pad (pf=4): the loopback "rate now" trigger (PROTOCOL §13) and the staff card
     // shown until the first event names the person at the window.
     int padTriggerPort = 8471;      // 127.0.0.1 only; 0 = trigger off

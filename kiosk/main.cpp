@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 // hcp-kiosk — the composition root: builds every service, wires them, then loads QML.
 #include "app/devices.h"
+#include "app/agentdesk.h"
 #include "app/diagnostics.h"
+#include "app/logbuffer.h"
 #include "app/qrimageprovider.h"
+#include "app/updatecontroller.h"
+#include "app/voice.h"
 
 #include <appcontroller.h>
 #include <auditlog.h>
 #include <deviceidentity.h>
 #include <ledger.h>
 #include <casedirectory.h>
+#include <configapplier.h>
+#include <ledgertable.h>
 #include <coretypes.h>
 #include <demodata.h>
 #include <evaluationsession.h>
@@ -35,6 +41,8 @@
 #include <questionnaire.h>
 #include <store.h>
 #include <systemdnotifier.h>
+#include <updateagent.h>
+#include <updateconfig.h>
 #include <workcalendar.h>
 
 #include <QCommandLineParser>
@@ -116,7 +124,13 @@ struct Services {
     std::unique_ptr<HubCaseSource> hubSource;
     std::unique_ptr<hcp::sync::CaseCache> feedCache;
     std::unique_ptr<hcp::sync::SyncAgent> agent;
+    std::unique_ptr<Voice> voice;
+    std::unique_ptr<AgentDesk> agentDesk;
     std::function<QJsonObject()> deviceStatus; // set once the devices exist
+    std::unique_ptr<ConfigApplier> configApplier;
+    std::function<QJsonObject()> updateStatus;                        // set when updates are configured
+    std::function<bool(const QJsonObject &, QString *)> updateCommand; // ditto
+    std::function<void(const KioskConfig &)> kioskConfigChanged; // e.g. the maintenance PIN hash
     hcp::sync::DeviceCredentials credentials;
     QString dataDir;
     // Device identity, ledger and audit log (issue 5).
@@ -125,6 +139,16 @@ struct Services {
     std::optional<hcp::trust::DeviceIdentity> identity;
     std::unique_ptr<Ledger> ledger;
     std::unique_ptr<AuditLog> audit;
+    // Every maintenance action (PIN, test print, manual sync, sanctioned exit, configuration,
+    // update steps) goes into the signed audit chain; without a device key only into the log.
+    void auditAction(const QString &action, const QJsonObject &detail)
+    {
+        QString error;
+        if (audit && audit->record(action, detail, &error))
+            return;
+        qCWarning(lcMain).noquote() << "audit" << action << QJsonDocument(detail).toJson(QJsonDocument::Compact)
+                                    << (audit ? QStringLiteral("not recorded: ") + error : QStringLiteral("(no audit log: no device key)"));
+    }
 
     bool init(const QString &dataDir, bool demo, QString *error)
     {
@@ -158,6 +182,7 @@ struct Services {
         calendar.loadDirectory(QStringLiteral(":/hcp/holidays"), &calError);
         // Newer notices delivered by configuration override the shipped ones.
         calendar.loadDirectory(QDir(dataDir).filePath(QStringLiteral("holidays")), &calError);
+        configApplier = std::make_unique<ConfigApplier>(&store);
         const QByteArray cfg = store.config(QStringLiteral("kiosk"));
         if (!cfg.isEmpty())
             config = KioskConfig::fromJson(QJsonDocument::fromJson(cfg).object());
@@ -224,6 +249,24 @@ struct Services {
 
     QString credentialsPath() const { return QDir(dataDir).filePath(QStringLiteral("credentials.json")); }
 
+    // 关怀模式 voice help and 代办员 sign-in: only where screens are shown (not for CLI modes).
+    void startCare()
+    {
+        voice = std::make_unique<Voice>(session.get(), app.get(),
+                                        Voice::Options{config.voiceEngine, config.voiceVolume, config.voiceEnabled});
+        agentDesk = std::make_unique<AgentDesk>(session.get());
+        QList<AgentEntry> agents = config.agents;
+        if (agents.isEmpty() && app->demoMode()) // the demo's documented agent: card 赵代办, PIN 135790
+            agents.append({QStringLiteral("DEMO-AGENT-1"), QStringLiteral("赵代办"),
+                           session->hashIdNumber(QStringLiteral("513021195505050036")),
+                           hcp::trust::PinVault::hashPin(QStringLiteral("135790"), 20000)});
+        agentDesk->setAgents(agents, dataDir);
+        agentDesk->setIdleTimeoutMs(config.elderlyIdleTimeoutSeconds * 1000);
+        app->setElderlyMode(config.elderlyByDefault);
+        hcp::qml::CoreInstances::voice = voice.get();
+        hcp::qml::CoreInstances::agent = agentDesk.get();
+    }
+
     // Store-and-forward: the outbox sender, online lookup and the status strip. Without
     // credentials the kiosk runs stand-alone and everything stays queued locally.
     bool startSync(QString *error)
@@ -285,7 +328,8 @@ struct Services {
         agentOpt.heartbeatIntervalS = credentials.heartbeatIntervalS;
         agentOpt.commandPollIntervalS = pad->enabled() ? 2 : 0; // "rate now" within seconds
         agent->setOptions(agentOpt);
-        agent->setConfigEtag(store.configVersion(QStringLiteral("hub")).toLatin1());
+        agent->setConfigEtag(configApplier->activeEtag());
+        agent->setActiveConfigVersion(configApplier->activeVersion());
         agent->setHeartbeatProvider([this] {
             hcp::sync::HeartbeatInfo h;
             h.version = QCoreApplication::applicationVersion();
@@ -302,15 +346,33 @@ struct Services {
                 if (audit)
                     audit->flush(hub.get()); // audit records travel at heartbeat pace
             }
+            h.update = updateStatus ? updateStatus()
+                                    : QJsonObject{{QStringLiteral("state"), QStringLiteral("idle")},
+                                                  {QStringLiteral("version"), QCoreApplication::applicationVersion()},
+                                                  {QStringLiteral("slot"), QString()},
+                                                  {QStringLiteral("error"), QStringLiteral("updates not configured")}};
             return h;
         });
-        QObject::connect(agent.get(), &hcp::sync::SyncAgent::configReceived, session.get(),
-                         [this](const QByteArray &doc, const QByteArray &etag) { applyHubConfig(doc, etag); });
+        QObject::connect(agent.get(), &hcp::sync::SyncAgent::configVerified, session.get(),
+                         [this](const QJsonObject &doc, qint64 version, const QByteArray &etag) { applyHubConfig(doc, version, etag); });
+        // Refusals by signature or version happen in the agent; they are maintenance events too.
+        QObject::connect(agent.get(), &hcp::sync::SyncAgent::configStateChanged, session.get(), [this] {
+            if (!agent->configRejection().isEmpty())
+                auditAction(QStringLiteral("config_rejected"), {{QStringLiteral("reason"), agent->configRejection()},
+                                                          {QStringLiteral("activeVersion"), QString::number(agent->activeConfigVersion())}});
+        });
         QObject::connect(agent.get(), &hcp::sync::SyncAgent::commandReceived, session.get(),
                          [this](qint64 id, const QString &type, const QJsonObject &args) {
                              qCInfo(lcMain) << "hub command" << id << type;
                              if (type == QLatin1String("resync") || type == QLatin1String("re-sync"))
                                  agent->pullFeedNow();
+                             if (type == QLatin1String("update")) {
+                                 QString err = QStringLiteral("updates not configured on this kiosk");
+                                 const bool started = updateCommand && updateCommand(args, &err);
+                                 auditAction(QStringLiteral("update_command"), {{QStringLiteral("version"), args.value(QLatin1String("version"))},
+                                                                          {QStringLiteral("started"), started},
+                                                                          {QStringLiteral("error"), started ? QString() : err}});
+                             }
                              if (type == QLatin1String("rate_now")) {
                                  QString reason;
                                  const auto event = hcp::sync::RateNowEvent::fromJson(args, &reason);
@@ -327,51 +389,39 @@ struct Services {
         return true;
     }
 
-    // A configuration document from the hub: {"kiosk":{…},"indicators":{…},"questionnaires":{…}}.
-    // Each part is validated before anything is stored; a bad part is refused and logged, the
-    // rest applies. Stored documents take effect for the next visit.
-    void applyHubConfig(const QByteArray &doc, const QByteArray &etag)
+    // A hub-signed configuration document whose signature and version the agent verified:
+    // {"kiosk":{…},"indicators":{…},"questionnaires":{…}}. ConfigApplier validates every part and
+    // stores all of them in one transaction, or nothing; the reason of a refusal goes back to the
+    // hub in the heartbeat. Stored documents take effect for the next visit.
+    void applyHubConfig(const QJsonObject &doc, qint64 version, const QByteArray &etag)
     {
-        const QJsonObject root = QJsonDocument::fromJson(doc).object();
-        QString err;
-        if (root.contains(QLatin1String("indicators"))) {
-            const IndicatorSet set = IndicatorSet::fromJson(root.value(QLatin1String("indicators")).toObject(), &err);
-            if (set.isValid()) {
-                store.setConfig(QStringLiteral("indicators"), QJsonDocument(set.toJson()).toJson(QJsonDocument::Compact), set.version);
-                session->setIndicatorSet(set);
-                pad->setIndicatorSet(set);
-                followUp->setIndicatorSet(set);
-            } else {
-                qCWarning(lcMain) << "hub indicator set refused:" << err;
-            }
+        const ConfigApplier::Result r = configApplier->apply(doc, version, etag, config);
+        if (!r.ok) {
+            agent->configRejected(r.reason, etag);
+            return;
         }
-        if (root.contains(QLatin1String("questionnaires"))) {
-            const QJsonObject qo = root.value(QLatin1String("questionnaires")).toObject();
-            const QuestionnaireCatalog cat = QuestionnaireCatalog::fromJson(qo, &err);
-            if (!cat.version.isEmpty()) {
-                store.setConfig(QStringLiteral("questionnaires"), QJsonDocument(qo).toJson(QJsonDocument::Compact), cat.version);
-                session->setQuestionnaires(cat);
-            } else {
-                qCWarning(lcMain) << "hub questionnaires refused:" << err;
-            }
+        if (r.indicators) {
+            session->setIndicatorSet(*r.indicators);
+            pad->setIndicatorSet(*r.indicators);
+            followUp->setIndicatorSet(*r.indicators);
         }
-        if (root.contains(QLatin1String("kiosk"))) {
-            QJsonObject ko = root.value(QLatin1String("kiosk")).toObject();
-            err.clear();
-            KioskConfig next = KioskConfig::fromJson(ko, &err);
-            if (err.isEmpty()) {
-                next.idHashKey = config.idHashKey; // the ID-hash key only ever comes from enrollment
-                store.setConfig(QStringLiteral("kiosk"), QJsonDocument(next.toJson()).toJson(QJsonDocument::Compact), QString::fromLatin1(etag));
-                config = next;
-                session->setConfig(config);
-                pad->setConfig(config);
-                followUp->setConfig(config);
-                pad->setEnabled(config.pf == 4);
-            } else {
-                qCWarning(lcMain) << "hub kiosk settings refused:" << err;
-            }
+        if (r.questionnaires)
+            session->setQuestionnaires(*r.questionnaires);
+        if (r.kiosk) {
+            config = *r.kiosk;
+            session->setConfig(config);
+            pad->setConfig(config);
+            followUp->setConfig(config);
+            pad->setEnabled(config.pf == 4);
+            if (voice)
+                voice->setVolumePercent(config.voiceVolume);
+            if (agentDesk)
+                agentDesk->setAgents(config.agents, dataDir);
+            if (kioskConfigChanged)
+                kioskConfigChanged(config);
         }
-        store.setConfig(QStringLiteral("hub"), doc, QString::fromLatin1(etag));
+        agent->configApplied(version, etag);
+        auditAction(QStringLiteral("config_applied"), {{QStringLiteral("version"), QString::number(version)}});
     }
 
     // Provisioning: enroll with a one-time token, save the credentials (mode 0600), done.
@@ -411,7 +461,8 @@ struct Services {
         app->setDemoPeople({{QStringLiteral("李华"), QStringLiteral("11010519491231002X")},
                             {QStringLiteral("王建国"), QStringLiteral("440524188001010014")},
                             {QStringLiteral("张秀英"), QStringLiteral("330102195803120047")},
-                            {QStringLiteral("吴敏"), QStringLiteral("450103199211110074")}});
+                            {QStringLiteral("吴敏"), QStringLiteral("450103199211110074")},
+                            {QStringLiteral("赵代办"), QStringLiteral("513021195505050036")}}); // the demo 代办员
         QStringList codes;
         // A business system's receipt URL, a bare 办件编号, and a code that is not ours.
         codes << QStringLiteral("https://zwfw.example.gov.cn/bjcx?projectNo=%1").arg(demo.cases.at(5).projectNo)
@@ -503,6 +554,21 @@ int renderScreens(QGuiApplication &app, const QString &outDir)
         Diagnostics diagnostics(&devices, s.session.get());
         diagnostics.setPinHash(hcp::trust::PinVault::hashPin(QStringLiteral("2468"), 1000), {});
         hcp::qml::CoreInstances::diagnostics = &diagnostics;
+        LogBuffer logBuffer;
+        logBuffer.install();
+        diagnostics.setLogBuffer(&logBuffer);
+        diagnostics.setStatusProvider([&s] {
+            Diagnostics::Status st;
+            st.syncEnabled = s.credentials.isValid();
+            st.queueDepth = s.syncStatus->queuedCount();
+            st.oldestUnsentAgeS = s.syncStatus->oldestUnsentAgeS();
+            const qint64 n = s.store.evaluationCount();
+            st.ledgerSeq = n > 0 ? n : -1;
+            st.configVersion = QString::number(s.configApplier->activeVersion());
+            st.updateSummary = Diagnostics::tr("软件更新：本机未配置");
+            return st;
+        });
+        s.startCare();
         QQmlApplicationEngine engine;
         engine.addImageProvider(QStringLiteral("qr"), new QrImageProvider);
         engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
@@ -625,6 +691,58 @@ int renderScreens(QGuiApplication &app, const QString &outDir)
             QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
         shot(QStringLiteral("17-idle-countdown"));
         ses->cancel();
+        ses->setIdleTimeoutMs(3600 * 1000);
+        {
+            // 关怀模式, one decision per screen: rate → reasons → confirm.
+            s.app->setElderlyMode(true);
+            ses->submitQrPayload("1101052611120407");
+            waitForState({St::Rate});
+            ses->rate(1);
+            shot(QStringLiteral("21-care-reasons"));
+            ses->toggleReason(QStringLiteral("502"));
+            ses->next();
+            shot(QStringLiteral("22-care-confirm"));
+            ses->submit();
+            shot(QStringLiteral("23-care-thanks"));
+            ses->finish();
+            s.app->setElderlyMode(false);
+            // 代办员: card, PIN, signed in, the citizen's own card, rating screen.
+            s.agentDesk->beginSignIn();
+            shot(QStringLiteral("24-agent-card"));
+            settle(3000);
+            s.app->demoSwipeCard(4);
+            QElapsedTimer at;
+            at.start();
+            while (s.agentDesk->phase() != AgentDesk::Phase::EnterPin && at.elapsed() < 8000)
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+            shot(QStringLiteral("25-agent-pin"));
+            s.agentDesk->enterPin(QStringLiteral("135790"));
+            s.app->setElderlyMode(true);
+            shot(QStringLiteral("26-agent-start-elderly"));
+            settle(3000);
+            s.app->demoSwipeCard(3);
+            waitForState({St::ChooseCase, St::Rate});
+            for (int row = 0; row < ses->cases()->rowCount() && ses->state() == St::ChooseCase; ++row)
+                if (ses->cases()->row(row)->rateable)
+                    ses->chooseCase(row);
+            shot(QStringLiteral("27-agent-rate-elderly"));
+            ses->cancel();
+            s.agentDesk->signOut();
+            s.app->setElderlyMode(false);
+            // English: the data texts too.
+            hcp::qml::LanguageSwitcher english(&engine, s.app.get());
+            s.app->setLanguage(QStringLiteral("en"));
+            ses->submitQrPayload("1101052611120592");
+            waitForState({St::Rate});
+            shot(QStringLiteral("28-en-rate"));
+            ses->rate(2);
+            shot(QStringLiteral("29-en-reasons"));
+            ses->toggleReason(QStringLiteral("501"));
+            ses->next();
+            shot(QStringLiteral("30-en-questions"));
+            ses->cancel();
+            s.app->setLanguage(QStringLiteral("zh_CN"));
+        }
         diagnostics.requestOpen();
         shot(QStringLiteral("19-maintenance-pin"));
         diagnostics.enterPin(QStringLiteral("2468"));
@@ -634,6 +752,13 @@ int renderScreens(QGuiApplication &app, const QString &outDir)
         devices.scannerSimulator()->scan("https://zwfw.example.gov.cn/bjcx?projectNo=1101052611120037");
         settle(1500);
         shot(QStringLiteral("20-diagnostics"));
+        {
+            // The status tab: this render's own (not enrolled) kiosk, its update state and its recent log.
+            diagnostics.setPage(1);
+            settle(1200);
+            shot(QStringLiteral("21-diagnostics-status"));
+            diagnostics.setPage(0);
+        }
         diagnostics.close();
         ses->setStorageAvailable(false);
         shot(QStringLiteral("18-unavailable"));
@@ -729,6 +854,9 @@ int main(int argc, char *argv[])
     QElapsedTimer sinceStart;
     sinceStart.start();
     QGuiApplication app(argc, argv);
+    // Recent log lines (masked) for the maintenance screen; journald still gets every message.
+    LogBuffer logBuffer;
+    logBuffer.install();
     SystemdNotifier systemd; // reads and clears NOTIFY_SOCKET/WATCHDOG_* before any child process starts
 
     QCommandLineParser parser;
@@ -748,6 +876,7 @@ int main(int argc, char *argv[])
     QCommandLineOption simulateOpt(QStringLiteral("simulate-hardware"), QStringLiteral("Use the byte-level device simulators (implied by --demo)."));
     QCommandLineOption cameraOpt(QStringLiteral("camera"), QStringLiteral("QR camera: V4L2 index or /dev/videoN, or a video / image-sequence file."), QStringLiteral("SOURCE"));
     QCommandLineOption idSerialOpt(QStringLiteral("id-reader-serial"), QStringLiteral("ID-card reader on a serial port (default: USB 0400:c35a)."), QStringLiteral("TTY"));
+    QCommandLineOption updateConfigOpt(QStringLiteral("update-config"), QStringLiteral("A/B software update configuration (default: /etc/hcp-kiosk/update.json when it exists)."), QStringLiteral("FILE"));
     QCommandLineOption quitOpt(QStringLiteral("quit-after"), QStringLiteral("Quit after N ms (smoke tests)."), QStringLiteral("MS"));
     QCommandLineOption deviceKeyOpt(QStringLiteral("device-key"),
                                     QStringLiteral("Device key file (default: <data dir>-identity/device-key.pem; never inside the data directory)."),
@@ -755,8 +884,11 @@ int main(int argc, char *argv[])
     QCommandLineOption deviceKeyTypeOpt(QStringLiteral("device-key-type"),
                                         QStringLiteral("Algorithm of a new device key: sm2 (default) or ed25519."),
                                         QStringLiteral("TYPE"), QStringLiteral("sm2"));
-    parser.addOptions({deviceKeyOpt, deviceKeyTypeOpt});
-    parser.addOptions({demoOpt, selfTestOpt, exportOpt, dataOpt, renderOpt, sizeOpt, quitOpt, firstFrameOpt, hubOpt, enrollOpt, demoCasesOpt, simulateOpt, cameraOpt, idSerialOpt});
+    QCommandLineOption devicePublicKeyOutOpt(QStringLiteral("device-public-key-out"),
+                                             QStringLiteral("Create the device key if missing (0600, outside the data directory), write its public key PEM to FILE (- = stdout) for hcp-hub enroll-device --device-public-key, and exit."),
+                                             QStringLiteral("FILE"));
+    parser.addOptions({deviceKeyOpt, deviceKeyTypeOpt, devicePublicKeyOutOpt});
+    parser.addOptions({demoOpt, selfTestOpt, exportOpt, dataOpt, renderOpt, sizeOpt, quitOpt, firstFrameOpt, hubOpt, enrollOpt, demoCasesOpt, simulateOpt, cameraOpt, idSerialOpt, updateConfigOpt});
     parser.process(app);
 
     if (parser.isSet(renderOpt))
@@ -777,6 +909,23 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    if (parser.isSet(devicePublicKeyOutOpt)) {
+        // Offline provisioning: init() made (or loaded) the key; hand out its public half.
+        if (!s.identity) {
+            qCritical().noquote() << "hcp-kiosk: no device key at" << s.deviceKeyPath;
+            return 1;
+        }
+        const QString out = parser.value(devicePublicKeyOutOpt);
+        QFile f(out);
+        const bool opened = out == QLatin1String("-") ? f.open(stdout, QIODevice::WriteOnly)
+                                                      : f.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        if (!opened || f.write(s.identity->publicKeyPem()) < 0 || !f.flush()) {
+            qCritical().noquote() << "hcp-kiosk: cannot write" << out << f.errorString();
+            return 1;
+        }
+        qInfo().noquote() << "device key" << s.identity->fingerprint() << "at" << s.identity->keyPath();
+        return 0;
+    }
     if (parser.isSet(enrollOpt)) {
         if (!s.enroll(QUrl(parser.value(hubOpt)), parser.value(enrollOpt), &error)) {
             qCritical().noquote() << "hcp-kiosk: enrollment failed:" << error;
@@ -792,10 +941,63 @@ int main(int argc, char *argv[])
         }
         return 0;
     }
+    // Software updates (A/B slots, deploy/updater): only with a configuration that pins the
+    // release keys. boot() counts this start during a trial and rolls back a crash loop or an
+    // expired trial; the unit's ExecStartPre (hcp-update boot) does that before the kiosk runs
+    // and sets HCP_UPDATE_BOOT_COUNTED so the start is not counted twice.
+    std::unique_ptr<hcp::updater::UpdateAgent> updateAgent;
+    std::unique_ptr<UpdateController> updates;
+    QString updateConfigPath = parser.value(updateConfigOpt);
+    if (updateConfigPath.isEmpty() && QFile::exists(QStringLiteral("/etc/hcp-kiosk/update.json")))
+        updateConfigPath = QStringLiteral("/etc/hcp-kiosk/update.json");
+    if (!updateConfigPath.isEmpty() && !parser.isSet(exportOpt) && !parser.isSet(selfTestOpt)) {
+        const auto updateConfig = hcp::updater::UpdateConfig::load(updateConfigPath, &error);
+        if (!updateConfig) {
+            qCWarning(lcMain).noquote() << "software updates off:" << error;
+        } else {
+            updateAgent = std::make_unique<hcp::updater::UpdateAgent>(*updateConfig);
+            if (!updateAgent->open(&error)) {
+                qCWarning(lcMain).noquote() << "software updates off: cannot open the A/B layout:" << error;
+                updateAgent.reset();
+            } else if (qEnvironmentVariableIsEmpty("HCP_UPDATE_BOOT_COUNTED") && updateAgent->boot()) {
+                qCWarning(lcMain) << "the update trial failed and was rolled back; restarting into the previous version";
+                return 0; // Restart=always starts `current`, now the previous slot
+            }
+        }
+    }
+    if (updateAgent) {
+        updates = std::make_unique<UpdateController>(updateAgent.get(), s.credentials.hubUrl);
+        s.updateStatus = [&updates] { return updates->heartbeatStatus(); };
+        s.updateCommand = [&updates](const QJsonObject &args, QString *err) { return updates->handleCommand(args, err); };
+        QObject::connect(updateAgent.get(), &hcp::updater::UpdateAgent::installed, &app, [&s](const QString &v) {
+            s.auditAction(QStringLiteral("update_installed"), {{QStringLiteral("version"), v}});
+        });
+        QObject::connect(updateAgent.get(), &hcp::updater::UpdateAgent::committed, &app, [&s](const QString &v) {
+            s.auditAction(QStringLiteral("update_healthy"), {{QStringLiteral("version"), v}});
+        });
+        QObject::connect(updateAgent.get(), &hcp::updater::UpdateAgent::rolledBack, &app, [&s](const QString &v, const QString &why) {
+            s.auditAction(QStringLiteral("update_rolled_back"), {{QStringLiteral("version"), v}, {QStringLiteral("reason"), why}});
+        });
+        QObject::connect(updateAgent.get(), &hcp::updater::UpdateAgent::failed, &app, [&s](const QString &code, const QString &message) {
+            s.auditAction(QStringLiteral("update_failed"), {{QStringLiteral("code"), code}, {QStringLiteral("message"), message}});
+        });
+        // The active slot changed: exit so systemd (Restart=always) starts `current`. One more
+        // heartbeat first carries the command's ack and the new state (a resent command for the
+        // installed version is a no-op anyway); the delay bounds the wait for it.
+        QObject::connect(updates.get(), &UpdateController::restartRequested, &app, [&s] {
+            qCInfo(lcMain) << "software slot switched; restarting";
+            if (s.agent)
+                s.agent->heartbeatNow();
+            QTimer::singleShot(1500, qApp, [] { QCoreApplication::exit(0); });
+        });
+    }
+
     if (!s.startSync(&error)) {
         qCritical().noquote() << "hcp-kiosk: sync cannot start:" << error;
         return 2;
     }
+    if (updates && s.agent) // healthy = READY (below) + the first successful exchange with the hub
+        QObject::connect(s.agent.get(), &hcp::sync::SyncAgent::heartbeatDone, updates.get(), [&updates] { updates->syncSucceeded(); });
 
     if (parser.isSet(exportOpt)) {
         const qint64 n = s.store.exportJsonl(parser.value(exportOpt), &error);
@@ -819,6 +1021,45 @@ int main(int argc, char *argv[])
         pinHash = hcp::trust::PinVault::hashPin(QStringLiteral("2468"), 20000); // the demo's documented PIN
     diagnostics.setPinHash(pinHash, QDir(dataDir).filePath(QStringLiteral("pin-state.json")));
     hcp::qml::CoreInstances::diagnostics = &diagnostics;
+    // A signed configuration that changes the maintenance PIN hash takes effect at once; the
+    // failure count and lockout survive (pin-state.json).
+    diagnostics.setLogBuffer(&logBuffer);
+    diagnostics.setAuditSink([&s](const QString &action, const QJsonObject &detail) { s.auditAction(action, detail); });
+    diagnostics.setStatusProvider([&s, &updates] {
+        Diagnostics::Status st;
+        st.syncEnabled = s.credentials.isValid();
+        st.online = s.syncStatus->online();
+        st.queueDepth = s.syncStatus->queuedCount();
+        st.oldestUnsentAgeS = s.syncStatus->oldestUnsentAgeS();
+        if (s.agent) {
+            st.lastContactMs = s.agent->lastContactMs();
+            st.lastError = s.agent->lastError();
+            st.configVersion = QString::number(s.agent->activeConfigVersion());
+            st.configRejected = s.agent->configRejection();
+        } else {
+            st.configVersion = QString::number(s.configApplier->activeVersion());
+        }
+        // The head of the signed ledger (one entry per evaluation, seq = deviceSeq).
+        QSqlDatabase db = s.store.database();
+        if (const auto head = hcp::sync::LedgerTable::head(db); head && head->deviceSeq > 0) {
+            st.ledgerSeq = qint64(head->deviceSeq);
+            st.ledgerHash = QString::fromLatin1(head->entryHash.toHex());
+        }
+        st.updateSummary = updates ? updates->summary() : Diagnostics::tr("软件更新：本机未配置");
+        return st;
+    });
+    if (s.agent)
+        diagnostics.setSyncAction([&s] {
+            s.sender->kick();
+            s.agent->heartbeatNow();
+            s.agent->pullConfigNow();
+            s.agent->pullFeedNow();
+        });
+    s.kioskConfigChanged = [&diagnostics, dataDir](const KioskConfig &c) {
+        if (!c.maintenancePinHash.isEmpty())
+            diagnostics.setPinHash(c.maintenancePinHash, QDir(dataDir).filePath(QStringLiteral("pin-state.json")));
+    };
+    s.startCare();
     s.deviceStatus = [&devices] {
         QJsonObject o;
         const auto *m = devices.statusModel();
@@ -856,7 +1097,11 @@ int main(int argc, char *argv[])
     // systemd (Type=notify): READY once the first frame is on screen; WATCHDOG only while the
     // event loop runs and the store is usable, so a hung kiosk is restarted.
     systemd.setHealthCheck([&s] { return s.store.isOpen(); });
-    QObject::connect(window, &QQuickWindow::frameSwapped, &systemd, [&systemd] { systemd.ready(); }, Qt::SingleShotConnection);
+    QObject::connect(window, &QQuickWindow::frameSwapped, &systemd, [&systemd, &updates] {
+        systemd.ready();
+        if (updates)
+            updates->readySent();
+    }, Qt::SingleShotConnection);
     QObject::connect(s.syncStatus.get(), &hcp::sync::SyncStatus::queueChanged, &systemd, [&s, &systemd] {
         systemd.status(QStringLiteral("queue %1, oldest unsent %2 s").arg(s.syncStatus->queuedCount()).arg(s.syncStatus->oldestUnsentAgeS()));
     });

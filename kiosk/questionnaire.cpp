@@ -40,6 +40,7 @@ static bool parseItems(const QJsonArray &arr, QList<QuestionItem> *out, QString 
         QuestionItem item;
         item.id = o.value(QLatin1String("id")).toString();
         item.text = o.value(QLatin1String("text")).toString();
+        item.textEn = o.value(QLatin1String("text_en")).toString();
         const QString kind = o.value(QLatin1String("kind")).toString();
         if (kind == QLatin1String("yesno"))
             item.kind = QuestionItem::Kind::YesNo;
@@ -55,7 +56,8 @@ static bool parseItems(const QJsonArray &arr, QList<QuestionItem> *out, QString 
         for (const QJsonValue &ov : o.value(QLatin1String("options")).toArray()) {
             const QJsonObject oo = ov.toObject();
             item.options.append({oo.value(QLatin1String("code")).toString(),
-                                 oo.value(QLatin1String("text")).toString()});
+                                 oo.value(QLatin1String("text")).toString(),
+                                 oo.value(QLatin1String("text_en")).toString()});
         }
         if (item.id.isEmpty() || item.text.isEmpty()
             || (item.kind != QuestionItem::Kind::YesNo && item.options.size() < 2)) {

@@ -11,6 +11,8 @@ namespace hcp::kiosk {
 struct QuestionOption {
     QString code;
     QString text;
+    QString textEn; // "text_en": shown when the UI language is English
+    QString displayText(bool english) const { return english && !textEn.isEmpty() ? textEn : text; }
 };
 
 // One itemised question. Answers are stored as: yesno → "1"/"0", single → option code,
@@ -19,9 +21,11 @@ struct QuestionItem {
     enum class Kind { YesNo, Single, Multi };
     QString id;
     QString text;
+    QString textEn; // "text_en"
     Kind kind = Kind::YesNo;
     QList<QuestionOption> options; // empty for YesNo
     bool acceptsAnswer(const QString &answer) const;
+    QString displayText(bool english) const { return english && !textEn.isEmpty() ? textEn : text; }
 };
 
 struct Questionnaire {

@@ -58,7 +58,7 @@ QVariant ReasonListModel::data(const QModelIndex &index, int role) const
     const Indicator &i = m_items.at(index.row());
     switch (role) {
     case Qt::DisplayRole:
-    case TextRole: return i.text;
+    case TextRole: return i.displayText(m_english);
     case CodeRole: return i.code;
     case SelectedRole: return m_selected.contains(i.code);
     }
@@ -103,6 +103,15 @@ QStringList ReasonListModel::selectedCodes() const
     return out;
 }
 
+void ReasonListModel::setEnglish(bool english)
+{
+    if (english == m_english)
+        return;
+    m_english = english;
+    if (!m_items.isEmpty())
+        Q_EMIT dataChanged(index(0), index(int(m_items.size()) - 1), {TextRole, Qt::DisplayRole});
+}
+
 void ReasonListModel::clear() { setIndicators({}); }
 
 // --- QuestionListModel ---------------------------------------------------------------------
@@ -116,7 +125,7 @@ QVariant QuestionListModel::data(const QModelIndex &index, int role) const
     const QuestionItem &q = m_items.at(index.row());
     switch (role) {
     case Qt::DisplayRole:
-    case TextRole: return q.text;
+    case TextRole: return q.displayText(m_english);
     case ItemIdRole: return q.id;
     case KindRole:
         return q.kind == QuestionItem::Kind::YesNo ? QStringLiteral("yesno")
@@ -124,7 +133,7 @@ QVariant QuestionListModel::data(const QModelIndex &index, int role) const
     case OptionsRole: {
         QVariantList opts;
         for (const QuestionOption &o : q.options)
-            opts.append(QVariantMap{{QStringLiteral("code"), o.code}, {QStringLiteral("text"), o.text}});
+            opts.append(QVariantMap{{QStringLiteral("code"), o.code}, {QStringLiteral("text"), o.displayText(m_english)}});
         return opts;
     }
     case AnswerRole: return m_answers.value(q.id);
@@ -182,6 +191,15 @@ bool QuestionListModel::answer(const QString &itemId, const QString &value)
         return true;
     }
     return false;
+}
+
+void QuestionListModel::setEnglish(bool english)
+{
+    if (english == m_english)
+        return;
+    m_english = english;
+    if (!m_items.isEmpty())
+        Q_EMIT dataChanged(index(0), index(int(m_items.size()) - 1), {TextRole, OptionsRole, Qt::DisplayRole});
 }
 
 void QuestionListModel::clear() { setQuestionnaire({}); }

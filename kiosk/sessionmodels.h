@@ -63,6 +63,8 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     void setIndicators(const QList<Indicator> &indicators);
+    // Texts in English ("text_en") where the data has them; refreshes the rows.
+    void setEnglish(bool english);
     void toggle(const QString &code);
     QStringList selectedCodes() const; // in display order
     int selectedCount() const { return int(m_selected.size()); }
@@ -75,6 +77,7 @@ Q_SIGNALS:
 private:
     QList<Indicator> m_items;
     QSet<QString> m_selected;
+    bool m_english = false;
 };
 
 // The questionnaire items with the answer given so far.
@@ -89,6 +92,7 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     void setQuestionnaire(const Questionnaire &q);
+    void setEnglish(bool english);
     // Sets (or, for multi, toggles) an answer; returns false when the item rejects it.
     bool answer(const QString &itemId, const QString &value);
     QMap<QString, QString> answers() const { return m_answers; }
@@ -100,6 +104,7 @@ Q_SIGNALS:
 private:
     QList<QuestionItem> m_items;
     QMap<QString, QString> m_answers;
+    bool m_english = false;
 };
 
 } // namespace hcp::kiosk

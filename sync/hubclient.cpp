@@ -39,6 +39,10 @@ QJsonObject HeartbeatInfo::toJson() const
         {QStringLiteral("deviceStatus"), deviceStatus},
         {QStringLiteral("ackedCommands"), acked},
     };
+    if (!config.isEmpty())
+        o.insert(QStringLiteral("config"), config);
+    if (!update.isEmpty())
+        o.insert(QStringLiteral("update"), update);
     if (!ledgerHead.isEmpty())
         o.insert(QStringLiteral("ledgerHead"), ledgerHead);
     return o;

@@ -47,6 +47,8 @@ struct HeartbeatInfo
     bool diskLow = false;         // the kiosk refuses new sessions while true
     QJsonObject deviceStatus;     // {"idcard":"ok","printer":"paper_end",...}
     QList<qint64> ackedCommands;
+    QJsonObject config;           // {"version","rejected"} of the signed configuration (omitted if empty)
+    QJsonObject update;           // {"state","version","slot","error"} of the update agent (omitted if empty)
     QJsonObject ledgerHead;       // SignedHead::toJson() of the ledger's current head; empty = none
 
     QJsonObject toJson() const;

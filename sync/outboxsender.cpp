@@ -144,6 +144,7 @@ void OutboxSender::trySend()
         return; // after a failure, let the rest of the pipeline finish first
     if (m_inFlight == 0) {
         m_highWaterSeq = 0; // a new pipeline run starts at the oldest unacknowledged row
+        m_ledgerShippedThrough = 0; // and its ledger at the hub's confirmed head
         m_pipelineBroken = false;
     }
 
@@ -166,12 +167,19 @@ void OutboxSender::trySend()
     }
     body += ']';
     select.finish();
-    // The ledger part: entries the hub has not confirmed yet, up to this batch's last row, so
-    // every batch links to the hub's known head on its own, whatever order batches arrive in.
+    // The ledger part: entries after the hub's confirmed head, or after the last entry an
+    // earlier batch of this pipeline run carries, up to this batch's last row. Each entry goes
+    // on the wire once per run; a batch that reaches the hub before the one it continues is
+    // answered with the old knownSeq (not a gap, PROTOCOL §4a) and its entries are shipped
+    // again from the confirmed head.
     qint64 ledgerThrough = -1; // seq of the last entry shipped; -1 = no ledger in this batch
     if (m_ledgerSigner && !rows.isEmpty()) {
         const qint64 last = rows.last().seq;
-        const qint64 after = qMax(LedgerTable::hubKnownSeq(m_db), last - kMaxLedgerPerBatch);
+        const qint64 confirmed = LedgerTable::hubKnownSeq(m_db);
+        const qint64 after = qMax(qMax(confirmed, m_ledgerShippedThrough), last - kMaxLedgerPerBatch);
+        // Continuing an unanswered batch: say where its entries end, so the hub can tell this
+        // batch arriving first (not judged yet) from entries missing here (a gap).
+        const bool continues = m_ledgerShippedThrough > confirmed && after == m_ledgerShippedThrough;
         QList<QByteArray> entries;
         trust::LedgerHead head;
         QString error;
@@ -191,6 +199,10 @@ void OutboxSender::trySend()
                 qCWarning(lcSender).noquote() << error;
             }
             ledgerThrough = qint64(head.deviceSeq);
+            if (continues) {
+                body += ",\"ledgerAfter\":";
+                body += QByteArray::number(after);
+            }
         }
     }
     body += '}';
@@ -223,6 +235,8 @@ void OutboxSender::trySend()
 
     ++m_inFlight;
     m_highWaterSeq = rows.last().seq;
+    if (ledgerThrough >= 0)
+        m_ledgerShippedThrough = ledgerThrough;
     // The reply may outlive this sender (the client owns the request): check before touching it.
     QPointer<OutboxSender> self(this);
     m_client->uploadBatch(body, [this, self, rows, ledgerThrough](const HubReply &reply) {
@@ -251,6 +265,10 @@ void OutboxSender::trySend()
             ledgerKnown = ledger.isObject()
                 ? qMin(ledgerThrough, ledger.toObject().value(QLatin1String("knownSeq")).toInteger())
                 : ledgerThrough;
+            // Not linked (arrived ahead of its predecessor, or the hub found a problem): the next
+            // batch ships from the confirmed head again.
+            if (ledgerKnown < ledgerThrough)
+                m_ledgerShippedThrough = 0;
         }
         int accepted = 0;
         int duplicates = 0;

@@ -63,7 +63,8 @@ public:
     bool open(const QString &databasePath, QString *error);
 
     // Ledger shipping (PROTOCOL §4a): with a signer, every batch also carries the ledger entries
-    // after the hub's last confirmed seq up to the batch's last row (at most kMaxLedgerPerBatch)
+    // after the hub's last confirmed seq — or, while earlier batches of the same pipeline run are
+    // on the wire, after the last entry those carry — up to the batch's last row (at most kMaxLedgerPerBatch)
     // and the head at the last of them, signed with the device key. Without one, batches carry
     // evaluations only. Set before start(); the builder is used on this sender's thread.
     static constexpr int kMaxLedgerPerBatch = 2000;
@@ -130,6 +131,11 @@ private:
     int m_inFlight = 0;
     bool m_pipelineBroken = false;
     qint64 m_highWaterSeq = 0; // highest seq on the wire in the current pipeline run
+    // Highest ledger seq shipped in the current pipeline run (0 = ship from the hub's confirmed
+    // head). A batch ships only entries after it, so pipelined batches carry each entry once;
+    // reset when a run starts and when the hub answers that a batch did not link (it arrived
+    // before the batch it continues).
+    qint64 m_ledgerShippedThrough = 0;
     bool m_reportedDrained = false;
     int m_failures = 0;
     QDateTime m_lastSuccess;

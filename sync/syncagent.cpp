@@ -2,6 +2,7 @@
 #include "syncagent.h"
 
 #include "casecache.h"
+#include "configenvelope.h"
 #include "outboxsender.h"
 
 #include <QDateTime>
@@ -64,6 +65,8 @@ void SyncAgent::heartbeatNow()
         info.quarantined = c.quarantined;
     }
     info.kioskTimeMs = QDateTime::currentMSecsSinceEpoch();
+    info.config = QJsonObject{{QStringLiteral("version"), QString::number(m_configVersion)},
+                              {QStringLiteral("rejected"), m_configRejection}};
     info.ackedCommands = m_toAcknowledge;
     const QList<qint64> reported = m_toAcknowledge;
     m_heartbeatInFlight = true;
@@ -73,9 +76,12 @@ void SyncAgent::heartbeatNow()
             return;
         m_heartbeatInFlight = false;
         if (!r.isHttp(200)) {
-            emit heartbeatFailed(r.status == 0 ? r.errorString : QStringLiteral("HTTP %1").arg(r.status));
+            m_lastError = r.status == 0 ? r.errorString : QStringLiteral("HTTP %1").arg(r.status);
+            emit heartbeatFailed(m_lastError);
             return;
         }
+        m_lastContactMs = QDateTime::currentMSecsSinceEpoch();
+        m_lastError.clear();
         for (qint64 id : reported)
             m_toAcknowledge.removeAll(id);
         const QJsonObject answer = r.json();
@@ -103,9 +109,39 @@ void SyncAgent::pullConfigNow()
         if (!self)
             return;
         m_configInFlight = false;
-        if (r.isHttp(200) && !r.etag.isEmpty() && r.etag != m_configEtag)
-            emit configReceived(r.body, r.etag);
+        if (!r.isHttp(200) || r.etag.isEmpty() || r.etag == m_configEtag)
+            return;
+        ConfigEnvelope envelope;
+        QString reason;
+        if (!ConfigEnvelope::verify(r.body, m_client->credentials().hubPublicKey, m_configVersion, &envelope, &reason)) {
+            configRejected(reason, r.etag);
+            return;
+        }
+        if (envelope.version == m_configVersion) {
+            m_configEtag = r.etag; // the same version again (e.g. re-served): nothing to apply
+            return;
+        }
+        emit configVerified(envelope.document, envelope.version, r.etag);
     });
+}
+
+void SyncAgent::configApplied(qint64 version, const QByteArray &etag)
+{
+    qCInfo(lcSyncAgent) << "configuration version" << version << "active";
+    m_configEtag = etag;
+    m_configVersion = version;
+    m_configRejection.clear();
+    emit configStateChanged();
+}
+
+void SyncAgent::configRejected(const QString &reason, const QByteArray &etag)
+{
+    qCWarning(lcSyncAgent).noquote() << "configuration refused:" << reason;
+    // Remember the etag so the same refused document is not fetched again every period; the
+    // hub's next change has a new etag.
+    m_configEtag = etag;
+    m_configRejection = reason;
+    emit configStateChanged();
 }
 
 void SyncAgent::deliverCommands(const QJsonArray &commands)

@@ -19,6 +19,13 @@ class OutboxSender;
 // The kiosk's periodic conversations with the hub besides the outbox: heartbeat (with the
 // commands in its answer), hall case-feed pull into the CaseCache, configuration pull with ETag.
 // Failures are simply retried at the next period. Lives on the thread of the HubClient.
+//
+// Configuration: every document is a hub-signed envelope (ConfigEnvelope, PROTOCOL §7). The agent
+// verifies signature and version against the credentials' hubPublicKey and the active version;
+// a refused one never reaches the kiosk and is reported in the heartbeat as
+// "config":{"version":<active>,"rejected":<reason>}. A verified one is handed over by
+// configVerified(); the kiosk validates and applies it and answers with configApplied() or
+// configRejected().
 class SyncAgent : public QObject
 {
     Q_OBJECT
@@ -42,6 +49,18 @@ public:
     // The ETag of the configuration the kiosk has applied (persisted by the kiosk).
     void setConfigEtag(const QByteArray &etag) { m_configEtag = etag; }
     QByteArray configEtag() const { return m_configEtag; }
+    // The version of the configuration the kiosk runs (persisted by the kiosk; 0 = none).
+    void setActiveConfigVersion(qint64 version) { m_configVersion = version; }
+    qint64 activeConfigVersion() const { return m_configVersion; }
+    // Reason the last received document was refused; empty once a newer one applied.
+    QString configRejection() const { return m_configRejection; }
+    // The kiosk's answer to configVerified().
+    void configApplied(qint64 version, const QByteArray &etag);
+    void configRejected(const QString &reason, const QByteArray &etag);
+
+    // Last HTTP exchange of a heartbeat: when it succeeded, and the last error (empty after success).
+    qint64 lastContactMs() const { return m_lastContactMs; }
+    QString lastError() const { return m_lastError; }
 
     void start(); // first heartbeat, feed and config pull right away
     void stop();
@@ -58,8 +77,12 @@ signals:
     // Emitted once per command id. "sync_now" and "pull_config" are handled here as well
     // (and still reported, so diagnostics can log them); the kiosk acknowledges every command.
     void commandReceived(qint64 id, const QString &type, const QJsonObject &args);
-    // A new configuration document; the kiosk validates, applies and then calls setConfigEtag.
-    void configReceived(const QByteArray &document, const QByteArray &etag);
+    // A new configuration document whose hub signature verified and whose version is not older
+    // than the active one; the kiosk validates, applies and then calls configApplied() or
+    // configRejected().
+    void configVerified(const QJsonObject &document, qint64 version, const QByteArray &etag);
+    // Active version or rejection reason changed.
+    void configStateChanged();
     void heartbeatDone(double driftS, bool driftFlagged);
     void heartbeatFailed(const QString &error);
 
@@ -74,6 +97,10 @@ private:
     Options m_options;
     std::function<HeartbeatInfo()> m_provider;
     QByteArray m_configEtag;
+    qint64 m_configVersion = 0;
+    QString m_configRejection;
+    qint64 m_lastContactMs = 0;
+    QString m_lastError;
     QTimer m_heartbeatTimer;
     QTimer m_feedTimer;
     QTimer m_configTimer;

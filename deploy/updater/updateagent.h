@@ -40,6 +40,9 @@ public:
     // Test seam: milliseconds since the epoch (default: QDateTime::currentMSecsSinceEpoch).
     void setClock(std::function<qint64()> nowMs);
 
+    // Trial length of the next install (the hub's "deadlineS"); default from UpdateConfig.
+    void setTrialSeconds(qint64 seconds) { m_config.trialSeconds = seconds; }
+
     bool open(QString *error = nullptr);
     // Counts this start in a trial and rolls back on a crash loop or an expired deadline;
     // arms the deadline timer. Returns true if it rolled back (restartRequested is emitted).

@@ -2,6 +2,7 @@
 #include "diagnostics.h"
 
 #include "devices.h"
+#include "logbuffer.h"
 
 #include <case.h>
 #include <evaluationsession.h>
@@ -10,6 +11,8 @@
 #include <hardware/idcard/idcardservice.h>
 #include <hardware/printer/receiptprinter.h>
 
+#include <QCoreApplication>
+#include <algorithm>
 #include <QDateTime>
 #include <QLoggingCategory>
 
@@ -51,7 +54,132 @@ Diagnostics::Diagnostics(Devices *devices, EvaluationSession *session, QObject *
     connect(devices, &Devices::diagnosticPrintResult, this, [this](bool ok, const QString &reason) {
         m_printerText = ok ? tr("测试凭条已打印") : tr("测试打印失败：%1").arg(reason);
         Q_EMIT resultsChanged();
+        audit(QStringLiteral("diagnostics_test_print"), {{QStringLiteral("ok"), ok}, {QStringLiteral("reason"), reason}});
     });
+    m_refresh.setInterval(1000);
+    connect(&m_refresh, &QTimer::timeout, this, [this] {
+        refreshStatus();
+        if (m_logDirty)
+            refreshLog();
+    });
+}
+
+void Diagnostics::audit(const QString &action, const QJsonObject &detail)
+{
+    if (m_audit)
+        m_audit(action, detail);
+}
+
+void Diagnostics::setLogBuffer(LogBuffer *buffer)
+{
+    m_logBuffer = buffer;
+    if (buffer)
+        connect(buffer, &LogBuffer::linesAdded, this, [this] { m_logDirty = true; });
+    refreshLog();
+}
+
+void Diagnostics::refreshLog()
+{
+    m_logDirty = false;
+    // Newest first, so the viewer's top line is what just happened.
+    QStringList lines = m_logBuffer ? m_logBuffer->lines(200) : QStringList();
+    std::reverse(lines.begin(), lines.end());
+    if (lines != m_logLines) {
+        m_logLines = lines;
+        Q_EMIT logChanged();
+    }
+}
+
+void Diagnostics::setPage(int page)
+{
+    page = qBound(0, page, 1);
+    if (page == m_page)
+        return;
+    m_page = page;
+    if (page == 1)
+        refreshStatus();
+    Q_EMIT pageChanged();
+}
+
+void Diagnostics::refreshStatus()
+{
+    if (m_statusProvider)
+        m_status = m_statusProvider();
+    Q_EMIT statusChanged();
+}
+
+static QString ago(qint64 ms)
+{
+    const qint64 s = qMax<qint64>(0, (QDateTime::currentMSecsSinceEpoch() - ms) / 1000);
+    if (s < 60)
+        return Diagnostics::tr("%1 秒前").arg(s);
+    if (s < 3600)
+        return Diagnostics::tr("%1 分钟前").arg(s / 60);
+    return Diagnostics::tr("%1 小时前").arg(s / 3600);
+}
+
+QString Diagnostics::networkText() const
+{
+    if (!m_status.syncEnabled)
+        return tr("中心：本机未注册，评价只保存在本机");
+    QString t = m_status.online ? tr("中心：已连接") : tr("中心：未连接");
+    t += m_status.lastContactMs > 0 ? tr("，上次联系 %1").arg(ago(m_status.lastContactMs)) : tr("，本次启动后尚未联系");
+    if (!m_status.lastError.isEmpty())
+        t += tr("，错误：%1").arg(m_status.lastError);
+    return t;
+}
+
+QString Diagnostics::queueText() const
+{
+    if (m_status.queueDepth == 0)
+        return tr("待上传：0 条");
+    return tr("待上传：%1 条，最早一条已等待 %2 分钟").arg(m_status.queueDepth).arg(m_status.oldestUnsentAgeS / 60);
+}
+
+QString Diagnostics::ledgerText() const
+{
+    if (m_status.ledgerSeq < 0)
+        return tr("评价账本：尚无记录");
+    if (m_status.ledgerHash.isEmpty())
+        return tr("评价账本：序号 %1").arg(m_status.ledgerSeq);
+    return tr("评价账本：序号 %1，哈希 %2…").arg(m_status.ledgerSeq).arg(m_status.ledgerHash.left(16));
+}
+
+QString Diagnostics::configText() const
+{
+    QString t = m_status.configVersion.isEmpty() || m_status.configVersion == QLatin1String("0")
+        ? tr("配置：本机默认")
+        : tr("配置：版本 %1").arg(m_status.configVersion);
+    if (!m_status.configRejected.isEmpty())
+        t += tr("，已拒绝新配置：%1").arg(m_status.configRejected);
+    return t;
+}
+
+void Diagnostics::syncNow()
+{
+    if (!m_unlocked)
+        return;
+    audit(QStringLiteral("diagnostics_manual_sync"));
+    if (!m_syncAction) {
+        m_syncText = tr("本机未注册，无法同步");
+    } else {
+        m_syncAction();
+        m_syncText = tr("已开始同步（%1）").arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")));
+    }
+    qCInfo(lcDiagnostics) << "manual sync requested";
+    Q_EMIT statusChanged();
+}
+
+void Diagnostics::sanctionedExit()
+{
+    if (!m_unlocked)
+        return;
+    qCWarning(lcDiagnostics) << "sanctioned exit for maintenance";
+    audit(QStringLiteral("diagnostics_sanctioned_exit"));
+    if (m_exitAction)
+        m_exitAction();
+    else
+        QCoreApplication::exit(kMaintenanceExitCode);
 }
 
 Diagnostics::~Diagnostics() = default;
@@ -90,12 +218,20 @@ void Diagnostics::enterPin(const QString &pin)
         m_unlocked = true;
         m_devices->setDiagnosticsMode(true);
         qCInfo(lcDiagnostics) << "maintenance page unlocked";
+        audit(QStringLiteral("maintenance_pin_ok"));
         setPinMessage({});
+        refreshStatus();
+        refreshLog();
+        m_refresh.start();
         Q_EMIT openChanged();
         break;
     case hcp::trust::PinVault::Outcome::Rejected:
     case hcp::trust::PinVault::Outcome::LockedOut:
         qCWarning(lcDiagnostics) << "maintenance PIN refused; failures" << attempt.consecutiveFailures;
+        audit(QStringLiteral("maintenance_pin_failed"),
+              {{QStringLiteral("failures"), attempt.consecutiveFailures},
+               {QStringLiteral("lockedOut"), attempt.outcome == hcp::trust::PinVault::Outcome::LockedOut},
+               {QStringLiteral("retryAfterMs"), attempt.retryAfterMs}});
         setPinMessage(attempt.retryAfterMs > 0
                           ? tr("密码错误次数过多，请 %1 秒后再试").arg((attempt.retryAfterMs + 999) / 1000)
                           : tr("密码错误"));
@@ -111,6 +247,11 @@ void Diagnostics::close()
     if (!m_open)
         return;
     m_devices->setDiagnosticsMode(false);
+    m_refresh.stop();
+    if (m_unlocked)
+        audit(QStringLiteral("maintenance_closed"));
+    m_syncText.clear();
+    setPage(0);
     m_open = false;
     m_unlocked = false;
     m_cardText.clear();

@@ -37,10 +37,12 @@ QString checkItems(const QJsonValue &itemsValue, const QString &where)
         if (!v.isObject())
             return QStringLiteral("%1: a question is not an object").arg(where);
         const QJsonObject q = v.toObject();
-        if (QString e = unknownKey(q, {QStringLiteral("id"), QStringLiteral("text"), QStringLiteral("kind"),
-                                       QStringLiteral("options")}, where);
+        if (QString e = unknownKey(q, {QStringLiteral("id"), QStringLiteral("text"), QStringLiteral("text_en"),
+                                       QStringLiteral("kind"), QStringLiteral("options")}, where);
             !e.isEmpty())
             return e;
+        if (q.contains(QLatin1String("text_en")) && !q.value(QLatin1String("text_en")).isString())
+            return QStringLiteral("%1: text_en must be a string").arg(where);
         const QString id = q.value(QLatin1String("id")).toString();
         if (id.isEmpty() || q.value(QLatin1String("text")).toString().trimmed().isEmpty())
             return QStringLiteral("%1: question '%2' needs an id and a text").arg(where, id);
@@ -59,7 +61,7 @@ QString checkItems(const QJsonValue &itemsValue, const QString &where)
                 const QJsonObject o = ov.toObject();
                 const QString code = o.value(QLatin1String("code")).toString();
                 if (code.isEmpty() || o.value(QLatin1String("text")).toString().trimmed().isEmpty()
-                    || codes.contains(code))
+                    || codes.contains(code) || (o.contains(QLatin1String("text_en")) && !o.value(QLatin1String("text_en")).isString()))
                     return QStringLiteral("%1: question '%2' has an option without code/text or a duplicate code")
                         .arg(where, id);
                 codes.insert(code);
@@ -111,12 +113,14 @@ QString ConfigValidator::validateKiosk(const QJsonObject &k)
         {"thanksTimeoutSeconds", 5, 600},
         {"elderlyIdleTimeoutSeconds", 30, 3600},
         {"minFreeDiskBytes", 0, qint64(1) << 40},
+        {"voiceVolume", 0, 100},
     };
     static const char *const strings[] = {"hallName", "hallCode", "areaCode", "hotline", "followUpBase",
-                                          "maintenancePinHash"};
+                                          "maintenancePinHash", "voiceEngine"};
     if (k.contains(QLatin1String("idHashKey")))
         return QStringLiteral("kiosk.idHashKey comes only from enrollment and cannot be pushed");
-    QStringList allowed{QStringLiteral("phrases"), QStringLiteral("pad")};
+    QStringList allowed{QStringLiteral("phrases"), QStringLiteral("pad"), QStringLiteral("voiceEnabled"),
+                        QStringLiteral("elderlyByDefault"), QStringLiteral("agents")};
     for (const auto &r : ranges)
         allowed << QLatin1String(r.key);
     for (const char *s : strings)
@@ -175,6 +179,29 @@ QString ConfigValidator::validateKiosk(const QJsonObject &k)
         if (!token.isEmpty() && token.size() < 16)
             return QStringLiteral("kiosk.pad.triggerToken must have at least 16 characters");
     }
+    for (const char *b : {"voiceEnabled", "elderlyByDefault"})
+        if (k.contains(QLatin1String(b)) && !k.value(QLatin1String(b)).isBool())
+            return QStringLiteral("kiosk.%1 must be true or false").arg(QLatin1String(b));
+    if (k.contains(QLatin1String("agents"))) {
+        // 代办员 (kioskconfig.h AgentEntry): keyed hash of the agent's ID number and a PIN hash.
+        const QJsonValue av = k.value(QLatin1String("agents"));
+        if (!av.isArray() || av.toArray().size() > 200)
+            return QStringLiteral("kiosk.agents must be an array of at most 200 agents");
+        QSet<QString> ids;
+        for (const QJsonValue &v : av.toArray()) {
+            const QJsonObject a = v.toObject();
+            if (QString e = unknownKey(a, {QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("certKeyHash"),
+                                           QStringLiteral("pinHash")}, QStringLiteral("kiosk.agents"));
+                !e.isEmpty())
+                return e;
+            const QString id = a.value(QLatin1String("id")).toString();
+            if (!v.isObject() || id.isEmpty() || ids.contains(id) || a.value(QLatin1String("certKeyHash")).toString().isEmpty())
+                return QStringLiteral("kiosk.agents: every agent needs a unique id and a certKeyHash");
+            ids.insert(id);
+            if (!hcp::trust::PinVault::isValidEncoding(a.value(QLatin1String("pinHash")).toString()))
+                return QStringLiteral("kiosk.agents: %1 has no valid pbkdf2-sha256 pinHash").arg(id);
+        }
+    }
     if (k.contains(QLatin1String("phrases"))) {
         const QJsonValue p = k.value(QLatin1String("phrases"));
         if (!p.isArray() || p.toArray().size() > 30)
@@ -203,10 +230,13 @@ QString ConfigValidator::validateIndicators(const QJsonObject &o)
         const QJsonObject i = v.toObject();
         if (!v.isObject())
             return QStringLiteral("indicators: an indicator is not an object");
-        if (QString e = unknownKey(i, {QStringLiteral("code"), QStringLiteral("text"), QStringLiteral("levels")},
+        if (QString e = unknownKey(i, {QStringLiteral("code"), QStringLiteral("text"), QStringLiteral("text_en"),
+                                       QStringLiteral("levels")},
                                    QStringLiteral("indicators"));
             !e.isEmpty())
             return e;
+        if (i.contains(QLatin1String("text_en")) && !i.value(QLatin1String("text_en")).isString())
+            return QStringLiteral("indicators: text_en must be a string");
         const QString c = i.value(QLatin1String("code")).toString();
         if (!code.match(c).hasMatch())
             return QStringLiteral("indicators: code '%1' is not three digits").arg(c);

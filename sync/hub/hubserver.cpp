@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QRegularExpression>
+#include <QSqlError>
 #include <QUrlQuery>
 
 #include <limits>
@@ -237,15 +238,30 @@ QHttpServerResponse HubServer::batch(const QHttpServerRequest &request)
     QList<QByteArray> raw;
     if (!wire::splitArrayMember(request.body(), "evaluations", &raw) || raw.size() != evaluations.size())
         raw.clear();
-    // The ledger first (its own transaction): a tampered batch is still ingested, so no rating
-    // is lost, but it is flagged with the batch kept as evidence (PROTOCOL §4a).
+    // The ledger check and the ingest in ONE transaction (one commit, one fsync per batch): the
+    // verified head, the tamper findings with their evidence and the rows commit or roll back
+    // together. A tampered batch is still ingested, so no rating is lost, but it is flagged with
+    // the batch kept as evidence (PROTOCOL §4a).
+    QSqlDatabase &db = m_store->database();
+    if (!db.transaction())
+        return error(Status::InternalServerError, QStringLiteral("internal"), db.lastError().text());
     QString ledgerError;
-    const auto ledger = m_ledger.checkBatch(device->deviceId, body, request.body(), receivedAt, &ledgerError);
-    if (!ledger)
+    const auto ledger = m_ledger.checkBatch(device->deviceId, body, request.body(), receivedAt, &ledgerError, {},
+                                            LedgerCheck::TransactionMode::Joined);
+    if (!ledger) {
+        db.rollback();
         return error(Status::InternalServerError, QStringLiteral("internal"), ledgerError);
+    }
     QJsonArray results;
-    if (!m_store->ingest(*device, evaluations, raw, receivedAt, deviceTime, &results))
+    if (!m_store->ingestInTransaction(*device, evaluations, raw, receivedAt, deviceTime, &results)) {
+        db.rollback();
         return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
+    }
+    if (!db.commit()) {
+        const QString why = db.lastError().text();
+        db.rollback();
+        return error(Status::InternalServerError, QStringLiteral("internal"), why);
+    }
     QJsonObject response{{QStringLiteral("receivedAtMs"), receivedAt}, {QStringLiteral("results"), results}};
     if (ledger->checked)
         response.insert(QStringLiteral("ledger"), QJsonObject{{QStringLiteral("knownSeq"), ledger->knownSeq},
@@ -365,11 +381,24 @@ QHttpServerResponse HubServer::audit(const QHttpServerRequest &request)
     if (body.value(QLatin1String("records")).toArray().size() > wire::kMaxBatch)
         return error(Status::PayloadTooLarge, QStringLiteral("batch_too_large"),
                      QStringLiteral("at most %1 records per request").arg(wire::kMaxBatch));
+    // Check and store in one transaction, as batches.
+    QSqlDatabase &db = m_store->database();
+    if (!db.transaction())
+        return error(Status::InternalServerError, QStringLiteral("internal"), db.lastError().text());
     QString dbError;
     const auto ledger = m_ledger.checkBatch(device->deviceId, body, request.body(), receivedAt, &dbError,
-                                            QStringLiteral("audit"));
-    if (!ledger || !m_ledger.storeAudit(device->deviceId, body.value(QLatin1String("records")).toArray(), receivedAt, &dbError))
+                                            QStringLiteral("audit"), LedgerCheck::TransactionMode::Joined);
+    if (!ledger
+        || !m_ledger.storeAudit(device->deviceId, body.value(QLatin1String("records")).toArray(), receivedAt, &dbError,
+                                LedgerCheck::TransactionMode::Joined)) {
+        db.rollback();
         return error(Status::InternalServerError, QStringLiteral("internal"), dbError);
+    }
+    if (!db.commit()) {
+        dbError = db.lastError().text();
+        db.rollback();
+        return error(Status::InternalServerError, QStringLiteral("internal"), dbError);
+    }
     QJsonObject response{{QStringLiteral("receivedAtMs"), receivedAt},
                          {QStringLiteral("stored"), body.value(QLatin1String("records")).toArray().size()}};
     if (ledger->checked)
@@ -434,7 +463,7 @@ QHttpServerResponse HubServer::admin(const QString &what, const QHttpServerReque
         const QString deviceId = what.mid(9);
         static const QStringList types{QStringLiteral("restart"), QStringLiteral("upload_logs"),
                                        QStringLiteral("test_print"), QStringLiteral("sync_now"),
-                                       QStringLiteral("pull_config"), QStringLiteral("resync")};
+                                       QStringLiteral("pull_config"), QStringLiteral("resync"), QStringLiteral("update")};
         const QString type = body.value(QLatin1String("type")).toString();
         if (!types.contains(type) || !m_store->device(deviceId))
             return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("unknown device or command type"));

@@ -197,6 +197,21 @@ bool HubStore::ingest(const Device &device, const QJsonArray &evaluations, const
         m_lastError = m_db.lastError().text();
         return false;
     }
+    if (!ingestInTransaction(device, evaluations, raw, receivedAtMs, deviceTimeMs, results)) {
+        m_db.rollback();
+        return false;
+    }
+    if (!m_db.commit()) {
+        m_lastError = m_db.lastError().text();
+        m_db.rollback();
+        return false;
+    }
+    return true;
+}
+
+bool HubStore::ingestInTransaction(const Device &device, const QJsonArray &evaluations, const QList<QByteArray> &raw,
+                                   qint64 receivedAtMs, qint64 deviceTimeMs, QJsonArray *results)
+{
     QSqlQuery insert(m_db);
     insert.prepare(QStringLiteral("INSERT INTO evaluations (device_id, uuid, device_seq, project_no, satisfaction, "
                                   "assess_time, payload, fingerprint, received_at, device_time) "
@@ -231,7 +246,6 @@ bool HubStore::ingest(const Device &device, const QJsonArray &evaluations, const
                                                  : QStringLiteral("not a JSON object");
         if (!invalid.isEmpty()) {
             if (!recordProblem(QStringLiteral("invalid"), e, invalid)) {
-                m_db.rollback();
                 return false;
             }
             result.insert(QStringLiteral("status"), QStringLiteral("invalid"));
@@ -253,7 +267,6 @@ bool HubStore::ingest(const Device &device, const QJsonArray &evaluations, const
         insert.bindValue(8, receivedAtMs);
         insert.bindValue(9, deviceTimeMs);
         if (!exec(insert)) {
-            m_db.rollback();
             return false;
         }
         if (insert.numRowsAffected() == 1) {
@@ -264,7 +277,6 @@ bool HubStore::ingest(const Device &device, const QJsonArray &evaluations, const
         existing.bindValue(0, device.deviceId);
         existing.bindValue(1, uuid);
         if (!exec(existing)) {
-            m_db.rollback();
             return false;
         }
         QString conflictReason;
@@ -276,7 +288,6 @@ bool HubStore::ingest(const Device &device, const QJsonArray &evaluations, const
                 bump.bindValue(0, device.deviceId);
                 bump.bindValue(1, uuid);
                 if (!exec(bump)) {
-                    m_db.rollback();
                     return false;
                 }
                 result.insert(QStringLiteral("status"), QStringLiteral("duplicate"));
@@ -290,17 +301,11 @@ bool HubStore::ingest(const Device &device, const QJsonArray &evaluations, const
         }
         existing.finish();
         if (!recordProblem(QStringLiteral("conflict"), e, conflictReason)) {
-            m_db.rollback();
             return false;
         }
         result.insert(QStringLiteral("status"), QStringLiteral("conflict"));
         result.insert(QStringLiteral("reason"), conflictReason);
         results->append(result);
-    }
-    if (!m_db.commit()) {
-        m_lastError = m_db.lastError().text();
-        m_db.rollback();
-        return false;
     }
     return true;
 }

@@ -48,6 +48,11 @@ public:
     // they are (no re-serialization); otherwise the compact JSON is.
     bool ingest(const Device &device, const QJsonArray &evaluations, const QList<QByteArray> &raw,
                 qint64 receivedAtMs, qint64 deviceTimeMs, QJsonArray *results);
+    // The same inside the caller's open transaction (HubServer joins the batch's ledger check
+    // and its ingest into one commit): never begins, commits or rolls back; on false the caller
+    // rolls back.
+    bool ingestInTransaction(const Device &device, const QJsonArray &evaluations, const QList<QByteArray> &raw,
+                             qint64 receivedAtMs, qint64 deviceTimeMs, QJsonArray *results);
 
     // Imports (upserts) cases; plain "certNo" is replaced by certKeyHash. Rejected rows are
     // reported as {"index","reason"}. Returns false on a database error (nothing committed).

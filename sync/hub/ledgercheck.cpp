@@ -33,25 +33,28 @@ QByteArray unhex(const QVariant &v)
     return QByteArray::fromHex(v.toString().toLatin1());
 }
 
-// Rolls back unless committed: every early return leaves the database as it was.
+// Rolls back unless committed: every early return leaves the database as it was. Joined
+// (the caller already holds a transaction): begins, commits and rolls back nothing; the caller
+// commits or rolls back the whole request.
 class Transaction
 {
 public:
-    explicit Transaction(QSqlDatabase &db)
+    explicit Transaction(QSqlDatabase &db, bool joined = false)
         : m_db(db)
-        , m_open(db.transaction())
+        , m_joined(joined)
+        , m_open(joined || db.transaction())
     {
     }
     ~Transaction()
     {
-        if (m_open)
+        if (m_open && !m_joined)
             m_db.rollback();
     }
     bool isOpen() const { return m_open; }
     bool commit()
     {
         m_open = false;
-        if (m_db.commit())
+        if (m_joined || m_db.commit())
             return true;
         m_db.rollback();
         return false;
@@ -59,6 +62,7 @@ public:
 
 private:
     QSqlDatabase &m_db;
+    bool m_joined;
     bool m_open;
 };
 
@@ -249,7 +253,8 @@ bool LedgerCheck::record(const QString &deviceId, const QList<Finding> &findings
 
 std::optional<LedgerCheck::Outcome> LedgerCheck::checkBatch(const QString &deviceId, const QJsonObject &body,
                                                             const QByteArray &rawBody, qint64 receivedAtMs,
-                                                            QString *error, const QString &chain)
+                                                            QString *error, const QString &chain,
+                                                            TransactionMode mode)
 {
     const auto key = deviceKey(deviceId);
     if (!key)
@@ -259,7 +264,7 @@ std::optional<LedgerCheck::Outcome> LedgerCheck::checkBatch(const QString &devic
     const QString chainId = chain.isEmpty() ? deviceId : deviceId + QLatin1Char('/') + chain;
     const QString recordsKey = chain.isEmpty() ? QStringLiteral("evaluations") : QStringLiteral("records");
     QSqlDatabase db = m_store->database();
-    Transaction t(db);
+    Transaction t(db, mode == TransactionMode::Joined);
     auto failed = [&]() -> std::optional<Outcome> {
         *error = m_lastError.isEmpty() ? db.lastError().text() : m_lastError;
         return std::nullopt;
@@ -345,6 +350,33 @@ std::optional<LedgerCheck::Outcome> LedgerCheck::checkBatch(const QString &devic
             fresh.append(std::move(item));
         }
         items = std::move(fresh);
+    }
+
+    // Ahead: a pipelined batch that reached the hub before the batch it continues (the kiosk
+    // ships each entry once per pipeline run and declares "ledgerAfter", the last seq of the
+    // unanswered batch it continues, PROTOCOL §4a). Only when its first entry is exactly the
+    // declared successor (an entry missing at the boundary is a gap, judged below), above the
+    // known head, and its entries form one intact,
+    // device-signed chain of their own (verified from its first entry's prevHash up to the
+    // signed head, payloads included) and every evaluation in it has its entry there, it is
+    // not judged yet: no finding, nothing stored, knownSeq unchanged in the answer, and the kiosk
+    // ships those entries again after the hub's confirmed head. Anything less goes to the full
+    // check below, which reports the gap.
+    const qint64 declaredAfter = body.value(QLatin1String("ledgerAfter")).toInteger(-1);
+    if (head && !items.isEmpty() && declaredAfter > qint64(known->deviceSeq)
+        && items.first().entry.deviceSeq == quint64(declaredAfter) + 1 && covered.size() == evaluations.size()) {
+        const trust::LedgerEntry &first = items.first().entry;
+        trust::LedgerVerifier ahead(key->key, trust::LedgerHead{first.deviceSeq - 1, first.prevHash});
+        ahead.setSignaturePolicy(trust::LedgerVerifier::SignaturePolicy::HeadCovers);
+        const trust::LedgerVerification r = ahead.verifyBatch(items, head);
+        if (r.ok() && qsizetype(r.accepted) == items.size() && r.newHead.deviceSeq == head->head.deviceSeq
+            && r.newHead.entryHash == head->head.entryHash) {
+            if (!t.commit())
+                return failed();
+            qCDebug(lcLedgerCheck).noquote() << "device" << chainId << "batch ahead of the known head" << known->deviceSeq
+                                             << "from seq" << first.deviceSeq << "; not linked yet";
+            return Outcome{true, qint64(known->deviceSeq), 0};
+        }
     }
 
     trust::LedgerVerifier verifier(key->key, *known);
@@ -480,10 +512,11 @@ std::optional<LedgerCheck::Outcome> LedgerCheck::checkHead(const QString &device
     return Outcome{true, qint64(known->deviceSeq), int(findings.size())};
 }
 
-bool LedgerCheck::storeAudit(const QString &deviceId, const QJsonArray &records, qint64 receivedAtMs, QString *error)
+bool LedgerCheck::storeAudit(const QString &deviceId, const QJsonArray &records, qint64 receivedAtMs, QString *error,
+                             TransactionMode mode)
 {
     QSqlDatabase db = m_store->database();
-    Transaction t(db);
+    Transaction t(db, mode == TransactionMode::Joined);
     QSqlQuery q(db);
     q.prepare(QStringLiteral("INSERT INTO audit_records (device_id, uuid, device_seq, action, record, received_at) "
                              "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));

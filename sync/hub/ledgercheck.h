@@ -61,10 +61,17 @@ public:
     // are ingested; nullopt only on a database error (*error set, nothing committed).
     // chain: empty for evaluations; "audit" for the maintenance audit chain (body
     // {"records","ledger","head"}, PROTOCOL §4b), kept apart with its own known head.
+    // Own: the check commits in its own transaction. Joined: inside the caller's open
+    // transaction (HubServer runs the check and the ingest of a batch as one commit, so the
+    // known head and the rows it covers are durable together, with one fsync); nothing is begun,
+    // committed or rolled back here, and on nullopt the caller rolls back.
+    enum class TransactionMode { Own, Joined };
     std::optional<Outcome> checkBatch(const QString &deviceId, const QJsonObject &body, const QByteArray &rawBody,
-                                      qint64 receivedAtMs, QString *error, const QString &chain = {});
+                                      qint64 receivedAtMs, QString *error, const QString &chain = {},
+                                      TransactionMode mode = TransactionMode::Own);
     // Stores audit records (idempotent on uuid) and lists them for the admin API.
-    bool storeAudit(const QString &deviceId, const QJsonArray &records, qint64 receivedAtMs, QString *error);
+    bool storeAudit(const QString &deviceId, const QJsonArray &records, qint64 receivedAtMs, QString *error,
+                    TransactionMode mode = TransactionMode::Own);
     QJsonArray auditRecords(const QString &deviceId);
     // A heartbeat's "ledgerHead".
     std::optional<Outcome> checkHead(const QString &deviceId, const QJsonObject &headJson, const QByteArray &rawBody,

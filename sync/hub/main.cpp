@@ -3,6 +3,7 @@
 #include "caseimport.h"
 #include "hubserver.h"
 #include "hubstore.h"
+#include "ledgercheck.h"
 #include "rectificationstore.h"
 #include "upstream/upstreamservice.h"
 
@@ -118,8 +119,13 @@ int main(int argc, char *argv[])
                                        QStringLiteral("url"));
     const QCommandLineOption bundleName(QStringLiteral("bundle-name"), QStringLiteral("add-bundle: name to serve it under"),
                                         QStringLiteral("name"));
+    const QCommandLineOption devicePublicKey(QStringLiteral("device-public-key"),
+                                             QStringLiteral("enroll-device: the kiosk's public key PEM (from hcp-kiosk "
+                                                            "--device-public-key-out); the kiosk then signs its requests "
+                                                            "and ledger with it"),
+                                             QStringLiteral("file"));
     parser.addOptions({listen, db, enrollToken, adminToken, interval, importOpt, hubUrl, deviceClass, identityOpt,
-                       bundleDir, releaseKey, publicUrl, bundleName});
+                       bundleDir, releaseKey, publicUrl, bundleName, devicePublicKey});
     const QCommandLineOption upstreamProfile(QStringLiteral("upstream-profile"),
                                              QStringLiteral("forward evaluations to the province described by this JSON "
                                                             "profile (sync/UPSTREAM.md)"),
@@ -208,12 +214,29 @@ int main(int argc, char *argv[])
         // Offline provisioning (demo, factory): enrolls in the database and writes the kiosk's
         // credentials file, the same content POST /v1/enroll returns.
         if (positional.size() != 4) {
-            err << "hcp-hub enroll-device DEVICE_ID HALL_CODE CREDENTIALS_FILE [--hub-url URL]" << Qt::endl;
+            err << "hcp-hub enroll-device DEVICE_ID HALL_CODE CREDENTIALS_FILE [--hub-url URL] [--device-public-key PEM]"
+                << Qt::endl;
             return 2;
         }
         const auto identity = hubIdentity(identityPath, err);
         if (!identity)
             return 2;
+        // The kiosk's public key, checked before anything is written: with it the device is
+        // enrolled exactly as POST /v1/enroll with "devicePublicKey" does (PROTOCOL §2).
+        QByteArray devicePem;
+        if (parser.isSet(devicePublicKey)) {
+            QFile f(parser.value(devicePublicKey));
+            if (!f.open(QIODevice::ReadOnly)) {
+                err << "hcp-hub: cannot read " << f.fileName() << ": " << f.errorString() << Qt::endl;
+                return 2;
+            }
+            devicePem = f.readAll();
+            const hcp::trust::Key offered = hcp::trust::Key::fromPem(devicePem);
+            if (offered.isNull() || offered.hasPrivate()) {
+                err << "hcp-hub: " << f.fileName() << " is not an SM2/Ed25519 public key PEM" << Qt::endl;
+                return 2;
+            }
+        }
         QByteArray secret;
         const auto result = store.enroll(positional.at(1), positional.at(2), parser.value(deviceClass),
                                          QString(), &secret);
@@ -233,11 +256,23 @@ int main(int argc, char *argv[])
         creds.hallCode = positional.at(2);
         creds.heartbeatIntervalS = store.heartbeatIntervalS();
         creds.hubPublicKey = identity->publicKeyPem();
+        if (!devicePem.isEmpty()) {
+            hcp::sync::hub::LedgerCheck ledger(&store);
+            QString fingerprint;
+            if (ledger.registerKey(creds.deviceId, devicePem, &fingerprint) != hcp::sync::hub::LedgerCheck::KeyResult::Registered) {
+                err << "hcp-hub: cannot store the device key of " << creds.deviceId << Qt::endl;
+                return 1;
+            }
+            creds.deviceKeyFingerprint = fingerprint;
+        }
         if (!creds.save(positional.at(3), &error)) {
             err << "hcp-hub: cannot write " << positional.at(3) << ": " << error << Qt::endl;
             return 1;
         }
-        out << "enrolled " << creds.deviceId << " hall " << creds.hallCode << " -> " << positional.at(3) << Qt::endl;
+        out << "enrolled " << creds.deviceId << " hall " << creds.hallCode << " -> " << positional.at(3);
+        if (!creds.deviceKeyFingerprint.isEmpty())
+            out << " device key " << creds.deviceKeyFingerprint;
+        out << Qt::endl;
         return 0;
     }
     if (!positional.isEmpty() && positional.first() != QLatin1String("serve")) {

@@ -151,7 +151,7 @@ private Q_SLOTS:
         const QSet<QString> files = contents(m_kioskDeb);
         for (const char *path : {"/usr/bin/hcp-kiosk", "/usr/lib/hcp-kiosk/libhcp_camera.so", "/lib/systemd/system/hcp-kiosk.service",
                                  "/lib/udev/rules.d/60-hcp-kiosk.rules", "/lib/udev/hwdb.d/60-hcp-kiosk.hwdb",
-                                 "/usr/lib/hcp-kiosk/hcp-hidpos-probe", "/usr/lib/sysusers.d/hcp-kiosk.conf",
+                                 "/usr/lib/hcp-kiosk/hcp-hidpos-probe", "/usr/lib/hcp-kiosk/hcp-kiosk-launch", "/usr/lib/sysusers.d/hcp-kiosk.conf",
                                  "/usr/lib/tmpfiles.d/hcp-kiosk.conf", "/usr/lib/systemd/journald.conf.d/60-hcp-kiosk.conf",
                                  "/etc/pam.d/hcp-kiosk", "/etc/default/hcp-kiosk", "/usr/sbin/hcp-provision-kiosk"})
             QVERIFY2(files.contains(QLatin1String(path)), path);

@@ -181,6 +181,71 @@ private Q_SLOTS:
         QVERIFY(r.systemctl.isEmpty());
     }
 
+    void offlineDeviceKey_enrollDeviceWithKey_credentialsInstalledAndStarted()
+    {
+        // Step 1 on the kiosk: its key is made (0600, beside the data directory) and the public
+        // half handed out; nothing is enabled yet.
+        const QString data = newDataDir();
+        const QString pub = QFileInfo(data).absolutePath() + QStringLiteral("/kiosk.pub.pem");
+        Result r = provision(data, {QStringLiteral("--device-public-key-out"), pub});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.output));
+        QVERIFY(r.systemctl.isEmpty());
+        QFile pem(pub);
+        QVERIFY(pem.open(QIODevice::ReadOnly));
+        const QByteArray publicPem = pem.readAll();
+        QVERIFY2(publicPem.startsWith("-----BEGIN PUBLIC KEY-----"), publicPem.constData());
+        const QString keyFile = data + QStringLiteral("-identity/device-key.pem");
+        struct stat st {};
+        QCOMPARE(::stat(QFile::encodeName(keyFile).constData(), &st), 0);
+        QCOMPARE(st.st_mode & 07777, mode_t(0600));
+        QVERIFY(!QFile::exists(data + QStringLiteral("/credentials.json")));
+        // Asked again, the same key (never replaced).
+        const QString pub2 = pub + QStringLiteral(".again");
+        QCOMPARE(provision(data, {QStringLiteral("--device-public-key-out"), pub2}).exitCode, 0);
+        QFile again(pub2);
+        QVERIFY(again.open(QIODevice::ReadOnly));
+        QCOMPARE(again.readAll(), publicPem);
+
+        // Step 2 at the hub: offline enrollment with that key.
+        auto enrollDevice = [this](const QString &id, const QString &creds, const QStringList &extra) {
+            QProcess hub;
+            hub.setProcessChannelMode(QProcess::MergedChannels);
+            hub.start(QStringLiteral(HCP_HUB_BIN),
+                      QStringList{QStringLiteral("enroll-device"), id, QStringLiteral("110105000000"), creds,
+                                  QStringLiteral("--db"), m_tmp.filePath(QStringLiteral("hub.sqlite")),
+                                  QStringLiteral("--hub-url"), m_hubUrl}
+                          + extra);
+            return hub.waitForFinished(20000) && hub.exitCode() == 0 ? QString() : QString::fromUtf8(hub.readAll()) + QLatin1String("(failed)");
+        };
+        const QString creds = QFileInfo(data).absolutePath() + QStringLiteral("/offline-creds.json");
+        const QString failed = enrollDevice(QStringLiteral("KIOSK-OFFLINE-PROV"), creds,
+                                            {QStringLiteral("--device-public-key"), pub});
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+
+        // Step 3 on the kiosk: installed private to the kiosk user, service started.
+        r = provision(data, {QStringLiteral("--credentials"), creds});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.output));
+        const QString installed = data + QStringLiteral("/credentials.json");
+        QCOMPARE(::stat(QFile::encodeName(installed).constData(), &st), 0);
+        QCOMPARE(st.st_mode & 07777, mode_t(0600));
+        QCOMPARE(st.st_uid, ::geteuid() == 0 ? m_uid : ::geteuid());
+        QFile f(installed);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readAll().contains("\"deviceKeyFingerprint\""));
+        QCOMPARE(r.systemctl, (QStringList{QStringLiteral("daemon-reload"), QStringLiteral("enable --now hcp-kiosk.service")}));
+
+        // Credentials without a bound key are refused: the ledger would go unchecked.
+        const QString other = newDataDir();
+        const QString unbound = QFileInfo(other).absolutePath() + QStringLiteral("/unbound-creds.json");
+        const QString failed2 = enrollDevice(QStringLiteral("KIOSK-OFFLINE-NOKEY"), unbound, {});
+        QVERIFY2(failed2.isEmpty(), qPrintable(failed2));
+        r = provision(other, {QStringLiteral("--credentials"), unbound});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.output.contains(QLatin1String("binds no device key")), qPrintable(r.output));
+        QVERIFY(!QFile::exists(other + QStringLiteral("/credentials.json")));
+        QVERIFY(r.systemctl.isEmpty());
+    }
+
     void badArguments_usageOrUrlError()
     {
         const QString data = newDataDir();

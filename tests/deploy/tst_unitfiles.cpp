@@ -119,8 +119,10 @@ private:
         r.mkpath(QStringLiteral("etc/systemd/system"));
         r.mkpath(QStringLiteral("usr/lib/systemd/system"));
         // The executables only need to exist and be executable for verify.
-        for (const QString &exe : {QStringLiteral("cage"), QStringLiteral("hcp-kiosk"), QStringLiteral("hcp-hub")})
-            if (!QFile::copy(QStringLiteral("/bin/true"), r.filePath(QStringLiteral("usr/bin/") + exe)))
+        r.mkpath(QStringLiteral("usr/lib/hcp-kiosk"));
+        for (const QString &exe : {QStringLiteral("usr/bin/cage"), QStringLiteral("usr/bin/hcp-kiosk"), QStringLiteral("usr/bin/hcp-hub"),
+                                   QStringLiteral("usr/lib/hcp-kiosk/hcp-kiosk-launch")})
+            if (!QFile::copy(QStringLiteral("/bin/true"), r.filePath(exe)))
                 return QStringLiteral("cannot stage ") + exe;
         const QDir sys(QStringLiteral("/usr/lib/systemd/system"));
         for (const QFileInfo &fi : sys.entryInfoList(QDir::Files | QDir::NoDotAndDotDot))
@@ -190,7 +192,8 @@ private Q_SLOTS:
         QCOMPARE(exec.value(0), QStringLiteral("/usr/bin/cage"));
         const qsizetype dashes = exec.indexOf(QStringLiteral("--"));
         QVERIFY(dashes > 0);
-        QCOMPARE(exec.value(dashes + 1), QStringLiteral("/usr/bin/hcp-kiosk"));
+        // The launcher execs the A/B layout's current slot (or /usr/bin/hcp-kiosk).
+        QCOMPARE(exec.value(dashes + 1), QStringLiteral("/usr/lib/hcp-kiosk/hcp-kiosk-launch"));
         const qsizetype dataDir = exec.indexOf(QStringLiteral("--data-dir"));
         QVERIFY(dataDir > dashes);
         QCOMPARE(exec.value(dataDir + 1), QStringLiteral("/var/lib/hcp-kiosk"));

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <agentdesk.h>
 #include <appcontroller.h>
 #include <casedirectory.h>
 #include <coretypes.h>
@@ -12,10 +13,12 @@
 #include <store.h>
 #include <devices.h>
 #include <diagnostics.h>
+#include <logbuffer.h>
 #include <pinvault.h>
 #include <hardware/devicemanager.h>
 #include <hardware/devicestatusmodel.h>
 #include <syncstatus.h>
+#include <voice.h>
 #include <workcalendar.h>
 
 #include <QJsonDocument>
@@ -67,7 +70,29 @@ public:
         return {};
     }
     Q_INVOKABLE void setIdleTimeoutMs(int ms) { session->setIdleTimeoutMs(ms); }
+    Q_INVOKABLE void setAgentIdleMs(int ms) { agent->setIdleTimeoutMs(ms); }
+    // The indexed column, written in the same transaction as the payload the ledger hashes.
+    Q_INVOKABLE QString assistedByColumn(int deviceSeq) const
+    {
+        QSqlQuery q(store->database());
+        q.prepare(QStringLiteral("SELECT assisted_by FROM evaluation WHERE device_seq = ?"));
+        q.addBindValue(deviceSeq);
+        return q.exec() && q.next() ? q.value(0).toString() : QStringLiteral("<none>");
+    }
+    AgentDesk *agent = nullptr;
 
+    // Maintenance: what the page sent to the audit sink, and its sync / exit actions.
+    QStringList audited;
+    int syncs = 0;
+    int exits = 0;
+    Q_INVOKABLE QStringList auditedActions() const { return audited; }
+    Q_INVOKABLE int syncCount() const { return syncs; }
+    Q_INVOKABLE int exitCount() const { return exits; }
+    // QtTest installs its own message handler when the tests start: the log buffer goes in front
+    // of it from inside a test (it forwards every message to the handler it replaced).
+    LogBuffer *logBuffer = nullptr;
+    Q_INVOKABLE void installLogBuffer() { logBuffer->install(); }
+    Q_INVOKABLE void log(const QString &text) { qInfo().noquote() << text; }
     // Window rating pad: mode switch, its loopback trigger (real HTTP) and timeouts.
     PadSession *pad = nullptr;
     PadTrigger *padTrigger = nullptr;
@@ -89,7 +114,10 @@ class Setup : public QObject {
     hcp::sync::SyncStatus m_sync;
     std::unique_ptr<Devices> m_devices;
     std::unique_ptr<Diagnostics> m_diagnostics;
+    LogBuffer m_log;
     std::unique_ptr<hcp::qml::LanguageSwitcher> m_language;
+    std::unique_ptr<Voice> m_voice;
+    std::unique_ptr<AgentDesk> m_agent;
     std::unique_ptr<PadSession> m_pad;
     PadTrigger m_padTrigger;
     std::unique_ptr<FollowUpSession> m_followUp;
@@ -98,6 +126,8 @@ public Q_SLOTS:
     // Device services own worker threads: stop them while the application still exists.
     void cleanupTestCase()
     {
+        m_agent.reset();
+        m_voice.reset();
         m_diagnostics.reset();
         m_devices.reset();
     }
@@ -114,7 +144,11 @@ public Q_SLOTS:
         m_app = std::make_unique<AppController>(m_session.get());
         m_app->setDemoMode(true);
         m_app->setDemoPeople({{QStringLiteral("李华"), QStringLiteral("11010519491231002X")},
-                              {QStringLiteral("王建国"), QStringLiteral("440524188001010014")}});
+                              {QStringLiteral("王建国"), QStringLiteral("440524188001010014")},
+                              // index 2: the village agent (synthetic), signs in as 代办员 AGENT-001
+                              {QStringLiteral("赵代办"), QStringLiteral("513021195505050036")},
+                              {QStringLiteral("张秀英"), QStringLiteral("330102195803120047")},
+                              {QStringLiteral("吴敏"), QStringLiteral("450103199211110074")}});
         connect(m_app.get(), &AppController::demoCardRequested, m_session.get(),
                 [this](const QString &n, const QString &id) { m_session->identifyByCard(n, id, QStringLiteral("resident")); });
         connect(m_app.get(), &AppController::demoScanRequested, m_session.get(), &EvaluationSession::submitQrPayload);
@@ -148,8 +182,36 @@ public Q_SLOTS:
         m_devices = std::make_unique<Devices>(devOptions, m_session.get(), m_app.get(), KioskConfig());
         m_diagnostics = std::make_unique<Diagnostics>(m_devices.get(), m_session.get());
         m_diagnostics->setPinHash(hcp::trust::PinVault::hashPin(QStringLiteral("2468"), 1000), {});
+        m_probe.logBuffer = &m_log;
+        m_diagnostics->setLogBuffer(&m_log);
+        m_diagnostics->setAuditSink([this](const QString &action, const QJsonObject &) { m_probe.audited.append(action); });
+        m_diagnostics->setSyncAction([this] { ++m_probe.syncs; });
+        m_diagnostics->setExitAction([this] { ++m_probe.exits; });
+        m_diagnostics->setStatusProvider([this] {
+            Diagnostics::Status st;
+            st.syncEnabled = true;
+            st.online = m_sync.online();
+            st.lastError = QStringLiteral("HTTP 503");
+            st.queueDepth = 3;
+            st.oldestUnsentAgeS = 120;
+            st.ledgerSeq = m_store.evaluationCount() > 0 ? m_store.evaluationCount() : -1;
+            st.configVersion = QStringLiteral("7");
+            st.configRejected = QStringLiteral("bad-signature: the document is not signed by the hub's key");
+            st.updateSummary = QStringLiteral("软件版本 1.1.0（b 槽）：trial");
+            return st;
+        });
         hcp::qml::CoreInstances::devices = m_devices->statusModel();
         hcp::qml::CoreInstances::diagnostics = m_diagnostics.get();
+        // No speech engine by that name: the kiosk must work silently (Voice.available false).
+        m_voice = std::make_unique<Voice>(m_session.get(), m_app.get(),
+                                          Voice::Options{QStringLiteral("no-such-engine"), 80, true});
+        hcp::qml::CoreInstances::voice = m_voice.get();
+        m_agent = std::make_unique<AgentDesk>(m_session.get());
+        m_agent->setAgents({{QStringLiteral("AGENT-001"), QStringLiteral("赵代办"),
+                             m_session->hashIdNumber(QStringLiteral("513021195505050036")),
+                             hcp::trust::PinVault::hashPin(QStringLiteral("135790"), 1000)}});
+        hcp::qml::CoreInstances::agent = m_agent.get();
+        m_probe.agent = m_agent.get();
         engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
         m_language = std::make_unique<hcp::qml::LanguageSwitcher>(engine, m_app.get());
         engine->rootContext()->setContextProperty(QStringLiteral("Probe"), &m_probe);

@@ -107,12 +107,23 @@ TestCase {
         checkTargets("reasons")
         Session.toggleReason("501")
         Session.next()
-        checkTargets("questions")
-        Session.next()
-        checkTargets("comment")
-        Session.next()
+        if (!data.elderly) { // 关怀模式 goes from the reasons straight to confirm
+            checkTargets("questions")
+            Session.next()
+            checkTargets("comment")
+            Session.next()
+        }
+        compare(Session.state, Session.Confirm)
         checkTargets("confirm")
         Session.cancel()
+        // 代办员 sign-in: card prompt and PIN pad.
+        Agent.beginSignIn()
+        compare(Agent.phase, Agent.WaitingCard)
+        checkTargets("agent card")
+        App.demoSwipeCard(2)
+        tryVerify(function() { return Agent.phase === Agent.EnterPin }, 3000)
+        checkTargets("agent PIN")
+        Agent.cancelSignIn()
         App.elderlyMode = false
     }
 }

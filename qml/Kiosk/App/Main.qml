@@ -61,18 +61,55 @@ Window {
                 anchors.verticalCenter: parent.verticalCenter
                 anchors.right: parent.right
                 anchors.rightMargin: Theme.margin
-                visible: Session.citizenName.length > 0
+                visible: Session.citizenName.length > 0 && !agentButton.visible
                 text: qsTr("您好，%1").arg(Session.citizenName)
                 color: Theme.inkOnBrand
                 font.family: Theme.fontFamily
                 font.pixelSize: 34
+            }
+            // 代办员 sign-in / sign-out: at the start screen only, where no citizen is being served.
+            BigButton {
+                id: agentButton
+                objectName: "agentSignIn"
+                visible: Agent.configured && !Pad.enabled && Session.state === Session.Start
+                         && (Agent.phase === Agent.SignedOut || Agent.phase === Agent.SignedIn)
+                anchors.verticalCenter: parent.verticalCenter
+                anchors.right: parent.right
+                anchors.rightMargin: Theme.margin
+                width: Theme.elderly ? 360 : 280
+                text: Agent.phase === Agent.SignedIn ? qsTr("退出代办") : qsTr("代办员登录")
+                onClicked: Agent.phase === Agent.SignedIn ? Agent.signOut() : Agent.beginSignIn()
+            }
+        }
+
+        // While an agent helps a citizen: who assists. Not on the start screen (the header's
+        // 退出代办 says it there) nor on the rating screen (its title says the citizen chooses).
+        Rectangle {
+            id: agentBar
+            objectName: "agentBar"
+            visible: Agent.phase === Agent.SignedIn && Session.state !== Session.Start && Session.state !== Session.Rate
+            anchors { left: parent.left; right: parent.right; top: header.bottom }
+            height: visible ? agentText.implicitHeight + Theme.gap * 2 : 0
+            color: Theme.selected
+            Text {
+                id: agentText
+                objectName: "agentBanner"
+                anchors.centerIn: parent
+                width: parent.width - 2 * Theme.margin
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.Wrap
+                text: qsTr("代办模式 · 代办员 %1").arg(Agent.agentName)
+                color: Theme.inkOnBrand
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.bodySize
+                font.bold: true
             }
         }
 
         Item {
             id: content
             objectName: "screenArea"
-            anchors { left: parent.left; right: parent.right; top: header.bottom; bottom: footer.top }
+            anchors { left: parent.left; right: parent.right; top: agentBar.bottom; bottom: footer.top }
 
             Loader {
                 id: screen
@@ -89,10 +126,10 @@ Window {
                     case Session.Committing: return searchingScreen
                     case Session.ChooseCase: return caseListScreen
                     case Session.Rate: return rateScreen
-                    case Session.Reasons: return reasonsScreen
+                    case Session.Reasons: return Session.elderlyFlow ? careReasonsScreen : reasonsScreen
                     case Session.Questions: return questionsScreen
                     case Session.Comment: return commentScreen
-                    case Session.Confirm: return confirmScreen
+                    case Session.Confirm: return Session.elderlyFlow ? careConfirmScreen : confirmScreen
                     case Session.Thanks: return thanksScreen
                     case Session.AlreadyRated: return alreadyRatedScreen
                     case Session.NothingToRate: return nothingScreen
@@ -117,6 +154,8 @@ Window {
         Component { id: questionsScreen; QuestionsScreen {} }
         Component { id: commentScreen; CommentScreen {} }
         Component { id: confirmScreen; ConfirmScreen {} }
+        Component { id: careConfirmScreen; CareConfirmScreen {} }
+        Component { id: careReasonsScreen; CareReasonsScreen {} }
         Component { id: thanksScreen; ThanksScreen {} }
         Component {
             id: alreadyRatedScreen
@@ -227,6 +266,12 @@ Window {
                     onClicked: Session.userActivity()
                 }
             }
+        }
+
+        AgentPage {
+            objectName: "agentPage"
+            visible: Agent.phase === Agent.WaitingCard || Agent.phase === Agent.EnterPin
+            anchors.fill: content
         }
 
         DiagnosticsPage {

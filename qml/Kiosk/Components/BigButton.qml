@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import QtQuick
+import Kiosk.Core
 import Kiosk.Theme
 
 // A large, obviously tappable button with a pressed state within one frame.
@@ -55,7 +56,12 @@ Rectangle {
         id: tap
         // Exclusive grab: a tap on a button never also reaches what lies underneath.
         gesturePolicy: TapHandler.ReleaseWithinBounds
+        // Press and hold speaks the text (voice help); a held press does not also activate.
+        longPressThreshold: 0.8
+        property bool held: false
+        onPressedChanged: if (tap.pressed) tap.held = false
+        onLongPressed: { tap.held = true; Voice.speak(root.subtitle.length > 0 ? root.text + "。" + root.subtitle : root.text) }
         enabled: root.enabled
-        onTapped: root.clicked()
+        onTapped: if (!tap.held) root.clicked()
     }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import QtQuick
+import Kiosk.Core
 import Kiosk.Theme
 
 // One of the five levels: face + word, coloured green → red, readable without colour.
@@ -25,9 +26,13 @@ Rectangle {
         verticalItemAlignment: Grid.AlignVCenter
         Face {
             level: root.level
-            width: Math.min(root.height * 0.55, 140); height: width
+            // Stacked: the face takes what the word leaves, so both stay inside at 1.5× type.
+            width: Math.min(root.height * 0.55, 140,
+                            root.vertical ? root.height - word.implicitHeight - Theme.spacing - 2 * Theme.gap : 140)
+            height: width
         }
         Text {
+            id: word
             text: root.label
             color: Theme.inkOnBrand
             font.family: Theme.fontFamily
@@ -39,6 +44,11 @@ Rectangle {
         id: tap
         // Exclusive grab: a tap on a button never also reaches what lies underneath.
         gesturePolicy: TapHandler.ReleaseWithinBounds
-        onTapped: root.chosen(root.level)
+        // Press and hold speaks the text (voice help); a held press does not also activate.
+        longPressThreshold: 0.8
+        property bool held: false
+        onPressedChanged: if (tap.pressed) tap.held = false
+        onLongPressed: { tap.held = true; Voice.speak(root.label) }
+        onTapped: if (!tap.held) root.chosen(root.level)
     }
 }

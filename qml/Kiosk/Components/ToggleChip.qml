@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import QtQuick
+import Kiosk.Core
 import Kiosk.Theme
 
 // A large on/off choice (差评 reasons, questionnaire options). The tick mark makes the state
@@ -47,6 +48,11 @@ Rectangle {
         id: tap
         // Exclusive grab: a tap on a button never also reaches what lies underneath.
         gesturePolicy: TapHandler.ReleaseWithinBounds
-        onTapped: root.toggled()
+        // Press and hold speaks the text (voice help); a held press does not also activate.
+        longPressThreshold: 0.8
+        property bool held: false
+        onPressedChanged: if (tap.pressed) tap.held = false
+        onLongPressed: { tap.held = true; Voice.speak(root.text) }
+        onTapped: if (!tap.held) root.toggled()
     }
 }

@@ -3,6 +3,7 @@
 // (kiosk/main.cpp) to QML as singletons, and the types QML only receives as uncreatable.
 #pragma once
 
+#include <agentdesk.h>
 #include <appcontroller.h>
 #include <diagnostics.h>
 #include <evaluationsession.h>
@@ -12,6 +13,7 @@
 #include <pinyinengine.h>
 #include <sessionmodels.h>
 #include <syncstatus.h>
+#include <voice.h>
 
 #include <QJSEngine>
 #include <QQmlEngine>
@@ -26,6 +28,8 @@ struct CoreInstances {
     static inline hcp::sync::SyncStatus *sync = nullptr;
     static inline hcp::hardware::DeviceStatusModel *devices = nullptr;
     static inline hcp::kiosk::Diagnostics *diagnostics = nullptr;
+    static inline hcp::kiosk::Voice *voice = nullptr;
+    static inline hcp::kiosk::AgentDesk *agent = nullptr;
     static inline hcp::kiosk::PadSession *pad = nullptr;
     static inline hcp::kiosk::FollowUpSession *followUp = nullptr;
 };
@@ -109,6 +113,32 @@ public:
     static hcp::kiosk::Diagnostics *create(QQmlEngine *, QJSEngine *engine)
     {
         return provide(CoreInstances::diagnostics, engine);
+    }
+};
+
+// Spoken help; silent (available == false) without a speech engine.
+struct VoiceForeign {
+    Q_GADGET
+    QML_FOREIGN(hcp::kiosk::Voice)
+    QML_NAMED_ELEMENT(Voice)
+    QML_SINGLETON
+public:
+    static hcp::kiosk::Voice *create(QQmlEngine *, QJSEngine *engine)
+    {
+        return provide(CoreInstances::voice, engine);
+    }
+};
+
+// 代办员 sign-in.
+struct AgentForeign {
+    Q_GADGET
+    QML_FOREIGN(hcp::kiosk::AgentDesk)
+    QML_NAMED_ELEMENT(Agent)
+    QML_SINGLETON
+public:
+    static hcp::kiosk::AgentDesk *create(QQmlEngine *, QJSEngine *engine)
+    {
+        return provide(CoreInstances::agent, engine);
     }
 };
 

@@ -5,13 +5,27 @@ import Kiosk.Core
 import Kiosk.Theme
 import Kiosk.Components
 
-// On-site device diagnostics, behind the maintenance PIN: test read, test print with the
-// printer's status, camera preview with what it decodes, scanner echo.
+// On-site maintenance, behind the maintenance PIN. Tab "设备": test read, test print with the
+// printer's status, camera preview with what it decodes, scanner echo. Tab "状态与日志": hub
+// connection, queue, ledger head, configuration and update state, manual sync, sanctioned exit
+// (two taps), and the kiosk's recent log lines (masked).
 Rectangle {
     id: root
     color: Theme.background
     property string pin
+    property bool exitArmed: false // the sanctioned exit needs a second tap
     readonly property bool landscape: width > height
+    component StatusLine: Text {
+        width: parent ? parent.width : 0
+        wrapMode: Text.Wrap
+        color: Theme.text
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.smallSize
+    }
+    Connections {
+        target: Diagnostics
+        function onOpenChanged() { root.exitArmed = false }
+    }
 
     // Modal: nothing of the citizen's screen underneath reacts while maintenance is open.
     MouseArea { anchors.fill: parent; hoverEnabled: true }
@@ -61,8 +75,19 @@ Rectangle {
         spacing: Theme.spacing
         visible: Diagnostics.unlocked
 
-        ScreenTitle { text: qsTr("设备诊断") }
+        // Title, the two tabs and the way out, on one line: the tabs' content gets the rest.
+        Row {
+            id: titleRow
+            width: parent.width
+            spacing: Theme.gap
+            readonly property int buttonWidth: root.landscape ? 300 : 250
+            ScreenTitle { text: qsTr("设备诊断"); width: parent.width - 3 * (titleRow.buttonWidth + Theme.gap); visible: root.landscape }
+            BigButton { objectName: "diagTabDevices"; width: titleRow.buttonWidth; text: qsTr("设备"); primary: Diagnostics.page === 0; onClicked: Diagnostics.page = 0 }
+            BigButton { objectName: "diagTabStatus"; width: titleRow.buttonWidth; text: qsTr("状态与日志"); primary: Diagnostics.page === 1; onClicked: Diagnostics.page = 1 }
+            BigButton { objectName: "diagClose"; width: root.landscape ? titleRow.buttonWidth : parent.width - 2 * (titleRow.buttonWidth + Theme.gap); text: qsTr("退出维护"); onClicked: Diagnostics.close() }
+        }
         Grid {
+            visible: Diagnostics.page === 0
             width: parent.width
             columns: root.landscape ? 2 : 1
             spacing: Theme.spacing
@@ -85,13 +110,12 @@ Rectangle {
                 BodyText { objectName: "diagCard"; text: Diagnostics.cardText; horizontalAlignment: Text.AlignLeft; color: Theme.text }
                 BigButton { objectName: "diagTestPrint"; width: parent.width; text: qsTr("打印测试凭条"); onClicked: Diagnostics.testPrint() }
                 BodyText { objectName: "diagPrinter"; text: Diagnostics.printerText; horizontalAlignment: Text.AlignLeft; color: Theme.text }
-                BodyText { objectName: "diagScan"; text: Diagnostics.scanText.length > 0 ? Diagnostics.scanText : qsTr("扫码枪：请扫描任意二维码，内容将显示在这里"); horizontalAlignment: Text.AlignLeft }
             }
             Column {
                 width: root.landscape ? (parent.width - Theme.spacing) / 2 : parent.width
                 spacing: Theme.gap
                 Rectangle {
-                    width: Math.min(parent.width, (root.height - 420) * 4 / 3)
+                    width: root.landscape ? Math.min(parent.width, (root.height - 420) * 4 / 3) : parent.width * 0.75
                     height: width * 3 / 4
                     color: "#202020"
                     radius: Theme.radius
@@ -136,8 +160,71 @@ Rectangle {
                         }
                     }
                 }
+                BodyText { objectName: "diagScan"; width: parent.width; text: Diagnostics.scanText.length > 0 ? Diagnostics.scanText : qsTr("扫码枪：请扫描任意二维码，内容将显示在这里"); horizontalAlignment: Text.AlignLeft }
             }
         }
-        BigButton { objectName: "diagClose"; anchors.horizontalCenter: parent.horizontalCenter; width: 360; primary: true; text: qsTr("退出维护"); onClicked: Diagnostics.close() }
+        Column {
+            id: statusTab
+            visible: Diagnostics.page === 1
+            width: parent.width
+            spacing: Theme.gap
+            StatusLine { objectName: "diagNetwork"; text: Diagnostics.networkText }
+            StatusLine { objectName: "diagQueue"; text: Diagnostics.queueText }
+            StatusLine { objectName: "diagLedger"; text: Diagnostics.ledgerText }
+            StatusLine { objectName: "diagConfig"; text: Diagnostics.configText }
+            StatusLine { objectName: "diagUpdate"; text: Diagnostics.updateText }
+            Row {
+                spacing: Theme.gap
+                BigButton { objectName: "diagSyncNow"; width: 360; text: qsTr("立即同步"); onClicked: Diagnostics.syncNow() }
+                BigButton {
+                    objectName: "diagExit"
+                    width: 520
+                    text: root.exitArmed ? qsTr("再次点击确认退出") : qsTr("退出程序（维护）")
+                    onClicked: {
+                        if (root.exitArmed) { root.exitArmed = false; Diagnostics.sanctionedExit() }
+                        else root.exitArmed = true
+                    }
+                }
+            }
+            Text {
+                objectName: "diagSync"
+                visible: text.length > 0
+                text: Diagnostics.syncText
+                color: Theme.text
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.smallSize
+            }
+            Text {
+                text: qsTr("最近日志（身份证号等已脱敏）")
+                color: Theme.textMuted
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.smallSize
+            }
+            Rectangle {
+                id: logArea
+                width: statusTab.width
+                // Whatever height is left on the page.
+                height: Math.max(160, root.height - 2 * Theme.margin - statusTab.y - logArea.y)
+                color: "#202020"
+                radius: Theme.radius
+                ListView {
+                    id: logView
+                    objectName: "diagLog"
+                    anchors.fill: parent
+                    anchors.margins: 12
+                    clip: true
+                    model: Diagnostics.logLines
+                    delegate: Text {
+                        required property string modelData
+                        width: logView.width
+                        text: modelData
+                        color: "#E8E8E8"
+                        elide: Text.ElideRight
+                        font.family: "monospace"
+                        font.pixelSize: 18
+                    }
+                }
+            }
+        }
     }
 }

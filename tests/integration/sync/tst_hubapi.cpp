@@ -2,6 +2,7 @@
 // hcp-hub's HTTP API (sync/PROTOCOL.md) exercised through the real client on loopback.
 #include "casecache.h"
 #include "crypto.h"
+#include "deviceidentity.h"
 #include "hubclient.h"
 #include "hubprocess.h"
 #include "wire.h"
@@ -60,6 +61,7 @@ private slots:
     void importCases_csvCommandLine_plainIdNumberNeverStored();
     void lookup_byProjectNoNameQrAndIdHash_foundOr404();
     void enrollDeviceCommand_writesWorkingCredentials_secondTimeRefused();
+    void enrollDeviceCommand_withDevicePublicKey_bindsKeySharedSecretRefused();
     void hubIdentity_madeAtFirstStartOwnerOnly_sameKeyAfterRestartAndInEveryEnrollment();
     void caseFeed_pagesByCursor_ownHallOnly_reimportMovesToHead();
     void config_etagThen304_mostSpecificScopeWins();
@@ -293,6 +295,50 @@ void TestHubApi::enrollDeviceCommand_writesWorkingCredentials_secondTimeRefused(
     again.start(hubBinary(), args);
     QVERIFY(again.waitForFinished(20000));
     QCOMPARE(again.exitCode(), 3);
+}
+
+void TestHubApi::enrollDeviceCommand_withDevicePublicKey_bindsKeySharedSecretRefused()
+{
+    // Offline provisioning with the kiosk's key: the credentials name the key, the hub holds it
+    // (requests signed with it pass, the shared secret alone no longer does).
+    const hcp::trust::Key deviceKey = hcp::trust::Key::generate(hcp::trust::KeyType::Sm2);
+    const QString pubPath = m_dir.filePath(QStringLiteral("offline-device.pub.pem"));
+    QFile pub(pubPath);
+    QVERIFY(pub.open(QIODevice::WriteOnly));
+    pub.write(deviceKey.publicPem());
+    pub.close();
+    const QString privPath = m_dir.filePath(QStringLiteral("offline-device.key.pem"));
+    QFile priv(privPath);
+    QVERIFY(priv.open(QIODevice::WriteOnly));
+    priv.write(deviceKey.privatePem());
+    priv.close();
+    const QString credsPath = m_dir.filePath(QStringLiteral("offline-key-creds.json"));
+    auto run = [&](const QString &deviceId, const QString &keyFile) {
+        QProcess cmd;
+        cmd.start(hubBinary(), {QStringLiteral("enroll-device"), deviceId, QLatin1String(kHall), credsPath,
+                                QStringLiteral("--db"), m_dir.filePath(QStringLiteral("hub.sqlite")),
+                                QStringLiteral("--hub-url"), m_hub.url().toString(),
+                                QStringLiteral("--device-public-key"), keyFile});
+        return cmd.waitForFinished(20000) ? cmd.exitCode() : -1;
+    };
+    // A private key file is refused before anything is enrolled.
+    QCOMPARE(run(QStringLiteral("KIOSK-OFFLINE-KEY"), privPath), 2);
+    QVERIFY(!QFile::exists(credsPath));
+    QCOMPARE(run(QStringLiteral("KIOSK-OFFLINE-KEY"), pubPath), 0);
+
+    QString error;
+    const DeviceCredentials creds = DeviceCredentials::load(credsPath, &error);
+    QVERIFY2(creds.isValid(), qPrintable(error));
+    QCOMPARE(creds.deviceKeyFingerprint, hcp::trust::DeviceIdentity::fingerprintOf(deviceKey));
+    HeartbeatInfo info;
+    info.version = QStringLiteral("0.1.0");
+    HubClient secretOnly;
+    secretOnly.setCredentials(creds);
+    QCOMPARE(await([&](ReplyHandler h) { secretOnly.sendHeartbeat(info, h); }).status, 401);
+    HubClient signing;
+    signing.setCredentials(creds);
+    signing.setDeviceKey(deviceKey);
+    QCOMPARE(await([&](ReplyHandler h) { signing.sendHeartbeat(info, h); }).status, 200);
 }
 
 void TestHubApi::hubIdentity_madeAtFirstStartOwnerOnly_sameKeyAfterRestartAndInEveryEnrollment()
