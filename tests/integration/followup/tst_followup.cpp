@@ -4,6 +4,7 @@
 // the real QML; the test scans receipt QR codes, taps, and reads the 追评 back from SQLite.
 #include "hubprocess.h"
 
+#include <agentdesk.h>
 #include <appcontroller.h>
 #include <casedirectory.h>
 #include <coretypes.h>
@@ -20,6 +21,7 @@
 #include <qrpayload.h>
 #include <store.h>
 #include <syncstatus.h>
+#include <voice.h>
 #include <workcalendar.h>
 #include <hardware/devicestatusmodel.h>
 
@@ -95,11 +97,15 @@ class Setup : public QObject {
     hcp::sync::SyncStatus m_sync;
     std::unique_ptr<Devices> m_devices;
     std::unique_ptr<Diagnostics> m_diagnostics;
+    std::unique_ptr<Voice> m_voice;
+    std::unique_ptr<AgentDesk> m_agent;
     std::unique_ptr<hcp::qml::LanguageSwitcher> m_language;
     Probe m_probe;
 public Q_SLOTS:
     void cleanupTestCase()
     {
+        m_agent.reset();
+        m_voice.reset();
         m_diagnostics.reset();
         m_devices.reset();
         m_hub.kill();
@@ -146,6 +152,12 @@ public Q_SLOTS:
         m_diagnostics = std::make_unique<Diagnostics>(m_devices.get(), m_session.get());
         hcp::qml::CoreInstances::devices = m_devices->statusModel();
         hcp::qml::CoreInstances::diagnostics = m_diagnostics.get();
+        // As kiosk/main.cpp: a voice (no engine here, so silent) and the agent desk (no agents).
+        m_voice = std::make_unique<Voice>(m_session.get(), m_app.get(),
+                                          Voice::Options{QStringLiteral("no-such-engine"), 80, true});
+        hcp::qml::CoreInstances::voice = m_voice.get();
+        m_agent = std::make_unique<AgentDesk>(m_session.get());
+        hcp::qml::CoreInstances::agent = m_agent.get();
         engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
         m_language = std::make_unique<hcp::qml::LanguageSwitcher>(engine, m_app.get());
         engine->rootContext()->setContextProperty(QStringLiteral("Probe"), &m_probe);
