@@ -9,6 +9,7 @@
 #include <padsession.h>
 #include <padtrigger.h>
 #include <pinyinengine.h>
+#include <qrpayload.h>
 #include <languageswitcher.h>
 #include <store.h>
 #include <devices.h>
@@ -21,7 +22,10 @@
 #include <voice.h>
 #include <workcalendar.h>
 
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QTimer>
+#include <QUuid>
 #include <QQmlContext>
 #include <QQmlEngine>
 #include <QSqlQuery>
@@ -100,6 +104,23 @@ public:
     Q_INVOKABLE int padTriggerPort() const { return padTrigger->port(); }
     Q_INVOKABLE QString padToken() const { return QStringLiteral("window-A03-token"); }
     Q_INVOKABLE void setPadIdleTimeoutMs(int ms) { pad->setIdleTimeoutMs(ms); }
+    // A "rate now" event handed to the pad directly (the trigger's HTTP path is tst_pad's).
+    Q_INVOKABLE void padRateNow(const QString &projectNo)
+    {
+        hcp::sync::RateNowEvent e;
+        e.projectNo = projectNo;
+        e.serviceNumber = 1;
+        e.staffNo = QStringLiteral("A03-017");
+        e.staffName = QStringLiteral("王晓");
+        e.windowNo = QStringLiteral("A03");
+        pad->rateNow(e);
+    }
+    // The receipt QR of a case; rectifications for projectNos starting "DONE" are answered as
+    // done by the harness's fetcher (no hub here), everything else as unreachable.
+    Q_INVOKABLE QString receiptFor(const QString &projectNo) const
+    {
+        return receiptQrUrl(KioskConfig().followUpBase, QUuid::createUuid().toString(QUuid::WithoutBraces), projectNo, 1);
+    }
 };
 
 class Setup : public QObject {
@@ -168,6 +189,19 @@ public Q_SLOTS:
         // Follow-up without a hub (not enrolled): a receipt QR ends in the offline message.
         m_followUp = std::make_unique<FollowUpSession>(&m_store);
         m_followUp->setIndicatorSet(IndicatorSet::builtin());
+        m_followUp->setFetcher([](const QString &projectNo, std::function<void(bool, const QJsonArray &)> done) {
+            QTimer::singleShot(0, [projectNo, done] {
+                if (!projectNo.startsWith(QLatin1String("DONE")))
+                    return done(false, {});
+                done(true, QJsonArray{QJsonObject{{QStringLiteral("projectNo"), projectNo},
+                                                  {QStringLiteral("serviceNumber"), 1},
+                                                  {QStringLiteral("assessNumber"), 1},
+                                                  {QStringLiteral("status"), QStringLiteral("done")},
+                                                  {QStringLiteral("reply"), QStringLiteral("已整改。")},
+                                                  {QStringLiteral("replyDept"), QStringLiteral("区政务服务中心")},
+                                                  {QStringLiteral("replyTime"), QStringLiteral("2026-11-20T10:00:00")}}});
+            });
+        });
         m_session->setFollowUpEnabled(true);
         connect(m_session.get(), &EvaluationSession::followUpRequested, m_followUp.get(), &FollowUpSession::begin);
         connect(m_session.get(), &EvaluationSession::sessionWiped, m_followUp.get(), &FollowUpSession::reset);

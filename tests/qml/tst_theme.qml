@@ -124,6 +124,24 @@ TestCase {
         tryVerify(function() { return Agent.phase === Agent.EnterPin }, 3000)
         checkTargets("agent PIN")
         Agent.cancelSignIn()
+        // 差评 follow-up: the status with the levels, then the reasons of a 差评.
+        App.demoScanText(Probe.receiptFor("DONE20261129" + data.tag.length))
+        tryVerify(function() { return FollowUp.state === FollowUp.Status }, 3000, "follow-up status, state " + FollowUp.state)
+        checkTargets("follow-up status")
+        FollowUp.rate(1)
+        compare(FollowUp.state, FollowUp.Reasons)
+        checkTargets("follow-up reasons")
+        Session.cancel()
+        // Window rating pad (评价器): the five levels at once, then the reasons of a 差评.
+        Probe.setPadEnabled(true)
+        Probe.padRateNow("PADTHEME" + data.tag.length)
+        tryVerify(function() { return Pad.state === Pad.Rate }, 3000)
+        checkTargets("pad rate")
+        Pad.rate(1)
+        compare(Pad.state, Pad.Reasons)
+        checkTargets("pad reasons")
+        Pad.finish()
+        Probe.setPadEnabled(false)
         App.elderlyMode = false
     }
 }
