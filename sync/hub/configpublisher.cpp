@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "configpublisher.h"
 
+#include "hubstore.h"
+
 #include "configvalidator.h"
 
 #include "canonicaljson.h"
@@ -43,15 +45,7 @@ bool ConfigPublisher::ensureSchema(QSqlDatabase &db, bool postgres, QString *err
         QStringLiteral("CREATE INDEX IF NOT EXISTS config_versions_version ON config_versions(version)"),
         QStringLiteral("INSERT INTO counters (name, value) VALUES ('config_version', 0) ON CONFLICT DO NOTHING"),
     };
-    QSqlQuery q(db);
-    for (const QString &s : statements) {
-        if (!q.exec(s)) {
-            if (error)
-                *error = q.lastError().text() + QStringLiteral(" in ") + s;
-            return false;
-        }
-    }
-    return true;
+    return HubStore::execStatements(db, statements, error);
 }
 
 QString ConfigPublisher::scopeError(const QString &scope)

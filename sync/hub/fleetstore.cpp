@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "fleetstore.h"
 
+#include "hubstore.h"
+
 #include "../wire.h"
 #include "crypto.h"
 #include "pinvault.h"
@@ -139,15 +141,7 @@ bool FleetStore::ensureSchema(QSqlDatabase &db, bool postgres, QString *error)
                        "queue_depth BIGINT, oldest_unsent_age_s BIGINT, drift_ms BIGINT, disk_free_bytes BIGINT)"),
         QStringLiteral("CREATE INDEX IF NOT EXISTS heartbeat_history_device ON heartbeat_history(device_id, received_at)"),
     };
-    QSqlQuery q(db);
-    for (const QString &s : statements) {
-        if (!q.exec(s)) {
-            if (error)
-                *error = q.lastError().text() + QStringLiteral(" in ") + s;
-            return false;
-        }
-    }
-    return true;
+    return HubStore::execStatements(db, statements, error);
 }
 
 // ---- users and sessions ----

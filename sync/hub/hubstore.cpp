@@ -105,6 +105,19 @@ bool HubStore::open(const QString &spec, QString *error)
         && FleetStore::ensureSchema(m_db, m_postgres, error);
 }
 
+bool HubStore::execStatements(QSqlDatabase &db, const QStringList &statements, QString *error)
+{
+    QSqlQuery q(db);
+    for (const QString &s : statements) {
+        if (!q.exec(s)) {
+            if (error)
+                *error = q.lastError().text() + QStringLiteral(" in ") + s;
+            return false;
+        }
+    }
+    return true;
+}
+
 bool HubStore::createSchema(QString *error)
 {
     const QString id = m_postgres ? QStringLiteral("id BIGSERIAL PRIMARY KEY")
@@ -138,14 +151,9 @@ bool HubStore::createSchema(QString *error)
             .arg(id),
         QStringLiteral("INSERT INTO counters (name, value) VALUES ('case_change', 0) ON CONFLICT DO NOTHING"),
     };
+    if (!execStatements(m_db, statements, error))
+        return false;
     QSqlQuery q(m_db);
-    for (const QString &s : statements) {
-        if (!q.exec(s)) {
-            if (error)
-                *error = q.lastError().text() + QStringLiteral(" in ") + s;
-            return false;
-        }
-    }
     q.prepare(QStringLiteral("INSERT INTO hub_meta (key, value) VALUES ('cert_key', ?) ON CONFLICT DO NOTHING"));
     q.addBindValue(QString::fromLatin1(randomHex(32)));
     if (!exec(q) || !q.exec(QStringLiteral("SELECT value FROM hub_meta WHERE key = 'cert_key'")) || !q.next()) {

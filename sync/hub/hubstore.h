@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QSqlDatabase>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -31,6 +32,9 @@ public:
     ~HubStore();
 
     bool open(const QString &spec, QString *error);
+    // Runs schema statements in order (the same DDL for SQLite and PostgreSQL); stops at the first
+    // failure with the statement in *error. Every hub table owner's ensureSchema() uses it.
+    static bool execStatements(QSqlDatabase &db, const QStringList &statements, QString *error);
     bool isPostgres() const { return m_postgres; }
     QSqlDatabase &database() { return m_db; }
 

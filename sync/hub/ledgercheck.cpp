@@ -98,15 +98,7 @@ bool LedgerCheck::ensureSchema(QSqlDatabase &db, bool postgres, QString *error)
         // One alert per finding, however often a tampered kiosk resends the same batch.
         QStringLiteral("CREATE UNIQUE INDEX IF NOT EXISTS tamper_alerts_finding ON tamper_alerts(device_id, kind, device_seq, uuid)"),
     };
-    QSqlQuery q(db);
-    for (const QString &s : statements) {
-        if (!q.exec(s)) {
-            if (error)
-                *error = q.lastError().text() + QStringLiteral(" in ") + s;
-            return false;
-        }
-    }
-    return true;
+    return HubStore::execStatements(db, statements, error);
 }
 
 bool LedgerCheck::exec(QSqlQuery &q)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "upstreamoutbox.h"
 
+#include "../hubstore.h"
+
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QSqlError>
@@ -64,15 +66,7 @@ bool UpstreamOutbox::ensureSchema(QSqlDatabase &db, bool postgres, QString *erro
         QStringLiteral("CREATE INDEX IF NOT EXISTS upstream_outbox_due ON upstream_outbox(state, next_attempt_at, evaluation_id)"),
         QStringLiteral("CREATE TABLE IF NOT EXISTS upstream_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
     };
-    QSqlQuery q(db);
-    for (const QString &s : statements) {
-        if (!q.exec(s)) {
-            if (error)
-                *error = q.lastError().text() + QStringLiteral(" in ") + s;
-            return false;
-        }
-    }
-    return true;
+    return HubStore::execStatements(db, statements, error);
 }
 
 int UpstreamOutbox::enqueueNew(qint64 nowMs)
