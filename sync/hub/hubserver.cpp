@@ -221,20 +221,31 @@ QHttpServerResponse HubServer::enroll(const QHttpServerRequest &request)
                                Status::Created);
 }
 
+std::optional<QHttpServerResponse> HubServer::readDeviceBatch(const QHttpServerRequest &request, const QString &member,
+                                                              const QString &unit, std::optional<HubStore::Device> *device,
+                                                              qint64 *deviceTimeMs, QJsonObject *body)
+{
+    *device = authenticate(request, deviceTimeMs);
+    if (!*device)
+        return error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("device authentication failed"));
+    if (!parseObject(request.body(), body) || !body->value(member).isArray())
+        return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("expected {\"%1\":[...]}").arg(member));
+    if (body->value(member).toArray().size() > wire::kMaxBatch)
+        return error(Status::PayloadTooLarge, QStringLiteral("batch_too_large"),
+                     QStringLiteral("at most %1 %2").arg(wire::kMaxBatch).arg(unit));
+    return std::nullopt;
+}
+
 QHttpServerResponse HubServer::batch(const QHttpServerRequest &request)
 {
     const qint64 receivedAt = QDateTime::currentMSecsSinceEpoch();
     qint64 deviceTime = 0;
-    const auto device = authenticate(request, &deviceTime);
-    if (!device)
-        return error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("device authentication failed"));
+    std::optional<HubStore::Device> device;
     QJsonObject body;
-    if (!parseObject(request.body(), &body) || !body.value(QLatin1String("evaluations")).isArray())
-        return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("expected {\"evaluations\":[...]}"));
+    if (auto refused = readDeviceBatch(request, QStringLiteral("evaluations"), QStringLiteral("evaluations per batch"),
+                                       &device, &deviceTime, &body))
+        return std::move(*refused);
     const QJsonArray evaluations = body.value(QLatin1String("evaluations")).toArray();
-    if (evaluations.size() > wire::kMaxBatch)
-        return error(Status::PayloadTooLarge, QStringLiteral("batch_too_large"),
-                     QStringLiteral("at most %1 evaluations per batch").arg(wire::kMaxBatch));
     QList<QByteArray> raw;
     if (!wire::splitArrayMember(request.body(), "evaluations", &raw) || raw.size() != evaluations.size())
         raw.clear();
@@ -372,15 +383,11 @@ QHttpServerResponse HubServer::audit(const QHttpServerRequest &request)
 {
     const qint64 receivedAt = QDateTime::currentMSecsSinceEpoch();
     qint64 deviceTime = 0;
-    const auto device = authenticate(request, &deviceTime);
-    if (!device)
-        return error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("device authentication failed"));
+    std::optional<HubStore::Device> device;
     QJsonObject body;
-    if (!parseObject(request.body(), &body) || !body.value(QLatin1String("records")).isArray())
-        return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("expected {\"records\":[...]}"));
-    if (body.value(QLatin1String("records")).toArray().size() > wire::kMaxBatch)
-        return error(Status::PayloadTooLarge, QStringLiteral("batch_too_large"),
-                     QStringLiteral("at most %1 records per request").arg(wire::kMaxBatch));
+    if (auto refused = readDeviceBatch(request, QStringLiteral("records"), QStringLiteral("records per request"),
+                                       &device, &deviceTime, &body))
+        return std::move(*refused);
     // Check and store in one transaction, as batches.
     QSqlDatabase &db = m_store->database();
     if (!db.transaction())

@@ -9,6 +9,8 @@
 
 #include <QHostAddress>
 #include <QHttpServer>
+#include <QHttpServerResponse>
+#include <QJsonObject>
 #include <QHash>
 #include <QObject>
 
@@ -66,6 +68,11 @@ private:
 
     // Verifies the device headers (PROTOCOL §2). On failure *error holds the response.
     std::optional<HubStore::Device> authenticate(const QHttpServerRequest &request, qint64 *deviceTimeMs);
+    // The common start of the device's array uploads (batch, audit): authenticates, parses
+    // {"<member>":[…]} and checks its size. Returns the refusal to send, or nothing when all is well.
+    std::optional<QHttpServerResponse> readDeviceBatch(const QHttpServerRequest &request, const QString &member,
+                                                       const QString &unit, std::optional<HubStore::Device> *device,
+                                                       qint64 *deviceTimeMs, QJsonObject *body);
     bool adminAllowed(const QHttpServerRequest &request) const;
 
     HubStore *m_store;
