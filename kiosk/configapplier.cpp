@@ -4,6 +4,7 @@
 #include "store.h"
 
 #include <canonicaljson.h>
+#include <jsonmergepatch.h>
 #include <pinvault.h>
 
 #include <QJsonDocument>
@@ -65,7 +66,9 @@ ConfigApplier::Result ConfigApplier::validate(const QJsonObject &document, const
             r.reason = QStringLiteral("invalid: kiosk: idHashKey comes only from enrollment");
             return r;
         }
-        KioskConfig next = KioskConfig::fromJson(ko, &err);
+        // The pushed part is a patch over what this kiosk runs (PROTOCOL §7): a key the push
+        // does not name keeps its value (the 代办员 list, hallCode, areaCode, pf), null resets it.
+        KioskConfig next = KioskConfig::fromJson(sync::JsonMergePatch::apply(current.toJson(), ko), &err);
         if (!err.isEmpty()) {
             r.reason = QStringLiteral("invalid: kiosk: %1").arg(err);
             return r;

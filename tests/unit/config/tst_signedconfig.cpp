@@ -5,6 +5,7 @@
 // and the PIN vault then throttles guesses with growing delays.
 #include <configapplier.h>
 #include <configenvelope.h>
+#include <jsonmergepatch.h>
 #include <crypto.h>
 #include <kioskconfig.h>
 #include <pinvault.h>
@@ -278,6 +279,80 @@ private Q_SLOTS:
         QCOMPARE(s.indicators, expected);
         QCOMPARE(s.questionnaires, expected);
         QCOMPARE(s.hub, expected);
+    }
+
+    // The push that removed the 代办员 list: a kiosk part naming four keys changes those four and
+    // nothing else — agents, hallCode, areaCode, pf and the window's staff card stay as they were.
+    void apply_partialKioskPart_keepsEverySettingItDoesNotName()
+    {
+        KioskConfig current;
+        current.hallCode = QStringLiteral("HALL-777");
+        current.areaCode = QStringLiteral("110105001000");
+        current.pf = 4;
+        current.agents = {AgentEntry{QStringLiteral("A01"), QStringLiteral("张代办"), QStringLiteral("h1"),
+                                     PinVault::hashPin(QStringLiteral("1357"), 1000)}};
+        current.padWindowNo = QStringLiteral("07");
+        current.padStaffName = QStringLiteral("李四");
+        current.idHashKey = QByteArrayLiteral("provisioned-key");
+        const QJsonObject push{{QStringLiteral("kiosk"),
+                                QJsonObject{{QStringLiteral("hotline"), QStringLiteral("0551-12345")},
+                                            {QStringLiteral("idleTimeoutSeconds"), 120},
+                                            {QStringLiteral("voiceVolume"), 60},
+                                            {QStringLiteral("pad"), QJsonObject{{QStringLiteral("staffNo"), QStringLiteral("S9")}}}}}};
+        Store store;
+        QVERIFY(store.open(freshDb()));
+        const auto r = ConfigApplier(&store).apply(push, 5, "etag-5", current);
+        QVERIFY2(r.ok, qPrintable(r.reason));
+        QCOMPARE(r.kiosk->hotline, QStringLiteral("0551-12345"));
+        QCOMPARE(r.kiosk->idleTimeoutSeconds, 120);
+        QCOMPARE(r.kiosk->voiceVolume, 60);
+        QCOMPARE(r.kiosk->padStaffNo, QStringLiteral("S9"));
+        QCOMPARE(r.kiosk->agents.size(), 1);
+        QCOMPARE(r.kiosk->agents.at(0).id, QStringLiteral("A01"));
+        QCOMPARE(r.kiosk->hallCode, QStringLiteral("HALL-777"));
+        QCOMPARE(r.kiosk->areaCode, QStringLiteral("110105001000"));
+        QCOMPARE(r.kiosk->pf, 4);
+        QCOMPARE(r.kiosk->padWindowNo, QStringLiteral("07"));
+        QCOMPARE(r.kiosk->padStaffName, QStringLiteral("李四"));
+        QCOMPARE(r.kiosk->idHashKey, QByteArray("provisioned-key"));
+        // And what was stored is what runs after a restart.
+        const KioskConfig stored = KioskConfig::fromJson(QJsonDocument::fromJson(store.config(QStringLiteral("kiosk"))).object());
+        QCOMPARE(stored.agents.size(), 1);
+        QCOMPARE(stored.hallCode, QStringLiteral("HALL-777"));
+    }
+
+    // null in a push takes a setting back to the kiosk's built-in default (RFC 7386).
+    void apply_nullInKioskPart_resetsThatSettingToDefault()
+    {
+        KioskConfig current;
+        current.hotline = QStringLiteral("0551-12345");
+        current.idleTimeoutSeconds = 300;
+        const QJsonObject push{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("hotline"), QJsonValue::Null}}}};
+        Store store;
+        QVERIFY(store.open(freshDb()));
+        const auto r = ConfigApplier(&store).apply(push, 6, "etag-6", current);
+        QVERIFY2(r.ok, qPrintable(r.reason));
+        QCOMPARE(r.kiosk->hotline, KioskConfig().hotline);
+        QCOMPARE(r.kiosk->idleTimeoutSeconds, 300);
+    }
+
+    void mergePatch_diff_listsLeavesThatChange()
+    {
+        const QJsonObject before{{QStringLiteral("a"), 1},
+                                 {QStringLiteral("pad"), QJsonObject{{QStringLiteral("windowNo"), QStringLiteral("1")},
+                                                                     {QStringLiteral("staffNo"), QStringLiteral("S1")}}},
+                                 {QStringLiteral("gone"), true}};
+        const QJsonObject patch{{QStringLiteral("a"), 2},
+                                {QStringLiteral("pad"), QJsonObject{{QStringLiteral("windowNo"), QStringLiteral("2")}}},
+                                {QStringLiteral("gone"), QJsonValue::Null},
+                                {QStringLiteral("new"), QJsonArray{1, 2}}};
+        const QJsonObject after = hcp::sync::JsonMergePatch::apply(before, patch);
+        QCOMPARE(after.value(QLatin1String("pad")).toObject().value(QLatin1String("staffNo")).toString(), QStringLiteral("S1"));
+        const QJsonArray d = hcp::sync::JsonMergePatch::diff(before, after);
+        QCOMPARE(QJsonDocument(d).toJson(QJsonDocument::Compact),
+                 QByteArray(R"([{"after":2,"before":1,"path":"a"},{"before":true,"path":"gone"},)"
+                            R"({"after":[1,2],"path":"new"},{"after":"2","before":"1","path":"pad.windowNo"}])"));
+        QVERIFY(hcp::sync::JsonMergePatch::diff(after, after).isEmpty());
     }
 
     // The maintenance PIN comes only as a hash inside the signed document; the vault built
