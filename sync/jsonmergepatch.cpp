@@ -6,19 +6,33 @@
 
 namespace hcp::sync::JsonMergePatch {
 
-QJsonObject apply(QJsonObject target, const QJsonObject &patch)
+namespace {
+
+QJsonObject merge(QJsonObject target, const QJsonObject &patch, bool keepNulls)
 {
     for (auto it = patch.begin(); it != patch.end(); ++it) {
-        if (it.value().isNull()) {
+        if (it.value().isNull() && !keepNulls) {
             target.remove(it.key());
         } else if (it.value().isObject()) {
             const QJsonValue current = target.value(it.key());
-            target.insert(it.key(), apply(current.isObject() ? current.toObject() : QJsonObject(), it.value().toObject()));
+            target.insert(it.key(), merge(current.isObject() ? current.toObject() : QJsonObject(), it.value().toObject(), keepNulls));
         } else {
             target.insert(it.key(), it.value());
         }
     }
     return target;
+}
+
+} // namespace
+
+QJsonObject apply(QJsonObject target, const QJsonObject &patch)
+{
+    return merge(std::move(target), patch, false);
+}
+
+QJsonObject layer(QJsonObject below, const QJsonObject &above)
+{
+    return merge(std::move(below), above, true);
 }
 
 namespace {
@@ -36,7 +50,8 @@ void diffInto(const QString &prefix, const QJsonObject &before, const QJsonObjec
         const QJsonValue a = after.value(key);
         if (hadIt && hasIt && b == a)
             continue;
-        if (b.isObject() && a.isObject()) {
+        // An object that appears or goes is listed by its leaves too ("kiosk.hotline", not "kiosk").
+        if ((b.isObject() || !hadIt) && (a.isObject() || !hasIt)) {
             diffInto(path, b.toObject(), a.toObject(), out);
             continue;
         }

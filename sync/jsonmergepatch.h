@@ -17,6 +17,10 @@ namespace JsonMergePatch {
 // merged into the target's object of the same key, anything else replaces the target's value.
 QJsonObject apply(QJsonObject target, const QJsonObject &patch);
 
+// Two patches as one: applying layer(below, above) equals applying below, then above. A null
+// in `above` stays a null (it still resets the key where the result is applied).
+QJsonObject layer(QJsonObject below, const QJsonObject &above);
+
 // What changes from `before` to `after`, leaves only, sorted by path:
 // [{"path":"kiosk.pad.windowNo","before":…,"after":…}] ("before"/"after" absent = no such key).
 // Arrays are compared whole.

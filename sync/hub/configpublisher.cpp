@@ -6,6 +6,7 @@
 #include "configvalidator.h"
 
 #include "canonicaljson.h"
+#include "jsonmergepatch.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -50,9 +51,11 @@ bool ConfigPublisher::ensureSchema(QSqlDatabase &db, bool postgres, QString *err
 
 QString ConfigPublisher::scopeError(const QString &scope)
 {
-    static const QRegularExpression pattern(QStringLiteral("^(default|hall:[A-Za-z0-9._-]{1,64}|device:[A-Za-z0-9._-]{1,64})$"));
-    return pattern.match(scope).hasMatch() ? QString()
-                                           : QStringLiteral("scope must be default, hall:<code> or device:<id>");
+    static const QRegularExpression pattern(
+        QStringLiteral("^(default|class:(terminal|pad)|hall:[A-Za-z0-9._-]{1,64}|device:[A-Za-z0-9._-]{1,64})$"));
+    return pattern.match(scope).hasMatch()
+        ? QString()
+        : QStringLiteral("scope must be default, class:terminal, class:pad, hall:<code> or device:<id>");
 }
 
 QByteArray ConfigPublisher::signingInput(qint64 version, const QByteArray &canonicalDocument)
@@ -170,14 +173,80 @@ std::optional<ConfigPublisher::Published> ConfigPublisher::latest(const QString 
     return readRow(q);
 }
 
+QStringList ConfigPublisher::scopesFor(const HubStore::Device &device)
+{
+    return {QStringLiteral("default"), QStringLiteral("class:") + device.deviceClass,
+            QStringLiteral("hall:") + device.hallCode, QStringLiteral("device:") + device.deviceId};
+}
+
+QJsonObject ConfigPublisher::compose(const QList<QJsonObject> &layers)
+{
+    QJsonObject out;
+    for (const QJsonObject &layer : layers) {
+        for (auto it = layer.begin(); it != layer.end(); ++it) {
+            if (it.key() == QLatin1String("kiosk"))
+                out.insert(it.key(), JsonMergePatch::layer(out.value(it.key()).toObject(), it.value().toObject()));
+            else
+                out.insert(it.key(), it.value());
+        }
+    }
+    return out;
+}
+
+QJsonObject ConfigPublisher::composeFor(const HubStore::Device &device, const QString &scope, const QJsonObject &candidate)
+{
+    QList<QJsonObject> documents;
+    for (const QString &s : scopesFor(device)) {
+        if (s == scope)
+            documents.append(candidate);
+        else if (auto p = latest(s))
+            documents.append(p->document);
+    }
+    return compose(documents);
+}
+
 std::optional<ConfigPublisher::Published> ConfigPublisher::forDevice(const HubStore::Device &device)
 {
-    for (const QString &scope : {QStringLiteral("device:") + device.deviceId, QStringLiteral("hall:") + device.hallCode,
-                                 QStringLiteral("default")}) {
-        if (auto p = latest(scope))
-            return p;
+    QList<Published> layers;
+    QString key;
+    for (const QString &scope : scopesFor(device)) {
+        if (auto p = latest(scope)) {
+            key += scope + QLatin1Char('@') + QString::number(p->version) + QLatin1Char('|');
+            layers.append(*p);
+        }
     }
-    return std::nullopt;
+    if (layers.size() <= 1)
+        return layers.isEmpty() ? std::nullopt : std::optional<Published>(layers.first());
+    if (const auto it = m_composed.constFind(key); it != m_composed.constEnd())
+        return *it;
+    Published p = layers.last();
+    QList<QJsonObject> documents;
+    for (const Published &layer : layers) {
+        documents.append(layer.document);
+        if (layer.version > p.version) {
+            p.version = layer.version;
+            p.createdAtMs = layer.createdAtMs;
+            p.actor = layer.actor;
+        }
+    }
+    p.document = compose(documents);
+    // The layers were each validated when published; their composition is checked again, as a
+    // kiosk will check it, so that a layer which is valid alone cannot produce an invalid whole.
+    if (const QString e = ConfigValidator::validate(p.document); !e.isEmpty()) {
+        qCWarning(lcConfigPublisher) << "composed configuration for" << device.deviceId << "is invalid:" << e;
+        return std::nullopt;
+    }
+    QString signError;
+    const auto signature = Crypto::sign(m_key, signingInput(p.version, *CanonicalJson::serialize(p.document)), &signError);
+    if (!signature) {
+        qCWarning(lcConfigPublisher) << "cannot sign the composed configuration:" << signError;
+        return std::nullopt;
+    }
+    p.signature = *signature;
+    if (m_composed.size() > 4096) // one entry per distinct (hall, class, device-override) combination in use
+        m_composed.clear();
+    m_composed.insert(key, p);
+    return p;
 }
 
 QJsonArray ConfigPublisher::history(int limit)

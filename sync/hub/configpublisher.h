@@ -6,7 +6,9 @@
 #include "crypto.h"
 
 #include <QJsonArray>
+#include <QHash>
 #include <QJsonObject>
+#include <QStringList>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -43,7 +45,7 @@ public:
     ConfigPublisher(HubStore *store, hcp::trust::Key signingKey);
 
     static bool ensureSchema(QSqlDatabase &db, bool postgres, QString *error);
-    // Empty when scope is "default", "hall:<code>" or "device:<id>".
+    // Empty when scope is "default", "class:terminal|pad", "hall:<code>" or "device:<id>".
     static QString scopeError(const QString &scope);
     static QByteArray signingInput(qint64 version, const QByteArray &canonicalDocument);
     // Kiosk-side check (also used by tests and the fleet simulator): signature, envelope shape.
@@ -54,8 +56,23 @@ public:
     Outcome publish(const QString &scope, const QJsonObject &document, const QString &actor,
                     Published *out, QString *reason);
     std::optional<Published> latest(const QString &scope);
-    // Most specific of device:<id>, hall:<code>, default.
+    // What a device runs: the latest document of each of its scopes, layered from the least to
+    // the most specific (default → class:<deviceClass> → hall:<code> → device:<id>). The kiosk
+    // part of each layer is a merge patch over the layers below (JsonMergePatch::layer: a key a
+    // layer does not name is inherited; a null is passed on, and the kiosk resets that setting to
+    // its built-in default); indicators and questionnaires are taken whole
+    // from the most specific layer that has them. version = the newest layer's (versions are
+    // hub-wide, so it identifies the composition for this device); scope = the most specific
+    // layer present. A composition of two or more layers is signed when first served and kept
+    // (m_composed) until a layer changes.
     std::optional<Published> forDevice(const HubStore::Device &device);
+    // The document the device would run if `scope` held `candidate` instead of its latest one
+    // (unsigned, unvalidated: the console's preview of a push).
+    QJsonObject composeFor(const HubStore::Device &device, const QString &scope, const QJsonObject &candidate);
+    // The layers that apply to a device, least specific first.
+    static QStringList scopesFor(const HubStore::Device &device);
+    // Layers documents the way forDevice does.
+    static QJsonObject compose(const QList<QJsonObject> &layers);
     // Newest first: {"scope","version","createdAtMs","actor","parts":[…]}.
     QJsonArray history(int limit);
 
@@ -64,6 +81,7 @@ private:
 
     HubStore *m_store;
     hcp::trust::Key m_key;
+    QHash<QString, Published> m_composed; // "scope@version|…" → signed composition
 };
 
 } // namespace hcp::sync::hub

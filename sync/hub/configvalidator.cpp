@@ -102,8 +102,27 @@ QString ConfigValidator::validate(const QJsonObject &document)
     return {};
 }
 
-QString ConfigValidator::validateKiosk(const QJsonObject &k)
+namespace {
+// A null in a pushed kiosk part resets that setting on the kiosk (a merge patch, PROTOCOL §7):
+// the key must be known, its value is not checked.
+QJsonObject withoutNulls(QJsonObject o)
 {
+    for (auto it = o.begin(); it != o.end();) {
+        if (it.value().isNull())
+            it = o.erase(it);
+        else {
+            if (it.value().isObject())
+                it.value() = withoutNulls(it.value().toObject());
+            ++it;
+        }
+    }
+    return o;
+}
+} // namespace
+
+QString ConfigValidator::validateKiosk(const QJsonObject &pushed)
+{
+    const QJsonObject k = withoutNulls(pushed);
     struct Range { const char *key; qint64 lo, hi; };
     static const Range ranges[] = {
         {"pf", 1, 7},
@@ -125,7 +144,7 @@ QString ConfigValidator::validateKiosk(const QJsonObject &k)
         allowed << QLatin1String(r.key);
     for (const char *s : strings)
         allowed << QLatin1String(s);
-    if (QString e = unknownKey(k, allowed, QStringLiteral("kiosk")); !e.isEmpty())
+    if (QString e = unknownKey(pushed, allowed, QStringLiteral("kiosk")); !e.isEmpty())
         return e;
     for (const auto &r : ranges) {
         const QJsonValue v = k.value(QLatin1String(r.key));

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "fleetapi.h"
 
+#include "jsonmergepatch.h"
+
 #include "../wire.h"
+#include "configvalidator.h"
 #include "fraudmonitor.h"
 #include "upstream/upstreamservice.h"
 
@@ -198,6 +201,40 @@ QHttpServerResponse FleetApi::publish(const QString &scope, const QJsonObject &d
     return json(QJsonObject{{QStringLiteral("scope"), p.scope},
                             {QStringLiteral("version"), QString::number(p.version)},
                             {QStringLiteral("etag"), QStringLiteral("cfg-%1").arg(p.version)}});
+}
+
+QJsonObject FleetApi::previewConfig(const QString &scope, const QJsonObject &document)
+{
+    // What a push would change on each kiosk it reaches, before anything is signed: the
+    // composition each kiosk runs now (§7) against the one it would run with `document` in `scope`.
+    constexpr int kListed = 200;
+    const QString invalid = ConfigValidator::validate(document);
+    QJsonArray devices;
+    int affected = 0;
+    int changed = 0;
+    for (const QJsonValue &v : m_store->devices(QDateTime::currentMSecsSinceEpoch())) {
+        const QString id = v.toObject().value(QLatin1String("deviceId")).toString();
+        const auto device = m_store->device(id);
+        if (!device || !ConfigPublisher::scopesFor(*device).contains(scope))
+            continue;
+        ++affected;
+        const auto now = m_publisher->forDevice(*device);
+        const QJsonObject before = now ? now->document : QJsonObject();
+        const QJsonArray changes = JsonMergePatch::diff(before, m_publisher->composeFor(*device, scope, document));
+        if (changes.isEmpty())
+            continue;
+        if (++changed <= kListed)
+            devices.append(QJsonObject{{QStringLiteral("deviceId"), id},
+                                       {QStringLiteral("hallCode"), device->hallCode},
+                                       {QStringLiteral("deviceClass"), device->deviceClass},
+                                       {QStringLiteral("changes"), changes}});
+    }
+    return {{QStringLiteral("scope"), scope},
+            {QStringLiteral("valid"), invalid.isEmpty()},
+            {QStringLiteral("message"), invalid},
+            {QStringLiteral("affected"), affected},
+            {QStringLiteral("changed"), changed},
+            {QStringLiteral("devices"), devices}};
 }
 
 QHttpServerResponse FleetApi::adminPutConfig(const QString &scope, const QHttpServerRequest &request)
@@ -586,6 +623,8 @@ QHttpServerResponse FleetApi::consoleApi(const QString &path, const QHttpServerR
     if (post && head == QLatin1String("config")) {
         if (!require(Role::Maintainer))
             return denied(Role::Maintainer);
+        if (!m_publisher)
+            return error(Status::ServiceUnavailable, QStringLiteral("unavailable"), QStringLiteral("the hub has no signing identity"));
         const QString scope = body.value(QLatin1String("scope")).toString();
         if (QString e = ConfigPublisher::scopeError(scope); !e.isEmpty())
             return error(Status::BadRequest, QStringLiteral("bad_request"), e);
@@ -596,11 +635,13 @@ QHttpServerResponse FleetApi::consoleApi(const QString &path, const QHttpServerR
         if (!part.isEmpty()) {
             if (part != QLatin1String("kiosk") && part != QLatin1String("indicators") && part != QLatin1String("questionnaires"))
                 return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("unknown part"));
-            QJsonObject merged = m_publisher ? (m_publisher->latest(scope) ? m_publisher->latest(scope)->document : QJsonObject())
-                                             : QJsonObject();
+            const auto current = m_publisher->latest(scope);
+            QJsonObject merged = current ? current->document : QJsonObject();
             merged.insert(part, document);
             document = merged;
         }
+        if (parts.size() == 2 && parts.at(1) == QLatin1String("preview"))
+            return json(previewConfig(scope, document));
         return publish(scope, document, session->user);
     }
     if (!post && head == QLatin1String("bundles"))

@@ -62,6 +62,7 @@ public:
     // GET /v1/config for an authenticated device.
     QHttpServerResponse deviceConfig(const HubStore::Device &device, const QHttpServerRequest &request);
     // PUT /v1/admin/config/<scope> (admin token already checked).
+    QJsonObject previewConfig(const QString &scope, const QJsonObject &document);
     QHttpServerResponse adminPutConfig(const QString &scope, const QHttpServerRequest &request);
     // Called by HubServer after a heartbeat was stored.
     void onHeartbeat(const HubStore::Device &device, const QJsonObject &beat, qint64 receivedAtMs);

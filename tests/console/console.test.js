@@ -207,6 +207,13 @@ async function main() {
     assert.match(await page.textContent('#config-result'), /idleTimeoutSeconds/);
     await page.fill('#config-editor', JSON.stringify({ hallName: '朝阳区政务服务中心', idleTimeoutSeconds: 90, countdownSeconds: 10,
       hotline: '12345', phrases: ['工作人员很耐心', '办事效率高'] }, null, 2));
+    // Preview first: every reporting kiosk is listed with what would change, nothing is published.
+    await page.click('#config-preview');
+    await page.waitForSelector('#config-diff:not([hidden]) #config-diff-rows tr');
+    assert.match(await page.textContent('#config-diff-summary'), /涉及 \d+ 台终端/);
+    assert.match(await page.textContent('#config-diff-rows'), /kiosk\.idleTimeoutSeconds/);
+    assert.match(await page.textContent('#config-result'), /校验通过（尚未推送）/);
+    await shot('04a-config-preview');
     await page.click('#config-push');
     await page.waitForSelector('#config-result.ok');
     const version = (await page.textContent('#config-result')).match(/版本 (\d+)/)[1];

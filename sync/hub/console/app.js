@@ -104,7 +104,7 @@ async function start() {
   $('#who-name').textContent = state.me.user;
   $('#who-role').textContent = ROLE_NAMES[state.me.role] || state.me.role;
   document.body.dataset.role = state.me.role;
-  for (const b of document.querySelectorAll('#detail-commands button, #config-push, #rollout-start, #upstream-requeue-all, #upstream-pull-now'))
+  for (const b of document.querySelectorAll('#detail-commands button, #config-push, #config-preview, #rollout-start, #upstream-requeue-all, #upstream-pull-now'))
     b.disabled = !canWrite();
   $('#config-readonly').hidden = canWrite();
   $('#upstream-readonly').hidden = canWrite();
@@ -414,6 +414,7 @@ async function renderConfig() {
   if (!state.kiosks.length) state.kiosks = (await api('kiosks')).kiosks;
   const halls = [...new Set(state.kiosks.map((k) => k.hallCode))].sort();
   $('#config-scope').replaceChildren(el('option', { value: 'default' }, '全部终端（default）'),
+    el('option', { value: 'class:terminal' }, '类别：自助终端'), el('option', { value: 'class:pad' }, '类别：窗口评价器'),
     ...halls.map((h) => el('option', { value: 'hall:' + h }, '大厅 ' + h)),
     ...state.kiosks.map((k) => el('option', { value: 'device:' + k.deviceId }, '终端 ' + k.deviceId)));
   await loadConfigPart();
@@ -445,13 +446,32 @@ async function renderConfigHistory() {
     el('td', {}, v.actor), el('td', {}, fmtTime(v.createdAtMs)))));
 }
 
-async function pushConfig() {
-  let doc;
-  try { doc = JSON.parse($('#config-editor').value); } catch (e) {
+function editedConfig() {
+  try { return JSON.parse($('#config-editor').value); } catch (e) {
     $('#config-result').textContent = 'JSON 格式错误：' + e.message;
     $('#config-result').className = 'note bad';
-    return;
+    return undefined;
   }
+}
+
+const showValue = (v) => (v === undefined ? '（未设置）' : v === null ? '（恢复默认）' : JSON.stringify(v));
+
+async function previewConfig() {
+  const doc = editedConfig();
+  if (doc === undefined) return;
+  const p = await api('config/preview', { method: 'POST', body: { scope: $('#config-scope').value, part: $('#config-part').value, document: doc } });
+  $('#config-result').textContent = p.valid ? '校验通过（尚未推送）' : '校验未通过：' + p.message;
+  $('#config-result').className = p.valid ? 'note ok' : 'note bad';
+  $('#config-diff').hidden = false;
+  $('#config-diff-summary').textContent = `涉及 ${p.affected} 台终端，其中 ${p.changed} 台的配置会变化` +
+    (p.changed > p.devices.length ? `（列出前 ${p.devices.length} 台）` : '');
+  $('#config-diff-rows').replaceChildren(...p.devices.flatMap((d) => d.changes.map((c) => el('tr', {},
+    el('td', {}, d.deviceId), el('td', {}, c.path), el('td', {}, showValue(c.before)), el('td', {}, showValue(c.after))))));
+}
+
+async function pushConfig() {
+  const doc = editedConfig();
+  if (doc === undefined) return;
   try {
     const r = await api('config', { method: 'POST', body: { scope: $('#config-scope').value, part: $('#config-part').value, document: doc } });
     $('#config-result').textContent = `已签名发布：版本 ${r.version}（${r.scope}）`;
@@ -570,6 +590,10 @@ document.addEventListener('DOMContentLoaded', () => {
   $('#config-part').addEventListener('change', loadConfigPart);
   $('#config-load').addEventListener('click', loadConfigPart);
   $('#config-push').addEventListener('click', pushConfig);
+  $('#config-preview').addEventListener('click', () => previewConfig().catch((e) => {
+    $('#config-result').textContent = '预览失败：' + e.message;
+    $('#config-result').className = 'note bad';
+  }));
   $('#rollout-start').addEventListener('click', startRollout);
   $('#upstream-requeue-all').addEventListener('click', () => requeue({ all: true }));
   $('#upstream-pull-now').addEventListener('click', pullUpstream);

@@ -17,6 +17,7 @@
 
 #include "canonicaljson.h"
 #include "deviceidentity.h"
+#include "pinvault.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -197,6 +198,8 @@ private slots:
     void health_databaseUp200_databaseGone503();
     void config_signedEnvelope_verifiesWithHubKey_tamperedOrWrongKeyFails();
     void config_versionsRiseAcrossScopes_invalidPushRefusedWith422();
+    void config_scopesLayered_devicePushKeepsHallAgents_classTargetsItsKiosks();
+    void console_configPreview_listsEachKiosksChanges_invalidSaysWhy_publishesNothing();
     void bundles_onlyVerifiedBundlesRegistered_reasonsReturned();
     void bundles_rangeRequests_206_416_suffix();
     void bundles_cutDownload_bundleDownloaderResumesWithoutRefetching();
@@ -420,10 +423,14 @@ void TestFleetApi::config_versionsRiseAcrossScopes_invalidPushRefusedWith422()
     const qint64 vb = b.value(QLatin1String("version")).toString().toLongLong();
     const qint64 vc = c.value(QLatin1String("version")).toString().toLongLong();
     QVERIFY(va > 0 && vb > va && vc > vb);
-    // The hall document is the most specific one for this kiosk.
+    // The kiosk runs default and hall layered: the hall's value wins, the newest layer's
+    // version (the later default push) names the composition.
     Http r = deviceRequest(m_hub.url(), creds, "GET", QStringLiteral("/v1/config"));
-    QCOMPARE(r.json().value(QLatin1String("version")).toString(), QString::number(vb));
-    QCOMPARE(r.header("ETag"), QByteArray("\"cfg-") + QByteArray::number(vb) + '"');
+    QCOMPARE(r.json().value(QLatin1String("version")).toString(), QString::number(vc));
+    QCOMPARE(r.header("ETag"), QByteArray("\"cfg-") + QByteArray::number(vc) + '"');
+    QCOMPARE(r.json().value(QLatin1String("scope")).toString(), QStringLiteral("hall:110105009000"));
+    QCOMPARE(r.json().value(QLatin1String("document")).toObject().value(QLatin1String("kiosk")).toObject()
+                 .value(QLatin1String("idleTimeoutSeconds")).toInt(), 70);
 
     QJsonObject refused;
     QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/hall:110105009000"),
@@ -432,7 +439,68 @@ void TestFleetApi::config_versionsRiseAcrossScopes_invalidPushRefusedWith422()
     QCOMPARE(refused.value(QLatin1String("error")).toString(), QStringLiteral("invalid_config"));
     QVERIFY(refused.value(QLatin1String("message")).toString().contains(QLatin1String("kiosk.pf")));
     r = deviceRequest(m_hub.url(), creds, "GET", QStringLiteral("/v1/config"));
-    QCOMPARE(r.json().value(QLatin1String("version")).toString(), QString::number(vb)); // nothing published
+    QCOMPARE(r.json().value(QLatin1String("version")).toString(), QString::number(vc)); // nothing published
+}
+
+// The push that removed the 代办员 list: the hall's document names the agents and the hotline, a
+// later push for one kiosk names one key. The kiosk receives all three (signed as one document),
+// a push for its class applies to it under the hall's values, and a null in the device layer is
+// passed on (the kiosk resets that setting to its built-in default).
+void TestFleetApi::config_scopesLayered_devicePushKeepsHallAgents_classTargetsItsKiosks()
+{
+    const QString hall = QStringLiteral("110105009100");
+    const DeviceCredentials creds = enroll(m_hub.url(), QStringLiteral("KIOSK-FLEET-LAYER"), hall);
+    const DeviceCredentials other = enroll(m_hub.url(), QStringLiteral("KIOSK-FLEET-LAYER2"), hall);
+    QVERIFY(creds.isValid() && other.isValid());
+    const hcp::trust::Key hubKey = hcp::trust::Key::fromPem(creds.hubPublicKey);
+    const QJsonArray agents{QJsonObject{{QStringLiteral("id"), QStringLiteral("A01")}, {QStringLiteral("name"), QStringLiteral("张代办")},
+                                        {QStringLiteral("certKeyHash"), QStringLiteral("ab12")},
+                                        {QStringLiteral("pinHash"), hcp::trust::PinVault::hashPin(QStringLiteral("1357"), 1000)}}};
+    QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/hall:") + hall,
+                       QJsonObject{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("agents"), agents},
+                                                                         {QStringLiteral("hotline"), QStringLiteral("0551-12345")}}}}),
+             200);
+    QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/device:KIOSK-FLEET-LAYER"), kioskDoc(240)), 200);
+    QJsonObject classPush;
+    QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/class:terminal"),
+                       QJsonObject{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("voiceVolume"), 55},
+                                                                         {QStringLiteral("hotline"), QStringLiteral("12345")}}}},
+                       &classPush),
+             200);
+    QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/class:window"), kioskDoc(100)), 400);
+
+    Http r = deviceRequest(m_hub.url(), creds, "GET", QStringLiteral("/v1/config"));
+    QCOMPARE(r.status, 200);
+    QString why;
+    QVERIFY2(ConfigPublisher::verifyEnvelope(r.json(), hubKey, &why), qPrintable(why));
+    QCOMPARE(r.json().value(QLatin1String("scope")).toString(), QStringLiteral("device:KIOSK-FLEET-LAYER"));
+    QCOMPARE(r.json().value(QLatin1String("version")).toString(), classPush.value(QLatin1String("version")).toString());
+    QJsonObject kiosk = r.json().value(QLatin1String("document")).toObject().value(QLatin1String("kiosk")).toObject();
+    QCOMPARE(kiosk.value(QLatin1String("agents")).toArray(), agents);
+    QCOMPARE(kiosk.value(QLatin1String("idleTimeoutSeconds")).toInt(), 240);
+    QCOMPARE(kiosk.value(QLatin1String("voiceVolume")).toInt(), 55);
+    QCOMPARE(kiosk.value(QLatin1String("hotline")).toString(), QStringLiteral("0551-12345")); // hall over class
+    // The same composition is served again (cached) with the same ETag; a 304 for it.
+    const QByteArray etag = r.header("ETag");
+    QCOMPARE(deviceRequest(m_hub.url(), creds, "GET", QStringLiteral("/v1/config")).header("ETag"), etag);
+
+    // The other kiosk of the hall has no device layer.
+    r = deviceRequest(m_hub.url(), other, "GET", QStringLiteral("/v1/config"));
+    kiosk = r.json().value(QLatin1String("document")).toObject().value(QLatin1String("kiosk")).toObject();
+    QCOMPARE(r.json().value(QLatin1String("scope")).toString(), QStringLiteral("hall:") + hall);
+    QCOMPARE(kiosk.value(QLatin1String("agents")).toArray(), agents);
+    QVERIFY(!kiosk.contains(QLatin1String("idleTimeoutSeconds")) || kiosk.value(QLatin1String("idleTimeoutSeconds")).toInt() != 240);
+
+    // null in the device layer: that kiosk goes back to its built-in hotline, the others keep the hall's.
+    QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/device:KIOSK-FLEET-LAYER"),
+                       QJsonObject{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("hotline"), QJsonValue::Null}}}}),
+             200);
+    r = deviceRequest(m_hub.url(), creds, "GET", QStringLiteral("/v1/config"));
+    QVERIFY(r.header("ETag") != etag);
+    QVERIFY2(ConfigPublisher::verifyEnvelope(r.json(), hubKey, &why), qPrintable(why));
+    kiosk = r.json().value(QLatin1String("document")).toObject().value(QLatin1String("kiosk")).toObject();
+    QVERIFY(kiosk.contains(QLatin1String("hotline")) && kiosk.value(QLatin1String("hotline")).isNull());
+    QCOMPARE(kiosk.value(QLatin1String("agents")).toArray(), agents);
 }
 
 void TestFleetApi::bundles_onlyVerifiedBundlesRegistered_reasonsReturned()
@@ -956,4 +1024,60 @@ void TestFleetApi::console_ledgerFindings_flagTheKioskAndRaiseAnAlert()
 }
 
 QTEST_GUILESS_MAIN(TestFleetApi)
+// Before a push is signed the console shows, per kiosk it reaches, what would change there — so an
+// operator sees that a one-key push for a hall touches one key, and that a bad value is refused.
+void TestFleetApi::console_configPreview_listsEachKiosksChanges_invalidSaysWhy_publishesNothing()
+{
+    const QString hall = QStringLiteral("110105009200");
+    QVERIFY(enroll(m_hub.url(), QStringLiteral("KIOSK-PREVIEW-1"), hall).isValid());
+    QVERIFY(enroll(m_hub.url(), QStringLiteral("KIOSK-PREVIEW-2"), hall).isValid());
+    QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/hall:") + hall,
+                       QJsonObject{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("hotline"), QStringLiteral("0551-1")},
+                                                                         {QStringLiteral("voiceVolume"), 40}}}}),
+             200);
+    QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/device:KIOSK-PREVIEW-2"), kioskDoc(300)), 200);
+    QVERIFY(addUser(QStringLiteral("ops.preview"), QStringLiteral("maintainer"), QStringLiteral("ops-pass-preview")));
+    const QByteArray ops = login(QStringLiteral("ops.preview"), QStringLiteral("ops-pass-preview"));
+    const QJsonArray versionsBefore = console(ops, "GET", QStringLiteral("configs")).json().value(QLatin1String("versions")).toArray();
+
+    auto preview = [&](const QJsonObject &document) {
+        return console(ops, "POST", QStringLiteral("config/preview"),
+                       compact(QJsonObject{{QStringLiteral("scope"), QStringLiteral("hall:") + hall},
+                                           {QStringLiteral("part"), QStringLiteral("kiosk")},
+                                           {QStringLiteral("document"), document}}));
+    };
+    // The part replaces the hall's kiosk part: hotline changes, voiceVolume goes (inherited from
+    // nothing), idleTimeoutSeconds 90 reaches KIOSK-PREVIEW-1 only (the device layer wins on 2).
+    Http r = preview(QJsonObject{{QStringLiteral("hotline"), QStringLiteral("0551-2")}, {QStringLiteral("idleTimeoutSeconds"), 90}});
+    QCOMPARE(r.status, 200);
+    QJsonObject p = r.json();
+    QVERIFY(p.value(QLatin1String("valid")).toBool());
+    QCOMPARE(p.value(QLatin1String("affected")).toInt(), 2);
+    QHash<QString, QStringList> paths;
+    for (const QJsonValue &d : p.value(QLatin1String("devices")).toArray())
+        for (const QJsonValue &c : d.toObject().value(QLatin1String("changes")).toArray())
+            paths[d.toObject().value(QLatin1String("deviceId")).toString()] << c.toObject().value(QLatin1String("path")).toString();
+    QCOMPARE(paths.value(QStringLiteral("KIOSK-PREVIEW-1")),
+             QStringList({QStringLiteral("kiosk.hotline"), QStringLiteral("kiosk.idleTimeoutSeconds"), QStringLiteral("kiosk.voiceVolume")}));
+    QCOMPARE(paths.value(QStringLiteral("KIOSK-PREVIEW-2")),
+             QStringList({QStringLiteral("kiosk.hotline"), QStringLiteral("kiosk.voiceVolume")}));
+    const QJsonObject firstChange = p.value(QLatin1String("devices")).toArray().at(0).toObject()
+                                        .value(QLatin1String("changes")).toArray().at(0).toObject();
+    QCOMPARE(firstChange.value(QLatin1String("before")).toString(), QStringLiteral("0551-1"));
+    QCOMPARE(firstChange.value(QLatin1String("after")).toString(), QStringLiteral("0551-2"));
+
+    r = preview(QJsonObject{{QStringLiteral("pf"), 9}});
+    QCOMPARE(r.status, 200);
+    QVERIFY(!r.json().value(QLatin1String("valid")).toBool());
+    QVERIFY(r.json().value(QLatin1String("message")).toString().contains(QLatin1String("kiosk.pf")));
+    // A viewer may not preview; nothing was published by previews.
+    QVERIFY(addUser(QStringLiteral("viewer.preview"), QStringLiteral("viewer"), QStringLiteral("viewer-pass-preview")));
+    const QByteArray viewer = login(QStringLiteral("viewer.preview"), QStringLiteral("viewer-pass-preview"));
+    QCOMPARE(console(viewer, "POST", QStringLiteral("config/preview"),
+                     compact(QJsonObject{{QStringLiteral("scope"), QStringLiteral("default")}, {QStringLiteral("document"), kioskDoc(90)}}))
+                 .status,
+             403);
+    QCOMPARE(console(ops, "GET", QStringLiteral("configs")).json().value(QLatin1String("versions")).toArray(), versionsBefore);
+}
+
 #include "tst_fleetapi.moc"
