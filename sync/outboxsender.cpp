@@ -316,6 +316,11 @@ bool OutboxSender::applyResults(const QList<Row> &rows, const QJsonArray &result
             (status == QLatin1String("accepted") ? *accepted : *duplicates) += 1;
         } else if (status == QLatin1String("conflict") || status == QLatin1String("invalid")) {
             quarantines.append({*it, uuid, status, r.value(QLatin1String("reason")).toString()});
+        } else if (status == QLatin1String("refused")) {
+            // The hub already rated the case by default (PROTOCOL §18.6): final, never resent.
+            const QString reason = r.value(QLatin1String("reason")).toString();
+            quarantines.append({*it, uuid, status,
+                                reason == QLatin1String("window_closed") ? tr("已超过评价期限") : reason});
         }
         // Unknown statuses leave the row Sending: a newer hub may add one; resending is safe.
     }

@@ -516,6 +516,11 @@ QHttpServerResponse FleetApi::consoleApi(const QString &path, const QHttpServerR
     };
     const QStringList parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
     const QString head = parts.value(0);
+    if (const auto owner = m_consoleHandlers.constFind(head); owner != m_consoleHandlers.cend())
+        return (*owner)(*session, parts, request);
+    // A handler (department staff) has its 差评工单 and nothing of the fleet.
+    if (session->role == Role::Handler && head != QLatin1String("me"))
+        return error(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("需要查看权限"));
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const QUrlQuery query = request.query();
     QJsonObject body;
@@ -554,8 +559,17 @@ QHttpServerResponse FleetApi::consoleApi(const QString &path, const QHttpServerR
                            {QStringLiteral("commands"), commands},
                            {QStringLiteral("nowMs"), now}};
         // Upstream state of the kiosk's latest evaluations (issue 8: per record, in the console).
-        if (m_upstream)
-            detail.insert(QStringLiteral("upstream"), m_upstream->deviceRecords(id, 20));
+        if (m_upstream) {
+            QJsonArray records = m_upstream->deviceRecords(id, 20);
+            // A viewer sees the levels, not which 办件 got them (issue 12).
+            if (session->role == Role::Viewer)
+                for (qsizetype i = 0; i < records.size(); ++i) {
+                    QJsonObject r = records.at(i).toObject();
+                    r.remove(QStringLiteral("projectNo"));
+                    records.replace(i, r);
+                }
+            detail.insert(QStringLiteral("upstream"), records);
+        }
         return json(detail);
     }
     if (post && head == QLatin1String("kiosks") && parts.size() == 3 && parts.at(2) == QLatin1String("commands")) {
@@ -602,6 +616,9 @@ QHttpServerResponse FleetApi::consoleApi(const QString &path, const QHttpServerR
                                       {QStringLiteral("message"),
                                        QStringLiteral("反刷评规则命中：%1，请核查").arg(named.join(QStringLiteral("、")))}});
         }
+        for (const AlertSource &source : std::as_const(m_alertSources))
+            for (const QJsonValue &a : source(now))
+                alerts.append(a);
         return json(QJsonObject{{QStringLiteral("alerts"), alerts}});
     }
     if (post && head == QLatin1String("alerts") && parts.size() == 3 && parts.at(2) == QLatin1String("ack")) {

@@ -5,9 +5,11 @@
 #include "configpublisher.h"
 #include "fleetstore.h"
 
+#include <QHash>
 #include <QHttpServerResponse>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -55,6 +57,15 @@ public:
     // list, detail and alerts ("fraudFlags"). Unset: no flags are shown.
     void setFraudMonitor(FraudMonitor *monitor) { m_fraud = monitor; }
 
+    // A part of the console API owned elsewhere: /console/api/<head>/… after the session and
+    // CSRF checks, with the raw request (the handler parses its body). E.g. "grievance".
+    using ConsoleHandler = std::function<QHttpServerResponse(const FleetStore::Session &, const QStringList &parts,
+                                                             const QHttpServerRequest &)>;
+    void addConsoleHandler(const QString &head, ConsoleHandler handler) { m_consoleHandlers.insert(head, std::move(handler)); }
+    // More entries for the console's alert list (current conditions, id 0), e.g. overdue 差评工单.
+    using AlertSource = std::function<QJsonArray(qint64 nowMs)>;
+    void addAlertSource(AlertSource source) { m_alertSources.append(std::move(source)); }
+
     FleetStore &fleet() { return m_fleet; }
     BundleStore &bundles() { return m_bundles; }
     ConfigPublisher *publisher() { return m_publisher.get(); }
@@ -91,6 +102,8 @@ private:
     Options m_options;
     upstream::UpstreamService *m_upstream = nullptr;
     FraudMonitor *m_fraud = nullptr;
+    QHash<QString, ConsoleHandler> m_consoleHandlers;
+    QList<AlertSource> m_alertSources;
 
     // deviceId → [{"id","kind","count","lastAt"}] from the monitor's flags (scanned first).
     QHash<QString, QJsonArray> fraudByKiosk();

@@ -64,6 +64,8 @@ QString tokenHash(const QByteArray &token)
 
 std::optional<FleetStore::Role> FleetStore::roleFromString(const QString &s)
 {
+    if (s == QLatin1String("handler"))
+        return Role::Handler;
     if (s == QLatin1String("viewer"))
         return Role::Viewer;
     if (s == QLatin1String("maintainer"))
@@ -76,6 +78,7 @@ std::optional<FleetStore::Role> FleetStore::roleFromString(const QString &s)
 QString FleetStore::roleName(Role role)
 {
     switch (role) {
+    case Role::Handler: return QStringLiteral("handler");
     case Role::Viewer: return QStringLiteral("viewer");
     case Role::Maintainer: return QStringLiteral("maintainer");
     case Role::Admin: return QStringLiteral("admin");
@@ -841,7 +844,9 @@ QJsonObject FleetStore::satisfaction(qint64 sinceMs)
     caseQuery.prepare(QStringLiteral("SELECT payload FROM cases WHERE project_no = ? ORDER BY service_number LIMIT 1"));
     QSqlQuery q(m_store->database());
     q.prepare(QStringLiteral("SELECT e.satisfaction, e.payload, d.hall_code FROM evaluations e "
-                             "JOIN devices d ON d.device_id = e.device_id WHERE e.received_at >= ?"));
+                             "JOIN devices d ON d.device_id = e.device_id WHERE e.received_at >= ? "
+                             // 不予采纳 after an upheld appeal: stored, but not in the 通报.
+                             "AND NOT EXISTS (SELECT 1 FROM grievance_exclusions x WHERE x.evaluation_id = e.id)"));
     q.addBindValue(sinceMs);
     if (!exec(q))
         return {};

@@ -18,7 +18,9 @@ namespace hcp::sync::hub {
 class FleetStore
 {
 public:
-    enum class Role { Viewer = 1, Maintainer = 2, Admin = 3 };
+    // Handler: department staff for 差评工单 only (below Viewer: no fleet pages; its department is
+    // bound in grievance_handlers, see grievance/grievanceservice.h).
+    enum class Role { Handler = 0, Viewer = 1, Maintainer = 2, Admin = 3 };
     static std::optional<Role> roleFromString(const QString &s);
     static QString roleName(Role role);
 

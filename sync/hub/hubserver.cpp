@@ -3,6 +3,7 @@
 
 #include "../wire.h"
 #include "fraudmonitor.h"
+#include "grievance/grievanceservice.h"
 #include "windowroutes.h"
 
 #include <QDateTime>
@@ -70,6 +71,7 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
     m_fleet = std::make_unique<FleetApi>(store, [this](const QHttpServerRequest &r) { return adminAllowed(r); });
     m_fleet->registerRoutes(&m_http);
     m_fleet->setSigningKey(m_hubIdentity.key());
+    m_grievance = grievance::GrievanceService::install(this, m_store); // console part, alerts, admin trigger
     // First: their /v1/admin/… paths must win over the generic /v1/admin/<arg> route below.
     WindowRoutes::install(
         m_http, m_store,

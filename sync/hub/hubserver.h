@@ -24,6 +24,9 @@ class QHttpServerResponse;
 namespace hcp::sync::hub {
 
 class FraudMonitor;
+namespace grievance {
+class GrievanceService;
+}
 
 // The hub's HTTP front (PROTOCOL.md) over one HubStore. Runs on the thread that created it;
 // Qt 6.4's QHttpServer answers requests one at a time on that thread, so concurrent requests
@@ -44,6 +47,9 @@ public:
 
     // The anti-fraud monitor (GET /v1/admin/fraud); owned by the server.
     FraudMonitor *fraudMonitor() const { return m_fraud; }
+
+    // The 差评 loop (case files, 回访, appeals, default ratings); owned by the server.
+    grievance::GrievanceService *grievance() const { return m_grievance; }
 
     // Serves GET/POST /v1/admin/<what> (after the admin check) for a component that owns that
     // part of the admin API, e.g. "upstream". Same thread as the server.
@@ -83,6 +89,7 @@ private:
     QString m_enrollToken;
     QString m_adminToken;
     FraudMonitor *m_fraud = nullptr;
+    grievance::GrievanceService *m_grievance = nullptr;
     QHash<QString, AdminHandler> m_adminHandlers;
 };
 

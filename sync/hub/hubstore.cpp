@@ -5,6 +5,9 @@
 #include "fleetstore.h"
 
 #include "../wire.h"
+#include "grievance/casefiles.h"
+#include "grievance/defaultratings.h"
+#include "grievance/grievanceservice.h"
 #include "personaldata.h"
 #include "ledgercheck.h"
 #include "rectificationstore.h"
@@ -102,7 +105,8 @@ bool HubStore::open(const QString &spec, QString *error)
     // own classes.
     return createSchema(error) && migrateCertKeyHashes(*this, error) && LedgerCheck::ensureSchema(m_db, m_postgres, error)
         && RectificationStore(m_db).ensureSchema(error) && ConfigPublisher::ensureSchema(m_db, m_postgres, error)
-        && FleetStore::ensureSchema(m_db, m_postgres, error);
+        && FleetStore::ensureSchema(m_db, m_postgres, error)
+        && grievance::CaseFiles::ensureSchema(m_db, m_postgres, error);
 }
 
 bool HubStore::execStatements(QSqlDatabase &db, const QStringList &statements, QString *error)
@@ -261,6 +265,30 @@ bool HubStore::ingestInTransaction(const Device &device, const QJsonArray &evalu
             results->append(result);
             continue;
         }
+        // A first rating of a service event the hub already rated by default comes too late
+        // (PROTOCOL §18.6): kept as evidence, refused with window_closed. A replay of a record
+        // stored before the default still gets "duplicate" below.
+        const int late = grievance::DefaultRatings::claimRated(m_db, e, receivedAtMs);
+        if (late < 0) {
+            m_lastError = QStringLiteral("default-rating claim failed");
+            return false;
+        }
+        if (late == 1) {
+            existing.bindValue(0, device.deviceId);
+            existing.bindValue(1, uuid);
+            if (!exec(existing))
+                return false;
+            const bool stored = existing.next();
+            existing.finish();
+            if (!stored) {
+                if (!recordProblem(QStringLiteral("late"), e, QStringLiteral("window_closed")))
+                    return false;
+                result.insert(QStringLiteral("status"), QStringLiteral("refused"));
+                result.insert(QStringLiteral("reason"), QStringLiteral("window_closed"));
+                results->append(result);
+                continue;
+            }
+        }
         const QByteArray payload = useRaw ? raw.at(index) : compact(e);
         const QString fp = QString::fromLatin1(
             QCryptographicHash::hash(payload, QCryptographicHash::Sha256).toHex());
@@ -278,6 +306,16 @@ bool HubStore::ingestInTransaction(const Device &device, const QJsonArray &evalu
             return false;
         }
         if (insert.numRowsAffected() == 1) {
+            // A 差评 opens its case file (and a 追评 counts as a 回访) in this same transaction.
+            QSqlQuery idQuery(m_db);
+            idQuery.prepare(QStringLiteral("SELECT id FROM evaluations WHERE device_id = ? AND uuid = ?"));
+            idQuery.addBindValue(device.deviceId);
+            idQuery.addBindValue(uuid);
+            if (!exec(idQuery) || !idQuery.next())
+                return false;
+            grievance::CaseFiles files(m_db, grievance::GrievanceService::calendar());
+            if (!files.onEvaluationStored(idQuery.value(0).toLongLong(), e, device.hallCode, receivedAtMs, &m_lastError))
+                return false;
             result.insert(QStringLiteral("status"), QStringLiteral("accepted"));
             results->append(result);
             continue;

@@ -6,6 +6,7 @@
 #include "ledgercheck.h"
 #include "rectificationstore.h"
 #include "upstream/upstreamservice.h"
+#include "grievance/grievanceservice.h"
 
 #include "devicecredentials.h"
 #include "deviceidentity.h"
@@ -131,6 +132,11 @@ int main(int argc, char *argv[])
                                                             "profile (sync/UPSTREAM.md)"),
                                              QStringLiteral("file"));
     parser.addOption(upstreamProfile);
+    const QCommandLineOption defaultRatingDays(QStringLiteral("default-rating-days"),
+                                               QStringLiteral("rate unrated known cases 基本满意 (isdefault 1) this many "
+                                                              "working days after resultDate (county plan: 5; 0 = off)"),
+                                               QStringLiteral("days"), QStringLiteral("0"));
+    parser.addOption(defaultRatingDays);
     parser.process(app);
 
     QTextStream out(stdout);
@@ -166,9 +172,12 @@ int main(int argc, char *argv[])
     }
     if (!positional.isEmpty() && positional.first() == QLatin1String("add-user")) {
         // Console users; the password comes from stdin (one line) so it never shows in ps.
-        const auto role = positional.size() == 3 ? FleetStore::roleFromString(positional.at(2)) : std::nullopt;
-        if (!role) {
-            err << "hcp-hub add-user NAME viewer|maintainer|admin  (password on stdin)" << Qt::endl;
+        // A handler (差评工单 of one department) names its deptCode: add-user NAME handler DEPTCODE.
+        const auto role = positional.size() >= 3 ? FleetStore::roleFromString(positional.at(2)) : std::nullopt;
+        const bool handler = role == FleetStore::Role::Handler;
+        if (!role || positional.size() != (handler ? 4 : 3)) {
+            err << "hcp-hub add-user NAME viewer|maintainer|admin  (password on stdin)" << Qt::endl
+                << "hcp-hub add-user NAME handler DEPTCODE" << Qt::endl;
             return 2;
         }
         QTextStream in(stdin);
@@ -178,7 +187,10 @@ int main(int argc, char *argv[])
             return 2;
         }
         FleetStore fleet(&store);
-        if (!fleet.setUser(positional.at(1), *role, password, &error)) {
+        if (!fleet.setUser(positional.at(1), *role, password, &error)
+            || (handler
+                && !hcp::sync::hub::grievance::GrievanceService::bindHandler(store.database(), positional.at(1),
+                                                                             positional.at(3), &error))) {
             err << "hcp-hub: " << error << Qt::endl;
             return 1;
         }
@@ -300,6 +312,7 @@ int main(int argc, char *argv[])
     server.fleet().setOptions(fleetOptions);
     server.setEnrollToken(parser.value(enrollToken));
     server.setAdminToken(parser.value(adminToken));
+    server.grievance()->setDefaultWindowDays(parser.value(defaultRatingDays).toInt());
     const quint16 bound = server.listen(host, static_cast<quint16>(port));
     if (bound == 0) {
         err << "hcp-hub: cannot listen on " << addr << Qt::endl;

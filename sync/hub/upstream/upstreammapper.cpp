@@ -54,8 +54,10 @@ bool UpstreamMapper::map(const QJsonObject &e, const QJsonObject &c, const Provi
     r.insert(QStringLiteral("anonymityFlag"), QStringLiteral("2"));
     // 无审核系统默认为1 (G8): the hub has no audit step.
     r.insert(QStringLiteral("appStatus"), QStringLiteral("1"));
-    // A citizen's own rating, never a default one (G2 isdefault="0").
-    r.insert(QStringLiteral("isdefault"), QStringLiteral("0"));
+    // A citizen's own rating (G2 isdefault="0"), or the hub's default rating after the window
+    // closed unrated (PROTOCOL §18.6: isdefault 1 in the stored record).
+    r.insert(QStringLiteral("isdefault"), e.value(QLatin1String("isdefault")).toInt() == 1 ? QStringLiteral("1")
+                                                                                          : QStringLiteral("0"));
     r.insert(QStringLiteral("dataSource"), profile.dataSource);
     const QString evaVersion = str(e, "indicatorVersion");
     if (!evaVersion.isEmpty())

@@ -90,7 +90,8 @@ void HubProcess::kill()
 }
 
 int httpRequest(const QUrl &url, const QByteArray &method, const QByteArray &body, QByteArray *responseBody,
-                const QList<QPair<QByteArray, QByteArray>> &headers, int timeoutMs)
+                const QList<QPair<QByteArray, QByteArray>> &headers, int timeoutMs,
+                QList<QPair<QByteArray, QByteArray>> *responseHeaders)
 {
     QNetworkAccessManager nam;
     QNetworkRequest request(url);
@@ -107,6 +108,8 @@ int httpRequest(const QUrl &url, const QByteArray &method, const QByteArray &bod
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (responseBody)
         *responseBody = reply->readAll();
+    if (responseHeaders)
+        *responseHeaders = reply->rawHeaderPairs();
     delete reply;
     return status;
 }

@@ -57,9 +57,11 @@ private:
 QString hubBinary();
 
 // Blocking HTTP for tests. Returns the HTTP status (0 = no response); body in *body.
+// *responseHeaders, when given, receives the response's raw headers.
 int httpRequest(const QUrl &url, const QByteArray &method, const QByteArray &body = {},
                 QByteArray *responseBody = nullptr,
-                const QList<QPair<QByteArray, QByteArray>> &headers = {}, int timeoutMs = 10000);
+                const QList<QPair<QByteArray, QByteArray>> &headers = {}, int timeoutMs = 10000,
+                QList<QPair<QByteArray, QByteArray>> *responseHeaders = nullptr);
 QJsonObject adminGet(const QUrl &hub, const QString &pathAndQuery);
 int adminSend(const QUrl &hub, const QByteArray &method, const QString &path, const QJsonObject &body,
               QJsonObject *response = nullptr);

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "casefiles.h"
+
+namespace hcp::sync::hub::grievance {
+
+// 回访 records of a 差评工单 (PROTOCOL §18.4): method 电话/短信/现场 entered by staff, or 追评 made
+// at a kiosk (recorded by CaseFiles::onEvaluationStored); date, who, result
+// 满意/基本满意/不满意/未联系上, note. Append-only. A 回访 that reached the citizen moves a file from
+// 已整改 to 已回访. The rates: 回访率 = rectified files (已整改 or later) with a 回访 that reached
+// the citizen / rectified files; 回访满意率 = those whose latest reached 回访 is 满意 or 基本满意 /
+// files with a reached 回访. Per department and overall.
+class FollowUps
+{
+public:
+    explicit FollowUps(CaseFiles &files) : m_files(files) {}
+
+    CaseFiles::Outcome add(qint64 fileId, const QJsonObject &body, const CaseFiles::Actor &actor, qint64 nowMs);
+    QJsonArray list(qint64 fileId);
+    // All 回访 of the files the actor may see, newest first (the 回访 log).
+    QJsonArray log(const CaseFiles::Actor &actor, int limit);
+    CaseFiles::Outcome rates(const CaseFiles::Actor &actor);
+
+private:
+    CaseFiles &m_files;
+};
+
+} // namespace hcp::sync::hub::grievance
