@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: Apache-2.0
+// Issue 13, the TPM part, end to end: kiosks built as kiosk/main.cpp builds them (Store,
+// Ledger, TpmAttestor on a real swtpm, HubClient, OutboxSender) against a real hcp-hub. Root
+// on the kiosk deletes the newest ratings, restores an old copy, wipes and re-enrolls, or
+// clones the device key; the hub must raise the right alert kind each time, and an honest TPM
+// kiosk that restarts raises none.
+#include "swtpmprocess.h"
+
+#include "hubclient.h"
+#include "hubprocess.h"
+#include "ledger.h"
+#include "outboxsender.h"
+#include "store.h"
+#include "tpmattestor.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cstdio>
+#include <memory>
+
+using namespace hcp;
+using namespace hcp::sync::test;
+using hcp::trust::test::SwtpmProcess;
+
+namespace {
+
+// One kiosk: data dir (database) and identity dir (file key + TPM key blob) apart, as in main.cpp.
+class TpmKiosk
+{
+public:
+    TpmKiosk(const QString &deviceId, const QString &root, const QUrl &hub, const QString &tcti,
+             std::optional<trust::Key> key = std::nullopt)
+        : m_deviceId(deviceId)
+        , m_root(root)
+        , m_hub(hub)
+        , m_tcti(tcti)
+        , m_key(key ? *key : trust::Key::generate(trust::KeyType::Sm2))
+        , m_ledger(m_key)
+    {
+        QDir().mkpath(dataDir());
+        QDir().mkpath(identityDir());
+    }
+
+    bool enroll()
+    {
+        m_credentials = enrollWithKey(m_hub, m_deviceId, m_key);
+        return m_credentials.isValid();
+    }
+    void adoptCredentials(const sync::DeviceCredentials &c) { m_credentials = c; }
+    void setTcti(const QString &tcti) { m_tcti = tcti; }
+    const sync::DeviceCredentials &credentials() const { return m_credentials; }
+    QString deviceId() const { return m_deviceId; }
+    QString dataDir() const { return m_root + QStringLiteral("/data"); }
+    QString identityDir() const { return m_root + QStringLiteral("/identity"); }
+    QString dbPath() const { return dataDir() + QStringLiteral("/kiosk.sqlite"); }
+    const trust::Key &key() const { return m_key; }
+    kiosk::TpmAttestor *tpm() { return m_tpm.get(); }
+
+    bool open(QString *error)
+    {
+        if (!m_store.open(dbPath(), error))
+            return false;
+        m_ledger.attach(m_store);
+        if (!m_tcti.isEmpty()) {
+            m_tpm = kiosk::TpmAttestor::open(m_tcti, identityDir() + QStringLiteral("/tpm-key.blob"), error);
+            if (!m_tpm)
+                return false;
+            m_store.setCommitHook(m_tpm->chain(m_ledger.commitHook()));
+        }
+        m_client = std::make_unique<sync::HubClient>();
+        m_client->setCredentials(m_credentials);
+        m_client->setDeviceKey(m_key);
+        m_sender = std::make_unique<sync::OutboxSender>(m_client.get());
+        sync::OutboxSender::Options options;
+        options.backoffBaseMs = 50;
+        options.backoffCapMs = 200;
+        options.idlePollMs = 100;
+        m_sender->setOptions(options);
+        m_sender->setLedgerSigner(m_ledger.builder());
+        m_sender->setAttestationProvider([this] { return attestation(); });
+        return m_sender->open(dbPath(), error);
+    }
+
+    void close()
+    {
+        m_sender.reset();
+        m_client.reset();
+        m_tpm.reset();
+        m_store.close();
+    }
+
+    bool commit(int n, int satisfaction = 5)
+    {
+        for (int i = 0; i < n; ++i) {
+            kiosk::Evaluation e;
+            static int projects = 0; // unique across kiosks and their clones (a case is rated once)
+            e.projectNo = QStringLiteral("T%1-%2").arg(m_deviceId).arg(++projects);
+            e.satisfaction = satisfaction;
+            if (satisfaction <= 2)
+                e.writingEvaluation = QStringLiteral("窗口人员态度差");
+            const auto r = m_store.commitEvaluation(e);
+            if (!r.ok()) {
+                qWarning() << "commit failed:" << r.error;
+                return false;
+            }
+        }
+        return true;
+    }
+
+    bool sync()
+    {
+        QSignalSpy drained(m_sender.get(), &sync::OutboxSender::drained);
+        m_sender->start();
+        const bool ok = drained.wait(20000);
+        m_sender->stop();
+        return ok;
+    }
+
+    QJsonObject attestation()
+    {
+        if (!m_tpm)
+            return {};
+        QSqlDatabase db = m_store.database();
+        QString error;
+        const auto a = m_tpm->attest(db, m_deviceId, &error);
+        if (!a)
+            qWarning() << "attest failed:" << error;
+        return a.value_or(QJsonObject{});
+    }
+
+    int heartbeat()
+    {
+        QSqlDatabase db = m_store.database();
+        sync::HeartbeatInfo info;
+        info.version = QStringLiteral("test");
+        info.deviceStatus = QJsonObject{{QStringLiteral("tpm"), m_tpm ? QStringLiteral("ok") : QStringLiteral("none: no /dev/tpmrm0")}};
+        if (const auto head = m_ledger.signedHead(db))
+            info.ledgerHead = head->toJson();
+        info.tpm = attestation();
+        int status = 0;
+        bool done = false;
+        m_client->sendHeartbeat(info, [&](const sync::HubReply &r) {
+            status = r.status;
+            done = true;
+        });
+        QTest::qWaitFor([&] { return done; }, 15000);
+        return status;
+    }
+
+    // Root's SQL on the kiosk database, through the kiosk's own connection.
+    bool exec(const QString &sql)
+    {
+        QSqlQuery q(m_store.database());
+        if (q.exec(sql))
+            return true;
+        qWarning() << "tamper SQL failed:" << q.lastError().text() << sql;
+        return false;
+    }
+
+private:
+    QString m_deviceId;
+    QString m_root;
+    QUrl m_hub;
+    QString m_tcti;
+    trust::Key m_key;
+    kiosk::Ledger m_ledger;
+    sync::DeviceCredentials m_credentials;
+    kiosk::Store m_store;
+    std::unique_ptr<kiosk::TpmAttestor> m_tpm;
+    std::unique_ptr<sync::HubClient> m_client;
+    std::unique_ptr<sync::OutboxSender> m_sender;
+};
+
+bool copyDir(const QString &from, const QString &to)
+{
+    QDir().mkpath(to);
+    for (const QFileInfo &f : QDir(from).entryInfoList(QDir::Files))
+        if (!QFile::copy(f.absoluteFilePath(), to + QLatin1Char('/') + f.fileName()))
+            return false;
+    return true;
+}
+
+bool replaceDir(const QString &from, const QString &to)
+{
+    QDir(to).removeRecursively();
+    return copyDir(from, to);
+}
+
+} // namespace
+
+class TestTpmKiosk : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void honestTpmKiosk_restartsAndSyncs_noAlert_assuranceTpm();
+    void fileKeyKiosk_shownAsFileKeyWithReason();
+    void deleteTailBeforeSync_flaggedAsCounterRewind();
+    void restoreOldCopyBeforeSync_flaggedAsCounterRewind_counterStillAhead();
+    void restoreOldCopyAfterSync_flaggedAsCounterRewind();
+    void wipeAndReenroll_flaggedAsReenrolledTpm_withUndeliveredEntries();
+    void cloneOnMachineWithoutTpm_flaggedAsTpmMissing();
+    void cloneOnMachineWithOtherTpm_flaggedAsTpmChanged();
+    void detectedSummary();
+
+private:
+    QJsonArray alerts(const QString &deviceId)
+    {
+        return adminGet(m_hub.url(), QStringLiteral("/v1/admin/tamper?deviceId=%1").arg(deviceId))
+            .value(QLatin1String("alerts"))
+            .toArray();
+    }
+    QStringList kinds(const QString &deviceId)
+    {
+        QStringList out;
+        for (const QJsonValue &a : alerts(deviceId))
+            out << a.toObject().value(QLatin1String("kind")).toString();
+        return out;
+    }
+    QString evidenceOf(const QString &deviceId, const QString &kind)
+    {
+        for (const QJsonValue &a : alerts(deviceId))
+            if (a.toObject().value(QLatin1String("kind")).toString() == kind)
+                return a.toObject().value(QLatin1String("evidence")).toString();
+        return {};
+    }
+    // Three honest ratings synced and a heartbeat: the hub knows the kiosk's TPM.
+    std::unique_ptr<TpmKiosk> honestStart(const QString &deviceId, SwtpmProcess &tpm)
+    {
+        if (!tpm.start(m_dir.filePath(deviceId + QStringLiteral("-tpm"))))
+            return nullptr;
+        auto k = std::make_unique<TpmKiosk>(deviceId, m_dir.filePath(deviceId), m_hub.url(), tpm.tcti());
+        QString error;
+        if (!k->enroll() || !k->open(&error) || !k->commit(3) || !k->sync() || k->heartbeat() != 200) {
+            qWarning() << "honest start failed:" << error;
+            return nullptr;
+        }
+        return k;
+    }
+    void detected(const QString &deviceId, const QString &kind, const QString &what)
+    {
+        const QStringList found = kinds(deviceId);
+        ++m_attempts;
+        if (found.contains(kind))
+            ++m_detected;
+        else
+            qWarning().noquote() << "hub log:" << m_hub.takeLog().right(3000);
+        qInfo().noquote() << what << "->" << found.join(QLatin1Char(','));
+    }
+    // Root's backup of the data dir (kiosk stopped for it, started again); "" on failure.
+    QString backup(TpmKiosk &k)
+    {
+        k.close();
+        const QString copy = k.dataDir() + QStringLiteral("-copy");
+        QString error;
+        if (!copyDir(k.dataDir(), copy) || !k.open(&error))
+            return {};
+        return copy;
+    }
+    QJsonObject consoleDetail(const QString &deviceId)
+    {
+        QByteArray body;
+        QList<QPair<QByteArray, QByteArray>> h{{"Cookie", m_cookie}, {"X-HCP-Console", "1"}};
+        httpRequest(m_hub.url().resolved(QUrl(QStringLiteral("/console/api/kiosks/") + deviceId)), "GET", {}, &body, h);
+        return QJsonDocument::fromJson(body).object();
+    }
+
+    QTemporaryDir m_dir;
+    HubProcess m_hub;
+    QByteArray m_cookie;
+    int m_detected = 0;
+    int m_attempts = 0;
+};
+
+void TestTpmKiosk::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY2(SwtpmProcess::available(), "swtpm is not installed (deploy/setup.sh installs it)");
+    const QString db = m_dir.filePath(QStringLiteral("hub.sqlite"));
+    QProcess add;
+    add.start(hubBinary(), {QStringLiteral("--db"), db, QStringLiteral("add-user"), QStringLiteral("viewer.tpm"),
+                            QStringLiteral("viewer")});
+    add.write("viewer-tpm-2026\n");
+    add.closeWriteChannel();
+    QVERIFY(add.waitForFinished(30000) && add.exitCode() == 0);
+    QVERIFY2(m_hub.start(db), qPrintable(m_hub.output()));
+    // The console session cookie comes in the login answer's Set-Cookie header.
+    QNetworkAccessManager nam;
+    QNetworkRequest req(m_hub.url().resolved(QUrl(QStringLiteral("/console/api/login"))));
+    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+    QNetworkReply *reply = nam.post(req, QByteArray(R"({"user":"viewer.tpm","password":"viewer-tpm-2026"})"));
+    QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 15000);
+    m_cookie = reply->rawHeader("Set-Cookie").split(';').value(0);
+    reply->deleteLater();
+    QVERIFY(!m_cookie.isEmpty());
+}
+
+void TestTpmKiosk::cleanupTestCase()
+{
+    m_hub.kill();
+    qInfo().noquote() << QStringLiteral("tpm_detected=%1/%2").arg(m_detected).arg(m_attempts);
+    std::printf("tpm_detected=%d/%d\n", m_detected, m_attempts);
+}
+
+void TestTpmKiosk::honestTpmKiosk_restartsAndSyncs_noAlert_assuranceTpm()
+{
+    SwtpmProcess tpm;
+    auto k = honestStart(QStringLiteral("KIOSK-TPM-HONEST"), tpm);
+    QVERIFY(k);
+    quint64 counter = *k->tpm()->device().readCounter();
+    for (int round = 0; round < 2; ++round) {
+        k->close();
+        QVERIFY(tpm.restart()); // the machine reboots: its TPM restarts too
+        k->setTcti(tpm.tcti());
+        QString error;
+        QVERIFY2(k->open(&error), qPrintable(error));
+        QCOMPARE(*k->tpm()->device().readCounter(), counter);
+        QCOMPARE(k->heartbeat(), 200);
+        QVERIFY(k->commit(2, round == 0 ? 1 : 5));
+        QVERIFY(k->sync());
+        QCOMPARE(k->heartbeat(), 200);
+        counter = *k->tpm()->device().readCounter();
+    }
+    QCOMPARE(alerts(k->deviceId()), QJsonArray());
+    const QJsonObject assurance = consoleDetail(k->deviceId()).value(QLatin1String("assurance")).toObject();
+    QCOMPARE(assurance.value(QLatin1String("class")).toString(), QStringLiteral("tpm"));
+    QCOMPARE(assurance.value(QLatin1String("tpmId")).toString(), k->tpm()->identity());
+    QCOMPARE(assurance.value(QLatin1String("headSeq")).toInteger(), 7);
+    QCOMPARE(assurance.value(QLatin1String("counter")).toInteger(), qint64(counter));
+}
+
+void TestTpmKiosk::fileKeyKiosk_shownAsFileKeyWithReason()
+{
+    TpmKiosk k(QStringLiteral("KIOSK-FILEKEY"), m_dir.filePath(QStringLiteral("KIOSK-FILEKEY")), m_hub.url(), QString());
+    QString error;
+    QVERIFY(k.enroll());
+    QVERIFY2(k.open(&error), qPrintable(error));
+    QVERIFY(k.commit(2));
+    QVERIFY(k.sync());
+    QCOMPARE(k.heartbeat(), 200);
+    QCOMPARE(alerts(k.deviceId()), QJsonArray());
+    const QJsonObject assurance = consoleDetail(k.deviceId()).value(QLatin1String("assurance")).toObject();
+    QCOMPARE(assurance.value(QLatin1String("class")).toString(), QStringLiteral("file-key"));
+    QVERIFY2(assurance.value(QLatin1String("reason")).toString().contains(QLatin1String("no /dev/tpmrm0")),
+             qPrintable(assurance.value(QLatin1String("reason")).toString()));
+}
+
+// Found 2 of issue 13: delete the newest ratings from all three tables before they are synced.
+void TestTpmKiosk::deleteTailBeforeSync_flaggedAsCounterRewind()
+{
+    SwtpmProcess tpm;
+    auto k = honestStart(QStringLiteral("KIOSK-TPM-TAIL"), tpm);
+    QVERIFY(k);
+    QVERIFY(k->commit(2, 1)); // two 差评, offline
+    QVERIFY(k->exec(QStringLiteral("DELETE FROM evaluation WHERE device_seq > 3")));
+    QVERIFY(k->exec(QStringLiteral("DELETE FROM outbox WHERE seq > 3")));
+    QVERIFY(k->exec(QStringLiteral("DELETE FROM ledger WHERE seq > 3")));
+    k->close();
+    QString error;
+    QVERIFY2(k->open(&error), qPrintable(error));
+    QCOMPARE(k->heartbeat(), 200);
+    detected(k->deviceId(), QStringLiteral("counter-rewind"), QStringLiteral("delete the newest 2 ratings before sync"));
+    QVERIFY2(evidenceOf(k->deviceId(), QStringLiteral("counter-rewind")).contains(QLatin1String("counted 2 entries")),
+             qPrintable(evidenceOf(k->deviceId(), QStringLiteral("counter-rewind"))));
+    // Carrying on honestly afterwards raises nothing new.
+    QVERIFY(k->commit(2));
+    QVERIFY(k->sync());
+    QCOMPARE(k->heartbeat(), 200);
+    QCOMPARE(alerts(k->deviceId()).size(), 1);
+}
+
+// Restore a copy of the data dir taken before an outage: the TPM counter is not in it.
+void TestTpmKiosk::restoreOldCopyBeforeSync_flaggedAsCounterRewind_counterStillAhead()
+{
+    SwtpmProcess tpm;
+    auto k = honestStart(QStringLiteral("KIOSK-TPM-RESTORE"), tpm);
+    QVERIFY(k);
+    const QString copy = backup(*k);
+    QVERIFY(!copy.isEmpty());
+    QString error;
+    QVERIFY(k->commit(3, 1)); // three 差评 during the outage
+    const quint64 counterBefore = *k->tpm()->device().readCounter();
+    k->close();
+    QVERIFY(replaceDir(copy, k->dataDir()));
+    QVERIFY2(k->open(&error), qPrintable(error));
+    QCOMPARE(*k->tpm()->device().readCounter(), counterBefore); // the restore did not touch it
+    QVERIFY(k->commit(1));
+    QVERIFY(*k->tpm()->device().readCounter() > counterBefore);
+    QVERIFY(k->sync());
+    detected(k->deviceId(), QStringLiteral("counter-rewind"), QStringLiteral("restore an old copy before sync"));
+    QVERIFY2(evidenceOf(k->deviceId(), QStringLiteral("counter-rewind")).contains(QLatin1String("counted 3 entries")),
+             qPrintable(evidenceOf(k->deviceId(), QStringLiteral("counter-rewind"))));
+}
+
+void TestTpmKiosk::restoreOldCopyAfterSync_flaggedAsCounterRewind()
+{
+    SwtpmProcess tpm;
+    auto k = honestStart(QStringLiteral("KIOSK-TPM-AFTER"), tpm);
+    QVERIFY(k);
+    const QString copy = backup(*k);
+    QVERIFY(!copy.isEmpty());
+    QString error;
+    QVERIFY(k->commit(3, 1));
+    QVERIFY(k->sync());
+    QCOMPARE(k->heartbeat(), 200);
+    QCOMPARE(alerts(k->deviceId()), QJsonArray());
+    k->close();
+    QVERIFY(replaceDir(copy, k->dataDir()));
+    QVERIFY2(k->open(&error), qPrintable(error));
+    QCOMPARE(k->heartbeat(), 200);
+    detected(k->deviceId(), QStringLiteral("counter-rewind"), QStringLiteral("restore an old copy after sync"));
+}
+
+// Wipe data dir and identity (file key, TPM key blob) and enroll again as a new device: the TPM
+// is the same, so the hub links the two and lists what the old device never delivered.
+void TestTpmKiosk::wipeAndReenroll_flaggedAsReenrolledTpm_withUndeliveredEntries()
+{
+    SwtpmProcess tpm;
+    auto k = honestStart(QStringLiteral("KIOSK-TPM-WIPE"), tpm);
+    QVERIFY(k);
+    QVERIFY(k->commit(2, 1));
+    QCOMPARE(k->heartbeat(), 200); // announces head seq 5; the hub received through seq 3
+    QVERIFY(k->commit(2, 1));      // counted by the TPM, never announced
+    const QString tpmId = k->tpm()->identity();
+    k->close();
+    QVERIFY(QDir(m_dir.filePath(k->deviceId())).removeRecursively());
+    auto fresh = std::make_unique<TpmKiosk>(QStringLiteral("KIOSK-TPM-WIPE-2"), m_dir.filePath(QStringLiteral("KIOSK-TPM-WIPE-2")),
+                                            m_hub.url(), tpm.tcti());
+    QString error;
+    QVERIFY(fresh->enroll());
+    QVERIFY2(fresh->open(&error), qPrintable(error));
+    QCOMPARE(fresh->tpm()->identity(), tpmId);
+    QVERIFY(fresh->commit(1));
+    QVERIFY(fresh->sync());
+    detected(fresh->deviceId(), QStringLiteral("reenrolled-tpm"), QStringLiteral("wipe and re-enroll"));
+    const QString evidence = evidenceOf(fresh->deviceId(), QStringLiteral("reenrolled-tpm"));
+    QVERIFY2(evidence.contains(QLatin1String("KIOSK-TPM-WIPE")) && evidence.contains(QLatin1String("2 announced entries never delivered (seq 4..5)"))
+                 && evidence.contains(QLatin1String("2 more counted and never announced")),
+             qPrintable(evidence));
+}
+
+// Root copies the file key, credentials and database to a second machine without the TPM.
+void TestTpmKiosk::cloneOnMachineWithoutTpm_flaggedAsTpmMissing()
+{
+    SwtpmProcess tpm;
+    auto k = honestStart(QStringLiteral("KIOSK-TPM-CLONE"), tpm);
+    QVERIFY(k);
+    k->close();
+    const QString cloneRoot = m_dir.filePath(QStringLiteral("KIOSK-TPM-CLONE-b"));
+    QVERIFY(copyDir(k->dataDir(), cloneRoot + QStringLiteral("/data")));
+    QVERIFY(copyDir(k->identityDir(), cloneRoot + QStringLiteral("/identity")));
+    TpmKiosk clone(k->deviceId(), cloneRoot, m_hub.url(), QString(), k->key());
+    clone.adoptCredentials(k->credentials());
+    QString error;
+    QVERIFY2(clone.open(&error), qPrintable(error));
+    QVERIFY(clone.commit(2));
+    QVERIFY(clone.sync());
+    detected(k->deviceId(), QStringLiteral("tpm-missing"), QStringLiteral("clone on a machine without the TPM"));
+}
+
+// The clone's machine has a TPM of its own: the copied key blob does not load there, so the
+// cloner makes a new TPM key; the hub sees another TPM for the device.
+void TestTpmKiosk::cloneOnMachineWithOtherTpm_flaggedAsTpmChanged()
+{
+    SwtpmProcess tpm;
+    auto k = honestStart(QStringLiteral("KIOSK-TPM-CLONE2"), tpm);
+    QVERIFY(k);
+    k->close();
+    SwtpmProcess other;
+    QVERIFY(other.start(m_dir.filePath(QStringLiteral("KIOSK-TPM-CLONE2-other-tpm"))));
+    const QString cloneRoot = m_dir.filePath(QStringLiteral("KIOSK-TPM-CLONE2-b"));
+    QVERIFY(copyDir(k->dataDir(), cloneRoot + QStringLiteral("/data")));
+    QVERIFY(copyDir(k->identityDir(), cloneRoot + QStringLiteral("/identity")));
+    TpmKiosk clone(k->deviceId(), cloneRoot, m_hub.url(), other.tcti(), k->key());
+    clone.adoptCredentials(k->credentials());
+    QString error;
+    QVERIFY(!clone.open(&error)); // the copied blob is useless on this TPM
+    QVERIFY2(error.contains(QLatin1String("cannot load")), qPrintable(error));
+    clone.close();
+    QVERIFY(QFile::remove(cloneRoot + QStringLiteral("/identity/tpm-key.blob")));
+    QVERIFY2(clone.open(&error), qPrintable(error));
+    QVERIFY(clone.commit(2));
+    QVERIFY(clone.sync());
+    detected(k->deviceId(), QStringLiteral("tpm-changed"), QStringLiteral("clone on a machine with another TPM"));
+}
+
+void TestTpmKiosk::detectedSummary()
+{
+    QCOMPARE(m_detected, m_attempts);
+    QCOMPARE(m_attempts, 6);
+}
+
+QTEST_GUILESS_MAIN(TestTpmKiosk)
+#include "tst_tpmkiosk.moc"
