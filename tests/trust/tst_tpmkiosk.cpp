@@ -139,7 +139,8 @@ public:
         return a.value_or(QJsonObject{});
     }
 
-    int heartbeat()
+    // overrideTpm: what a tampering root sends instead of the kiosk's own attestation.
+    int heartbeat(const std::optional<QJsonObject> &overrideTpm = std::nullopt)
     {
         QSqlDatabase db = m_store.database();
         sync::HeartbeatInfo info;
@@ -147,7 +148,7 @@ public:
         info.deviceStatus = QJsonObject{{QStringLiteral("tpm"), m_tpm ? QStringLiteral("ok") : QStringLiteral("none: no /dev/tpmrm0")}};
         if (const auto head = m_ledger.signedHead(db))
             info.ledgerHead = head->toJson();
-        info.tpm = attestation();
+        info.tpm = overrideTpm ? *overrideTpm : attestation();
         int status = 0;
         bool done = false;
         m_client->sendHeartbeat(info, [&](const sync::HubReply &r) {
@@ -214,6 +215,9 @@ private slots:
     void wipeAndReenroll_flaggedAsReenrolledTpm_withUndeliveredEntries();
     void cloneOnMachineWithoutTpm_flaggedAsTpmMissing();
     void cloneOnMachineWithOtherTpm_flaggedAsTpmChanged();
+    void entriesForgedWithFileKeyOutsideKiosk_flaggedAsUncountedEntries();
+    void replayedOldAttestation_flaggedAsCounterRewind();
+    void editedAttestation_flaggedAsBadAttestation();
     void detectedSummary();
 
 private:
@@ -497,10 +501,66 @@ void TestTpmKiosk::cloneOnMachineWithOtherTpm_flaggedAsTpmChanged()
     detected(k->deviceId(), QStringLiteral("tpm-changed"), QStringLiteral("clone on a machine with another TPM"));
 }
 
+// Root has the file key (it is a file) and the kiosk's code: it writes two forged good ratings
+// with a Store and Ledger of its own, leaving the TPM alone.
+void TestTpmKiosk::entriesForgedWithFileKeyOutsideKiosk_flaggedAsUncountedEntries()
+{
+    SwtpmProcess tpm;
+    auto k = honestStart(QStringLiteral("KIOSK-TPM-FORGE"), tpm);
+    QVERIFY(k);
+    k->close();
+    {
+        kiosk::Store forger;
+        QString error;
+        QVERIFY2(forger.open(k->dbPath(), &error), qPrintable(error));
+        kiosk::Ledger ledger(k->key());
+        ledger.attach(forger);
+        for (int i = 0; i < 2; ++i) {
+            kiosk::Evaluation e;
+            e.projectNo = QStringLiteral("FORGED-%1").arg(i);
+            e.satisfaction = 5;
+            QVERIFY(forger.commitEvaluation(e).ok());
+        }
+        forger.close();
+    }
+    QString error;
+    QVERIFY2(k->open(&error), qPrintable(error));
+    QVERIFY(k->sync());
+    detected(k->deviceId(), QStringLiteral("uncounted-entries"), QStringLiteral("entries forged with the file key"));
+    QVERIFY2(evidenceOf(k->deviceId(), QStringLiteral("uncounted-entries")).contains(QLatin1String("2 entries more")),
+             qPrintable(evidenceOf(k->deviceId(), QStringLiteral("uncounted-entries"))));
+}
+
+// A captured attestation sent again later (to hide a deletion behind an old, consistent pair).
+void TestTpmKiosk::replayedOldAttestation_flaggedAsCounterRewind()
+{
+    SwtpmProcess tpm;
+    auto k = honestStart(QStringLiteral("KIOSK-TPM-REPLAY"), tpm);
+    QVERIFY(k);
+    const QJsonObject captured = k->attestation();
+    QVERIFY(!captured.isEmpty());
+    QVERIFY(k->commit(2));
+    QVERIFY(k->sync());
+    QCOMPARE(alerts(k->deviceId()), QJsonArray());
+    QCOMPARE(k->heartbeat(captured), 200);
+    detected(k->deviceId(), QStringLiteral("counter-rewind"), QStringLiteral("replay an old attestation"));
+}
+
+void TestTpmKiosk::editedAttestation_flaggedAsBadAttestation()
+{
+    SwtpmProcess tpm;
+    auto k = honestStart(QStringLiteral("KIOSK-TPM-EDIT"), tpm);
+    QVERIFY(k);
+    QJsonObject edited = k->attestation();
+    edited.insert(QStringLiteral("counter"), edited.value(QLatin1String("counter")).toInteger() - 2);
+    QCOMPARE(k->heartbeat(edited), 200);
+    detected(k->deviceId(), QStringLiteral("tpm-bad-attestation"), QStringLiteral("edit the attested counter"));
+}
+
 void TestTpmKiosk::detectedSummary()
 {
     QCOMPARE(m_detected, m_attempts);
-    QCOMPARE(m_attempts, 6);
+    QCOMPARE(m_attempts, 9);
 }
 
 QTEST_GUILESS_MAIN(TestTpmKiosk)
