@@ -372,8 +372,19 @@ bool TpmDevice::ensureCounter(quint32 index, QString *error)
 {
     std::lock_guard lock(m_mutex);
     ESYS_TR nv = ESYS_TR_NONE;
-    TSS2_RC rc = Esys_TR_FromTPMPublic(m_impl->esys, index, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &nv);
-    if (rc == TSS2_RC_SUCCESS) {
+    // Ask whether the index exists first: ESAPI logs a failed lookup as an error.
+    TPMS_CAPABILITY_DATA *handles = nullptr;
+    TSS2_RC rc = Esys_GetCapability(m_impl->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, TPM2_CAP_HANDLES, index, 1,
+                                    nullptr, &handles);
+    EsysPtr<TPMS_CAPABILITY_DATA> ownedHandles(handles);
+    if (rc != TSS2_RC_SUCCESS) {
+        setError(error, rcText("TPM2_GetCapability(handles)", rc));
+        return false;
+    }
+    const bool exists = handles->data.handles.count > 0 && handles->data.handles.handle[0] == index;
+    if (exists)
+        rc = Esys_TR_FromTPMPublic(m_impl->esys, index, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &nv);
+    if (exists && rc == TSS2_RC_SUCCESS) {
         EsysPtr<TPM2B_NV_PUBLIC> pub;
         TPM2B_NV_PUBLIC *raw = nullptr;
         rc = Esys_NV_ReadPublic(m_impl->esys, nv, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &raw, nullptr);
