@@ -8,6 +8,7 @@
 #include <QLoggingCategory>
 
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/x509.h>
@@ -99,6 +100,20 @@ TPM2B_PUBLIC signingKeyTemplate()
     return t;
 }
 
+// HMAC-SHA256 key (keyed hash); imported: the caller gives the key bytes once (e.g. the hub's
+// key of the ID-number hash) and afterwards only this TPM can use them.
+TPM2B_PUBLIC hmacKeyTemplate(bool imported)
+{
+    TPM2B_PUBLIC t {};
+    t.publicArea.type = TPM2_ALG_KEYEDHASH;
+    t.publicArea.nameAlg = TPM2_ALG_SHA256;
+    t.publicArea.objectAttributes = TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT | TPMA_OBJECT_USERWITHAUTH
+        | TPMA_OBJECT_NODA | TPMA_OBJECT_SIGN_ENCRYPT | (imported ? 0 : TPMA_OBJECT_SENSITIVEDATAORIGIN);
+    t.publicArea.parameters.keyedHashDetail.scheme.scheme = TPM2_ALG_HMAC;
+    t.publicArea.parameters.keyedHashDetail.scheme.details.hmac.hashAlg = TPM2_ALG_SHA256;
+    return t;
+}
+
 QByteArray pointOf(const TPM2B_PUBLIC &pub)
 {
     const auto &p = pub.publicArea.unique.ecc;
@@ -143,6 +158,7 @@ struct TpmDevice::Impl
     ESYS_CONTEXT *esys = nullptr;
     ESYS_TR primary = ESYS_TR_NONE;
     ESYS_TR key = ESYS_TR_NONE;
+    ESYS_TR hmacKey = ESYS_TR_NONE;
     ESYS_TR counter = ESYS_TR_NONE;
 
     ~Impl()
@@ -150,6 +166,8 @@ struct TpmDevice::Impl
         if (esys) {
             if (key != ESYS_TR_NONE)
                 Esys_FlushContext(esys, key);
+            if (hmacKey != ESYS_TR_NONE)
+                Esys_FlushContext(esys, hmacKey);
             if (primary != ESYS_TR_NONE)
                 Esys_FlushContext(esys, primary);
             Esys_Finalize(&esys);
@@ -244,18 +262,21 @@ bool TpmDevice::ensurePrimary(QString *error)
     return true;
 }
 
-bool TpmDevice::loadOrCreateSigningKey(const QString &blobPath, QString *error)
+// Loads the object in blobPath under the storage primary, or creates it from tmpl (with
+// secret as its sensitive data when given) and writes the blob first. Caller holds m_mutex.
+std::optional<quint32> TpmDevice::loadOrCreateObject(const QString &blobPath, const TPM2B_PUBLIC &tmpl,
+                                                     QByteArrayView secret, TPM2B_PUBLIC *loadedPublic,
+                                                     QString *error)
 {
-    std::lock_guard lock(m_mutex);
     if (!ensurePrimary(error))
-        return false;
+        return std::nullopt;
     TPM2B_PUBLIC pub {};
     TPM2B_PRIVATE priv {};
     QFile file(blobPath);
     if (file.exists()) {
         if (!file.open(QIODevice::ReadOnly)) {
             setError(error, QStringLiteral("cannot read TPM key blob %1").arg(blobPath));
-            return false;
+            return std::nullopt;
         }
         const QByteArray blob = file.read(16 * 1024);
         size_t offset = size_t(kBlobMagic.size());
@@ -265,11 +286,17 @@ bool TpmDevice::loadOrCreateSigningKey(const QString &blobPath, QString *error)
             || Tss2_MU_TPM2B_PRIVATE_Unmarshal(data, size_t(blob.size()), &offset, &priv) != TSS2_RC_SUCCESS
             || offset != size_t(blob.size())) {
             setError(error, QStringLiteral("TPM key blob %1 is malformed").arg(blobPath));
-            return false;
+            return std::nullopt;
         }
     } else {
         TPM2B_SENSITIVE_CREATE sensitive {};
-        const TPM2B_PUBLIC tmpl = signingKeyTemplate();
+        if (secret.size() > qsizetype(sizeof sensitive.sensitive.data.buffer)) {
+            setError(error, QStringLiteral("key material too long for the TPM"));
+            return std::nullopt;
+        }
+        sensitive.sensitive.data.size = uint16_t(secret.size());
+        if (!secret.isEmpty())
+            std::memcpy(sensitive.sensitive.data.buffer, secret.data(), size_t(secret.size()));
         TPM2B_DATA outside {};
         TPML_PCR_SELECTION pcrs {};
         TPM2B_PRIVATE *outPrivate = nullptr;
@@ -280,12 +307,13 @@ bool TpmDevice::loadOrCreateSigningKey(const QString &blobPath, QString *error)
         const TSS2_RC rc = Esys_Create(m_impl->esys, m_impl->primary, ESYS_TR_PASSWORD, ESYS_TR_NONE,
                                        ESYS_TR_NONE, &sensitive, &tmpl, &outside, &pcrs, &outPrivate,
                                        &outPublic, &creationData, &creationHash, &ticket);
+        OPENSSL_cleanse(&sensitive, sizeof sensitive);
         Esys_Free(creationData);
         Esys_Free(creationHash);
         Esys_Free(ticket);
         if (rc != TSS2_RC_SUCCESS) {
-            setError(error, rcText("cannot create the signing key", rc));
-            return false;
+            setError(error, rcText("cannot create the TPM key", rc));
+            return std::nullopt;
         }
         pub = *outPublic;
         priv = *outPrivate;
@@ -298,32 +326,86 @@ bool TpmDevice::loadOrCreateSigningKey(const QString &blobPath, QString *error)
         if (Tss2_MU_TPM2B_PUBLIC_Marshal(&pub, out, size_t(buffer.size()), &offset) != TSS2_RC_SUCCESS
             || Tss2_MU_TPM2B_PRIVATE_Marshal(&priv, out, size_t(buffer.size()), &offset) != TSS2_RC_SUCCESS) {
             setError(error, QStringLiteral("cannot marshal the TPM key blob"));
-            return false;
+            return std::nullopt;
         }
         blob += buffer.left(qsizetype(offset));
         if (!Crypto::writePrivateFile(blobPath, blob, false, error))
-            return false;
-        qCInfo(lcTpm).noquote() << "created TPM signing key" << blobPath;
+            return std::nullopt;
+        qCInfo(lcTpm).noquote() << "created TPM key" << blobPath;
     }
-    const TPMA_OBJECT needed = TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT | TPMA_OBJECT_SENSITIVEDATAORIGIN
-        | TPMA_OBJECT_SIGN_ENCRYPT;
-    if ((pub.publicArea.objectAttributes & needed) != needed || pub.publicArea.type != TPM2_ALG_ECC
-        || pub.publicArea.parameters.eccDetail.curveID != TPM2_ECC_NIST_P256) {
-        setError(error, QStringLiteral("TPM key blob %1 is not a fixedTPM P-256 signing key").arg(blobPath));
-        return false;
+    // The blob is root's to edit: insist on the attributes that keep the key in this TPM.
+    const TPMA_OBJECT needed = TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT | TPMA_OBJECT_SIGN_ENCRYPT;
+    if ((pub.publicArea.objectAttributes & needed) != needed || pub.publicArea.type != tmpl.publicArea.type
+        || (pub.publicArea.type == TPM2_ALG_ECC
+            && pub.publicArea.parameters.eccDetail.curveID != tmpl.publicArea.parameters.eccDetail.curveID)) {
+        setError(error, QStringLiteral("TPM key blob %1 is not a fixedTPM key of the expected kind").arg(blobPath));
+        return std::nullopt;
     }
-    ESYS_TR key = ESYS_TR_NONE;
+    ESYS_TR handle = ESYS_TR_NONE;
     const TSS2_RC rc = Esys_Load(m_impl->esys, m_impl->primary, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
-                                 &priv, &pub, &key);
+                                 &priv, &pub, &handle);
     if (rc != TSS2_RC_SUCCESS) {
         setError(error, rcText("this TPM cannot load the key blob (made by another TPM?)", rc));
-        return false;
+        return std::nullopt;
     }
-    if (m_impl->key != ESYS_TR_NONE)
-        Esys_FlushContext(m_impl->esys, m_impl->key);
-    m_impl->key = key;
-    m_publicDer = p256SpkiDer(pointOf(pub));
-    return !m_publicDer.isEmpty();
+    if (loadedPublic)
+        *loadedPublic = pub;
+    return quint32(handle);
+}
+
+bool TpmDevice::loadOrCreateSigningKey(const QString &blobPath, QString *error)
+{
+    std::lock_guard lock(m_mutex);
+    TPM2B_PUBLIC pub {};
+    const auto handle = loadOrCreateObject(blobPath, signingKeyTemplate(), {}, &pub, error);
+    if (!handle)
+        return false;
+    if (pub.publicArea.objectAttributes & TPMA_OBJECT_SENSITIVEDATAORIGIN) {
+        if (m_impl->key != ESYS_TR_NONE)
+            Esys_FlushContext(m_impl->esys, m_impl->key);
+        m_impl->key = *handle;
+        m_publicDer = p256SpkiDer(pointOf(pub));
+        return !m_publicDer.isEmpty();
+    }
+    Esys_FlushContext(m_impl->esys, *handle);
+    setError(error, QStringLiteral("TPM key blob %1 holds a key that was not generated by the TPM").arg(blobPath));
+    return false;
+}
+
+bool TpmDevice::loadOrCreateHmacKey(const QString &blobPath, QByteArrayView keyIfNew, QString *error)
+{
+    std::lock_guard lock(m_mutex);
+    const auto handle = loadOrCreateObject(blobPath, hmacKeyTemplate(!keyIfNew.isEmpty()), keyIfNew, nullptr, error);
+    if (!handle)
+        return false;
+    if (m_impl->hmacKey != ESYS_TR_NONE)
+        Esys_FlushContext(m_impl->esys, m_impl->hmacKey);
+    m_impl->hmacKey = *handle;
+    return true;
+}
+
+std::optional<QByteArray> TpmDevice::hmacSha256(QByteArrayView data, QString *error)
+{
+    std::lock_guard lock(m_mutex);
+    TPM2B_MAX_BUFFER buffer {};
+    if (m_impl->hmacKey == ESYS_TR_NONE || data.size() > qsizetype(sizeof buffer.buffer)) {
+        setError(error, m_impl->hmacKey == ESYS_TR_NONE ? QStringLiteral("no TPM HMAC key loaded")
+                                                        : QStringLiteral("HMAC input too long for the TPM"));
+        return std::nullopt;
+    }
+    buffer.size = uint16_t(data.size());
+    if (!data.isEmpty())
+        std::memcpy(buffer.buffer, data.data(), size_t(data.size()));
+    TPM2B_DIGEST *out = nullptr;
+    const TSS2_RC rc = Esys_HMAC(m_impl->esys, m_impl->hmacKey, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
+                                 &buffer, TPM2_ALG_SHA256, &out);
+    OPENSSL_cleanse(&buffer, sizeof buffer);
+    if (rc != TSS2_RC_SUCCESS) {
+        setError(error, rcText("TPM2_HMAC", rc));
+        return std::nullopt;
+    }
+    EsysPtr<TPM2B_DIGEST> owned(out);
+    return QByteArray(reinterpret_cast<const char *>(out->buffer), out->size);
 }
 
 QString TpmDevice::keyFingerprint() const

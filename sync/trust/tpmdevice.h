@@ -9,6 +9,9 @@
 #include <mutex>
 #include <optional>
 
+// tpm2-tss type (tss2_tpm2_types.h); only the implementation includes the TSS headers.
+struct TPM2B_PUBLIC;
+
 namespace hcp::trust {
 
 // A TPM 2.0 reached through a tpm2-tss TCTI ("device:/dev/tpmrm0", "swtpm:host=127.0.0.1,port=2321").
@@ -51,6 +54,14 @@ public:
     std::optional<QByteArray> sign(QByteArrayView message, QString *error = nullptr);
     static bool verify(QByteArrayView publicKeyDer, QByteArrayView message, QByteArrayView signature);
 
+    // An HMAC-SHA256 key in the TPM (fixedTPM, wrapped blob as for the signing key). keyIfNew
+    // empty: the TPM generates it; else those bytes become the key (imported once, e.g. the
+    // hub's ID-hash key) and the caller should wipe its copy. The TPM has no SM3 (swtpm lists
+    // none), so this is HMAC-SHA256, not the hub's HMAC-SM3.
+    bool loadOrCreateHmacKey(const QString &blobPath, QByteArrayView keyIfNew = {}, QString *error = nullptr);
+    // At most 1024 bytes of input (TPM2B_MAX_BUFFER).
+    std::optional<QByteArray> hmacSha256(QByteArrayView data, QString *error = nullptr);
+
     // The NV counter: defines it at index when absent (and gives it its first increment).
     bool ensureCounter(quint32 index = kDefaultCounterIndex, QString *error = nullptr);
     std::optional<quint64> readCounter(QString *error = nullptr);
@@ -64,6 +75,10 @@ private:
     explicit TpmDevice(std::unique_ptr<Impl> impl, QString tcti);
 
     bool ensurePrimary(QString *error);
+    // Caller holds m_mutex. Returns the loaded ESYS_TR.
+    std::optional<quint32> loadOrCreateObject(const QString &blobPath, const ::TPM2B_PUBLIC &tmpl,
+                                              QByteArrayView secret, ::TPM2B_PUBLIC *loadedPublic,
+                                              QString *error);
     bool computeIdentity(QString *error);
     // Caller holds m_mutex.
     std::optional<quint64> counterOp(bool increment, QString *error);

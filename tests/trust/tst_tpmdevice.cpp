@@ -29,6 +29,8 @@ private slots:
     void counter_acrossRestarts_onlyGoesForward();
     void counter_undefinedAndRedefinedByRoot_doesNotGoBack();
     void attestation_signedByTpm_verifiesAndAnyChangedFieldFails();
+    void hmacKey_imported_matchesSoftwareHmac_andIsUselessOnAnotherTpm();
+    void hmacKey_generated_sameAfterRestart();
     void open_unreachableTcti_fails();
 
 private:
@@ -282,6 +284,59 @@ void TstTpmDevice::attestation_signedByTpm_verifiesAndAnyChangedFieldFails()
     QJsonObject broken = a.toJson();
     broken.remove(QStringLiteral("sig"));
     QVERIFY(!hcp::trust::TpmAttestation::fromJson(broken, a.deviceId));
+}
+
+// The ID-hash key provisioned into the TPM: the kiosk computes the same keyed hash as software
+// with the key would, but a copy of its disk (blob included) computes nothing elsewhere.
+void TstTpmDevice::hmacKey_imported_matchesSoftwareHmac_andIsUselessOnAnotherTpm()
+{
+    SwtpmProcess tpm;
+    SwtpmProcess other;
+    QVERIFY(tpm.start(m_dir.filePath(QStringLiteral("hmac-a"))));
+    QVERIFY(other.start(m_dir.filePath(QStringLiteral("hmac-b"))));
+    const QByteArray hubKey = hcp::trust::Crypto::randomBytes(32);
+    const QString blob = m_dir.filePath(QStringLiteral("hmac-a.key"));
+    auto device = openOrFail(tpm);
+    QVERIFY(device);
+    QString error;
+    QVERIFY2(device->loadOrCreateHmacKey(blob, hubKey, &error), qPrintable(error));
+    const QByteArray id = "11010519491231002X";
+    const auto mac = device->hmacSha256(id, &error);
+    QVERIFY2(mac, qPrintable(error));
+    QCOMPARE(*mac, hcp::trust::Crypto::hmacSha256(hubKey, id));
+    QVERIFY(*device->hmacSha256("110105194912310036") != *mac);
+    QFile f(blob);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QVERIFY(!f.readAll().contains(hubKey)); // only wrapped by the TPM
+    const QString copied = m_dir.filePath(QStringLiteral("hmac-b.key"));
+    QVERIFY(QFile::copy(blob, copied));
+    auto b = openOrFail(other);
+    QVERIFY(b);
+    QVERIFY(!b->loadOrCreateHmacKey(copied, {}, &error));
+    QVERIFY(!b->hmacSha256(id));
+    QVERIFY(!device->hmacSha256(QByteArray(1025, 'x'))); // over TPM2B_MAX_BUFFER
+}
+
+void TstTpmDevice::hmacKey_generated_sameAfterRestart()
+{
+    SwtpmProcess tpm;
+    QVERIFY(tpm.start(m_dir.filePath(QStringLiteral("hmac-gen"))));
+    const QString blob = m_dir.filePath(QStringLiteral("hmac-gen.key"));
+    QByteArray first;
+    {
+        auto device = openOrFail(tpm);
+        QVERIFY(device);
+        QVERIFY(device->loadOrCreateHmacKey(blob));
+        first = *device->hmacSha256("receipt 42");
+        QCOMPARE(first.size(), 32);
+    }
+    QVERIFY(tpm.restart());
+    auto device = openOrFail(tpm);
+    QVERIFY(device);
+    QVERIFY(device->loadOrCreateHmacKey(blob));
+    QCOMPARE(*device->hmacSha256("receipt 42"), first);
+    // A signing-key call on the HMAC blob is refused (kind checked before use).
+    QVERIFY(!device->loadOrCreateSigningKey(blob));
 }
 
 void TstTpmDevice::open_unreachableTcti_fails()
