@@ -127,8 +127,13 @@ public:
         return ok;
     }
 
+    // What root's copy sends instead of a fresh attestation (a captured one); empty = none.
+    void replayAttestation(const QJsonObject &captured) { m_replay = captured; }
+
     QJsonObject attestation()
     {
+        if (!m_replay.isEmpty())
+            return m_replay;
         if (!m_tpm)
             return {};
         QSqlDatabase db = m_store.database();
@@ -179,6 +184,7 @@ private:
     sync::DeviceCredentials m_credentials;
     kiosk::Store m_store;
     std::unique_ptr<kiosk::TpmAttestor> m_tpm;
+    QJsonObject m_replay;
     std::unique_ptr<sync::HubClient> m_client;
     std::unique_ptr<sync::OutboxSender> m_sender;
 };
@@ -215,6 +221,7 @@ private slots:
     void wipeAndReenroll_flaggedAsReenrolledTpm_withUndeliveredEntries();
     void cloneOnMachineWithoutTpm_flaggedAsTpmMissing();
     void cloneOnMachineWithOtherTpm_flaggedAsTpmChanged();
+    void cloneReplayingCapturedAttestation_flaggedAsTpmStale();
     void entriesForgedWithFileKeyOutsideKiosk_flaggedAsUncountedEntries();
     void replayedOldAttestation_flaggedAsCounterRewind();
     void editedAttestation_flaggedAsBadAttestation();
@@ -501,6 +508,30 @@ void TestTpmKiosk::cloneOnMachineWithOtherTpm_flaggedAsTpmChanged()
     detected(k->deviceId(), QStringLiteral("tpm-changed"), QStringLiteral("clone on a machine with another TPM"));
 }
 
+// The clone without a TPM sends an attestation captured from the original (e.g. off the wire)
+// with its own new ratings.
+void TestTpmKiosk::cloneReplayingCapturedAttestation_flaggedAsTpmStale()
+{
+    SwtpmProcess tpm;
+    auto k = honestStart(QStringLiteral("KIOSK-TPM-CLONE3"), tpm);
+    QVERIFY(k);
+    const QJsonObject captured = k->attestation();
+    k->close();
+    const QString cloneRoot = m_dir.filePath(QStringLiteral("KIOSK-TPM-CLONE3-b"));
+    QVERIFY(copyDir(k->dataDir(), cloneRoot + QStringLiteral("/data")));
+    QVERIFY(copyDir(k->identityDir(), cloneRoot + QStringLiteral("/identity")));
+    TpmKiosk clone(k->deviceId(), cloneRoot, m_hub.url(), QString(), k->key());
+    clone.adoptCredentials(k->credentials());
+    clone.replayAttestation(captured);
+    QString error;
+    QVERIFY2(clone.open(&error), qPrintable(error));
+    QCOMPARE(clone.heartbeat(), 200);
+    QCOMPARE(alerts(k->deviceId()), QJsonArray()); // the replayed pair alone is consistent
+    QVERIFY(clone.commit(2));
+    QVERIFY(clone.sync());
+    detected(k->deviceId(), QStringLiteral("tpm-stale"), QStringLiteral("clone replaying a captured attestation"));
+}
+
 // Root has the file key (it is a file) and the kiosk's code: it writes two forged good ratings
 // with a Store and Ledger of its own, leaving the TPM alone.
 void TestTpmKiosk::entriesForgedWithFileKeyOutsideKiosk_flaggedAsUncountedEntries()
@@ -560,7 +591,7 @@ void TestTpmKiosk::editedAttestation_flaggedAsBadAttestation()
 void TestTpmKiosk::detectedSummary()
 {
     QCOMPARE(m_detected, m_attempts);
-    QCOMPARE(m_attempts, 9);
+    QCOMPARE(m_attempts, 10);
 }
 
 QTEST_GUILESS_MAIN(TestTpmKiosk)

@@ -169,6 +169,17 @@ std::optional<int> TpmCheck::check(const QString &deviceId, const QJsonObject &b
             return fail(QStringLiteral("cannot record tpm-changed"));
         return finish();
     }
+    // A batch's evaluations must lie under the attested head (the kiosk reads the head when it
+    // sends): one beyond it means the attestation is old, replayed by a device without the TPM.
+    qint64 batchLast = 0;
+    for (const QJsonValue &v : body.value(QLatin1String("evaluations")).toArray())
+        batchLast = qMax(batchLast, v.toObject().value(QLatin1String("deviceSeq")).toInteger());
+    if (batchLast > headSeq
+        && !raise(QStringLiteral("tpm-stale"), batchLast,
+                  QStringLiteral("batch carries evaluations through seq %1 under an attestation of head seq %2 "
+                                 "(counter %3): a captured attestation replayed by a device without the TPM")
+                      .arg(batchLast).arg(headSeq).arg(counter)))
+        return fail(QStringLiteral("cannot record tpm-stale"));
     qint64 newOffset = stored->offset;
     if (counter < stored->counter) {
         if (!raise(QStringLiteral("counter-rewind"), headSeq,

@@ -25,6 +25,8 @@ class LedgerCheck;
 //   tpm-changed         another TPM or TPM key for the device (the device key runs elsewhere);
 //   tpm-missing         a device that attested before sends without attestation (clone of the
 //                       file key on a machine without this TPM, or the TPM removed);
+//   tpm-stale           a batch with evaluations beyond the attested head (an old attestation
+//                       replayed by a clone without the TPM);
 //   tpm-bad-attestation malformed or not signed by the key it names.
 class TpmCheck
 {
