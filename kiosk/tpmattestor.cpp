@@ -43,7 +43,12 @@ Store::CommitHook TpmAttestor::chain(Store::CommitHook ledgerHook)
     return [this, ledgerHook = std::move(ledgerHook)](QSqlDatabase &db, const Evaluation &e, QString *error) {
         if (ledgerHook && !ledgerHook(db, e, error))
             return false;
-        return advance(error);
+        // A TPM that fails must not cost the rating: it is committed all the same, and the hub
+        // sees an entry without its counter step (or a missing attestation) and flags it.
+        QString why;
+        if (!advance(&why))
+            qCCritical(lcKioskTpm).noquote() << "TPM counter step failed for seq" << e.deviceSeq << ":" << why;
+        return true;
     };
 }
 

@@ -32,7 +32,8 @@ public:
 
     // One counter step (for one new ledger entry).
     bool advance(QString *error = nullptr);
-    // ledgerHook, then advance(): the hook the kiosk installs on its Store.
+    // ledgerHook, then advance(): the hook the kiosk installs on its Store. A failed counter step
+    // is logged and the evaluation still committed (no rating is lost; the hub flags the gap).
     Store::CommitHook chain(Store::CommitHook ledgerHook);
     // {tpmId,key,counter,headSeq,headHash,timeMs,sig} for db's current ledger head.
     std::optional<QJsonObject> attest(QSqlDatabase &db, const QString &deviceId, QString *error = nullptr);

@@ -223,6 +223,7 @@ private slots:
     void cloneOnMachineWithOtherTpm_flaggedAsTpmChanged();
     void cloneReplayingCapturedAttestation_flaggedAsTpmStale();
     void entriesForgedWithFileKeyOutsideKiosk_flaggedAsUncountedEntries();
+    void tpmFailsWhileRating_ratingsKept_hubFlagsTpmMissing();
     void replayedOldAttestation_flaggedAsCounterRewind();
     void editedAttestation_flaggedAsBadAttestation();
     void detectedSummary();
@@ -560,6 +561,20 @@ void TestTpmKiosk::entriesForgedWithFileKeyOutsideKiosk_flaggedAsUncountedEntrie
     detected(k->deviceId(), QStringLiteral("uncounted-entries"), QStringLiteral("entries forged with the file key"));
     QVERIFY2(evidenceOf(k->deviceId(), QStringLiteral("uncounted-entries")).contains(QLatin1String("2 entries more")),
              qPrintable(evidenceOf(k->deviceId(), QStringLiteral("uncounted-entries"))));
+}
+
+// The TPM stops answering (here: its simulator is killed) while people rate: no rating is lost,
+// and the hub is told by the missing attestation.
+void TestTpmKiosk::tpmFailsWhileRating_ratingsKept_hubFlagsTpmMissing()
+{
+    SwtpmProcess tpm;
+    auto k = honestStart(QStringLiteral("KIOSK-TPM-FAIL"), tpm);
+    QVERIFY(k);
+    tpm.stop();
+    QVERIFY(k->commit(2, 1));
+    QVERIFY(k->sync());
+    QCOMPARE(hubEvaluations(m_hub.url(), k->deviceId()).size(), 5);
+    QVERIFY2(kinds(k->deviceId()).contains(QStringLiteral("tpm-missing")), qPrintable(kinds(k->deviceId()).join(',')));
 }
 
 // A captured attestation sent again later (to hide a deletion behind an old, consistent pair).
