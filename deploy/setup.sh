@@ -21,6 +21,8 @@ PKGS=(
   libopencv-dev libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
   libzxing-dev zxing-cpp-tools libusb-1.0-0-dev libsqlite3-dev sqlite3 libssl-dev openssl
   libgooglepinyin0-dev libsystemd-dev
+  # TPM 2.0 device identity and counter (tpm2-tss ESAPI); swtpm and tpm2-tools for the tests
+  libtss2-dev swtpm swtpm-tools tpm2-tools
   # tests: USB emulation, display, hub database, fuzzing, fonts, speech
   umockdev libumockdev-dev xvfb xauth imagemagick clang libclang-rt-14-dev
   postgresql postgresql-client fonts-noto-cjk espeak-ng speech-dispatcher speech-dispatcher-espeak-ng

@@ -12,6 +12,9 @@
 #include <auditlog.h>
 #include <deviceidentity.h>
 #include <ledger.h>
+#ifdef HCP_HAVE_TPM
+#include <tpmattestor.h>
+#endif
 #include <casedirectory.h>
 #include <configapplier.h>
 #include <ledgertable.h>
@@ -139,6 +142,47 @@ struct Services {
     std::optional<hcp::trust::DeviceIdentity> identity;
     std::unique_ptr<Ledger> ledger;
     std::unique_ptr<AuditLog> audit;
+    // TPM (issue 13): empty = use /dev/tpmrm0 when present, "none" = never.
+    QString tpmTcti;
+#ifdef HCP_HAVE_TPM
+    std::unique_ptr<TpmAttestor> tpm;
+#endif
+    QString tpmStatus = QStringLiteral("none: built without tpm2-tss"); // deviceStatus "tpm"
+    QJsonObject tpmAttestation()
+    {
+#ifdef HCP_HAVE_TPM
+        QString error;
+        QSqlDatabase db = store.database();
+        if (tpm) {
+            if (auto a = tpm->attest(db, credentials.deviceId, &error))
+                return *a;
+            tpmStatus = QStringLiteral("error: ") + error;
+            qCWarning(lcMain).noquote() << "TPM attestation failed:" << error;
+        }
+#endif
+        return {};
+    }
+    // The TPM's key blob lives next to the device key, outside the data directory.
+    void openTpm()
+    {
+#ifdef HCP_HAVE_TPM
+        const QString tcti = tpmTcti.isEmpty() ? TpmAttestor::detectTcti() : tpmTcti;
+        if (tcti.isEmpty() || tcti == QLatin1String("none")) {
+            tpmStatus = tcti.isEmpty() ? QStringLiteral("none: no /dev/tpmrm0") : QStringLiteral("none: disabled (--tpm none)");
+            return;
+        }
+        QString error;
+        tpm = TpmAttestor::open(tcti, QFileInfo(deviceKeyPath).absolutePath() + QStringLiteral("/tpm-key.blob"), &error);
+        if (!tpm) {
+            tpmStatus = QStringLiteral("error: ") + error;
+            qCCritical(lcMain).noquote() << "TPM" << tcti << "unusable, the hub will flag this kiosk:" << error;
+            return;
+        }
+        tpmStatus = QStringLiteral("ok");
+        // The counter advances in the evaluation's own commit, right after its ledger entry.
+        store.setCommitHook(tpm->chain(ledger->commitHook()));
+#endif
+    }
     // Every maintenance action (PIN, test print, manual sync, sanctioned exit, configuration,
     // update steps) goes into the signed audit chain; without a device key only into the log.
     void auditAction(const QString &action, const QJsonObject &detail)
@@ -173,6 +217,7 @@ struct Services {
             ledger = std::make_unique<Ledger>(identity->key());
             ledger->attach(store);
             audit = std::make_unique<AuditLog>(&store, ledger->builder());
+            openTpm();
         } else {
             // Ratings are still taken and stored; the first commit after the key exists enters
             // them into the ledger. An enrolled kiosk without its key cannot sync (401).
@@ -283,6 +328,7 @@ struct Services {
         if (identity && credentials.deviceKeyFingerprint == identity->fingerprint()) {
             hub->setDeviceKey(identity->key());
             sender->setLedgerSigner(ledger->builder());
+            sender->setAttestationProvider([this] { return tpmAttestation(); });
         } else {
             qCWarning(lcMain) << "credentials are not bound to the device key: requests use the shared secret,"
                                  " the ledger is not shipped";
@@ -339,10 +385,12 @@ struct Services {
             h.diskLow = !session->acceptingSessions();
             if (deviceStatus)
                 h.deviceStatus = deviceStatus();
+            h.deviceStatus.insert(QStringLiteral("tpm"), tpmStatus);
             if (ledger && !hub->deviceKey().isNull()) {
                 QSqlDatabase db = store.database();
                 if (const auto head = ledger->signedHead(db))
                     h.ledgerHead = head->toJson();
+                h.tpm = tpmAttestation();
                 if (audit)
                     audit->flush(hub.get()); // audit records travel at heartbeat pace
             }
@@ -887,7 +935,10 @@ int main(int argc, char *argv[])
     QCommandLineOption devicePublicKeyOutOpt(QStringLiteral("device-public-key-out"),
                                              QStringLiteral("Create the device key if missing (0600, outside the data directory), write its public key PEM to FILE (- = stdout) for hcp-hub enroll-device --device-public-key, and exit."),
                                              QStringLiteral("FILE"));
-    parser.addOptions({deviceKeyOpt, deviceKeyTypeOpt, devicePublicKeyOutOpt});
+    QCommandLineOption tpmOpt(QStringLiteral("tpm"),
+                              QStringLiteral("TPM 2.0 for the device counter and attestation key, as a tpm2-tss TCTI (device:/dev/tpmrm0, swtpm:host=H,port=P) or none (default: /dev/tpmrm0 when present)."),
+                              QStringLiteral("TCTI"));
+    parser.addOptions({deviceKeyOpt, deviceKeyTypeOpt, devicePublicKeyOutOpt, tpmOpt});
     parser.addOptions({demoOpt, selfTestOpt, exportOpt, dataOpt, renderOpt, sizeOpt, quitOpt, firstFrameOpt, hubOpt, enrollOpt, demoCasesOpt, simulateOpt, cameraOpt, idSerialOpt, updateConfigOpt});
     parser.process(app);
 
@@ -902,6 +953,7 @@ int main(int argc, char *argv[])
     Services s;
     QString error;
     s.deviceKeyPath = parser.value(deviceKeyOpt);
+    s.tpmTcti = parser.value(tpmOpt);
     s.deviceKeyType = parser.value(deviceKeyTypeOpt) == QLatin1String("ed25519") ? hcp::trust::KeyType::Ed25519
                                                                                   : hcp::trust::KeyType::Sm2;
     if (!s.init(dataDir, demo && !parser.isSet(exportOpt), &error)) {

@@ -45,6 +45,8 @@ QJsonObject HeartbeatInfo::toJson() const
         o.insert(QStringLiteral("update"), update);
     if (!ledgerHead.isEmpty())
         o.insert(QStringLiteral("ledgerHead"), ledgerHead);
+    if (!tpm.isEmpty())
+        o.insert(QStringLiteral("tpm"), tpm);
     return o;
 }
 

@@ -50,6 +50,7 @@ struct HeartbeatInfo
     QJsonObject config;           // {"version","rejected"} of the signed configuration (omitted if empty)
     QJsonObject update;           // {"state","version","slot","error"} of the update agent (omitted if empty)
     QJsonObject ledgerHead;       // SignedHead::toJson() of the ledger's current head; empty = none
+    QJsonObject tpm;              // TPM attestation of counter and head (PROTOCOL §4c); empty = none
 
     QJsonObject toJson() const;
 };

@@ -205,6 +205,13 @@ void OutboxSender::trySend()
             }
         }
     }
+    if (m_attestation && !rows.isEmpty()) {
+        const QJsonObject tpm = m_attestation();
+        if (!tpm.isEmpty()) {
+            body += ",\"tpm\":";
+            body += QJsonDocument(tpm).toJson(QJsonDocument::Compact);
+        }
+    }
     body += '}';
     if (rows.isEmpty()) {
         if (m_inFlight > 0)

@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QJsonObject>
 #include <QObject>
 #include <QSqlDatabase>
 #include <QTimer>
@@ -69,6 +70,9 @@ public:
     // evaluations only. Set before start(); the builder is used on this sender's thread.
     static constexpr int kMaxLedgerPerBatch = 2000;
     void setLedgerSigner(std::shared_ptr<const trust::LedgerBuilder> signer) { m_ledgerSigner = std::move(signer); }
+    // A TPM kiosk's attestation (PROTOCOL §4c): called for every batch, its object goes into the
+    // body as "tpm"; an empty object leaves the member out.
+    void setAttestationProvider(std::function<QJsonObject()> provider) { m_attestation = std::move(provider); }
 
     void setOptions(const Options &options);
     Options options() const { return m_options; }
@@ -126,6 +130,7 @@ private:
     QTimer m_retryTimer; // backoff after a failure; nothing is sent while it runs
     std::function<void(Step)> m_stepHook;
     std::shared_ptr<const trust::LedgerBuilder> m_ledgerSigner;
+    std::function<QJsonObject()> m_attestation;
     bool m_enabled = true;
     bool m_running = false;
     int m_inFlight = 0;

@@ -6,6 +6,7 @@
 #include "../wire.h"
 #include "configvalidator.h"
 #include "fraudmonitor.h"
+#include "trust/tpmcheck.h"
 #include "upstream/upstreamservice.h"
 
 #include <QDateTime>
@@ -558,6 +559,10 @@ QHttpServerResponse FleetApi::consoleApi(const QString &path, const QHttpServerR
                            {QStringLiteral("history"), m_fleet.heartbeatHistory(id, now - hours * 3600 * 1000)},
                            {QStringLiteral("commands"), commands},
                            {QStringLiteral("nowMs"), now}};
+        // Assurance class (issue 13): TPM-attested, or file key with the reason.
+        detail.insert(QStringLiteral("assurance"),
+                      TpmCheck::assurance(m_store->database(), id,
+                                          kiosk.value(QLatin1String("deviceStatus")).toObject().value(QLatin1String("tpm")).toString()));
         // Upstream state of the kiosk's latest evaluations (issue 8: per record, in the console).
         if (m_upstream) {
             QJsonArray records = m_upstream->deviceRecords(id, 20);

@@ -63,6 +63,7 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
     , m_store(store)
     , m_hubIdentity(std::move(hubIdentity))
     , m_ledger(store)
+    , m_tpm(store, &m_ledger)
     , m_http(this)
 {
     using Method = QHttpServerRequest::Method;
@@ -261,7 +262,8 @@ QHttpServerResponse HubServer::batch(const QHttpServerRequest &request)
     QString ledgerError;
     const auto ledger = m_ledger.checkBatch(device->deviceId, body, request.body(), receivedAt, &ledgerError, {},
                                             LedgerCheck::TransactionMode::Joined);
-    if (!ledger) {
+    if (!ledger || !m_tpm.check(device->deviceId, body, request.body(), receivedAt, QStringLiteral("batch"), true,
+                                &ledgerError)) {
         db.rollback();
         return error(Status::InternalServerError, QStringLiteral("internal"), ledgerError);
     }
@@ -364,6 +366,9 @@ QHttpServerResponse HubServer::heartbeat(const QHttpServerRequest &request)
         if (!ledger)
             return error(Status::InternalServerError, QStringLiteral("internal"), ledgerError);
     }
+    QString tpmError;
+    if (!m_tpm.check(device->deviceId, beat, request.body(), receivedAt, QStringLiteral("heartbeat"), false, &tpmError))
+        return error(Status::InternalServerError, QStringLiteral("internal"), tpmError);
     QJsonArray commands;
     if (!m_store->heartbeat(*device, beat, receivedAt, driftMs, &commands))
         return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());

@@ -4,6 +4,7 @@
 #include "fleetapi.h"
 #include "hubstore.h"
 #include "ledgercheck.h"
+#include "trust/tpmcheck.h"
 
 #include "deviceidentity.h"
 
@@ -84,6 +85,7 @@ private:
     HubStore *m_store;
     trust::DeviceIdentity m_hubIdentity;
     LedgerCheck m_ledger;
+    TpmCheck m_tpm; // after m_ledger: raises its alerts through it
     QHttpServer m_http;
     std::unique_ptr<FleetApi> m_fleet;
     QString m_enrollToken;

@@ -11,6 +11,7 @@
 #include "personaldata.h"
 #include "ledgercheck.h"
 #include "rectificationstore.h"
+#include "trust/tpmcheck.h"
 #include "upstream/upstreamoutbox.h"
 
 #include <QCryptographicHash>
@@ -106,7 +107,8 @@ bool HubStore::open(const QString &spec, QString *error)
     return createSchema(error) && migrateCertKeyHashes(*this, error) && LedgerCheck::ensureSchema(m_db, m_postgres, error)
         && RectificationStore(m_db).ensureSchema(error) && ConfigPublisher::ensureSchema(m_db, m_postgres, error)
         && FleetStore::ensureSchema(m_db, m_postgres, error)
-        && grievance::CaseFiles::ensureSchema(m_db, m_postgres, error);
+        && grievance::CaseFiles::ensureSchema(m_db, m_postgres, error)
+        && TpmCheck::ensureSchema(m_db, error);
 }
 
 bool HubStore::execStatements(QSqlDatabase &db, const QStringList &statements, QString *error)

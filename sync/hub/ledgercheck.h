@@ -77,6 +77,20 @@ public:
     std::optional<Outcome> checkHead(const QString &deviceId, const QJsonObject &headJson, const QByteArray &rawBody,
                                      qint64 receivedAtMs, QString *error);
 
+    // One finding raised by another checker (TpmCheck), deduplicated like the ledger's own, with
+    // rawBody as evidence when new. Inside the caller's transaction.
+    bool raise(const QString &deviceId, const QString &kind, qint64 deviceSeq, const QString &evidence,
+               const QString &what, const QByteArray &rawBody, qint64 receivedAtMs)
+    {
+        return record(deviceId, {Finding{kind, deviceSeq, {}, evidence}}, what, rawBody, receivedAtMs);
+    }
+    // The device's verified head seq (0 when none).
+    qint64 knownSeq(const QString &deviceId)
+    {
+        const auto head = knownHead(deviceId);
+        return head ? qint64(head->deviceSeq) : 0;
+    }
+
     // Admin API: alerts (all devices when deviceId is empty), oldest first, and one evidence row.
     QJsonArray alerts(const QString &deviceId);
     std::optional<QJsonObject> evidence(qint64 id);

@@ -183,7 +183,8 @@ private Q_SLOTS:
         for (const char *p : {"libc6", "libqt6core6", "libqt6httpserver6"})
             QVERIFY2(hub.contains(QLatin1String(p)), p);
         // … and what only runs by name: compositor, platform plugin, SQL driver, QML modules.
-        for (const char *p : {"cage", "libpam-systemd", "qt6-wayland", "libqt6sql6-sqlite", "qml6-module-qtquick", "fonts-noto-cjk"})
+        for (const char *p : {"cage", "libpam-systemd", "qt6-wayland", "libqt6sql6-sqlite", "qml6-module-qtquick", "fonts-noto-cjk",
+                              "libtss2-tcti-device0"})
             QVERIFY2(kiosk.contains(QLatin1String(p)), p);
         QVERIFY(hub.contains(QStringLiteral("libqt6sql6-sqlite")));
         QVERIFY(!hub.contains(QStringLiteral("cage")));

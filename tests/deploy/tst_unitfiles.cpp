@@ -201,7 +201,7 @@ private Q_SLOTS:
         QCOMPARE(m_kiosk.value(S, QStringLiteral("NotifyAccess")), QStringLiteral("all"));
         QCOMPARE(m_kiosk.value(S, QStringLiteral("User")), QStringLiteral("hcp"));
         const QStringList groups = m_kiosk.words(S, QStringLiteral("SupplementaryGroups"));
-        for (const char *g : {"plugdev", "dialout", "input", "lp"})
+        for (const char *g : {"plugdev", "dialout", "input", "lp", "tss"}) // tss: /dev/tpmrm0
             QVERIFY2(groups.contains(QLatin1String(g)), g);
         QVERIFY(m_kiosk.values(S, QStringLiteral("Environment")).contains(QStringLiteral("QT_QPA_PLATFORM=wayland")));
         // Never started before provisioning wrote the credentials into the data directory.

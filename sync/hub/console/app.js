@@ -258,6 +258,13 @@ function lineChart(svg, points, key, cls, scale) {
     el('svg:polyline', { class: 'line ' + (cls || ''), points: points.map((p, i) => X(xs[i]).toFixed(1) + ',' + Y(ys[i]).toFixed(1)).join(' ') }));
 }
 
+// Issue 13: a TPM kiosk (key and counter in the TPM) or the weaker file key, with the reason.
+function assuranceText(a) {
+  if (!a) return '—';
+  if (a.class === 'tpm') return 'TPM（计数器 ' + a.counter + '，账本头 ' + a.headSeq + '）';
+  return '文件密钥（较弱）：' + (a.reason || '未知原因');
+}
+
 async function renderKiosk(id) {
   const d = await api('kiosks/' + encodeURIComponent(id) + '?hours=24');
   const k = d.kiosk;
@@ -273,6 +280,7 @@ async function renderKiosk(id) {
     ['磁盘', disk(k)], ['账本签名', k.signedLedger ? '已启用（设备密钥）' : '未启用'], ...DEVICES.map(([key, name]) => [name, el('span', {}, el('span', { class: 'dev ' + devClass(st[key]) }), devText(st[key]))]),
     ['标记', flags(k)],
     ['反刷评', (k.fraudFlags || []).length ? el('span', { id: 'detail-fraud' }, fraudText(k.fraudFlags)) : '未命中规则'],
+    ['保障等级', el('span', { id: 'detail-assurance' }, assuranceText(d.assurance))],
   ];
   $('#detail-facts').replaceChildren(...facts.flatMap(([t, v]) => [el('dt', {}, t), el('dd', {}, v)]));
   lineChart($('#history-chart'), d.history, 'queueDepth');

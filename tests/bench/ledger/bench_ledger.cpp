@@ -7,6 +7,10 @@
 //    batches with their evaluations (HeadCovers, as the hub runs it) and per entry (EveryEntry).
 //  - drain_signed_per_s: backlog drain to a loopback hcp-hub with signed requests and the ledger
 //    shipped and verified, next to drain_unsigned_per_s of the same backlog in the same run.
+//  - TPM path (issue 13, a swtpm started by the bench; a real TPM is far slower, see README):
+//    sign_us_file / sign_us_tpm (SM2 file key vs TPM ECDSA P-256 over the same attestation bytes),
+//    counter_increment_us, commit_us_with_tpm (ledger + counter step in the commit),
+//    attest_us (one batch/heartbeat attestation) and drain_tpm_per_s (every batch attested).
 // Exit 1 when anything is lost, flagged or fails to verify; with --strict also when the signed
 // drain is below 5,000 evaluations/s (drain_signed_meets_floor says so either way: CTest runs
 // on shared, loaded machines, so timing is judged only on a benchmark rig, as hcp-bench-kiosk).
@@ -17,6 +21,11 @@
 #include "ledgerverifier.h"
 #include "outboxsender.h"
 #include "store.h"
+#include "tpmattestation.h"
+#ifdef HCP_HAVE_TPM
+#include "swtpmprocess.h"
+#include "tpmattestor.h"
+#endif
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -32,6 +41,14 @@
 using namespace hcp;
 using namespace hcp::sync;
 using namespace hcp::sync::test;
+
+namespace hcp::kiosk {
+#ifdef HCP_HAVE_TPM
+using TpmAttestorPtr = TpmAttestor *;
+#else
+using TpmAttestorPtr = void *;
+#endif
+} // namespace hcp::kiosk
 
 namespace {
 
@@ -53,8 +70,9 @@ double median(QList<double> v)
     return v.isEmpty() ? 0 : v.at(v.size() / 2);
 }
 
-// Median microseconds per Store::commitEvaluation, with or without the ledger hook.
-double commitUs(const QString &path, const std::optional<trust::Key> &key)
+// Median microseconds per Store::commitEvaluation, with or without the ledger hook (and with
+// the TPM counter step after it, when a TPM is given).
+double commitUs(const QString &path, const std::optional<trust::Key> &key, kiosk::TpmAttestorPtr tpm = nullptr)
 {
     kiosk::Store store;
     if (!store.open(path))
@@ -63,6 +81,10 @@ double commitUs(const QString &path, const std::optional<trust::Key> &key)
     if (key) {
         ledger = std::make_unique<kiosk::Ledger>(*key);
         ledger->attach(store);
+#ifdef HCP_HAVE_TPM
+        if (tpm)
+            store.setCommitHook(tpm->chain(ledger->commitHook()));
+#endif
     }
     QList<double> us;
     for (int i = 0; i < kCommits; ++i) {
@@ -82,7 +104,7 @@ double commitUs(const QString &path, const std::optional<trust::Key> &key)
 
 // Runs one drain of kDrain queued evaluations; returns evaluations/s (0 on failure).
 double drain(const QUrl &hub, const QString &deviceId, const QString &db, const std::optional<trust::Key> &key,
-             int *failures)
+             int *failures, kiosk::TpmAttestorPtr tpm = nullptr)
 {
     const DeviceCredentials creds = key ? enrollWithKey(hub, deviceId, *key) : enroll(hub, deviceId);
     std::shared_ptr<trust::LedgerBuilder> ledger;
@@ -97,6 +119,18 @@ double drain(const QUrl &hub, const QString &deviceId, const QString &db, const 
     OutboxSender sender(&client);
     if (ledger)
         sender.setLedgerSigner(ledger);
+#ifdef HCP_HAVE_TPM
+    QSqlDatabase attestDb;
+    if (tpm) {
+        attestDb = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("bench-attest"));
+        attestDb.setDatabaseName(db);
+        if (!attestDb.open())
+            return 0;
+        sender.setAttestationProvider([tpm, &attestDb, deviceId] {
+            return tpm->attest(attestDb, deviceId).value_or(QJsonObject{});
+        });
+    }
+#endif
     OutboxSender::Options o;
     o.batchSize = kBatch;
     o.backoffBaseMs = 10;
@@ -114,7 +148,28 @@ double drain(const QUrl &hub, const QString &deviceId, const QString &db, const 
     loop.exec();
     const double s = t.nsecsElapsed() / 1e9;
     sender.stop();
+#ifdef HCP_HAVE_TPM
+    if (attestDb.isOpen()) {
+        attestDb.close();
+        attestDb = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("bench-attest"));
+    }
+#endif
     return outboxSnapshot(db).acked == kDrain ? kDrain / s : 0;
+}
+
+template<typename F>
+double medianUs(int n, F &&f)
+{
+    QList<double> us;
+    for (int i = 0; i < n; ++i) {
+        QElapsedTimer t;
+        t.start();
+        if (!f())
+            return -1;
+        us.append(t.nsecsElapsed() / 1000.0);
+    }
+    return median(us);
 }
 
 } // namespace
@@ -181,6 +236,41 @@ int main(int argc, char *argv[])
                                     dir.filePath(QStringLiteral("drain-plain.sqlite")), std::nullopt, &failuresPlain);
     const double drainSigned = drain(hub.url(), QStringLiteral("KIOSK-BENCH-SIGNED"),
                                      dir.filePath(QStringLiteral("drain-signed.sqlite")), key, &failuresSigned);
+    // 4. The TPM path against the file key, same run.
+    double signFile = 0, signTpm = -1, incrementUs = -1, commitTpm = -1, attestUs = -1, drainTpm = 0;
+    int failuresTpm = 0;
+    {
+        trust::TpmAttestation sample;
+        sample.deviceId = QStringLiteral("KIOSK-BENCH");
+        sample.tpmId = QString(64, QLatin1Char('a'));
+        sample.counter = 12345;
+        sample.head = {20000, QByteArray(32, '\x11')};
+        sample.timeMs = 1'700'000'000'000;
+        const QByteArray message = sample.signingInput();
+        signFile = medianUs(kCommits, [&] { return trust::Crypto::sign(key, message).has_value(); });
+#ifdef HCP_HAVE_TPM
+        trust::test::SwtpmProcess swtpm;
+        QString error;
+        std::unique_ptr<kiosk::TpmAttestor> tpm;
+        if (swtpm.start(dir.filePath(QStringLiteral("swtpm")))
+            && (tpm = kiosk::TpmAttestor::open(swtpm.tcti(), dir.filePath(QStringLiteral("tpm-key.blob")), &error))) {
+            signTpm = medianUs(kCommits, [&] { return tpm->device().sign(message).has_value(); });
+            incrementUs = medianUs(kCommits, [&] { return tpm->advance(); });
+            commitTpm = commitUs(dir.filePath(QStringLiteral("tpm.sqlite")), key, tpm.get());
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("bench-tpm"));
+            db.setDatabaseName(dir.filePath(QStringLiteral("tpm.sqlite")));
+            if (db.open())
+                attestUs = medianUs(kCommits, [&] { return tpm->attest(db, sample.deviceId).has_value(); });
+            db.close();
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(QStringLiteral("bench-tpm"));
+            drainTpm = drain(hub.url(), QStringLiteral("KIOSK-BENCH-TPM"), dir.filePath(QStringLiteral("drain-tpm.sqlite")),
+                             key, &failuresTpm, tpm.get());
+        } else {
+            out << "error=swtpm: " << error << swtpm.output() << '\n';
+        }
+#endif
+    }
     const int alerts = tamperAlerts(hub.url()).size();
     hub.kill();
 
@@ -196,11 +286,23 @@ int main(int argc, char *argv[])
         << "drain_signed_vs_unsigned=" << QString::number(drainPlain > 0 ? drainSigned / drainPlain : 0, 'f', 3) << '\n'
         << "drain_failed_requests=" << failuresPlain + failuresSigned << '\n'
         << "tamper_alerts=" << alerts << '\n'
+        << "sign_us_file=" << QString::number(signFile, 'f', 0) << '\n'
+        << "sign_us_tpm=" << QString::number(signTpm, 'f', 0) << '\n'
+        << "sign_tpm_vs_file=" << QString::number(signFile > 0 ? signTpm / signFile : 0, 'f', 1) << '\n'
+        << "counter_increment_us=" << QString::number(incrementUs, 'f', 0) << '\n'
+        << "commit_us_with_tpm=" << QString::number(commitTpm, 'f', 0) << '\n'
+        << "commit_tpm_vs_ledger=" << QString::number(commitSigned > 0 ? commitTpm / commitSigned : 0, 'f', 2) << '\n'
+        << "attest_us=" << QString::number(attestUs, 'f', 0) << '\n'
+        << "drain_tpm_per_s=" << QString::number(drainTpm, 'f', 0) << '\n'
+        << "drain_tpm_vs_signed=" << QString::number(drainSigned > 0 ? drainTpm / drainSigned : 0, 'f', 3) << '\n'
         << "drain_signed_floor_per_s=" << kDrainFloorPerS << '\n'
         << "drain_signed_meets_floor=" << (drainSigned >= kDrainFloorPerS ? 1 : 0) << '\n'
         << "loadavg_1m=" << QString::number(loadAverage(), 'f', 2) << '\n';
     out.flush();
     const bool strict = app.arguments().contains(QStringLiteral("--strict"));
-    const bool correct = drainSigned > 0 && drainPlain > 0 && alerts == 0 && verifyCovered > 0 && verifyEvery > 0;
+    bool correct = drainSigned > 0 && drainPlain > 0 && alerts == 0 && verifyCovered > 0 && verifyEvery > 0;
+#ifdef HCP_HAVE_TPM
+    correct = correct && signTpm > 0 && incrementUs > 0 && commitTpm > 0 && attestUs > 0 && drainTpm > 0 && failuresTpm == 0;
+#endif
     return correct && (!strict || drainSigned >= kDrainFloorPerS) ? 0 : 1;
 }
