@@ -3,6 +3,7 @@
 
 #include "../wire.h"
 #include "fraudmonitor.h"
+#include "guard/requestguard.h"
 #include "windowroutes.h"
 
 #include <QDateTime>
@@ -14,6 +15,7 @@
 #include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QSqlError>
+#include <QTcpSocket>
 #include <QUrlQuery>
 
 #include <limits>
@@ -113,7 +115,20 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
 
 quint16 HubServer::listen(const QHostAddress &address, quint16 port)
 {
-    return m_http.listen(address, port);
+    // Our own TCP server in front of QHttpServer: it refuses oversized and slow requests
+    // before their bodies are read (guard/requestguard.h, PROTOCOL §1a).
+    auto *tcp = new guard::GuardedTcpServer(m_limits, this);
+    if (!tcp->listen(address, port)) {
+        qCCritical(lcHubServer) << "cannot listen:" << tcp->errorString();
+        delete tcp;
+        return 0;
+    }
+    tcp->onRefused = [](int status, const QByteArray &reason, QTcpSocket *socket) {
+        qCInfo(lcHubServer) << "refused" << status << "from" << socket->peerAddress().toString() << reason;
+    };
+    m_http.bind(tcp);
+    tcp->attached();
+    return tcp->serverPort();
 }
 
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "fleetapi.h"
+#include "guard/requestguard.h"
 #include "hubstore.h"
 #include "ledgercheck.h"
 
@@ -41,6 +42,8 @@ public:
 
     void setEnrollToken(const QString &token) { m_enrollToken = token; }
     void setAdminToken(const QString &token) { m_adminToken = token; }
+    // Request-line, header and body limits and timeouts; before listen().
+    void setLimits(const guard::Limits &limits) { m_limits = limits; }
 
     // The anti-fraud monitor (GET /v1/admin/fraud); owned by the server.
     FraudMonitor *fraudMonitor() const { return m_fraud; }
@@ -82,6 +85,7 @@ private:
     std::unique_ptr<FleetApi> m_fleet;
     QString m_enrollToken;
     QString m_adminToken;
+    guard::Limits m_limits = guard::Limits::hubDefaults();
     FraudMonitor *m_fraud = nullptr;
     QHash<QString, AdminHandler> m_adminHandlers;
 };

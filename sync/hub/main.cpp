@@ -131,6 +131,11 @@ int main(int argc, char *argv[])
                                                             "profile (sync/UPSTREAM.md)"),
                                              QStringLiteral("file"));
     parser.addOption(upstreamProfile);
+    const QCommandLineOption idleTimeout(QStringLiteral("idle-timeout"),
+                                         QStringLiteral("seconds a connection may stay idle, and to send a request's "
+                                                        "headers (PROTOCOL §1a)"),
+                                         QStringLiteral("s"), QStringLiteral("60"));
+    parser.addOption(idleTimeout);
     parser.process(app);
 
     QTextStream out(stdout);
@@ -300,6 +305,10 @@ int main(int argc, char *argv[])
     server.fleet().setOptions(fleetOptions);
     server.setEnrollToken(parser.value(enrollToken));
     server.setAdminToken(parser.value(adminToken));
+    hcp::sync::hub::guard::Limits limits = hcp::sync::hub::guard::Limits::hubDefaults();
+    limits.idleTimeoutMs = qMax(1, parser.value(idleTimeout).toInt()) * 1000;
+    limits.headerTimeoutMs = qMin(limits.headerTimeoutMs, limits.idleTimeoutMs);
+    server.setLimits(limits);
     const quint16 bound = server.listen(host, static_cast<quint16>(port));
     if (bound == 0) {
         err << "hcp-hub: cannot listen on " << addr << Qt::endl;
