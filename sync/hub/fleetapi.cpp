@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "fleetapi.h"
 
+#include "guard/inputchecks.h"
+
 #include "../wire.h"
 #include "fraudmonitor.h"
 #include "upstream/upstreamservice.h"
@@ -402,13 +404,13 @@ QHttpServerResponse FleetApi::login(const QHttpServerRequest &request)
     const QString user = body.value(QLatin1String("user")).toString();
     const auto role = m_fleet.checkPassword(user, body.value(QLatin1String("password")).toString());
     if (!role) {
-        qCInfo(lcFleetApi) << "console login failed for" << user;
+        qCInfo(lcFleetApi) << "console login failed for" << guard::forLog(user, 64);
         return error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("用户名或密码错误，或账户已暂时锁定"));
     }
     const QByteArray token = m_fleet.createSession(user, *role, m_options.sessionTtlMs);
     if (token.isEmpty())
         return error(Status::InternalServerError, QStringLiteral("internal"), QStringLiteral("cannot create a session"));
-    qCInfo(lcFleetApi) << "console login" << user << FleetStore::roleName(*role);
+    qCInfo(lcFleetApi) << "console login" << guard::forLog(user, 64) << FleetStore::roleName(*role);
     QHttpServerResponse r = json(QJsonObject{{QStringLiteral("user"), user}, {QStringLiteral("role"), FleetStore::roleName(*role)}});
     QByteArray c = QByteArray(kSessionCookie) + '=' + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
         + QByteArray::number(m_options.sessionTtlMs / 1000);

@@ -7,6 +7,7 @@
 #include "rectificationstore.h"
 #include "upstream/upstreamservice.h"
 
+#include "crypto.h"
 #include "devicecredentials.h"
 #include "deviceidentity.h"
 
@@ -71,6 +72,34 @@ std::optional<hcp::trust::DeviceIdentity> hubIdentity(const QString &path, QText
     return identity;
 }
 
+// The admin API's bearer token when none is given: <data dir>/admin-token, made at first start
+// (0600, 32 random bytes hex) and printed that once. No client address is trusted instead.
+std::optional<QString> adminTokenFile(const QString &path, QTextStream &out, QTextStream &err)
+{
+    QFile f(path);
+    if (f.exists()) {
+        if (!f.open(QIODevice::ReadOnly)) {
+            err << "hcp-hub: cannot read " << path << ": " << f.errorString() << Qt::endl;
+            return std::nullopt;
+        }
+        const QString token = QString::fromLatin1(f.readAll()).trimmed();
+        if (token.size() < 32) {
+            err << "hcp-hub: " << path << " holds no admin token" << Qt::endl;
+            return std::nullopt;
+        }
+        return token;
+    }
+    const QByteArray random = hcp::trust::Crypto::randomBytes(32);
+    if (random.size() != 32
+        || !f.open(QIODevice::WriteOnly | QIODevice::NewOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+        || f.write(random.toHex() + '\n') != 65 || !f.flush()) {
+        err << "hcp-hub: cannot create " << path << ": " << f.errorString() << Qt::endl;
+        return std::nullopt;
+    }
+    out << "hcp-hub: admin token (shown once; kept in " << path << "): " << random.toHex() << Qt::endl;
+    return QString::fromLatin1(random.toHex());
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -92,7 +121,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption enrollToken(QStringLiteral("enroll-token"), QStringLiteral("token kiosks enroll with"),
                                          QStringLiteral("token"));
     const QCommandLineOption adminToken(QStringLiteral("admin-token"),
-                                        QStringLiteral("bearer token of the admin API (default: loopback only)"),
+                                        QStringLiteral("bearer token of the admin API (default: made at first start "
+                                                       "in admin-token beside the database, printed once)"),
                                         QStringLiteral("token"));
     const QCommandLineOption interval(QStringLiteral("heartbeat-interval"), QStringLiteral("seconds between heartbeats"),
                                       QStringLiteral("s"), QStringLiteral("900"));
@@ -304,7 +334,15 @@ int main(int argc, char *argv[])
     HubServer server(&store, std::move(*identity));
     server.fleet().setOptions(fleetOptions);
     server.setEnrollToken(parser.value(enrollToken));
-    server.setAdminToken(parser.value(adminToken));
+    if (parser.isSet(adminToken)) {
+        server.setAdminToken(parser.value(adminToken));
+    } else {
+        const auto token = adminTokenFile(dataDirectory(parser.value(db), store.isPostgres()) + QStringLiteral("/admin-token"),
+                                          out, err);
+        if (!token)
+            return 2;
+        server.setAdminToken(*token);
+    }
     hcp::sync::hub::guard::Limits limits = hcp::sync::hub::guard::Limits::hubDefaults();
     limits.idleTimeoutMs = qMax(1, parser.value(idleTimeout).toInt()) * 1000;
     limits.headerTimeoutMs = qMin(limits.headerTimeoutMs, limits.idleTimeoutMs);

@@ -135,9 +135,10 @@ void ConnectionGuard::followHttpServer()
 void ConnectionGuard::beforeHttpServerRead()
 {
     if (m_state == State::Refused) {
+        // Read and dropped, so the client's close is seen at once and frees the connection.
         m_drained += m_socket->skip(m_socket->bytesAvailable());
         if (m_drained > m_server->limits().lingerMaxBytes)
-            m_socket->abort(); // a client that keeps sending after the answer is cut off
+            m_socket->abort();
         return;
     }
     const qint64 available = m_socket->bytesAvailable();
@@ -310,8 +311,8 @@ void ConnectionGuard::refuse(int status, const QByteArray &reason)
                     + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
                     + "\r\nConnection: close\r\n\r\n" + body);
     m_socket->flush();
-    // Half-close: the client reads the answer while the rest of its upload is read and dropped
-    // (closing with unread data would reset the connection and lose the answer).
+    // Half-close, and reset only after lingerMs: closing at once with unread data would reset
+    // the connection and the client would lose the answer.
     if (m_socket->bytesToWrite() == 0)
         ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
     else

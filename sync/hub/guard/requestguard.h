@@ -27,8 +27,8 @@ struct Limits
     int headerTimeoutMs = 10'000; // from a request's first byte to the end of its headers
     int idleTimeoutMs = 60'000;   // a keep-alive connection without a request in flight
     int minBodyBytesPerS = 16 * 1024; // body deadline: headerTimeout + Content-Length / this rate
-    int lingerMs = 5'000;         // after a refusal: bytes still arriving are read and dropped this long,
-    qint64 lingerMaxBytes = 1024 * 1024; // or up to this many; then the connection is reset
+    int lingerMs = 2'000;         // after a refusal: time the client has to read the answer; then reset,
+    qint64 lingerMaxBytes = 8 * 1024 * 1024; // or earlier once this much more of the upload came in
     int maxConnections = 1024;    // open connections; further ones are closed at once
 
     // The defaults of hcp-hub (batch and audit arrays, case import and bundle uploads are larger).

@@ -2,22 +2,33 @@
 // Issue 13, "What was found" 4–8, as an anonymous client (or a captured kiosk request) against a
 // real hcp-hub process: every attack gets its status code, and the hub keeps answering
 // /v1/health quickly while it is attacked.
+#include "crypto.h"
+#include "deviceidentity.h"
+#include "hubclient.h"
 #include "hubprocess.h"
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QMutex>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+#include <QUrlQuery>
 
 #include <algorithm>
 #include <atomic>
 
 using namespace hcp;
+using namespace hcp::sync;
 using namespace hcp::sync::test;
 
 namespace {
@@ -112,6 +123,39 @@ private:
     QList<double> m_latencies;
 };
 
+// A request signed as the device with its key (PROTOCOL §2) at timeMs; status, body in *out.
+int signedRequest(const QUrl &hub, const DeviceCredentials &creds, const trust::Key &key, const QByteArray &method,
+                  const QString &target, qint64 timeMs, const QByteArray &body = {}, QByteArray *out = nullptr,
+                  QByteArray *signatureOut = nullptr)
+{
+    const QByteArray encoded = QUrl(target).toEncoded();
+    const QByteArray signature = trust::Crypto::sign(key, trust::DeviceIdentity::requestSigningInput(method, encoded, timeMs, body))
+                                     .value_or(QByteArray())
+                                     .toBase64();
+    if (signatureOut)
+        *signatureOut = signature;
+    return httpRequest(hub.resolved(QUrl(target)), method, body, out,
+                       {{"X-HCP-Device", creds.deviceId.toUtf8()},
+                        {"X-HCP-Time", QByteArray::number(timeMs)},
+                        {"X-HCP-Key", trust::DeviceIdentity::fingerprintOf(key).toLatin1()},
+                        {"X-HCP-Signature", signature}});
+}
+
+QString errorOf(const QByteArray &body)
+{
+    return QJsonDocument::fromJson(body).object().value(QLatin1String("error")).toString();
+}
+
+QJsonObject caseIn(const QString &hall, const QString &projectNo)
+{
+    QJsonObject c = protocolExample(QStringLiteral("case"));
+    c.remove(QStringLiteral("certKeyHash"));
+    c.insert(QStringLiteral("certNo"), QStringLiteral("11010519491231002X"));
+    c.insert(QStringLiteral("hallCode"), hall);
+    c.insert(QStringLiteral("projectNo"), projectNo);
+    return c;
+}
+
 void reportLatencies(const char *what, const QList<double> &ms)
 {
     qInfo("%s: health probes %lld, p50 %.1f ms, p95 %.1f ms, max %.1f ms", what, qlonglong(ms.size()),
@@ -137,9 +181,25 @@ private slots:
     void slowHeaders_closedAfterTimeout408();
     void idleConnection_closedAfterTimeout();
 
+    // 6: the admin API answers only to its token; none given → one is made and printed once.
+    void noAdminToken_generatedOnce0600_loopbackRefused403();
+    // 8: per-device lists without deviceId are a 400, not an empty list.
+    void adminLists_withoutDeviceId_refused400();
+    // 8: duplicated JSON keys are refused.
+    void duplicateJsonKeys_refused400();
+    // 5: the replay window, replayed personal-data reads, other halls' cases.
+    void signedTime_outsideWindow_refused401WithHubTime();
+    void personalRead_replayed_refused401();
+    void qrLookup_otherHallsCase_notFound404();
+    void hubClient_wrongClock_correctsOffsetAndReportsIt();
+    // 7: client strings in the log are capped.
+    void hugeUserName_loggedCapped();
+
 private:
     QTemporaryDir m_dir;
     HubProcess m_hub;
+    trust::Key m_key = trust::Key::generate(trust::KeyType::Sm2);
+    DeviceCredentials m_creds;
 };
 
 void TestHubGuard::initTestCase()
@@ -147,6 +207,12 @@ void TestHubGuard::initTestCase()
     QVERIFY(m_dir.isValid());
     QVERIFY2(m_hub.start(m_dir.filePath(QStringLiteral("hub.sqlite")), 0, {QStringLiteral("--idle-timeout"), QStringLiteral("1")}),
              qPrintable(m_hub.output()));
+    m_creds = enrollWithKey(m_hub.url(), QStringLiteral("KIOSK-GUARD-0001"), m_key);
+    QVERIFY(m_creds.isValid());
+    QCOMPARE(adminSend(m_hub.url(), "POST", QStringLiteral("/v1/admin/cases"),
+                       QJsonObject{{QStringLiteral("cases"), QJsonArray{caseIn(QLatin1String(kHall), QStringLiteral("110105202612070001")),
+                                                                        caseIn(QStringLiteral("HALL-999"), QStringLiteral("110105202612079999"))}}}),
+             200);
 }
 
 void TestHubGuard::requestLine_overEightKiB_refused414()
@@ -217,46 +283,73 @@ void TestHubGuard::pipelinedRequests_underLimits_allAnswered()
     QCOMPARE(got.count("HTTP/1.1 401"), 1); // the heartbeat is unsigned
 }
 
-void TestHubGuard::oneGigabyteUpload_refusedAtHeaders_healthStaysFast()
+namespace {
+
+// One attacker connection: declares 1 GiB, streams it from one reused 64 KiB buffer until the
+// hub answers and cuts the connection. Returns the status; *sent the bytes it got out.
+int uploadOneGigabyte(quint16 port, qint64 *sent)
 {
-    const qint64 before = peakRss(m_hub.pid());
-    QVERIFY(before > 0);
-    HealthProbe probe(m_hub.port());
-    probe.start();
-    QThread::msleep(200);
-    // The attacker streams 1 GiB from one reused 64 KiB buffer and ignores the answer.
     constexpr qint64 kDeclared = 1024LL * 1024 * 1024;
-    const QByteArray chunk(64 * 1024, 'x');
+    static const QByteArray chunk(64 * 1024, 'x');
     QTcpSocket s;
-    s.connectToHost(QHostAddress::LocalHost, m_hub.port());
-    QVERIFY(s.waitForConnected(3000));
+    s.connectToHost(QHostAddress::LocalHost, port);
+    if (!s.waitForConnected(3000))
+        return -1;
     s.write("POST /v1/evaluations/batch HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\nContent-Length: "
             + QByteArray::number(kDeclared) + "\r\n\r\n");
-    qint64 sent = 0;
+    *sent = 0;
     QByteArray answer;
     QElapsedTimer t;
     t.start();
-    while (sent < kDeclared && s.state() == QAbstractSocket::ConnectedState && t.elapsed() < 30000) {
+    while (*sent < kDeclared && s.state() == QAbstractSocket::ConnectedState && t.elapsed() < 30000) {
         if (s.bytesToWrite() < 4 * chunk.size()) {
             s.write(chunk);
-            sent += chunk.size();
+            *sent += chunk.size();
         }
         s.waitForBytesWritten(50);
         answer += s.readAll();
     }
     answer += s.readAll();
-    const qint64 cutAfterMs = t.elapsed();
+    return statusOf(answer);
+}
+
+} // namespace
+
+void TestHubGuard::oneGigabyteUpload_refusedAtHeaders_healthStaysFast()
+{
+    // Found: one 1 GB POST took the hub to 2.1 GB RSS, three in parallel to 7 GB. Here attackers
+    // keep starting 1 GiB uploads for 3 s while a kiosk-like probe asks /v1/health.
+    const qint64 before = peakRss(m_hub.pid());
+    QVERIFY(before > 0);
+    HealthProbe probe(m_hub.port());
+    probe.start();
+    QThread::msleep(200);
+    int uploads = 0;
+    int refused = 0;
+    qint64 sentTotal = 0;
+    qint64 sentMax = 0;
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 3000) {
+        qint64 sent = 0;
+        const int status = uploadOneGigabyte(m_hub.port(), &sent);
+        ++uploads;
+        refused += status == 413 ? 1 : 0;
+        sentTotal += sent;
+        sentMax = qMax(sentMax, sent);
+    }
     probe.stop();
     const qint64 after = peakRss(m_hub.pid());
     const QList<double> ms = probe.latenciesMs();
-    reportLatencies("1 GiB upload", ms);
-    qInfo("upload: answered %d, connection cut after %lld ms and %lld MiB sent; hub peak RSS %lld -> %lld MiB",
-          statusOf(answer), qlonglong(cutAfterMs), qlonglong(sent >> 20), qlonglong(before >> 20), qlonglong(after >> 20));
-    QCOMPARE(statusOf(answer), 413);
-    QVERIFY2(sent < kDeclared, "the hub must cut the upload, not read it to the end");
-    QVERIFY2(after - before < 64LL * 1024 * 1024, "the body must not be buffered");
+    reportLatencies("1 GiB uploads", ms);
+    qInfo("uploads: %d started, %d answered 413, at most %lld KiB of a body sent before the cut (%lld MiB in all); "
+          "hub peak RSS %lld -> %lld MiB",
+          uploads, refused, qlonglong(sentMax >> 10), qlonglong(sentTotal >> 20), qlonglong(before >> 20), qlonglong(after >> 20));
+    QCOMPARE(refused, uploads);
+    QVERIFY2(sentMax < 64LL * 1024 * 1024, "the hub must cut each upload, not read it to the end");
+    QVERIFY2(after - before < 64LL * 1024 * 1024, "bodies must not be buffered");
     QVERIFY(m_hub.isRunning());
-    QVERIFY(ms.size() >= 3);
+    QVERIFY(ms.size() >= 10);
     QVERIFY2(HealthProbe::percentile(ms, 0.5) < 100, "health median must stay under 100 ms");
     QVERIFY2(HealthProbe::percentile(ms, 1.0) < 1000, "no health probe may stall");
 }
@@ -298,6 +391,178 @@ void TestHubGuard::idleConnection_closedAfterTimeout()
     QTRY_VERIFY_WITH_TIMEOUT(k.bytesAvailable() > 0 || !kClosed.isEmpty(), 3000);
     QVERIFY(k.readAll().startsWith("HTTP/1.1 200"));
     QTRY_VERIFY_WITH_TIMEOUT(!kClosed.isEmpty(), 5000);
+}
+
+void TestHubGuard::noAdminToken_generatedOnce0600_loopbackRefused403()
+{
+    // Found: without --admin-token any loopback client was admin — and behind the recommended
+    // reverse proxy every client is loopback.
+    QTemporaryDir dir;
+    const QString db = dir.filePath(QStringLiteral("hub.sqlite"));
+    auto start = [&](QProcess &p, QString *token) -> quint16 {
+        p.setProcessChannelMode(QProcess::SeparateChannels);
+        p.start(hubBinary(), {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--db"), db});
+        QString out;
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 15000 && !out.contains(QLatin1String("listening on"))) {
+            p.waitForReadyRead(100);
+            out += QString::fromUtf8(p.readAllStandardOutput());
+        }
+        const auto token_ = QRegularExpression(QStringLiteral("admin token \\(shown once; kept in (.*)\\): ([0-9a-f]{64})")).match(out);
+        *token = token_.hasMatch() ? token_.captured(2) : QString();
+        const auto port = QRegularExpression(QStringLiteral("listening on [0-9.]+:(\\d+)")).match(out);
+        return port.hasMatch() ? quint16(port.captured(1).toUInt()) : 0;
+    };
+    QProcess first;
+    QString token;
+    const quint16 port = start(first, &token);
+    QVERIFY(port != 0);
+    QCOMPARE(token.size(), 64);
+    const QFileInfo file(dir.filePath(QStringLiteral("admin-token")));
+    QVERIFY(file.exists());
+    QCOMPARE(file.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup | QFileDevice::WriteOther),
+             QFileDevice::Permissions());
+    const QUrl hub(QStringLiteral("http://127.0.0.1:%1").arg(port));
+    QByteArray body;
+    QCOMPARE(httpRequest(hub.resolved(QUrl(QStringLiteral("/v1/admin/stats"))), "GET", {}, &body), 403);
+    QCOMPARE(httpRequest(hub.resolved(QUrl(QStringLiteral("/v1/admin/stats"))), "GET", {}, &body,
+                         {{"X-Forwarded-For", "127.0.0.1"}}), 403);
+    QCOMPARE(httpRequest(hub.resolved(QUrl(QStringLiteral("/v1/admin/stats"))), "GET", {}, &body,
+                         {{"Authorization", "Bearer " + token.toLatin1()}}), 200);
+    first.kill();
+    first.waitForFinished();
+    // The second start keeps the token and does not print it again.
+    QProcess second;
+    QString again;
+    const quint16 port2 = start(second, &again);
+    QVERIFY(port2 != 0);
+    QVERIFY(again.isEmpty());
+    QCOMPARE(httpRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/v1/admin/stats").arg(port2)), "GET", {}, &body,
+                         {{"Authorization", "Bearer " + token.toLatin1()}}), 200);
+    second.kill();
+    second.waitForFinished();
+}
+
+void TestHubGuard::adminLists_withoutDeviceId_refused400()
+{
+    const QByteArray auth = QByteArray("Bearer ") + kAdminToken;
+    for (const QString &path : {QStringLiteral("/v1/admin/tamper"), QStringLiteral("/v1/admin/evaluations"),
+                                QStringLiteral("/v1/admin/audit")}) {
+        QByteArray body;
+        QCOMPARE(httpRequest(m_hub.url().resolved(QUrl(path)), "GET", {}, &body, {{"Authorization", auth}}), 400);
+        QCOMPARE(errorOf(body), QStringLiteral("missing_parameter"));
+        QCOMPARE(httpRequest(m_hub.url().resolved(QUrl(path + QStringLiteral("?all=1"))), "GET", {}, &body,
+                             {{"Authorization", auth}}), 200);
+    }
+}
+
+void TestHubGuard::duplicateJsonKeys_refused400()
+{
+    // The last key would win in QJsonDocument: a checked value could be shadowed.
+    const QByteArray auth = QByteArray("Bearer ") + kAdminToken;
+    QByteArray body;
+    QCOMPARE(httpRequest(m_hub.url().resolved(QUrl(QStringLiteral("/v1/admin/cases"))), "POST",
+                         R"({"cases":[],"cases":[]})", &body, {{"Authorization", auth}}), 400);
+    QCOMPARE(httpRequest(m_hub.url().resolved(QUrl(QStringLiteral("/v1/enroll"))), "POST",
+                         R"({"enrollToken":"x","deviceId":"A","hallCode":"HALL-001","deviceClass":"pad","hall\u0043ode":"B"})",
+                         &body), 400);
+    const QByteArray beat = R"({"kioskTimeMs":1,"nested":{"a":1,"a":2}})";
+    QCOMPARE(signedRequest(m_hub.url(), m_creds, m_key, "POST", QStringLiteral("/v1/heartbeat"),
+                           QDateTime::currentMSecsSinceEpoch(), beat, &body), 400);
+    // The same keys in different objects are fine.
+    const QByteArray fine = R"({"kioskTimeMs":1,"a":{"x":1},"b":{"x":1}})";
+    QCOMPARE(signedRequest(m_hub.url(), m_creds, m_key, "POST", QStringLiteral("/v1/heartbeat"),
+                           QDateTime::currentMSecsSinceEpoch(), fine, &body), 200);
+}
+
+void TestHubGuard::signedTime_outsideWindow_refused401WithHubTime()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QString feed = QStringLiteral("/v1/cases/feed?cursor=0&limit=10");
+    for (const qint64 t : {qint64(1), now - 400LL * 86400 * 1000, now + 10LL * 365 * 86400 * 1000, now - 6 * 60 * 1000}) {
+        QByteArray body;
+        QCOMPARE(signedRequest(m_hub.url(), m_creds, m_key, "GET", feed, t, {}, &body), 401);
+        QCOMPARE(errorOf(body), QStringLiteral("stale_request"));
+    }
+    // Inside the window it is served, and every answer carries the hub's clock.
+    QNetworkAccessManager nam;
+    QNetworkRequest request(m_hub.url().resolved(QUrl(QStringLiteral("/v1/health"))));
+    QNetworkReply *reply = nam.get(request);
+    QTRY_VERIFY(reply->isFinished());
+    const qint64 hubTime = reply->rawHeader("X-HCP-Hub-Time").toLongLong();
+    QVERIFY(qAbs(hubTime - QDateTime::currentMSecsSinceEpoch()) < 5000);
+    delete reply;
+    QCOMPARE(signedRequest(m_hub.url(), m_creds, m_key, "GET", feed, now - 4 * 60 * 1000), 200);
+}
+
+void TestHubGuard::personalRead_replayed_refused401()
+{
+    const QString lookup = QStringLiteral("/v1/cases/lookup?qr=110105202612070001");
+    const qint64 t = QDateTime::currentMSecsSinceEpoch();
+    QByteArray body;
+    QByteArray signature;
+    QCOMPARE(signedRequest(m_hub.url(), m_creds, m_key, "GET", lookup, t, {}, &body, &signature), 200);
+    // The captured request, sent again byte for byte, and with its signature re-encoded.
+    const QList<QPair<QByteArray, QByteArray>> captured{{"X-HCP-Device", m_creds.deviceId.toUtf8()},
+                                                        {"X-HCP-Time", QByteArray::number(t)},
+                                                        {"X-HCP-Key", trust::DeviceIdentity::fingerprintOf(m_key).toLatin1()}};
+    for (const QByteArray &variant : {signature, QByteArray(signature).replace("=", "")}) {
+        QCOMPARE(httpRequest(m_hub.url().resolved(QUrl(lookup)), "GET", {}, &body,
+                             captured + QList<QPair<QByteArray, QByteArray>>{{"X-HCP-Signature", variant}}), 401);
+        QCOMPARE(errorOf(body), QStringLiteral("replayed"));
+    }
+    QCOMPARE(signedRequest(m_hub.url(), m_creds, m_key, "GET", lookup, t + 1, {}, &body), 200);
+}
+
+void TestHubGuard::qrLookup_otherHallsCase_notFound404()
+{
+    // Found: a HALL-999 device could read a HALL-001 case by qr=; here the other way round.
+    QByteArray body;
+    QCOMPARE(signedRequest(m_hub.url(), m_creds, m_key, "GET", QStringLiteral("/v1/cases/lookup?qr=110105202612079999"),
+                           QDateTime::currentMSecsSinceEpoch(), {}, &body), 404);
+    QCOMPARE(signedRequest(m_hub.url(), m_creds, m_key, "GET",
+                           QStringLiteral("/v1/cases/lookup?projectNo=110105202612079999&name=") + QString::fromUtf8(QUrl::toPercentEncoding(caseIn({}, {}).value(QLatin1String("userName")).toString())),
+                           QDateTime::currentMSecsSinceEpoch(), {}, &body), 404);
+    QCOMPARE(signedRequest(m_hub.url(), m_creds, m_key, "GET", QStringLiteral("/v1/cases/lookup?qr=110105202612070001"),
+                           QDateTime::currentMSecsSinceEpoch(), {}, &body), 200);
+}
+
+void TestHubGuard::hubClient_wrongClock_correctsOffsetAndReportsIt()
+{
+    sync::HubClient client;
+    client.setCredentials(m_creds);
+    client.setDeviceKey(m_key);
+    client.setClockOffsetMs(-3600 * 1000); // signs as a kiosk whose clock is an hour behind
+    int status = 0;
+    client.pullCaseFeed(0, 10, [&](const sync::HubReply &r) { status = r.status; });
+    QTRY_VERIFY(status != 0);
+    QCOMPARE(status, 200); // refused once as stale_request, corrected, signed again
+    QVERIFY2(qAbs(client.clockOffsetMs()) < 2000, qPrintable(QString::number(client.clockOffsetMs())));
+    client.setClockOffsetMs(0);
+    sync::HeartbeatInfo beat;
+    beat.kioskTimeMs = QDateTime::currentMSecsSinceEpoch();
+    QCOMPARE(beat.toJson().value(QLatin1String("clockOffsetMs")).toInteger(), 0);
+    beat.clockOffsetMs = 1234;
+    QCOMPARE(beat.toJson().value(QLatin1String("clockOffsetMs")).toInteger(), 1234);
+}
+
+void TestHubGuard::hugeUserName_loggedCapped()
+{
+    m_hub.takeLog();
+    const QByteArray name(3000, 'N');
+    QByteArray body;
+    QCOMPARE(httpRequest(m_hub.url().resolved(QUrl(QStringLiteral("/console/api/login"))), "POST",
+                         QJsonDocument(QJsonObject{{QStringLiteral("user"), QString::fromLatin1(name)},
+                                                   {QStringLiteral("password"), QStringLiteral("wrong-password")}})
+                             .toJson(QJsonDocument::Compact),
+                         &body), 401);
+    QString log;
+    QTRY_VERIFY((log += m_hub.takeLog()).contains(QLatin1String("console login failed")));
+    for (const QString &line : log.split(QLatin1Char('\n')))
+        QVERIFY2(line.size() < 600, qPrintable(line.left(300)));
+    QVERIFY(!log.contains(QString(201, QLatin1Char('N'))));
+    QVERIFY(log.contains(QStringLiteral("…(+")));
 }
 
 QTEST_GUILESS_MAIN(TestHubGuard)
