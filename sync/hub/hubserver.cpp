@@ -44,15 +44,9 @@ QByteArray header(const QHttpServerRequest &request, const QByteArray &name)
     return {};
 }
 
-// A JSON object with each key once (guard::hasDuplicateKeys: QJsonDocument would keep the last).
 bool parseObject(const QByteArray &body, QJsonObject *out)
 {
-    QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &pe);
-    if (pe.error != QJsonParseError::NoError || !doc.isObject() || guard::hasDuplicateKeys(body))
-        return false;
-    *out = doc.object();
-    return true;
+    return guard::parseStrictObject(body, out); // a key twice in one object is refused (PROTOCOL §1a)
 }
 
 // Reads that answer with citizens' cases (names, 办件编号): replay-protected (PROTOCOL §2).
@@ -119,7 +113,7 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
     });
     // Every answer carries the hub's clock, so a kiosk corrects its offset (PROTOCOL §2).
     m_http.afterRequest([](QHttpServerResponse &&response) {
-        response.setHeader("X-HCP-Hub-Time", QByteArray::number(QDateTime::currentMSecsSinceEpoch()));
+        guard::stampHubTime(response);
         return std::move(response);
     });
     m_http.route(QStringLiteral("/v1/admin/devices/<arg>/commands"), Method::Post,

@@ -166,6 +166,11 @@ int main(int argc, char *argv[])
                                                         "headers (PROTOCOL §1a)"),
                                          QStringLiteral("s"), QStringLiteral("60"));
     parser.addOption(idleTimeout);
+    const QCommandLineOption trustedProxy(QStringLiteral("trusted-proxy"),
+                                          QStringLiteral("a reverse proxy's address whose X-Forwarded-For names the "
+                                                         "client (repeatable; PROTOCOL §17)"),
+                                          QStringLiteral("addr"));
+    parser.addOption(trustedProxy);
     parser.process(app);
 
     QTextStream out(stdout);
@@ -188,6 +193,14 @@ int main(int argc, char *argv[])
         : dataDirectory(parser.value(db), store.isPostgres()) + QStringLiteral("/bundles");
     fleetOptions.publicUrl = QUrl(parser.value(publicUrl));
     fleetOptions.version = QStringLiteral(HCP_HUB_VERSION);
+    for (const QString &proxy : parser.values(trustedProxy)) {
+        const QHostAddress address(proxy);
+        if (address.isNull()) {
+            err << "hcp-hub: --trusted-proxy needs an IP address, not " << proxy << Qt::endl;
+            return 2;
+        }
+        fleetOptions.trustedProxies.append(address);
+    }
     for (const QString &file : parser.values(releaseKey)) {
         QFile f(file);
         QString keyError;

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "inputchecks.h"
 
+#include <QDateTime>
+#include <QHttpServerRequest>
+#include <QHttpServerResponse>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QList>
@@ -70,6 +73,49 @@ bool hasDuplicateKeys(const QByteArray &json)
         }
     }
     return false;
+}
+
+bool parseStrictObject(const QByteArray &body, QJsonObject *out)
+{
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject() || hasDuplicateKeys(body))
+        return false;
+    *out = doc.object();
+    return true;
+}
+
+QString clientAddress(const QHttpServerRequest &request, const QList<QHostAddress> &trustedProxies)
+{
+    const QHostAddress peer = request.remoteAddress();
+    auto trusted = [&](const QHostAddress &a) {
+        for (const QHostAddress &p : trustedProxies) {
+            if (p.isEqual(a, QHostAddress::TolerantConversion))
+                return true;
+        }
+        return false;
+    };
+    if (!trusted(peer))
+        return peer.toString();
+    QByteArray forwarded;
+    for (const auto &h : request.headers()) {
+        if (h.first.compare("X-Forwarded-For", Qt::CaseInsensitive) == 0)
+            forwarded += (forwarded.isEmpty() ? "" : ",") + h.second;
+    }
+    const QList<QByteArray> hops = forwarded.split(',');
+    for (auto it = hops.crbegin(); it != hops.crend(); ++it) {
+        const QHostAddress hop(QString::fromLatin1(it->trimmed()));
+        if (hop.isNull())
+            break; // garbage: stop at the last address we can name
+        if (!trusted(hop))
+            return hop.toString();
+    }
+    return peer.toString();
+}
+
+void stampHubTime(QHttpServerResponse &response)
+{
+    response.setHeader("X-HCP-Hub-Time", QByteArray::number(QDateTime::currentMSecsSinceEpoch()));
 }
 
 QString forLog(const QString &value, int maxChars)

@@ -2,7 +2,13 @@
 #pragma once
 
 #include <QByteArray>
+#include <QHostAddress>
+#include <QJsonObject>
+#include <QList>
 #include <QString>
+
+class QHttpServerRequest;
+class QHttpServerResponse;
 
 // Small checks of client input at the hub (PROTOCOL §1a).
 namespace hcp::sync::hub::guard {
@@ -12,6 +18,16 @@ namespace hcp::sync::hub::guard {
 // ("a" and "\u0061" are the same key). Call it on text QJsonDocument accepts; on malformed
 // text the answer is whatever was seen so far.
 bool hasDuplicateKeys(const QByteArray &json);
+
+// Parses a request body that must be one JSON object with each key once; false otherwise.
+bool parseStrictObject(const QByteArray &body, QJsonObject *out);
+
+// The client's address: the peer, or — when the peer is one of trustedProxies — the last
+// address in X-Forwarded-For that is not itself a trusted proxy (--trusted-proxy).
+QString clientAddress(const QHttpServerRequest &request, const QList<QHostAddress> &trustedProxies);
+
+// Sets X-HCP-Hub-Time (the hub's clock, ms since epoch) on an answer (PROTOCOL §1).
+void stampHubTime(QHttpServerResponse &response);
 
 // A client-supplied string as it may go into the log: at most maxChars characters, the rest
 // counted ("…(+N)"), control characters replaced.
