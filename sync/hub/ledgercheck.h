@@ -77,6 +77,11 @@ public:
     std::optional<Outcome> checkHead(const QString &deviceId, const QJsonObject &headJson, const QByteArray &rawBody,
                                      qint64 receivedAtMs, QString *error);
 
+    // One finding of another component (e.g. a receipt witness, PROTOCOL §4c), recorded like
+    // the ledger's own (deduplicated, with the request as evidence), in its own transaction.
+    bool raiseAlert(const QString &deviceId, const QString &kind, qint64 deviceSeq, const QString &uuid,
+                    const QString &evidence, const QString &what, const QByteArray &rawBody);
+
     // Admin API: alerts (all devices when deviceId is empty), oldest first, and one evidence row.
     QJsonArray alerts(const QString &deviceId);
     std::optional<QJsonObject> evidence(qint64 id);
