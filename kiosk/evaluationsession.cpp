@@ -253,6 +253,8 @@ void EvaluationSession::submitQrPayload(const QByteArray &payload)
         return;
     }
     wipe();
+    if (p.witness)
+        Q_EMIT receiptWitnessScanned(*p.witness);
     if (p.kind == QrPayload::Kind::Receipt && m_followUpEnabled) {
         setMessage({});
         setState(State::FollowUp);
@@ -597,7 +599,8 @@ void EvaluationSession::submit()
     switch (r.status) {
     case Store::CommitResult::Status::Committed:
         m_result = e;
-        m_receiptQr = receiptQrUrl(m_config.followUpBase, e.uuid, e.projectNo, e.serviceNumber);
+        m_receiptQr = receiptQrUrl(m_config.followUpBase, e.uuid, e.projectNo, e.serviceNumber,
+                                   m_receiptSigner ? m_receiptSigner(e) : std::nullopt);
         Q_EMIT resultChanged();
         qCInfo(lcSession) << "evaluation committed, seq" << e.deviceSeq;
         Q_EMIT committed(e);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <receiptwitness.h>
+
 #include "case.h"
 #include "casedirectory.h"
 #include "evaluation.h"
@@ -125,6 +127,10 @@ public:
     QString hashIdNumber(const QString &idNumber) const;
     // Receipt QR codes (the kiosk's own) open the 差评 follow-up instead of the case lookup.
     void setFollowUpEnabled(bool on) { m_followUpEnabled = on; }
+    // Signs the receipt QR of a committed evaluation (device id, seq, uuid) with the device key,
+    // making the printed receipt a witness (PROTOCOL §4c). Unset: receipts carry no witness.
+    using ReceiptSigner = std::function<std::optional<trust::ReceiptWitness>(const Evaluation &)>;
+    void setReceiptSigner(ReceiptSigner signer) { m_receiptSigner = std::move(signer); }
 
     State state() const { return m_state; }
     QString message() const { return m_message; }
@@ -219,6 +225,9 @@ Q_SIGNALS:
     void idleExpired();
     // State FollowUp entered for this service (serviceNumber 0 = not given by the QR).
     void followUpRequested(const QString &projectNo, int serviceNumber);
+    // A scanned receipt carried its issuing device's witness signature (PROTOCOL §4c): to be
+    // reported to the hub, whatever the receipt is used for next.
+    void receiptWitnessScanned(const hcp::trust::ReceiptWitness &witness);
 
 private:
     void setState(State s);
@@ -257,6 +266,7 @@ private:
     bool m_detailsRequested = false;
     Evaluation m_result;
     QString m_receiptQr;
+    ReceiptSigner m_receiptSigner;
     QString m_alreadyRatedTime;
     ReceiptState m_receiptState = ReceiptState::None;
     QString m_receiptMessage;

@@ -14,19 +14,19 @@
 namespace hcp::kiosk {
 
 // The kiosk side of the tamper-evident ledger (ARCHITECTURE "Security and trust"): every
-// evaluation gets a chain entry signed by the device key, written by the Store's commit hook
-// inside the evaluation's own transaction (sync::LedgerTable holds the rows). Evaluations
-// committed before the ledger existed (schema < 4) are entered first, in seq order, by the
-// first commit that finds them missing, so the chain always starts at seq 1.
-// Thread-safe (the builder is); the hook runs on the Store's thread with the Store's connection.
+// evaluation gets a chain entry signed by the device key, appended by the Store's commit inside
+// the evaluation's own transaction (sync::LedgerTable holds the rows). Nothing else ever signs
+// an entry: evaluations without one (committed before the ledger existed or without a device
+// key, or written into the database by someone else) are never entered later; the sender
+// quarantines them and reports them to the hub as `unledgered` (PROTOCOL §4a).
+// Thread-safe (the builder is).
 class Ledger
 {
 public:
     explicit Ledger(trust::Key deviceKey);
 
-    // Installs the hook on the store (replacing any other hook).
+    // Makes the store append an entry in every evaluation commit.
     void attach(Store &store) const;
-    Store::CommitHook commitHook() const;
 
     // The device-signed current head of the database behind db (for heartbeats); nullopt when
     // the ledger is empty or its last entry is not the device's own (see LedgerTable).

@@ -180,7 +180,7 @@ struct Services {
         }
         tpmStatus = QStringLiteral("ok");
         // The counter advances in the evaluation's own commit, right after its ledger entry.
-        store.setCommitHook(tpm->chain(ledger->commitHook()));
+        store.setCommitHook(tpm->counterHook());
 #endif
     }
     // Every maintenance action (PIN, test print, manual sync, sanctioned exit, configuration,
@@ -219,8 +219,9 @@ struct Services {
             audit = std::make_unique<AuditLog>(&store, ledger->builder());
             openTpm();
         } else {
-            // Ratings are still taken and stored; the first commit after the key exists enters
-            // them into the ledger. An enrolled kiosk without its key cannot sync (401).
+            // Ratings are still taken and stored, without ledger entries; they are never signed
+            // later (an enrolled kiosk reports them as unledgered). Without its key an enrolled
+            // kiosk cannot sync (401).
             qCCritical(lcMain).noquote() << "no device key, evaluations are not signed:" << keyError;
         }
         QString calError;
@@ -329,6 +330,10 @@ struct Services {
             hub->setDeviceKey(identity->key());
             sender->setLedgerSigner(ledger->builder());
             sender->setAttestationProvider([this] { return tpmAttestation(); });
+            // Printed receipts witness their evaluation (seq + device signature, PROTOCOL §4c).
+            session->setReceiptSigner([deviceId = credentials.deviceId, key = identity->key()](const Evaluation &e) {
+                return hcp::trust::ReceiptWitness::sign(key, deviceId, quint64(e.deviceSeq), e.uuid);
+            });
         } else {
             qCWarning(lcMain) << "credentials are not bound to the device key: requests use the shared secret,"
                                  " the ledger is not shipped";
@@ -343,6 +348,14 @@ struct Services {
         QObject::connect(session.get(), &EvaluationSession::committed, sender.get(), [this] { sender->kick(); });
         QObject::connect(pad.get(), &PadSession::committed, sender.get(), [this] { sender->kick(); });
         followUp->setHubClient(hub.get());
+        // A receipt scanned here (of any kiosk) tells the hub that its evaluation exists.
+        QObject::connect(session.get(), &EvaluationSession::receiptWitnessScanned, hub.get(),
+                         [this](const hcp::trust::ReceiptWitness &w) {
+                             hub->reportWitness(w, [](const hcp::sync::HubReply &r) {
+                                 qCInfo(lcMain).noquote() << "receipt witness reported:" << r.status
+                                                          << r.json().value(QLatin1String("status")).toString();
+                             });
+                         });
         QObject::connect(followUp.get(), &FollowUpSession::committed, sender.get(), [this] { sender->kick(); });
         sender->start();
         // Personal fields leave the kiosk once the hub has acknowledged the record (and at start,

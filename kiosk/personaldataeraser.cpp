@@ -46,8 +46,8 @@ qint64 PersonalDataEraser::eraseAcknowledged(QString *error)
     for (;;) {
         QSqlQuery q(db);
         // The partial index evaluation_unerased keeps this cheap however long the history is.
-        // Only records already in the ledger: the ledger enters an older evaluation from its
-        // stored payload, which must still be the record as committed at that point.
+        // Only records with their ledger entry: one without is evidence (the sender quarantines
+        // and reports it as unledgered) and is kept as it is.
         if (!q.exec(QStringLiteral("SELECT e.uuid FROM evaluation e JOIN outbox o ON o.uuid = e.uuid"
                                    " JOIN ledger l ON l.seq = e.device_seq"
                                    " WHERE e.personal_erased_at IS NULL AND o.state = 2 LIMIT 500")))

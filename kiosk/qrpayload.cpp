@@ -94,6 +94,13 @@ QrPayload parseQrPayload(const QByteArray &raw)
             p.evaluationUuid = QUuid::fromString(eval).toString(QUuid::WithoutBraces);
             p.projectNo = projectNo;
             p.serviceNumber = serviceNumber;
+            static const QRegularExpression deviceRe(QStringLiteral("^[A-Za-z0-9._-]{1,64}$"));
+            const QString device = param(QStringLiteral("d"));
+            bool seqOk = false;
+            const qulonglong seq = param(QStringLiteral("s")).toULongLong(&seqOk);
+            const QByteArray signature = trust::ReceiptWitness::signatureFromText(param(QStringLiteral("w")));
+            if (deviceRe.match(device).hasMatch() && seqOk && seq > 0 && !signature.isEmpty())
+                p.witness = trust::ReceiptWitness{device, seq, p.evaluationUuid, signature};
             return p;
         }
         if (isProjectNo(projectNo) || isProjectNo(serviceCode)) {
@@ -112,13 +119,19 @@ QrPayload parseQrPayload(const QByteArray &raw)
 }
 
 QString receiptQrUrl(const QString &followUpBase, const QString &evaluationUuid,
-                     const QString &projectNo, int serviceNumber)
+                     const QString &projectNo, int serviceNumber,
+                     const std::optional<trust::ReceiptWitness> &witness)
 {
     QUrl url(followUpBase);
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("eval"), evaluationUuid);
     q.addQueryItem(QStringLiteral("projectNo"), projectNo);
     q.addQueryItem(QStringLiteral("serviceNumber"), QString::number(serviceNumber));
+    if (witness && witness->isValid()) {
+        q.addQueryItem(QStringLiteral("d"), witness->deviceId);
+        q.addQueryItem(QStringLiteral("s"), QString::number(witness->deviceSeq));
+        q.addQueryItem(QStringLiteral("w"), witness->signatureText());
+    }
     url.setQuery(q);
     return url.toString(QUrl::FullyEncoded);
 }

@@ -228,7 +228,10 @@ Store::CommitResult Store::commitEvaluation(Evaluation &e)
         QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
         return r;
     }
-    if (!q.exec(QStringLiteral("SELECT COALESCE(MAX(device_seq), 0) + 1 FROM evaluation")) || !q.next())
+    if (!q.exec(QStringLiteral("SELECT MAX((SELECT COALESCE(MAX(device_seq), 0) FROM evaluation),"
+                               " (SELECT COALESCE(MAX(seq), 0) FROM outbox),"
+                               " (SELECT COALESCE(MAX(seq), 0) FROM ledger)) + 1"))
+        || !q.next())
         return fail(q.lastError());
     e.deviceSeq = q.value(0).toLongLong();
     if (e.uuid.isEmpty())
@@ -254,6 +257,8 @@ Store::CommitResult Store::commitEvaluation(Evaluation &e)
 
     QString err;
     if (!hcp::sync::Outbox::enqueue(db, e.deviceSeq, e.uuid, payload, &err))
+        return fail(db.lastError(), err);
+    if (m_ledgerSigner && !hcp::sync::LedgerTable::append(db, *m_ledgerSigner, e.deviceSeq, e.toJson(), &err))
         return fail(db.lastError(), err);
     if (m_commitHook && !m_commitHook(db, e, &err))
         return fail(db.lastError(), err);

@@ -10,7 +10,12 @@
 #include <QString>
 
 #include <functional>
+#include <memory>
 #include <optional>
+
+namespace hcp::trust {
+class LedgerBuilder;
+}
 
 namespace hcp::kiosk {
 
@@ -42,14 +47,24 @@ public:
         QDateTime existingTime; // AlreadyRated: when the earlier rating was made
         bool ok() const { return status == Status::Committed; }
     };
-    // Runs inside the commit transaction after the evaluation row is written; returning false
-    // rolls everything back (the ledger entry is written here).
+    // The tamper-evident ledger (PROTOCOL §4a): with a signer, every commit appends the
+    // evaluation's signed entry in the evaluation's own transaction — the only place an entry is
+    // ever written. No row is signed after the fact: a row without its entry (from before the
+    // ledger, or written into the file by someone else) stays without one and the sender
+    // quarantines and reports it as `unledgered`.
+    void setLedgerSigner(std::shared_ptr<const trust::LedgerBuilder> signer) { m_ledgerSigner = std::move(signer); }
+
+    // Runs inside the commit transaction after the evaluation, outbox row and ledger entry are
+    // written (the TPM counter step; a test seam); returning false rolls everything back.
     using CommitHook = std::function<bool(QSqlDatabase &db, const Evaluation &e, QString *error)>;
     void setCommitHook(CommitHook hook) { m_commitHook = std::move(hook); }
 
-    // Assigns uuid, deviceSeq (gap-free) and assessTime (if unset), then writes the evaluation and
-    // its outbox row in ONE transaction. One evaluation per (projectNo, serviceNumber,
-    // assessNumber): a second is refused with AlreadyRated and the earlier time.
+    // Assigns uuid, deviceSeq and assessTime (if unset), then writes the evaluation, its outbox
+    // row and (with a signer) its ledger entry in ONE transaction. deviceSeq is one above the
+    // highest seq in the evaluation, outbox and ledger tables, so a seq is never used twice
+    // even when rows were deleted from one of them (the hole stays visible to the hub). One
+    // evaluation per (projectNo, serviceNumber, assessNumber): a second is refused with
+    // AlreadyRated and the earlier time.
     CommitResult commitEvaluation(Evaluation &e);
 
     std::optional<QDateTime> ratedAt(const QString &projectNo, int serviceNumber, int assessNumber = 1) const;
@@ -77,6 +92,7 @@ private:
     QString m_connection;
     QString m_path;
     CommitHook m_commitHook;
+    std::shared_ptr<const trust::LedgerBuilder> m_ledgerSigner;
 };
 
 } // namespace hcp::kiosk

@@ -38,11 +38,9 @@ bool TpmAttestor::advance(QString *error)
     return m_device->incrementCounter(error).has_value();
 }
 
-Store::CommitHook TpmAttestor::chain(Store::CommitHook ledgerHook)
+Store::CommitHook TpmAttestor::counterHook()
 {
-    return [this, ledgerHook = std::move(ledgerHook)](QSqlDatabase &db, const Evaluation &e, QString *error) {
-        if (ledgerHook && !ledgerHook(db, e, error))
-            return false;
+    return [this](QSqlDatabase &, const Evaluation &e, QString *) {
         // A TPM that fails must not cost the rating: it is committed all the same, and the hub
         // sees an entry without its counter step (or a missing attestation) and flags it.
         QString why;

@@ -16,7 +16,7 @@ namespace hcp::kiosk {
 
 // The kiosk's TPM (issue 13): the NV counter advances once per ledger entry, inside the
 // evaluation's own commit transaction right after the entry is written (an explicit second
-// step of the commit hook, see chain()); heartbeats and batches carry attest(): the counter and
+// step of the commit hook, see counterHook()); heartbeats and batches carry attest(): the counter and
 // the database's current ledger head, signed by the TPM-resident key (PROTOCOL §4c). Root can
 // delete or restore the database, but not make the counter go back, so the hub sees entries
 // the counter proves that the ledger no longer has.
@@ -32,9 +32,10 @@ public:
 
     // One counter step (for one new ledger entry).
     bool advance(QString *error = nullptr);
-    // ledgerHook, then advance(): the hook the kiosk installs on its Store. A failed counter step
-    // is logged and the evaluation still committed (no rating is lost; the hub flags the gap).
-    Store::CommitHook chain(Store::CommitHook ledgerHook);
+    // advance() as the hook the kiosk installs on its Store: runs in the evaluation's commit right
+    // after its ledger entry. A failed counter step is logged and the evaluation still committed
+    // (no rating is lost; the hub flags the gap).
+    Store::CommitHook counterHook();
     // {tpmId,key,counter,headSeq,headHash,timeMs,sig} for db's current ledger head.
     std::optional<QJsonObject> attest(QSqlDatabase &db, const QString &deviceId, QString *error = nullptr);
 

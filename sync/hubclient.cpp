@@ -213,6 +213,16 @@ void HubClient::fetchRectifications(const QString &projectNo, ReplyHandler handl
          {}, std::move(handler));
 }
 
+void HubClient::reportWitness(const trust::ReceiptWitness &witness, ReplyHandler handler)
+{
+    const QJsonObject body{{QStringLiteral("deviceId"), witness.deviceId},
+                           {QStringLiteral("deviceSeq"), qint64(witness.deviceSeq)},
+                           {QStringLiteral("uuid"), witness.uuid},
+                           {QStringLiteral("signature"), witness.signatureText()}};
+    send("POST", QStringLiteral("/v1/receipts/witness"), QJsonDocument(body).toJson(QJsonDocument::Compact),
+         m_lookupTimeoutMs, true, {}, std::move(handler));
+}
+
 void HubClient::pollCommands(const QList<qint64> &acked, ReplyHandler handler)
 {
     QJsonArray ids;

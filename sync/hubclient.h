@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "receiptwitness.h"
+
 #include "crypto.h"
 #include "devicecredentials.h"
 
@@ -100,6 +102,9 @@ public:
     void sendHeartbeat(const HeartbeatInfo &info, ReplyHandler handler);
     // GET /v1/rectifications?projectNo= (PROTOCOL §12), with the lookup deadline: a citizen waits.
     void fetchRectifications(const QString &projectNo, ReplyHandler handler);
+    // POST /v1/receipts/witness (PROTOCOL §4c): a receipt scanned here names an evaluation of
+    // its issuing device (any kiosk), signed by that device.
+    void reportWitness(const trust::ReceiptWitness &witness, ReplyHandler handler);
     // POST /v1/commands/poll (PROTOCOL §13): acknowledges `acked`, answers the pending commands.
     void pollCommands(const QList<qint64> &acked, ReplyHandler handler);
 

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ledgertable.h"
 
+#include "canonicaljson.h"
+
 #include <QJsonDocument>
+#include <QLoggingCategory>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
+
+Q_LOGGING_CATEGORY(lcLedgerTable, "hcp.sync.ledgertable")
 
 namespace hcp::sync {
 
@@ -63,16 +68,24 @@ bool LedgerTable::append(QSqlDatabase &db, const trust::LedgerBuilder &builder, 
     const auto previous = head(db, error);
     if (!previous)
         return false;
-    if (quint64(seq) != previous->deviceSeq + 1) {
+    if (seq < 1 || quint64(seq) <= previous->deviceSeq) {
         if (error)
-            *error = QStringLiteral("ledger head is seq %1; refusing entry for seq %2 (the chain must stay gap-free)")
+            *error = QStringLiteral("ledger head is seq %1; refusing entry for seq %2 (seqs are never reused)")
                          .arg(previous->deviceSeq)
                          .arg(seq);
         return false;
     }
+    if (quint64(seq) != previous->deviceSeq + 1)
+        qCWarning(lcLedgerTable).noquote() << QStringLiteral("ledger entries %1..%2 are missing; entry %2 links to seq %3:"
+                                                             " the gap stays in the chain for the hub to see")
+                                                  .arg(previous->deviceSeq + 1).arg(seq - 1).arg(previous->deviceSeq)
+                                           << seq;
     const QString uuid = evaluation.value(QLatin1String("uuid")).toString();
     const QString assessTime = evaluation.value(QLatin1String("assessTime")).toString();
-    const auto entry = builder.append(*previous, uuid, assessTime, evaluation, error);
+    // The entry links to the head actually there (prevHash), under its own seq: entries deleted
+    // below it are never re-made, and a missing seq is a gap in a device-signed chain.
+    const trust::LedgerHead linkTo{quint64(seq) - 1, previous->entryHash};
+    const auto entry = builder.append(linkTo, uuid, assessTime, evaluation, error);
     if (!entry)
         return false;
     QSqlQuery q(db);
@@ -131,6 +144,27 @@ std::optional<trust::SignedHead> LedgerTable::signedHead(QSqlDatabase &db, const
         return std::nullopt;
     }
     return signHeadAt(builder, q.value(0).toString().toUtf8(), error);
+}
+
+QString LedgerTable::entryMismatch(qint64 seq, const QString &uuid, const QByteArray &payloadJson,
+                                  const QByteArray &entryJson)
+{
+    if (entryJson.isEmpty())
+        return QStringLiteral("no ledger entry at seq %1").arg(seq);
+    QString why;
+    const auto entry = trust::LedgerEntry::fromJson(QJsonDocument::fromJson(entryJson).object(), &why);
+    if (!entry)
+        return QStringLiteral("ledger entry at seq %1 is unreadable: %2").arg(seq).arg(why);
+    if (entry->uuid != uuid || entry->deviceSeq != quint64(seq))
+        return QStringLiteral("ledger entry at seq %1 is for %2 (seq %3), not %4")
+            .arg(seq).arg(entry->uuid).arg(entry->deviceSeq).arg(uuid);
+    const auto canonical = trust::CanonicalJson::serialize(QJsonDocument::fromJson(payloadJson).object(), &why);
+    if (!canonical)
+        return QStringLiteral("evaluation at seq %1 cannot be canonicalised: %2").arg(seq).arg(why);
+    if (trust::Crypto::sm3(*canonical) != entry->payloadHash)
+        return QStringLiteral("evaluation at seq %1 does not hash to its ledger entry's payloadHash %2")
+            .arg(seq).arg(QString::fromLatin1(entry->payloadHash.toHex()));
+    return {};
 }
 
 qint64 LedgerTable::hubKnownSeq(QSqlDatabase &db)

@@ -16,8 +16,8 @@
 namespace hcp::sync {
 
 // The kiosk's ledger table (PROTOCOL §4a): one signed hash-chain entry per evaluation, seq equal
-// to the evaluation's gap-free deviceSeq, written in the evaluation's own transaction (the
-// Store's commit hook), so the evaluation, its outbox row and its entry commit together. Like
+// to the evaluation's deviceSeq, written in the evaluation's own transaction (the Store's
+// commit), so the evaluation, its outbox row and its entry commit together. Like
 // Outbox, the DDL lives here because the sender reads the table through its own connection.
 // All functions take the caller's connection and never begin or commit.
 class LedgerTable
@@ -31,8 +31,10 @@ public:
     static std::optional<trust::LedgerHead> head(QSqlDatabase &db, QString *error = nullptr);
 
     // Appends the entry of the evaluation wire object (PROTOCOL §4) that was just written with
-    // deviceSeq = seq. Refuses (false + *error) unless seq is exactly head + 1: the chain stays
-    // gap-free or the evaluation is not committed at all.
+    // deviceSeq = seq, linked (prevHash) to the current head. Refuses (false + *error) when seq
+    // is not above the head. A seq above head + 1 means entries were deleted: the entry is still
+    // made and links over the hole, so the device-signed chain itself shows the gap to the hub
+    // (the missing entries are never re-made: no row is signed after the fact).
     static bool append(QSqlDatabase &db, const trust::LedgerBuilder &builder, qint64 seq,
                        const QJsonObject &evaluation, QString *error);
 
@@ -52,6 +54,14 @@ public:
     // is not the device's own).
     static std::optional<trust::SignedHead> signedHead(QSqlDatabase &db, const trust::LedgerBuilder &builder,
                                                        QString *error = nullptr);
+
+    // Whether the outbox row (seq, uuid, wire JSON as stored) has its own entry: entryJson is
+    // the ledger row at that seq (empty when there is none). Empty when the entry names the same
+    // uuid and seq and its payloadHash is the SM3 of the row's canonical JSON; otherwise the
+    // reason (English, for the hub's evidence). One parse and one SM3; no signature check (the
+    // hub verifies signatures).
+    static QString entryMismatch(qint64 seq, const QString &uuid, const QByteArray &payloadJson,
+                                 const QByteArray &entryJson);
 
     // Highest seq the hub confirmed to hold in its verified chain (its "knownSeq"); the sender
     // ships entries after it. Only moves forward.

@@ -71,7 +71,7 @@ Outbox::Counts Outbox::counts(QSqlDatabase &db, qint64 nowMs)
         c.queued = q.value(0).toLongLong();
     if (q.exec(QStringLiteral("SELECT created_at FROM outbox WHERE state < 2 ORDER BY seq LIMIT 1")) && q.next())
         c.oldestUnsentAgeS = qMax<qint64>(0, (nowMs - q.value(0).toLongLong()) / 1000);
-    if (q.exec(QStringLiteral("SELECT COUNT(*) FROM outbox WHERE state = 3")) && q.next())
+    if (q.exec(QStringLiteral("SELECT COUNT(*) FROM outbox WHERE state >= 3")) && q.next())
         c.quarantined = q.value(0).toLongLong();
     if (q.exec(QStringLiteral("SELECT COUNT(*) FROM outbox WHERE state = 2")) && q.next())
         c.acked = q.value(0).toLongLong();

@@ -12,16 +12,19 @@ namespace hcp::sync {
 // The kiosk Store writes rows inside its own evaluation transaction (enqueue); the
 // OutboxSender reads and updates them through its own connection to the same SQLite file.
 // Row states only move forward: Queued → Sending → Acked | Quarantined (Sending may be
-// re-sent after a crash or a failed request, which the hub answers with "duplicate").
+// re-sent after a crash or a failed request, which the hub answers with "duplicate"), and
+// Queued → Unledgered → Quarantined for rows without their ledger entry.
 class Outbox
 {
 public:
-    enum State { Queued = 0, Sending = 1, Acked = 2, Quarantined = 3 };
+    // Unledgered: no matching ledger entry (PROTOCOL §4a) — never sent as an evaluation;
+    // reported to the hub as evidence and then Quarantined.
+    enum State { Queued = 0, Sending = 1, Acked = 2, Quarantined = 3, Unledgered = 4 };
 
     struct Counts
     {
         qint64 queued = 0;           // Queued + Sending: not yet acknowledged by the hub
-        qint64 quarantined = 0;      // conflict/invalid answers, kept for the heartbeat
+        qint64 quarantined = 0;      // conflict/invalid answers and unledgered rows, kept for the heartbeat
         qint64 acked = 0;
         qint64 oldestUnsentAgeS = 0; // age of the lowest-seq unacknowledged row, 0 when none
     };

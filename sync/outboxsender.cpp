@@ -148,9 +148,14 @@ void OutboxSender::trySend()
         m_pipelineBroken = false;
     }
 
+    // With a ledger, each row is read with the entry at its seq: a row without its own entry
+    // (or whose payload does not hash to it) is never sent as an evaluation (PROTOCOL §4a).
     QSqlQuery select(m_db);
-    select.prepare(QStringLiteral("SELECT seq, uuid, payload FROM outbox WHERE state < 2 "
-                                  "AND seq > ? ORDER BY seq LIMIT ?"));
+    select.prepare(m_ledgerSigner
+                       ? QStringLiteral("SELECT o.seq, o.uuid, o.payload, l.entry FROM outbox o LEFT JOIN ledger l"
+                                        " ON l.seq = o.seq WHERE o.state < 2 AND o.seq > ? ORDER BY o.seq LIMIT ?")
+                       : QStringLiteral("SELECT seq, uuid, payload, NULL FROM outbox WHERE state < 2 "
+                                        "AND seq > ? ORDER BY seq LIMIT ?"));
     select.addBindValue(m_highWaterSeq);
     select.addBindValue(m_options.batchSize);
     if (!select.exec()) {
@@ -158,15 +163,36 @@ void OutboxSender::trySend()
         return;
     }
     QList<Row> rows;
+    QList<Unledgered> found;
     QByteArray body = QByteArrayLiteral("{\"evaluations\":[");
     while (select.next()) {
+        const qint64 seq = select.value(0).toLongLong();
+        const QString uuid = select.value(1).toString();
+        const QByteArray payload = select.value(2).toString().toUtf8();
+        if (m_ledgerSigner) {
+            const QString why = LedgerTable::entryMismatch(seq, uuid, payload, select.value(3).toString().toUtf8());
+            if (!why.isEmpty()) {
+                found.append({seq, uuid, why});
+                continue;
+            }
+        }
         if (!rows.isEmpty())
             body += ',';
-        rows.append({select.value(0).toLongLong(), select.value(1).toString()});
-        body += select.value(2).toString().toUtf8();
+        rows.append({seq, uuid});
+        body += payload;
     }
     body += ']';
     select.finish();
+    if (!found.isEmpty() && !markUnledgered(found)) {
+        fail(QStringLiteral("outbox quarantine failed: ") + m_db.lastError().text());
+        return;
+    }
+    // Unledgered rows travel as evidence (with every batch until the hub answered one).
+    QList<qint64> reported;
+    if (m_ledgerSigner && !appendUnledgeredReport(&body, &reported)) {
+        fail(QStringLiteral("outbox read failed: ") + m_db.lastError().text());
+        return;
+    }
     // The ledger part: entries after the hub's confirmed head, or after the last entry an
     // earlier batch of this pipeline run carries, up to this batch's last row. Each entry goes
     // on the wire once per run; a batch that reaches the hub before the one it continues is
@@ -213,7 +239,7 @@ void OutboxSender::trySend()
         }
     }
     body += '}';
-    if (rows.isEmpty()) {
+    if (rows.isEmpty() && (reported.isEmpty() || m_inFlight > 0)) {
         if (m_inFlight > 0)
             return; // the answers in flight schedule the next attempt
         if (!m_reportedDrained) {
@@ -232,21 +258,22 @@ void OutboxSender::trySend()
     QSqlQuery mark(m_db);
     mark.prepare(QStringLiteral("UPDATE outbox SET state = 1, attempts = attempts + 1 "
                                 "WHERE seq BETWEEN ? AND ? AND state < 2"));
-    mark.addBindValue(rows.first().seq);
-    mark.addBindValue(rows.last().seq);
-    if (!mark.exec()) {
+    mark.addBindValue(rows.isEmpty() ? 0 : rows.first().seq);
+    mark.addBindValue(rows.isEmpty() ? -1 : rows.last().seq);
+    if (!rows.isEmpty() && !mark.exec()) {
         fail(QStringLiteral("outbox mark failed: ") + mark.lastError().text());
         return;
     }
     step(Step::MarkedSending);
 
     ++m_inFlight;
-    m_highWaterSeq = rows.last().seq;
+    if (!rows.isEmpty())
+        m_highWaterSeq = rows.last().seq;
     if (ledgerThrough >= 0)
         m_ledgerShippedThrough = ledgerThrough;
     // The reply may outlive this sender (the client owns the request): check before touching it.
     QPointer<OutboxSender> self(this);
-    m_client->uploadBatch(body, [this, self, rows, ledgerThrough](const HubReply &reply) {
+    m_client->uploadBatch(body, [this, self, rows, ledgerThrough, reported](const HubReply &reply) {
         if (!self)
             return;
         --m_inFlight;
@@ -260,7 +287,7 @@ void OutboxSender::trySend()
         QJsonParseError pe;
         const QJsonDocument doc = QJsonDocument::fromJson(reply.body, &pe);
         const QJsonArray results = doc.object().value(QLatin1String("results")).toArray();
-        if (pe.error != QJsonParseError::NoError || results.isEmpty()) {
+        if (pe.error != QJsonParseError::NoError || (results.isEmpty() && !rows.isEmpty())) {
             fail(QStringLiteral("unreadable batch response"));
             return;
         }
@@ -279,7 +306,7 @@ void OutboxSender::trySend()
         }
         int accepted = 0;
         int duplicates = 0;
-        if (!applyResults(rows, results, ledgerKnown, &accepted, &duplicates)) {
+        if (!applyResults(rows, results, ledgerKnown, reported, &accepted, &duplicates)) {
             fail(QStringLiteral("outbox ack failed: ") + m_db.lastError().text());
             return;
         }
@@ -297,8 +324,58 @@ void OutboxSender::trySend()
         schedule(0); // prepare the next batch while the hub commits this one
 }
 
+bool OutboxSender::markUnledgered(const QList<Unledgered> &rows)
+{
+    if (!m_db.transaction())
+        return false;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE outbox SET state = 4, last_error = ? WHERE seq = ? AND state < 2"));
+    for (const Unledgered &r : rows) {
+        q.bindValue(0, QStringLiteral("unledgered: %1").arg(r.reason));
+        q.bindValue(1, r.seq);
+        if (!q.exec()) {
+            m_db.rollback();
+            return false;
+        }
+    }
+    if (!m_db.commit())
+        return false;
+    for (const Unledgered &r : rows) {
+        qCWarning(lcSender).noquote() << "quarantined" << r.uuid << "seq" << r.seq << "unledgered:" << r.reason;
+        emit recordQuarantined(r.seq, r.uuid, QStringLiteral("unledgered"), r.reason);
+    }
+    return true;
+}
+
+bool OutboxSender::appendUnledgeredReport(QByteArray *body, QList<qint64> *reported)
+{
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT seq, uuid, last_error, payload FROM outbox WHERE state = 4 ORDER BY seq LIMIT ?"));
+    q.addBindValue(kMaxUnledgeredPerBatch);
+    if (!q.exec())
+        return false;
+    QByteArray report;
+    while (q.next()) {
+        if (!report.isEmpty())
+            report += ',';
+        const QString reason = q.value(2).toString().section(QLatin1String(": "), 1);
+        report += QJsonDocument(QJsonObject{{QStringLiteral("deviceSeq"), q.value(0).toLongLong()},
+                                            {QStringLiteral("uuid"), q.value(1).toString()},
+                                            {QStringLiteral("reason"), reason}})
+                      .toJson(QJsonDocument::Compact);
+        // The row as stored, verbatim, as evidence.
+        report.chop(1);
+        report += ",\"evaluation\":" + q.value(3).toString().toUtf8() + '}';
+        reported->append(q.value(0).toLongLong());
+    }
+    if (!report.isEmpty())
+        *body += ",\"unledgered\":[" + report + ']';
+    return true;
+}
+
 bool OutboxSender::applyResults(const QList<Row> &rows, const QJsonArray &results, qint64 ledgerKnownSeq,
-                                int *accepted, int *duplicates)
+                                const QList<qint64> &reported, int *accepted, int *duplicates)
 {
     QHash<QString, qint64> seqByUuid;
     for (const Row &r : rows)
@@ -365,6 +442,18 @@ bool OutboxSender::applyResults(const QList<Row> &rows, const QJsonArray &result
         quarantine.bindValue(0, QStringLiteral("%1: %2").arg(q.status, q.reason));
         quarantine.bindValue(1, q.seq);
         if (!quarantine.exec()) {
+            m_db.rollback();
+            return false;
+        }
+    }
+    if (!reported.isEmpty()) {
+        // The hub holds the report (as evidence, with its alerts): the rows stay quarantined.
+        QStringList seqs;
+        for (qint64 seq : reported)
+            seqs.append(QString::number(seq));
+        QSqlQuery done(m_db);
+        if (!done.exec(QStringLiteral("UPDATE outbox SET state = 3 WHERE state = 4 AND seq IN (%1)")
+                           .arg(seqs.join(QLatin1Char(','))))) {
             m_db.rollback();
             return false;
         }

@@ -66,8 +66,10 @@ public:
     // Ledger shipping (PROTOCOL §4a): with a signer, every batch also carries the ledger entries
     // after the hub's last confirmed seq — or, while earlier batches of the same pipeline run are
     // on the wire, after the last entry those carry — up to the batch's last row (at most kMaxLedgerPerBatch)
-    // and the head at the last of them, signed with the device key. Without one, batches carry
-    // evaluations only. Set before start(); the builder is used on this sender's thread.
+    // and the head at the last of them, signed with the device key. A row without its own
+    // ledger entry (or whose payload does not hash to it) is never sent as an evaluation: it is
+    // quarantined (Outbox::Unledgered) and reported in the next batch's "unledgered" member, as
+    // evidence, until the hub answered one. Without a signer, batches carry evaluations only. Set before start(); the builder is used on this sender's thread.
     static constexpr int kMaxLedgerPerBatch = 2000;
     void setLedgerSigner(std::shared_ptr<const trust::LedgerBuilder> signer) { m_ledgerSigner = std::move(signer); }
     // A TPM kiosk's attestation (PROTOCOL §4c): called for every batch, its object goes into the
@@ -109,12 +111,23 @@ private:
         qint64 seq;
         QString uuid;
     };
+    struct Unledgered
+    {
+        qint64 seq;
+        QString uuid, reason;
+    };
+    static constexpr int kMaxUnledgeredPerBatch = 100;
 
     void trySend();
     void schedule(int ms);
     void fail(const QString &error);
     bool applyResults(const QList<Row> &rows, const QJsonArray &results, qint64 ledgerKnownSeq,
-                      int *accepted, int *duplicates);
+                      const QList<qint64> &reported, int *accepted, int *duplicates);
+    // Rows without their own ledger entry: Unledgered (4) at once, in one transaction.
+    bool markUnledgered(const QList<Unledgered> &rows);
+    // Adds "unledgered": [...] (rows in state 4, oldest first) to the batch body; *reported
+    // gets their seqs (they become Quarantined once the hub answered 200).
+    bool appendUnledgeredReport(QByteArray *body, QList<qint64> *reported);
     void step(Step s)
     {
         if (m_stepHook)

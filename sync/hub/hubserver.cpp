@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hubserver.h"
 
+#include "receiptwitnesses.h"
+
 #include "../wire.h"
 #include "fraudmonitor.h"
 #include "grievance/grievanceservice.h"
@@ -78,6 +80,10 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
         m_http, m_store,
         [this](const QHttpServerRequest &r) { qint64 t = 0; return authenticate(r, &t); },
         [this](const QHttpServerRequest &r) { return adminAllowed(r); });
+    m_witnesses = std::make_unique<ReceiptWitnesses>(m_store, &m_ledger);
+    if (QString why; !m_witnesses->install(
+            m_http, [this](const QHttpServerRequest &r) { qint64 t = 0; return authenticate(r, &t); }, &why))
+        qCCritical(lcHubServer).noquote() << "receipt witnesses unavailable:" << why;
     m_http.route(QStringLiteral("/v1/enroll"), Method::Post,
                  [this](const QHttpServerRequest &r) { return enroll(r); });
     m_http.route(QStringLiteral("/v1/evaluations/batch"), Method::Post,
@@ -113,6 +119,8 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
                      return admin(QStringLiteral("commands/") + device, r);
                  });
 }
+
+HubServer::~HubServer() = default;
 
 quint16 HubServer::listen(const QHostAddress &address, quint16 port)
 {
@@ -277,6 +285,8 @@ QHttpServerResponse HubServer::batch(const QHttpServerRequest &request)
         db.rollback();
         return error(Status::InternalServerError, QStringLiteral("internal"), why);
     }
+    if (ledger->checked)
+        m_witnesses->recheck(device->deviceId); // receipts scanned before these rows arrived
     QJsonObject response{{QStringLiteral("receivedAtMs"), receivedAt}, {QStringLiteral("results"), results}};
     if (ledger->checked)
         response.insert(QStringLiteral("ledger"), QJsonObject{{QStringLiteral("knownSeq"), ledger->knownSeq},

@@ -28,6 +28,7 @@ class FraudMonitor;
 namespace grievance {
 class GrievanceService;
 }
+class ReceiptWitnesses;
 
 // The hub's HTTP front (PROTOCOL.md) over one HubStore. Runs on the thread that created it;
 // Qt 6.4's QHttpServer answers requests one at a time on that thread, so concurrent requests
@@ -40,6 +41,7 @@ public:
     // first start, see main.cpp). Enrollment hands its public key to kiosks, which verify
     // hub-signed documents with it and encrypt for the hub; it signs configuration documents.
     HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject *parent = nullptr);
+    ~HubServer() override;
 
     const trust::DeviceIdentity &hubIdentity() const { return m_hubIdentity; }
 
@@ -86,6 +88,7 @@ private:
     trust::DeviceIdentity m_hubIdentity;
     LedgerCheck m_ledger;
     TpmCheck m_tpm; // after m_ledger: raises its alerts through it
+    std::unique_ptr<ReceiptWitnesses> m_witnesses; // printed receipts as witnesses (PROTOCOL §4c)
     QHttpServer m_http;
     std::unique_ptr<FleetApi> m_fleet;
     QString m_enrollToken;

@@ -33,6 +33,9 @@ QByteArray unhex(const QVariant &v)
     return QByteArray::fromHex(v.toString().toLatin1());
 }
 
+// Per batch; the kiosk sends at most 100 (OutboxSender).
+constexpr qsizetype kMaxUnledgeredReports = 500;
+
 // Rolls back unless committed: every early return leaves the database as it was. Joined
 // (the caller already holds a transaction): begins, commits and rolls back nothing; the caller
 // commits or rolls back the whole request.
@@ -188,6 +191,15 @@ void LedgerCheck::reportUnknownKey(const QString &deviceId, const QString &finge
         t.commit();
 }
 
+bool LedgerCheck::raiseAlert(const QString &deviceId, const QString &kind, qint64 deviceSeq, const QString &uuid,
+                             const QString &evidence, const QString &what, const QByteArray &rawBody)
+{
+    QSqlDatabase db = m_store->database();
+    Transaction t(db);
+    return t.isOpen() && record(deviceId, {{kind, deviceSeq, uuid, evidence}}, what, rawBody, QDateTime::currentMSecsSinceEpoch())
+        && t.commit();
+}
+
 std::optional<trust::LedgerHead> LedgerCheck::knownHead(const QString &deviceId)
 {
     QSqlQuery q(m_store->database());
@@ -255,6 +267,7 @@ std::optional<LedgerCheck::Outcome> LedgerCheck::checkBatch(const QString &devic
     // "<deviceId>/<chain>" for the others; their findings are "<chain>-<kind>".
     const QString chainId = chain.isEmpty() ? deviceId : deviceId + QLatin1Char('/') + chain;
     const QString recordsKey = chain.isEmpty() ? QStringLiteral("evaluations") : QStringLiteral("records");
+    const bool evaluationChain = chain.isEmpty();
     QSqlDatabase db = m_store->database();
     Transaction t(db, mode == TransactionMode::Joined);
     auto failed = [&]() -> std::optional<Outcome> {
@@ -422,11 +435,16 @@ std::optional<LedgerCheck::Outcome> LedgerCheck::checkBatch(const QString &devic
         for (const trust::LedgerBatchItem &item : items)
             if (item.entry.deviceSeq > known->deviceSeq && item.entry.deviceSeq <= result.newHead.deviceSeq)
                 bySeq.emplace(item.entry.deviceSeq, &item.entry);
+        QSqlQuery delivered(db);
+        delivered.prepare(QStringLiteral("SELECT 1 FROM evaluations WHERE device_id = ? AND uuid = ? UNION ALL "
+                                         "SELECT 1 FROM evaluation_problems WHERE device_id = ? AND uuid = ?"));
         QSqlQuery insert(db);
         insert.prepare(QStringLiteral("INSERT INTO ledger_entries (device_id, device_seq, uuid, entry_hash, payload_hash) "
                                       "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
         QByteArray chain = known->entryHash;
-        for (quint64 seq = known->deviceSeq + 1; seq <= result.newHead.deviceSeq; ++seq) {
+        // Seq by seq as received: a gap the device linked over (LedgerVerifier) has no rows.
+        for (auto slot = bySeq.cbegin(); slot != bySeq.cend(); slot = bySeq.upper_bound(slot->first)) {
+            const quint64 seq = slot->first;
             const trust::LedgerEntry *linked = nullptr;
             const auto [from, to] = bySeq.equal_range(seq);
             for (auto it = from; it != to; ++it)
@@ -434,6 +452,22 @@ std::optional<LedgerCheck::Outcome> LedgerCheck::checkBatch(const QString &devic
                     linked = it->second;
             if (!linked)
                 break; // cannot happen: the verifier reached newHead through these entries
+            // An entry of the verified chain whose evaluation the device never delivered (deleted
+            // on the kiosk, its entry kept): it is not in this batch and not stored here.
+            if (evaluationChain && !covered.contains(linked->uuid)) {
+                delivered.bindValue(0, deviceId);
+                delivered.bindValue(1, linked->uuid);
+                delivered.bindValue(2, deviceId);
+                delivered.bindValue(3, linked->uuid);
+                if (!exec(delivered))
+                    return failed();
+                if (!delivered.next())
+                    findings.append({QStringLiteral("missing-evaluation"), qint64(seq), linked->uuid,
+                                     QStringLiteral("verified ledger entry %1 (seq %2) came without its evaluation, and the hub "
+                                                    "holds none: the evaluation was deleted on the device")
+                                         .arg(linked->uuid).arg(seq)});
+                delivered.finish();
+            }
             insert.bindValue(0, chainId);
             insert.bindValue(1, qint64(seq));
             insert.bindValue(2, linked->uuid);
@@ -453,6 +487,19 @@ std::optional<LedgerCheck::Outcome> LedgerCheck::checkBatch(const QString &devic
         up.addBindValue(receivedAtMs);
         if (!exec(up))
             return failed();
+    }
+    // Rows the device itself found without their ledger entry and quarantined (PROTOCOL §4a):
+    // evidence of a database edited behind the kiosk's back; they never arrive as evaluations.
+    if (evaluationChain) {
+        const QJsonArray reports = body.value(QLatin1String("unledgered")).toArray();
+        for (qsizetype i = 0; i < reports.size() && i < kMaxUnledgeredReports; ++i) {
+            const QJsonObject r = reports.at(i).toObject();
+            const qint64 seq = r.value(QLatin1String("deviceSeq")).toInteger();
+            const QString uuid = r.value(QLatin1String("uuid")).toString().left(64);
+            findings.append({QStringLiteral("unledgered"), seq, uuid,
+                             QStringLiteral("the device quarantined evaluation %1 (deviceSeq %2): %3")
+                                 .arg(uuid).arg(seq).arg(r.value(QLatin1String("reason")).toString().left(300))});
+        }
     }
     if (!chain.isEmpty())
         for (Finding &f : findings)

@@ -90,6 +90,10 @@ public:
         const auto head = knownHead(deviceId);
         return head ? qint64(head->deviceSeq) : 0;
     }
+    // One finding of another component (e.g. a receipt witness, PROTOCOL §4c), recorded like
+    // the ledger's own (deduplicated, with the request as evidence), in its own transaction.
+    bool raiseAlert(const QString &deviceId, const QString &kind, qint64 deviceSeq, const QString &uuid,
+                    const QString &evidence, const QString &what, const QByteArray &rawBody);
 
     // Admin API: alerts (all devices when deviceId is empty), oldest first, and one evidence row.
     QJsonArray alerts(const QString &deviceId);

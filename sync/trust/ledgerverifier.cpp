@@ -255,10 +255,25 @@ LedgerVerification LedgerVerifier::verifyBatch(const QList<LedgerBatchItem> &ite
         if (broken)
             continue;
         if (seq > chainSeq + 1) {
+            // A device-signed entry that links over the hole: the kiosk made it after entries
+            // were deleted from its ledger (it never re-makes them). The gap is reported and the
+            // chain goes on from that entry, so later batches verify instead of repeating it.
+            const auto over = std::find_if(signedOnes.cbegin(), signedOnes.cend(), [&](const Checked &c) {
+                return c.entry->prevHash == chainHash;
+            });
             report(Kind::Gap, seq, group.first().entry->uuid,
-                   QStringLiteral("entries %1..%2 are missing: chain is at seq %3 (%4), next entry received is seq %5")
-                       .arg(chainSeq + 1).arg(seq - 1).arg(chainSeq).arg(hex(chainHash)).arg(seq));
-            broken = true;
+                   QStringLiteral("entries %1..%2 are missing: chain is at seq %3 (%4), next entry received is seq %5%6")
+                       .arg(chainSeq + 1).arg(seq - 1).arg(chainSeq).arg(hex(chainHash)).arg(seq)
+                       .arg(over != signedOnes.cend() ? QStringLiteral(", device-signed and linked over the hole")
+                                                      : QString()));
+            if (over == signedOnes.cend()) {
+                broken = true;
+                continue;
+            }
+            chainSeq = seq;
+            chainHash = over->entry->entryHash;
+            linkedHashes.insert(seq, chainHash);
+            ++result.accepted;
             continue;
         }
         const auto linking = std::find_if(signedOnes.cbegin(), signedOnes.cend(), [&](const Checked &c) {

@@ -66,7 +66,7 @@ public:
             m_tpm = kiosk::TpmAttestor::open(m_tcti, identityDir() + QStringLiteral("/tpm-key.blob"), error);
             if (!m_tpm)
                 return false;
-            m_store.setCommitHook(m_tpm->chain(m_ledger.commitHook()));
+            m_store.setCommitHook(m_tpm->counterHook());
         }
         m_client = std::make_unique<sync::HubClient>();
         m_client->setCredentials(m_credentials);

@@ -83,7 +83,7 @@ double commitUs(const QString &path, const std::optional<trust::Key> &key, kiosk
         ledger->attach(store);
 #ifdef HCP_HAVE_TPM
         if (tpm)
-            store.setCommitHook(tpm->chain(ledger->commitHook()));
+            store.setCommitHook(tpm->counterHook());
 #endif
     }
     QList<double> us;

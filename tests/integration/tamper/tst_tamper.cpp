@@ -3,14 +3,10 @@
 // the way a dishonest operator would — delete a row, change a satisfaction, swap two rows,
 // insert a forged row, restore an older backup — and sent by the real OutboxSender to a real
 // hcp-hub; the hub must flag every one. An honest kiosk next to them never raises a flag.
-#include "auditlog.h"
-#include "hubclient.h"
 #include "hubprocess.h"
-#include "ledger.h"
 #include "ledgerbuilder.h"
 #include "ledgertable.h"
-#include "outboxsender.h"
-#include "store.h"
+#include "tamperkiosk.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -26,139 +22,7 @@
 using namespace hcp;
 using namespace hcp::sync::test;
 
-namespace {
-
-// One kiosk: its database, device key, ledger, hub client and sender, as kiosk/main.cpp wires them.
-class Kiosk
-{
-public:
-    Kiosk(const QString &deviceId, const QString &dbPath, const QUrl &hub)
-        : m_deviceId(deviceId)
-        , m_path(dbPath)
-        , m_key(trust::Key::generate(trust::KeyType::Sm2))
-        , m_ledger(m_key)
-    {
-        m_credentials = enrollWithKey(hub, deviceId, m_key);
-    }
-
-    bool enrolled() const { return m_credentials.isValid(); }
-    QString deviceId() const { return m_deviceId; }
-    QString path() const { return m_path; }
-    const trust::Key &key() const { return m_key; }
-    kiosk::Store &store() { return m_store; }
-
-    bool open(QString *error)
-    {
-        if (!m_store.open(m_path, error))
-            return false;
-        m_ledger.attach(m_store);
-        m_client = std::make_unique<sync::HubClient>();
-        m_client->setCredentials(m_credentials);
-        m_client->setDeviceKey(m_key);
-        m_sender = std::make_unique<sync::OutboxSender>(m_client.get());
-        sync::OutboxSender::Options options;
-        options.backoffBaseMs = 50;
-        options.backoffCapMs = 200;
-        options.idlePollMs = 100;
-        m_sender->setOptions(options);
-        m_sender->setLedgerSigner(m_ledger.builder());
-        m_audit = std::make_unique<kiosk::AuditLog>(&m_store, m_ledger.builder());
-        return m_sender->open(m_path, error);
-    }
-
-    // Like a restart (or the power going): sender and store let go of the file.
-    void close()
-    {
-        m_audit.reset();
-        m_sender.reset();
-        m_client.reset();
-        m_store.close();
-    }
-
-    // Commits n evaluations; satisfaction 1 ones carry a comment (差评 needs a reason).
-    bool commit(int n, int satisfaction = 5)
-    {
-        for (int i = 0; i < n; ++i) {
-            kiosk::Evaluation e;
-            e.projectNo = QStringLiteral("T%1-%2").arg(m_deviceId).arg(++m_counter);
-            e.satisfaction = satisfaction;
-            if (satisfaction <= 2)
-                e.writingEvaluation = QStringLiteral("窗口人员态度差");
-            const auto r = m_store.commitEvaluation(e);
-            if (!r.ok()) {
-                qWarning() << "commit failed:" << r.error;
-                return false;
-            }
-        }
-        return true;
-    }
-
-    // Runs the sender until the outbox is drained.
-    bool sync()
-    {
-        QSignalSpy drained(m_sender.get(), &sync::OutboxSender::drained);
-        m_sender->start();
-        const bool ok = drained.wait(20000);
-        m_sender->stop();
-        return ok;
-    }
-
-    kiosk::AuditLog &audit() { return *m_audit; }
-    bool flushAudit()
-    {
-        bool done = false;
-        bool ok = false;
-        m_audit->flush(m_client.get(), [&](bool success, const QString &error) {
-            ok = success;
-            done = true;
-            if (!success)
-                qWarning() << "audit flush failed:" << error;
-        });
-        QTest::qWaitFor([&] { return done; }, 15000);
-        return ok;
-    }
-
-    int heartbeat()
-    {
-        QSqlDatabase db = m_store.database();
-        sync::HeartbeatInfo info;
-        info.version = QStringLiteral("test");
-        const auto head = m_ledger.signedHead(db);
-        if (head)
-            info.ledgerHead = head->toJson();
-        int status = 0;
-        bool done = false;
-        m_client->sendHeartbeat(info, [&](const sync::HubReply &r) {
-            status = r.status;
-            done = true;
-        });
-        QTest::qWaitFor([&] { return done; }, 15000);
-        return status;
-    }
-
-    bool exec(const QString &sql)
-    {
-        QSqlQuery q(m_store.database());
-        if (q.exec(sql))
-            return true;
-        qWarning() << "tamper SQL failed:" << q.lastError().text() << sql;
-        return false;
-    }
-
-private:
-    QString m_deviceId;
-    QString m_path;
-    trust::Key m_key;
-    kiosk::Ledger m_ledger;
-    sync::DeviceCredentials m_credentials;
-    kiosk::Store m_store;
-    std::unique_ptr<sync::HubClient> m_client;
-    std::unique_ptr<sync::OutboxSender> m_sender;
-    std::unique_ptr<kiosk::AuditLog> m_audit;
-    int m_counter = 0;
-};
-
-} // namespace
+using Kiosk = TamperKiosk;
 
 class TestTamper : public QObject
 {
@@ -169,7 +33,7 @@ private slots:
 
     void honestKiosk_restartsAndHeartbeats_noAlert();
     void deleteRow_flaggedAsGap();
-    void changeSatisfaction_flaggedAsEditedPayload();
+    void changeSatisfaction_quarantinedAndFlaggedAsUnledgered();
     void swapTwoRows_flagged();
     void insertForgedRow_flagged();
     void restoreOlderBackup_flaggedAsForkAndRewind();
@@ -178,19 +42,8 @@ private slots:
     void tamperFlaggedSummary();
 
 private:
-    QJsonArray alerts(const QString &deviceId)
-    {
-        return adminGet(m_hub.url(), QStringLiteral("/v1/admin/tamper?deviceId=%1").arg(deviceId))
-            .value(QLatin1String("alerts"))
-            .toArray();
-    }
-    QStringList kinds(const QString &deviceId)
-    {
-        QStringList out;
-        for (const QJsonValue &a : alerts(deviceId))
-            out << a.toObject().value(QLatin1String("kind")).toString();
-        return out;
-    }
+    QJsonArray alerts(const QString &deviceId) { return deviceAlerts(m_hub.url(), deviceId); }
+    QStringList kinds(const QString &deviceId) { return alertKinds(m_hub.url(), deviceId); }
     // Honest history first: three evaluations synced without a flag.
     std::unique_ptr<Kiosk> honestStart(const QString &deviceId)
     {
@@ -272,7 +125,7 @@ void TestTamper::deleteRow_flaggedAsGap()
     flagged(k->deviceId(), QStringLiteral("delete a row"));
 }
 
-void TestTamper::changeSatisfaction_flaggedAsEditedPayload()
+void TestTamper::changeSatisfaction_quarantinedAndFlaggedAsUnledgered()
 {
     auto k = honestStart(QStringLiteral("KIOSK-EDIT"));
     QVERIFY(k);
@@ -282,7 +135,12 @@ void TestTamper::changeSatisfaction_flaggedAsEditedPayload()
                                    " WHERE device_seq = 5")));
     QVERIFY(k->exec(QStringLiteral("UPDATE outbox SET payload = json_set(payload, '$.satisfaction', 5) WHERE seq = 5")));
     QVERIFY(k->sync());
-    QVERIFY2(kinds(k->deviceId()).contains(QStringLiteral("edited-payload")), qPrintable(kinds(k->deviceId()).join(',')));
+    // The row no longer hashes to its entry: the kiosk never sends it as an evaluation, it
+    // reports it (unledgered), and the hub sees the entry without its evaluation.
+    const QStringList found = kinds(k->deviceId());
+    QVERIFY2(found.contains(QStringLiteral("unledgered")), qPrintable(found.join(',')));
+    QVERIFY2(found.contains(QStringLiteral("missing-evaluation")), qPrintable(found.join(',')));
+    QCOMPARE(hubEvaluations(m_hub.url(), k->deviceId()).size(), 5);
     flagged(k->deviceId(), QStringLiteral("change a satisfaction"));
 }
 
@@ -293,15 +151,7 @@ void TestTamper::swapTwoRows_flagged()
     QVERIFY(k->commit(1, 1));
     QVERIFY(k->commit(1, 5));
     // Swap seq 4 and 5 in every table, their ledger rows included, payloads renumbered.
-    for (const QString &t : {QStringLiteral("evaluation:device_seq"), QStringLiteral("outbox:seq"),
-                             QStringLiteral("ledger:seq")}) {
-        const QString table = t.section(QLatin1Char(':'), 0, 0);
-        const QString col = t.section(QLatin1Char(':'), 1, 1);
-        QVERIFY(k->exec(QStringLiteral("UPDATE %1 SET %2 = -%2 WHERE %2 IN (4, 5)").arg(table, col)));
-        QVERIFY(k->exec(QStringLiteral("UPDATE %1 SET %2 = CASE %2 WHEN -4 THEN 5 ELSE 4 END WHERE %2 < 0").arg(table, col)));
-    }
-    QVERIFY(k->exec(QStringLiteral("UPDATE evaluation SET payload = json_set(payload, '$.deviceSeq', device_seq)")));
-    QVERIFY(k->exec(QStringLiteral("UPDATE outbox SET payload = json_set(payload, '$.deviceSeq', seq)")));
+    QVERIFY(k->swapRows(4, 5));
     const bool synced = k->sync();
     if (!synced)
         qWarning().noquote() << "hub log:" << m_hub.takeLog().right(3000);
@@ -315,31 +165,8 @@ void TestTamper::insertForgedRow_flagged()
     auto k = honestStart(QStringLiteral("KIOSK-FORGE"));
     QVERIFY(k);
     // A forged good rating at seq 4 with a chained entry signed by a key that is not the device's.
-    kiosk::Evaluation e;
-    e.projectNo = QStringLiteral("FORGED-0001");
-    e.satisfaction = 5;
-    e.deviceSeq = 4;
-    e.uuid = QStringLiteral("0badf00d-0000-4000-8000-000000000004");
-    e.assessTime = QDateTime::currentDateTime();
-    const QJsonObject wire = e.toJson();
-    const QString payload = QString::fromUtf8(QJsonDocument(wire).toJson(QJsonDocument::Compact));
-    QSqlDatabase db = k->store().database();
-    QVERIFY(db.transaction());
-    const auto head = sync::LedgerTable::head(db);
-    QVERIFY(head);
-    QCOMPARE(head->deviceSeq, quint64(3));
     trust::LedgerBuilder forger(trust::Key::generate(trust::KeyType::Sm2));
-    QString error;
-    QVERIFY2(sync::LedgerTable::append(db, forger, 4, wire, &error), qPrintable(error));
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO evaluation (uuid, device_seq, project_no, service_number, assess_number,"
-                             " satisfaction, assess_time, payload) VALUES (?, 4, 'FORGED-0001', 1, 1, 5, ?, ?)"));
-    q.addBindValue(e.uuid);
-    q.addBindValue(wire.value(QLatin1String("assessTime")).toString());
-    q.addBindValue(payload);
-    QVERIFY(q.exec());
-    QVERIFY(sync::Outbox::enqueue(db, 4, e.uuid, payload.toUtf8(), &error));
-    QVERIFY(db.commit());
+    QVERIFY(!k->insertForged(4, &forger).isEmpty());
     QVERIFY(k->sync());
     QVERIFY2(!alerts(k->deviceId()).isEmpty(), "forged row not flagged");
     flagged(k->deviceId(), QStringLiteral("insert a forged row"));
@@ -350,17 +177,14 @@ void TestTamper::restoreOlderBackup_flaggedAsForkAndRewind()
     auto k = honestStart(QStringLiteral("KIOSK-RESTORE"));
     QVERIFY(k);
     // The backup: the database as it was after three evaluations.
-    QVERIFY(k->exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")));
     const QString backup = k->path() + QStringLiteral(".bak");
-    QVERIFY(QFile::copy(k->path(), backup));
+    QVERIFY(k->backupTo(backup));
     QVERIFY(k->commit(3, 1)); // three bad ratings, synced: the hub holds seq 6
     QVERIFY(k->sync());
     QCOMPARE(alerts(k->deviceId()), QJsonArray());
     // Restore the backup (the bad ratings are gone) and carry on rating.
     k->close();
-    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
-        QFile::remove(k->path() + suffix);
-    QVERIFY(QFile::copy(backup, k->path()));
+    QVERIFY(k->restoreFrom(backup));
     QString error;
     QVERIFY2(k->open(&error), qPrintable(error));
     QCOMPARE(k->heartbeat(), 200); // head seq 3 < 6

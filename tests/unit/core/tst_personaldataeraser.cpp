@@ -57,16 +57,19 @@ private Q_SLOTS:
         PersonalDataEraser eraser(&s);
         QSignalSpy erased(&eraser, &PersonalDataEraser::erased);
 
-        // Committed before the ledger exists, and acknowledged: not erased yet (the ledger will
-        // enter it from its stored payload).
-        Evaluation e1 = eval(QStringLiteral("ERASE00001"));
-        QVERIFY(s.commitEvaluation(e1).ok());
-        setOutboxState(s, e1.uuid, 2);
+        // Committed before the ledger exists, and acknowledged: never erased, and never entered
+        // into the ledger later (no row is signed after the fact): it stays as it is, as evidence.
+        Evaluation e0 = eval(QStringLiteral("ERASE00000"));
+        QVERIFY(s.commitEvaluation(e0).ok());
+        setOutboxState(s, e0.uuid, 2);
         QCOMPARE(eraser.eraseAcknowledged(), 0);
 
         Ledger ledger(hcp::trust::Key::generate(hcp::trust::KeyType::Sm2));
         ledger.attach(s);
-        Evaluation e2 = eval(QStringLiteral("ERASE00002")); // enters e1 first, then itself
+        Evaluation e1 = eval(QStringLiteral("ERASE00001"));
+        QVERIFY(s.commitEvaluation(e1).ok());
+        setOutboxState(s, e1.uuid, 2);
+        Evaluation e2 = eval(QStringLiteral("ERASE00002"));
         QVERIFY(s.commitEvaluation(e2).ok());
         Evaluation e3 = eval(QStringLiteral("ERASE00003"));
         QVERIFY(s.commitEvaluation(e3).ok());
@@ -88,7 +91,8 @@ private Q_SLOTS:
         const QString outbox1 = text(s, QStringLiteral("SELECT payload FROM outbox WHERE uuid = ?"), e1.uuid);
         QVERIFY(!outbox1.contains(QLatin1String("certKeyEnc")) && !outbox1.contains(QStringLiteral("13800000000")));
         QCOMPARE(text(s, QStringLiteral("SELECT entry FROM ledger WHERE uuid = ?"), e1.uuid), ledgerE1);
-        for (const Evaluation &kept : {e2, e3}) {
+        QVERIFY(text(s, QStringLiteral("SELECT entry FROM ledger WHERE uuid = ?"), e0.uuid).isEmpty());
+        for (const Evaluation &kept : {e0, e2, e3}) {
             const Evaluation b = *s.evaluation(kept.uuid);
             QCOMPARE(b.certKeyEnc, kept.certKeyEnc);
             QCOMPARE(b.writingEvaluation, kept.writingEvaluation);

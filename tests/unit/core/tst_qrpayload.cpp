@@ -49,6 +49,33 @@ private Q_SLOTS:
         QCOMPARE(p.projectNo, QStringLiteral("1101052611120037"));
         QCOMPARE(p.serviceNumber, 1);
     }
+    void receiptQr_withWitness_roundTripsVerifiesAndFitsThePrinter()
+    {
+        const auto key = hcp::trust::Key::generate(hcp::trust::KeyType::Sm2);
+        const QString uuid = QStringLiteral("5f0c8a4e-8f7e-4d1e-9a55-0a2b7c9d1e11");
+        const QString device = QString(64, QLatin1Char('K'));
+        const auto witness = hcp::trust::ReceiptWitness::sign(key, device, 4294967295u, uuid);
+        QVERIFY(witness && witness->isValid());
+        // Worst case: 40-character base, 50-character projectNo, 64-character device id.
+        const QString url = receiptQrUrl(QStringLiteral("https://hcp-follow.county.example.gov.cn/"), uuid,
+                                         QString(50, QLatin1Char('7')), 999, witness);
+        QVERIFY2(url.toUtf8().size() <= kReceiptQrMaxBytes, qPrintable(QString::number(url.toUtf8().size())));
+        const QrPayload p = parseQrPayload(url.toUtf8());
+        QCOMPARE(p.kind, QrPayload::Kind::Receipt);
+        QVERIFY(p.witness);
+        QCOMPARE(p.witness->deviceId, device);
+        QCOMPARE(p.witness->deviceSeq, quint64(4294967295u));
+        QVERIFY(p.witness->verify(key.publicOnly()));
+        // Another seq (or uuid) under the same signature does not verify: a receipt cannot be
+        // moved onto another evaluation.
+        hcp::trust::ReceiptWitness moved = *p.witness;
+        moved.deviceSeq = 5;
+        QVERIFY(!moved.verify(key.publicOnly()));
+        // A mangled signature is no witness at all; the receipt still works for the follow-up.
+        const QrPayload mangled = parseQrPayload(url.left(url.size() - 3).toUtf8());
+        QCOMPARE(mangled.kind, QrPayload::Kind::Receipt);
+        QVERIFY(!mangled.witness);
+    }
     void garbage_isInvalidWithReason_data()
     {
         QTest::addColumn<QByteArray>("raw");

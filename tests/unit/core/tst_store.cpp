@@ -190,16 +190,18 @@ private Q_SLOTS:
         QVERIFY(scalar(s, QStringLiteral("SELECT personal_erased_at FROM evaluation")).isNull());
         QCOMPARE(scalar(s, QStringLiteral("SELECT COUNT(*) FROM ledger")).toInt(), 0);
         QCOMPARE(scalar(s, QStringLiteral("SELECT hub_known_seq FROM ledger_sync")).toInt(), 0);
-        // The upgraded database keeps working: the next seq follows the old one, and with the
-        // ledger on, the evaluation from before the ledger is entered first (chain from seq 1).
+        // The upgraded database keeps working: the next seq follows the old one. The evaluation
+        // from before the ledger is never signed after the fact (that path laundered edited
+        // rows): it stays without an entry, and the new entry links over the hole.
         const auto key = hcp::trust::Key::generate(hcp::trust::KeyType::Sm2);
         Ledger ledger(key);
         ledger.attach(s);
         Evaluation next = eval(QStringLiteral("MIG0000002"));
         QVERIFY(s.commitEvaluation(next).ok());
         QCOMPARE(next.deviceSeq, 2);
-        QCOMPARE(scalar(s, QStringLiteral("SELECT COUNT(*) FROM ledger")).toInt(), 2);
-        QCOMPARE(scalar(s, QStringLiteral("SELECT uuid FROM ledger WHERE seq = 1")).toString(), e.uuid);
+        QCOMPARE(scalar(s, QStringLiteral("SELECT COUNT(*) FROM ledger")).toInt(), 1);
+        QCOMPARE(scalar(s, QStringLiteral("SELECT uuid FROM ledger WHERE seq = 2")).toString(), next.uuid);
+        QVERIFY(scalar(s, QStringLiteral("SELECT COUNT(*) FROM ledger WHERE seq = 1")).toInt() == 0);
     }
     void ledger_entryPerCommitInSameTransaction_chainVerifiesAtHub()
     {
@@ -219,7 +221,7 @@ private Q_SLOTS:
         QCOMPARE(scalar(s, QStringLiteral("SELECT COUNT(*) FROM ledger")).toInt(), 4);
         QCOMPARE(scalar(s, QStringLiteral("SELECT COUNT(*) FROM ledger l JOIN evaluation e"
                                           " ON e.uuid = l.uuid AND e.device_seq = l.seq")).toInt(), 4);
-        // A hook failure rolls the evaluation back with it.
+        // A ledger that cannot be appended to (its head row is garbage) rolls the evaluation back.
         {
             QSqlQuery q(s.database());
             QVERIFY(q.exec(QStringLiteral("INSERT INTO ledger (seq, uuid, entry_hash, entry) VALUES (5, 'x', '00', '{}')")));
@@ -250,6 +252,45 @@ private Q_SLOTS:
         items[1].evaluation->insert(QStringLiteral("satisfaction"), 5);
         QVERIFY(hcp::trust::LedgerVerifier(key.publicOnly()).verifyBatch(items, head).has(
             hcp::trust::LedgerProblem::Kind::EditedPayload));
+    }
+    void ledger_rowsDeletedFromASeq_neverReenteredAndNextEntryLinksOverTheHole()
+    {
+        Store s;
+        QVERIFY(s.open(freshPath()));
+        Ledger ledger(hcp::trust::Key::generate(hcp::trust::KeyType::Sm2));
+        ledger.attach(s);
+        for (int i = 1; i <= 4; ++i) {
+            Evaluation e = eval(QStringLiteral("GAP-%1").arg(i));
+            QVERIFY(s.commitEvaluation(e).ok());
+        }
+        // Root deletes the ledger from seq 2 on (to have edited rows re-signed): nothing is.
+        QVERIFY(QSqlQuery(s.database()).exec(QStringLiteral("DELETE FROM ledger WHERE seq >= 2")));
+        Evaluation next = eval(QStringLiteral("GAP-5"));
+        QVERIFY(s.commitEvaluation(next).ok());
+        QCOMPARE(next.deviceSeq, 5);
+        QCOMPARE(scalar(s, QStringLiteral("SELECT group_concat(seq) FROM (SELECT seq FROM ledger ORDER BY seq)")).toString(), QStringLiteral("1,5"));
+        const auto first = hcp::trust::LedgerEntry::fromJson(
+            QJsonDocument::fromJson(scalar(s, QStringLiteral("SELECT entry FROM ledger WHERE seq = 1")).toString().toUtf8()).object());
+        const auto fifth = hcp::trust::LedgerEntry::fromJson(
+            QJsonDocument::fromJson(scalar(s, QStringLiteral("SELECT entry FROM ledger WHERE seq = 5")).toString().toUtf8()).object());
+        QVERIFY(first && fifth);
+        QCOMPARE(fifth->prevHash, first->entryHash);
+    }
+    void evaluationDeletedLedgerKept_seqIsNotReused()
+    {
+        Store s;
+        QVERIFY(s.open(freshPath()));
+        Ledger ledger(hcp::trust::Key::generate(hcp::trust::KeyType::Sm2));
+        ledger.attach(s);
+        for (int i = 1; i <= 3; ++i) {
+            Evaluation e = eval(QStringLiteral("KEEP-%1").arg(i));
+            QVERIFY(s.commitEvaluation(e).ok());
+        }
+        QVERIFY(QSqlQuery(s.database()).exec(QStringLiteral("DELETE FROM evaluation WHERE device_seq = 3")));
+        QVERIFY(QSqlQuery(s.database()).exec(QStringLiteral("DELETE FROM outbox WHERE seq = 3")));
+        Evaluation next = eval(QStringLiteral("KEEP-4"));
+        QVERIFY(s.commitEvaluation(next).ok());
+        QCOMPARE(next.deviceSeq, 4); // seq 3 stays the deleted one's, its entry shows the hole
     }
     void newerSchema_isRefused()
     {
