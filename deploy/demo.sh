@@ -39,7 +39,7 @@ QT_QPA_PLATFORM=offscreen "$BIN" --data-dir "$DEMO/kiosk" --device-public-key-ou
 # A console user for the fleet console (maintenance staff's web page).
 printf 'demo-console\n' | "$HUB" add-user admin admin --db "$DEMO/hub.sqlite" >/dev/null
 
-echo "Demo: hub on 127.0.0.1:$PORT (admin API: curl http://127.0.0.1:$PORT/v1/admin/stats)"
+echo "Demo: hub on 127.0.0.1:$PORT (admin API: curl -H \"Authorization: Bearer \$(cat $DEMO/admin-token)\" http://127.0.0.1:$PORT/v1/admin/stats)"
 echo "Demo: fleet console at http://127.0.0.1:$PORT/console (user admin, password demo-console)"
 echo "Demo: tap 演示 (bottom right) to insert an ID card or scan a receipt QR code."
 if [ "$windowed" = 1 ]; then

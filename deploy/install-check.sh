@@ -7,7 +7,7 @@
 #
 #   cmake --build build --target package && bash deploy/install-check.sh build
 #
-# HCP_HUB_CHECK_PATH is the URL path asked (default /v1/admin/stats, open on loopback).
+# HCP_HUB_CHECK_PATH is the URL path asked (default /v1/health; the admin API needs its token).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 

@@ -33,6 +33,7 @@ QJsonObject HeartbeatInfo::toJson() const
         {QStringLiteral("oldestUnsentAgeS"), oldestUnsentAgeS},
         {QStringLiteral("quarantined"), quarantined},
         {QStringLiteral("kioskTimeMs"), kioskTimeMs ? kioskTimeMs : QDateTime::currentMSecsSinceEpoch()},
+        {QStringLiteral("clockOffsetMs"), clockOffsetMs},
         {QStringLiteral("disk"), QJsonObject{{QStringLiteral("freeBytes"), diskFreeBytes},
                                              {QStringLiteral("totalBytes"), diskTotalBytes},
                                              {QStringLiteral("low"), diskLow}}},
@@ -77,8 +78,30 @@ void HubClient::setOnline(bool online)
     emit onlineChanged(online);
 }
 
+qint64 HubClient::signingTime()
+{
+    m_lastSignedMs = qMax(QDateTime::currentMSecsSinceEpoch() + m_clockOffsetMs, m_lastSignedMs + 1);
+    return m_lastSignedMs;
+}
+
+void HubClient::observeHubTime(const QByteArray &hubTime, qint64 sentAtMs)
+{
+    bool ok = false;
+    const qint64 hub = hubTime.toLongLong(&ok);
+    if (!ok || hub <= 0)
+        return;
+    const qint64 arrived = QDateTime::currentMSecsSinceEpoch();
+    // The hub read its clock about halfway through the exchange.
+    const qint64 offset = hub - (sentAtMs + (arrived - sentAtMs) / 2);
+    // Round trips jitter; follow only a real difference.
+    if (qAbs(offset - m_clockOffsetMs) < 2000)
+        return;
+    qCWarning(lcHubClient) << "kiosk clock is" << -offset / 1000.0 << "s off the hub's; signing with the hub's time";
+    m_clockOffsetMs = offset;
+}
+
 void HubClient::send(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body,
-                     int timeoutMs, bool sign, const QByteArray &ifNoneMatch, ReplyHandler handler)
+                     int timeoutMs, bool sign, const QByteArray &ifNoneMatch, ReplyHandler handler, bool retried)
 {
     QUrl base = m_credentials.hubUrl;
     const QUrl url = base.resolved(QUrl(pathAndQuery));
@@ -90,7 +113,7 @@ void HubClient::send(const QByteArray &method, const QString &pathAndQuery, cons
     if (!ifNoneMatch.isEmpty())
         request.setRawHeader("If-None-Match", ifNoneMatch);
     if (sign) {
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 now = signingTime();
         const QByteArray target = url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority);
         request.setRawHeader("X-HCP-Device", m_credentials.deviceId.toUtf8());
         request.setRawHeader("X-HCP-Time", QByteArray::number(now));
@@ -104,6 +127,7 @@ void HubClient::send(const QByteArray &method, const QString &pathAndQuery, cons
                                  wire::requestSignature(m_credentials.secret, method, target, now, body));
         }
     }
+    const qint64 sentAt = QDateTime::currentMSecsSinceEpoch();
     QNetworkReply *reply = m_network->sendCustomRequest(request, method, body);
     auto timedOut = std::make_shared<bool>(false);
     auto *timer = new QTimer(reply);
@@ -113,8 +137,9 @@ void HubClient::send(const QByteArray &method, const QString &pathAndQuery, cons
         reply->abort();
     });
     timer->start(timeoutMs);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, handler, timedOut] {
+    connect(reply, &QNetworkReply::finished, this, [=, this] {
         reply->deleteLater();
+        observeHubTime(reply->rawHeader("X-HCP-Hub-Time"), sentAt);
         HubReply r;
         r.timedOut = *timedOut;
         const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
@@ -131,6 +156,12 @@ void HubClient::send(const QByteArray &method, const QString &pathAndQuery, cons
             r.body = reply->readAll();
             r.etag = reply->rawHeader("ETag");
             r.errorString = reply->error() == QNetworkReply::NoError ? QString() : reply->errorString();
+        }
+        // Signed outside the hub's replay window: the clock is corrected now, so once more.
+        if (sign && !retried && r.status == 401
+            && r.json().value(QLatin1String("error")).toString() == QLatin1String("stale_request")) {
+            send(method, pathAndQuery, body, timeoutMs, sign, ifNoneMatch, handler, true);
+            return;
         }
         setOnline(r.status > 0 && r.status < 500);
         qCDebug(lcHubClient) << reply->url().path() << "->" << r.status << r.errorString;
@@ -200,8 +231,10 @@ void HubClient::pullConfig(const QByteArray &etag, ReplyHandler handler)
 
 void HubClient::sendHeartbeat(const HeartbeatInfo &info, ReplyHandler handler)
 {
+    HeartbeatInfo withOffset = info;
+    withOffset.clockOffsetMs = m_clockOffsetMs;
     send("POST", QStringLiteral("/v1/heartbeat"),
-         QJsonDocument(info.toJson()).toJson(QJsonDocument::Compact), m_requestTimeoutMs, true, {},
+         QJsonDocument(withOffset.toJson()).toJson(QJsonDocument::Compact), m_requestTimeoutMs, true, {},
          std::move(handler));
 }
 

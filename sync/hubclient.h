@@ -44,6 +44,7 @@ struct HeartbeatInfo
     qint64 oldestUnsentAgeS = 0;
     qint64 quarantined = 0;
     qint64 kioskTimeMs = 0;       // 0 = now
+    qint64 clockOffsetMs = 0;     // hub clock − kiosk clock as HubClient measured it (it fills this in)
     qint64 diskFreeBytes = 0;
     qint64 diskTotalBytes = 0;
     bool diskLow = false;         // the kiosk refuses new sessions while true
@@ -110,14 +111,25 @@ public:
 
     // True after the last request got an HTTP answer below 500.
     bool isOnline() const { return m_online; }
+    // Hub clock − kiosk clock, from the X-HCP-Hub-Time of the hub's answers; added to the time
+    // every request is signed with, so a kiosk with a wrong clock stays inside the hub's replay
+    // window (PROTOCOL §2). Reported in the heartbeat.
+    qint64 clockOffsetMs() const { return m_clockOffsetMs; }
+    // Starts from a known offset (e.g. the last one measured).
+    void setClockOffsetMs(qint64 offsetMs) { m_clockOffsetMs = offsetMs; }
 
 signals:
     void onlineChanged(bool online);
 
 private:
+    // retried: this is the one new attempt after a stale_request refusal (clock corrected).
     void send(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body,
-              int timeoutMs, bool sign, const QByteArray &ifNoneMatch, ReplyHandler handler);
+              int timeoutMs, bool sign, const QByteArray &ifNoneMatch, ReplyHandler handler, bool retried = false);
     void setOnline(bool online);
+    // Takes the hub's clock from an answer that left at sentAtMs and arrived now (kiosk clock).
+    void observeHubTime(const QByteArray &hubTime, qint64 sentAtMs);
+    // The time to sign the next request with: corrected, and strictly increasing.
+    qint64 signingTime();
 
     QNetworkAccessManager *m_network;
     DeviceCredentials m_credentials;
@@ -126,6 +138,8 @@ private:
     int m_lookupTimeoutMs = 1500;
     int m_requestTimeoutMs = 30000;
     bool m_online = false;
+    qint64 m_clockOffsetMs = 0;
+    qint64 m_lastSignedMs = 0;
 };
 
 } // namespace hcp::sync

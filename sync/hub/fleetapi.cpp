@@ -2,6 +2,7 @@
 #include "fleetapi.h"
 
 #include "jsonmergepatch.h"
+#include "guard/inputchecks.h"
 
 #include "../wire.h"
 #include "configvalidator.h"
@@ -16,7 +17,10 @@
 #include <QHttpServerRequest>
 #include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QSet>
+#include <QTcpSocket>
+#include <QHttpServerResponder>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryFile>
@@ -66,12 +70,7 @@ QByteArray cookie(const QHttpServerRequest &request, const QByteArray &name)
 
 bool parseObject(const QByteArray &body, QJsonObject *out)
 {
-    QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &pe);
-    if (pe.error != QJsonParseError::NoError || !doc.isObject())
-        return false;
-    *out = doc.object();
-    return true;
+    return guard::parseStrictObject(body, out); // a key twice in one object is refused (PROTOCOL §1a)
 }
 
 bool isPost(const QHttpServerRequest &request)
@@ -103,6 +102,7 @@ FleetApi::~FleetApi() = default;
 void FleetApi::setOptions(const Options &options)
 {
     m_options = options;
+    m_logins = std::make_unique<guard::LoginThrottle>(options.loginLimits);
     m_bundles.setDirectory(options.bundleDirectory);
     m_bundles.setReleaseKeys(options.releaseKeys);
 }
@@ -129,8 +129,9 @@ void FleetApi::registerRoutes(QHttpServer *http)
     });
     http->route(QStringLiteral("/console/"), Method::Get,
                 [this](const QHttpServerRequest &) { return staticFile(QStringLiteral("index.html")); });
+    // Answered later, from the hash's continuation (Qt 6.4's QFuture routes crash; the responder moves).
     http->route(QStringLiteral("/console/api/login"), Method::Post,
-                [this](const QHttpServerRequest &r) { return login(r); });
+                [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) { login(r, std::move(responder)); });
     http->route(QStringLiteral("/console/api/logout"), Method::Post,
                 [this](const QHttpServerRequest &r) { return logout(r); });
     http->route(QStringLiteral("/console/api/<arg>"), Method::Get | Method::Post,
@@ -432,25 +433,64 @@ std::optional<FleetStore::Session> FleetApi::sessionOf(const QHttpServerRequest 
     return m_fleet.session(token, QDateTime::currentMSecsSinceEpoch());
 }
 
-QHttpServerResponse FleetApi::login(const QHttpServerRequest &request)
+void FleetApi::login(const QHttpServerRequest &request, QHttpServerResponder &&responder)
 {
+    auto send = [](QHttpServerResponse &&r, QHttpServerResponder &&to) {
+        guard::stampHubTime(r);
+        r.write(std::move(to));
+    };
+    auto tooMany = [](int waitS) {
+        QHttpServerResponse r = error(Status::TooManyRequests, QStringLiteral("too_many_requests"),
+                                      QStringLiteral("登录尝试过于频繁，请稍后再试"));
+        r.setHeader("Retry-After", QByteArray::number(waitS));
+        return r;
+    };
     QJsonObject body;
     if (!parseObject(request.body(), &body))
-        return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("body is not a JSON object"));
+        return send(error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("body is not a JSON object")),
+                    std::move(responder));
     const QString user = body.value(QLatin1String("user")).toString();
-    const auto role = m_fleet.checkPassword(user, body.value(QLatin1String("password")).toString());
-    if (!role) {
-        qCInfo(lcFleetApi) << "console login failed for" << user;
-        return error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("用户名或密码错误，或账户已暂时锁定"));
+    const QString password = body.value(QLatin1String("password")).toString();
+    // Per address and per account, before any hashing: a burst costs a 429, not a PBKDF2.
+    const QString address = guard::clientAddress(request, m_options.trustedProxies);
+    if (const int wait = m_logins->admit(address, user.left(64), QDateTime::currentMSecsSinceEpoch())) {
+        qCInfo(lcFleetApi) << "console login throttled for" << guard::forLog(user, 64) << "from" << address;
+        return send(tooMany(wait), std::move(responder));
     }
-    const QByteArray token = m_fleet.createSession(user, *role, m_options.sessionTtlMs);
+    const FleetStore::Credential credential = m_fleet.credential(user);
+    if (credential.exists && credential.lockedUntil > QDateTime::currentMSecsSinceEpoch())
+        return send(error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("用户名或密码错误，或账户已暂时锁定")),
+                    std::move(responder));
+    QFuture<bool> matched = m_logins->run([credential, password] { return FleetStore::passwordMatches(credential, password); });
+    if (!matched.isValid())
+        return send(tooMany(1), std::move(responder));
+    // Back on the serving thread: book the outcome, make the session, answer if the client is
+    // still there. Only values are captured: the request object may be gone by then.
+    const bool https = header(request, "X-Forwarded-Proto") == "https";
+    auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
+    const QPointer<QTcpSocket> socket = held->socket();
+    (void)matched.then(&m_context, [this, user, credential, https, held, socket, send](bool ok) {
+        const auto role = m_fleet.recordLogin(user, credential, ok);
+        if (!role)
+            qCInfo(lcFleetApi) << "console login failed for" << guard::forLog(user, 64);
+        QHttpServerResponse r = role ? loggedIn(user, *role, https)
+                                     : error(Status::Unauthorized, QStringLiteral("unauthenticated"),
+                                             QStringLiteral("用户名或密码错误，或账户已暂时锁定"));
+        if (socket && socket->state() == QAbstractSocket::ConnectedState)
+            send(std::move(r), std::move(*held));
+    });
+}
+
+QHttpServerResponse FleetApi::loggedIn(const QString &user, FleetStore::Role role, bool https)
+{
+    const QByteArray token = m_fleet.createSession(user, role, m_options.sessionTtlMs);
     if (token.isEmpty())
         return error(Status::InternalServerError, QStringLiteral("internal"), QStringLiteral("cannot create a session"));
-    qCInfo(lcFleetApi) << "console login" << user << FleetStore::roleName(*role);
-    QHttpServerResponse r = json(QJsonObject{{QStringLiteral("user"), user}, {QStringLiteral("role"), FleetStore::roleName(*role)}});
+    qCInfo(lcFleetApi) << "console login" << guard::forLog(user, 64) << FleetStore::roleName(role);
+    QHttpServerResponse r = json(QJsonObject{{QStringLiteral("user"), user}, {QStringLiteral("role"), FleetStore::roleName(role)}});
     QByteArray c = QByteArray(kSessionCookie) + '=' + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
         + QByteArray::number(m_options.sessionTtlMs / 1000);
-    if (header(request, "X-Forwarded-Proto") == "https")
+    if (https)
         c += "; Secure";
     r.setHeader("Set-Cookie", c);
     return r;

@@ -4,9 +4,13 @@
 #include "bundlestore.h"
 #include "configpublisher.h"
 #include "fleetstore.h"
+#include "guard/loginthrottle.h"
 
 #include <QHash>
+#include <QHostAddress>
+#include <QHttpServerResponder>
 #include <QHttpServerResponse>
+#include <QObject>
 #include <QUrl>
 
 #include <functional>
@@ -38,6 +42,10 @@ public:
         QUrl publicUrl;                     // base of bundle URLs in update commands; empty = request Host
         qint64 sessionTtlMs = 8LL * 3600 * 1000;
         QString version;                    // reported by /v1/health
+        // Peers whose X-Forwarded-For names the client (--trusted-proxy): the address console
+        // logins are throttled by. Any other peer is the client itself.
+        QList<QHostAddress> trustedProxies;
+        guard::LoginThrottle::Limits loginLimits;
     };
 
     // adminAllowed: HubServer's check of the admin bearer token.
@@ -84,7 +92,9 @@ private:
     QHttpServerResponse adminBundles(const QHttpServerRequest &request);
     QHttpServerResponse adminRollouts(const QHttpServerRequest &request);
     QHttpServerResponse staticFile(const QString &name);
-    QHttpServerResponse login(const QHttpServerRequest &request);
+    // Answers when the password hash, checked on a worker thread, is known (PROTOCOL §17).
+    void login(const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    QHttpServerResponse loggedIn(const QString &user, FleetStore::Role role, bool https);
     QHttpServerResponse logout(const QHttpServerRequest &request);
     QHttpServerResponse consoleApi(const QString &path, const QHttpServerRequest &request);
 
@@ -104,6 +114,8 @@ private:
     FraudMonitor *m_fraud = nullptr;
     QHash<QString, ConsoleHandler> m_consoleHandlers;
     QList<AlertSource> m_alertSources;
+    std::unique_ptr<guard::LoginThrottle> m_logins = std::make_unique<guard::LoginThrottle>();
+    QObject m_context; // login continuations run on the serving thread through it
 
     // deviceId → [{"id","kind","count","lastAt"}] from the monitor's flags (scanned first).
     QHash<QString, QJsonArray> fraudByKiosk();

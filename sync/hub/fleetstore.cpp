@@ -41,7 +41,7 @@ QJsonObject parse(const QVariant &v)
 }
 
 // "pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>" (the PinVault encoding).
-bool passwordMatches(const QString &encoded, const QString &password)
+bool hashMatches(const QString &encoded, const QString &password)
 {
     const QStringList parts = encoded.split(QLatin1Char('$'));
     if (parts.size() != 4 || parts.at(0) != QLatin1String("pbkdf2-sha256"))
@@ -168,28 +168,52 @@ bool FleetStore::setUser(const QString &name, Role role, const QString &password
     return exec(d, error);
 }
 
-std::optional<FleetStore::Role> FleetStore::checkPassword(const QString &name, const QString &password)
+FleetStore::Credential FleetStore::credential(const QString &name)
 {
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    Credential c;
     QSqlQuery q(m_store->database());
     q.prepare(QStringLiteral("SELECT password_hash, role, failures, locked_until FROM console_users WHERE name = ?"));
     q.addBindValue(name);
-    if (!exec(q) || !q.next()) {
+    if (!exec(q) || !q.next())
+        return c;
+    c.exists = true;
+    c.encoded = q.value(0).toString();
+    c.role = roleFromString(q.value(1).toString());
+    c.failures = q.value(2).toInt();
+    c.lockedUntil = q.value(3).toLongLong();
+    return c;
+}
+
+bool FleetStore::passwordMatches(const Credential &credential, const QString &password)
+{
+    if (!credential.exists) {
         // Same work as a real check, so response time does not tell which names exist.
-        passwordMatches(QStringLiteral("pbkdf2-sha256$%1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
-                            .arg(kPasswordIterations),
-                        password);
-        return std::nullopt;
+        hashMatches(
+            QStringLiteral("pbkdf2-sha256$%1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+                .arg(kPasswordIterations),
+            password);
+        return false;
     }
-    const QString encoded = q.value(0).toString();
-    const auto role = roleFromString(q.value(1).toString());
-    const int failures = q.value(2).toInt();
-    const qint64 lockedUntil = q.value(3).toLongLong();
-    q.finish();
-    if (lockedUntil > now)
+    return hashMatches(credential.encoded, password);
+}
+
+std::optional<FleetStore::Role> FleetStore::checkPassword(const QString &name, const QString &password)
+{
+    const Credential c = credential(name);
+    if (c.exists && c.lockedUntil > QDateTime::currentMSecsSinceEpoch())
         return std::nullopt;
+    return recordLogin(name, c, passwordMatches(c, password));
+}
+
+std::optional<FleetStore::Role> FleetStore::recordLogin(const QString &name, const Credential &c, bool matched)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (!c.exists)
+        return std::nullopt;
+    const auto role = c.role;
+    const int failures = c.failures;
     QSqlQuery u(m_store->database());
-    if (passwordMatches(encoded, password) && role) {
+    if (matched && role) {
         u.prepare(QStringLiteral("UPDATE console_users SET failures = 0, locked_until = 0 WHERE name = ?"));
         u.addBindValue(name);
         exec(u);

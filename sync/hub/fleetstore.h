@@ -56,6 +56,20 @@ public:
     // Users. Passwords are stored as PBKDF2-HMAC-SHA256 ("pbkdf2-sha256$iter$salt$hash").
     bool setUser(const QString &name, Role role, const QString &password, QString *error);
     std::optional<Role> checkPassword(const QString &name, const QString &password);
+    // checkPassword in three steps, so the hash can be checked off the serving thread: the
+    // stored credential (serving thread), the PBKDF2 check (any thread; the same work for an
+    // unknown name) and the booking of the outcome (serving thread; failures and lockout).
+    struct Credential
+    {
+        bool exists = false;
+        QString encoded;
+        std::optional<Role> role;
+        int failures = 0;
+        qint64 lockedUntil = 0;
+    };
+    Credential credential(const QString &name);
+    static bool passwordMatches(const Credential &credential, const QString &password);
+    std::optional<Role> recordLogin(const QString &name, const Credential &credential, bool matched);
     // Sessions: the token goes to the browser (cookie), only its SHA-256 is stored.
     QByteArray createSession(const QString &user, Role role, qint64 ttlMs);
     std::optional<Session> session(const QByteArray &token, qint64 nowMs);

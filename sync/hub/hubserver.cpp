@@ -6,7 +6,11 @@
 #include "../wire.h"
 #include "fraudmonitor.h"
 #include "grievance/grievanceservice.h"
+#include "guard/inputchecks.h"
+#include "guard/requestguard.h"
 #include "windowroutes.h"
+
+#include "crypto.h"
 
 #include <QDateTime>
 #include <QHttpServerRequest>
@@ -17,9 +21,9 @@
 #include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QSqlError>
+#include <QTcpSocket>
 #include <QUrlQuery>
 
-#include <limits>
 
 Q_LOGGING_CATEGORY(lcHubServer, "hcp.sync.hub.server")
 
@@ -45,12 +49,13 @@ QByteArray header(const QHttpServerRequest &request, const QByteArray &name)
 
 bool parseObject(const QByteArray &body, QJsonObject *out)
 {
-    QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &pe);
-    if (pe.error != QJsonParseError::NoError || !doc.isObject())
-        return false;
-    *out = doc.object();
-    return true;
+    return guard::parseStrictObject(body, out); // a key twice in one object is refused (PROTOCOL §1a)
+}
+
+// Reads that answer with citizens' cases (names, 办件编号): replay-protected (PROTOCOL §2).
+bool isPersonalRead(const QByteArray &target)
+{
+    return target.startsWith("/v1/cases/");
 }
 
 QByteArray requestTarget(const QHttpServerRequest &request)
@@ -112,7 +117,13 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
     // Unknown paths and methods get the JSON error body of PROTOCOL §1 too.
     m_http.setMissingHandler([](const QHttpServerRequest &, QHttpServerResponder &&responder) {
         responder.write(QJsonDocument(wire::errorBody(QStringLiteral("not_found"), QStringLiteral("no such endpoint"))),
+                        {{"X-HCP-Hub-Time", QByteArray::number(QDateTime::currentMSecsSinceEpoch())}},
                         QHttpServerResponder::StatusCode::NotFound);
+    });
+    // Every answer carries the hub's clock, so a kiosk corrects its offset (PROTOCOL §2).
+    m_http.afterRequest([](QHttpServerResponse &&response) {
+        guard::stampHubTime(response);
+        return std::move(response);
     });
     m_http.route(QStringLiteral("/v1/admin/devices/<arg>/commands"), Method::Post,
                  [this](const QString &device, const QHttpServerRequest &r) {
@@ -124,7 +135,35 @@ HubServer::~HubServer() = default;
 
 quint16 HubServer::listen(const QHostAddress &address, quint16 port)
 {
-    return m_http.listen(address, port);
+    // Our own TCP server in front of QHttpServer: it refuses oversized and slow requests
+    // before their bodies are read (guard/requestguard.h, PROTOCOL §1a).
+    auto *tcp = new guard::GuardedTcpServer(m_limits, this);
+    tcp->setListenBacklogSize(m_limits.maxConnections); // bursts of connects wait in the kernel, not SYN retries
+    if (!tcp->listen(address, port)) {
+        qCCritical(lcHubServer) << "cannot listen:" << tcp->errorString();
+        delete tcp;
+        return 0;
+    }
+    // A flood of refusals must not become a flood of log lines: at most 10 per 10 s, then a count.
+    tcp->onRefused = [window = qint64(0), logged = 0, dropped = 0](int status, const QByteArray &reason,
+                                                                     QTcpSocket *socket) mutable {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (now - window >= 10'000) {
+            if (dropped > 0)
+                qCWarning(lcHubServer) << dropped << "more requests refused in the last 10 s";
+            window = now;
+            logged = 0;
+            dropped = 0;
+        }
+        if (++logged > 10) {
+            ++dropped;
+            return;
+        }
+        qCInfo(lcHubServer) << "refused" << status << "from" << socket->peerAddress().toString() << reason;
+    };
+    m_http.bind(tcp);
+    tcp->attached();
+    return tcp->serverPort();
 }
 
 
@@ -135,8 +174,18 @@ std::optional<HubStore::Device> HubServer::authenticate(const QHttpServerRequest
     const QByteArray signature = header(request, "X-HCP-Signature");
     bool timeOk = false;
     *deviceTimeMs = time.toLongLong(&timeOk);
+    m_authFailure = QStringLiteral("unauthenticated");
     if (deviceId.isEmpty() || !timeOk || signature.isEmpty())
         return std::nullopt;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    // The replay window: a request signed more than kReplayWindowMs away from the hub's clock
+    // is refused; the kiosk corrects its clock offset from X-HCP-Hub-Time and signs again.
+    if (qAbs(*deviceTimeMs - now) > kReplayWindowMs) {
+        m_authFailure = QStringLiteral("stale_request");
+        qCInfo(lcHubServer) << "request from" << guard::forLog(deviceId, 64) << "signed"
+                            << (*deviceTimeMs - now) / 1000 << "s off the hub's clock";
+        return std::nullopt;
+    }
     auto device = m_store->device(deviceId);
     if (!device)
         return std::nullopt;
@@ -149,33 +198,53 @@ std::optional<HubStore::Device> HubServer::authenticate(const QHttpServerRequest
     if (const auto key = m_ledger.deviceKey(deviceId)) {
         const QString fingerprint = QString::fromLatin1(header(request, "X-HCP-Key")).toLower();
         if (fingerprint != key->fingerprint) {
-            qCWarning(lcHubServer) << "request from" << deviceId << "with key" << fingerprint << "not the enrolled one";
+            qCWarning(lcHubServer) << "request from" << deviceId << "with key" << guard::forLog(fingerprint, 64)
+                                   << "not the enrolled one";
             if (!fingerprint.isEmpty())
                 m_ledger.reportUnknownKey(deviceId, fingerprint, target, QDateTime::currentMSecsSinceEpoch());
             return std::nullopt;
         }
-        // No clock-skew limit: village kiosks drift and every write is idempotent (§2).
-        constexpr qint64 kNoSkewLimit = std::numeric_limits<qint64>::max() / 2;
         if (!trust::DeviceIdentity::verifyRequest(key->key, method, target, *deviceTimeMs, request.body(),
-                                                  QByteArray::fromBase64(signature),
-                                                  QDateTime::currentMSecsSinceEpoch(), kNoSkewLimit)) {
-            qCInfo(lcHubServer) << "bad signature from" << deviceId << target;
+                                                  QByteArray::fromBase64(signature), now, kReplayWindowMs)) {
+            qCInfo(lcHubServer) << "bad signature from" << deviceId << guard::forLog(target);
             return std::nullopt;
         }
-        return device;
+    } else {
+        const QByteArray expected = wire::requestSignature(device->secret, method, target, *deviceTimeMs, request.body());
+        if (!wire::constantTimeEquals(expected, signature.toLower())) {
+            qCInfo(lcHubServer) << "bad signature from" << deviceId << guard::forLog(target);
+            return std::nullopt;
+        }
     }
-    const QByteArray expected = wire::requestSignature(device->secret, method, target, *deviceTimeMs, request.body());
-    if (!wire::constantTimeEquals(expected, signature.toLower())) {
-        qCInfo(lcHubServer) << "bad signature from" << deviceId << target;
+    // Reads of personal data are answered once: a captured lookup replayed within the window is
+    // refused. The key is the signed content (method, target, time, body), not the signature's
+    // encoding, so a re-encoded signature is the same request (PROTOCOL §2).
+    if (request.method() == QHttpServerRequest::Method::Get && isPersonalRead(target)
+        && !m_replays.accept(deviceId,
+                             trust::Crypto::sha256(trust::DeviceIdentity::requestSigningInput(method, target, *deviceTimeMs,
+                                                                                             request.body())),
+                             *deviceTimeMs, now)) {
+        m_authFailure = QStringLiteral("replayed");
+        qCWarning(lcHubServer) << "replayed personal-data read from" << deviceId << guard::forLog(target);
         return std::nullopt;
     }
     return device;
 }
 
+QHttpServerResponse HubServer::unauthenticated() const
+{
+    return error(Status::Unauthorized, m_authFailure,
+                 m_authFailure == QLatin1String("stale_request")
+                     ? QStringLiteral("X-HCP-Time is more than %1 s off the hub's clock (X-HCP-Hub-Time)").arg(kReplayWindowMs / 1000)
+                     : m_authFailure == QLatin1String("replayed") ? QStringLiteral("this signed request was answered before")
+                                                                  : QStringLiteral("device authentication failed"));
+}
+
 bool HubServer::adminAllowed(const QHttpServerRequest &request) const
 {
+    // No address is trusted (behind a reverse proxy every client is "loopback"): the token only.
     if (m_adminToken.isEmpty())
-        return request.remoteAddress().isLoopback();
+        return false;
     const QByteArray expected = "Bearer " + m_adminToken.toUtf8();
     return wire::constantTimeEquals(header(request, "Authorization"), expected);
 }
@@ -222,7 +291,7 @@ QHttpServerResponse HubServer::enroll(const QHttpServerRequest &request)
             return error(Status::InternalServerError, QStringLiteral("internal"), QStringLiteral("cannot store the device key"));
         break;
     }
-    qCInfo(lcHubServer) << "enrolled" << deviceId << "hall" << hallCode;
+    qCInfo(lcHubServer) << "enrolled" << deviceId << "hall" << guard::forLog(hallCode, 64);
     return QHttpServerResponse(QJsonObject{{QStringLiteral("deviceId"), deviceId},
                                            {QStringLiteral("deviceSecret"), QString::fromLatin1(secret.toHex())},
                                            {QStringLiteral("certKey"), QString::fromLatin1(m_store->certKey().toHex())},
@@ -238,7 +307,7 @@ std::optional<QHttpServerResponse> HubServer::readDeviceBatch(const QHttpServerR
 {
     *device = authenticate(request, deviceTimeMs);
     if (!*device)
-        return error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("device authentication failed"));
+        return unauthenticated();
     if (!parseObject(request.body(), body) || !body->value(member).isArray())
         return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("expected {\"%1\":[...]}").arg(member));
     if (body->value(member).toArray().size() > wire::kMaxBatch)
@@ -297,21 +366,24 @@ QHttpServerResponse HubServer::batch(const QHttpServerRequest &request)
 QHttpServerResponse HubServer::lookup(const QHttpServerRequest &request)
 {
     qint64 deviceTime = 0;
-    if (!authenticate(request, &deviceTime))
-        return error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("device authentication failed"));
+    const auto device = authenticate(request, &deviceTime);
+    if (!device)
+        return unauthenticated();
     const QUrlQuery q = request.query();
     QJsonArray cases;
+    // A device sees only its own hall's cases, whichever way it asks.
+    const QString hall = device->hallCode;
     bool ok = false;
     if (q.hasQueryItem(QStringLiteral("projectNo")) && q.hasQueryItem(QStringLiteral("name"))) {
         ok = m_store->lookupByProjectNo(q.queryItemValue(QStringLiteral("projectNo"), QUrl::FullyDecoded).trimmed(),
-                                        q.queryItemValue(QStringLiteral("name"), QUrl::FullyDecoded).trimmed(), &cases);
+                                        q.queryItemValue(QStringLiteral("name"), QUrl::FullyDecoded).trimmed(), &cases, hall);
     } else if (q.hasQueryItem(QStringLiteral("qr"))) {
         const QString projectNo = wire::projectNoFromQr(q.queryItemValue(QStringLiteral("qr"), QUrl::FullyDecoded));
         if (projectNo.isEmpty())
             return error(Status::BadRequest, QStringLiteral("bad_qr"), QStringLiteral("QR payload names no case"));
-        ok = m_store->lookupByProjectNoOnly(projectNo, &cases);
+        ok = m_store->lookupByProjectNoOnly(projectNo, &cases, hall);
     } else if (q.hasQueryItem(QStringLiteral("certKeyHash"))) {
-        ok = m_store->lookupByCertKeyHash(q.queryItemValue(QStringLiteral("certKeyHash")), &cases);
+        ok = m_store->lookupByCertKeyHash(q.queryItemValue(QStringLiteral("certKeyHash")), &cases, hall);
     } else {
         return error(Status::BadRequest, QStringLiteral("bad_request"),
                      QStringLiteral("give projectNo+name, qr or certKeyHash"));
@@ -328,7 +400,7 @@ QHttpServerResponse HubServer::feed(const QHttpServerRequest &request)
     qint64 deviceTime = 0;
     const auto device = authenticate(request, &deviceTime);
     if (!device)
-        return error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("device authentication failed"));
+        return unauthenticated();
     const QUrlQuery q = request.query();
     bool cursorOk = true;
     const qint64 cursor = q.hasQueryItem(QStringLiteral("cursor"))
@@ -353,7 +425,7 @@ QHttpServerResponse HubServer::config(const QHttpServerRequest &request)
     qint64 deviceTime = 0;
     const auto device = authenticate(request, &deviceTime);
     if (!device)
-        return error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("device authentication failed"));
+        return unauthenticated();
     return m_fleet->deviceConfig(*device, request);
 }
 
@@ -363,7 +435,7 @@ QHttpServerResponse HubServer::heartbeat(const QHttpServerRequest &request)
     qint64 deviceTime = 0;
     const auto device = authenticate(request, &deviceTime);
     if (!device)
-        return error(Status::Unauthorized, QStringLiteral("unauthenticated"), QStringLiteral("device authentication failed"));
+        return unauthenticated();
     QJsonObject beat;
     if (!parseObject(request.body(), &beat) || !beat.value(QLatin1String("kioskTimeMs")).isDouble())
         return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("heartbeat needs kioskTimeMs"));
@@ -439,6 +511,13 @@ QHttpServerResponse HubServer::admin(const QString &what, const QHttpServerReque
         return (*handler)(request);
     const bool get = request.method() == QHttpServerRequest::Method::Get;
     const QUrlQuery q = request.query();
+    // Per-device lists need deviceId=, or all=1 for every device; none is a 400, not an empty list.
+    const bool all = q.queryItemValue(QStringLiteral("all")) == QLatin1String("1");
+    const QString deviceId = all ? QStringLiteral("") : q.queryItemValue(QStringLiteral("deviceId"));
+    const bool perDevice = get && (what == QLatin1String("audit") || what == QLatin1String("evaluations")
+                                   || (what == QLatin1String("tamper") && !q.hasQueryItem(QStringLiteral("evidenceId"))));
+    if (perDevice && !all && deviceId.isEmpty())
+        return error(Status::BadRequest, QStringLiteral("missing_parameter"), QStringLiteral("give deviceId=… or all=1"));
     if (get && what == QLatin1String("devices"))
         return QHttpServerResponse(QJsonObject{
             {QStringLiteral("devices"), m_store->devices(QDateTime::currentMSecsSinceEpoch())}});
@@ -452,18 +531,18 @@ QHttpServerResponse HubServer::admin(const QString &what, const QHttpServerReque
             return QHttpServerResponse(*evidence);
         }
         return QHttpServerResponse(QJsonObject{
-            {QStringLiteral("alerts"), m_ledger.alerts(q.queryItemValue(QStringLiteral("deviceId")))}});
+            {QStringLiteral("alerts"), m_ledger.alerts(deviceId)}});
     }
     if (get && what == QLatin1String("audit"))
         return QHttpServerResponse(QJsonObject{
-            {QStringLiteral("records"), m_ledger.auditRecords(q.queryItemValue(QStringLiteral("deviceId")))}});
+            {QStringLiteral("records"), m_ledger.auditRecords(deviceId)}});
     if (get && what == QLatin1String("problems"))
         return QHttpServerResponse(QJsonObject{{QStringLiteral("problems"), m_store->problems()}});
     if (get && what == QLatin1String("evaluations")) {
         const int limit = q.hasQueryItem(QStringLiteral("limit"))
             ? qBound(1, q.queryItemValue(QStringLiteral("limit")).toInt(), 10000) : 1000;
         qint64 next = 0;
-        const QJsonArray list = m_store->evaluations(q.queryItemValue(QStringLiteral("deviceId")),
+        const QJsonArray list = m_store->evaluations(deviceId,
                                                      q.queryItemValue(QStringLiteral("afterId")).toLongLong(),
                                                      limit, &next);
         return QHttpServerResponse(QJsonObject{{QStringLiteral("evaluations"), list},

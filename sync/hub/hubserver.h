@@ -2,6 +2,8 @@
 #pragma once
 
 #include "fleetapi.h"
+#include "guard/replaycache.h"
+#include "guard/requestguard.h"
 #include "hubstore.h"
 #include "ledgercheck.h"
 #include "trust/tpmcheck.h"
@@ -37,6 +39,9 @@ class HubServer : public QObject
 {
     Q_OBJECT
 public:
+    // X-HCP-Time may be this far from the hub's clock (PROTOCOL §2).
+    static constexpr qint64 kReplayWindowMs = 5 * 60 * 1000;
+
     // hubIdentity: the hub's own SM2 key (hub-identity.pem in the hub's data directory, made at
     // first start, see main.cpp). Enrollment hands its public key to kiosks, which verify
     // hub-signed documents with it and encrypt for the hub; it signs configuration documents.
@@ -47,6 +52,8 @@ public:
 
     void setEnrollToken(const QString &token) { m_enrollToken = token; }
     void setAdminToken(const QString &token) { m_adminToken = token; }
+    // Request-line, header and body limits and timeouts; before listen().
+    void setLimits(const guard::Limits &limits) { m_limits = limits; }
 
     // The anti-fraud monitor (GET /v1/admin/fraud); owned by the server.
     FraudMonitor *fraudMonitor() const { return m_fraud; }
@@ -83,6 +90,8 @@ private:
                                                        const QString &unit, std::optional<HubStore::Device> *device,
                                                        qint64 *deviceTimeMs, QJsonObject *body);
     bool adminAllowed(const QHttpServerRequest &request) const;
+    // The 401 for the last failed authenticate() (unauthenticated, stale_request, replayed).
+    QHttpServerResponse unauthenticated() const;
 
     HubStore *m_store;
     trust::DeviceIdentity m_hubIdentity;
@@ -93,6 +102,9 @@ private:
     std::unique_ptr<FleetApi> m_fleet;
     QString m_enrollToken;
     QString m_adminToken;
+    guard::Limits m_limits = guard::Limits::hubDefaults();
+    guard::ReplayCache m_replays{kReplayWindowMs};
+    QString m_authFailure;
     FraudMonitor *m_fraud = nullptr;
     grievance::GrievanceService *m_grievance = nullptr;
     QHash<QString, AdminHandler> m_adminHandlers;

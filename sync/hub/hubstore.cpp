@@ -421,12 +421,17 @@ bool HubStore::importCases(const QJsonArray &cases, int *imported, QJsonArray *r
     return true;
 }
 
-bool HubStore::lookupByProjectNo(const QString &projectNo, const QString &name, QJsonArray *out)
+// The cases matching `where` (bound to `values`), of one hall when hallCode is given.
+bool HubStore::lookupCases(const QString &where, const QVariantList &values, const QString &hallCode,
+                           const QString &order, QJsonArray *out)
 {
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT payload FROM cases WHERE project_no = ? AND user_name = ? ORDER BY service_number"));
-    q.addBindValue(projectNo);
-    q.addBindValue(name);
+    q.prepare(QStringLiteral("SELECT payload FROM cases WHERE %1%2 ORDER BY %3")
+                  .arg(where, hallCode.isEmpty() ? QString() : QStringLiteral(" AND hall_code = ?"), order));
+    for (const QVariant &v : values)
+        q.addBindValue(v);
+    if (!hallCode.isEmpty())
+        q.addBindValue(hallCode);
     if (!exec(q))
         return false;
     while (q.next())
@@ -434,28 +439,21 @@ bool HubStore::lookupByProjectNo(const QString &projectNo, const QString &name, 
     return true;
 }
 
-bool HubStore::lookupByProjectNoOnly(const QString &projectNo, QJsonArray *out)
+bool HubStore::lookupByProjectNo(const QString &projectNo, const QString &name, QJsonArray *out, const QString &hallCode)
 {
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT payload FROM cases WHERE project_no = ? ORDER BY service_number"));
-    q.addBindValue(projectNo);
-    if (!exec(q))
-        return false;
-    while (q.next())
-        out->append(parseObject(q.value(0)));
-    return true;
+    return lookupCases(QStringLiteral("project_no = ? AND user_name = ?"), {projectNo, name}, hallCode,
+                       QStringLiteral("service_number"), out);
 }
 
-bool HubStore::lookupByCertKeyHash(const QString &hash, QJsonArray *out)
+bool HubStore::lookupByProjectNoOnly(const QString &projectNo, QJsonArray *out, const QString &hallCode)
 {
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT payload FROM cases WHERE cert_key_hash = ? ORDER BY change_seq DESC LIMIT 200"));
-    q.addBindValue(hash.toLower());
-    if (!exec(q))
-        return false;
-    while (q.next())
-        out->append(parseObject(q.value(0)));
-    return true;
+    return lookupCases(QStringLiteral("project_no = ?"), {projectNo}, hallCode, QStringLiteral("service_number"), out);
+}
+
+bool HubStore::lookupByCertKeyHash(const QString &hash, QJsonArray *out, const QString &hallCode)
+{
+    return lookupCases(QStringLiteral("cert_key_hash = ?"), {hash.toLower()}, hallCode,
+                       QStringLiteral("change_seq DESC LIMIT 200"), out);
 }
 
 bool HubStore::feed(const QString &hallCode, qint64 cursor, int limit, QJsonArray *out, qint64 *nextCursor,

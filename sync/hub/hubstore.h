@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QSqlDatabase>
 #include <QString>
+#include <QVariant>
 #include <QStringList>
 
 #include <optional>
@@ -62,9 +63,10 @@ public:
     // reported as {"index","reason"}. Returns false on a database error (nothing committed).
     bool importCases(const QJsonArray &cases, int *imported, QJsonArray *rejected, QString *error);
 
-    bool lookupByProjectNo(const QString &projectNo, const QString &name, QJsonArray *out);
-    bool lookupByProjectNoOnly(const QString &projectNo, QJsonArray *out);
-    bool lookupByCertKeyHash(const QString &hash, QJsonArray *out);
+    // hallCode: only that hall's cases (a device's lookups); empty: every hall.
+    bool lookupByProjectNo(const QString &projectNo, const QString &name, QJsonArray *out, const QString &hallCode = {});
+    bool lookupByProjectNoOnly(const QString &projectNo, QJsonArray *out, const QString &hallCode = {});
+    bool lookupByCertKeyHash(const QString &hash, QJsonArray *out, const QString &hallCode = {});
     bool feed(const QString &hallCode, qint64 cursor, int limit, QJsonArray *out, qint64 *nextCursor,
               bool *hasMore);
 
@@ -83,6 +85,8 @@ public:
 private:
     bool exec(class QSqlQuery &q);
     bool createSchema(QString *error);
+    bool lookupCases(const QString &where, const QVariantList &values, const QString &hallCode, const QString &order,
+                     QJsonArray *out);
 
     QSqlDatabase m_db;
     QString m_connectionName;

@@ -8,6 +8,7 @@
 #include "upstream/upstreamservice.h"
 #include "grievance/grievanceservice.h"
 
+#include "crypto.h"
 #include "devicecredentials.h"
 #include "deviceidentity.h"
 
@@ -72,6 +73,34 @@ std::optional<hcp::trust::DeviceIdentity> hubIdentity(const QString &path, QText
     return identity;
 }
 
+// The admin API's bearer token when none is given: <data dir>/admin-token, made at first start
+// (0600, 32 random bytes hex) and printed that once. No client address is trusted instead.
+std::optional<QString> adminTokenFile(const QString &path, QTextStream &out, QTextStream &err)
+{
+    QFile f(path);
+    if (f.exists()) {
+        if (!f.open(QIODevice::ReadOnly)) {
+            err << "hcp-hub: cannot read " << path << ": " << f.errorString() << Qt::endl;
+            return std::nullopt;
+        }
+        const QString token = QString::fromLatin1(f.readAll()).trimmed();
+        if (token.size() < 32) {
+            err << "hcp-hub: " << path << " holds no admin token" << Qt::endl;
+            return std::nullopt;
+        }
+        return token;
+    }
+    const QByteArray random = hcp::trust::Crypto::randomBytes(32);
+    if (random.size() != 32
+        || !f.open(QIODevice::WriteOnly | QIODevice::NewOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+        || f.write(random.toHex() + '\n') != 65 || !f.flush()) {
+        err << "hcp-hub: cannot create " << path << ": " << f.errorString() << Qt::endl;
+        return std::nullopt;
+    }
+    out << "hcp-hub: admin token (shown once; kept in " << path << "): " << random.toHex() << Qt::endl;
+    return QString::fromLatin1(random.toHex());
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -93,7 +122,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption enrollToken(QStringLiteral("enroll-token"), QStringLiteral("token kiosks enroll with"),
                                          QStringLiteral("token"));
     const QCommandLineOption adminToken(QStringLiteral("admin-token"),
-                                        QStringLiteral("bearer token of the admin API (default: loopback only)"),
+                                        QStringLiteral("bearer token of the admin API (default: made at first start "
+                                                       "in admin-token beside the database, printed once)"),
                                         QStringLiteral("token"));
     const QCommandLineOption interval(QStringLiteral("heartbeat-interval"), QStringLiteral("seconds between heartbeats"),
                                       QStringLiteral("s"), QStringLiteral("900"));
@@ -137,6 +167,16 @@ int main(int argc, char *argv[])
                                                               "working days after resultDate (county plan: 5; 0 = off)"),
                                                QStringLiteral("days"), QStringLiteral("0"));
     parser.addOption(defaultRatingDays);
+    const QCommandLineOption idleTimeout(QStringLiteral("idle-timeout"),
+                                         QStringLiteral("seconds a connection may stay idle, and to send a request's "
+                                                        "headers (PROTOCOL §1a)"),
+                                         QStringLiteral("s"), QStringLiteral("60"));
+    parser.addOption(idleTimeout);
+    const QCommandLineOption trustedProxy(QStringLiteral("trusted-proxy"),
+                                          QStringLiteral("a reverse proxy's address whose X-Forwarded-For names the "
+                                                         "client (repeatable; PROTOCOL §17)"),
+                                          QStringLiteral("addr"));
+    parser.addOption(trustedProxy);
     parser.process(app);
 
     QTextStream out(stdout);
@@ -159,6 +199,14 @@ int main(int argc, char *argv[])
         : dataDirectory(parser.value(db), store.isPostgres()) + QStringLiteral("/bundles");
     fleetOptions.publicUrl = QUrl(parser.value(publicUrl));
     fleetOptions.version = QStringLiteral(HCP_HUB_VERSION);
+    for (const QString &proxy : parser.values(trustedProxy)) {
+        const QHostAddress address(proxy);
+        if (address.isNull()) {
+            err << "hcp-hub: --trusted-proxy needs an IP address, not " << proxy << Qt::endl;
+            return 2;
+        }
+        fleetOptions.trustedProxies.append(address);
+    }
     for (const QString &file : parser.values(releaseKey)) {
         QFile f(file);
         QString keyError;
@@ -311,8 +359,20 @@ int main(int argc, char *argv[])
     HubServer server(&store, std::move(*identity));
     server.fleet().setOptions(fleetOptions);
     server.setEnrollToken(parser.value(enrollToken));
-    server.setAdminToken(parser.value(adminToken));
     server.grievance()->setDefaultWindowDays(parser.value(defaultRatingDays).toInt());
+    if (parser.isSet(adminToken)) {
+        server.setAdminToken(parser.value(adminToken));
+    } else {
+        const auto token = adminTokenFile(dataDirectory(parser.value(db), store.isPostgres()) + QStringLiteral("/admin-token"),
+                                          out, err);
+        if (!token)
+            return 2;
+        server.setAdminToken(*token);
+    }
+    hcp::sync::hub::guard::Limits limits = hcp::sync::hub::guard::Limits::hubDefaults();
+    limits.idleTimeoutMs = qMax(1, parser.value(idleTimeout).toInt()) * 1000;
+    limits.headerTimeoutMs = qMin(limits.headerTimeoutMs, limits.idleTimeoutMs);
+    server.setLimits(limits);
     const quint16 bound = server.listen(host, static_cast<quint16>(port));
     if (bound == 0) {
         err << "hcp-hub: cannot listen on " << addr << Qt::endl;

@@ -31,7 +31,8 @@ class TestKioskHub : public QObject {
     {
         QStringList args{QStringLiteral("--db"), m_dir.filePath(QStringLiteral("hub.sqlite")),
                          QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port),
-                         QStringLiteral("--enroll-token"), QStringLiteral("t0ken")};
+                         QStringLiteral("--enroll-token"), QStringLiteral("t0ken"),
+                         QStringLiteral("--admin-token"), QStringLiteral("adm1n")};
         if (port == 0)
             args << QStringLiteral("--import-cases") << m_dir.filePath(QStringLiteral("cases.json"));
         m_hub.setProcessChannelMode(QProcess::MergedChannels);
@@ -59,7 +60,10 @@ class TestKioskHub : public QObject {
     }
     QJsonObject admin(const QString &path)
     {
-        QNetworkReply *r = m_nam.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path))));
+        // The admin API trusts no address, loopback included: the token.
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)));
+        request.setRawHeader("Authorization", "Bearer adm1n");
+        QNetworkReply *r = m_nam.get(request);
         QSignalSpy done(r, &QNetworkReply::finished);
         done.wait(5000);
         const QJsonObject o = QJsonDocument::fromJson(r->readAll()).object();

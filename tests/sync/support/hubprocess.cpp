@@ -247,7 +247,7 @@ bool enqueueRange(const QString &path, qint64 from, qint64 to, const QString &ta
 
 QJsonArray tamperAlerts(const QUrl &hub)
 {
-    return adminGet(hub, QStringLiteral("/v1/admin/tamper")).value(QLatin1String("alerts")).toArray();
+    return adminGet(hub, QStringLiteral("/v1/admin/tamper?all=1")).value(QLatin1String("alerts")).toArray();
 }
 
 OutboxSnapshot outboxSnapshot(const QString &path)
@@ -290,7 +290,8 @@ QJsonArray hubEvaluations(const QUrl &hub, const QString &deviceId)
     QJsonArray all;
     qint64 after = 0;
     for (;;) {
-        const QJsonObject page = adminGet(hub, QStringLiteral("/v1/admin/evaluations?deviceId=%1&afterId=%2&limit=10000")
+        const QJsonObject page = adminGet(hub, (deviceId.isEmpty() ? QStringLiteral("/v1/admin/evaluations?all=1%1&afterId=%2&limit=10000")
+                                                               : QStringLiteral("/v1/admin/evaluations?deviceId=%1&afterId=%2&limit=10000"))
                                                    .arg(deviceId).arg(after));
         const QJsonArray list = page.value(QLatin1String("evaluations")).toArray();
         for (const QJsonValue &v : list)
