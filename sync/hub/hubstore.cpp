@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hubstore.h"
 
+#include "guard/enrolltokens.h"
+
 #include "configpublisher.h"
 #include "fleetstore.h"
 
@@ -102,7 +104,7 @@ bool HubStore::open(const QString &spec, QString *error)
     // own classes.
     return createSchema(error) && migrateCertKeyHashes(*this, error) && LedgerCheck::ensureSchema(m_db, m_postgres, error)
         && RectificationStore(m_db).ensureSchema(error) && ConfigPublisher::ensureSchema(m_db, m_postgres, error)
-        && FleetStore::ensureSchema(m_db, m_postgres, error);
+        && FleetStore::ensureSchema(m_db, m_postgres, error) && guard::EnrollTokens(m_db).ensureSchema(error);
 }
 
 bool HubStore::execStatements(QSqlDatabase &db, const QStringList &statements, QString *error)

@@ -200,7 +200,8 @@ void ConnectionGuard::scan(const char *data, qint64 size)
             }
             const QList<QByteArray> parts = line.split(' ');
             const QByteArray target = parts.value(1);
-            m_path = target.left(target.indexOf('?'));
+            const qsizetype query = target.indexOf('?');
+            m_path = query < 0 ? target : target.left(query);
             m_state = State::Headers;
         } else if (line.isEmpty()) {
             headersDone();
