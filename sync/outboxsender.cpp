@@ -145,6 +145,7 @@ void OutboxSender::trySend()
     if (m_inFlight == 0) {
         m_highWaterSeq = 0; // a new pipeline run starts at the oldest unacknowledged row
         m_ledgerShippedThrough = 0; // and its ledger at the hub's confirmed head
+        m_inFlightLedger.clear();
         m_pipelineBroken = false;
     }
 
@@ -269,14 +270,17 @@ void OutboxSender::trySend()
     ++m_inFlight;
     if (!rows.isEmpty())
         m_highWaterSeq = rows.last().seq;
-    if (ledgerThrough >= 0)
+    if (ledgerThrough >= 0) {
         m_ledgerShippedThrough = ledgerThrough;
+        m_inFlightLedger.append(ledgerThrough);
+    }
     // The reply may outlive this sender (the client owns the request): check before touching it.
     QPointer<OutboxSender> self(this);
     m_client->uploadBatch(body, [this, self, rows, ledgerThrough, reported](const HubReply &reply) {
         if (!self)
             return;
         --m_inFlight;
+        m_inFlightLedger.removeOne(ledgerThrough);
         step(Step::ResponseReceived);
         if (!reply.isHttp(200)) {
             fail(reply.status == 0 ? reply.errorString
@@ -300,9 +304,15 @@ void OutboxSender::trySend()
                 ? qMin(ledgerThrough, ledger.toObject().value(QLatin1String("knownSeq")).toInteger())
                 : ledgerThrough;
             // Not linked (arrived ahead of its predecessor, or the hub found a problem): the next
-            // batch ships from the confirmed head again.
-            if (ledgerKnown < ledgerThrough)
+            // batch ships its entries again, from the confirmed head — but never the entries of
+            // an earlier batch still on the wire: the hub would see them before their
+            // evaluations and take them for deleted ones. It continues that batch instead.
+            if (ledgerKnown < ledgerThrough) {
                 m_ledgerShippedThrough = 0;
+                for (const qint64 earlier : std::as_const(m_inFlightLedger))
+                    if (earlier < ledgerThrough)
+                        m_ledgerShippedThrough = qMax(m_ledgerShippedThrough, earlier);
+            }
         }
         int accepted = 0;
         int duplicates = 0;

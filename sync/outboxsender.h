@@ -154,6 +154,8 @@ private:
     // reset when a run starts and when the hub answers that a batch did not link (it arrived
     // before the batch it continues).
     qint64 m_ledgerShippedThrough = 0;
+    // The last ledger seq of each batch on the wire, in sending order.
+    QList<qint64> m_inFlightLedger;
     bool m_reportedDrained = false;
     int m_failures = 0;
     QDateTime m_lastSuccess;

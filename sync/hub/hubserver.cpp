@@ -6,6 +6,7 @@
 #include "../wire.h"
 #include "fraudmonitor.h"
 #include "grievance/grievanceservice.h"
+#include "guard/enrolltokens.h"
 #include "guard/inputchecks.h"
 #include "guard/requestguard.h"
 #include "windowroutes.h"
@@ -256,27 +257,55 @@ QHttpServerResponse HubServer::enroll(const QHttpServerRequest &request)
         return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("body is not a JSON object"));
     static const QRegularExpression idPattern(QStringLiteral("^[A-Za-z0-9._-]{1,64}$"));
     const QString deviceId = body.value(QLatin1String("deviceId")).toString();
-    const QString hallCode = body.value(QLatin1String("hallCode")).toString();
+    QString hallCode = body.value(QLatin1String("hallCode")).toString();
     const QString deviceClass = body.value(QLatin1String("deviceClass")).toString();
-    if (!idPattern.match(deviceId).hasMatch() || hallCode.isEmpty()
+    const QString token = body.value(QLatin1String("enrollToken")).toString();
+    // The deprecated --enroll-token (demo, tests) is multi-use and takes any hall; every other
+    // token is a one-time token bound to its hall (PROTOCOL §3).
+    const bool devToken = !m_enrollToken.isEmpty() && wire::constantTimeEquals(token.toUtf8(), m_enrollToken.toUtf8());
+    if (!idPattern.match(deviceId).hasMatch() || (devToken && hallCode.isEmpty())
         || (deviceClass != QLatin1String("terminal") && deviceClass != QLatin1String("pad")))
         return error(Status::BadRequest, QStringLiteral("bad_request"),
                      QStringLiteral("deviceId, hallCode and deviceClass (terminal|pad) are required"));
-    if (m_enrollToken.isEmpty()
-        || !wire::constantTimeEquals(body.value(QLatin1String("enrollToken")).toString().toUtf8(),
-                                     m_enrollToken.toUtf8()))
-        return error(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("enrollment token rejected"));
+    guard::EnrollTokens tokens(m_store->database());
+    if (!devToken) {
+        QString tokenHall;
+        switch (tokens.claim(token, hallCode, deviceId, &tokenHall)) {
+        case guard::EnrollTokens::Claim::Claimed:
+            hallCode = tokenHall;
+            break;
+        case guard::EnrollTokens::Claim::Used:
+            return error(Status::Forbidden, QStringLiteral("token_used"), QStringLiteral("this enrollment token was used"));
+        case guard::EnrollTokens::Claim::Expired:
+            return error(Status::Forbidden, QStringLiteral("token_expired"), QStringLiteral("this enrollment token expired"));
+        case guard::EnrollTokens::Claim::WrongHall:
+            return error(Status::Forbidden, QStringLiteral("wrong_hall"),
+                         QStringLiteral("this enrollment token is for another hall"));
+        case guard::EnrollTokens::Claim::Failed:
+            return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
+        case guard::EnrollTokens::Claim::Unknown:
+            return error(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("enrollment token rejected"));
+        }
+    }
+    // A refused enrollment gives a one-time token back.
+    auto giveBack = [&] {
+        if (!devToken)
+            tokens.release(token);
+    };
     const QByteArray devicePublicKey = body.value(QLatin1String("devicePublicKey")).toString().toLatin1();
     if (!devicePublicKey.isEmpty()) {
         const trust::Key offered = trust::Key::fromPem(devicePublicKey);
-        if (offered.isNull() || offered.hasPrivate())
+        if (offered.isNull() || offered.hasPrivate()) {
+            giveBack();
             return error(Status::BadRequest, QStringLiteral("bad_request"),
                          QStringLiteral("devicePublicKey is not an SM2/Ed25519 public key PEM"));
+        }
     }
     QByteArray secret;
     QString fingerprint;
     switch (m_store->enroll(deviceId, hallCode, deviceClass, body.value(QLatin1String("version")).toString(), &secret)) {
     case HubStore::EnrollResult::Exists:
+        giveBack();
         // Another key for an enrolled device is a new identity: refused and raised as an alert.
         if (!devicePublicKey.isEmpty()
             && m_ledger.registerKey(deviceId, devicePublicKey, &fingerprint) == LedgerCheck::KeyResult::Changed)
@@ -284,6 +313,7 @@ QHttpServerResponse HubServer::enroll(const QHttpServerRequest &request)
                          QStringLiteral("device already enrolled with another key; reported as a new identity"));
         return error(Status::Conflict, QStringLiteral("device_exists"), QStringLiteral("device already enrolled"));
     case HubStore::EnrollResult::Failed:
+        giveBack();
         return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
     case HubStore::EnrollResult::Enrolled:
         if (!devicePublicKey.isEmpty()

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hubstore.h"
 
+#include "guard/enrolltokens.h"
+
 #include "configpublisher.h"
 #include "fleetstore.h"
 
@@ -108,7 +110,7 @@ bool HubStore::open(const QString &spec, QString *error)
         && RectificationStore(m_db).ensureSchema(error) && ConfigPublisher::ensureSchema(m_db, m_postgres, error)
         && FleetStore::ensureSchema(m_db, m_postgres, error)
         && grievance::CaseFiles::ensureSchema(m_db, m_postgres, error)
-        && TpmCheck::ensureSchema(m_db, error);
+        && TpmCheck::ensureSchema(m_db, error) && guard::EnrollTokens(m_db).ensureSchema(error);
 }
 
 bool HubStore::execStatements(QSqlDatabase &db, const QStringList &statements, QString *error)

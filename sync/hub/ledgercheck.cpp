@@ -101,7 +101,20 @@ bool LedgerCheck::ensureSchema(QSqlDatabase &db, bool postgres, QString *error)
         // One alert per finding, however often a tampered kiosk resends the same batch.
         QStringLiteral("CREATE UNIQUE INDEX IF NOT EXISTS tamper_alerts_finding ON tamper_alerts(device_id, kind, device_seq, uuid)"),
     };
-    return HubStore::execStatements(db, statements, error);
+    if (!HubStore::execStatements(db, statements, error))
+        return false;
+    // How often an aggregated finding (unknown-key: one alert per device and hour) was seen;
+    // added to databases made before it.
+    QSqlQuery has(db);
+    if (postgres || !has.exec(QStringLiteral("SELECT occurrences FROM tamper_alerts LIMIT 0"))) {
+        has.finish();
+        return HubStore::execStatements(
+            db,
+            {postgres ? QStringLiteral("ALTER TABLE tamper_alerts ADD COLUMN IF NOT EXISTS occurrences BIGINT NOT NULL DEFAULT 1")
+                      : QStringLiteral("ALTER TABLE tamper_alerts ADD COLUMN occurrences BIGINT NOT NULL DEFAULT 1")},
+            error);
+    }
+    return true;
 }
 
 bool LedgerCheck::exec(QSqlQuery &q)
@@ -183,11 +196,29 @@ void LedgerCheck::reportUnknownKey(const QString &deviceId, const QString &finge
     const auto held = deviceKey(deviceId);
     QSqlDatabase db = m_store->database();
     Transaction t(db);
+    if (!t.isOpen())
+        return;
+    // One alert per device and hour, counted: a flood of requests with random keys (found: each
+    // made an alert, 50 with 1 MB URLs grew the database by 104 MB) adds one row an hour.
+    const QString bucket = QStringLiteral("hour-%1").arg(receivedAtMs / 3'600'000);
+    QSqlQuery seen(db);
+    seen.prepare(QStringLiteral("UPDATE tamper_alerts SET occurrences = occurrences + 1 "
+                                "WHERE device_id = ? AND kind = 'unknown-key' AND device_seq = 0 AND uuid = ?"));
+    seen.addBindValue(deviceId);
+    seen.addBindValue(bucket);
+    if (!exec(seen))
+        return;
+    if (seen.numRowsAffected() > 0) {
+        t.commit();
+        return;
+    }
+    const QByteArray target = requestTarget.left(200);
     const QList<Finding> findings{
-        {QStringLiteral("unknown-key"), 0, fingerprint.left(64),
-         QStringLiteral("request %1 signed with key %2; the device is enrolled with key %3")
-             .arg(QString::fromUtf8(requestTarget), fingerprint.left(64), held ? held->fingerprint : QString())}};
-    if (t.isOpen() && record(deviceId, findings, QStringLiteral("request"), requestTarget, receivedAtMs))
+        {QStringLiteral("unknown-key"), 0, bucket,
+         QStringLiteral("request %1 signed with key %2; the device is enrolled with key %3 (first of this hour; "
+                        "occurrences counts them)")
+             .arg(QString::fromUtf8(target), fingerprint.left(64), held ? held->fingerprint : QString())}};
+    if (record(deviceId, findings, QStringLiteral("request"), target, receivedAtMs))
         t.commit();
 }
 
@@ -602,7 +633,7 @@ QJsonArray LedgerCheck::alerts(const QString &deviceId)
 {
     QJsonArray out;
     QSqlQuery q(m_store->database());
-    q.prepare(QStringLiteral("SELECT id, device_id, kind, device_seq, uuid, evidence, evidence_id, received_at "
+    q.prepare(QStringLiteral("SELECT id, device_id, kind, device_seq, uuid, evidence, evidence_id, received_at, occurrences "
                              "FROM tamper_alerts WHERE ? = '' OR device_id = ? ORDER BY id"));
     q.addBindValue(deviceId);
     q.addBindValue(deviceId);
@@ -618,6 +649,7 @@ QJsonArray LedgerCheck::alerts(const QString &deviceId)
             {QStringLiteral("evidence"), q.value(5).toString()},
             {QStringLiteral("evidenceId"), q.value(6).isNull() ? QJsonValue() : QJsonValue(q.value(6).toLongLong())},
             {QStringLiteral("receivedAtMs"), q.value(7).toLongLong()},
+            {QStringLiteral("occurrences"), q.value(8).toLongLong()},
         });
     return out;
 }

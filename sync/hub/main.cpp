@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // hcp-hub: the county/provincial hub server (sync/PROTOCOL.md).
 #include "caseimport.h"
+#include "guard/enrolltokens.h"
 #include "hubserver.h"
 #include "hubstore.h"
 #include "ledgercheck.h"
@@ -114,12 +115,14 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("serve (default) | import-cases FILE... | "
-                                                "enroll-device DEVICE_ID HALL_CODE CREDENTIALS_FILE"));
+                                                "enroll-device DEVICE_ID HALL_CODE CREDENTIALS_FILE | add-enroll-token HALL_CODE [--ttl 24h]"));
     const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("HOST:PORT to listen on (PORT 0 = any)"),
                                     QStringLiteral("addr"), QStringLiteral("127.0.0.1:8470"));
     const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("SQLite file or postgres://user@host:port/db"),
                                 QStringLiteral("spec"), QStringLiteral("hcp-hub.sqlite"));
-    const QCommandLineOption enrollToken(QStringLiteral("enroll-token"), QStringLiteral("token kiosks enroll with"),
+    const QCommandLineOption enrollToken(QStringLiteral("enroll-token"),
+                                         QStringLiteral("deprecated: a multi-use token for any hall (demo, tests); "
+                                                        "use add-enroll-token"),
                                          QStringLiteral("token"));
     const QCommandLineOption adminToken(QStringLiteral("admin-token"),
                                         QStringLiteral("bearer token of the admin API (default: made at first start "
@@ -177,6 +180,15 @@ int main(int argc, char *argv[])
                                                          "client (repeatable; PROTOCOL §17)"),
                                           QStringLiteral("addr"));
     parser.addOption(trustedProxy);
+    const QCommandLineOption ttl(QStringLiteral("ttl"),
+                                 QStringLiteral("add-enroll-token: how long the token is good (e.g. 30m, 24h, 7d)"),
+                                 QStringLiteral("time"), QStringLiteral("24h"));
+    parser.addOption(ttl);
+    const QCommandLineOption loginRate(QStringLiteral("login-rate"),
+                                       QStringLiteral("console login attempts per minute per client address and per "
+                                                      "account (PROTOCOL §17)"),
+                                       QStringLiteral("n"), QStringLiteral("10"));
+    parser.addOption(loginRate);
     parser.process(app);
 
     QTextStream out(stdout);
@@ -199,6 +211,8 @@ int main(int argc, char *argv[])
         : dataDirectory(parser.value(db), store.isPostgres()) + QStringLiteral("/bundles");
     fleetOptions.publicUrl = QUrl(parser.value(publicUrl));
     fleetOptions.version = QStringLiteral(HCP_HUB_VERSION);
+    fleetOptions.loginLimits.perAddressPerMinute = qMax(1, parser.value(loginRate).toInt());
+    fleetOptions.loginLimits.perAccountPerMinute = fleetOptions.loginLimits.perAddressPerMinute;
     for (const QString &proxy : parser.values(trustedProxy)) {
         const QHostAddress address(proxy);
         if (address.isNull()) {
@@ -243,6 +257,27 @@ int main(int argc, char *argv[])
             return 1;
         }
         out << "user " << positional.at(1) << " role " << positional.at(2) << Qt::endl;
+        return 0;
+    }
+    if (!positional.isEmpty() && positional.first() == QLatin1String("add-enroll-token")) {
+        // One-time enrollment token for one hall (PROTOCOL §3); only its hash is stored.
+        const QString spec = parser.value(ttl);
+        const qint64 unit = spec.endsWith(QLatin1Char('d')) ? 86'400'000
+            : spec.endsWith(QLatin1Char('h'))               ? 3'600'000
+            : spec.endsWith(QLatin1Char('m'))               ? 60'000
+                                                            : 1000;
+        bool ttlOk = false;
+        const qint64 amount = (unit == 1000 ? spec : spec.chopped(1)).toLongLong(&ttlOk);
+        if (positional.size() != 2 || !ttlOk || amount <= 0) {
+            err << "hcp-hub add-enroll-token HALL_CODE [--ttl 24h] --db …" << Qt::endl;
+            return 2;
+        }
+        const QString token = hcp::sync::hub::guard::EnrollTokens(store.database()).create(positional.at(1), amount * unit, &error);
+        if (token.isEmpty()) {
+            err << "hcp-hub: " << error << Qt::endl;
+            return 3;
+        }
+        out << token << Qt::endl;
         return 0;
     }
     if (!positional.isEmpty() && positional.first() == QLatin1String("add-bundle")) {
@@ -341,6 +376,9 @@ int main(int argc, char *argv[])
     }
     if (importFiles(store, parser.values(importOpt), out, err) != 0)
         return 1;
+    if (parser.isSet(enrollToken))
+        err << "hcp-hub: warning: --enroll-token is a multi-use token for any hall (demo and tests); "
+               "give kiosks one-time tokens (hcp-hub add-enroll-token HALL)" << Qt::endl;
 
     const QString addr = parser.value(listen);
     const qsizetype colon = addr.lastIndexOf(QLatin1Char(':'));

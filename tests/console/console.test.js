@@ -120,7 +120,7 @@ async function main() {
     pollIntervalMs: 300, leaseMs: 0, pullIntervalS: 3600 }));
 
   const { match } = await startProcess(HUB, ['--listen', '127.0.0.1:0', '--db', db, '--enroll-token', ENROLL,
-    '--admin-token', ADMIN, '--heartbeat-interval', '2', '--release-key', releasePub, '--upstream-profile', profile],
+    '--admin-token', ADMIN, '--login-rate', '1000', '--heartbeat-interval', '2', '--release-key', releasePub, '--upstream-profile', profile],
     /listening on [0-9.]+:(\d+)/, 15000);
   const base = `http://127.0.0.1:${match[1]}`;
   log('hub at', base);

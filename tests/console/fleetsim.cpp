@@ -38,7 +38,8 @@ struct Kiosk
     hcp::trust::Key hubKey;
     QString version = QStringLiteral("1.0.0");
     QString slot = QStringLiteral("a");
-    qint64 driftMs = 0;
+    qint64 driftMs = 0; // the kiosk clock's error
+    qint64 offsetMs = 0; // its correction, learned from X-HCP-Hub-Time like HubClient does
     QString printer = QStringLiteral("ok");
     QList<qint64> acked;
     QString updateState = QStringLiteral("idle");
@@ -71,7 +72,7 @@ public:
         QNetworkRequest req(hub.resolved(QUrl(path)));
         req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
         if (k) {
-            const qint64 t = QDateTime::currentMSecsSinceEpoch() + k->driftMs;
+            const qint64 t = QDateTime::currentMSecsSinceEpoch() + k->driftMs + k->offsetMs;
             req.setRawHeader("X-HCP-Device", k->id.toUtf8());
             req.setRawHeader("X-HCP-Time", QByteArray::number(t));
             req.setRawHeader("X-HCP-Signature",
@@ -81,7 +82,21 @@ public:
         for (const auto &h : extra)
             req.setRawHeader(h.first, h.second);
         QNetworkReply *reply = nam.sendCustomRequest(req, method, method == "GET" ? QByteArray() : body);
-        connect(reply, &QNetworkReply::finished, this, [reply, done] {
+        connect(reply, &QNetworkReply::finished, this, [this, k, method, path, body, extra, reply, done] {
+            // A wrong clock: signed with the hub's time from now on and asked once more (PROTOCOL §2).
+            if (k && reply->hasRawHeader("X-HCP-Hub-Time")) {
+                const qint64 offset = reply->rawHeader("X-HCP-Hub-Time").toLongLong()
+                    - (QDateTime::currentMSecsSinceEpoch() + k->driftMs);
+                const bool stale = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 401
+                    && qAbs(offset - k->offsetMs) >= 2000;
+                if (qAbs(offset - k->offsetMs) >= 2000)
+                    k->offsetMs = offset;
+                if (stale) {
+                    reply->deleteLater();
+                    request(k, method, path, body, extra, done);
+                    return;
+                }
+            }
             done(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll(), reply);
             reply->deleteLater();
         });
@@ -210,6 +225,7 @@ public:
             {QStringLiteral("oldestUnsentAgeS"), k->uploaded ? (k->beats % 5) * 30 : 60},
             {QStringLiteral("quarantined"), 0},
             {QStringLiteral("kioskTimeMs"), QDateTime::currentMSecsSinceEpoch() + k->driftMs},
+            {QStringLiteral("clockOffsetMs"), k->offsetMs},
             {QStringLiteral("disk"), QJsonObject{{QStringLiteral("freeBytes"), qint64(9) * 1024 * 1024 * 1024},
                                                  {QStringLiteral("totalBytes"), qint64(16) * 1024 * 1024 * 1024},
                                                  {QStringLiteral("low"), false}}},

@@ -52,6 +52,7 @@ Limits Limits::hubDefaults()
         {QByteArrayLiteral("/v1/admin/cases"), 64 * 1024 * 1024},
         {QByteArrayLiteral("/v1/admin/bundles"), 512 * 1024 * 1024},
         {QByteArrayLiteral("/console/api/bundles"), 512 * 1024 * 1024},
+        {QByteArrayLiteral("/console/api/grievance/appeals/"), 6 * 1024 * 1024}, // attachments: 5 MiB each, checked by type
         {QByteArrayLiteral("/console/api/login"), 4 * 1024},
         {QByteArrayLiteral("/v1/enroll"), 16 * 1024},
         {QByteArrayLiteral("/v1/heartbeat"), 256 * 1024},
@@ -200,7 +201,8 @@ void ConnectionGuard::scan(const char *data, qint64 size)
             }
             const QList<QByteArray> parts = line.split(' ');
             const QByteArray target = parts.value(1);
-            m_path = target.left(target.indexOf('?'));
+            const qsizetype query = target.indexOf('?');
+            m_path = query < 0 ? target : target.left(query);
             m_state = State::Headers;
         } else if (line.isEmpty()) {
             headersDone();

@@ -18,6 +18,8 @@
 #include <QRegularExpression>
 #include <QMutex>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -182,6 +184,11 @@ private slots:
     void slowHeaders_closedAfterTimeout408();
     void idleConnection_closedAfterTimeout();
 
+    // 4: one-time enrollment tokens bound to a hall the hub knows.
+    void enrollToken_reused_refused403();
+    void enrollToken_otherHall_refused403_ownHallTaken();
+    void enrollToken_unknownHall_notIssued();
+    void enrollToken_expired_refused403();
     // 6: the admin API answers only to its token; none given → one is made and printed once.
     void noAdminToken_generatedOnce0600_loopbackRefused403();
     // 8: per-device lists without deviceId are a 400, not an empty list.
@@ -195,6 +202,8 @@ private slots:
     void hubClient_wrongClock_correctsOffsetAndReportsIt();
     // 7: client strings in the log are capped.
     void hugeUserName_loggedCapped();
+    // 7: unknown-key alerts aggregated per device and hour.
+    void randomKeys_flood_oneCountedAlertPerHour();
     // 7: password hashing off the serving thread, throttled per address and per account.
     void loginBurst_twentyPerSecond_healthStaysFast();
     void login_rightPassword_sessionAfterAsyncCheck();
@@ -268,6 +277,9 @@ void TestHubGuard::declaredBody_overEndpointLimit_refused413BeforeTheBody()
     QVERIFY(response.contains("body_too_large"));
     const QByteArray batch = "POST /v1/evaluations/batch HTTP/1.1\r\nHost: hub\r\nContent-Length: 9000000\r\n\r\n";
     QCOMPARE(statusOf(rawExchange(m_hub.port(), batch, 3000)), 413);
+    // The per-endpoint limit applies: 8 KiB is fine elsewhere but over the login's 4 KiB.
+    const QByteArray smallLogin = "POST /console/api/login HTTP/1.1\r\nHost: hub\r\nContent-Length: 8192\r\n\r\n";
+    QCOMPARE(statusOf(rawExchange(m_hub.port(), smallLogin, 3000)), 413);
     // Two different Content-Length headers (request smuggling) are refused too.
     const QByteArray twice = "POST /v1/heartbeat HTTP/1.1\r\nHost: hub\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}";
     QCOMPARE(statusOf(rawExchange(m_hub.port(), twice, 3000)), 400);
@@ -409,6 +421,83 @@ void TestHubGuard::idleConnection_closedAfterTimeout()
     QTRY_VERIFY_WITH_TIMEOUT(k.bytesAvailable() > 0 || !kClosed.isEmpty(), 3000);
     QVERIFY(k.readAll().startsWith("HTTP/1.1 200"));
     QTRY_VERIFY_WITH_TIMEOUT(!kClosed.isEmpty(), 5000);
+}
+
+namespace {
+
+// `hcp-hub add-enroll-token HALL --ttl T` on the hub's database; the token, or empty (*exitCode).
+QString addEnrollToken(const QString &db, const QString &hall, const QString &ttl, int *exitCode = nullptr)
+{
+    QProcess p;
+    p.start(hubBinary(), {QStringLiteral("add-enroll-token"), hall, QStringLiteral("--ttl"), ttl, QStringLiteral("--db"), db});
+    p.waitForFinished(30000);
+    if (exitCode)
+        *exitCode = p.exitCode();
+    return p.exitCode() == 0 ? QString::fromLatin1(p.readAllStandardOutput()).trimmed() : QString();
+}
+
+int enrollWith(const QUrl &hub, const QString &token, const QString &deviceId, const QString &hall, QByteArray *body = nullptr)
+{
+    QJsonObject request{{QStringLiteral("enrollToken"), token},
+                        {QStringLiteral("deviceId"), deviceId},
+                        {QStringLiteral("deviceClass"), QStringLiteral("terminal")}};
+    if (!hall.isEmpty())
+        request.insert(QStringLiteral("hallCode"), hall);
+    return httpRequest(hub.resolved(QUrl(QStringLiteral("/v1/enroll"))), "POST",
+                       QJsonDocument(request).toJson(QJsonDocument::Compact), body);
+}
+
+} // namespace
+
+void TestHubGuard::enrollToken_reused_refused403()
+{
+    // Found: the token was reusable (6 of 6 reuses → 201) although provisioning says it is burnt.
+    const QString token = addEnrollToken(m_dir.filePath(QStringLiteral("hub.sqlite")), QLatin1String(kHall), QStringLiteral("24h"));
+    QCOMPARE(token.size(), 48);
+    QByteArray body;
+    QCOMPARE(enrollWith(m_hub.url(), token, QStringLiteral("KIOSK-ONCE-1"), QLatin1String(kHall), &body), 201);
+    QVERIFY(!QJsonDocument::fromJson(body).object().value(QLatin1String("deviceSecret")).toString().isEmpty());
+    for (int i = 2; i <= 6; ++i) {
+        QCOMPARE(enrollWith(m_hub.url(), token, QStringLiteral("KIOSK-ONCE-%1").arg(i), QLatin1String(kHall), &body), 403);
+        QCOMPARE(errorOf(body), QStringLiteral("token_used"));
+    }
+    // A refused enrollment (the device exists) gives the token back for the right kiosk.
+    const QString second = addEnrollToken(m_dir.filePath(QStringLiteral("hub.sqlite")), QLatin1String(kHall), QStringLiteral("24h"));
+    QCOMPARE(enrollWith(m_hub.url(), second, QStringLiteral("KIOSK-ONCE-1"), QLatin1String(kHall), &body), 409);
+    QCOMPARE(enrollWith(m_hub.url(), second, QStringLiteral("KIOSK-ONCE-7"), QLatin1String(kHall), &body), 201);
+}
+
+void TestHubGuard::enrollToken_otherHall_refused403_ownHallTaken()
+{
+    // Found: a device enrolled under any hall code it named.
+    const QString token = addEnrollToken(m_dir.filePath(QStringLiteral("hub.sqlite")), QLatin1String(kHall), QStringLiteral("24h"));
+    QByteArray body;
+    QCOMPARE(enrollWith(m_hub.url(), token, QStringLiteral("KIOSK-HALL-1"), QStringLiteral("HALL-999"), &body), 403);
+    QCOMPARE(errorOf(body), QStringLiteral("wrong_hall"));
+    // Without hallCode the token's hall is taken.
+    QCOMPARE(enrollWith(m_hub.url(), token, QStringLiteral("KIOSK-HALL-1"), {}, &body), 201);
+    QCOMPARE(QJsonDocument::fromJson(body).object().value(QLatin1String("hallCode")).toString(), QLatin1String(kHall));
+}
+
+void TestHubGuard::enrollToken_unknownHall_notIssued()
+{
+    int exitCode = 0;
+    QVERIFY(addEnrollToken(m_dir.filePath(QStringLiteral("hub.sqlite")), QStringLiteral("HALL-NOWHERE"), QStringLiteral("24h"),
+                           &exitCode).isEmpty());
+    QCOMPARE(exitCode, 3);
+    // And a made-up token is no token.
+    QByteArray body;
+    QCOMPARE(enrollWith(m_hub.url(), QString(48, QLatin1Char('0')), QStringLiteral("KIOSK-FAKE-1"), QStringLiteral("HALL-NOWHERE"), &body), 403);
+}
+
+void TestHubGuard::enrollToken_expired_refused403()
+{
+    const QString token = addEnrollToken(m_dir.filePath(QStringLiteral("hub.sqlite")), QLatin1String(kHall), QStringLiteral("1"));
+    QVERIFY(!token.isEmpty());
+    QTest::qWait(1500); // the token's one second passes
+    QByteArray body;
+    QCOMPARE(enrollWith(m_hub.url(), token, QStringLiteral("KIOSK-LATE-1"), QLatin1String(kHall), &body), 403);
+    QCOMPARE(errorOf(body), QStringLiteral("token_expired"));
 }
 
 void TestHubGuard::noAdminToken_generatedOnce0600_loopbackRefused403()
@@ -581,6 +670,51 @@ void TestHubGuard::hugeUserName_loggedCapped()
         QVERIFY2(line.size() < 600, qPrintable(line.left(300)));
     QVERIFY(!log.contains(QString(201, QLatin1Char('N'))));
     QVERIFY(log.contains(QStringLiteral("…(+")));
+}
+
+void TestHubGuard::randomKeys_flood_oneCountedAlertPerHour()
+{
+    // Found: each request with the real device id and a random key made one alert (and its
+    // evidence): 200 requests → 201 alerts, 50 with 1 MB URLs → 104 MB more database.
+    const QString db = m_dir.filePath(QStringLiteral("hub.sqlite"));
+    for (int i = 0; i < 200; ++i) {
+        const trust::Key stranger = trust::Key::generate(trust::KeyType::Sm2);
+        QCOMPARE(signedRequest(m_hub.url(), m_creds, stranger, "GET",
+                               QStringLiteral("/v1/config?pad=") + QString(4000, QLatin1Char('p')),
+                               QDateTime::currentMSecsSinceEpoch()),
+                 401);
+    }
+    const QJsonArray alerts = adminGet(m_hub.url(), QStringLiteral("/v1/admin/tamper?deviceId=%1").arg(m_creds.deviceId))
+                                  .value(QLatin1String("alerts")).toArray();
+    QJsonArray unknown;
+    for (const QJsonValue &a : alerts) {
+        if (a.toObject().value(QLatin1String("kind")).toString() == QLatin1String("unknown-key"))
+            unknown.append(a);
+    }
+    QVERIFY2(unknown.size() >= 1 && unknown.size() <= 2, "one per hour (two if the hour turned meanwhile)");
+    qint64 occurrences = 0;
+    for (const QJsonValue &a : unknown)
+        occurrences += a.toObject().value(QLatin1String("occurrences")).toInteger();
+    QCOMPARE(occurrences, 200);
+    // The evidence kept: one request per alert, its target cut to 200 characters.
+    qint64 evidenceRows = 0;
+    qint64 evidenceBytes = 0;
+    {
+        QSqlDatabase sql = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("peek"));
+        sql.setDatabaseName(db);
+        sql.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        QVERIFY(sql.open());
+        QSqlQuery q(sql);
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*), COALESCE(SUM(LENGTH(body)), 0) FROM tamper_evidence WHERE what = 'request'")));
+        QVERIFY(q.next());
+        evidenceRows = q.value(0).toLongLong();
+        evidenceBytes = q.value(1).toLongLong();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("peek"));
+    qInfo("200 requests with random keys: %lld unknown-key alert(s), occurrences %lld, evidence rows %lld (%lld bytes)",
+          qlonglong(unknown.size()), qlonglong(occurrences), qlonglong(evidenceRows), qlonglong(evidenceBytes));
+    QCOMPARE(evidenceRows, qint64(unknown.size()));
+    QVERIFY(evidenceBytes <= 200 * unknown.size());
 }
 
 namespace {

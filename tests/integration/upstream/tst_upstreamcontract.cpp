@@ -346,6 +346,7 @@ private slots:
         QVERIFY(identity.has_value());
         HubServer server(hub.store.get(), std::move(*identity));
         service.registerAdmin(&server);
+        server.setAdminToken(QStringLiteral("contract-admin"));
         const quint16 hubPort = server.listen(QHostAddress::LocalHost, 0);
         QVERIFY(hubPort != 0);
         QCOMPARE(deliver(hub, service).value(QLatin1String("dead")).toInt(), 2);
@@ -354,6 +355,7 @@ private slots:
         auto call = [&](const QByteArray &method, const QString &path, const QByteArray &body = {}) {
             QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(hubPort).arg(path)));
             request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+            request.setRawHeader("Authorization", "Bearer contract-admin");
             QNetworkReply *reply = nam.sendCustomRequest(request, method, body);
             QSignalSpy done(reply, &QNetworkReply::finished);
             if (!reply->isFinished())
