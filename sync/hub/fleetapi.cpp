@@ -481,6 +481,45 @@ void FleetApi::login(const QHttpServerRequest &request, QHttpServerResponder &&r
     });
 }
 
+QJsonArray FleetApi::currentAlerts(qint64 now)
+{
+    QJsonArray alerts = m_fleet.alerts(now, m_store->heartbeatIntervalS());
+    // The anti-fraud monitor's flags, one warning per kiosk (current condition, id 0).
+    const QHash<QString, QJsonArray> fraud = fraudByKiosk();
+    QStringList ids = fraud.keys();
+    ids.sort();
+    for (const QString &d : std::as_const(ids)) {
+        static const QHash<QString, QString> names{{QStringLiteral("burst"), QStringLiteral("短时集中评价")},
+                                                   {QStringLiteral("applicant"), QStringLiteral("同一申请人多次评价")},
+                                                   {QStringLiteral("same_case"), QStringLiteral("同一办件重复评价")},
+                                                   {QStringLiteral("outside_hours"), QStringLiteral("非办公时间评价")},
+                                                   {QStringLiteral("assisted_share"), QStringLiteral("代评比例过高")}};
+        QStringList kinds;
+        QStringList named;
+        qint64 at = 0;
+        for (const QJsonValue &f : fraud.value(d)) {
+            const QString kind = f.toObject().value(QLatin1String("kind")).toString();
+            kinds << kind;
+            named << names.value(kind, kind);
+            at = qMax(at, f.toObject().value(QLatin1String("updatedAtMs")).toInteger());
+        }
+        kinds.removeDuplicates();
+        named.removeDuplicates();
+        alerts.append(QJsonObject{{QStringLiteral("id"), 0},
+                                  {QStringLiteral("atMs"), at},
+                                  {QStringLiteral("severity"), QStringLiteral("warning")},
+                                  {QStringLiteral("kind"), QStringLiteral("fraud")},
+                                  {QStringLiteral("deviceId"), d},
+                                  {QStringLiteral("kinds"), QJsonArray::fromStringList(kinds)},
+                                  {QStringLiteral("message"),
+                                   QStringLiteral("反刷评规则命中：%1，请核查").arg(named.join(QStringLiteral("、")))}});
+    }
+    for (const AlertSource &source : std::as_const(m_alertSources))
+        for (const QJsonValue &a : source(now))
+            alerts.append(a);
+    return alerts;
+}
+
 QHttpServerResponse FleetApi::loggedIn(const QString &user, FleetStore::Role role, bool https)
 {
     const QByteArray token = m_fleet.createSession(user, role, m_options.sessionTtlMs);
@@ -629,43 +668,8 @@ QHttpServerResponse FleetApi::consoleApi(const QString &path, const QHttpServerR
         qCInfo(lcFleetApi) << session->user << "sent" << type << "to" << parts.at(1);
         return json(QJsonObject{{QStringLiteral("id"), id}}, Status::Created);
     }
-    if (!post && head == QLatin1String("alerts")) {
-        QJsonArray alerts = m_fleet.alerts(now, m_store->heartbeatIntervalS());
-        // The anti-fraud monitor's flags, one warning per kiosk (current condition, id 0).
-        const QHash<QString, QJsonArray> fraud = fraudByKiosk();
-        QStringList ids = fraud.keys();
-        ids.sort();
-        for (const QString &d : std::as_const(ids)) {
-            static const QHash<QString, QString> names{{QStringLiteral("burst"), QStringLiteral("短时集中评价")},
-                                                       {QStringLiteral("applicant"), QStringLiteral("同一申请人多次评价")},
-                                                       {QStringLiteral("same_case"), QStringLiteral("同一办件重复评价")},
-                                                       {QStringLiteral("outside_hours"), QStringLiteral("非办公时间评价")},
-                                                       {QStringLiteral("assisted_share"), QStringLiteral("代评比例过高")}};
-            QStringList kinds;
-            QStringList named;
-            qint64 at = 0;
-            for (const QJsonValue &f : fraud.value(d)) {
-                const QString kind = f.toObject().value(QLatin1String("kind")).toString();
-                kinds << kind;
-                named << names.value(kind, kind);
-                at = qMax(at, f.toObject().value(QLatin1String("updatedAtMs")).toInteger());
-            }
-            kinds.removeDuplicates();
-            named.removeDuplicates();
-            alerts.append(QJsonObject{{QStringLiteral("id"), 0},
-                                      {QStringLiteral("atMs"), at},
-                                      {QStringLiteral("severity"), QStringLiteral("warning")},
-                                      {QStringLiteral("kind"), QStringLiteral("fraud")},
-                                      {QStringLiteral("deviceId"), d},
-                                      {QStringLiteral("kinds"), QJsonArray::fromStringList(kinds)},
-                                      {QStringLiteral("message"),
-                                       QStringLiteral("反刷评规则命中：%1，请核查").arg(named.join(QStringLiteral("、")))}});
-        }
-        for (const AlertSource &source : std::as_const(m_alertSources))
-            for (const QJsonValue &a : source(now))
-                alerts.append(a);
-        return json(QJsonObject{{QStringLiteral("alerts"), alerts}});
-    }
+    if (!post && head == QLatin1String("alerts"))
+        return json(QJsonObject{{QStringLiteral("alerts"), currentAlerts(now)}});
     if (post && head == QLatin1String("alerts") && parts.size() == 3 && parts.at(2) == QLatin1String("ack")) {
         if (!require(Role::Maintainer))
             return denied(Role::Maintainer);

@@ -73,6 +73,9 @@ public:
     // More entries for the console's alert list (current conditions, id 0), e.g. overdue 差评工单.
     using AlertSource = std::function<QJsonArray(qint64 nowMs)>;
     void addAlertSource(AlertSource source) { m_alertSources.append(std::move(source)); }
+    // Every alert the console shows now: stored ones, the fleet's conditions, fraud flags and
+    // the added sources (GET /console/api/alerts; the alert webhook sends the same list).
+    QJsonArray currentAlerts(qint64 nowMs);
 
     FleetStore &fleet() { return m_fleet; }
     BundleStore &bundles() { return m_bundles; }

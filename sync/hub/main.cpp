@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // hcp-hub: the county/provincial hub server (sync/PROTOCOL.md).
+#include "alerts/alertwebhook.h"
 #include "caseimport.h"
 #include "guard/enrolltokens.h"
 #include "hubserver.h"
@@ -18,6 +19,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHostInfo>
 #include <QJsonObject>
 #include <QTextStream>
 
@@ -189,6 +191,15 @@ int main(int argc, char *argv[])
                                                       "account (PROTOCOL §17)"),
                                        QStringLiteral("n"), QStringLiteral("10"));
     parser.addOption(loginRate);
+    const QCommandLineOption alertWebhook(QStringLiteral("alert-webhook"),
+                                          QStringLiteral("POST every alert, raised and cleared, as JSON to this URL "
+                                                         "(PROTOCOL §17b)"),
+                                          QStringLiteral("url"));
+    parser.addOption(alertWebhook);
+    const QCommandLineOption alertInterval(QStringLiteral("alert-interval-ms"),
+                                           QStringLiteral("how often alerts are compared for the webhook"),
+                                           QStringLiteral("ms"), QStringLiteral("15000"));
+    parser.addOption(alertInterval);
     parser.process(app);
 
     QTextStream out(stdout);
@@ -440,6 +451,21 @@ int main(int argc, char *argv[])
         });
         server.fleet().setUpstream(upstream.get()); // the console's 上报省平台 view
         upstream->start();
+    }
+    std::unique_ptr<AlertWebhook> webhook;
+    if (parser.isSet(alertWebhook)) {
+        const QUrl url(parser.value(alertWebhook));
+        if (!url.isValid() || !url.scheme().startsWith(QLatin1String("http"))) {
+            err << "hcp-hub: --alert-webhook needs an http(s) URL, not " << parser.value(alertWebhook) << Qt::endl;
+            return 2;
+        }
+        AlertWebhook::Options o;
+        o.url = url;
+        o.intervalMs = qMax(50, parser.value(alertInterval).toInt());
+        o.hubName = QHostInfo::localHostName();
+        webhook = std::make_unique<AlertWebhook>(
+            store.database(), store.isPostgres(), [&server](qint64 now) { return server.fleet().currentAlerts(now); }, o);
+        webhook->start();
     }
     out << "hcp-hub listening on " << host.toString() << ':' << bound << Qt::endl;
     return app.exec();
