@@ -232,7 +232,9 @@ void OutboxSender::trySend()
             }
         }
     }
-    if (m_attestation && !rows.isEmpty()) {
+    // Every batch that is sent is attested, one that only reports quarantined rows too (else
+    // the hub takes the kiosk's own batch for a clone without its TPM: tpm-missing).
+    if (m_attestation && (!rows.isEmpty() || !reported.isEmpty())) {
         const QJsonObject tpm = m_attestation();
         if (!tpm.isEmpty()) {
             body += ",\"tpm\":";

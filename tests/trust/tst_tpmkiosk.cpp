@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Issue 13, the TPM part, end to end: kiosks built as kiosk/main.cpp builds them (Store,
-// Ledger, TpmAttestor on a real swtpm, HubClient, OutboxSender) against a real hcp-hub. Root
+// Ledger, TpmAttestor on a real swtpm, HubClient, OutboxSender: TamperKiosk with a TPM)
+// against a real hcp-hub. Root
 // on the kiosk deletes the newest ratings, restores an old copy, wipes and re-enrolls, or
 // clones the device key; the hub must raise the right alert kind each time, and an honest TPM
 // kiosk that restarts raises none.
 #include "swtpmprocess.h"
-#include "tpmkiosk.h"
 
 #include "hubprocess.h"
+#include "tamperkiosk.h"
 
 #include <QDir>
 #include <QFile>
@@ -25,9 +26,6 @@
 using namespace hcp;
 using namespace hcp::sync::test;
 using hcp::trust::test::SwtpmProcess;
-using hcp::trust::test::TpmKiosk;
-using hcp::trust::test::copyDir;
-using hcp::trust::test::replaceDir;
 
 class TestTpmKiosk : public QObject
 {
@@ -73,13 +71,14 @@ private:
         return {};
     }
     // Three honest ratings synced and a heartbeat: the hub knows the kiosk's TPM.
-    std::unique_ptr<TpmKiosk> honestStart(const QString &deviceId, SwtpmProcess &tpm)
+    std::unique_ptr<TamperKiosk> honestStart(const QString &deviceId, SwtpmProcess &tpm)
     {
         if (!tpm.start(m_dir.filePath(deviceId + QStringLiteral("-tpm"))))
             return nullptr;
-        auto k = std::make_unique<TpmKiosk>(deviceId, m_dir.filePath(deviceId), m_hub.url(), tpm.tcti());
+        auto k = newKiosk(deviceId);
+        k->setTpm(tpm.tcti(), blobPath(deviceId));
         QString error;
-        if (!k->enroll() || !k->open(&error) || !k->commit(3) || !k->sync() || k->heartbeat() != 200) {
+        if (!k->enrolled() || !k->open(&error) || !k->commit(3) || !k->sync() || k->heartbeat() != 200) {
             qWarning() << "honest start failed:" << error;
             return nullptr;
         }
@@ -95,15 +94,40 @@ private:
             qWarning().noquote() << "hub log:" << m_hub.takeLog().right(3000);
         qInfo().noquote() << what << "->" << found.join(QLatin1Char(','));
     }
-    // Root's backup of the data dir (kiosk stopped for it, started again); "" on failure.
-    QString backup(TpmKiosk &k)
+    std::unique_ptr<TamperKiosk> newKiosk(const QString &deviceId)
+    {
+        return std::make_unique<TamperKiosk>(deviceId, m_dir.filePath(deviceId + QStringLiteral(".sqlite")), m_hub.url());
+    }
+    // The TPM key blob lives outside the data directory (next to the device key, main.cpp).
+    QString blobPath(const QString &name) { return m_dir.filePath(name + QStringLiteral("-tpm-key.blob")); }
+    // Root's backup of the database; "" on failure.
+    QString backup(TamperKiosk &k)
+    {
+        const QString copy = k.path() + QStringLiteral(".copy");
+        return k.backupTo(copy) ? copy : QString();
+    }
+    // Root restores the copy (kiosk stopped for it, started again).
+    bool restore(TamperKiosk &k, const QString &copy)
     {
         k.close();
-        const QString copy = k.dataDir() + QStringLiteral("-copy");
         QString error;
-        if (!copyDir(k.dataDir(), copy) || !k.open(&error))
-            return {};
-        return copy;
+        if (k.restoreFrom(copy) && k.open(&error))
+            return true;
+        qWarning() << "restore failed:" << error;
+        return false;
+    }
+    // Root copies the database (and TPM key blob) of k to a second machine, which runs with k's
+    // file key and credentials: a clone; k is stopped.
+    std::unique_ptr<TamperKiosk> cloneOf(TamperKiosk &k, const QString &name)
+    {
+        const QString path = m_dir.filePath(name + QStringLiteral(".sqlite"));
+        if (!k.backupTo(path))
+            return nullptr;
+        k.close();
+        QFile::remove(blobPath(name));
+        if (!QFile::copy(blobPath(k.deviceId()), blobPath(name)))
+            return nullptr;
+        return std::make_unique<TamperKiosk>(k, path);
     }
     QJsonObject consoleDetail(const QString &deviceId)
     {
@@ -159,7 +183,7 @@ void TestTpmKiosk::honestTpmKiosk_restartsAndSyncs_noAlert_assuranceTpm()
     for (int round = 0; round < 2; ++round) {
         k->close();
         QVERIFY(tpm.restart()); // the machine reboots: its TPM restarts too
-        k->setTcti(tpm.tcti());
+        k->setTpm(tpm.tcti(), blobPath(k->deviceId()));
         QString error;
         QVERIFY2(k->open(&error), qPrintable(error));
         QCOMPARE(*k->tpm()->device().readCounter(), counter);
@@ -179,9 +203,9 @@ void TestTpmKiosk::honestTpmKiosk_restartsAndSyncs_noAlert_assuranceTpm()
 
 void TestTpmKiosk::fileKeyKiosk_shownAsFileKeyWithReason()
 {
-    TpmKiosk k(QStringLiteral("KIOSK-FILEKEY"), m_dir.filePath(QStringLiteral("KIOSK-FILEKEY")), m_hub.url(), QString());
+    TamperKiosk k(QStringLiteral("KIOSK-FILEKEY"), m_dir.filePath(QStringLiteral("KIOSK-FILEKEY.sqlite")), m_hub.url());
     QString error;
-    QVERIFY(k.enroll());
+    QVERIFY(k.enrolled());
     QVERIFY2(k.open(&error), qPrintable(error));
     QVERIFY(k.commit(2));
     QVERIFY(k.sync());
@@ -225,12 +249,9 @@ void TestTpmKiosk::restoreOldCopyBeforeSync_flaggedAsCounterRewind_counterStillA
     QVERIFY(k);
     const QString copy = backup(*k);
     QVERIFY(!copy.isEmpty());
-    QString error;
     QVERIFY(k->commit(3, 1)); // three 差评 during the outage
     const quint64 counterBefore = *k->tpm()->device().readCounter();
-    k->close();
-    QVERIFY(replaceDir(copy, k->dataDir()));
-    QVERIFY2(k->open(&error), qPrintable(error));
+    QVERIFY(restore(*k, copy));
     QCOMPARE(*k->tpm()->device().readCounter(), counterBefore); // the restore did not touch it
     QVERIFY(k->commit(1));
     QVERIFY(*k->tpm()->device().readCounter() > counterBefore);
@@ -247,14 +268,11 @@ void TestTpmKiosk::restoreOldCopyAfterSync_flaggedAsCounterRewind()
     QVERIFY(k);
     const QString copy = backup(*k);
     QVERIFY(!copy.isEmpty());
-    QString error;
     QVERIFY(k->commit(3, 1));
     QVERIFY(k->sync());
     QCOMPARE(k->heartbeat(), 200);
     QCOMPARE(alerts(k->deviceId()), QJsonArray());
-    k->close();
-    QVERIFY(replaceDir(copy, k->dataDir()));
-    QVERIFY2(k->open(&error), qPrintable(error));
+    QVERIFY(restore(*k, copy));
     QCOMPARE(k->heartbeat(), 200);
     detected(k->deviceId(), QStringLiteral("counter-rewind"), QStringLiteral("restore an old copy after sync"));
 }
@@ -271,11 +289,11 @@ void TestTpmKiosk::wipeAndReenroll_flaggedAsReenrolledTpm_withUndeliveredEntries
     QVERIFY(k->commit(2, 1));      // counted by the TPM, never announced
     const QString tpmId = k->tpm()->identity();
     k->close();
-    QVERIFY(QDir(m_dir.filePath(k->deviceId())).removeRecursively());
-    auto fresh = std::make_unique<TpmKiosk>(QStringLiteral("KIOSK-TPM-WIPE-2"), m_dir.filePath(QStringLiteral("KIOSK-TPM-WIPE-2")),
-                                            m_hub.url(), tpm.tcti());
+    QVERIFY(QFile::remove(k->path()) && QFile::remove(blobPath(k->deviceId())));
+    auto fresh = newKiosk(QStringLiteral("KIOSK-TPM-WIPE-2"));
+    fresh->setTpm(tpm.tcti(), blobPath(fresh->deviceId()));
     QString error;
-    QVERIFY(fresh->enroll());
+    QVERIFY(fresh->enrolled());
     QVERIFY2(fresh->open(&error), qPrintable(error));
     QCOMPARE(fresh->tpm()->identity(), tpmId);
     QVERIFY(fresh->commit(1));
@@ -293,16 +311,12 @@ void TestTpmKiosk::cloneOnMachineWithoutTpm_flaggedAsTpmMissing()
     SwtpmProcess tpm;
     auto k = honestStart(QStringLiteral("KIOSK-TPM-CLONE"), tpm);
     QVERIFY(k);
-    k->close();
-    const QString cloneRoot = m_dir.filePath(QStringLiteral("KIOSK-TPM-CLONE-b"));
-    QVERIFY(copyDir(k->dataDir(), cloneRoot + QStringLiteral("/data")));
-    QVERIFY(copyDir(k->identityDir(), cloneRoot + QStringLiteral("/identity")));
-    TpmKiosk clone(k->deviceId(), cloneRoot, m_hub.url(), QString(), k->key());
-    clone.adoptCredentials(k->credentials());
+    auto clone = cloneOf(*k, QStringLiteral("KIOSK-TPM-CLONE-b"));
+    QVERIFY(clone);
     QString error;
-    QVERIFY2(clone.open(&error), qPrintable(error));
-    QVERIFY(clone.commit(2));
-    QVERIFY(clone.sync());
+    QVERIFY2(clone->open(&error), qPrintable(error));
+    QVERIFY(clone->commit(2));
+    QVERIFY(clone->sync());
     detected(k->deviceId(), QStringLiteral("tpm-missing"), QStringLiteral("clone on a machine without the TPM"));
 }
 
@@ -313,22 +327,20 @@ void TestTpmKiosk::cloneOnMachineWithOtherTpm_flaggedAsTpmChanged()
     SwtpmProcess tpm;
     auto k = honestStart(QStringLiteral("KIOSK-TPM-CLONE2"), tpm);
     QVERIFY(k);
-    k->close();
     SwtpmProcess other;
     QVERIFY(other.start(m_dir.filePath(QStringLiteral("KIOSK-TPM-CLONE2-other-tpm"))));
-    const QString cloneRoot = m_dir.filePath(QStringLiteral("KIOSK-TPM-CLONE2-b"));
-    QVERIFY(copyDir(k->dataDir(), cloneRoot + QStringLiteral("/data")));
-    QVERIFY(copyDir(k->identityDir(), cloneRoot + QStringLiteral("/identity")));
-    TpmKiosk clone(k->deviceId(), cloneRoot, m_hub.url(), other.tcti(), k->key());
-    clone.adoptCredentials(k->credentials());
+    const QString name = QStringLiteral("KIOSK-TPM-CLONE2-b");
+    auto clone = cloneOf(*k, name);
+    QVERIFY(clone);
+    clone->setTpm(other.tcti(), blobPath(name));
     QString error;
-    QVERIFY(!clone.open(&error)); // the copied blob is useless on this TPM
+    QVERIFY(!clone->open(&error)); // the copied blob is useless on this TPM
     QVERIFY2(error.contains(QLatin1String("cannot load")), qPrintable(error));
-    clone.close();
-    QVERIFY(QFile::remove(cloneRoot + QStringLiteral("/identity/tpm-key.blob")));
-    QVERIFY2(clone.open(&error), qPrintable(error));
-    QVERIFY(clone.commit(2));
-    QVERIFY(clone.sync());
+    clone->close();
+    QVERIFY(QFile::remove(blobPath(name)));
+    QVERIFY2(clone->open(&error), qPrintable(error));
+    QVERIFY(clone->commit(2));
+    QVERIFY(clone->sync());
     detected(k->deviceId(), QStringLiteral("tpm-changed"), QStringLiteral("clone on a machine with another TPM"));
 }
 
@@ -340,19 +352,15 @@ void TestTpmKiosk::cloneReplayingCapturedAttestation_flaggedAsTpmStale()
     auto k = honestStart(QStringLiteral("KIOSK-TPM-CLONE3"), tpm);
     QVERIFY(k);
     const QJsonObject captured = k->attestation();
-    k->close();
-    const QString cloneRoot = m_dir.filePath(QStringLiteral("KIOSK-TPM-CLONE3-b"));
-    QVERIFY(copyDir(k->dataDir(), cloneRoot + QStringLiteral("/data")));
-    QVERIFY(copyDir(k->identityDir(), cloneRoot + QStringLiteral("/identity")));
-    TpmKiosk clone(k->deviceId(), cloneRoot, m_hub.url(), QString(), k->key());
-    clone.adoptCredentials(k->credentials());
-    clone.replayAttestation(captured);
+    auto clone = cloneOf(*k, QStringLiteral("KIOSK-TPM-CLONE3-b"));
+    QVERIFY(clone);
+    clone->replayAttestation(captured);
     QString error;
-    QVERIFY2(clone.open(&error), qPrintable(error));
-    QCOMPARE(clone.heartbeat(), 200);
+    QVERIFY2(clone->open(&error), qPrintable(error));
+    QCOMPARE(clone->heartbeat(), 200);
     QCOMPARE(alerts(k->deviceId()), QJsonArray()); // the replayed pair alone is consistent
-    QVERIFY(clone.commit(2));
-    QVERIFY(clone.sync());
+    QVERIFY(clone->commit(2));
+    QVERIFY(clone->sync());
     detected(k->deviceId(), QStringLiteral("tpm-stale"), QStringLiteral("clone replaying a captured attestation"));
 }
 
@@ -367,7 +375,7 @@ void TestTpmKiosk::entriesForgedWithFileKeyOutsideKiosk_flaggedAsUncountedEntrie
     {
         kiosk::Store forger;
         QString error;
-        QVERIFY2(forger.open(k->dbPath(), &error), qPrintable(error));
+        QVERIFY2(forger.open(k->path(), &error), qPrintable(error));
         kiosk::Ledger ledger(k->key());
         ledger.attach(forger);
         for (int i = 0; i < 2; ++i) {

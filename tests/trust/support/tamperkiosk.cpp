@@ -34,11 +34,31 @@ TamperKiosk::TamperKiosk(const TamperKiosk &original, const QString &dbPath)
 {
 }
 
+TamperKiosk::~TamperKiosk() = default;
+
+void TamperKiosk::setTpm(const QString &tcti, const QString &keyBlobPath)
+{
+    m_tcti = tcti;
+    m_keyBlobPath = keyBlobPath;
+}
+
 bool TamperKiosk::open(QString *error)
 {
     if (!m_store.open(m_path, error))
         return false;
     m_ledger.attach(m_store);
+    if (!m_tcti.isEmpty()) {
+#ifdef HCP_HAVE_TPM
+        m_tpm = kiosk::TpmAttestor::open(m_tcti, m_keyBlobPath, error);
+        if (!m_tpm)
+            return false;
+        m_store.setCommitHook(m_tpm->counterHook());
+#else
+        if (error)
+            *error = QStringLiteral("built without tpm2-tss");
+        return false;
+#endif
+    }
     m_client = std::make_unique<sync::HubClient>();
     m_client->setCredentials(m_credentials);
     m_client->setDeviceKey(m_key);
@@ -49,6 +69,7 @@ bool TamperKiosk::open(QString *error)
     options.idlePollMs = 100;
     m_sender->setOptions(options);
     m_sender->setLedgerSigner(m_ledger.builder());
+    m_sender->setAttestationProvider([this] { return attestation(); });
     m_audit = std::make_unique<kiosk::AuditLog>(&m_store, m_ledger.builder());
     return m_sender->open(m_path, error);
 }
@@ -58,7 +79,26 @@ void TamperKiosk::close()
     m_audit.reset();
     m_sender.reset();
     m_client.reset();
+#ifdef HCP_HAVE_TPM
+    m_tpm.reset();
+#endif
     m_store.close();
+}
+
+QJsonObject TamperKiosk::attestation()
+{
+    if (!m_replay.isEmpty())
+        return m_replay;
+#ifdef HCP_HAVE_TPM
+    if (m_tpm) {
+        QSqlDatabase db = m_store.database();
+        QString error;
+        if (const auto a = m_tpm->attest(db, m_deviceId, &error))
+            return *a;
+        qWarning() << "TPM attestation failed:" << error;
+    }
+#endif
+    return {};
 }
 
 bool TamperKiosk::commit(int n, int satisfaction)
@@ -102,13 +142,15 @@ bool TamperKiosk::flushAudit()
     return ok;
 }
 
-int TamperKiosk::heartbeat()
+int TamperKiosk::heartbeat(const std::optional<QJsonObject> &overrideTpm)
 {
     QSqlDatabase db = m_store.database();
     sync::HeartbeatInfo info;
     info.version = QStringLiteral("test");
+    info.deviceStatus = QJsonObject{{QStringLiteral("tpm"), hasTpm() ? QStringLiteral("ok") : QStringLiteral("none: no /dev/tpmrm0")}};
     if (const auto head = m_ledger.signedHead(db))
         info.ledgerHead = head->toJson();
+    info.tpm = overrideTpm ? *overrideTpm : attestation();
     int status = 0;
     bool done = false;
     m_client->sendHeartbeat(info, [&](const sync::HubReply &r) {

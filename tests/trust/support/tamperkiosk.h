@@ -8,16 +8,23 @@
 #include "outboxsender.h"
 #include "store.h"
 
+#ifdef HCP_HAVE_TPM
+#include "tpmattestor.h"
+#endif
+
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QStringList>
 #include <QUrl>
 
 #include <memory>
+#include <optional>
 
 namespace hcp::sync::test {
 
 // One kiosk for tamper tests: its database, device key, ledger, hub client and sender, as
-// kiosk/main.cpp wires them. Blocking helpers spin a local event loop (tests only).
+// kiosk/main.cpp wires them, and optionally its TPM (counter hook on the Store, attestation on
+// batches and heartbeats). Blocking helpers spin a local event loop (tests only).
 class TamperKiosk
 {
 public:
@@ -26,7 +33,24 @@ public:
     // A kiosk that runs with another one's key and credentials (a clone), on its own file.
     TamperKiosk(const TamperKiosk &original, const QString &dbPath);
 
+    ~TamperKiosk();
+
+    // Issue 13: the kiosk's TPM at tcti (e.g. a test's swtpm), its key blob at keyBlobPath,
+    // opened at open() as kiosk/main.cpp does (TpmAttestor::open, the counter as the Store's
+    // commit hook, attestations on batches and heartbeats). An empty tcti: file key only.
+    void setTpm(const QString &tcti, const QString &keyBlobPath);
+    bool hasTpm() const { return !m_tcti.isEmpty(); }
+#ifdef HCP_HAVE_TPM
+    kiosk::TpmAttestor *tpm() { return m_tpm.get(); }
+#endif
+    // The TPM attestation of the current ledger head, as the sender and heartbeat send it (the
+    // replayed one when set; empty without a TPM).
+    QJsonObject attestation();
+    // What root's copy sends instead of a fresh attestation (one captured earlier); empty = none.
+    void replayAttestation(const QJsonObject &captured) { m_replay = captured; }
+
     bool enrolled() const { return m_credentials.isValid(); }
+    const sync::DeviceCredentials &credentials() const { return m_credentials; }
     QString deviceId() const { return m_deviceId; }
     QString path() const { return m_path; }
     const trust::Key &key() const { return m_key; }
@@ -46,8 +70,9 @@ public:
     bool sync();
     kiosk::AuditLog &audit() { return *m_audit; }
     bool flushAudit();
-    // Sends a heartbeat with the signed ledger head; returns the HTTP status.
-    int heartbeat();
+    // Sends a heartbeat with the signed ledger head, deviceStatus.tpm and the TPM attestation
+    // (overrideTpm: what a tampering root sends instead); returns the HTTP status.
+    int heartbeat(const std::optional<QJsonObject> &overrideTpm = std::nullopt);
     // Runs SQL on the kiosk's own connection (the attacker's edits); false and a warning on error.
     bool exec(const QString &sql);
     // Stops the kiosk, runs the statements on the file with a connection of its own (root
@@ -76,6 +101,12 @@ private:
     std::unique_ptr<sync::HubClient> m_client;
     std::unique_ptr<sync::OutboxSender> m_sender;
     std::unique_ptr<kiosk::AuditLog> m_audit;
+    QString m_tcti;
+    QString m_keyBlobPath;
+#ifdef HCP_HAVE_TPM
+    std::unique_ptr<kiosk::TpmAttestor> m_tpm;
+#endif
+    QJsonObject m_replay;
     QList<kiosk::Evaluation> m_committed;
     int m_counter = 0;
 };
