@@ -215,7 +215,8 @@ async function main() {
     assert.match(await page.textContent('#config-result'), /校验通过（尚未推送）/);
     await shot('04a-config-preview');
     await page.click('#config-push');
-    await page.waitForSelector('#config-result.ok');
+    // The preview already left the note "ok": wait for the published version itself.
+    await page.waitForFunction(() => /版本 \d+/.test(document.querySelector('#config-result').textContent));
     const version = (await page.textContent('#config-result')).match(/版本 (\d+)/)[1];
     await page.waitForFunction((v) => document.querySelector('#config-history').textContent.includes('li.ops'), version);
     await shot('04-config');
