@@ -6,6 +6,7 @@
 #include "xlsxwriter.h"
 
 #include <QJsonDocument>
+#include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTimeZone>
@@ -18,7 +19,7 @@ struct Acc
 {
     QString name;
     qint64 levels[6] = {0, 0, 0, 0, 0, 0};
-    qint64 ratings = 0, sum = 0, excluded = 0, defaults = 0;
+    qint64 ratings = 0, sum = 0, excluded = 0, defaults = 0, duplicates = 0;
     qint64 files = 0, rectified = 0, onTime = 0, visited = 0, satisfied = 0, overdue = 0;
 };
 
@@ -50,6 +51,7 @@ QJsonObject row(const QString &scope, const QString &key, const Acc &a)
                        {QStringLiteral("bad"), a.levels[1] + a.levels[2]},
                        {QStringLiteral("excluded"), a.excluded},
                        {QStringLiteral("defaults"), a.defaults},
+                       {QStringLiteral("duplicates"), a.duplicates},
                        {QStringLiteral("files"), a.files},
                        {QStringLiteral("rectified"), a.rectified},
                        {QStringLiteral("rectifyRate"), ratio(a.rectified, a.files)},
@@ -157,6 +159,7 @@ CaseFiles::Outcome Report::compute(const Period &period, const QString &deptCode
     all.name = QStringLiteral("全县");
     QHash<QString, Acc> depts, halls, staff;
     QHash<qint64, Keys> keysOf; // evaluation id → where it belongs
+    QSet<QString> seen; // service events already counted
     QJsonArray drill;
     auto each = [&](const Keys &k, const std::function<void(Acc &)> &f) {
         Acc &d = depts[k.dept];
@@ -197,6 +200,15 @@ CaseFiles::Outcome Report::compute(const Period &period, const QString &deptCode
         const QString staffName = c.value(QLatin1String("staffName")).toString();
         k.staffName = staffName.isEmpty() ? QString() : QStringLiteral("%1（%2）").arg(staffName, k.staff);
         const qint64 id = q.value(0).toLongLong();
+        // 一事一评: the first rating of a service event counts; another device's later one is
+        // evidence, counted apart (its file, if it opened one, is not counted either).
+        const QString event = q.value(5).toString() + QLatin1Char('/')
+            + QString::number(e.value(QLatin1String("serviceNumber")).toInt());
+        if (seen.contains(event)) {
+            each(k, [](Acc &a) { ++a.duplicates; });
+            continue;
+        }
+        seen.insert(event);
         keysOf.insert(id, k);
         const bool excluded = !q.value(4).isNull();
         const bool isDefault = e.value(QLatin1String("isdefault")).toVariant().toInt() == 1;
@@ -280,6 +292,16 @@ CaseFiles::Outcome Report::compute(const Period &period, const QString &deptCode
             }
             acc.overdue += !dueDate.isEmpty() && dueDate < todayText ? 1 : 0;
         });
+    }
+
+    // Halls by name: the hallName of the hall's signed configuration (PROTOCOL §7), when it has one.
+    QSqlQuery hallName(db);
+    hallName.prepare(QStringLiteral("SELECT document FROM config_versions WHERE scope = ? ORDER BY version DESC LIMIT 1"));
+    for (auto it = halls.begin(); it != halls.end(); ++it) {
+        hallName.bindValue(0, QStringLiteral("hall:") + it.key());
+        if (hallName.exec() && hallName.next())
+            it->name = parse(hallName.value(0)).value(QLatin1String("kiosk")).toObject().value(QLatin1String("hallName")).toString();
+        hallName.finish();
     }
 
     QJsonObject body{{QStringLiteral("period"), period.kind},
