@@ -32,6 +32,8 @@ PKGS=(
   chromium nodejs
   # 通报 export test (tests/integration/grievance): the XLSX is read back by a real reader
   python3-openpyxl
+  # province deployment: TLS termination and balancing in front of the hubs (deploy/nginx, tests/integration/proxy)
+  nginx
 )
 
 missing=()

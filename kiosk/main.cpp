@@ -321,6 +321,8 @@ struct Services {
             return true;
         hub = std::make_unique<hcp::sync::HubClient>();
         hub->setCredentials(credentials);
+        if (!pinHubCa(*hub, error))
+            return false;
         sender = std::make_unique<hcp::sync::OutboxSender>(hub.get());
         if (!sender->open(store.path(), error))
             return false;
@@ -486,10 +488,23 @@ struct Services {
     }
 
     // Provisioning: enroll with a one-time token, save the credentials (mode 0600), done.
+    // A county CA placed beside the device key as hub-ca.pem: an https hub must chain to it,
+    // not to any CA the system trusts (deploy/nginx).
+    bool pinHubCa(hcp::sync::HubClient &client, QString *error) const
+    {
+        QFile ca(QFileInfo(deviceKeyPath).absolutePath() + QStringLiteral("/hub-ca.pem"));
+        if (!ca.open(QIODevice::ReadOnly) || client.setTrustedCaPem(ca.readAll()))
+            return true;
+        *error = QStringLiteral("%1 holds no certificate").arg(ca.fileName());
+        return false;
+    }
+
     bool enroll(const QUrl &hubUrl, const QString &token, QString *error)
     {
         hcp::sync::HubClient client;
         client.setHubUrl(hubUrl);
+        if (!pinHubCa(client, error))
+            return false;
         if (identity)
             client.setDeviceKey(identity->key()); // the hub registers the public key
         // deviceId: 1–64 of [A-Za-z0-9._-] (PROTOCOL.md §3).

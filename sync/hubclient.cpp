@@ -11,6 +11,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QPointer>
+#include <QSslConfiguration>
 #include <QTimer>
 
 Q_LOGGING_CATEGORY(lcHubClient, "hcp.sync.hubclient")
@@ -64,6 +65,15 @@ void HubClient::setCredentials(const DeviceCredentials &credentials)
     m_credentials = credentials;
 }
 
+bool HubClient::setTrustedCaPem(const QByteArray &pem)
+{
+    const QList<QSslCertificate> certificates = QSslCertificate::fromData(pem, QSsl::Pem);
+    if (certificates.isEmpty())
+        return false;
+    m_trustedCa = certificates;
+    return true;
+}
+
 void HubClient::setDeviceKey(const trust::Key &key)
 {
     m_deviceKey = key;
@@ -108,6 +118,12 @@ void HubClient::send(const QByteArray &method, const QString &pathAndQuery, cons
     QNetworkRequest request(url);
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    if (!m_trustedCa.isEmpty() && url.scheme() == QLatin1String("https")) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setCaCertificates(m_trustedCa);
+        tls.setProtocol(QSsl::TlsV1_2OrLater);
+        request.setSslConfiguration(tls);
+    }
     if (!body.isEmpty() || method == "POST" || method == "PUT")
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     if (!ifNoneMatch.isEmpty())

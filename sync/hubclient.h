@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
+#include <QSslCertificate>
 #include <QUrlQuery>
 
 #include <functional>
@@ -77,6 +78,10 @@ public:
     // Hub address used before enrollment (enroll()).
     void setHubUrl(const QUrl &url) { m_credentials.hubUrl = url; }
 
+    // The CA certificates (PEM) that an https hub's certificate must chain to, instead of the
+    // system's: a county pins its own CA (deploy/nginx). False when pem holds no certificate.
+    bool setTrustedCaPem(const QByteArray &pem);
+
     // Deadline of online case lookups; short, because the citizen is waiting (default 1500 ms).
     void setLookupTimeoutMs(int ms) { m_lookupTimeoutMs = ms; }
     int lookupTimeoutMs() const { return m_lookupTimeoutMs; }
@@ -132,6 +137,7 @@ private:
     qint64 signingTime();
 
     QNetworkAccessManager *m_network;
+    QList<QSslCertificate> m_trustedCa; // empty: the system CAs
     DeviceCredentials m_credentials;
     trust::Key m_deviceKey;
     QByteArray m_deviceKeyFingerprint;

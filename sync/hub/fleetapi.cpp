@@ -470,10 +470,10 @@ void FleetApi::login(const QHttpServerRequest &request, QHttpServerResponder &&r
     const bool https = header(request, "X-Forwarded-Proto") == "https";
     auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
     const QPointer<QTcpSocket> socket = held->socket();
-    (void)matched.then(&m_context, [this, user, credential, https, held, socket, send](bool ok) {
+    (void)matched.then(&m_context, [this, user, address, credential, https, held, socket, send](bool ok) {
         const auto role = m_fleet.recordLogin(user, credential, ok);
         if (!role)
-            qCInfo(lcFleetApi) << "console login failed for" << guard::forLog(user, 64);
+            qCInfo(lcFleetApi) << "console login failed for" << guard::forLog(user, 64) << "from" << address;
         QHttpServerResponse r = role ? loggedIn(user, *role, https)
                                      : error(Status::Unauthorized, QStringLiteral("unauthenticated"),
                                              QStringLiteral("用户名或密码错误，或账户已暂时锁定"));
