@@ -22,6 +22,9 @@ if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then windowed=1; fi
 [ "$windowed" = 1 ] || export QT_QPA_PLATFORM=offscreen
 
 QT_QPA_PLATFORM=offscreen "$BIN" --data-dir "$DEMO/tmp" --write-demo-cases "$DEMO/cases.json" 2>/dev/null
+# A month of synthetic 好差评 history (marked: devices DEMO-KIOSK-*, 办件编号 DEMO-*, actors demo.*)
+# so the 差评工单 list and the 通报 are alive: files in every state, overdue ones, appeals.
+"$HUB" --db "$DEMO/hub.sqlite" seed-demo 2>/dev/null
 "$HUB" --db "$DEMO/hub.sqlite" --listen "127.0.0.1:$PORT" --enroll-token demo-token \
        --import-cases "$DEMO/cases.json" > "$DEMO/hub.log" 2>&1 &
 hub_pid=$!
@@ -38,9 +41,11 @@ QT_QPA_PLATFORM=offscreen "$BIN" --data-dir "$DEMO/kiosk" --device-public-key-ou
 
 # A console user for the fleet console (maintenance staff's web page).
 printf 'demo-console\n' | "$HUB" add-user admin admin --db "$DEMO/hub.sqlite" >/dev/null
+# A department handler of the demo 县公安局 (sees and handles that department's 差评 only).
+printf 'demo-console\n' | "$HUB" add-user gaj handler 11110105MB00000001 --db "$DEMO/hub.sqlite" >/dev/null
 
 echo "Demo: hub on 127.0.0.1:$PORT (admin API: curl -H \"Authorization: Bearer \$(cat $DEMO/admin-token)\" http://127.0.0.1:$PORT/v1/admin/stats)"
-echo "Demo: fleet console at http://127.0.0.1:$PORT/console (user admin, password demo-console)"
+echo "Demo: fleet console at http://127.0.0.1:$PORT/console (user admin, password demo-console; 差评工单 of 县公安局: user gaj)"
 echo "Demo: tap 演示 (bottom right) to insert an ID card or scan a receipt QR code."
 if [ "$windowed" = 1 ]; then
   exec "$BIN" --demo --data-dir "$DEMO/kiosk" ${HCP_DEMO_SIZE:+--size "$HCP_DEMO_SIZE"}

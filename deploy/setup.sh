@@ -30,6 +30,8 @@ PKGS=(
   curl cage qt6-wayland libpam-systemd dpkg-dev
   # fleet console browser test (tests/console): headless chromium driven by playwright-core, node + npm
   chromium nodejs
+  # 通报 export test (tests/integration/grievance): the XLSX is read back by a real reader
+  python3-openpyxl
   # province deployment: TLS termination and balancing in front of the hubs (deploy/nginx, tests/integration/proxy)
   nginx
 )

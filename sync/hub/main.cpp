@@ -8,6 +8,7 @@
 #include "ledgercheck.h"
 #include "rectificationstore.h"
 #include "upstream/upstreamservice.h"
+#include "grievance/demoseed.h"
 #include "grievance/grievanceservice.h"
 
 #include "crypto.h"
@@ -117,7 +118,7 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("serve (default) | import-cases FILE... | "
-                                                "enroll-device DEVICE_ID HALL_CODE CREDENTIALS_FILE | add-enroll-token HALL_CODE [--ttl 24h]"));
+                                                "enroll-device DEVICE_ID HALL_CODE CREDENTIALS_FILE | add-enroll-token HALL_CODE [--ttl 24h] | seed-demo"));
     const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("HOST:PORT to listen on (PORT 0 = any)"),
                                     QStringLiteral("addr"), QStringLiteral("127.0.0.1:8470"));
     const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("SQLite file or postgres://user@host:port/db"),
@@ -268,6 +269,16 @@ int main(int argc, char *argv[])
             return 1;
         }
         out << "user " << positional.at(1) << " role " << positional.at(2) << Qt::endl;
+        return 0;
+    }
+    if (!positional.isEmpty() && positional.first() == QLatin1String("seed-demo")) {
+        // deploy/demo.sh: a month of synthetic, marked history (grievance/demoseed.h).
+        const int stored = hcp::sync::hub::grievance::seedDemo(store, &error);
+        if (stored <= 0) {
+            err << "hcp-hub: seed-demo: " << error << Qt::endl;
+            return stored < 0 ? 1 : 3;
+        }
+        out << "demo history: " << stored << " ratings" << Qt::endl;
         return 0;
     }
     if (!positional.isEmpty() && positional.first() == QLatin1String("add-enroll-token")) {

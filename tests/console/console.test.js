@@ -82,6 +82,8 @@ async function main() {
   }
   for (const [name, role] of [['zhang.admin', 'admin'], ['li.ops', 'maintainer'], ['wang.view', 'viewer']])
     run(HUB, ['--db', db, 'add-user', name, role], `pass-${name}-2026\n`);
+  // A department handler of 区公安分局 (the simulated kiosks' 差评 of deptCode …01).
+  run(HUB, ['--db', db, 'add-user', 'zhao.dept', 'handler', '11110105MB00000001'], 'pass-zhao.dept-2026\n');
   log(run(HUB, ['--db', db, '--release-key', releasePub, 'add-bundle', path.join(dir, '1.1.0.bundle')]).trim());
 
   // A small provincial platform for the 上报省平台 view: answers every evaluate request with a
@@ -215,7 +217,8 @@ async function main() {
     assert.match(await page.textContent('#config-result'), /校验通过（尚未推送）/);
     await shot('04a-config-preview');
     await page.click('#config-push');
-    await page.waitForSelector('#config-result.ok');
+    // The preview already left the note "ok": wait for the published version itself.
+    await page.waitForFunction(() => /版本 \d+/.test(document.querySelector('#config-result').textContent));
     const version = (await page.textContent('#config-result')).match(/版本 (\d+)/)[1];
     await page.waitForFunction((v) => document.querySelector('#config-history').textContent.includes('li.ops'), version);
     await shot('04-config');
@@ -342,6 +345,128 @@ async function main() {
     await until('all delivered', async () => (await apiFromPage('upstream', 'GET')).json.counts.delivered === stored, 30000, 300);
     await page.waitForSelector('#dead-empty:not([hidden])', { timeout: 15000 });
     log(`upstream: ${up.counts.dead} dead letters shown with the province's message, requeued and delivered`);
+
+    // 差评 loop: the simulated kiosks' 差评 became case files; a department handler takes one from
+    // 待核实 to 办结 (with the 书面说明 its missed deadlines require), appeals the other, and the
+    // county decides the appeal 不予采纳; the 差评通报 then leaves that rating out.
+    const uiLogin = async (user, roleName) => {
+      await page.click('#logout');
+      await page.waitForSelector('#login-form');
+      await page.fill('#login-user', user);
+      await page.fill('#login-password', `pass-${user}-2026`);
+      await page.click('#login-submit');
+      await page.waitForSelector(`#who-role:text("${roleName}")`);
+    };
+    const cstDate = (plusDays) => new Date(Date.now() + 8 * 3600e3 + plusDays * 86400e3).toISOString().slice(0, 10);
+    await uiLogin('zhao.dept', '部门办理');
+    await page.waitForSelector('#files-table tbody tr');
+    assert.ok(await page.isHidden('nav a[data-view="kiosks"]'), 'a handler has no fleet pages');
+    const deptFiles = (await apiFromPage('grievance/files', 'GET')).json.files;
+    assert.ok(deptFiles.length >= 2, `handler sees ${deptFiles.length} files`);
+    assert.ok(deptFiles.every((f) => f.deptCode === '11110105MB00000001'), 'only its department');
+    assert.ok(deptFiles.every((f) => f.overdue), 'the simulated 差评 of 2026-11-28 are past their contact deadline');
+    await page.waitForFunction((n) => document.querySelectorAll('#files-table tbody tr.overdue').length === n, deptFiles.length);
+    await shot('13-files-handler');
+    const [walked, appealed] = [...deptFiles].sort((a, b) => a.id - b.id);
+    await page.click(`#files-table tr[data-file="${walked.id}"] a`);
+    await page.waitForSelector('#file-actions form[data-form="extend"]');
+    assert.match(await page.textContent('#file-facts'), /窗口|区公安分局/);
+    await shot('14-file-overdue');
+    const submit = async (form, fill) => {
+      const before = await page.locator('#file-timeline li').count();
+      await fill(`#file-actions form[data-form="${form}"]`);
+      await page.click(`#file-actions form[data-form="${form}"] button[type=submit]`);
+      await page.waitForFunction((n) => document.querySelectorAll('#file-timeline li').length > n, before);
+      assert.match(await page.textContent('#file-result'), /已提交/);
+    };
+    const extendIfOverdue = async () => {
+      if (await page.locator('#file-actions form[data-form="extend"]').count() === 0) return false;
+      await submit('extend', async (f) => {
+        await page.fill(`${f} textarea[name=text]`, '承办人下乡驻点，未能按期联系，已补办');
+        await page.fill(`${f} input[name=newDueDate]`, cstDate(3));
+      });
+      return true;
+    };
+    let explanations = 0;
+    for (const [form, text] of [['verify', '已电话联系群众，情况属实：窗口人员未一次性告知材料'],
+      ['rectify', '对窗口人员批评教育，材料清单张贴上墙'], ['answer', '已整改：材料清单已公示，窗口一次性告知。感谢您的监督。']]) {
+      explanations += await extendIfOverdue() ? 1 : 0;
+      await page.waitForSelector(`#file-actions form[data-form="${form}"]`);
+      await submit(form, (f) => page.fill(`${f} textarea[name=text]`, text));
+    }
+    assert.ok(explanations >= 1, 'the missed deadline needed a 书面说明');
+    assert.strictEqual(await page.textContent('#file-state'), '已整改');
+    await submit('followup', async (f) => {
+      await page.selectOption(`${f} select[name=method]`, '电话');
+      await page.selectOption(`${f} select[name=result]`, '满意');
+      await page.fill(`${f} textarea[name=note]`, '群众表示满意');
+    });
+    assert.strictEqual(await page.textContent('#file-state'), '已回访');
+    await submit('close', (f) => page.fill(`${f} textarea[name=text]`, '整改到位，群众满意'));
+    assert.strictEqual(await page.textContent('#file-state'), '办结');
+    const timeline = await page.textContent('#file-timeline');
+    for (const step of ['建档', '书面说明', '核实', '整改', '整改答复', '回访', '办结']) assert.ok(timeline.includes(step), step);
+    assert.match(await page.textContent('#file-followups'), /满意/);
+    await shot('15-file-closed');
+    // The reply is what the kiosk's follow-up screen shows (the rectifications the kiosks read).
+    const reply = (await apiFromPage(`grievance/files/${walked.id}`, 'GET')).json.timeline.find((t) => t.action === 'answer');
+    assert.match(reply.text, /材料清单已公示/);
+    // The other file: the handler appeals it as a 误评.
+    await page.evaluate((id) => { location.hash = '#/file/' + id; }, appealed.id);
+    await page.waitForSelector('#file-actions form[data-form="appeal"]');
+    await submit('appeal', (f) => page.fill(`${f} textarea[name=reason]`, '该群众当日未在本窗口办理业务，系误评'));
+    await page.waitForSelector('#file-appeals tbody tr');
+    await page.click('nav a[data-view="appeals"]');
+    await page.waitForSelector(`#appeals-table tr[data-appeal]`);
+    assert.match(await page.textContent('#appeals-table'), /须由他人复核|由县行政服务中心复核/);
+    assert.strictEqual(await page.locator('#appeals-table form[data-decide]').count(), 0, 'the appellant cannot decide');
+    // The county (another user) decides 不予采纳.
+    await uiLogin('li.ops', '运维');
+    await page.click('nav a[data-view="appeals"]');
+    await page.waitForSelector('#appeals-table form[data-decide]');
+    await shot('16-appeals');
+    await page.selectOption('#appeals-table form[data-decide] select[name=decision]', '不予采纳');
+    await page.fill('#appeals-table form[data-decide] input[name=reason]', '经调取窗口录像核实，确属误评');
+    await page.click('#appeals-table form[data-decide] button[type=submit]');
+    await page.waitForSelector('#appeals-result.ok');
+    assert.match(await page.textContent('#appeals-result'), /不予采纳/);
+    const rejected = (await apiFromPage(`grievance/files/${appealed.id}`, 'GET')).json;
+    assert.strictEqual(rejected.file.state, '不予采纳');
+    assert.strictEqual(rejected.appeals[0].reviewer, 'li.ops');
+    // The county's list: every department, overdue ones red, the filter.
+    await page.click('nav a[data-view="files"]');
+    await page.check('#files-overdue');
+    await page.waitForFunction(() => document.querySelectorAll('#files-table tbody tr').length > 0
+      && [...document.querySelectorAll('#files-table tbody tr')].every((r) => r.classList.contains('overdue')));
+    await shot('17-files-overdue');
+    await page.uncheck('#files-overdue');
+    // 差评通报 for November 2026 (the simulated ratings' month), drill-down and exports.
+    await page.click('nav a[data-view="greport"]');
+    await page.selectOption('#greport-period', 'month');
+    await page.fill('#greport-from', '2026-11-28');
+    await page.click('#greport-apply');
+    await page.waitForSelector('#greport-depts tbody tr');
+    const month = (await apiFromPage('grievance/report?period=month&from=2026-11-28', 'GET')).json;
+    assert.strictEqual(month.overall.excluded, 1, 'the 不予采纳 rating is left out');
+    assert.strictEqual(month.overall.ratings + month.overall.excluded, stored, 'every simulated rating is in November');
+    assert.match(await page.textContent('#greport-overall'), new RegExp('评价数' + month.overall.ratings));
+    assert.match(await page.textContent('#greport-range'), /2026-11-01 至 2026-11-30/);
+    await page.click('#greport-depts tbody tr[data-key="11110105MB00000001"] a');
+    await page.waitForSelector('#greport-drill:not([hidden]) #greport-evals tbody tr');
+    assert.match(await page.textContent('#greport-evals'), /不予采纳，不计入/);
+    await shot('18-greport');
+    const csvHref = await page.getAttribute('#greport-csv', 'href');
+    const xlsxHref = await page.getAttribute('#greport-xlsx', 'href');
+    const exported = await page.evaluate(async ([c, x]) => {
+      const a = await fetch(c); const b = await fetch(x);
+      return { csv: await a.text(), csvType: a.headers.get('content-type'), xlsxType: b.headers.get('content-type'),
+        zip: Array.from(new Uint8Array(await b.arrayBuffer()).slice(0, 2)) };
+    }, [csvHref, xlsxHref]);
+    assert.match(exported.csvType, /text\/csv/);
+    assert.match(exported.csv, /^\uFEFF?范围,代码,名称,评价数/);
+    assert.match(exported.xlsxType, /spreadsheetml/);
+    assert.deepStrictEqual(exported.zip, [0x50, 0x4B]);
+    log(`差评 loop: file ${walked.id} 待核实 → 办结 with ${explanations} 书面说明, file ${appealed.id} 不予采纳; 通报 and exports checked`);
 
     // A viewer sees everything but cannot push, command or roll out (enforced by the server).
     await page.click('#logout');

@@ -46,7 +46,7 @@ function toast(text) {
   toast.timer = setTimeout(() => { t.hidden = true; }, 4000);
 }
 
-const ROLE_NAMES = { viewer: '只读', maintainer: '运维', admin: '管理员' };
+const ROLE_NAMES = { viewer: '只读', maintainer: '运维', admin: '管理员', handler: '部门办理' };
 const canWrite = () => state.me && (state.me.role === 'maintainer' || state.me.role === 'admin');
 
 function fmtTime(ms) {
@@ -109,6 +109,10 @@ async function start() {
   $('#config-readonly').hidden = canWrite();
   $('#upstream-readonly').hidden = canWrite();
   $('#rollout-readonly').hidden = canWrite();
+  // A department handler has the 差评 pages only (the server refuses it the fleet API).
+  const handler = state.me.role === 'handler';
+  document.querySelectorAll('#nav a:not([data-grievance])').forEach((a) => { a.hidden = handler; });
+  if (handler && !/^#\/(files|file|appeals|greport)/.test(location.hash)) location.hash = '#/files';
   clearInterval(state.timer);
   state.timer = setInterval(() => route(true), 5000);
   await route(false);
@@ -124,7 +128,8 @@ async function route(refresh) {
   if (!refresh || name !== state.view) {
     document.querySelectorAll('.view').forEach((v) => { v.hidden = v.id !== 'view-' + name; });
     document.querySelectorAll('#nav a').forEach((a) => {
-      a.classList.toggle('active', a.dataset.view === name || (name === 'kiosk' && a.dataset.view === 'kiosks'));
+      a.classList.toggle('active', a.dataset.view === name || (name === 'kiosk' && a.dataset.view === 'kiosks')
+        || (name === 'file' && a.dataset.view === 'files'));
     });
   }
   const first = name !== state.view;
@@ -139,6 +144,11 @@ async function route(refresh) {
     else if (name === 'updates') await renderUpdates(first);
     else if (name === 'report' && (first || !refresh)) await renderReport();
     else if (name === 'upstream') await renderUpstream();
+    // 差评 pages (grievance.js); forms are not redrawn by the periodic refresh.
+    else if (name === 'files') await renderFiles();
+    else if (name === 'file' && !refresh) await renderFile(decodeURIComponent(arg || ''));
+    else if (name === 'appeals' && !refresh) await renderAppeals();
+    else if (name === 'greport' && !refresh) await renderGReport();
   } catch (e) {
     if (e.status) toast(e.message);
   }

@@ -117,6 +117,26 @@ QJsonArray FollowUps::log(const CaseFiles::Actor &actor, int limit)
     return out;
 }
 
+QHash<qint64, QString> FollowUps::latestReached(QSqlDatabase &db, QString *error)
+{
+    // id order = entry order: the last row read per file wins.
+    QHash<qint64, QString> latest;
+    QSqlQuery v(db);
+    if (!v.exec(QStringLiteral("SELECT file_id, result FROM grievance_followups WHERE result <> '未联系上' ORDER BY id"))) {
+        if (error)
+            *error = v.lastError().text();
+        return latest;
+    }
+    while (v.next())
+        latest.insert(v.value(0).toLongLong(), v.value(1).toString());
+    return latest;
+}
+
+bool FollowUps::satisfied(const QString &result)
+{
+    return result == QStringLiteral("满意") || result == QStringLiteral("基本满意");
+}
+
 CaseFiles::Outcome FollowUps::rates(const CaseFiles::Actor &actor)
 {
     struct Acc
@@ -126,13 +146,10 @@ CaseFiles::Outcome FollowUps::rates(const CaseFiles::Actor &actor)
     };
     QHash<QString, Acc> depts;
     Acc all;
-    // The latest 回访 that reached the citizen, per file (id order = entry order).
-    QHash<qint64, QString> latest;
-    QSqlQuery v(m_files.database());
-    if (!v.exec(QStringLiteral("SELECT file_id, result FROM grievance_followups WHERE result <> '未联系上' ORDER BY id")))
-        return CaseFiles::refused(500, QStringLiteral("internal"), v.lastError().text());
-    while (v.next())
-        latest.insert(v.value(0).toLongLong(), v.value(1).toString());
+    QString error;
+    const QHash<qint64, QString> latest = latestReached(m_files.database(), &error);
+    if (!error.isEmpty())
+        return CaseFiles::refused(500, QStringLiteral("internal"), error);
     QSqlQuery q(m_files.database());
     q.prepare(QStringLiteral("SELECT id, dept_code, dept_name FROM grievance_files WHERE state IN (?, ?, ?) "
                              "AND (? = '' OR dept_code = ?)"));
@@ -154,7 +171,7 @@ CaseFiles::Outcome FollowUps::rates(const CaseFiles::Actor &actor)
             if (latest.contains(q.value(0).toLongLong())) {
                 ++a->visited;
                 const QString r = latest.value(q.value(0).toLongLong());
-                a->satisfied += r == QStringLiteral("满意") || r == QStringLiteral("基本满意") ? 1 : 0;
+                a->satisfied += satisfied(r) ? 1 : 0;
             }
         }
     }

@@ -21,6 +21,10 @@ public:
     // All 回访 of the files the actor may see, newest first (the 回访 log).
     QJsonArray log(const CaseFiles::Actor &actor, int limit);
     CaseFiles::Outcome rates(const CaseFiles::Actor &actor);
+    // The latest 回访 that reached the citizen (not 未联系上), per file id; *error set on failure.
+    static QHash<qint64, QString> latestReached(QSqlDatabase &db, QString *error);
+    // 满意 or 基本满意: counts for 回访满意率.
+    static bool satisfied(const QString &result);
 
 private:
     CaseFiles &m_files;

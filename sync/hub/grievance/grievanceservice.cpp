@@ -8,6 +8,7 @@
 #include "followups.h"
 #include "hubserver.h"
 #include "hubstore.h"
+#include "report.h"
 #include "workcalendar.h"
 
 #include <QDateTime>
@@ -185,6 +186,8 @@ QHttpServerResponse GrievanceService::console(const FleetStore::Session &session
             return reply(followUps.rates(actor));
         if (what == QLatin1String("appeals") && parts.size() == 2)
             return reply(appeals.queue(actor));
+        if (what == QLatin1String("report") && parts.size() == 2)
+            return report(query, actor, today);
         if (what == QLatin1String("attachments") && idOk) {
             QByteArray data;
             QString mime, name;
@@ -216,6 +219,37 @@ QHttpServerResponse GrievanceService::console(const FleetStore::Session &session
     if (what == QLatin1String("appeals") && idOk && sub == QLatin1String("decision"))
         return reply(appeals.decide(id, body, actor, now));
     return refusal(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("unknown grievance request"));
+}
+
+QHttpServerResponse GrievanceService::report(const QUrlQuery &query, const CaseFiles::Actor &actor, const QDate &today)
+{
+    Report::Period period;
+    QString error;
+    if (!Report::parsePeriod(query, today, &period, &error))
+        return refusal(Status::BadRequest, QStringLiteral("bad_request"), error);
+    CaseFiles files(m_store->database(), calendar());
+    const CaseFiles::Outcome o = Report(files).compute(period, query.queryItemValue(QStringLiteral("dept")), actor, today);
+    const QString format = query.queryItemValue(QStringLiteral("format"));
+    if (!o.ok() || format.isEmpty() || format == QLatin1String("json"))
+        return reply(o);
+    const QString name = QStringLiteral("通报_%1_%2").arg(period.from.toString(Qt::ISODate), period.to.toString(Qt::ISODate));
+    QByteArray mime, data, ext;
+    if (format == QLatin1String("csv")) {
+        mime = "text/csv; charset=utf-8";
+        data = Report::csv(o.body);
+        ext = ".csv";
+    } else if (format == QLatin1String("xlsx")) {
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        data = Report::xlsx(o.body);
+        ext = ".xlsx";
+    } else {
+        return refusal(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("format 须为 json、csv 或 xlsx"));
+    }
+    QHttpServerResponse r(mime, data);
+    r.setHeader("Content-Disposition", "attachment; filename*=UTF-8''" + QUrl::toPercentEncoding(name) + ext);
+    r.setHeader("X-Content-Type-Options", "nosniff");
+    r.setHeader("Cache-Control", "no-store");
+    return r;
 }
 
 } // namespace hcp::sync::hub::grievance

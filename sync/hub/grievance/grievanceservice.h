@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "casefiles.h"
 #include "fleetstore.h"
 
 #include <QObject>
 #include <QSqlDatabase>
 #include <QTimer>
+#include <QUrlQuery>
 
 class QHttpServerRequest;
 class QHttpServerResponse;
@@ -46,6 +48,8 @@ private:
     GrievanceService(HubStore *store, QObject *parent);
     QHttpServerResponse console(const FleetStore::Session &session, const QStringList &parts,
                                 const QHttpServerRequest &request);
+    // GET grievance/report (PROTOCOL §18.8): JSON, or format=csv|xlsx as a download.
+    QHttpServerResponse report(const QUrlQuery &query, const CaseFiles::Actor &actor, const QDate &today);
 
     HubStore *m_store;
     QTimer m_sweep;

@@ -128,26 +128,42 @@ Kiosk::Kiosk(const QString &dbPath, const DeviceCredentials &credentials)
 
 int Kiosk::rate(QJsonObject evaluation, QString *lastError)
 {
-    const qint64 seq = ++m_seq;
-    m_lastUuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    evaluation.insert(QStringLiteral("uuid"), m_lastUuid);
-    evaluation.insert(QStringLiteral("deviceSeq"), seq);
-    const QString connection = QStringLiteral("grievance-kiosk-") + m_lastUuid;
-    auto stateOf = [&]() {
-        QSqlDatabase db = QSqlDatabase::database(connection);
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("SELECT state, last_error FROM outbox WHERE seq = ?"));
-        q.addBindValue(seq);
-        if (!q.exec() || !q.next())
-            return QPair<int, QString>(-1, QString());
-        return QPair<int, QString>(q.value(0).toInt(), q.value(1).toString());
-    };
-    int state = -1;
+    QStringList errors;
+    const QList<int> states = rateAll({std::move(evaluation)}, &errors);
+    if (lastError)
+        *lastError = errors.value(0);
+    return states.value(0, -1);
+}
+
+QList<int> Kiosk::rateAll(const QList<QJsonObject> &evaluations, QStringList *lastErrors)
+{
+    QList<qint64> seqs;
+    const QString connection = QStringLiteral("grievance-kiosk-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    QList<int> states(evaluations.size(), -1);
+    QStringList errors(evaluations.size());
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
         db.setDatabaseName(m_db);
         QString error;
-        if (db.open() && Outbox::enqueue(db, seq, m_lastUuid, compact(evaluation), &error)) {
+        bool queued = db.open() && db.transaction();
+        for (QJsonObject evaluation : evaluations) {
+            const qint64 seq = ++m_seq;
+            m_lastUuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            evaluation.insert(QStringLiteral("uuid"), m_lastUuid);
+            evaluation.insert(QStringLiteral("deviceSeq"), seq);
+            queued = queued && Outbox::enqueue(db, seq, m_lastUuid, compact(evaluation), &error);
+            seqs << seq;
+        }
+        queued = queued && db.commit();
+        auto stateOf = [&db](qint64 seq) {
+            QSqlQuery q(db);
+            q.prepare(QStringLiteral("SELECT state, last_error FROM outbox WHERE seq = ?"));
+            q.addBindValue(seq);
+            if (!q.exec() || !q.next())
+                return QPair<int, QString>(-1, QString());
+            return QPair<int, QString>(q.value(0).toInt(), q.value(1).toString());
+        };
+        if (queued) {
             HubClient client;
             client.setCredentials(m_credentials);
             OutboxSender sender(&client);
@@ -158,16 +174,20 @@ int Kiosk::rate(QJsonObject evaluation, QString *lastError)
             sender.setOptions(o);
             if (sender.open(m_db, &error)) {
                 sender.start();
-                QDeadlineTimer deadline(20000);
-                while (!deadline.hasExpired()) {
-                    const auto s = stateOf();
-                    if (s.first == Outbox::Acked || s.first == Outbox::Quarantined) {
-                        state = s.first;
-                        if (lastError)
-                            *lastError = s.second;
-                        break;
+                QDeadlineTimer deadline(20000 + 200 * evaluations.size());
+                qsizetype done = 0;
+                while (!deadline.hasExpired() && done < seqs.size()) {
+                    done = 0;
+                    for (qsizetype i = 0; i < seqs.size(); ++i) {
+                        const auto s = stateOf(seqs.at(i));
+                        if (s.first == Outbox::Acked || s.first == Outbox::Quarantined) {
+                            states[i] = s.first;
+                            errors[i] = s.second;
+                            ++done;
+                        }
                     }
-                    QTest::qWait(20);
+                    if (done < seqs.size())
+                        QTest::qWait(20);
                 }
                 sender.stop();
             } else {
@@ -179,7 +199,9 @@ int Kiosk::rate(QJsonObject evaluation, QString *lastError)
         db.close();
     }
     QSqlDatabase::removeDatabase(connection);
-    return state;
+    if (lastErrors)
+        *lastErrors = errors;
+    return states;
 }
 
 } // namespace hcp::sync::test::grievance

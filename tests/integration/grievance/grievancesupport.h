@@ -9,6 +9,7 @@
 #include <QList>
 #include <QPair>
 #include <QString>
+#include <QStringList>
 
 // Support of the 差评 loop tests: console sessions of the real hcp-hub, and a kiosk whose
 // ratings go through the kiosk's own outbox and OutboxSender.
@@ -61,6 +62,9 @@ public:
     // Returns the final outbox state (2 acked, 3 quarantined; -1 no answer); *lastError = the
     // kiosk's stored reason for a quarantined row.
     int rate(QJsonObject evaluation, QString *lastError = nullptr);
+    // The same for many ratings at once (one outbox transaction, one sender run): the final
+    // state of each, in order.
+    QList<int> rateAll(const QList<QJsonObject> &evaluations, QStringList *lastErrors = nullptr);
     QString lastUuid() const { return m_lastUuid; }
 
 private:
