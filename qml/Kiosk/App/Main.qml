@@ -30,6 +30,7 @@ Window {
 
         Rectangle {
             id: header
+            objectName: "header"
             anchors { left: parent.left; right: parent.right; top: parent.top }
             height: 150
             color: Theme.brand
@@ -191,6 +192,7 @@ Window {
 
         Rectangle {
             id: footer
+            objectName: "footer"
             anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
             height: 96
             color: Theme.surface
