@@ -643,7 +643,7 @@ void EvaluationSession::setReceiptResult(bool printed, const QString &reason)
         return;
     m_receiptState = printed ? ReceiptState::Printed : ReceiptState::Failed;
     m_receiptMessage = printed ? tr("凭条已打印，请取走。")
-                               : tr("%1 评价已保存。请用手机拍下屏幕上的二维码，以便查询处理结果。").arg(reason);
+                               : tr("凭条未能打印（%1）。评价已保存，请用手机扫描屏幕上的二维码。").arg(reason);
     Q_EMIT receiptChanged();
 }
 

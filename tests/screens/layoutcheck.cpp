@@ -73,7 +73,8 @@ QRectF paintedRect(const QQuickItem *text)
 QString singleCharacterLine(const QQuickItem *text)
 {
     const int wrap = text->property("wrapMode").toInt();
-    if (wrap == 0 || text->property("lineCount").toInt() < 2 || text->width() <= 0)
+    const qreal width = text->width() - text->property("leftPadding").toReal() - text->property("rightPadding").toReal();
+    if (wrap == 0 || text->property("lineCount").toInt() < 2 || width <= 0)
         return {};
     const QFont font = text->property("font").value<QFont>();
     const QStringList paragraphs = text->property("text").toString().split(QLatin1Char('\n'));
@@ -85,7 +86,7 @@ QString singleCharacterLine(const QQuickItem *text)
         QStringList lines;
         layout.beginLayout();
         for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
-            line.setLineWidth(text->width());
+            line.setLineWidth(width);
             lines.append(para.mid(line.textStart(), line.textLength()));
         }
         layout.endLayout();
@@ -199,7 +200,8 @@ private:
                 fail(QStringLiteral("single character «%1» wraps onto its own line: %2 %3").arg(l, describe(item), rectText(p)));
         }
         if (flickable) {
-            clip = clip.intersected(r);
+            if (item->clip())
+                clip = clip.intersected(r);
             scrolled = true;
         } else if (item->clip()) {
             clip = clip.intersected(r);
@@ -212,9 +214,9 @@ private:
     // by anything else), and in or out of the header/footer as it belongs.
     void checkBox(const QQuickItem *item, const QRectF &r, const QRectF &clip, bool scrolled)
     {
-        if (r.isEmpty())
-            return;
-        if (!inside(r, m_bounds))
+        if (r.isEmpty() || (scrolled && !meets(r, clip)))
+            return; // nothing of it shows
+        if (!inside(scrolled ? r.intersected(clip) : r, m_bounds))
             fail(QStringLiteral("outside the window %1: %2 %3").arg(rectText(m_bounds), describe(item), rectText(r)));
         else if (!scrolled && !inside(r, clip))
             fail(QStringLiteral("cut off by its clipping parent %1: %2 %3").arg(rectText(clip), describe(item), rectText(r)));

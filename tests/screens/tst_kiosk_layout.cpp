@@ -97,6 +97,9 @@ private Q_SLOTS:
         QStringList failures;
         QSet<QString> screens;
         screentour::run(kiosk.tourContext(), v, [&](const QString &name) {
+            // Laid out as on the next frame: polish, then what the layout queued (Qt.callLater).
+            QQuickTest::qWaitForPolish(kiosk.window());
+            QCoreApplication::processEvents();
             QQuickTest::qWaitForPolish(kiosk.window());
             screens.insert(name);
             const QString where = QStringLiteral("%1 %2×%3 %4: ").arg(name).arg(size.width()).arg(size.height()).arg(v.name());

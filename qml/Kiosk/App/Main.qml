@@ -197,12 +197,23 @@ Window {
             height: 96
             color: Theme.surface
             border.color: Theme.pressed
+            // Demo only, in the footer's own corner so it never covers a screen's control; open,
+            // it grows upwards over the screen.
+            DemoPanel {
+                id: demoPanel
+                visible: App.demoMode
+                z: 1
+                anchors.left: parent.left
+                anchors.leftMargin: 8
+                anchors.bottom: parent.bottom
+                anchors.bottomMargin: (footer.height - 72) / 2
+            }
             Text {
                 objectName: "syncStatus"
                 anchors.top: parent.top
                 anchors.topMargin: 10
                 anchors.left: parent.left
-                anchors.leftMargin: Theme.margin
+                anchors.leftMargin: demoPanel.visible ? demoPanel.x + 140 + Theme.gap : Theme.margin
                 visible: Sync.syncEnabled
                 text: Sync.online ? (Sync.queuedCount > 0 ? qsTr("● 在线 · 待上报 %1 条").arg(Sync.queuedCount) : qsTr("● 在线"))
                                   : qsTr("○ 离线 · 评价保存在本机，联网后自动上报（%1 条）").arg(Sync.queuedCount)
@@ -255,14 +266,17 @@ Window {
                 spacing: Theme.spacing
                 Text {
                     anchors.verticalCenter: parent.verticalCenter
+                    width: Math.min(implicitWidth, countdown.width - 2 * Theme.margin - continueButton.width - Theme.spacing)
+                    wrapMode: Text.Wrap
                     text: qsTr("%1 秒后返回首页，信息将清除").arg(Session.idleRemaining)
                     color: "white"
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.bodySize
                 }
                 BigButton {
+                    id: continueButton
                     objectName: "continueButton"
-                    width: 300
+                    width: Theme.elderly ? 400 : 300
                     primary: true
                     text: qsTr("继续")
                     onClicked: Session.userActivity()
@@ -282,11 +296,5 @@ Window {
             anchors.fill: content
         }
 
-        DemoPanel {
-            visible: App.demoMode
-            anchors.right: parent.right
-            anchors.bottom: footer.top
-            anchors.margins: 8
-        }
     }
 }

@@ -2,12 +2,8 @@
 import QtQuick
 import Kiosk.Theme
 
-Text {
-    width: parent ? parent.width : implicitWidth
+BodyText {
     color: Theme.text
-    font.family: Theme.fontFamily
     font.pixelSize: Theme.titleSize
     font.bold: true
-    wrapMode: Text.Wrap
-    horizontalAlignment: Text.AlignHCenter
 }

@@ -7,6 +7,7 @@ import Kiosk.Components
 // Last look before submitting; public / not public with a one-line explanation.
 Item {
     id: root
+    readonly property bool landscape: width > height
     Column {
         anchors.fill: parent
         anchors.margins: Theme.margin
@@ -102,24 +103,32 @@ Item {
             font.pixelSize: Theme.bodySize
             wrapMode: Text.Wrap
         }
-        BigButton {
-            objectName: "submit"
+        // Landscape: 提交 beside 上一步 in one row, so neither runs under the footer.
+        Grid {
             width: parent.width
-            height: Theme.touchTarget * 1.6
-            primary: true
-            text: qsTr("提交评价")
-            onClicked: Session.submit()
-        }
-        Row {
-            anchors.horizontalCenter: parent.horizontalCenter
+            columns: root.landscape ? 2 : 1
             spacing: Theme.spacing
-            BigButton { objectName: "confirmBack"; width: 300; text: qsTr("上一步"); onClicked: Session.back() }
+            horizontalItemAlignment: Grid.AlignHCenter
+            verticalItemAlignment: Grid.AlignVCenter
             BigButton {
-                objectName: "addDetails"
-                visible: !Session.badRating
-                width: 480
-                text: qsTr("补充意见（可选）")
-                onClicked: Session.addDetails()
+                objectName: "submit"
+                width: root.landscape ? parent.width - backRow.width - Theme.spacing : parent.width
+                height: Theme.touchTarget * (root.landscape ? 1.2 : 1.6)
+                primary: true
+                text: qsTr("提交评价")
+                onClicked: Session.submit()
+            }
+            Row {
+                id: backRow
+                spacing: Theme.spacing
+                BigButton { objectName: "confirmBack"; width: 300; text: qsTr("上一步"); onClicked: Session.back() }
+                BigButton {
+                    objectName: "addDetails"
+                    visible: !Session.badRating
+                    width: 480
+                    text: qsTr("补充意见（可选）")
+                    onClicked: Session.addDetails()
+                }
             }
         }
     }

@@ -94,6 +94,7 @@ Item {
             contentHeight: reasonsGrid.implicitHeight
             clip: true
             boundsBehavior: Flickable.StopAtBounds
+            ScrollHint { flickable: reasonsFlick }
             Grid {
                 id: reasonsGrid
                 width: parent.width

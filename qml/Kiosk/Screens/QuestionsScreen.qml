@@ -18,6 +18,7 @@ Item {
         ScreenTitle { text: qsTr("几个小问题（可跳过）") }
     }
     ListView {
+        id: questionList
         anchors.top: head.bottom
         anchors.bottom: nav.top
         anchors.left: parent.left
@@ -60,6 +61,7 @@ Item {
                 }
             }
         }
+        ScrollHint { flickable: questionList }
     }
     Row {
         id: nav
