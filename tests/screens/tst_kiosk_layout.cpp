@@ -96,12 +96,19 @@ private Q_SLOTS:
         t.start();
         QStringList failures;
         QSet<QString> screens;
+        const QString shots = qEnvironmentVariable("HCP_LAYOUT_SHOTS");
+        if (!shots.isEmpty())
+            QDir().mkpath(shots);
         screentour::run(kiosk.tourContext(), v, [&](const QString &name) {
             // Laid out as on the next frame: polish, then what the layout queued (Qt.callLater).
             QQuickTest::qWaitForPolish(kiosk.window());
             QCoreApplication::processEvents();
             QQuickTest::qWaitForPolish(kiosk.window());
             screens.insert(name);
+            // HCP_LAYOUT_SHOTS=DIR: every screen as DIR/WxH-variant-name.png, to look at.
+            if (!shots.isEmpty())
+                kiosk.window()->grabWindow().save(QDir(shots).filePath(
+                    QStringLiteral("%1x%2-%3-%4.png").arg(size.width()).arg(size.height()).arg(v.name(), name)));
             const QString where = QStringLiteral("%1 %2×%3 %4: ").arg(name).arg(size.width()).arg(size.height()).arg(v.name());
             for (const QString &f : checkLayout(kiosk.window())) {
                 failures.append(where + f);

@@ -19,14 +19,19 @@ Window {
     title: qsTr("政务服务好差评")
 
     readonly property bool landscape: width > height
+    // Every screen is laid out for a short side of 1080 px (ux.md sizes) and scaled as a
+    // whole to the panel: a 1280×800 pad shows the 1728×1080 layout, 800×1280 the 1080×1728 one.
+    readonly property real panelScale: Math.min(width, height) / 1080
 
     // Sized from the window itself: the window's contentItem is only resized on the first
     // platform resize, which an offscreen or test window may never get.
     Item {
         id: frame
         objectName: "frame"
-        width: window.width
-        height: window.height
+        width: window.width / window.panelScale
+        height: window.height / window.panelScale
+        scale: window.panelScale
+        transformOrigin: Item.TopLeft
 
         Rectangle {
             id: header

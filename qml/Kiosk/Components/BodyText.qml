@@ -28,6 +28,15 @@ Text {
         }
         return false
     }
+    // The widest paragraph on one line, without padding: for a parent's implicitWidth (the
+    // label's own implicitWidth follows the padding, which follows the width).
+    readonly property real naturalWidth: {
+        const paragraphs = text.split("\n")
+        let w = 0
+        for (let i = 0; i < paragraphs.length; ++i)
+            w = Math.max(w, metrics.advanceWidth(paragraphs[i]))
+        return Math.ceil(w)
+    }
     // One character narrower per line than what fits the full width.
     leftPadding: balanced ? (width - (Math.floor(width / font.pixelSize) - 1) * font.pixelSize) / 2 + 1 : 0
     rightPadding: leftPadding

@@ -24,6 +24,11 @@ Rectangle {
     readonly property real wordRoom: root.width - 2 * Theme.gap - (stacked ? 0 : 140 + Theme.spacing)
     readonly property bool stacked: vertical || root.width - 2 * Theme.gap - 140 - Theme.spacing < wordMetrics.advanceWidth
     TextMetrics { id: wordMetrics; font: word.font; text: root.label }
+    // A Chinese word never breaks (非常不满/意): on a narrow tile it takes a smaller size instead.
+    TextMetrics { id: fullMetrics; font.family: Theme.fontFamily; font.pixelSize: Theme.buttonTextSize; font.bold: true; text: root.label }
+    readonly property int wordSize: root.label.indexOf(" ") >= 0 || fullMetrics.advanceWidth <= 0 ? Theme.buttonTextSize
+        : Math.max(Theme.bodySize, Math.min(Theme.buttonTextSize,
+                                            Math.floor(Theme.buttonTextSize * (root.width - 2 * Theme.gap - 4) / fullMetrics.advanceWidth)))
     Grid {
         anchors.centerIn: parent
         columns: root.stacked ? 1 : 2
@@ -45,7 +50,7 @@ Rectangle {
             width: Math.min(Math.ceil(wordMetrics.advanceWidth) + 2, root.wordRoom)
             text: root.label
             color: Theme.inkOnBrand
-            font.pixelSize: Theme.buttonTextSize
+            font.pixelSize: root.wordSize
             font.bold: true
         }
     }

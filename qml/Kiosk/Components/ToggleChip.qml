@@ -2,6 +2,7 @@
 import QtQuick
 import Kiosk.Core
 import Kiosk.Theme
+import Kiosk.Components
 
 // A large on/off choice (差评 reasons, questionnaire options). The tick mark makes the state
 // visible without colour.
@@ -11,7 +12,7 @@ Rectangle {
     property bool checked: false
     signal toggled()
 
-    implicitWidth: Math.max(label.implicitWidth + 3 * Theme.spacing + mark.width, Theme.touchTarget * 2)
+    implicitWidth: Math.max(label.naturalWidth + 3 * Theme.spacing + mark.width, Theme.touchTarget * 2)
     implicitHeight: Math.max(Theme.touchTarget, label.implicitHeight + Theme.spacing)
     radius: Theme.radius
     color: checked ? Theme.selected : (tap.pressed ? Theme.pressed : Theme.surface)
@@ -31,7 +32,7 @@ Rectangle {
         font.pixelSize: Theme.buttonTextSize
         font.bold: true
     }
-    Text {
+    BodyText {
         id: label
         anchors.left: mark.right
         anchors.leftMargin: Theme.gap
@@ -40,9 +41,7 @@ Rectangle {
         anchors.verticalCenter: parent.verticalCenter
         text: root.text
         color: root.checked ? Theme.inkOnBrand : Theme.text
-        font.family: Theme.fontFamily
-        font.pixelSize: Theme.bodySize
-        wrapMode: Text.Wrap
+        horizontalAlignment: Text.AlignLeft
     }
     TapHandler {
         id: tap

@@ -20,10 +20,9 @@ Item {
 
         StaffCard {
             objectName: "padStaffCard"
-            // Landscape 差评: the reasons need the room; the rating already names the person.
-            visible: !(root.landscape && Pad.state === Pad.Reasons)
+            // The same card on every screen of the pad (one line in landscape, where the height is short).
             width: parent.width
-            compact: root.landscape && Pad.state !== Pad.Idle
+            compact: root.landscape
             staffName: Pad.staffName
             staffNo: Pad.staffNo
             windowNo: Pad.windowNo
@@ -53,6 +52,7 @@ Item {
             text: qsTr("办理事项：%1").arg(Pad.taskName)
         }
         Grid {
+            id: rateGrid
             visible: root.rating
             anchors.horizontalCenter: parent.horizontalCenter
             columns: root.landscape ? 5 : 1
@@ -66,8 +66,9 @@ Item {
                     label: [qsTr("非常不满意"), qsTr("不满意"), qsTr("基本满意"), qsTr("满意"), qsTr("非常满意")][modelData - 1]
                     vertical: root.landscape
                     width: root.landscape ? (root.width - 2 * Theme.margin - 4 * Theme.gap) / 5 : root.width - 2 * Theme.margin
-                    height: root.landscape ? Math.max(Theme.touchTarget * 2, root.height - 2 * Theme.margin - 420)
-                                           : Math.max(Theme.touchTarget * 1.5, (root.height - 600) / 5)
+                    // What the card and the question leave, down to the bottom margin.
+                    height: root.landscape ? Math.max(Theme.touchTarget * 2, column.height - rateGrid.y)
+                                           : Math.max(Theme.touchTarget * 1.5, (column.height - rateGrid.y - 4 * Theme.gap) / 5)
                     onChosen: (l) => Pad.rate(l)
                 }
             }
