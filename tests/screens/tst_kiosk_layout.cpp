@@ -95,6 +95,17 @@ private Q_SLOTS:
         QElapsedTimer t;
         t.start();
         QStringList failures;
+        // A QML warning from the kiosk's own files (binding loop, TypeError) is a layout fault too.
+        static QStringList *qmlWarnings = nullptr;
+        QStringList warnings;
+        qmlWarnings = &warnings;
+        static QtMessageHandler previous = nullptr;
+        previous = qInstallMessageHandler([](QtMsgType type, const QMessageLogContext &ctx, const QString &msg) {
+            if (type == QtWarningMsg && msg.contains(QLatin1String("qrc:/qt/qml/Kiosk/")) && qmlWarnings)
+                qmlWarnings->append(msg);
+            previous(type, ctx, msg);
+        });
+        const auto restore = qScopeGuard([] { qInstallMessageHandler(previous); qmlWarnings = nullptr; });
         QSet<QString> screens;
         const QString shots = qEnvironmentVariable("HCP_LAYOUT_SHOTS");
         if (!shots.isEmpty())
@@ -115,6 +126,9 @@ private Q_SLOTS:
                 qWarning().noquote() << failures.last(); // the failure message below is cut at its length limit
             }
         });
+        warnings.removeDuplicates();
+        for (const QString &w : std::as_const(warnings))
+            failures.append(QStringLiteral("QML warning: ") + w);
         qInfo().noquote() << QStringLiteral("%1 screens checked in %2 ms, %3 violations").arg(screens.size()).arg(t.elapsed()).arg(failures.size());
         QVERIFY2(screens.size() >= 35, "the walk reached every screen");
         QVERIFY2(failures.isEmpty(), qPrintable(QStringLiteral("\n") + failures.join(QLatin1Char('\n'))));

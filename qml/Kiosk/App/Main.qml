@@ -82,7 +82,7 @@ Window {
                 anchors.verticalCenter: parent.verticalCenter
                 anchors.right: parent.right
                 anchors.rightMargin: Theme.margin
-                width: Theme.elderly ? 360 : 280
+                width: Theme.elderly ? 420 : 280
                 text: Agent.phase === Agent.SignedIn ? qsTr("退出代办") : qsTr("代办员登录")
                 onClicked: Agent.phase === Agent.SignedIn ? Agent.signOut() : Agent.beginSignIn()
             }
@@ -263,10 +263,11 @@ Window {
             objectName: "idleCountdown"
             visible: Session.countdownVisible
             anchors { left: parent.left; right: parent.right; bottom: footer.top }
-            height: 170
+            height: Math.max(170, countdownRow.height + 2 * Theme.gap)
             color: "#1A1A1A"
             MouseArea { anchors.fill: parent }
             Row {
+                id: countdownRow
                 anchors.centerIn: parent
                 spacing: Theme.spacing
                 Text {

@@ -35,14 +35,15 @@ Rectangle {
             id: label
             text: root.text
             color: root.ink
-            font.pixelSize: Theme.buttonTextSize
+            size: Theme.buttonTextSize
+            minimumSize: Theme.bodySize // a long (English) label shrinks before it wraps
             font.bold: true
         }
         BodyText {
             visible: root.subtitle.length > 0
             text: root.subtitle
             color: root.ink
-            font.pixelSize: Theme.smallSize
+            size: Theme.smallSize
         }
     }
     TapHandler {

@@ -23,12 +23,7 @@ Rectangle {
     // goes when the height is short: the word and the colour remain).
     readonly property real wordRoom: root.width - 2 * Theme.gap - (stacked ? 0 : 140 + Theme.spacing)
     readonly property bool stacked: vertical || root.width - 2 * Theme.gap - 140 - Theme.spacing < wordMetrics.advanceWidth
-    TextMetrics { id: wordMetrics; font: word.font; text: root.label }
-    // A Chinese word never breaks (非常不满/意): on a narrow tile it takes a smaller size instead.
-    TextMetrics { id: fullMetrics; font.family: Theme.fontFamily; font.pixelSize: Theme.buttonTextSize; font.bold: true; text: root.label }
-    readonly property int wordSize: root.label.indexOf(" ") >= 0 || fullMetrics.advanceWidth <= 0 ? Theme.buttonTextSize
-        : Math.max(Theme.bodySize, Math.min(Theme.buttonTextSize,
-                                            Math.floor(Theme.buttonTextSize * (root.width - 2 * Theme.gap - 4) / fullMetrics.advanceWidth)))
+    TextMetrics { id: wordMetrics; font.family: Theme.fontFamily; font.pixelSize: Theme.buttonTextSize; font.bold: true; text: root.label }
     Grid {
         anchors.centerIn: parent
         columns: root.stacked ? 1 : 2
@@ -47,10 +42,12 @@ Rectangle {
         BodyText {
             id: word
             // The word wraps inside the button (English labels are long) instead of running out.
-            width: Math.min(Math.ceil(wordMetrics.advanceWidth) + 2, root.wordRoom)
+            width: Math.min(naturalWidth + 2, root.wordRoom)
             text: root.label
             color: Theme.inkOnBrand
-            font.pixelSize: root.wordSize
+            // A word never breaks (非常不满/意): on a narrow tile it takes a smaller size first.
+            size: Theme.buttonTextSize
+            minimumSize: Theme.smallSize
             font.bold: true
         }
     }

@@ -4,6 +4,8 @@ import Kiosk.Theme
 
 BodyText {
     color: Theme.text
-    font.pixelSize: Theme.titleSize
+    size: Theme.titleSize
+    // At 1.5× type a long title shrinks to stay on one line, never below the normal title size.
+    minimumSize: Theme.elderly ? Theme.buttonTextSize : size
     font.bold: true
 }

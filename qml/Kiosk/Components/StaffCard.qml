@@ -25,7 +25,7 @@ Rectangle {
         spacing: Theme.spacing * 1.5
         Rectangle {
             objectName: "staffPhoto"
-            width: root.compact ? Math.round(88 * Theme.scale) : 200
+            width: root.compact ? Math.round(72 * Theme.scale) : 200
             height: width
             radius: width / 2
             color: Theme.selected

@@ -78,6 +78,7 @@ Item {
                 objectName: "publicYes"
                 width: (parent.width - Theme.gap) / 2
                 text: qsTr("公开评价")
+                exclusive: true
                 checked: Session.publicRating
                 onToggled: Session.setPublicRating(true)
             }
@@ -85,6 +86,7 @@ Item {
                 objectName: "publicNo"
                 width: (parent.width - Theme.gap) / 2
                 text: qsTr("不公开评价")
+                exclusive: true
                 checked: !Session.publicRating
                 onToggled: Session.setPublicRating(false)
             }
@@ -92,7 +94,7 @@ Item {
         BodyText {
             text: Session.publicRating ? qsTr("公开：评价内容（不含姓名）可在政务服务网展示。")
                                        : qsTr("不公开：评价仅用于内部核查和整改，不对外展示。")
-            font.pixelSize: Theme.smallSize
+            size: Theme.smallSize
         }
         Text {
             width: parent.width

@@ -124,7 +124,7 @@ Item {
                     label: [qsTr("非常不满意"), qsTr("不满意"), qsTr("基本满意"), qsTr("满意"), qsTr("非常满意")][modelData - 1]
                     vertical: false // face beside the word: the reply above needs the height
                     width: root.landscape ? (root.width - 2 * Theme.margin - 4 * Theme.gap) / 5 : root.width - 2 * Theme.margin
-                    height: root.landscape ? 150 : Theme.touchTarget * 1.5
+                    height: root.landscape ? 150 : Theme.touchTarget * (Theme.elderly ? 1.2 : 1.5)
                     onChosen: (l) => FollowUp.rate(l)
                 }
             }
@@ -142,7 +142,7 @@ Item {
             visible: FollowUp.state === FollowUp.Reasons
             width: parent.width
             height: Math.max(Theme.touchTarget, Math.min(reasonsGrid.implicitHeight,
-                                                         root.height - Theme.margin - tail.y - y - Theme.touchTarget - 2 * Theme.spacing
+                                                         root.height - Theme.margin - tail.y - y - reasonButtons.height - 2 * Theme.spacing
                                                          - (FollowUp.message.length > 0 ? Theme.bodySize * 2 : 0)))
             contentHeight: reasonsGrid.implicitHeight
             clip: true
@@ -175,6 +175,7 @@ Item {
             }
         }
         Row {
+            id: reasonButtons
             visible: FollowUp.state === FollowUp.Reasons
             anchors.horizontalCenter: parent.horizontalCenter
             spacing: Theme.spacing

@@ -68,15 +68,16 @@ Item {
                     width: root.landscape ? (root.width - 2 * Theme.margin - 4 * Theme.gap) / 5 : root.width - 2 * Theme.margin
                     // What the card and the question leave, down to the bottom margin.
                     height: root.landscape ? Math.max(Theme.touchTarget * 2, column.height - rateGrid.y)
-                                           : Math.max(Theme.touchTarget * 1.5, (column.height - rateGrid.y - 4 * Theme.gap) / 5)
+                                           : Math.max(Theme.touchTarget * 1.2, (column.height - rateGrid.y - 4 * Theme.gap) / 5)
                     onChosen: (l) => Pad.rate(l)
                 }
             }
         }
 
         // 差评: a reason is required (one tap), then submit.
+        // Landscape: the card stays, so the reasons get the title's height (the line below asks).
         ScreenTitle {
-            visible: Pad.state === Pad.Reasons
+            visible: Pad.state === Pad.Reasons && !root.landscape
             text: qsTr("请告诉我们哪里做得不好")
         }
         BodyText {
@@ -90,7 +91,7 @@ Item {
             visible: Pad.state === Pad.Reasons
             width: parent.width
             height: Math.max(Theme.touchTarget, Math.min(reasonsGrid.implicitHeight,
-                                                         column.height - y - Theme.touchTarget - 2 * Theme.spacing
+                                                         column.height - y - reasonButtons.height - 2 * Theme.spacing
                                                          - (Pad.message.length > 0 ? Theme.bodySize * 2 : 0)))
             contentHeight: reasonsGrid.implicitHeight
             clip: true
@@ -132,6 +133,7 @@ Item {
             wrapMode: Text.Wrap
         }
         Row {
+            id: reasonButtons
             visible: Pad.state === Pad.Reasons
             anchors.horizontalCenter: parent.horizontalCenter
             spacing: Theme.spacing

@@ -54,6 +54,7 @@ Item {
                         required property var modelData
                         objectName: "answer_" + q.itemId + "_" + choice.modelData.code
                         text: choice.modelData.text
+                        exclusive: q.kind !== "multi"
                         checked: q.kind === "multi" ? q.answer.split(",").indexOf(choice.modelData.code) >= 0
                                                     : q.answer === choice.modelData.code
                         onToggled: Session.answerQuestion(q.itemId, choice.modelData.code)

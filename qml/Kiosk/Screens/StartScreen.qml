@@ -20,7 +20,8 @@ Item {
         spacing: Theme.spacing
 
         ScreenTitle { text: qsTr("请对您办理的业务进行评价") }
-        BodyText { text: qsTr("选择一种方式找到您的办件。") }
+        // Landscape at 1.5× type: the height goes to the tiles and the privacy line instead.
+        BodyText { visible: !(root.landscape && Theme.elderly); text: qsTr("选择一种方式找到您的办件。") }
 
         // Landscape: three tiles in a row, one height. Portrait: the card on its own row, the
         // two buttons side by side below it (one height), so all fits at 1.5× type.
@@ -66,7 +67,8 @@ Item {
                     BodyText {
                         text: qsTr("刷身份证")
                         color: Theme.text
-                        font.pixelSize: Theme.buttonTextSize
+                        size: Theme.buttonTextSize
+                        minimumSize: Theme.bodySize
                         font.bold: true
                     }
                     BodyText {
@@ -127,7 +129,7 @@ Item {
         }
         BodyText {
             text: qsTr("您的信息仅用于本次评价，离开后屏幕上的信息自动清除。")
-            font.pixelSize: Theme.smallSize
+            size: Theme.smallSize
         }
     }
 }
