@@ -127,7 +127,7 @@ void run(const Context &ctx, const Variant &variant, const std::function<void(co
         ses->next();
     }
     if (ses->state() == St::Comment) {
-        ses->appendPhrase(ctx.config.phrases.value(3));
+        ses->appendPhrase(ses->phrases().value(0));
         visit(QStringLiteral("09-comment"));
         ses->next();
     }

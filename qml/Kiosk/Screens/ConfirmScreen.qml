@@ -51,11 +51,13 @@ Item {
                     }
                     Text {
                         width: parent.width
+                        objectName: "confirmReasons"
                         visible: Session.reasons.selectedCount > 0
-                        text: qsTr("已选%1项原因").arg(Session.reasons.selectedCount)
+                        text: qsTr("原因：%1").arg(Session.reasons.selectedText)
                         color: Theme.textMuted
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.bodySize
+                        wrapMode: Text.Wrap
                     }
                     Text {
                         width: parent.width
