@@ -14,7 +14,10 @@ Item {
         anchors.margins: Theme.margin
         spacing: Theme.spacing
         ScreenTitle { text: qsTr("请告诉我们哪里做得不好") }
-        BodyText { text: qsTr("可多选，或点“我来写意见”。您的意见将转交%1核实整改，并在规定时间内回访您。").arg(Session.caseDeptName) }
+        BodyText {
+            size: root.landscape ? Theme.smallSize : Theme.bodySize // landscape: the height goes to the reasons
+            text: qsTr("可多选，或点“我来写意见”。您的意见将转交%1核实整改，并在规定时间内回访您。").arg(Session.caseDeptName)
+        }
         Grid {
             width: parent.width
             columns: root.landscape ? 2 : 1

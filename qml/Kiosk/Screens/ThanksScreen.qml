@@ -47,6 +47,7 @@ Item {
         }
         BodyText {
             objectName: "thanksNext"
+            size: root.landscape ? Theme.smallSize : Theme.bodySize
             text: !Session.badRating ? qsTr("评价已保存在本机，并将自动上报；网络中断时会在恢复后补报。")
                   : root.paperFailed ? qsTr("您的意见已记录，相关部门将核实整改并回访。") // the receipt message names the QR
                                      : qsTr("您的意见已记录，相关部门将核实整改并回访。扫描二维码或凭条上的二维码，可查询处理结果。")
@@ -59,6 +60,7 @@ Item {
         }
         BodyText {
             objectName: "receiptMessage"
+            size: root.landscape ? Theme.smallSize : Theme.bodySize
             visible: Session.receiptMessage.length > 0
             text: Session.receiptMessage
             color: root.paperFailed ? Theme.warning : Theme.text
