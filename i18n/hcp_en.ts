@@ -37,22 +37,41 @@
 <context>
     <name>CareConfirmScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="16"/>
+        <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="17"/>
         <source>请确认您的评价</source>
         <translation>Please confirm your rating</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="49"/>
-        <source>已选%1项原因</source>
-        <translation>%1 reason(s) selected</translation>
+        <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="50"/>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="71"/>
+        <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="60"/>
+        <source>原因：%1</source>
+        <translation>Reasons: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="75"/>
+        <source>公开评价</source>
+        <translation>Public rating</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="83"/>
+        <source>不公开评价</source>
+        <translation>Not public</translation>
+    </message>
+    <message>
+        <source>已选%1项原因</source>
+        <translation type="vanished">%1 reason(s) selected</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="115"/>
         <source>提交评价</source>
         <translation>Submit rating</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="78"/>
+        <location filename="../qml/Kiosk/Screens/CareConfirmScreen.qml" line="107"/>
         <source>上一步</source>
         <translation>Back</translation>
     </message>
@@ -65,12 +84,12 @@
         <translation>What was not good? Choose all that apply</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CareReasonsScreen.qml" line="90"/>
+        <location filename="../qml/Kiosk/Screens/CareReasonsScreen.qml" line="91"/>
         <source>下一步</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CareReasonsScreen.qml" line="97"/>
+        <location filename="../qml/Kiosk/Screens/CareReasonsScreen.qml" line="98"/>
         <source>上一步</source>
         <translation>Back</translation>
     </message>
@@ -106,7 +125,7 @@
         <translation>These are the cases found.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="82"/>
+        <location filename="../qml/Kiosk/Screens/CaseListScreen.qml" line="83"/>
         <source>返回首页</source>
         <translation>Back to start</translation>
     </message>
@@ -147,57 +166,61 @@
 <context>
     <name>ConfirmScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="14"/>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="15"/>
         <source>请确认您的评价</source>
         <translation>Please confirm your rating</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="45"/>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="46"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="54"/>
         <source>已选%1项原因</source>
-        <translation>%1 reason(s) selected</translation>
+        <translation type="vanished">%1 reason(s) selected</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="62"/>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="56"/>
+        <source>原因：%1</source>
+        <translation>Reasons: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="65"/>
         <source>留言：%1</source>
         <translation>Comment: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="79"/>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="82"/>
         <source>公开评价</source>
         <translation>Publish my rating</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="86"/>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="90"/>
         <source>不公开评价</source>
         <translation>Do not publish</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="92"/>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="97"/>
         <source>公开：评价内容（不含姓名）可在政务服务网展示。</source>
         <translation>Public: the rating (without your name) may be shown on the government service website.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="93"/>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="98"/>
         <source>不公开：评价仅用于内部核查和整改，不对外展示。</source>
         <translation>Not public: used only for internal review and improvement.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="110"/>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="122"/>
         <source>提交评价</source>
         <translation>Submit rating</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="116"/>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="128"/>
         <source>上一步</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="121"/>
+        <location filename="../qml/Kiosk/Screens/ConfirmScreen.qml" line="133"/>
         <source>补充意见（可选）</source>
         <translation>Add details (optional)</translation>
     </message>
@@ -205,22 +228,22 @@
 <context>
     <name>DemoPanel</name>
     <message>
-        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="26"/>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="29"/>
         <source>演示</source>
         <translation>Demo</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="39"/>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="48"/>
         <source>演示面板：模拟刷身份证</source>
         <translation>Demo panel: simulate an ID card</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="56"/>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="65"/>
         <source>模拟扫码（回执二维码）</source>
         <translation>Simulate a scan (receipt QR)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="75"/>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="84"/>
         <source>收起</source>
         <translation>Close</translation>
     </message>
@@ -228,12 +251,12 @@
 <context>
     <name>DiagnosticsPage</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="85"/>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="86"/>
         <source>设备</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="86"/>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="87"/>
         <source>状态与日志</source>
         <translation>Status and log</translation>
     </message>
@@ -243,67 +266,67 @@
         <translation>Device maintenance</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="60"/>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="61"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="60"/>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="61"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="69"/>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="70"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="84"/>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="85"/>
         <source>设备诊断</source>
         <translation>Device diagnostics</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="109"/>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="110"/>
         <source>测试读卡</source>
         <translation>Test card read</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="111"/>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="112"/>
         <source>打印测试凭条</source>
         <translation>Print a test receipt</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="163"/>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="164"/>
         <source>扫码枪：请扫描任意二维码，内容将显示在这里</source>
         <translation>Scanner: scan any QR code; its content appears here</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="140"/>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="141"/>
         <source>未配置摄像头</source>
         <translation>No camera configured</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="87"/>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="88"/>
         <source>退出维护</source>
         <translation>Leave maintenance</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="178"/>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="179"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="182"/>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="183"/>
         <source>再次点击确认退出</source>
         <translation>Tap again to exit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="182"/>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="183"/>
         <source>退出程序（维护）</source>
         <translation>Exit the kiosk (maintenance)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="198"/>
+        <location filename="../qml/Kiosk/Screens/DiagnosticsPage.qml" line="199"/>
         <source>最近日志（身份证号等已脱敏）</source>
         <translation>Recent log (ID numbers and the like masked)</translation>
     </message>
@@ -311,117 +334,117 @@
 <context>
     <name>FollowUpScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="23"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="24"/>
         <source>整改反馈</source>
         <translation>Follow-up on your complaint</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="28"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="29"/>
         <source>正在查询整改情况…</source>
         <translation>Looking up the follow-up…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="49"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="63"/>
         <source>办件编号 %1</source>
         <translation>Case number %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="59"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="73"/>
         <source>处理状态：%1</source>
         <translation>Status: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="68"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="82"/>
         <source>答复部门：%1  %2</source>
         <translation>Replied by: %1  %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="78"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="92"/>
         <source>答复：%1</source>
         <translation>Reply: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="90"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="111"/>
         <source>您对整改结果满意吗？</source>
         <translation>Are you satisfied with how it was put right?</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="103"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="124"/>
         <source>非常不满意</source>
         <translation>Very dissatisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="103"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="124"/>
         <source>不满意</source>
         <translation>Dissatisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="103"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="124"/>
         <source>基本满意</source>
         <translation>Acceptable</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="103"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="124"/>
         <source>满意</source>
         <translation>Satisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="103"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="124"/>
         <source>非常满意</source>
         <translation>Very satisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="115"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="136"/>
         <source>请告诉我们整改哪里还不到位</source>
         <translation>Please tell us what is still not right</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="159"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="182"/>
         <source>上一步</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="160"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="183"/>
         <source>提交评价</source>
         <translation>Submit rating</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="168"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="191"/>
         <source>感谢您对整改结果的评价！</source>
         <translation>Thank you for rating the follow-up!</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="169"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="192"/>
         <source>您已评价过整改结果</source>
         <translation>You have already rated the follow-up</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="170"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="193"/>
         <source>暂无整改反馈</source>
         <translation>No follow-up yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="171"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="194"/>
         <source>暂时无法查询</source>
         <translation>Cannot look it up right now</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="172"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="195"/>
         <source>抱歉，出了点问题</source>
         <translation>Sorry, something went wrong</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="176"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="199"/>
         <source>已于 %1 评价。整改结果只能评价一次。</source>
         <translation>Rated on %1. The follow-up can be rated only once.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="180"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="203"/>
         <source>评价已保存，并将自动上报。</source>
         <translation>Your rating is saved and will be sent automatically.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="195"/>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="218"/>
         <source>返回首页</source>
         <translation>Back to start</translation>
     </message>
@@ -434,89 +457,89 @@
         <translation>Government service rating</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="54"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="60"/>
         <source>政务服务“好差评”</source>
         <translation>Government service rating</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="65"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="71"/>
         <source>您好，%1</source>
         <translation>Hello, %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="80"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="86"/>
         <source>退出代办</source>
         <translation>Agent sign-out</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="80"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="86"/>
         <source>代办员登录</source>
         <translation>Agent sign-in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="101"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="107"/>
         <source>代办模式 · 代办员 %1</source>
         <translation>Assisted mode · agent %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="163"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="169"/>
         <source>该办件已评价</source>
         <translation>Already rated</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="164"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="170"/>
         <source>%1
 已于 %2 评价。一次服务只能评价一次。</source>
         <translation>%1
 Rated on %2. Each service can be rated only once.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="171"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="177"/>
         <source>暂无可评价的办件</source>
         <translation>Nothing to rate</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="178"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="184"/>
         <source>抱歉，出了点问题</source>
         <translation>Sorry, something went wrong</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="179"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="185"/>
         <source>返回重试</source>
         <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="187"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="193"/>
         <source>暂停评价</source>
         <translation>Rating paused</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="205"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="223"/>
         <source>● 在线 · 待上报 %1 条</source>
         <translation>● Online · %1 waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="205"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="223"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="206"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="224"/>
         <source>○ 离线 · 评价保存在本机，联网后自动上报（%1 条）</source>
         <translation>○ Offline · ratings are kept here and sent when the network is back (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="235"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="253"/>
         <source>政务服务便民热线 %1</source>
         <translation>Government service hotline %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="256"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="277"/>
         <source>%1 秒后返回首页，信息将清除</source>
         <translation>Returning to the start in %1 s; your information will be cleared</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="265"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="287"/>
         <source>继续</source>
         <translation>Continue</translation>
     </message>
@@ -555,22 +578,22 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>PadScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="41"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="40"/>
         <source>请对我的服务进行评价</source>
         <translation>Please rate my service</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="42"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="41"/>
         <source>业务办理完成后，评价按钮会出现在这里。一次服务评价一次。</source>
         <translation>When your business is done, the rating buttons appear here. One rating per service.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="49"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="48"/>
         <source>您对这次服务满意吗？</source>
         <translation>How satisfied are you with this service?</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="53"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="52"/>
         <source>办理事项：%1</source>
         <translation>Service: %1</translation>
     </message>
@@ -600,52 +623,52 @@ Rated on %2. Each service can be rated only once.</translation>
         <translation>Very satisfied</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="79"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="81"/>
         <source>请告诉我们哪里做得不好</source>
         <translation>Please tell us what was not good</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="83"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="85"/>
         <source>请至少选择一项。您的意见将转交有关部门核实整改，并在规定时间内回访。</source>
         <translation>Choose at least one. Your feedback goes to the department, which will look into it, put it right and contact you within the set time.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="136"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="140"/>
         <source>上一步</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="137"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="141"/>
         <source>提交评价</source>
         <translation>Submit rating</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="152"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="156"/>
         <source>感谢您的评价！</source>
         <translation>Thank you for your rating!</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="153"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="157"/>
         <source>本次服务已评价</source>
         <translation>This service has already been rated</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="154"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="158"/>
         <source>抱歉，出了点问题</source>
         <translation>Sorry, something went wrong</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="157"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="161"/>
         <source>评价已保存。您的意见会帮助我们改进服务。</source>
         <translation>Your rating is saved. It helps us improve our service.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="158"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="162"/>
         <source>已于 %1 评价。一次服务只能评价一次。</source>
         <translation>Rated on %1. Each service can be rated only once.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="166"/>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="170"/>
         <source>完成</source>
         <translation>Done</translation>
     </message>
@@ -671,22 +694,22 @@ Rated on %2. Each service can be rated only once.</translation>
         <translation>A few short questions (optional)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="50"/>
+        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="51"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="50"/>
+        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="51"/>
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="70"/>
+        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="73"/>
         <source>上一步</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="71"/>
+        <location filename="../qml/Kiosk/Screens/QuestionsScreen.qml" line="74"/>
         <source>下一步</source>
         <translation>Next</translation>
     </message>
@@ -742,9 +765,13 @@ Rated on %2. Each service can be rated only once.</translation>
         <translation>Please tell us what was not good</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="17"/>
         <source>可多选。您的意见将转交%1核实整改，并在规定时间内回访您。</source>
-        <translation>Choose all that apply. %1 will look into it, put it right and contact you within the set time.</translation>
+        <translation type="vanished">Choose all that apply. %1 will look into it, put it right and contact you within the set time.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="17"/>
+        <source>可多选，或点“我来写意见”。您的意见将转交%1核实整改，并在规定时间内回访您。</source>
+        <translation>Choose any that apply, or tap “Write my own”. Your feedback goes to %1, which will look into it, put it right and contact you within the set time.</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="54"/>
@@ -752,7 +779,12 @@ Rated on %2. Each service can be rated only once.</translation>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="55"/>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="56"/>
+        <source>我来写意见</source>
+        <translation>Write my own</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="62"/>
         <source>下一步</source>
         <translation>Next</translation>
     </message>
@@ -826,19 +858,27 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>ScanScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/ScanScreen.qml" line="14"/>
+        <location filename="../qml/Kiosk/Screens/ScanScreen.qml" line="15"/>
         <source>请出示二维码</source>
         <translation>Show your QR code</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ScanScreen.qml" line="15"/>
+        <location filename="../qml/Kiosk/Screens/ScanScreen.qml" line="16"/>
         <source>将受理通知书或办结回执上的二维码对准下方摄像头，或放在扫码口下。</source>
         <translation>Hold the QR code on your notice or receipt in front of the camera below, or under the scanner.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ScanScreen.qml" line="45"/>
+        <location filename="../qml/Kiosk/Screens/ScanScreen.qml" line="47"/>
         <source>返回</source>
         <translation>Back</translation>
+    </message>
+</context>
+<context>
+    <name>ScrollHint</name>
+    <message>
+        <location filename="../qml/Kiosk/Components/ScrollHint.qml" line="24"/>
+        <source>▲ 向上滑动，查看更多</source>
+        <translation>▲ Swipe up for more</translation>
     </message>
 </context>
 <context>
@@ -852,17 +892,17 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>StaffCard</name>
     <message>
-        <location filename="../qml/Kiosk/Components/StaffCard.qml" line="47"/>
+        <location filename="../qml/Kiosk/Components/StaffCard.qml" line="51"/>
         <source>窗口工作人员</source>
         <translation>Window staff</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Components/StaffCard.qml" line="56"/>
+        <location filename="../qml/Kiosk/Components/StaffCard.qml" line="60"/>
         <source>工号 %1</source>
         <translation>Staff No. %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Components/StaffCard.qml" line="63"/>
+        <location filename="../qml/Kiosk/Components/StaffCard.qml" line="67"/>
         <source>%1号窗口</source>
         <translation>Window %1</translation>
     </message>
@@ -870,57 +910,72 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>StartScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="17"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="22"/>
         <source>请对您办理的业务进行评价</source>
         <translation>Please rate the service you received</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="18"/>
         <source>选择一种方式找到您的办件，评价只需一步。</source>
-        <translation>Find your case in one of these ways; rating takes one tap.</translation>
+        <translation type="vanished">Find your case in one of these ways; rating takes one tap.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="52"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="24"/>
+        <source>选择一种方式找到您的办件。</source>
+        <translation>Choose a way to find your case.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="46"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="68"/>
         <source>刷身份证</source>
         <translation>Use your ID card</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="58"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="76"/>
         <source>请将身份证放在下方读卡区</source>
         <translation>Place your ID card on the reader below</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="65"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="76"/>
+        <source>请把身份证放在读卡区 ▼</source>
+        <translation>Place your ID card on the reader ▼</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="88"/>
+        <source>请把身份证放在读卡区</source>
+        <translation>Place your ID card on the reader</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="97"/>
         <source>扫描二维码</source>
         <translation>Scan a QR code</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="66"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="98"/>
         <source>受理通知书或办结回执上的二维码</source>
         <translation>The QR code on your notice or receipt</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="73"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="106"/>
         <source>输入办件编号</source>
         <translation>Enter a case number</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="74"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="107"/>
         <source>办件编号和申请人姓名</source>
         <translation>Case number and applicant name</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="86"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="119"/>
         <source>关怀模式：已开启</source>
         <translation>Large-text mode: on</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="86"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="119"/>
         <source>关怀模式（大字）</source>
         <translation>Large-text mode</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="98"/>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="131"/>
         <source>您的信息仅用于本次评价，离开后屏幕上的信息自动清除。</source>
         <translation>Your information is used only for this rating and is cleared from the screen when you leave.</translation>
     </message>
@@ -928,34 +983,43 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>ThanksScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="21"/>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="42"/>
         <source>提交成功，感谢您的评价！</source>
         <translation>Submitted. Thank you for your rating!</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="24"/>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="45"/>
         <source>评价编号：%1
 评价时间：%2</source>
         <translation>Rating number: %1
 Time: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="28"/>
         <source>您的意见已记录，相关部门将核实整改并回访。凭条上的二维码可查询处理结果。</source>
-        <translation>Your feedback is recorded. The department will look into it and contact you. Use the QR code on the receipt to follow up.</translation>
+        <translation type="vanished">Your feedback is recorded. The department will look into it and contact you. Use the QR code on the receipt to follow up.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="29"/>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="50"/>
         <source>评价已保存在本机，并将自动上报；网络中断时会在恢复后补报。</source>
         <translation>Your rating is saved on this terminal and will be sent automatically, also after a network outage.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="50"/>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="51"/>
+        <source>您的意见已记录，相关部门将核实整改并回访。</source>
+        <translation>Your feedback is recorded; the department will look into it, put it right and contact you.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="52"/>
+        <source>您的意见已记录，相关部门将核实整改并回访。扫描二维码或凭条上的二维码，可查询处理结果。</source>
+        <translation>Your feedback is recorded; the department will look into it, put it right and contact you. Scan the QR code here or on the receipt to follow the result.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="72"/>
         <source>打印凭条</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="54"/>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="80"/>
         <source>完成</source>
         <translation>Done</translation>
     </message>
@@ -983,12 +1047,12 @@ Time: %2</translation>
         <translation>Applicant name</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="79"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="83"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="84"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="88"/>
         <source>查询</source>
         <translation>Search</translation>
     </message>
@@ -1238,8 +1302,8 @@ Time: %2</translation>
         <translation>Sync started (%1)</translation>
     </message>
     <message>
-        <location filename="../kiosk/main.cpp" line="568"/>
-        <location filename="../kiosk/main.cpp" line="1028"/>
+        <location filename="../kiosk/main.cpp" line="566"/>
+        <location filename="../kiosk/main.cpp" line="818"/>
         <source>软件更新：本机未配置</source>
         <translation>Software updates: not configured on this kiosk</translation>
     </message>
@@ -1322,29 +1386,38 @@ Time: %2</translation>
         <translation>Please choose at least one reason.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="614"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="487"/>
+        <source>请至少选择一项原因，或点“我来写意见”。</source>
+        <translation>Please choose at least one reason, or tap “Write my own”.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="628"/>
         <source>本机存储空间已满，这次评价未能保存。请到服务窗口评价，或拨打 %1。</source>
         <translation>This terminal&apos;s storage is full and this rating could not be saved. Please rate at a service window or call %1.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="617"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="631"/>
         <source>系统暂时出现故障，这次评价未能保存。请点“返回重试”，或到服务窗口评价。</source>
         <translation>A system fault stopped this rating from being saved. Tap &quot;Try again&quot;, or rate at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="635"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="649"/>
         <source>正在打印凭条…</source>
         <translation>Printing your receipt…</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="645"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="659"/>
         <source>凭条已打印，请取走。</source>
         <translation>Your receipt is printed. Please take it.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="646"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="660"/>
+        <source>凭条未能打印（%1）。评价已保存，请用手机扫描屏幕上的二维码。</source>
+        <translation>The receipt could not be printed (%1). Your rating is saved; please scan the QR code on the screen with your phone.</translation>
+    </message>
+    <message>
         <source>%1 评价已保存。请用手机拍下屏幕上的二维码，以便查询处理结果。</source>
-        <translation>%1 Your rating is saved. Take a photo of the QR code on the screen to follow up.</translation>
+        <translation type="vanished">%1 Your rating is saved. Take a photo of the QR code on the screen to follow up.</translation>
     </message>
 </context>
 <context>

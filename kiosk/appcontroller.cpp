@@ -36,6 +36,15 @@ QString AppController::version() const { return QCoreApplication::applicationVer
 
 void AppController::setDemoPeople(const QList<DemoPerson> &people) { m_people = people; }
 
+QList<AppController::DemoPerson> AppController::builtinDemoPeople()
+{
+    return {{QStringLiteral("李华"), QStringLiteral("11010519491231002X")},
+            {QStringLiteral("王建国"), QStringLiteral("440524188001010014")},
+            {QStringLiteral("张秀英"), QStringLiteral("330102195803120047")},
+            {QStringLiteral("吴敏"), QStringLiteral("450103199211110074")},
+            {QStringLiteral("赵代办"), QStringLiteral("513021195505050036")}}; // the demo 代办员
+}
+
 QVariantList AppController::demoPeople() const
 {
     QVariantList out;

@@ -36,6 +36,8 @@ public:
     // Demo panel: people with a synthetic ID card, and receipt QR payloads to "scan".
     struct DemoPerson { QString name; QString idNumber; };
     void setDemoPeople(const QList<DemoPerson> &people);
+    // The demo's synthetic cards: 李华, 王建国, 张秀英, 吴敏 and the demo 代办员 赵代办.
+    static QList<DemoPerson> builtinDemoPeople();
     void setDemoCodes(const QStringList &codes) { m_codes = codes; }
     QVariantList demoPeople() const;
     QVariantList demoCodes() const;

@@ -411,7 +411,7 @@ void EvaluationSession::rate(int level)
         return;
     if (level != m_satisfaction) {
         m_satisfaction = level;
-        m_reasons.setIndicators(m_indicators.forLevel(level));
+        m_reasons.setIndicators(m_indicators.forLevel(level, !m_elderly)); // 关怀模式 has no comment step
     }
     setMessage({});
     Q_EMIT draftChanged();
@@ -483,6 +483,12 @@ void EvaluationSession::next()
             setState(State::Confirm);
             return;
         }
+        // The rule «差评请至少选择一项原因或填写意见» where the choice is made: a reason here, or
+        // 我来写意见 (writeComment) for the comment instead.
+        if (badRating() && m_reasons.selectedCount() == 0 && m_comment.isEmpty()) {
+            setMessage(tr("请至少选择一项原因，或点“我来写意见”。"));
+            return;
+        }
         setMessage({});
         setState(m_questions.rowCount() > 0 ? State::Questions : State::Comment);
         break;
@@ -500,6 +506,14 @@ void EvaluationSession::next()
     default:
         break;
     }
+}
+
+void EvaluationSession::writeComment()
+{
+    if (m_state != State::Reasons || m_elderly)
+        return;
+    setMessage({});
+    setState(State::Comment);
 }
 
 void EvaluationSession::addDetails()
@@ -646,7 +660,7 @@ void EvaluationSession::setReceiptResult(bool printed, const QString &reason)
         return;
     m_receiptState = printed ? ReceiptState::Printed : ReceiptState::Failed;
     m_receiptMessage = printed ? tr("凭条已打印，请取走。")
-                               : tr("%1 评价已保存。请用手机拍下屏幕上的二维码，以便查询处理结果。").arg(reason);
+                               : tr("凭条未能打印（%1）。评价已保存，请用手机扫描屏幕上的二维码。").arg(reason);
     Q_EMIT receiptChanged();
 }
 

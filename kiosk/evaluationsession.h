@@ -60,7 +60,7 @@ class EvaluationSession : public QObject {
     Q_PROPERTY(int idleRemaining READ idleRemaining NOTIFY idleRemainingChanged)
     Q_PROPERTY(bool countdownVisible READ countdownVisible NOTIFY idleRemainingChanged)
     Q_PROPERTY(bool acceptingSessions READ acceptingSessions NOTIFY acceptingSessionsChanged)
-    Q_PROPERTY(QStringList phrases READ phrases CONSTANT)
+    Q_PROPERTY(QStringList phrases READ phrases NOTIFY draftChanged) // by the level chosen
     Q_PROPERTY(QString hallName READ hallName CONSTANT)
     Q_PROPERTY(QString hotline READ hotline CONSTANT)
     Q_PROPERTY(int stepIndex READ stepIndex NOTIFY stateChanged)
@@ -162,7 +162,7 @@ public:
     int idleRemaining() const { return m_idleRemaining; }
     bool countdownVisible() const;
     bool acceptingSessions() const { return m_acceptingSessions; }
-    QStringList phrases() const { return m_config.phrases; }
+    QStringList phrases() const { return badRating() ? m_config.badPhrases : m_config.phrases; }
     QString hallName() const { return m_config.hallName; }
     QString hotline() const { return m_config.hotline; }
     int stepIndex() const;
@@ -187,6 +187,7 @@ public Q_SLOTS:
     void setPublicRating(bool isPublic);
     void next();          // forward from reasons / questions / comment / rate(good → confirm)
     void back();
+    void writeComment();  // 差评 reasons → the comment, when the citizen would rather write (我来写意见)
     void addDetails();    // from Confirm after a good rating: optional questions + comment
     void submit();        // Confirm → Committing → Thanks (only after the durable commit)
     void requestReceipt();

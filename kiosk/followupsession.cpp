@@ -153,7 +153,7 @@ void FollowUpSession::rate(int level)
     Q_EMIT activity();
     Q_EMIT changed();
     if (isBadRating(level)) {
-        m_reasons.setIndicators(m_indicators.forLevel(level));
+        m_reasons.setIndicators(m_indicators.forLevel(level, false)); // no comment step in the 追评
         setState(State::Reasons);
         return;
     }

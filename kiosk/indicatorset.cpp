@@ -7,11 +7,11 @@
 
 namespace hcp::kiosk {
 
-QList<Indicator> IndicatorSet::forLevel(int level) const
+QList<Indicator> IndicatorSet::forLevel(int level, bool withCommentStep) const
 {
     QList<Indicator> out;
     for (const Indicator &i : indicators)
-        if (i.levels.contains(level))
+        if (i.levels.contains(level) && (withCommentStep || !i.needsComment()))
             out.append(i);
     return out;
 }

@@ -13,6 +13,9 @@ struct Indicator {
     QString text;        // 窗口服务态度差
     QList<int> levels;   // levels that show it (差评 reasons: 1, 2)
     QString textEn;      // "text_en": shown when the UI language is English
+    // 其他（请在留言中说明）: the set's "other" slot (code x99, e.g. 599) asks for a comment, so it
+    // is offered only where a comment step follows.
+    bool needsComment() const { return code.size() == 3 && code.endsWith(QLatin1String("99")); }
     QString displayText(bool english) const { return english && !textEn.isEmpty() ? textEn : text; }
 };
 
@@ -23,7 +26,8 @@ public:
     QString version;
     QList<Indicator> indicators;
 
-    QList<Indicator> forLevel(int level) const;
+    // The level's indicators; without a comment step, those that need one are left out.
+    QList<Indicator> forLevel(int level, bool withCommentStep = true) const;
     bool isKnownFor(const QString &code, int level) const;
     QString textOf(const QString &code) const;
     bool isValid() const { return !version.isEmpty() && !indicators.isEmpty(); }

@@ -74,6 +74,11 @@ KioskConfig KioskConfig::fromJson(const QJsonObject &o, QString *error)
         for (const QJsonValue &v : o.value(QLatin1String("phrases")).toArray())
             c.phrases.append(v.toString());
     }
+    if (o.contains(QLatin1String("badPhrases"))) {
+        c.badPhrases.clear();
+        for (const QJsonValue &v : o.value(QLatin1String("badPhrases")).toArray())
+            c.badPhrases.append(v.toString());
+    }
     return c;
 }
 

@@ -47,9 +47,16 @@ struct KioskConfig {
     QString padWindowNo;
     QString padStaffNo;
     QString padStaffName;
+    // Tap-to-add phrases on the comment screen: praise after a good rating, complaints after a
+    // 差评 (never 工作人员很耐心 under 非常不满意).
     QStringList phrases{
         QStringLiteral("工作人员很耐心"), QStringLiteral("办事效率高"), QStringLiteral("指引清楚"),
+        QStringLiteral("一次就办成了"), QStringLiteral("环境整洁"),
+    };
+    // Read from a local configuration; not in toJson() until the hub's ConfigValidator knows it.
+    QStringList badPhrases{
         QStringLiteral("等候时间太长"), QStringLiteral("希望精简材料"), QStringLiteral("希望增加窗口"),
+        QStringLiteral("工作人员态度需改进"), QStringLiteral("材料要求没有讲清楚"), QStringLiteral("跑了好几次"),
     };
 
     static KioskConfig fromJson(const QJsonObject &o, QString *error = nullptr);

@@ -5,6 +5,7 @@
 #include "app/diagnostics.h"
 #include "app/logbuffer.h"
 #include "app/qrimageprovider.h"
+#include "app/screentour.h"
 #include "app/updatecontroller.h"
 #include "app/voice.h"
 
@@ -36,6 +37,7 @@
 #include <pinvault.h>
 #include <hardware/camera/qrpreviewimageprovider.h>
 #include <hardware/devicestatusmodel.h>
+#include <hardware/idcard/idcardsimulator.h>
 #include <hardware/printer/printersimulator.h>
 #include <hardware/scanner/scannersimulator.h>
 #include <kioskconfig.h>
@@ -534,11 +536,7 @@ struct Services {
         const DemoData demo = builtinDemoData(calendar, QDateTime::currentDateTime(), config.idHashKey, error);
         if (demo.cases.isEmpty() || !installDemoData(store, demo, error, !credentials.isValid()))
             return false;
-        app->setDemoPeople({{QStringLiteral("李华"), QStringLiteral("11010519491231002X")},
-                            {QStringLiteral("王建国"), QStringLiteral("440524188001010014")},
-                            {QStringLiteral("张秀英"), QStringLiteral("330102195803120047")},
-                            {QStringLiteral("吴敏"), QStringLiteral("450103199211110074")},
-                            {QStringLiteral("赵代办"), QStringLiteral("513021195505050036")}}); // the demo 代办员
+        app->setDemoPeople(AppController::builtinDemoPeople());
         QStringList codes;
         // A business system's receipt URL, a bare 办件编号, and a code that is not ours.
         codes << QStringLiteral("https://zwfw.example.gov.cn/bjcx?projectNo=%1").arg(demo.cases.at(5).projectNo)
@@ -666,254 +664,26 @@ int renderScreens(QGuiApplication &app, const QString &outDir)
             else
                 qCritical() << "cannot save" << path;
         };
-        EvaluationSession *ses = s.session.get();
-        ses->setIdleTimeoutMs(3600 * 1000);
-        // Card and scan go through the device simulators: wait until the session has moved on.
-        auto waitForState = [&](std::initializer_list<EvaluationSession::State> states) {
-            QElapsedTimer t;
-            t.start();
-            while (t.elapsed() < 8000) {
-                for (auto st : states)
-                    if (ses->state() == st)
-                        return;
-                QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-            }
-            qWarning() << "render-screens: still in state" << ses->state();
+        hcp::qml::LanguageSwitcher language(&engine, s.app.get());
+        screentour::Context tour;
+        tour.session = s.session.get();
+        tour.app = s.app.get();
+        tour.agentDesk = s.agentDesk.get();
+        tour.diagnostics = &diagnostics;
+        tour.devices = &devices;
+        tour.followUp = s.followUp.get();
+        tour.pad = s.pad.get();
+        tour.directory = s.directory.get();
+        tour.calendar = &s.calendar;
+        tour.config = s.config;
+        // Cards go through the reader simulator: the previous card is taken back first.
+        tour.swipeCard = [&](int index) {
+            screentour::waitUntil([&] { return !devices.idCardSimulator()->hasCard(); }, 4000);
+            screentour::waitUntil([] { return false; }, 400); // one poll of the reader sees it gone
+            s.app->demoSwipeCard(index);
         };
-        using St = EvaluationSession::State;
-        auto settle = [](int ms) {
-            QElapsedTimer t;
-            t.start();
-            while (t.elapsed() < ms)
-                QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        };
-        shot(QStringLiteral("01-start"));
-        ses->beginTypedLookup();
-        shot(QStringLiteral("02-type-case-number"));
-        ses->back();
-        ses->beginScan();
-        shot(QStringLiteral("03-scan"));
-        ses->back();
-        s.app->demoSwipeCard(0);
-        waitForState({St::ChooseCase});
-        shot(QStringLiteral("04-case-list"));
-        ses->chooseCase(0);
-        shot(QStringLiteral("05-rate"));
-        ses->rate(2);
-        shot(QStringLiteral("06-reasons-empty"));
-        ses->toggleReason(QStringLiteral("502"));
-        ses->toggleReason(QStringLiteral("504"));
-        shot(QStringLiteral("07-reasons"));
-        ses->next();
-        ses->answerQuestion(QStringLiteral("q1"), QStringLiteral("0"));
-        shot(QStringLiteral("08-questions"));
-        ses->next();
-        ses->appendPhrase(s.config.phrases.value(3));
-        shot(QStringLiteral("09-comment"));
-        ses->next();
-        shot(QStringLiteral("10-confirm"));
-        ses->submit();
-        s.app->demoSetPaper(false);
-        ses->requestReceipt();
-        QElapsedTimer pt;
-        pt.start();
-        while (ses->receiptState() == EvaluationSession::ReceiptState::Printing && pt.elapsed() < 5000)
-            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        shot(QStringLiteral("11-thanks-paper-out"));
-        s.app->demoSetPaper(true);
-        ses->finish();
-        settle(3000); // the simulated card is taken back before the next swipe
-        s.app->demoSwipeCard(0);
-        waitForState({St::ChooseCase});
-        for (int row = 0; row < ses->cases()->rowCount(); ++row)
-            if (ses->cases()->row(row)->statusText.startsWith(QStringLiteral("已评价"))) {
-                ses->chooseCase(row);
-                break;
-            }
-        shot(QStringLiteral("12-already-rated"));
-        ses->finish();
-        {
-            // A hub that never answers in time: the searching screen stays up.
-            struct SilentHub : OnlineCaseSource {
-                void lookup(const CaseQuery &, std::function<void(Outcome, const QList<Case> &)>) override {}
-            } silent;
-            s.directory->setOnlineSource(&silent);
-            ses->submitQrPayload("1101052699999998");
-            shot(QStringLiteral("12b-searching"));
-            ses->cancel();
-            s.directory->setOnlineSource(nullptr);
-        }
-        ses->beginTypedLookup();
-        ses->submitTypedLookup(QStringLiteral("1101052699999999"), QStringLiteral("李华"));
-        shot(QStringLiteral("13-nothing-to-rate"));
-        ses->finish();
-        s.app->demoScan(2);
-        waitForState({St::Error});
-        shot(QStringLiteral("14-error-bad-qr"));
-        ses->finish();
-        s.app->setElderlyMode(true);
-        shot(QStringLiteral("15-start-elderly"));
-        settle(3000);
-        s.app->demoSwipeCard(1);
-        waitForState({St::ChooseCase});
-        ses->chooseCase(0);
-        shot(QStringLiteral("16-rate-elderly"));
-        s.app->setElderlyMode(false);
-        ses->setIdleTimeoutMs(8000);
-        ses->userActivity();
-        QElapsedTimer t;
-        t.start();
-        while (!ses->countdownVisible() && t.elapsed() < 5000)
-            QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-        shot(QStringLiteral("17-idle-countdown"));
-        ses->cancel();
-        ses->setIdleTimeoutMs(3600 * 1000);
-        {
-            // 关怀模式, one decision per screen: rate → reasons → confirm.
-            s.app->setElderlyMode(true);
-            ses->submitQrPayload("1101052611120407");
-            waitForState({St::Rate});
-            ses->rate(1);
-            shot(QStringLiteral("21-care-reasons"));
-            ses->toggleReason(QStringLiteral("502"));
-            ses->next();
-            shot(QStringLiteral("22-care-confirm"));
-            ses->submit();
-            shot(QStringLiteral("23-care-thanks"));
-            ses->finish();
-            s.app->setElderlyMode(false);
-            // 代办员: card, PIN, signed in, the citizen's own card, rating screen.
-            s.agentDesk->beginSignIn();
-            shot(QStringLiteral("24-agent-card"));
-            settle(3000);
-            s.app->demoSwipeCard(4);
-            QElapsedTimer at;
-            at.start();
-            while (s.agentDesk->phase() != AgentDesk::Phase::EnterPin && at.elapsed() < 8000)
-                QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-            shot(QStringLiteral("25-agent-pin"));
-            s.agentDesk->enterPin(QStringLiteral("135790"));
-            s.app->setElderlyMode(true);
-            shot(QStringLiteral("26-agent-start-elderly"));
-            settle(3000);
-            s.app->demoSwipeCard(3);
-            waitForState({St::ChooseCase, St::Rate});
-            for (int row = 0; row < ses->cases()->rowCount() && ses->state() == St::ChooseCase; ++row)
-                if (ses->cases()->row(row)->rateable)
-                    ses->chooseCase(row);
-            shot(QStringLiteral("27-agent-rate-elderly"));
-            ses->cancel();
-            s.agentDesk->signOut();
-            s.app->setElderlyMode(false);
-            // English: the data texts too.
-            hcp::qml::LanguageSwitcher english(&engine, s.app.get());
-            s.app->setLanguage(QStringLiteral("en"));
-            ses->submitQrPayload("1101052611120592");
-            waitForState({St::Rate});
-            shot(QStringLiteral("28-en-rate"));
-            ses->rate(2);
-            shot(QStringLiteral("29-en-reasons"));
-            ses->toggleReason(QStringLiteral("501"));
-            ses->next();
-            shot(QStringLiteral("30-en-questions"));
-            ses->cancel();
-            s.app->setLanguage(QStringLiteral("zh_CN"));
-        }
-        diagnostics.requestOpen();
-        shot(QStringLiteral("19-maintenance-pin"));
-        diagnostics.enterPin(QStringLiteral("2468"));
-        diagnostics.testRead();
-        devices.printerSimulator()->setMode(hcp::hardware::PrinterSimulator::Mode::PaperNearEnd);
-        diagnostics.testPrint();
-        devices.scannerSimulator()->scan("https://zwfw.example.gov.cn/bjcx?projectNo=1101052611120037");
-        settle(1500);
-        shot(QStringLiteral("20-diagnostics"));
-        {
-            // The status tab: this render's own (not enrolled) kiosk, its update state and its recent log.
-            diagnostics.setPage(1);
-            settle(1200);
-            shot(QStringLiteral("21-diagnostics-status"));
-            diagnostics.setPage(0);
-        }
-        diagnostics.close();
-        ses->setStorageAvailable(false);
-        shot(QStringLiteral("18-unavailable"));
-        ses->setStorageAvailable(true);
-        ses->setIdleTimeoutMs(3600 * 1000);
-
-        // 差评 follow-up (no hub while rendering: synthetic rectifications by case number).
-        const DemoData demo = builtinDemoData(s.calendar, QDateTime::currentDateTime(), s.config.idHashKey);
-        const Case demoCase = demo.cases.value(0);
-        s.followUp->setFetcher([](const QString &projectNo, std::function<void(bool, const QJsonArray &)> done) {
-            const QString status = projectNo.endsWith(QLatin1String("9001")) ? QStringLiteral("done")
-                : projectNo.endsWith(QLatin1String("9002"))                  ? QStringLiteral("in_progress")
-                                                                             : QString();
-            QJsonArray items;
-            if (!status.isEmpty())
-                items.append(QJsonObject{
-                    {QStringLiteral("projectNo"), projectNo}, {QStringLiteral("serviceNumber"), 1},
-                    {QStringLiteral("assessNumber"), 1}, {QStringLiteral("status"), status},
-                    {QStringLiteral("reply"), status == QLatin1String("done")
-                         ? QStringLiteral("经核实，窗口当日因系统升级等候较长。已增设午间窗口并实行材料一次告知，感谢您的监督。")
-                         : QString()},
-                    {QStringLiteral("replyDept"), QStringLiteral("示例县政务服务中心")},
-                    {QStringLiteral("replyTime"), QStringLiteral("2026-11-28T16:20:00+08:00")},
-                    {QStringLiteral("followUpRated"), false}});
-            done(true, items);
-        });
-        auto scanReceipt = [&](const QString &projectNo) {
-            ses->submitQrPayload(receiptQrUrl(s.config.followUpBase, QStringLiteral("6f1c2a4e-8c1b-4f7e-9d55-0b7a3d1e2f01"),
-                                              projectNo, 1).toUtf8());
-            settle(200);
-        };
-        scanReceipt(QStringLiteral("1101052026112809001"));
-        shot(QStringLiteral("21-followup-done"));
-        s.followUp->rate(2);
-        s.followUp->toggleReason(QStringLiteral("502"));
-        shot(QStringLiteral("22-followup-reasons"));
-        s.followUp->submit();
-        shot(QStringLiteral("23-followup-thanks"));
-        ses->finish();
-        scanReceipt(QStringLiteral("1101052026112809001"));
-        shot(QStringLiteral("24-followup-already-rated"));
-        ses->finish();
-        scanReceipt(QStringLiteral("1101052026112809002"));
-        shot(QStringLiteral("25-followup-in-progress"));
-        ses->finish();
-        scanReceipt(QStringLiteral("1101052026112809003"));
-        shot(QStringLiteral("26-followup-no-record"));
-        ses->finish();
-        s.followUp->setFetcher([](const QString &, std::function<void(bool, const QJsonArray &)> done) { done(false, {}); });
-        scanReceipt(QStringLiteral("1101052026112809001"));
-        shot(QStringLiteral("27-followup-offline"));
-        ses->finish();
-
-        // Window rating pad (评价器).
-        KioskConfig padConfig = s.config;
-        padConfig.padStaffName = QStringLiteral("王芳");
-        padConfig.padStaffNo = QStringLiteral("S0012");
-        padConfig.padWindowNo = QStringLiteral("A03");
-        s.pad->setConfig(padConfig);
-        s.pad->setEnabled(true);
-        s.pad->setIdleTimeoutMs(3600 * 1000);
-        shot(QStringLiteral("30-pad-idle"));
-        hcp::sync::RateNowEvent padEvent;
-        padEvent.projectNo = demoCase.projectNo.isEmpty() ? QStringLiteral("1101052026112800001") : demoCase.projectNo;
-        padEvent.serviceNumber = 7; // a service step of its own: the pad rates this step
-        padEvent.staffNo = QStringLiteral("S0012");
-        padEvent.staffName = QStringLiteral("王芳");
-        padEvent.windowNo = QStringLiteral("A03");
-        s.pad->rateNow(padEvent);
-        shot(QStringLiteral("31-pad-rate"));
-        s.pad->rate(1);
-        s.pad->toggleReason(QStringLiteral("501"));
-        shot(QStringLiteral("32-pad-reasons"));
-        s.pad->submit();
-        shot(QStringLiteral("33-pad-thanks"));
-        s.pad->finish();
-        s.pad->rateNow(padEvent);
-        shot(QStringLiteral("34-pad-already-rated"));
-        s.pad->setEnabled(false);
+        for (const screentour::Variant &variant : screentour::variants())
+            screentour::run(tour, variant, [&](const QString &name) { shot(variant.name() + QLatin1Char('-') + name); });
     }
     qInfo().noquote() << QStringLiteral("render-screens: %1 PNG files in %2").arg(saved).arg(outDir);
     Q_UNUSED(app)

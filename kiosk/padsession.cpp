@@ -118,7 +118,7 @@ void PadSession::rate(int level)
     m_satisfaction = level;
     Q_EMIT eventChanged();
     if (isBadRating(level)) {
-        m_reasons.setIndicators(m_indicators.forLevel(level));
+        m_reasons.setIndicators(m_indicators.forLevel(level, false)); // no comment step on the pad
         setMessage({});
         setState(State::Reasons);
         return;

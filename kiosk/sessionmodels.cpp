@@ -103,6 +103,15 @@ QStringList ReasonListModel::selectedCodes() const
     return out;
 }
 
+QString ReasonListModel::selectedText() const
+{
+    QStringList out;
+    for (const Indicator &i : m_items)
+        if (m_selected.contains(i.code))
+            out.append(i.displayText(m_english));
+    return out.join(m_english ? QStringLiteral("; ") : QStringLiteral("；"));
+}
+
 void ReasonListModel::setEnglish(bool english)
 {
     if (english == m_english)
@@ -110,6 +119,7 @@ void ReasonListModel::setEnglish(bool english)
     m_english = english;
     if (!m_items.isEmpty())
         Q_EMIT dataChanged(index(0), index(int(m_items.size()) - 1), {TextRole, Qt::DisplayRole});
+    Q_EMIT selectionChanged(); // selectedText follows the language
 }
 
 void ReasonListModel::clear() { setIndicators({}); }

@@ -55,6 +55,7 @@ class ReasonListModel : public QAbstractListModel {
     Q_OBJECT
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
     Q_PROPERTY(int selectedCount READ selectedCount NOTIFY selectionChanged)
+    Q_PROPERTY(QString selectedText READ selectedText NOTIFY selectionChanged)
 public:
     enum Role { CodeRole = Qt::UserRole + 1, TextRole, SelectedRole };
     using QAbstractListModel::QAbstractListModel;
@@ -67,6 +68,7 @@ public:
     void setEnglish(bool english);
     void toggle(const QString &code);
     QStringList selectedCodes() const; // in display order
+    QString selectedText() const;      // the chosen reasons' texts, ；-separated (confirm screen)
     int selectedCount() const { return int(m_selected.size()); }
     void clear();
 

@@ -85,10 +85,10 @@ TestCase {
         verify(Session.message.length > 0)
         tap("reason502")
         tap("reasonsNext")
-        // One decision per screen: no questions, no comment, no public switch, no extras.
+        // No questions, no comment, no extras; the 公开/不公开 choice is there (公开 preselected).
         tryCompare(Session, "state", Session.Confirm)
         verify(shown("careConfirmLevel"))
-        verify(!shown("publicNo"))
+        verify(shown("publicNo"))
         verify(!shown("addDetails"))
         tap("confirmBack")
         tryCompare(Session, "state", Session.Reasons)

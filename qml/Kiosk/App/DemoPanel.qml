@@ -8,11 +8,14 @@ import Kiosk.Components
 // Demo only: simulates an ID-card swipe or a QR scan so a newcomer can walk every journey.
 Item {
     id: root
+    objectName: "demoPanel"
     width: open ? 560 : 140
     height: open ? panel.implicitHeight : 72
     property bool open: false
 
-    MouseArea { anchors.fill: parent } // taps on the panel never reach the screen below
+    // Open: taps on the panel never reach the screen below. Closed: the button's own handler
+    // takes the press (an enabled full-size MouseArea here used to swallow it).
+    MouseArea { anchors.fill: parent; enabled: root.open }
     Rectangle {
         anchors.fill: parent
         radius: 12
@@ -28,7 +31,13 @@ Item {
         font.pixelSize: 30
         font.family: Theme.fontFamily
     }
-    TapHandler { enabled: !root.open; onTapped: root.open = true }
+    TapHandler {
+        objectName: "demoButton"
+        enabled: !root.open
+        // Exclusive grab: a tap on the button never also reaches the control underneath.
+        gesturePolicy: TapHandler.ReleaseWithinBounds
+        onTapped: root.open = true
+    }
 
     Column {
         id: panel
@@ -49,7 +58,7 @@ Item {
                     width: 122; height: 72; radius: 8
                     color: cardTap.pressed ? "#546E7A" : "#37474F"
                     Text { anchors.centerIn: parent; text: parent.modelData.name; color: "white"; font.pixelSize: 26; font.family: Theme.fontFamily }
-                    TapHandler { id: cardTap; onTapped: App.demoSwipeCard(parent.index) }
+                    TapHandler { id: cardTap; gesturePolicy: TapHandler.ReleaseWithinBounds; onTapped: App.demoSwipeCard(parent.index) }
                 }
             }
         }
@@ -66,14 +75,15 @@ Item {
                     width: 250; height: 72; radius: 8
                     color: codeTap.pressed ? "#546E7A" : "#37474F"
                     Text { anchors.centerIn: parent; text: parent.modelData.slice(-10); color: "white"; font.pixelSize: 24 }
-                    TapHandler { id: codeTap; onTapped: App.demoScan(parent.index) }
+                    TapHandler { id: codeTap; gesturePolicy: TapHandler.ReleaseWithinBounds; onTapped: App.demoScan(parent.index) }
                 }
             }
         }
         Rectangle {
             width: 160; height: 72; radius: 8; color: "#37474F"
             Text { anchors.centerIn: parent; text: qsTr("收起"); color: "white"; font.pixelSize: 26; font.family: Theme.fontFamily }
-            TapHandler { onTapped: root.open = false }
+            objectName: "demoClose"
+            TapHandler { gesturePolicy: TapHandler.ReleaseWithinBounds; onTapped: root.open = false }
         }
     }
 }

@@ -19,17 +19,23 @@ Window {
     title: qsTr("政务服务好差评")
 
     readonly property bool landscape: width > height
+    // Every screen is laid out for a short side of 1080 px (ux.md sizes) and scaled as a
+    // whole to the panel: a 1280×800 pad shows the 1728×1080 layout, 800×1280 the 1080×1728 one.
+    readonly property real panelScale: Math.min(width, height) / 1080
 
     // Sized from the window itself: the window's contentItem is only resized on the first
     // platform resize, which an offscreen or test window may never get.
     Item {
         id: frame
         objectName: "frame"
-        width: window.width
-        height: window.height
+        width: window.width / window.panelScale
+        height: window.height / window.panelScale
+        scale: window.panelScale
+        transformOrigin: Item.TopLeft
 
         Rectangle {
             id: header
+            objectName: "header"
             anchors { left: parent.left; right: parent.right; top: parent.top }
             height: 150
             color: Theme.brand
@@ -76,7 +82,7 @@ Window {
                 anchors.verticalCenter: parent.verticalCenter
                 anchors.right: parent.right
                 anchors.rightMargin: Theme.margin
-                width: Theme.elderly ? 360 : 280
+                width: Theme.elderly ? 420 : 280
                 text: Agent.phase === Agent.SignedIn ? qsTr("退出代办") : qsTr("代办员登录")
                 onClicked: Agent.phase === Agent.SignedIn ? Agent.signOut() : Agent.beginSignIn()
             }
@@ -191,16 +197,28 @@ Window {
 
         Rectangle {
             id: footer
+            objectName: "footer"
             anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
             height: 96
             color: Theme.surface
             border.color: Theme.pressed
+            // Demo only, in the footer's own corner so it never covers a screen's control; open,
+            // it grows upwards over the screen.
+            DemoPanel {
+                id: demoPanel
+                visible: App.demoMode
+                z: 1
+                anchors.left: parent.left
+                anchors.leftMargin: 8
+                anchors.bottom: parent.bottom
+                anchors.bottomMargin: (footer.height - 72) / 2
+            }
             Text {
                 objectName: "syncStatus"
                 anchors.top: parent.top
                 anchors.topMargin: 10
                 anchors.left: parent.left
-                anchors.leftMargin: Theme.margin
+                anchors.leftMargin: demoPanel.visible ? demoPanel.x + 140 + Theme.gap : Theme.margin
                 visible: Sync.syncEnabled
                 text: Sync.online ? (Sync.queuedCount > 0 ? qsTr("● 在线 · 待上报 %1 条").arg(Sync.queuedCount) : qsTr("● 在线"))
                                   : qsTr("○ 离线 · 评价保存在本机，联网后自动上报（%1 条）").arg(Sync.queuedCount)
@@ -245,22 +263,26 @@ Window {
             objectName: "idleCountdown"
             visible: Session.countdownVisible
             anchors { left: parent.left; right: parent.right; bottom: footer.top }
-            height: 170
+            height: Math.max(170, countdownRow.height + 2 * Theme.gap)
             color: "#1A1A1A"
             MouseArea { anchors.fill: parent }
             Row {
+                id: countdownRow
                 anchors.centerIn: parent
                 spacing: Theme.spacing
                 Text {
                     anchors.verticalCenter: parent.verticalCenter
+                    width: Math.min(implicitWidth, countdown.width - 2 * Theme.margin - continueButton.width - Theme.spacing)
+                    wrapMode: Text.Wrap
                     text: qsTr("%1 秒后返回首页，信息将清除").arg(Session.idleRemaining)
                     color: "white"
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.bodySize
                 }
                 BigButton {
+                    id: continueButton
                     objectName: "continueButton"
-                    width: 300
+                    width: Theme.elderly ? 400 : 300
                     primary: true
                     text: qsTr("继续")
                     onClicked: Session.userActivity()
@@ -280,11 +302,5 @@ Window {
             anchors.fill: content
         }
 
-        DemoPanel {
-            visible: App.demoMode
-            anchors.right: parent.right
-            anchors.bottom: footer.top
-            anchors.margins: 8
-        }
     }
 }

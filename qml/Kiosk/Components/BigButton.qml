@@ -2,6 +2,7 @@
 import QtQuick
 import Kiosk.Core
 import Kiosk.Theme
+import Kiosk.Components
 
 // A large, obviously tappable button with a pressed state within one frame.
 Rectangle {
@@ -14,7 +15,7 @@ Rectangle {
     property color ink: primary ? Theme.inkOnBrand : Theme.text
     signal clicked()
 
-    implicitWidth: Math.max(label.implicitWidth + 2 * Theme.spacing, Theme.touchTarget * 3)
+    implicitWidth: Math.max(label.naturalWidth + 2 * Theme.spacing, Theme.touchTarget * 3)
     implicitHeight: Math.max(Theme.touchTarget, column.implicitHeight + Theme.spacing)
     radius: Theme.radius
     color: tap.pressed ? Qt.darker(fill, primary ? 1.25 : 1.08) : fill
@@ -30,26 +31,19 @@ Rectangle {
         anchors.centerIn: parent
         width: parent.width - 2 * Theme.gap
         spacing: 4
-        Text {
+        BodyText {
             id: label
-            width: parent.width
-            horizontalAlignment: Text.AlignHCenter
             text: root.text
             color: root.ink
-            font.family: Theme.fontFamily
-            font.pixelSize: Theme.buttonTextSize
+            size: Theme.buttonTextSize
+            minimumSize: Theme.bodySize // a long (English) label shrinks before it wraps
             font.bold: true
-            wrapMode: Text.Wrap
         }
-        Text {
-            width: parent.width
+        BodyText {
             visible: root.subtitle.length > 0
-            horizontalAlignment: Text.AlignHCenter
             text: root.subtitle
             color: root.ink
-            font.family: Theme.fontFamily
-            font.pixelSize: Theme.smallSize
-            wrapMode: Text.Wrap
+            size: Theme.smallSize
         }
     }
     TapHandler {

@@ -2,12 +2,10 @@
 import QtQuick
 import Kiosk.Theme
 
-Text {
-    width: parent ? parent.width : implicitWidth
+BodyText {
     color: Theme.text
-    font.family: Theme.fontFamily
-    font.pixelSize: Theme.titleSize
+    size: Theme.titleSize
+    // At 1.5× type a long title shrinks to stay on one line, never below the normal title size.
+    minimumSize: Theme.elderly ? Theme.buttonTextSize : size
     font.bold: true
-    wrapMode: Text.Wrap
-    horizontalAlignment: Text.AlignHCenter
 }

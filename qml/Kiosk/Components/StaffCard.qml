@@ -25,7 +25,7 @@ Rectangle {
         spacing: Theme.spacing * 1.5
         Rectangle {
             objectName: "staffPhoto"
-            width: root.compact ? 120 : 200
+            width: root.compact ? Math.round(72 * Theme.scale) : 200
             height: width
             radius: width / 2
             color: Theme.selected
@@ -39,15 +39,19 @@ Rectangle {
                 font.bold: true
             }
         }
-        Column {
+        // Compact: name, number and window on one line.
+        Grid {
             anchors.verticalCenter: parent.verticalCenter
-            spacing: 8
+            columns: root.compact ? 3 : 1
+            columnSpacing: Theme.spacing * 1.5
+            rowSpacing: 8
+            verticalItemAlignment: Grid.AlignVCenter
             Text {
                 objectName: "staffName"
                 text: root.staffName.length > 0 ? root.staffName : qsTr("窗口工作人员")
                 color: Theme.text
                 font.family: Theme.fontFamily
-                font.pixelSize: root.compact ? Theme.buttonTextSize : Theme.titleSize
+                font.pixelSize: Theme.titleSize
                 font.bold: true
             }
             Text {

@@ -30,6 +30,7 @@ Item {
         clip: true
         contentHeight: grid.height
         boundsBehavior: Flickable.StopAtBounds
+        ScrollHint { flickable: list }
         Grid {
             id: grid
             width: list.width

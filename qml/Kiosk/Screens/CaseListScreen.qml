@@ -71,6 +71,7 @@ Item {
             }
             TapHandler { onTapped: Session.chooseCase(row.index) }
         }
+        ScrollHint { flickable: list }
     }
     BigButton {
         id: backButton

@@ -7,6 +7,7 @@ import Kiosk.Components
 // Last look before submitting; public / not public with a one-line explanation.
 Item {
     id: root
+    readonly property bool landscape: width > height
     Column {
         anchors.fill: parent
         anchors.margins: Theme.margin
@@ -50,11 +51,13 @@ Item {
                     }
                     Text {
                         width: parent.width
+                        objectName: "confirmReasons"
                         visible: Session.reasons.selectedCount > 0
-                        text: qsTr("已选%1项原因").arg(Session.reasons.selectedCount)
+                        text: qsTr("原因：%1").arg(Session.reasons.selectedText)
                         color: Theme.textMuted
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.bodySize
+                        wrapMode: Text.Wrap
                     }
                     Text {
                         width: parent.width
@@ -77,6 +80,7 @@ Item {
                 objectName: "publicYes"
                 width: (parent.width - Theme.gap) / 2
                 text: qsTr("公开评价")
+                exclusive: true
                 checked: Session.publicRating
                 onToggled: Session.setPublicRating(true)
             }
@@ -84,6 +88,7 @@ Item {
                 objectName: "publicNo"
                 width: (parent.width - Theme.gap) / 2
                 text: qsTr("不公开评价")
+                exclusive: true
                 checked: !Session.publicRating
                 onToggled: Session.setPublicRating(false)
             }
@@ -91,7 +96,7 @@ Item {
         BodyText {
             text: Session.publicRating ? qsTr("公开：评价内容（不含姓名）可在政务服务网展示。")
                                        : qsTr("不公开：评价仅用于内部核查和整改，不对外展示。")
-            font.pixelSize: Theme.smallSize
+            size: Theme.smallSize
         }
         Text {
             width: parent.width
@@ -102,24 +107,32 @@ Item {
             font.pixelSize: Theme.bodySize
             wrapMode: Text.Wrap
         }
-        BigButton {
-            objectName: "submit"
+        // Landscape: 提交 beside 上一步 in one row, so neither runs under the footer.
+        Grid {
             width: parent.width
-            height: Theme.touchTarget * 1.6
-            primary: true
-            text: qsTr("提交评价")
-            onClicked: Session.submit()
-        }
-        Row {
-            anchors.horizontalCenter: parent.horizontalCenter
+            columns: root.landscape ? 2 : 1
             spacing: Theme.spacing
-            BigButton { objectName: "confirmBack"; width: 300; text: qsTr("上一步"); onClicked: Session.back() }
+            horizontalItemAlignment: Grid.AlignHCenter
+            verticalItemAlignment: Grid.AlignVCenter
             BigButton {
-                objectName: "addDetails"
-                visible: !Session.badRating
-                width: 480
-                text: qsTr("补充意见（可选）")
-                onClicked: Session.addDetails()
+                objectName: "submit"
+                width: root.landscape ? parent.width - backRow.width - Theme.spacing : parent.width
+                height: Theme.touchTarget * (root.landscape ? 1.2 : 1.6)
+                primary: true
+                text: qsTr("提交评价")
+                onClicked: Session.submit()
+            }
+            Row {
+                id: backRow
+                spacing: Theme.spacing
+                BigButton { objectName: "confirmBack"; width: 300; text: qsTr("上一步"); onClicked: Session.back() }
+                BigButton {
+                    objectName: "addDetails"
+                    visible: !Session.badRating
+                    width: 480
+                    text: qsTr("补充意见（可选）")
+                    onClicked: Session.addDetails()
+                }
             }
         }
     }

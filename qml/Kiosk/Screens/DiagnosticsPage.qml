@@ -40,13 +40,14 @@ Rectangle {
         BodyText { objectName: "pinMessage"; text: Diagnostics.pinMessage; color: Theme.text }
         Text {
             anchors.horizontalCenter: parent.horizontalCenter
-            text: "●".repeat(root.pin.length) + "○".repeat(Math.max(0, 6 - root.pin.length))
+            // One dot per digit typed: the PIN's length is not shown before it is typed.
+            text: root.pin.length > 0 ? "●".repeat(root.pin.length) : " "
             font.pixelSize: 56
             color: Theme.text
         }
         Grid {
             anchors.horizontalCenter: parent.horizontalCenter
-            columns: 3
+            columns: root.landscape ? 6 : 3 // two rows in landscape: the 返回 below stays on screen
             spacing: Theme.gap
             Repeater {
                 model: ["1", "2", "3", "4", "5", "6", "7", "8", "9", "删除", "0", "确定"]

@@ -14,10 +14,11 @@ Item {
                                       || FollowUp.state === FollowUp.Thanks || FollowUp.state === FollowUp.AlreadyRated
     readonly property bool rating: FollowUp.state === FollowUp.Status && FollowUp.statusCode === "done"
 
+    // Title on top, the department's answer below it (scrolling when long), then the 追评 or
+    // the result and the buttons: the buttons always stay on screen.
     Column {
-        id: column
-        anchors.fill: parent
-        anchors.margins: Theme.margin
+        id: head
+        anchors { left: parent.left; right: parent.right; top: parent.top; margins: Theme.margin }
         spacing: Theme.spacing
 
         ScreenTitle { objectName: "followUpTitle"; text: qsTr("整改反馈") }
@@ -27,22 +28,35 @@ Item {
             visible: FollowUp.state === FollowUp.Loading
             text: qsTr("正在查询整改情况…")
         }
+    }
 
-        // The department's answer.
+    // The department's answer. Landscape 差评 of the rectification: the reasons need the room.
+    Flickable {
+        id: recordFlick
+        objectName: "followUpRecordFlick"
+        visible: root.hasRecord && !(root.landscape && FollowUp.state === FollowUp.Reasons)
+        anchors { left: parent.left; right: parent.right; top: head.bottom; margins: Theme.margin; topMargin: Theme.spacing }
+        // Beside the reasons a third of the screen; else what the result and buttons leave.
+        height: Math.max(Theme.touchTarget, Math.min(recordBox.height,
+                         FollowUp.state === FollowUp.Reasons ? root.height / 3
+                                                             : root.height - 2 * Theme.margin - head.height - tail.height - 2 * Theme.spacing))
+        contentHeight: recordBox.height
+        clip: true
+        boundsBehavior: Flickable.StopAtBounds
+        ScrollHint { flickable: recordFlick }
         Rectangle {
-            // Landscape 差评 of the rectification: the reasons need the room.
-            visible: root.hasRecord && !(root.landscape && FollowUp.state === FollowUp.Reasons)
-            width: parent.width
-            implicitHeight: record.implicitHeight + 2 * Theme.spacing
-            height: implicitHeight
+            id: recordBox
+            width: recordFlick.width
+            height: record.implicitHeight + 2 * Theme.spacing
             radius: Theme.radius
             color: Theme.surface
             border.width: 2
             border.color: Theme.border
             Column {
                 id: record
-                anchors.fill: parent
-                anchors.margins: Theme.spacing
+                x: Theme.spacing
+                y: Theme.spacing
+                width: parent.width - 2 * Theme.spacing
                 spacing: 8
                 Text {
                     width: parent.width
@@ -83,6 +97,13 @@ Item {
                 }
             }
         }
+    }
+
+    Column {
+        id: tail
+        anchors { left: parent.left; right: parent.right; margins: Theme.margin }
+        y: (recordFlick.visible ? recordFlick.y + recordFlick.height : head.y + head.height) + Theme.spacing
+        spacing: Theme.spacing
 
         // Done and not yet rated: the 追评.
         ScreenTitle {
@@ -103,7 +124,7 @@ Item {
                     label: [qsTr("非常不满意"), qsTr("不满意"), qsTr("基本满意"), qsTr("满意"), qsTr("非常满意")][modelData - 1]
                     vertical: false // face beside the word: the reply above needs the height
                     width: root.landscape ? (root.width - 2 * Theme.margin - 4 * Theme.gap) / 5 : root.width - 2 * Theme.margin
-                    height: root.landscape ? 150 : Theme.touchTarget * 1.5
+                    height: root.landscape ? 150 : Theme.touchTarget * (Theme.elderly ? 1.2 : 1.5)
                     onChosen: (l) => FollowUp.rate(l)
                 }
             }
@@ -121,11 +142,12 @@ Item {
             visible: FollowUp.state === FollowUp.Reasons
             width: parent.width
             height: Math.max(Theme.touchTarget, Math.min(reasonsGrid.implicitHeight,
-                                                         column.height - y - Theme.touchTarget - 2 * Theme.spacing
+                                                         root.height - Theme.margin - tail.y - y - reasonButtons.height - 2 * Theme.spacing
                                                          - (FollowUp.message.length > 0 ? Theme.bodySize * 2 : 0)))
             contentHeight: reasonsGrid.implicitHeight
             clip: true
             boundsBehavior: Flickable.StopAtBounds
+            ScrollHint { flickable: reasonsFlick }
             Grid {
                 id: reasonsGrid
                 width: parent.width
@@ -153,6 +175,7 @@ Item {
             }
         }
         Row {
+            id: reasonButtons
             visible: FollowUp.state === FollowUp.Reasons
             anchors.horizontalCenter: parent.horizontalCenter
             spacing: Theme.spacing

@@ -20,10 +20,9 @@ Item {
 
         StaffCard {
             objectName: "padStaffCard"
-            // Landscape 差评: the reasons need the room; the rating already names the person.
-            visible: !(root.landscape && Pad.state === Pad.Reasons)
+            // The same card on every screen of the pad (one line in landscape, where the height is short).
             width: parent.width
-            compact: root.landscape && Pad.state !== Pad.Idle
+            compact: root.landscape
             staffName: Pad.staffName
             staffNo: Pad.staffNo
             windowNo: Pad.windowNo
@@ -53,6 +52,7 @@ Item {
             text: qsTr("办理事项：%1").arg(Pad.taskName)
         }
         Grid {
+            id: rateGrid
             visible: root.rating
             anchors.horizontalCenter: parent.horizontalCenter
             columns: root.landscape ? 5 : 1
@@ -66,16 +66,18 @@ Item {
                     label: [qsTr("非常不满意"), qsTr("不满意"), qsTr("基本满意"), qsTr("满意"), qsTr("非常满意")][modelData - 1]
                     vertical: root.landscape
                     width: root.landscape ? (root.width - 2 * Theme.margin - 4 * Theme.gap) / 5 : root.width - 2 * Theme.margin
-                    height: root.landscape ? Math.max(Theme.touchTarget * 2, root.height - 2 * Theme.margin - 420)
-                                           : Math.max(Theme.touchTarget * 1.5, (root.height - 600) / 5)
+                    // What the card and the question leave, down to the bottom margin.
+                    height: root.landscape ? Math.max(Theme.touchTarget * 2, column.height - rateGrid.y)
+                                           : Math.max(Theme.touchTarget * 1.2, (column.height - rateGrid.y - 4 * Theme.gap) / 5)
                     onChosen: (l) => Pad.rate(l)
                 }
             }
         }
 
         // 差评: a reason is required (one tap), then submit.
+        // Landscape: the card stays, so the reasons get the title's height (the line below asks).
         ScreenTitle {
-            visible: Pad.state === Pad.Reasons
+            visible: Pad.state === Pad.Reasons && !root.landscape
             text: qsTr("请告诉我们哪里做得不好")
         }
         BodyText {
@@ -89,11 +91,12 @@ Item {
             visible: Pad.state === Pad.Reasons
             width: parent.width
             height: Math.max(Theme.touchTarget, Math.min(reasonsGrid.implicitHeight,
-                                                         column.height - y - Theme.touchTarget - 2 * Theme.spacing
+                                                         column.height - y - reasonButtons.height - 2 * Theme.spacing
                                                          - (Pad.message.length > 0 ? Theme.bodySize * 2 : 0)))
             contentHeight: reasonsGrid.implicitHeight
             clip: true
             boundsBehavior: Flickable.StopAtBounds
+            ScrollHint { flickable: reasonsFlick }
             Grid {
                 id: reasonsGrid
                 width: parent.width
@@ -130,6 +133,7 @@ Item {
             wrapMode: Text.Wrap
         }
         Row {
+            id: reasonButtons
             visible: Pad.state === Pad.Reasons
             anchors.horizontalCenter: parent.horizontalCenter
             spacing: Theme.spacing

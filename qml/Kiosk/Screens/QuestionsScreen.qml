@@ -18,6 +18,7 @@ Item {
         ScreenTitle { text: qsTr("几个小问题（可跳过）") }
     }
     ListView {
+        id: questionList
         anchors.top: head.bottom
         anchors.bottom: nav.top
         anchors.left: parent.left
@@ -53,6 +54,7 @@ Item {
                         required property var modelData
                         objectName: "answer_" + q.itemId + "_" + choice.modelData.code
                         text: choice.modelData.text
+                        exclusive: q.kind !== "multi"
                         checked: q.kind === "multi" ? q.answer.split(",").indexOf(choice.modelData.code) >= 0
                                                     : q.answer === choice.modelData.code
                         onToggled: Session.answerQuestion(q.itemId, choice.modelData.code)
@@ -60,6 +62,7 @@ Item {
                 }
             }
         }
+        ScrollHint { flickable: questionList }
     }
     Row {
         id: nav

@@ -52,7 +52,7 @@ Item {
                 width: root.landscape ? (root.width - 2 * Theme.margin - 4 * Theme.gap) / 5 : root.width - 2 * Theme.margin
                 // The five share what the card, question and back button leave (at 1.5× type in
                 // 关怀模式 too), never below 1.5 touch targets.
-                height: Math.max(Theme.touchTarget * 1.5,
+                height: Math.max(Theme.touchTarget * 1.2,
                                  root.landscape ? Math.min(330, root.available)
                                                 : Math.min(Theme.touchTarget * 2.5, (root.available - 4 * Theme.gap) / 5))
                 onChosen: (l) => Session.rate(l)

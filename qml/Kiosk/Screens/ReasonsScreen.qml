@@ -14,7 +14,10 @@ Item {
         anchors.margins: Theme.margin
         spacing: Theme.spacing
         ScreenTitle { text: qsTr("请告诉我们哪里做得不好") }
-        BodyText { text: qsTr("可多选。您的意见将转交%1核实整改，并在规定时间内回访您。").arg(Session.caseDeptName) }
+        BodyText {
+            size: root.landscape ? Theme.smallSize : Theme.bodySize // landscape: the height goes to the reasons
+            text: qsTr("可多选，或点“我来写意见”。您的意见将转交%1核实整改，并在规定时间内回访您。").arg(Session.caseDeptName)
+        }
         Grid {
             width: parent.width
             columns: root.landscape ? 2 : 1
@@ -51,8 +54,17 @@ Item {
         Row {
             anchors.horizontalCenter: parent.horizontalCenter
             spacing: Theme.spacing
-            BigButton { objectName: "reasonsBack"; width: 300; text: qsTr("上一步"); onClicked: Session.back() }
-            BigButton { objectName: "reasonsNext"; width: 420; primary: true; text: qsTr("下一步"); onClicked: Session.next() }
+            BigButton { objectName: "reasonsBack"; width: 260; text: qsTr("上一步"); onClicked: Session.back() }
+            // No reason fits: say it in words instead (the comment is then required).
+            BigButton { objectName: "writeComment"; width: 360; text: qsTr("我来写意见"); onClicked: Session.writeComment() }
+            BigButton {
+                objectName: "reasonsNext"
+                width: 320
+                primary: true
+                enabledLook: Session.reasons.selectedCount > 0 || Session.comment.length > 0
+                text: qsTr("下一步")
+                onClicked: Session.next()
+            }
         }
     }
 }

@@ -8,15 +8,17 @@ import Kiosk.Components
 Item {
     id: root
     Column {
+        id: column
         anchors.fill: parent
         anchors.margins: Theme.margin
         spacing: Theme.spacing
-        ScreenTitle { text: qsTr("请出示二维码") }
-        BodyText { text: qsTr("将受理通知书或办结回执上的二维码对准下方摄像头，或放在扫码口下。") }
+        ScreenTitle { id: title; text: qsTr("请出示二维码") }
+        BodyText { id: body; text: qsTr("将受理通知书或办结回执上的二维码对准下方摄像头，或放在扫码口下。") }
         Rectangle {
             id: viewport
             anchors.horizontalCenter: parent.horizontalCenter
-            width: Math.min(parent.width, 800, (root.height - 420) * 4 / 3)
+            // What the texts and 返回 leave.
+            width: Math.min(parent.width, 800, (column.height - title.height - body.height - scanBack.height - 3 * Theme.spacing) * 4 / 3)
             height: width * 3 / 4
             color: "#202020"
             radius: Theme.radius
@@ -42,6 +44,6 @@ Item {
                 color: "transparent"; border.color: "#FFFFFF"; border.width: 4; radius: 8
             }
         }
-        BigButton { objectName: "scanBack"; anchors.horizontalCenter: parent.horizontalCenter; width: 360; text: qsTr("返回"); onClicked: Session.back() }
+        BigButton { id: scanBack; objectName: "scanBack"; anchors.horizontalCenter: parent.horizontalCenter; width: 360; text: qsTr("返回"); onClicked: Session.back() }
     }
 }

@@ -9,67 +9,100 @@ Item {
     id: root
     readonly property bool landscape: width > height
 
+    // A tap on the card tile (nothing to press: the reader reads the card) points at the reader.
+    property bool cardHint: false
+    Timer { id: hintTimer; interval: 6000; onTriggered: root.cardHint = false }
+
     Column {
+        id: column
         anchors.fill: parent
         anchors.margins: Theme.margin
-        spacing: Theme.spacing * 1.5
+        spacing: Theme.spacing
 
         ScreenTitle { text: qsTr("请对您办理的业务进行评价") }
-        BodyText { text: qsTr("选择一种方式找到您的办件，评价只需一步。") }
+        // Landscape at 1.5× type: the height goes to the tiles and the privacy line instead.
+        BodyText { visible: !(root.landscape && Theme.elderly); text: qsTr("选择一种方式找到您的办件。") }
 
-        Grid {
+        // Landscape: three tiles in a row, one height. Portrait: the card on its own row, the
+        // two buttons side by side below it (one height), so all fits at 1.5× type.
+        Flow {
             id: ways
             width: parent.width
-            columns: root.landscape ? 3 : 1
             spacing: Theme.spacing
-            readonly property real cellWidth: (width - (columns - 1) * spacing) / columns
+            readonly property real cellWidth: root.landscape ? (width - 2 * spacing) / 3 : (width - spacing) / 2
+            readonly property real tileHeight: Math.max(root.landscape ? (Theme.elderly ? 250 : 330) : 200,
+                                                        root.landscape ? cardCol.implicitHeight + Theme.spacing : 0,
+                                                        scanTile.implicitHeight, typedTile.implicitHeight)
 
             Rectangle {
-                width: ways.cellWidth
-                height: Math.max(root.landscape ? (Theme.elderly ? 250 : 360) : 260, cardCol.implicitHeight + Theme.spacing)
+                objectName: "startCard"
+                width: root.landscape ? ways.cellWidth : ways.width
+                height: root.landscape ? ways.tileHeight : Math.max(220, cardCol.implicitHeight + Theme.spacing)
                 radius: Theme.radius
-                color: Theme.surface
+                color: cardTap.pressed ? Theme.pressed : Theme.surface
                 border.width: 3
-                border.color: Theme.border
+                border.color: root.cardHint ? Theme.selected : Theme.border
+                Accessible.role: Accessible.Button
+                Accessible.name: qsTr("刷身份证")
                 Column {
                     id: cardCol
                     anchors.centerIn: parent
                     width: parent.width - 2 * Theme.spacing
                     spacing: Theme.gap
-                    Rectangle { // a card shape, as the reader's label shows it
-                        visible: !(root.landscape && Theme.elderly) // no room for it at 1.5× type
+                    Item { // a card shape, as the reader's label shows it; smaller at 1.5× type in landscape
+                        readonly property real k: Theme.elderly ? 0.6 : 1
                         anchors.horizontalCenter: parent.horizontalCenter
-                        width: 150; height: 95; radius: 10
-                        color: "#E8EEF5"; border.color: Theme.selected; border.width: 3
-                        Rectangle { x: 14; y: 18; width: 40; height: 52; radius: 4; color: Theme.selected }
-                        Rectangle { x: 66; y: 24; width: 66; height: 8; color: Theme.selected }
-                        Rectangle { x: 66; y: 44; width: 54; height: 8; color: Theme.selected }
-                        Rectangle { x: 66; y: 64; width: 62; height: 8; color: Theme.selected }
+                        width: 150 * k; height: 95 * k
+                        Rectangle {
+                            width: 150; height: 95; radius: 10
+                            scale: parent.k
+                            transformOrigin: Item.TopLeft
+                            color: "#E8EEF5"; border.color: Theme.selected; border.width: 3
+                            Rectangle { x: 14; y: 18; width: 40; height: 52; radius: 4; color: Theme.selected }
+                            Rectangle { x: 66; y: 24; width: 66; height: 8; color: Theme.selected }
+                            Rectangle { x: 66; y: 44; width: 54; height: 8; color: Theme.selected }
+                            Rectangle { x: 66; y: 64; width: 62; height: 8; color: Theme.selected }
+                        }
                     }
-                    Text {
-                        width: parent.width
-                        horizontalAlignment: Text.AlignHCenter
+                    BodyText {
                         text: qsTr("刷身份证")
                         color: Theme.text
-                        font.family: Theme.fontFamily
-                        font.pixelSize: Theme.buttonTextSize
+                        size: Theme.buttonTextSize
+                        minimumSize: Theme.bodySize
                         font.bold: true
                     }
-                    BodyText { text: qsTr("请将身份证放在下方读卡区") }
+                    BodyText {
+                        objectName: "cardHint"
+                        text: root.cardHint ? qsTr("请把身份证放在读卡区 ▼") : qsTr("请将身份证放在下方读卡区")
+                        color: root.cardHint ? Theme.selected : Theme.textMuted
+                        font.bold: root.cardHint
+                    }
+                }
+                TapHandler {
+                    id: cardTap
+                    objectName: "startCardTap"
+                    gesturePolicy: TapHandler.ReleaseWithinBounds
+                    onTapped: {
+                        root.cardHint = true
+                        hintTimer.restart()
+                        Voice.speak(qsTr("请把身份证放在读卡区"))
+                    }
                 }
             }
             BigButton {
+                id: scanTile
                 objectName: "startScan"
                 width: ways.cellWidth
-                height: Math.max(root.landscape ? (Theme.elderly ? 250 : 360) : 200, implicitHeight)
+                height: ways.tileHeight
                 text: qsTr("扫描二维码")
                 subtitle: qsTr("受理通知书或办结回执上的二维码")
                 onClicked: Session.beginScan()
             }
             BigButton {
+                id: typedTile
                 objectName: "startTyped"
                 width: ways.cellWidth
-                height: Math.max(root.landscape ? (Theme.elderly ? 250 : 360) : 200, implicitHeight)
+                height: ways.tileHeight
                 text: qsTr("输入办件编号")
                 subtitle: qsTr("办件编号和申请人姓名")
                 onClicked: Session.beginTypedLookup()
@@ -81,12 +114,13 @@ Item {
             spacing: Theme.spacing
             BigButton {
                 objectName: "elderlyToggle"
-                width: root.landscape ? 620 : 560
+                width: Math.min(root.landscape ? 620 : 560, column.width - languageToggle.width - Theme.spacing)
                 primary: App.elderlyMode
                 text: App.elderlyMode ? qsTr("关怀模式：已开启") : qsTr("关怀模式（大字）")
                 onClicked: App.elderlyMode = !App.elderlyMode
             }
             BigButton {
+                id: languageToggle
                 objectName: "languageToggle"
                 width: 300
                 text: App.language === "en" ? "中文" : "English"
@@ -94,9 +128,8 @@ Item {
             }
         }
         BodyText {
-            visible: !(root.landscape && Theme.elderly)
             text: qsTr("您的信息仅用于本次评价，离开后屏幕上的信息自动清除。")
-            font.pixelSize: Theme.smallSize
+            size: Theme.smallSize
         }
     }
 }

@@ -71,26 +71,30 @@ Item {
             font.pixelSize: Theme.bodySize
             wrapMode: Text.Wrap
         }
+    }
 
-
-        Row {
-            anchors.horizontalCenter: parent.horizontalCenter
-            spacing: Theme.spacing
-            BigButton { objectName: "typedBack"; width: 300; text: qsTr("返回"); onClicked: Session.back() }
-            BigButton {
-                objectName: "typedSubmit"
-                width: 420
-                primary: true
-                text: qsTr("查询")
-                enabled: root.projectNo.length > 0 && root.name.length > 0
-                onClicked: Session.submitTypedLookup(root.projectNo, root.name)
-            }
+    // 返回 / 查询: below the fields in portrait, below the keyboard in landscape (the fields'
+    // column is short there at 1.5× type).
+    Row {
+        id: actions
+        x: root.landscape ? keyboard.x + (keyboard.width - width) / 2 : (root.width - width) / 2
+        y: root.landscape ? keyboard.y + keyboard.height + Theme.spacing : leftColumn.y + leftColumn.height + Theme.spacing
+        spacing: Theme.spacing
+        BigButton { objectName: "typedBack"; width: 300; text: qsTr("返回"); onClicked: Session.back() }
+        BigButton {
+            objectName: "typedSubmit"
+            width: 420
+            primary: true
+            text: qsTr("查询")
+            enabled: root.projectNo.length > 0 && root.name.length > 0
+            onClicked: Session.submitTypedLookup(root.projectNo, root.name)
         }
     }
+
     OnScreenKeyboard {
         id: keyboard
         x: root.landscape ? root.width * (Theme.elderly ? 0.44 : 0.5) : Theme.margin
-        y: root.landscape ? Theme.margin : leftColumn.y + leftColumn.implicitHeight + Theme.spacing
+        y: root.landscape ? Theme.margin : actions.y + actions.height + Theme.spacing
         width: root.landscape ? root.width * (Theme.elderly ? 0.56 : 0.5) - Theme.margin : root.width - 2 * Theme.margin
         objectName: "keyboard"
         mode: root.field === "name" ? "pinyin" : "code"

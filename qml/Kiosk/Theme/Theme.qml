@@ -6,7 +6,8 @@ import Kiosk.Core
 // Colours and sizes of every screen. Sizes are pixels at 1080 px width (ux.md); elderly mode
 // multiplies type and targets by 1.5 and switches to the higher-contrast palette (≥ 7:1).
 QtObject {
-    readonly property bool elderly: App.elderlyMode
+    // The maintenance page is for staff: normal size even while 关怀模式 is on.
+    readonly property bool elderly: App.elderlyMode && !(Diagnostics && Diagnostics.open)
     readonly property real scale: elderly ? 1.5 : 1.0
 
     // Palette: red-and-white official look. Every text/background pair is ≥ 4.5:1 (≥ 7:1 elderly).

@@ -183,8 +183,8 @@ private Q_SLOTS:
         QCOMPARE(m_session->state(), S::Reasons);
         QCOMPARE(m_session->reasons()->rowCount(), 10);
         m_session->next();
-        QCOMPARE(m_session->state(), S::Questions);
-        m_session->next();
+        QCOMPARE(m_session->state(), S::Reasons); // the rule where the choice is made
+        m_session->writeComment();                 // 我来写意见
         QCOMPARE(m_session->state(), S::Comment);
         m_session->next();
         QCOMPARE(m_session->state(), S::Comment); // refused: no reason, no text
