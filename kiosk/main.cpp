@@ -57,6 +57,7 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QGuiApplication>
+#include <QSet>
 #include <QHostInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -699,6 +700,21 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(HCP_VERSION));
     QElapsedTimer sinceStart;
     sinceStart.start();
+    // The modes that never show a window run without a display (a maintenance shell over ssh,
+    // a provisioning script): the offscreen platform, unless one was chosen.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY")
+        && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
+        static const QSet<QByteArray> headless{"-h", "--help", "--help-all", "-v", "--version", "--export-evaluations",
+                                               "--write-demo-cases", "--device-public-key-out", "--enroll-token",
+                                               "--render-screens", "--self-test"};
+        for (int i = 1; i < argc; ++i) {
+            const QByteArray arg = QByteArray(argv[i]).split('=').first();
+            if (headless.contains(arg)) {
+                qputenv("QT_QPA_PLATFORM", "offscreen");
+                break;
+            }
+        }
+    }
     QGuiApplication app(argc, argv);
     // Recent log lines (masked) for the maintenance screen; journald still gets every message.
     LogBuffer logBuffer;

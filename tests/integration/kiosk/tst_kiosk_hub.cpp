@@ -8,6 +8,7 @@
 #include <outboxsender.h>
 #include <store.h>
 
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -72,6 +73,31 @@ class TestKioskHub : public QObject {
     }
 
 private Q_SLOTS:
+    void headlessModes_withoutAnyDisplay_helpVersionAndDemoCasesExitZero()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char *v : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+            env.remove(QLatin1String(v));
+        auto run = [&](const QStringList &args, QByteArray *out) {
+            QProcess p;
+            p.setProcessEnvironment(env);
+            p.start(QStringLiteral(HCP_KIOSK_BIN), args);
+            const bool ok = p.waitForFinished(30000) && p.exitStatus() == QProcess::NormalExit;
+            *out = p.readAllStandardOutput() + p.readAllStandardError();
+            return ok ? p.exitCode() : -1;
+        };
+        QByteArray out;
+        QCOMPARE(run({QStringLiteral("--help")}, &out), 0);
+        QVERIFY2(out.contains("--enroll-token") && out.contains("--data-dir"), out.constData());
+        QCOMPARE(run({QStringLiteral("--version")}, &out), 0);
+        QVERIFY2(out.contains("hcp-kiosk"), out.constData());
+        QCOMPARE(run({QStringLiteral("--data-dir"), m_dir.filePath(QStringLiteral("nodisplay")), QStringLiteral("--write-demo-cases"),
+                      m_dir.filePath(QStringLiteral("nodisplay-cases.json"))},
+                     &out),
+                 0);
+        QVERIFY(QFileInfo(m_dir.filePath(QStringLiteral("nodisplay-cases.json"))).size() > 0);
+    }
+
     void cardLookupThroughHub_deliveredOnce_andOfflineWorkQueuedUntilHubReturns()
     {
         // The demo cases as a county business system would feed them.
