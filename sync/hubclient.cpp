@@ -188,8 +188,11 @@ void HubClient::enroll(const QString &enrollToken, const QString &deviceId, cons
     send("POST", QStringLiteral("/v1/enroll"), QJsonDocument(withKey).toJson(QJsonDocument::Compact),
          m_requestTimeoutMs, false, {}, [handler, hub, fingerprint](const HubReply &r) {
              if (r.status != 201) {
-                 const QString reason = r.status == 0
-                     ? r.errorString
+                 // 202 "pending": a re-enrollment waiting for an admin's approval (PROTOCOL §3b);
+                 // the same call with the same key completes it once approved.
+                 const QString reason = r.status == 0 ? r.errorString
+                     : r.status == 202
+                     ? QStringLiteral("202 pending: re-enrollment waits for an admin's approval")
                      : QStringLiteral("%1 %2").arg(r.status).arg(r.json().value(QLatin1String("error")).toString());
                  handler(false, {}, reason);
                  return;

@@ -4,6 +4,7 @@
 #include "receiptwitnesses.h"
 
 #include "../wire.h"
+#include "enroll/reenrollments.h"
 #include "fraudmonitor.h"
 #include "grievance/grievanceservice.h"
 #include "guard/enrolltokens.h"
@@ -90,6 +91,8 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
     if (QString why; !m_witnesses->install(
             m_http, [this](const QHttpServerRequest &r) { qint64 t = 0; return authenticate(r, &t); }, &why))
         qCCritical(lcHubServer).noquote() << "receipt witnesses unavailable:" << why;
+    m_reenroll = std::make_unique<enroll::ReEnrollments>(m_store, &m_ledger);
+    m_reenroll->install(*this); // console and admin routes for approving re-enrollments
     m_http.route(QStringLiteral("/v1/enroll"), Method::Post,
                  [this](const QHttpServerRequest &r) { return enroll(r); });
     m_http.route(QStringLiteral("/v1/evaluations/batch"), Method::Post,
@@ -304,14 +307,42 @@ QHttpServerResponse HubServer::enroll(const QHttpServerRequest &request)
     QByteArray secret;
     QString fingerprint;
     switch (m_store->enroll(deviceId, hallCode, deviceClass, body.value(QLatin1String("version")).toString(), &secret)) {
-    case HubStore::EnrollResult::Exists:
-        giveBack();
-        // Another key for an enrolled device is a new identity: refused and raised as an alert.
-        if (!devicePublicKey.isEmpty()
-            && m_ledger.registerKey(deviceId, devicePublicKey, &fingerprint) == LedgerCheck::KeyResult::Changed)
-            return error(Status::Conflict, QStringLiteral("device_exists"),
-                         QStringLiteral("device already enrolled with another key; reported as a new identity"));
-        return error(Status::Conflict, QStringLiteral("device_exists"), QStringLiteral("device already enrolled"));
+    case HubStore::EnrollResult::Exists: {
+        // Another key for an enrolled device is a new identity ("new-identity" alert): it gets
+        // credentials only once an admin approved it (PROTOCOL §3b), into the hall it had.
+        const auto existing = m_store->device(deviceId);
+        if (devicePublicKey.isEmpty() || !existing
+            || m_ledger.registerKey(deviceId, devicePublicKey, &fingerprint) != LedgerCheck::KeyResult::Changed) {
+            giveBack();
+            return error(Status::Conflict, QStringLiteral("device_exists"), QStringLiteral("device already enrolled"));
+        }
+        if (!devToken && existing->hallCode != hallCode) {
+            giveBack();
+            return error(Status::Forbidden, QStringLiteral("wrong_hall"),
+                         QStringLiteral("this enrollment token is for another hall than the device's"));
+        }
+        hallCode = existing->hallCode;
+        qint64 requestId = 0;
+        switch (m_reenroll->request(deviceId, devicePublicKey, fingerprint, hallCode, &secret, &requestId)) {
+        case enroll::ReEnrollments::Outcome::Pending:
+            giveBack();
+            return QHttpServerResponse(QJsonObject{{QStringLiteral("status"), QStringLiteral("pending")},
+                                                   {QStringLiteral("requestId"), requestId},
+                                                   {QStringLiteral("message"),
+                                                    QStringLiteral("re-enrollment waits for an admin's approval")}},
+                                       Status::Accepted);
+        case enroll::ReEnrollments::Outcome::Rejected:
+            giveBack();
+            return error(Status::Forbidden, QStringLiteral("reenroll_rejected"),
+                         QStringLiteral("an admin rejected this re-enrollment"));
+        case enroll::ReEnrollments::Outcome::Failed:
+            giveBack();
+            return error(Status::InternalServerError, QStringLiteral("internal"), m_reenroll->lastError());
+        case enroll::ReEnrollments::Outcome::Completed:
+            break; // the token stays used
+        }
+        break;
+    }
     case HubStore::EnrollResult::Failed:
         giveBack();
         return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());

@@ -31,6 +31,9 @@ namespace grievance {
 class GrievanceService;
 }
 class ReceiptWitnesses;
+namespace enroll {
+class ReEnrollments;
+}
 
 // The hub's HTTP front (PROTOCOL.md) over one HubStore. Runs on the thread that created it;
 // Qt 6.4's QHttpServer answers requests one at a time on that thread, so concurrent requests
@@ -100,6 +103,7 @@ private:
     std::unique_ptr<ReceiptWitnesses> m_witnesses; // printed receipts as witnesses (PROTOCOL §4c)
     QHttpServer m_http;
     std::unique_ptr<FleetApi> m_fleet;
+    std::unique_ptr<enroll::ReEnrollments> m_reenroll; // after m_ledger and m_fleet
     QString m_enrollToken;
     QString m_adminToken;
     guard::Limits m_limits = guard::Limits::hubDefaults();

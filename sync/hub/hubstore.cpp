@@ -2,6 +2,7 @@
 #include "hubstore.h"
 
 #include "guard/enrolltokens.h"
+#include "enroll/reenrollments.h"
 
 #include "configpublisher.h"
 #include "fleetstore.h"
@@ -110,7 +111,8 @@ bool HubStore::open(const QString &spec, QString *error)
         && RectificationStore(m_db).ensureSchema(error) && ConfigPublisher::ensureSchema(m_db, m_postgres, error)
         && FleetStore::ensureSchema(m_db, m_postgres, error)
         && grievance::CaseFiles::ensureSchema(m_db, m_postgres, error)
-        && TpmCheck::ensureSchema(m_db, error) && guard::EnrollTokens(m_db).ensureSchema(error);
+        && TpmCheck::ensureSchema(m_db, error) && guard::EnrollTokens(m_db).ensureSchema(error)
+        && enroll::ReEnrollments::ensureSchema(m_db, m_postgres, error);
 }
 
 bool HubStore::execStatements(QSqlDatabase &db, const QStringList &statements, QString *error)
