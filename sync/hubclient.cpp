@@ -221,6 +221,17 @@ void HubClient::lookupCases(const QUrlQuery &query, ReplyHandler handler)
          m_lookupTimeoutMs, true, {}, std::move(handler));
 }
 
+void HubClient::hashIdNumber(const QString &idNumber, std::function<void(const QString &, int)> handler)
+{
+    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("idNumber"), idNumber.trimmed().toUpper()}})
+                                .toJson(QJsonDocument::Compact);
+    send("POST", QStringLiteral("/v1/idhash"), body, m_lookupTimeoutMs, true, {},
+         [handler = std::move(handler)](const HubReply &r) {
+             const QString hash = r.status == 200 ? r.json().value(QLatin1String("certKeyHash")).toString() : QString();
+             handler(hash, r.status);
+         });
+}
+
 void HubClient::pullCaseFeed(qint64 cursor, int limit, ReplyHandler handler)
 {
     send("GET", QStringLiteral("/v1/cases/feed?cursor=%1&limit=%2").arg(cursor).arg(limit), {},

@@ -4,6 +4,7 @@
 #include "receiptwitnesses.h"
 
 #include "../wire.h"
+#include "enroll/idhashoracle.h"
 #include "enroll/reenrollments.h"
 #include "fraudmonitor.h"
 #include "grievance/grievanceservice.h"
@@ -54,10 +55,12 @@ bool parseObject(const QByteArray &body, QJsonObject *out)
     return guard::parseStrictObject(body, out); // a key twice in one object is refused (PROTOCOL §1a)
 }
 
-// Reads that answer with citizens' cases (names, 办件编号): replay-protected (PROTOCOL §2).
-bool isPersonalRead(const QByteArray &target)
+// Reads that answer with citizens' cases (names, 办件编号), and the ID-number hash oracle:
+// replay-protected (PROTOCOL §2, §5a).
+bool isPersonalRead(QHttpServerRequest::Method method, const QByteArray &target)
 {
-    return target.startsWith("/v1/cases/");
+    return (method == QHttpServerRequest::Method::Get && target.startsWith("/v1/cases/"))
+        || (method == QHttpServerRequest::Method::Post && target == "/v1/idhash");
 }
 
 QByteArray requestTarget(const QHttpServerRequest &request)
@@ -91,8 +94,12 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
     if (QString why; !m_witnesses->install(
             m_http, [this](const QHttpServerRequest &r) { qint64 t = 0; return authenticate(r, &t); }, &why))
         qCCritical(lcHubServer).noquote() << "receipt witnesses unavailable:" << why;
-    m_reenroll = std::make_unique<enroll::ReEnrollments>(m_store, &m_ledger);
+    m_reenroll = std::make_unique<enrollment::ReEnrollments>(m_store, &m_ledger);
     m_reenroll->install(*this); // console and admin routes for approving re-enrollments
+    m_idHash = std::make_unique<enrollment::IdHashOracle>(m_store, &m_ledger); // certKey stays here (PROTOCOL §5a)
+    m_idHash->install(
+        m_http, [this](const QHttpServerRequest &r) { qint64 t = 0; return authenticate(r, &t); },
+        [this] { return unauthenticated(); });
     m_http.route(QStringLiteral("/v1/enroll"), Method::Post,
                  [this](const QHttpServerRequest &r) { return enroll(r); });
     m_http.route(QStringLiteral("/v1/evaluations/batch"), Method::Post,
@@ -223,7 +230,7 @@ std::optional<HubStore::Device> HubServer::authenticate(const QHttpServerRequest
     // Reads of personal data are answered once: a captured lookup replayed within the window is
     // refused. The key is the signed content (method, target, time, body), not the signature's
     // encoding, so a re-encoded signature is the same request (PROTOCOL §2).
-    if (request.method() == QHttpServerRequest::Method::Get && isPersonalRead(target)
+    if (isPersonalRead(request.method(), target)
         && !m_replays.accept(deviceId,
                              trust::Crypto::sha256(trust::DeviceIdentity::requestSigningInput(method, target, *deviceTimeMs,
                                                                                              request.body())),
@@ -324,21 +331,21 @@ QHttpServerResponse HubServer::enroll(const QHttpServerRequest &request)
         hallCode = existing->hallCode;
         qint64 requestId = 0;
         switch (m_reenroll->request(deviceId, devicePublicKey, fingerprint, hallCode, &secret, &requestId)) {
-        case enroll::ReEnrollments::Outcome::Pending:
+        case enrollment::ReEnrollments::Outcome::Pending:
             giveBack();
             return QHttpServerResponse(QJsonObject{{QStringLiteral("status"), QStringLiteral("pending")},
                                                    {QStringLiteral("requestId"), requestId},
                                                    {QStringLiteral("message"),
                                                     QStringLiteral("re-enrollment waits for an admin's approval")}},
                                        Status::Accepted);
-        case enroll::ReEnrollments::Outcome::Rejected:
+        case enrollment::ReEnrollments::Outcome::Rejected:
             giveBack();
             return error(Status::Forbidden, QStringLiteral("reenroll_rejected"),
                          QStringLiteral("an admin rejected this re-enrollment"));
-        case enroll::ReEnrollments::Outcome::Failed:
+        case enrollment::ReEnrollments::Outcome::Failed:
             giveBack();
             return error(Status::InternalServerError, QStringLiteral("internal"), m_reenroll->lastError());
-        case enroll::ReEnrollments::Outcome::Completed:
+        case enrollment::ReEnrollments::Outcome::Completed:
             break; // the token stays used
         }
         break;
@@ -355,7 +362,6 @@ QHttpServerResponse HubServer::enroll(const QHttpServerRequest &request)
     qCInfo(lcHubServer) << "enrolled" << deviceId << "hall" << guard::forLog(hallCode, 64);
     return QHttpServerResponse(QJsonObject{{QStringLiteral("deviceId"), deviceId},
                                            {QStringLiteral("deviceSecret"), QString::fromLatin1(secret.toHex())},
-                                           {QStringLiteral("certKey"), QString::fromLatin1(m_store->certKey().toHex())},
                                            {QStringLiteral("hallCode"), hallCode},
                                            {QStringLiteral("heartbeatIntervalS"), m_store->heartbeatIntervalS()},
                                            {QStringLiteral("hubPublicKey"), QString::fromLatin1(m_hubIdentity.publicKeyPem())}},

@@ -31,7 +31,8 @@ namespace grievance {
 class GrievanceService;
 }
 class ReceiptWitnesses;
-namespace enroll {
+namespace enrollment {
+class IdHashOracle;
 class ReEnrollments;
 }
 
@@ -103,7 +104,8 @@ private:
     std::unique_ptr<ReceiptWitnesses> m_witnesses; // printed receipts as witnesses (PROTOCOL §4c)
     QHttpServer m_http;
     std::unique_ptr<FleetApi> m_fleet;
-    std::unique_ptr<enroll::ReEnrollments> m_reenroll; // after m_ledger and m_fleet
+    std::unique_ptr<enrollment::ReEnrollments> m_reenroll; // after m_ledger and m_fleet
+    std::unique_ptr<enrollment::IdHashOracle> m_idHash;
     QString m_enrollToken;
     QString m_adminToken;
     guard::Limits m_limits = guard::Limits::hubDefaults();

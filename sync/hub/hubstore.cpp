@@ -112,7 +112,7 @@ bool HubStore::open(const QString &spec, QString *error)
         && FleetStore::ensureSchema(m_db, m_postgres, error)
         && grievance::CaseFiles::ensureSchema(m_db, m_postgres, error)
         && TpmCheck::ensureSchema(m_db, error) && guard::EnrollTokens(m_db).ensureSchema(error)
-        && enroll::ReEnrollments::ensureSchema(m_db, m_postgres, error);
+        && enrollment::ReEnrollments::ensureSchema(m_db, m_postgres, error);
 }
 
 bool HubStore::execStatements(QSqlDatabase &db, const QStringList &statements, QString *error)

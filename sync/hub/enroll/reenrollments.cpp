@@ -20,7 +20,7 @@
 
 Q_LOGGING_CATEGORY(lcReEnroll, "hcp.sync.hub.enroll")
 
-namespace hcp::sync::hub::enroll {
+namespace hcp::sync::hub::enrollment {
 
 namespace {
 
@@ -291,4 +291,4 @@ void ReEnrollments::install(HubServer &server)
     });
 }
 
-} // namespace hcp::sync::hub::enroll
+} // namespace hcp::sync::hub::enrollment

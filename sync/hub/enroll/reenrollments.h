@@ -17,7 +17,7 @@ class HubServer;
 class HubStore;
 class LedgerCheck;
 
-namespace enroll {
+namespace enrollment {
 
 // Re-enrollment of a known device id with a new key needs an admin's approval (PROTOCOL §3b).
 // The first /v1/enroll with the new key files a pending request (202, alert
@@ -66,5 +66,5 @@ private:
     QString m_lastError;
 };
 
-} // namespace enroll
+} // namespace enrollment
 } // namespace hcp::sync::hub

@@ -2,6 +2,7 @@
 #include "hubprocess.h"
 
 #include "deviceidentity.h"
+#include "hubclient.h"
 
 #include "ledgertable.h"
 
@@ -320,6 +321,25 @@ int signedRequest(const QUrl &hub, const DeviceCredentials &creds, const trust::
                         {"X-HCP-Time", QByteArray::number(timeMs)},
                         {"X-HCP-Key", trust::DeviceIdentity::fingerprintOf(key).toLatin1()},
                         {"X-HCP-Signature", signature}});
+}
+
+QString hubIdHash(const DeviceCredentials &creds, const QString &idNumber, const trust::Key &key)
+{
+    HubClient client;
+    client.setCredentials(creds);
+    if (!key.isNull())
+        client.setDeviceKey(key);
+    client.setLookupTimeoutMs(10000);
+    QString out;
+    bool done = false;
+    client.hashIdNumber(idNumber, [&](const QString &hash, int) {
+        out = hash;
+        done = true;
+    });
+    QDeadlineTimer deadline(15000);
+    while (!done && !deadline.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    return out;
 }
 
 } // namespace hcp::sync::test

@@ -107,4 +107,8 @@ int signedRequest(const QUrl &hub, const DeviceCredentials &creds, const trust::
                   const QString &target, qint64 timeMs, const QByteArray &body = {}, QByteArray *out = nullptr,
                   QByteArray *signatureOut = nullptr);
 
+// The hub's keyed hash of idNumber (POST /v1/idhash, PROTOCOL §5a) asked as the device of creds
+// (with key when given) through the real HubClient; empty when refused.
+QString hubIdHash(const DeviceCredentials &creds, const QString &idNumber, const trust::Key &key = {});
+
 } // namespace hcp::sync::test
