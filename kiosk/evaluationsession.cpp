@@ -74,6 +74,14 @@ QString EvaluationSession::hashIdNumber(const QString &idNumber) const
     return certKeyHash(m_config.idHashKey, idNumber);
 }
 
+void EvaluationSession::hashIdNumberThen(const QString &idNumber, std::function<void(const QString &)> done) const
+{
+    if (m_idHasher)
+        m_idHasher(idNumber, std::move(done));
+    else
+        done(hashIdNumber(idNumber));
+}
+
 int EvaluationSession::effectiveIdleMs() const
 {
     if (m_idleOverrideMs > 0)
@@ -274,21 +282,13 @@ void EvaluationSession::identifyByCard(const QString &name, const QString &idNum
         return;
     if (!m_acceptingSessions || !acceptsNewIdentity(m_state))
         return;
-    if (!m_agentCertKeyHash.isEmpty() && certKeyHash(m_config.idHashKey, idNumber) == m_agentCertKeyHash) {
-        // The agent helps; the citizen's own card identifies the citizen.
-        wipe();
-        showError(tr("这是代办员的身份证。请使用办事人本人的身份证。"));
-        return;
-    }
     wipe();
     m_citizenName = maskName(name);
     m_citizenIdMasked = maskIdNumber(idNumber);
     Q_EMIT identityChanged();
-    CaseQuery q;
-    q.kind = CaseQuery::Kind::ByCertKeyHash;
-    // The plain ID number goes no further than this keyed hash and the ciphertext for the hub
-    // (the evaluation's certKeyEnc, PROTOCOL §4); neither is reversible on the kiosk.
-    q.certKeyHash = certKeyHash(m_config.idHashKey, idNumber);
+    // The plain ID number goes no further than its keyed hash (made by the hub for an enrolled
+    // kiosk, PROTOCOL §5a) and the ciphertext for the hub (the evaluation's certKeyEnc, §4);
+    // neither is reversible on the kiosk.
     if (!m_hubPublicKeyPem.isEmpty()) {
         QString err;
         if (const auto enc = hcp::sync::wire::encryptCertKey(m_hubPublicKeyPem, idNumber, &err))
@@ -296,7 +296,30 @@ void EvaluationSession::identifyByCard(const QString &name, const QString &idNum
         else
             qCWarning(lcSession) << "ID number not encrypted for the hub:" << err;
     }
-    startLookup(q, 0);
+    setMessage({});
+    setState(State::Searching);
+    const quint64 visit = ++m_lookupId;
+    hashIdNumberThen(idNumber, [this, visit](const QString &hash) {
+        if (visit != m_lookupId || m_state != State::Searching)
+            return; // the visit ended while the hub hashed
+        if (hash.isEmpty()) {
+            // Offline (or refused): no hash, so no card lookup, neither at the hub nor in the
+            // feed cache. The typed 办件编号 + name and the receipt QR still work.
+            wipe();
+            showError(tr("暂时无法按身份证查询（未连接服务中心）。请输入办件编号和姓名，或扫描回执上的二维码。"));
+            return;
+        }
+        if (!m_agentCertKeyHash.isEmpty() && hash == m_agentCertKeyHash) {
+            // The agent helps; the citizen's own card identifies the citizen.
+            wipe();
+            showError(tr("这是代办员的身份证。请使用办事人本人的身份证。"));
+            return;
+        }
+        CaseQuery q;
+        q.kind = CaseQuery::Kind::ByCertKeyHash;
+        q.certKeyHash = hash;
+        startLookup(q, 0);
+    });
 }
 
 void EvaluationSession::startLookup(const CaseQuery &query, int serviceNumber)

@@ -123,8 +123,15 @@ public:
     // returning true consumes it. Called with the plain ID number on the GUI thread.
     using CardClaimer = std::function<bool(const QString &name, const QString &idNumber)>;
     void setCardClaimer(CardClaimer claimer) { m_cardClaimer = std::move(claimer); }
-    // The keyed hash of an ID number with this kiosk's key (agents' certKeyHash use the same).
+    // The keyed hash of an ID number with the local key (stand-alone and demo kiosks only: an
+    // enrolled kiosk holds no hub key, PROTOCOL §5a).
     QString hashIdNumber(const QString &idNumber) const;
+    // The hub's keyed hash of an ID number (agents' certKeyHash use the same), asked of the hub
+    // by an enrolled kiosk (IdHasher: HubClient::hashIdNumber); done("") when it cannot answer
+    // (offline, throttled). Without a hasher: the local key, at once.
+    using IdHasher = std::function<void(const QString &idNumber, std::function<void(const QString &hash)> done)>;
+    void setIdHasher(IdHasher hasher) { m_idHasher = std::move(hasher); }
+    void hashIdNumberThen(const QString &idNumber, std::function<void(const QString &hash)> done) const;
     // Receipt QR codes (the kiosk's own) open the 差评 follow-up instead of the case lookup.
     void setFollowUpEnabled(bool on) { m_followUpEnabled = on; }
     // Signs the receipt QR of a committed evaluation (device id, seq, uuid) with the device key,
@@ -257,6 +264,7 @@ private:
     QString m_citizenIdMasked;
     QString m_certKeyEnc;       // base64 ciphertext for the hub, set by a card identification
     QByteArray m_hubPublicKeyPem;
+    IdHasher m_idHasher;
     CaseListModel m_cases;
     ReasonListModel m_reasons;
     QuestionListModel m_questions;

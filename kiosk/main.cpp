@@ -235,11 +235,9 @@ struct Services {
         const QByteArray cfg = store.config(QStringLiteral("kiosk"));
         if (!cfg.isEmpty())
             config = KioskConfig::fromJson(QJsonDocument::fromJson(cfg).object());
-        // An enrolled kiosk hashes ID numbers with the hub's key, so card lookups match the hub.
+        // An enrolled kiosk holds no ID-hash key: the hub hashes for it (PROTOCOL §5a, below).
         QString credError;
         credentials = hcp::sync::DeviceCredentials::load(credentialsPath(), &credError);
-        if (credentials.isValid() && !credentials.certKey.isEmpty())
-            config.idHashKey = credentials.certKey;
         IndicatorSet indicators = IndicatorSet::fromJson(QJsonDocument::fromJson(store.config(QStringLiteral("indicators"))).object());
         if (!indicators.isValid())
             indicators = IndicatorSet::builtin();
@@ -326,6 +324,11 @@ struct Services {
         hub->setCredentials(credentials);
         if (!pinHubCa(*hub, error))
             return false;
+        // Card and agent lookups: the hub makes the ID number's keyed hash (PROTOCOL §5a); offline
+        // there is none, so a card finds nothing and the citizen types the 办件编号 or scans the QR.
+        session->setIdHasher([client = hub.get()](const QString &idNumber, std::function<void(const QString &)> done) {
+            client->hashIdNumber(idNumber, [done = std::move(done)](const QString &hash, int) { done(hash); });
+        });
         sender = std::make_unique<hcp::sync::OutboxSender>(hub.get());
         if (!sender->open(store.path(), error))
             return false;

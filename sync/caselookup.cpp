@@ -33,13 +33,25 @@ int CaseLookup::lookupByQr(const QString &qrPayload)
 
 int CaseLookup::lookupByIdNumber(const QString &idNumber)
 {
-    const QByteArray hash = wire::certKeyHash(m_client->credentials().certKey, idNumber);
-    return start(Kind::CertKeyHash, QString::fromLatin1(hash), {});
+    // The hub hashes (PROTOCOL §5a): the kiosk holds no key. Without an answer there is no
+    // hash, and no card lookup (neither at the hub nor in the cache).
+    const int ticket = m_nextTicket++;
+    m_client->hashIdNumber(idNumber, [self = QPointer<CaseLookup>(this), ticket](const QString &hash, int) {
+        if (!self)
+            return;
+        if (hash.isEmpty()) {
+            emit self->notFound(ticket, tr("暂时无法按身份证查询，请输入办件编号和姓名，或扫描回执上的二维码"));
+            return;
+        }
+        self->start(Kind::CertKeyHash, hash, {}, ticket);
+    });
+    return ticket;
 }
 
-int CaseLookup::start(Kind kind, const QString &a, const QString &b)
+int CaseLookup::start(Kind kind, const QString &a, const QString &b, int ticket)
 {
-    const int ticket = m_nextTicket++;
+    if (ticket < 0)
+        ticket = m_nextTicket++;
     if (kind == Kind::Qr && wire::projectNoFromQr(a).isEmpty()) {
         QTimer::singleShot(0, this, [this, ticket] {
             emit notFound(ticket, tr("无法识别该二维码，请出示办件回执上的二维码"));

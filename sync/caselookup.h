@@ -12,7 +12,8 @@ class HubClient;
 // Finds a citizen's cases: online at the hub with a short deadline (HubClient::lookupTimeoutMs),
 // falling back to the local CaseCache when the hub is slow, unreachable or failing. The hub's
 // "not found" is authoritative. Every call returns a ticket that the result signal repeats.
-// Plain ID numbers are hashed immediately (certKey from enrollment) and never kept.
+// Plain ID numbers are hashed by the hub at once (POST /v1/idhash, PROTOCOL §5a; the kiosk holds
+// no key) and never kept; without the hub there is no card lookup.
 class CaseLookup : public QObject
 {
     Q_OBJECT
@@ -33,7 +34,8 @@ signals:
 
 private:
     enum class Kind { ProjectNo, Qr, CertKeyHash };
-    int start(Kind kind, const QString &a, const QString &b);
+    // ticket < 0: a new one.
+    int start(Kind kind, const QString &a, const QString &b, int ticket = -1);
     void fromCache(int ticket, Kind kind, const QString &a, const QString &b);
 
     HubClient *m_client;

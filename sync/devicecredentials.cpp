@@ -13,7 +13,6 @@ QJsonObject DeviceCredentials::toJson() const
         {QStringLiteral("hubUrl"), hubUrl.toString()},
         {QStringLiteral("deviceId"), deviceId},
         {QStringLiteral("deviceSecret"), QString::fromLatin1(secret.toHex())},
-        {QStringLiteral("certKey"), QString::fromLatin1(certKey.toHex())},
         {QStringLiteral("hallCode"), hallCode},
         {QStringLiteral("heartbeatIntervalS"), heartbeatIntervalS},
         {QStringLiteral("hubPublicKey"), QString::fromLatin1(hubPublicKey)},
@@ -27,7 +26,6 @@ DeviceCredentials DeviceCredentials::fromJson(const QJsonObject &o)
     c.hubUrl = QUrl(o.value(QLatin1String("hubUrl")).toString());
     c.deviceId = o.value(QLatin1String("deviceId")).toString();
     c.secret = QByteArray::fromHex(o.value(QLatin1String("deviceSecret")).toString().toLatin1());
-    c.certKey = QByteArray::fromHex(o.value(QLatin1String("certKey")).toString().toLatin1());
     c.hallCode = o.value(QLatin1String("hallCode")).toString();
     c.heartbeatIntervalS = o.value(QLatin1String("heartbeatIntervalS")).toInt(900);
     c.hubPublicKey = o.value(QLatin1String("hubPublicKey")).toString().toLatin1();
@@ -68,7 +66,14 @@ DeviceCredentials DeviceCredentials::load(const QString &path, QString *error)
             *error = pe.errorString();
         return {};
     }
-    return fromJson(doc.object());
+    const DeviceCredentials c = fromJson(doc.object());
+    // Files from before PROTOCOL §5a held the hub's ID-hash key: it is dropped from the disk
+    // at the first load (the kiosk asks the hub to hash instead).
+    if (doc.object().contains(QLatin1String("certKey"))) {
+        f.close();
+        c.save(path, nullptr);
+    }
+    return c;
 }
 
 } // namespace hcp::sync

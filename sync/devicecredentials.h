@@ -15,7 +15,6 @@ struct DeviceCredentials
     QUrl hubUrl;          // e.g. http://127.0.0.1:8470
     QString deviceId;
     QByteArray secret;    // raw bytes (hex on the wire and on disk)
-    QByteArray certKey;   // raw bytes: key of the ID-number hash
     QString hallCode;
     int heartbeatIntervalS = 900;
     // The hub's SM2 public key (SubjectPublicKeyInfo PEM) from enrollment: verifies hub-signed

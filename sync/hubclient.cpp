@@ -204,8 +204,11 @@ void HubClient::enroll(const QString &enrollToken, const QString &deviceId, cons
     send("POST", QStringLiteral("/v1/enroll"), QJsonDocument(withKey).toJson(QJsonDocument::Compact),
          m_requestTimeoutMs, false, {}, [handler, hub, fingerprint](const HubReply &r) {
              if (r.status != 201) {
-                 const QString reason = r.status == 0
-                     ? r.errorString
+                 // 202 "pending": a re-enrollment waiting for an admin's approval (PROTOCOL §3b);
+                 // the same call with the same key completes it once approved.
+                 const QString reason = r.status == 0 ? r.errorString
+                     : r.status == 202
+                     ? QStringLiteral("202 pending: re-enrollment waits for an admin's approval")
                      : QStringLiteral("%1 %2").arg(r.status).arg(r.json().value(QLatin1String("error")).toString());
                  handler(false, {}, reason);
                  return;
@@ -232,6 +235,17 @@ void HubClient::lookupCases(const QUrlQuery &query, ReplyHandler handler)
 {
     send("GET", QStringLiteral("/v1/cases/lookup?") + query.toString(QUrl::FullyEncoded), {},
          m_lookupTimeoutMs, true, {}, std::move(handler));
+}
+
+void HubClient::hashIdNumber(const QString &idNumber, std::function<void(const QString &, int)> handler)
+{
+    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("idNumber"), idNumber.trimmed().toUpper()}})
+                                .toJson(QJsonDocument::Compact);
+    send("POST", QStringLiteral("/v1/idhash"), body, m_lookupTimeoutMs, true, {},
+         [handler = std::move(handler)](const HubReply &r) {
+             const QString hash = r.status == 200 ? r.json().value(QLatin1String("certKeyHash")).toString() : QString();
+             handler(hash, r.status);
+         });
 }
 
 void HubClient::pullCaseFeed(qint64 cursor, int limit, ReplyHandler handler)

@@ -100,6 +100,10 @@ public:
     void uploadAudit(const QByteArray &body, ReplyHandler handler);
     // GET /v1/cases/lookup with exactly one of the query forms of PROTOCOL §5.
     void lookupCases(const QUrlQuery &query, ReplyHandler handler);
+    // POST /v1/idhash (PROTOCOL §5a) with the lookup deadline: the hub's keyed hash of an ID
+    // number, so the key never reaches the kiosk. handler(hash) gets the lowercase hex hash, or
+    // an empty one when the hub is unreachable or refused (429 when asked too often).
+    void hashIdNumber(const QString &idNumber, std::function<void(const QString &certKeyHash, int status)> handler);
     // GET /v1/cases/feed.
     void pullCaseFeed(qint64 cursor, int limit, ReplyHandler handler);
     // GET /v1/config; etag = the last one received (empty: unconditional). 304 = unchanged.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agentdesk.h"
 
+#include <QPointer>
+
 #include <evaluationsession.h>
 #include <case.h>
 #include <identity.h>
@@ -91,16 +93,25 @@ bool AgentDesk::offerCard(const QString &name, const QString &idNumber)
     if (m_phase != Phase::WaitingCard)
         return false;
     restartIdle();
-    const QString hash = m_session->hashIdNumber(idNumber);
-    for (const AgentEntry &a : std::as_const(m_agents)) {
-        if (a.certKeyHash == hash) {
-            m_current = a;
-            setMessage({});
-            setPhase(Phase::EnterPin);
-            return true;
+    // The hub hashes for an enrolled kiosk (PROTOCOL §5a): the card is claimed now, matched
+    // when the hash is known.
+    m_session->hashIdNumberThen(idNumber, [desk = QPointer<AgentDesk>(this)](const QString &hash) {
+        if (!desk || desk->m_phase != Phase::WaitingCard)
+            return;
+        if (hash.isEmpty()) {
+            desk->setMessage(tr("暂时无法核对代办员身份证（未连接服务中心），请稍后再试。"));
+            return;
         }
-    }
-    setMessage(tr("此身份证不是本机登记的代办员。办事人本人请直接在首页刷身份证。"));
+        for (const AgentEntry &a : std::as_const(desk->m_agents)) {
+            if (a.certKeyHash == hash) {
+                desk->m_current = a;
+                desk->setMessage({});
+                desk->setPhase(Phase::EnterPin);
+                return;
+            }
+        }
+        desk->setMessage(tr("此身份证不是本机登记的代办员。办事人本人请直接在首页刷身份证。"));
+    });
     return true;
 }
 

@@ -4,6 +4,8 @@
 #include "receiptwitnesses.h"
 
 #include "../wire.h"
+#include "enroll/idhashoracle.h"
+#include "enroll/reenrollments.h"
 #include "fraudmonitor.h"
 #include "grievance/grievanceservice.h"
 #include "guard/enrolltokens.h"
@@ -53,10 +55,12 @@ bool parseObject(const QByteArray &body, QJsonObject *out)
     return guard::parseStrictObject(body, out); // a key twice in one object is refused (PROTOCOL §1a)
 }
 
-// Reads that answer with citizens' cases (names, 办件编号): replay-protected (PROTOCOL §2).
-bool isPersonalRead(const QByteArray &target)
+// Reads that answer with citizens' cases (names, 办件编号), and the ID-number hash oracle:
+// replay-protected (PROTOCOL §2, §5a).
+bool isPersonalRead(QHttpServerRequest::Method method, const QByteArray &target)
 {
-    return target.startsWith("/v1/cases/");
+    return (method == QHttpServerRequest::Method::Get && target.startsWith("/v1/cases/"))
+        || (method == QHttpServerRequest::Method::Post && target == "/v1/idhash");
 }
 
 QByteArray requestTarget(const QHttpServerRequest &request)
@@ -90,6 +94,12 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
     if (QString why; !m_witnesses->install(
             m_http, [this](const QHttpServerRequest &r) { qint64 t = 0; return authenticate(r, &t); }, &why))
         qCCritical(lcHubServer).noquote() << "receipt witnesses unavailable:" << why;
+    m_reenroll = std::make_unique<enrollment::ReEnrollments>(m_store, &m_ledger);
+    m_reenroll->install(*this); // console and admin routes for approving re-enrollments
+    m_idHash = std::make_unique<enrollment::IdHashOracle>(m_store, &m_ledger); // certKey stays here (PROTOCOL §5a)
+    m_idHash->install(
+        m_http, [this](const QHttpServerRequest &r) { qint64 t = 0; return authenticate(r, &t); },
+        [this] { return unauthenticated(); });
     m_http.route(QStringLiteral("/v1/enroll"), Method::Post,
                  [this](const QHttpServerRequest &r) { return enroll(r); });
     m_http.route(QStringLiteral("/v1/evaluations/batch"), Method::Post,
@@ -220,7 +230,7 @@ std::optional<HubStore::Device> HubServer::authenticate(const QHttpServerRequest
     // Reads of personal data are answered once: a captured lookup replayed within the window is
     // refused. The key is the signed content (method, target, time, body), not the signature's
     // encoding, so a re-encoded signature is the same request (PROTOCOL §2).
-    if (request.method() == QHttpServerRequest::Method::Get && isPersonalRead(target)
+    if (isPersonalRead(request.method(), target)
         && !m_replays.accept(deviceId,
                              trust::Crypto::sha256(trust::DeviceIdentity::requestSigningInput(method, target, *deviceTimeMs,
                                                                                              request.body())),
@@ -304,14 +314,42 @@ QHttpServerResponse HubServer::enroll(const QHttpServerRequest &request)
     QByteArray secret;
     QString fingerprint;
     switch (m_store->enroll(deviceId, hallCode, deviceClass, body.value(QLatin1String("version")).toString(), &secret)) {
-    case HubStore::EnrollResult::Exists:
-        giveBack();
-        // Another key for an enrolled device is a new identity: refused and raised as an alert.
-        if (!devicePublicKey.isEmpty()
-            && m_ledger.registerKey(deviceId, devicePublicKey, &fingerprint) == LedgerCheck::KeyResult::Changed)
-            return error(Status::Conflict, QStringLiteral("device_exists"),
-                         QStringLiteral("device already enrolled with another key; reported as a new identity"));
-        return error(Status::Conflict, QStringLiteral("device_exists"), QStringLiteral("device already enrolled"));
+    case HubStore::EnrollResult::Exists: {
+        // Another key for an enrolled device is a new identity ("new-identity" alert): it gets
+        // credentials only once an admin approved it (PROTOCOL §3b), into the hall it had.
+        const auto existing = m_store->device(deviceId);
+        if (devicePublicKey.isEmpty() || !existing
+            || m_ledger.registerKey(deviceId, devicePublicKey, &fingerprint) != LedgerCheck::KeyResult::Changed) {
+            giveBack();
+            return error(Status::Conflict, QStringLiteral("device_exists"), QStringLiteral("device already enrolled"));
+        }
+        if (!devToken && existing->hallCode != hallCode) {
+            giveBack();
+            return error(Status::Forbidden, QStringLiteral("wrong_hall"),
+                         QStringLiteral("this enrollment token is for another hall than the device's"));
+        }
+        hallCode = existing->hallCode;
+        qint64 requestId = 0;
+        switch (m_reenroll->request(deviceId, devicePublicKey, fingerprint, hallCode, &secret, &requestId)) {
+        case enrollment::ReEnrollments::Outcome::Pending:
+            giveBack();
+            return QHttpServerResponse(QJsonObject{{QStringLiteral("status"), QStringLiteral("pending")},
+                                                   {QStringLiteral("requestId"), requestId},
+                                                   {QStringLiteral("message"),
+                                                    QStringLiteral("re-enrollment waits for an admin's approval")}},
+                                       Status::Accepted);
+        case enrollment::ReEnrollments::Outcome::Rejected:
+            giveBack();
+            return error(Status::Forbidden, QStringLiteral("reenroll_rejected"),
+                         QStringLiteral("an admin rejected this re-enrollment"));
+        case enrollment::ReEnrollments::Outcome::Failed:
+            giveBack();
+            return error(Status::InternalServerError, QStringLiteral("internal"), m_reenroll->lastError());
+        case enrollment::ReEnrollments::Outcome::Completed:
+            break; // the token stays used
+        }
+        break;
+    }
     case HubStore::EnrollResult::Failed:
         giveBack();
         return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
@@ -324,7 +362,6 @@ QHttpServerResponse HubServer::enroll(const QHttpServerRequest &request)
     qCInfo(lcHubServer) << "enrolled" << deviceId << "hall" << guard::forLog(hallCode, 64);
     return QHttpServerResponse(QJsonObject{{QStringLiteral("deviceId"), deviceId},
                                            {QStringLiteral("deviceSecret"), QString::fromLatin1(secret.toHex())},
-                                           {QStringLiteral("certKey"), QString::fromLatin1(m_store->certKey().toHex())},
                                            {QStringLiteral("hallCode"), hallCode},
                                            {QStringLiteral("heartbeatIntervalS"), m_store->heartbeatIntervalS()},
                                            {QStringLiteral("hubPublicKey"), QString::fromLatin1(m_hubIdentity.publicKeyPem())}},

@@ -31,6 +31,10 @@ namespace grievance {
 class GrievanceService;
 }
 class ReceiptWitnesses;
+namespace enrollment {
+class IdHashOracle;
+class ReEnrollments;
+}
 
 // The hub's HTTP front (PROTOCOL.md) over one HubStore. Runs on the thread that created it;
 // Qt 6.4's QHttpServer answers requests one at a time on that thread, so concurrent requests
@@ -100,6 +104,8 @@ private:
     std::unique_ptr<ReceiptWitnesses> m_witnesses; // printed receipts as witnesses (PROTOCOL §4c)
     QHttpServer m_http;
     std::unique_ptr<FleetApi> m_fleet;
+    std::unique_ptr<enrollment::ReEnrollments> m_reenroll; // after m_ledger and m_fleet
+    std::unique_ptr<enrollment::IdHashOracle> m_idHash;
     QString m_enrollToken;
     QString m_adminToken;
     guard::Limits m_limits = guard::Limits::hubDefaults();

@@ -3,6 +3,7 @@
 
 #include "alerts/alertwebhook.h"
 #include "guard/enrolltokens.h"
+#include "enroll/reenrollments.h"
 
 #include "configpublisher.h"
 #include "fleetstore.h"
@@ -112,7 +113,8 @@ bool HubStore::open(const QString &spec, QString *error)
         && FleetStore::ensureSchema(m_db, m_postgres, error)
         && grievance::CaseFiles::ensureSchema(m_db, m_postgres, error)
         && TpmCheck::ensureSchema(m_db, error) && guard::EnrollTokens(m_db).ensureSchema(error)
-        && AlertWebhook::ensureSchema(m_db, m_postgres, error);
+        && AlertWebhook::ensureSchema(m_db, m_postgres, error)
+        && enrollment::ReEnrollments::ensureSchema(m_db, m_postgres, error);
 }
 
 bool HubStore::execStatements(QSqlDatabase &db, const QStringList &statements, QString *error)

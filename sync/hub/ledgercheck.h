@@ -46,6 +46,8 @@ public:
     };
     // The registered key (cached after the first lookup: keys are never replaced in place).
     std::optional<DeviceKey> deviceKey(const QString &deviceId);
+    // Drops the cached key after an approved re-enrollment replaced it (enroll/reenrollments.h).
+    void forgetKey(const QString &deviceId) { m_keys.remove(deviceId); }
 
     // A request signed with a key the device does not hold ("unknown-key", one alert per key).
     void reportUnknownKey(const QString &deviceId, const QString &fingerprint, const QByteArray &requestTarget,

@@ -369,7 +369,6 @@ int main(int argc, char *argv[])
         creds.hubUrl = QUrl(parser.value(hubUrl));
         creds.deviceId = positional.at(1);
         creds.secret = secret;
-        creds.certKey = store.certKey();
         creds.hallCode = positional.at(2);
         creds.heartbeatIntervalS = store.heartbeatIntervalS();
         creds.hubPublicKey = identity->publicKeyPem();

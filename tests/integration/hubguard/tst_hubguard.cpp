@@ -126,24 +126,6 @@ private:
     QList<double> m_latencies;
 };
 
-// A request signed as the device with its key (PROTOCOL §2) at timeMs; status, body in *out.
-int signedRequest(const QUrl &hub, const DeviceCredentials &creds, const trust::Key &key, const QByteArray &method,
-                  const QString &target, qint64 timeMs, const QByteArray &body = {}, QByteArray *out = nullptr,
-                  QByteArray *signatureOut = nullptr)
-{
-    const QByteArray encoded = QUrl(target).toEncoded();
-    const QByteArray signature = trust::Crypto::sign(key, trust::DeviceIdentity::requestSigningInput(method, encoded, timeMs, body))
-                                     .value_or(QByteArray())
-                                     .toBase64();
-    if (signatureOut)
-        *signatureOut = signature;
-    return httpRequest(hub.resolved(QUrl(target)), method, body, out,
-                       {{"X-HCP-Device", creds.deviceId.toUtf8()},
-                        {"X-HCP-Time", QByteArray::number(timeMs)},
-                        {"X-HCP-Key", trust::DeviceIdentity::fingerprintOf(key).toLatin1()},
-                        {"X-HCP-Signature", signature}});
-}
-
 QString errorOf(const QByteArray &body)
 {
     return QJsonDocument::fromJson(body).object().value(QLatin1String("error")).toString();

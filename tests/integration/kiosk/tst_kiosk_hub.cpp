@@ -98,7 +98,7 @@ private Q_SLOTS:
         QVERIFY(QFileInfo(m_dir.filePath(QStringLiteral("nodisplay-cases.json"))).size() > 0);
     }
 
-    void cardLookupThroughHub_deliveredOnce_andOfflineWorkQueuedUntilHubReturns()
+    void cardLookupThroughHubHash_deliveredOnce_offlineCardRefusedTypedWorks_queuedUntilHubReturns()
     {
         // The demo cases as a county business system would feed them.
         QProcess writer;
@@ -133,8 +133,12 @@ private Q_SLOTS:
         session.setIndicatorSet(IndicatorSet::builtin());
         session.setQuestionnaires(QuestionnaireCatalog::builtin());
         KioskConfig config;
-        config.idHashKey = creds.certKey; // the hub's key: card hashes must match the hub's
         session.setConfig(config);
+        // The kiosk holds no ID-hash key: the hub hashes the card's number (PROTOCOL §5a).
+        QVERIFY(!creds.toJson().contains(QLatin1String("certKey")));
+        session.setIdHasher([&client](const QString &id, std::function<void(const QString &)> done) {
+            client.hashIdNumber(id, [done = std::move(done)](const QString &hash, int) { done(hash); });
+        });
         hcp::sync::OutboxSender sender(&client);
         QString err;
         QVERIFY2(sender.open(store.path(), &err), qPrintable(err));
@@ -154,6 +158,11 @@ private Q_SLOTS:
         int row = 0;
         while (!session.cases()->row(row)->rateable)
             ++row;
+        QString laterCase; // another rateable case, for the offline visit below
+        for (int i = row + 1; i < session.cases()->rowCount() && laterCase.isEmpty(); ++i)
+            if (session.cases()->row(i)->rateable)
+                laterCase = session.cases()->row(i)->c.projectNo;
+        QVERIFY(!laterCase.isEmpty());
         session.chooseCase(row);
         session.rate(5);
         session.submit();
@@ -162,15 +171,17 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(admin(QStringLiteral("/v1/admin/stats")).value(QLatin1String("evaluations")).toInt(), 1, 10000);
         session.finish();
 
-        // Hub down: the village link drops. Cached cases still work; the evaluation waits.
+        // Hub down: the village link drops. Without the hub no ID number can be hashed, so the
+        // card finds nothing (not even the cached cases) and says to type the 办件编号 instead;
+        // typed, the cached case still works and the evaluation waits.
         stopHub();
         session.identifyByCard(QStringLiteral("李华"), QStringLiteral("11010519491231002X"), QString());
-        QTRY_COMPARE(session.state(), S::ChooseCase);
-        row = 0;
-        while (row < session.cases()->rowCount() && !session.cases()->row(row)->rateable)
-            ++row;
-        QVERIFY(row < session.cases()->rowCount());
-        session.chooseCase(row);
+        QTRY_COMPARE_WITH_TIMEOUT(session.state(), S::Error, 5000);
+        QVERIFY2(session.message().contains(QStringLiteral("办件编号")), qPrintable(session.message()));
+        session.finish();
+        session.beginTypedLookup();
+        session.submitTypedLookup(laterCase, QStringLiteral("李华"));
+        QTRY_COMPARE(session.state(), S::Rate); // the one typed case, from the cache, straight to rating
         session.rate(2);
         session.toggleReason(QStringLiteral("502"));
         session.next();
@@ -179,8 +190,9 @@ private Q_SLOTS:
         session.submit();
         QCOMPARE(session.state(), S::Thanks);
         session.finish();
-        // Someone whose cases were never cached: a clear "network" message, no hang.
-        session.identifyByCard(QStringLiteral("王建国"), QStringLiteral("440524188001010014"), QString());
+        // Someone whose cases were never cached, typed: a clear "network" message, no hang.
+        session.beginTypedLookup();
+        session.submitTypedLookup(QStringLiteral("110105209999999999"), QStringLiteral("王建国"));
         QTRY_COMPARE_WITH_TIMEOUT(session.state(), S::NothingToRate, 5000);
         QVERIFY(session.message().contains(QStringLiteral("网络")));
         session.finish();

@@ -206,7 +206,6 @@ private Q_SLOTS:
         creds.hubUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
         creds.deviceId = QStringLiteral("KIOSK-PRIV-0001");
         creds.secret = secret;
-        creds.certKey = hubStore.certKey();
         creds.hallCode = QStringLiteral("110105000000");
         creds.hubPublicKey = server.hubIdentity().publicKeyPem();
         QVERIFY2(creds.save(QDir(kioskDir).filePath(QStringLiteral("credentials.json")), &err), qPrintable(err));
@@ -226,7 +225,8 @@ private Q_SLOTS:
             WorkCalendar cal;
             cal.loadDirectory(QStringLiteral(":/hcp/holidays"));
             KioskConfig config;
-            config.idHashKey = creds.certKey; // card hashes match the hub's
+            // The demo cases hashed as the hub hashes (the kiosk itself holds no key, §5a).
+            config.idHashKey = hubStore.certKey();
             const DemoData demo = builtinDemoData(cal, QDateTime::currentDateTime(), config.idHashKey);
             QVERIFY(installDemoData(store, demo));
             CaseDirectory directory(&store);

@@ -31,7 +31,7 @@ private slots:
     void online_byProjectNoAndName_foundAtHubAndCached();
     void online_unknownCase_notFoundWithMessage();
     void slowHub_timesOut_answersFromCacheWithinDeadline();
-    void hubDown_qrAndIdNumber_answeredFromCache();
+    void hubDown_qrFromCache_idNumberNotLookedUp();
     void hubDown_caseNowhere_notFoundWithOfflineMessage();
     void unreadableQr_notFoundWithoutAskingHub();
 
@@ -84,7 +84,8 @@ void TestCaseLookup::online_byProjectNoAndName_foundAtHubAndCached()
     QCOMPARE(found.first().at(2).value<CaseLookup::Source>(), CaseLookup::Source::Hub);
     // Cached, with the keyed hash and never the plain number.
     QCOMPARE(m_cache->count(), 1);
-    const QByteArray hash = wire::certKeyHash(m_creds.certKey, QStringLiteral("11010519491231002X"));
+    const QByteArray hash = hubIdHash(m_creds, QStringLiteral("11010519491231002X")).toLatin1();
+    QCOMPARE(hash.size(), 64);
     QCOMPARE(m_cache->findByCertKeyHash(hash).size(), 1);
 }
 
@@ -130,11 +131,12 @@ void TestCaseLookup::slowHub_timesOut_answersFromCacheWithinDeadline()
     QVERIFY(!client.isOnline());
 }
 
-void TestCaseLookup::hubDown_qrAndIdNumber_answeredFromCache()
+void TestCaseLookup::hubDown_qrFromCache_idNumberNotLookedUp()
 {
+    // The kiosk holds no ID-hash key (PROTOCOL §5a): offline, a card finds nothing, even a case
+    // the cache holds with its hash; the QR still finds it in the cache.
     QJsonObject cached = protocolExample(QStringLiteral("case"));
-    cached.insert(QStringLiteral("certKeyHash"),
-                  QString::fromLatin1(wire::certKeyHash(m_creds.certKey, QStringLiteral("11010519491231002X"))));
+    cached.insert(QStringLiteral("certKeyHash"), hubIdHash(m_creds, QStringLiteral("11010519491231002X")));
     QVERIFY(m_cache->upsert(QJsonArray{cached}));
     QTcpServer probe; // a port nobody listens on
     QVERIFY(probe.listen(QHostAddress::LocalHost));
@@ -146,14 +148,16 @@ void TestCaseLookup::hubDown_qrAndIdNumber_answeredFromCache()
     client.setCredentials(creds);
     CaseLookup lookup(&client, m_cache.get());
     QSignalSpy found(&lookup, &CaseLookup::casesFound);
+    QSignalSpy notFound(&lookup, &CaseLookup::notFound);
     lookup.lookupByQr(QStringLiteral("https://zwfw.example.gov.cn/hcp?projectNo=110105202611280001"));
-    lookup.lookupByIdNumber(QStringLiteral("11010519491231002x"));
-    QTRY_COMPARE(found.count(), 2);
-    for (const auto &args : found) {
-        QCOMPARE(args.at(2).value<CaseLookup::Source>(), CaseLookup::Source::Cache);
-        QCOMPARE(args.at(1).toJsonArray().at(0).toObject().value(QLatin1String("projectNo")).toString(),
-                 QStringLiteral("110105202611280001"));
-    }
+    const int byCard = lookup.lookupByIdNumber(QStringLiteral("11010519491231002x"));
+    QTRY_COMPARE(found.count() + notFound.count(), 2);
+    QCOMPARE(found.count(), 1);
+    QCOMPARE(found.first().at(2).value<CaseLookup::Source>(), CaseLookup::Source::Cache);
+    QCOMPARE(found.first().at(1).toJsonArray().at(0).toObject().value(QLatin1String("projectNo")).toString(),
+             QStringLiteral("110105202611280001"));
+    QCOMPARE(notFound.first().at(0).toInt(), byCard);
+    QVERIFY(notFound.first().at(1).toString().contains(QStringLiteral("办件编号")));
 }
 
 void TestCaseLookup::hubDown_caseNowhere_notFoundWithOfflineMessage()

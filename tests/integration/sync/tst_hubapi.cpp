@@ -124,7 +124,7 @@ void TestHubApi::enroll_tokenChecked_secondEnrollmentRefused()
     QVERIFY2(ok, qPrintable(error));
     QCOMPARE(got.deviceId, QStringLiteral("KIOSK-API-0002"));
     QCOMPARE(got.secret.size(), 32);
-    QCOMPARE(got.certKey, m_creds.certKey); // hub-wide key
+    QVERIFY(!got.toJson().contains(QLatin1String("certKey"))); // the ID-hash key stays at the hub (§5a)
     QCOMPARE(got.hubUrl, m_hub.url());
 
     // Credentials survive a save/load round trip with owner-only permissions.
@@ -284,7 +284,11 @@ void TestHubApi::enrollDeviceCommand_writesWorkingCredentials_secondTimeRefused(
     QString error;
     const DeviceCredentials creds = DeviceCredentials::load(credsPath, &error);
     QVERIFY2(creds.isValid(), qPrintable(error));
-    QCOMPARE(creds.certKey, m_creds.certKey);
+    {
+        QFile written(credsPath); // the offline enrollment's file holds no ID-hash key either
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        QVERIFY(!written.readAll().contains("certKey"));
+    }
     HubClient client;
     client.setCredentials(creds);
     HeartbeatInfo info;
@@ -433,7 +437,7 @@ void TestHubApi::lookup_byProjectNoNameQrAndIdHash_foundOr404()
 
     QUrlQuery byId;
     byId.addQueryItem(QStringLiteral("certKeyHash"),
-                      QString::fromLatin1(wire::certKeyHash(m_creds.certKey, QStringLiteral("11010519491231002X"))));
+                      hubIdHash(m_creds, QStringLiteral("11010519491231002X")));
     r = lookup(byId);
     QCOMPARE(r.status, 200);
     QCOMPARE(r.json().value(QLatin1String("cases")).toArray().size(), 2);

@@ -237,7 +237,7 @@ void TestHubPostgres::importLookupFeedConfigHeartbeat_workOnPostgres()
     client.setCredentials(m_creds);
     QUrlQuery byId;
     byId.addQueryItem(QStringLiteral("certKeyHash"),
-                      QString::fromLatin1(wire::certKeyHash(m_creds.certKey, QStringLiteral("11010519491231002X"))));
+                      hubIdHash(m_creds, QStringLiteral("11010519491231002X")));
     HubReply r = await([&](ReplyHandler h) { client.lookupCases(byId, h); });
     QCOMPARE(r.status, 200);
     QCOMPARE(r.json().value(QLatin1String("cases")).toArray().at(0).toObject().value(QLatin1String("userName")).toString(),

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hubprocess.h"
 
+#include "deviceidentity.h"
+#include "hubclient.h"
+
 #include "ledgertable.h"
 
 #include "outbox.h"
@@ -301,6 +304,42 @@ QJsonArray hubEvaluations(const QUrl &hub, const QString &deviceId)
         after = page.value(QLatin1String("nextAfterId")).toInteger();
     }
     return all;
+}
+
+int signedRequest(const QUrl &hub, const DeviceCredentials &creds, const trust::Key &key, const QByteArray &method,
+                  const QString &target, qint64 timeMs, const QByteArray &body, QByteArray *out,
+                  QByteArray *signatureOut)
+{
+    const QByteArray encoded = QUrl(target).toEncoded();
+    const QByteArray signature = trust::Crypto::sign(key, trust::DeviceIdentity::requestSigningInput(method, encoded, timeMs, body))
+                                     .value_or(QByteArray())
+                                     .toBase64();
+    if (signatureOut)
+        *signatureOut = signature;
+    return httpRequest(hub.resolved(QUrl(target)), method, body, out,
+                       {{"X-HCP-Device", creds.deviceId.toUtf8()},
+                        {"X-HCP-Time", QByteArray::number(timeMs)},
+                        {"X-HCP-Key", trust::DeviceIdentity::fingerprintOf(key).toLatin1()},
+                        {"X-HCP-Signature", signature}});
+}
+
+QString hubIdHash(const DeviceCredentials &creds, const QString &idNumber, const trust::Key &key)
+{
+    HubClient client;
+    client.setCredentials(creds);
+    if (!key.isNull())
+        client.setDeviceKey(key);
+    client.setLookupTimeoutMs(10000);
+    QString out;
+    bool done = false;
+    client.hashIdNumber(idNumber, [&](const QString &hash, int) {
+        out = hash;
+        done = true;
+    });
+    QDeadlineTimer deadline(15000);
+    while (!done && !deadline.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    return out;
 }
 
 } // namespace hcp::sync::test

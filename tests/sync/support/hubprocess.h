@@ -101,4 +101,14 @@ QJsonObject protocolExample(const QString &name);
 // All evaluations stored at the hub (admin API, paged).
 QJsonArray hubEvaluations(const QUrl &hub, const QString &deviceId = {});
 
+// A request signed as the device with its key (PROTOCOL §2) at timeMs; status, body in *out,
+// the base64 signature sent in *signatureOut.
+int signedRequest(const QUrl &hub, const DeviceCredentials &creds, const trust::Key &key, const QByteArray &method,
+                  const QString &target, qint64 timeMs, const QByteArray &body = {}, QByteArray *out = nullptr,
+                  QByteArray *signatureOut = nullptr);
+
+// The hub's keyed hash of idNumber (POST /v1/idhash, PROTOCOL §5a) asked as the device of creds
+// (with key when given) through the real HubClient; empty when refused.
+QString hubIdHash(const DeviceCredentials &creds, const QString &idNumber, const trust::Key &key = {});
+
 } // namespace hcp::sync::test
