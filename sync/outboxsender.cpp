@@ -145,7 +145,6 @@ void OutboxSender::trySend()
     if (m_inFlight == 0) {
         m_highWaterSeq = 0; // a new pipeline run starts at the oldest unacknowledged row
         m_ledgerShippedThrough = 0; // and its ledger at the hub's confirmed head
-        m_inFlightLedger.clear();
         m_pipelineBroken = false;
     }
 
@@ -272,17 +271,14 @@ void OutboxSender::trySend()
     ++m_inFlight;
     if (!rows.isEmpty())
         m_highWaterSeq = rows.last().seq;
-    if (ledgerThrough >= 0) {
+    if (ledgerThrough >= 0)
         m_ledgerShippedThrough = ledgerThrough;
-        m_inFlightLedger.append(ledgerThrough);
-    }
     // The reply may outlive this sender (the client owns the request): check before touching it.
     QPointer<OutboxSender> self(this);
     m_client->uploadBatch(body, [this, self, rows, ledgerThrough, reported](const HubReply &reply) {
         if (!self)
             return;
         --m_inFlight;
-        m_inFlightLedger.removeOne(ledgerThrough);
         step(Step::ResponseReceived);
         if (!reply.isHttp(200)) {
             fail(reply.status == 0 ? reply.errorString
@@ -305,15 +301,15 @@ void OutboxSender::trySend()
             ledgerKnown = ledger.isObject()
                 ? qMin(ledgerThrough, ledger.toObject().value(QLatin1String("knownSeq")).toInteger())
                 : ledgerThrough;
-            // Not linked (arrived ahead of its predecessor, or the hub found a problem): the next
-            // batch ships its entries again, from the confirmed head — but never the entries of
-            // an earlier batch still on the wire: the hub would see them before their
-            // evaluations and take them for deleted ones. It continues that batch instead.
+            // Not linked (arrived ahead of its predecessor, or the hub found a problem): its
+            // entries must be shipped again from the confirmed head — but not before every batch
+            // still on the wire is answered, or a batch re-shipping them could reach the hub
+            // before the evaluations those batches carry, which the hub would take for deleted
+            // ones. So the pipeline drains first, as after a failure, and the next run starts at
+            // the confirmed head.
             if (ledgerKnown < ledgerThrough) {
                 m_ledgerShippedThrough = 0;
-                for (const qint64 earlier : std::as_const(m_inFlightLedger))
-                    if (earlier < ledgerThrough)
-                        m_ledgerShippedThrough = qMax(m_ledgerShippedThrough, earlier);
+                m_pipelineBroken = true;
             }
         }
         int accepted = 0;

@@ -151,11 +151,9 @@ private:
     qint64 m_highWaterSeq = 0; // highest seq on the wire in the current pipeline run
     // Highest ledger seq shipped in the current pipeline run (0 = ship from the hub's confirmed
     // head). A batch ships only entries after it, so pipelined batches carry each entry once;
-    // reset when a run starts and when the hub answers that a batch did not link (it arrived
-    // before the batch it continues).
+    // reset when a run starts; a batch that did not link (it arrived before the batch it
+    // continues) ends the run once the batches on the wire are answered.
     qint64 m_ledgerShippedThrough = 0;
-    // The last ledger seq of each batch on the wire, in sending order.
-    QList<qint64> m_inFlightLedger;
     bool m_reportedDrained = false;
     int m_failures = 0;
     QDateTime m_lastSuccess;
