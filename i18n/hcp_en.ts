@@ -468,8 +468,9 @@
     </message>
     <message>
         <location filename="../qml/Kiosk/App/Main.qml" line="86"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="125"/>
         <source>退出代办</source>
-        <translation>Agent sign-out</translation>
+        <translation>Sign out</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/App/Main.qml" line="86"/>
@@ -477,69 +478,69 @@
         <translation>Agent sign-in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="107"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="110"/>
         <source>代办模式 · 代办员 %1</source>
         <translation>Assisted mode · agent %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="169"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="184"/>
         <source>该办件已评价</source>
         <translation>Already rated</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="170"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="185"/>
         <source>%1
 已于 %2 评价。一次服务只能评价一次。</source>
         <translation>%1
 Rated on %2. Each service can be rated only once.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="177"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="192"/>
         <source>暂无可评价的办件</source>
         <translation>Nothing to rate</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="184"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="199"/>
         <source>抱歉，出了点问题</source>
         <translation>Sorry, something went wrong</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="185"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="200"/>
         <source>返回重试</source>
         <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="193"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="208"/>
         <source>暂停评价</source>
         <translation>Rating paused</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="223"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="238"/>
         <source>● 在线 · 待上报 %1 条</source>
         <translation>● Online · %1 waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="223"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="238"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="224"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="239"/>
         <source>○ 离线 · 评价保存在本机，联网后自动上报（%1 条）</source>
-        <translation>○ Offline · ratings are kept here and sent when the network is back (%1)</translation>
+        <translation>○ Offline · %1 saved here, sent later</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="253"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="268"/>
         <source>政务服务便民热线 %1</source>
         <translation>Government service hotline %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="277"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="292"/>
         <source>%1 秒后返回首页，信息将清除</source>
         <translation>Returning to the start in %1 s; your information will be cleared</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="287"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="302"/>
         <source>继续</source>
         <translation>Continue</translation>
     </message>
