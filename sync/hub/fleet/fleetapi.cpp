@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "fleetapi.h"
 
-#include "jsonmergepatch.h"
-#include "guard/inputchecks.h"
-
 #include "../wire.h"
 #include "configvalidator.h"
 #include "fraudmonitor.h"
+#include "guard/inputchecks.h"
+#include "http/http.h"
+#include "jsonmergepatch.h"
 #include "trust/tpmcheck.h"
 #include "upstream/upstreamservice.h"
 
@@ -37,41 +37,11 @@ using Role = FleetStore::Role;
 
 constexpr char kSessionCookie[] = "hcp_session";
 
-QHttpServerResponse error(Status status, const QString &code, const QString &message)
-{
-    return QHttpServerResponse(wire::errorBody(code, message), status);
-}
-
-QHttpServerResponse json(const QJsonObject &o, Status status = Status::Ok)
-{
-    QHttpServerResponse r(o, status);
-    r.setHeader("Cache-Control", "no-store");
-    return r;
-}
-
-QByteArray header(const QHttpServerRequest &request, const QByteArray &name)
-{
-    for (const auto &h : request.headers()) {
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
-            return h.second;
-    }
-    return {};
-}
-
-QByteArray cookie(const QHttpServerRequest &request, const QByteArray &name)
-{
-    for (const QByteArray &part : header(request, "Cookie").split(';')) {
-        const QByteArray p = part.trimmed();
-        if (p.startsWith(name + '='))
-            return p.mid(name.size() + 1);
-    }
-    return {};
-}
-
-bool parseObject(const QByteArray &body, QJsonObject *out)
-{
-    return guard::parseStrictObject(body, out); // a key twice in one object is refused (PROTOCOL §1a)
-}
+using http::cookie;
+using http::error;
+using http::header;
+using http::json;
+using http::parseObject;
 
 bool isPost(const QHttpServerRequest &request)
 {

@@ -2,6 +2,7 @@
 #include "fraudmonitor.h"
 
 #include "../wire.h"
+#include "http/http.h"
 #include "hubstore.h"
 #include "personaldata.h"
 
@@ -63,11 +64,6 @@ std::pair<int, int> densestWindow(const QList<Hit> &hits, qint64 widthMs, qint64
             best = {lo, hi};
     }
     return best;
-}
-
-QHttpServerResponse jsonError(QHttpServerResponse::StatusCode status, const QString &code, const QString &message)
-{
-    return QHttpServerResponse(wire::errorBody(code, message), status);
 }
 
 } // namespace
@@ -757,10 +753,10 @@ void FraudMonitor::registerRoutes(QHttpServer &http, std::function<bool(const QH
     using Status = QHttpServerResponse::StatusCode;
     http.route(QStringLiteral("/v1/admin/fraud"), Method::Get, [this, adminAllowed](const QHttpServerRequest &r) {
         if (!adminAllowed(r))
-            return jsonError(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("admin token required"));
+            return http::error(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("admin token required"));
         QString error;
         if (scan(&error) < 0)
-            return jsonError(Status::InternalServerError, QStringLiteral("internal"), error);
+            return http::error(Status::InternalServerError, QStringLiteral("internal"), error);
         const QString kind = QUrlQuery(r.url()).queryItemValue(QStringLiteral("kind"));
         return QHttpServerResponse(QJsonObject{{QStringLiteral("flags"), flags(kind)},
                                                {QStringLiteral("settings"), m_settings.toJson()}});
@@ -768,17 +764,17 @@ void FraudMonitor::registerRoutes(QHttpServer &http, std::function<bool(const QH
     http.route(QStringLiteral("/v1/admin/fraud/settings"), Method::Put | Method::Post,
                [this, adminAllowed](const QHttpServerRequest &r) {
                    if (!adminAllowed(r))
-                       return jsonError(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("admin token required"));
+                       return http::error(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("admin token required"));
                    QJsonParseError pe;
                    const QJsonDocument doc = QJsonDocument::fromJson(r.body(), &pe);
                    if (pe.error != QJsonParseError::NoError || !doc.isObject())
-                       return jsonError(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("body is not a JSON object"));
+                       return http::error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("body is not a JSON object"));
                    QString error;
                    const auto s = FraudSettings::fromJson(doc.object(), &error);
                    if (!s)
-                       return jsonError(Status::BadRequest, QStringLiteral("bad_request"), error);
+                       return http::error(Status::BadRequest, QStringLiteral("bad_request"), error);
                    if (!setSettings(*s, &error))
-                       return jsonError(Status::InternalServerError, QStringLiteral("internal"), error);
+                       return http::error(Status::InternalServerError, QStringLiteral("internal"), error);
                    return QHttpServerResponse(QJsonObject{{QStringLiteral("settings"), m_settings.toJson()}});
                });
 }

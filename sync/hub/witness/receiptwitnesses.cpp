@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "receiptwitnesses.h"
 
-#include "../../wire.h"
+#include "http/http.h"
 #include "ledgercheck.h"
 #include "receiptwitness.h"
 
@@ -22,11 +22,6 @@ namespace hcp::sync::hub {
 namespace {
 
 using Status = QHttpServerResponse::StatusCode;
-
-QHttpServerResponse refuse(Status status, const QString &code, const QString &message)
-{
-    return QHttpServerResponse(wire::errorBody(code, message), status);
-}
 
 QString verdictName(ReceiptWitnesses::Verdict v)
 {
@@ -62,7 +57,7 @@ bool ReceiptWitnesses::install(QHttpServer &http, DeviceAuth deviceAuth, QString
                [this, deviceAuth](const QHttpServerRequest &request) {
                    const auto reporter = deviceAuth(request);
                    if (!reporter)
-                       return refuse(Status::Unauthorized, QStringLiteral("unauthenticated"),
+                       return http::error(Status::Unauthorized, QStringLiteral("unauthenticated"),
                                     QStringLiteral("device authentication failed"));
                    QJsonParseError pe;
                    const QJsonObject body = QJsonDocument::fromJson(request.body(), &pe).object();
@@ -72,14 +67,14 @@ bool ReceiptWitnesses::install(QHttpServer &http, DeviceAuth deviceAuth, QString
                                            trust::ReceiptWitness::signatureFromText(
                                                body.value(QLatin1String("signature")).toString())};
                    if (pe.error != QJsonParseError::NoError || !w.isValid() || w.deviceId.size() > 64 || w.uuid.size() > 64)
-                       return refuse(Status::BadRequest, QStringLiteral("bad_request"),
+                       return http::error(Status::BadRequest, QStringLiteral("bad_request"),
                                     QStringLiteral("expected {\"deviceId\",\"deviceSeq\",\"uuid\",\"signature\"}"));
                    const auto issuer = m_ledger->deviceKey(w.deviceId);
                    if (!issuer)
-                       return refuse(Status::NotFound, QStringLiteral("unknown_device"),
+                       return http::error(Status::NotFound, QStringLiteral("unknown_device"),
                                     QStringLiteral("no device key registered for %1").arg(w.deviceId));
                    if (!w.verify(issuer->key))
-                       return refuse(Status::UnprocessableEntity, QStringLiteral("bad_signature"),
+                       return http::error(Status::UnprocessableEntity, QStringLiteral("bad_signature"),
                                     QStringLiteral("the receipt is not signed by %1").arg(w.deviceId));
                    QSqlQuery q(m_store->database());
                    q.prepare(QStringLiteral("INSERT INTO receipt_witnesses (device_id, device_seq, uuid, signature, reported_by, "
@@ -91,10 +86,10 @@ bool ReceiptWitnesses::install(QHttpServer &http, DeviceAuth deviceAuth, QString
                    q.addBindValue(reporter->deviceId);
                    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
                    if (!q.exec())
-                       return refuse(Status::InternalServerError, QStringLiteral("internal"), q.lastError().text());
+                       return http::error(Status::InternalServerError, QStringLiteral("internal"), q.lastError().text());
                    const Verdict v = decide(w.deviceId, qint64(w.deviceSeq), w.uuid, reporter->deviceId);
                    if (v == Verdict::Failed)
-                       return refuse(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
+                       return http::error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
                    return QHttpServerResponse(QJsonObject{{QStringLiteral("status"), verdictName(v)}});
                });
     return true;
