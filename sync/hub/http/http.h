@@ -25,6 +25,11 @@ QByteArray header(const QHttpServerRequest &request, const QByteArray &name);
 // The value of the cookie called name from the Cookie header; empty when there is none.
 QByteArray cookie(const QHttpServerRequest &request, const QByteArray &name);
 
+inline bool isPost(const QHttpServerRequest &request)
+{
+    return request.method() == QHttpServerRequest::Method::Post;
+}
+
 // The body as one JSON object; false for anything else, and for a key twice in one object
 // (PROTOCOL §1a, guard::parseStrictObject).
 bool parseObject(const QByteArray &body, QJsonObject *out);
