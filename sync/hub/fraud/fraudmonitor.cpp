@@ -163,7 +163,11 @@ void FraudMonitor::setScanIntervalMs(int ms)
 
 bool FraudMonitor::ensureSchema(QString *error)
 {
-    const bool pg = m_store->isPostgres();
+    return createTables(m_store->database(), m_store->isPostgres(), error);
+}
+
+bool FraudMonitor::createTables(QSqlDatabase &db, bool pg, QString *error)
+{
     const QString id = pg ? QStringLiteral("id BIGSERIAL PRIMARY KEY") : QStringLiteral("id INTEGER PRIMARY KEY AUTOINCREMENT");
     const QStringList statements{
         QStringLiteral("CREATE TABLE IF NOT EXISTS fraud_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
@@ -185,15 +189,7 @@ bool FraudMonitor::ensureSchema(QString *error)
                        "uuid TEXT NOT NULL, assess_time TEXT NOT NULL, assess_ms BIGINT NOT NULL, "
                        "PRIMARY KEY (flag_id, device_id, uuid))"),
     };
-    QSqlQuery q(m_store->database());
-    for (const QString &s : statements) {
-        if (!q.exec(s)) {
-            if (error)
-                *error = q.lastError().text();
-            return false;
-        }
-    }
-    return true;
+    return HubStore::execStatements(db, statements, error);
 }
 
 bool FraudMonitor::loadSettings()

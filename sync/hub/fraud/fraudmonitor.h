@@ -82,8 +82,9 @@ public:
     explicit FraudMonitor(HubStore *store, QObject *parent = nullptr);
 
     // Creates the monitor's tables (idempotent). Called by the constructor; returns false on a
-    // database error.
+    // database error. The schema migrations (hubschema.cpp, step 2) run createTables.
     bool ensureSchema(QString *error = nullptr);
+    static bool createTables(QSqlDatabase &db, bool postgres, QString *error);
 
     // With the hub identity, evaluations carrying certKeyEnc are attributed to their applicant
     // even when the hub does not know the case. Borrowed; must outlive the monitor.

@@ -1,22 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hubstore.h"
 
-#include "alerts/alertwebhook.h"
-#include "guard/enrolltokens.h"
-#include "enroll/reenrollments.h"
-
-#include "configpublisher.h"
-#include "fleetstore.h"
-
 #include "../wire.h"
 #include "grievance/casefiles.h"
 #include "grievance/defaultratings.h"
 #include "grievance/grievanceservice.h"
+#include "hubschema.h"
 #include "personaldata.h"
-#include "ledgercheck.h"
-#include "rectificationstore.h"
-#include "trust/tpmcheck.h"
-#include "upstream/upstreamoutbox.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -106,15 +96,9 @@ bool HubStore::open(const QString &spec, QString *error)
         q.exec(QStringLiteral("PRAGMA cache_size=-65536"));
         q.exec(QStringLiteral("PRAGMA mmap_size=268435456"));
     }
-    // Fleet management, ledger checks, rectifications and personal data keep their tables in their
-    // own classes.
-    return createSchema(error) && migrateCertKeyHashes(*this, error) && LedgerCheck::ensureSchema(m_db, m_postgres, error)
-        && RectificationStore(m_db).ensureSchema(error) && ConfigPublisher::ensureSchema(m_db, m_postgres, error)
-        && FleetStore::ensureSchema(m_db, m_postgres, error)
-        && grievance::CaseFiles::ensureSchema(m_db, m_postgres, error)
-        && TpmCheck::ensureSchema(m_db, error) && guard::EnrollTokens(m_db).ensureSchema(error)
-        && AlertWebhook::ensureSchema(m_db, m_postgres, error)
-        && enrollment::ReEnrollments::ensureSchema(m_db, m_postgres, error);
+    // The tables come from the versioned migrations (every owner's DDL, hubschema.cpp); the
+    // certKey and the hash scheme of stored cases are data, set up after them.
+    return HubSchema::migrate(m_db, m_postgres, error) && loadCertKey(error) && migrateCertKeyHashes(*this, error);
 }
 
 bool HubStore::execStatements(QSqlDatabase &db, const QStringList &statements, QString *error)
@@ -130,9 +114,9 @@ bool HubStore::execStatements(QSqlDatabase &db, const QStringList &statements, Q
     return true;
 }
 
-bool HubStore::createSchema(QString *error)
+bool HubStore::createTables(QSqlDatabase &db, bool postgres, QString *error)
 {
-    const QString id = m_postgres ? QStringLiteral("id BIGSERIAL PRIMARY KEY")
+    const QString id = postgres ? QStringLiteral("id BIGSERIAL PRIMARY KEY")
                                   : QStringLiteral("id INTEGER PRIMARY KEY AUTOINCREMENT");
     const QStringList statements{
         QStringLiteral("CREATE TABLE IF NOT EXISTS hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
@@ -163,8 +147,11 @@ bool HubStore::createSchema(QString *error)
             .arg(id),
         QStringLiteral("INSERT INTO counters (name, value) VALUES ('case_change', 0) ON CONFLICT DO NOTHING"),
     };
-    if (!execStatements(m_db, statements, error))
-        return false;
+    return execStatements(db, statements, error);
+}
+
+bool HubStore::loadCertKey(QString *error)
+{
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("INSERT INTO hub_meta (key, value) VALUES ('cert_key', ?) ON CONFLICT DO NOTHING"));
     q.addBindValue(QString::fromLatin1(randomHex(32)));
@@ -174,7 +161,7 @@ bool HubStore::createSchema(QString *error)
         return false;
     }
     m_certKey = QByteArray::fromHex(q.value(0).toString().toLatin1());
-    return upstream::UpstreamOutbox::ensureSchema(m_db, m_postgres, error);
+    return true;
 }
 
 HubStore::EnrollResult HubStore::enroll(const QString &deviceId, const QString &hallCode,

@@ -42,15 +42,19 @@ ReceiptWitnesses::ReceiptWitnesses(HubStore *store, LedgerCheck *ledger)
 {
 }
 
-bool ReceiptWitnesses::install(QHttpServer &http, DeviceAuth deviceAuth, QString *error)
+bool ReceiptWitnesses::createTables(QSqlDatabase &db, QString *error)
 {
     const QStringList schema{
         QStringLiteral("CREATE TABLE IF NOT EXISTS receipt_witnesses (device_id TEXT NOT NULL, device_seq BIGINT NOT NULL, "
                        "uuid TEXT NOT NULL, signature TEXT NOT NULL, reported_by TEXT NOT NULL, reported_at BIGINT NOT NULL, "
                        "state TEXT NOT NULL, PRIMARY KEY (device_id, uuid))"),
     };
-    QSqlDatabase db = m_store->database();
-    if (!HubStore::execStatements(db, schema, error))
+    return HubStore::execStatements(db, schema, error);
+}
+
+bool ReceiptWitnesses::install(QHttpServer &http, DeviceAuth deviceAuth, QString *error)
+{
+    if (!createTables(m_store->database(), error))
         return false;
 
     http.route(QStringLiteral("/v1/receipts/witness"), QHttpServerRequest::Method::Post,
