@@ -676,12 +676,12 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>Qr</name>
     <message>
-        <location filename="../kiosk/qrpayload.cpp" line="132"/>
+        <location filename="../kiosk/qrpayload.cpp" line="145"/>
         <source>没有读到二维码内容，请将二维码对准扫描口重试。</source>
         <translation>No QR code was read. Hold the code under the scanner and try again.</translation>
     </message>
     <message>
-        <location filename="../kiosk/qrpayload.cpp" line="136"/>
+        <location filename="../kiosk/qrpayload.cpp" line="149"/>
         <source>无法识别此二维码。请扫描受理通知书或办结回执上的二维码，或输入办件编号。</source>
         <translation>This QR code is not recognised. Scan the code on your acceptance notice or completion receipt, or enter the case number.</translation>
     </message>
@@ -769,22 +769,22 @@ Rated on %2. Each service can be rated only once.</translation>
         <translation type="vanished">Choose all that apply. %1 will look into it, put it right and contact you within the set time.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="17"/>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="19"/>
         <source>可多选，或点“我来写意见”。您的意见将转交%1核实整改，并在规定时间内回访您。</source>
         <translation>Choose any that apply, or tap “Write my own”. Your feedback goes to %1, which will look into it, put it right and contact you within the set time.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="54"/>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="57"/>
         <source>上一步</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="56"/>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="59"/>
         <source>我来写意见</source>
         <translation>Write my own</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="62"/>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="65"/>
         <source>下一步</source>
         <translation>Next</translation>
     </message>
@@ -999,27 +999,27 @@ Time: %2</translation>
         <translation type="vanished">Your feedback is recorded. The department will look into it and contact you. Use the QR code on the receipt to follow up.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="50"/>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="51"/>
         <source>评价已保存在本机，并将自动上报；网络中断时会在恢复后补报。</source>
         <translation>Your rating is saved on this terminal and will be sent automatically, also after a network outage.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="51"/>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="52"/>
         <source>您的意见已记录，相关部门将核实整改并回访。</source>
         <translation>Your feedback is recorded; the department will look into it, put it right and contact you.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="52"/>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="53"/>
         <source>您的意见已记录，相关部门将核实整改并回访。扫描二维码或凭条上的二维码，可查询处理结果。</source>
         <translation>Your feedback is recorded; the department will look into it, put it right and contact you. Scan the QR code here or on the receipt to follow the result.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="72"/>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="74"/>
         <source>打印凭条</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="80"/>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="82"/>
         <source>完成</source>
         <translation>Done</translation>
     </message>
@@ -1060,22 +1060,27 @@ Time: %2</translation>
 <context>
     <name>hcp::kiosk::AgentDesk</name>
     <message>
-        <location filename="../kiosk/app/agentdesk.cpp" line="103"/>
+        <location filename="../kiosk/app/agentdesk.cpp" line="102"/>
+        <source>暂时无法核对代办员身份证（未连接服务中心），请稍后再试。</source>
+        <translation>The agent's ID card cannot be checked right now (no connection to the service centre). Please try again later.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/agentdesk.cpp" line="113"/>
         <source>此身份证不是本机登记的代办员。办事人本人请直接在首页刷身份证。</source>
         <translation>This ID card is not a registered agent of this kiosk. Applicants: please place your card on the start screen.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/agentdesk.cpp" line="142"/>
+        <location filename="../kiosk/app/agentdesk.cpp" line="153"/>
         <source>密码错误次数过多，请%1秒后再试。</source>
         <translation>Too many wrong PINs. Please try again in %1 s.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/agentdesk.cpp" line="144"/>
+        <location filename="../kiosk/app/agentdesk.cpp" line="155"/>
         <source>密码不正确，请重新输入。</source>
         <translation>Wrong PIN, please try again.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/agentdesk.cpp" line="147"/>
+        <location filename="../kiosk/app/agentdesk.cpp" line="158"/>
         <source>该代办员尚未设置密码，请联系管理人员。</source>
         <translation>No PIN is set for this agent. Please contact the administrator.</translation>
     </message>
@@ -1302,8 +1307,8 @@ Time: %2</translation>
         <translation>Sync started (%1)</translation>
     </message>
     <message>
-        <location filename="../kiosk/main.cpp" line="566"/>
-        <location filename="../kiosk/main.cpp" line="818"/>
+        <location filename="../kiosk/main.cpp" line="646"/>
+        <location filename="../kiosk/main.cpp" line="917"/>
         <source>软件更新：本机未配置</source>
         <translation>Software updates: not configured on this kiosk</translation>
     </message>
@@ -1311,107 +1316,142 @@ Time: %2</translation>
 <context>
     <name>hcp::kiosk::EvaluationSession</name>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="197"/>
         <source>本机存储空间不足，暂停评价。请到服务窗口评价，或拨打 %1。</source>
-        <translation>This terminal is low on storage and rating is paused. Please rate at a service window or call %1.</translation>
+        <translation type="vanished">This terminal is low on storage and rating is paused. Please rate at a service window or call %1.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="228"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="238"/>
         <source>请输入办件编号和申请人姓名。</source>
         <translation>Please enter the case number and the applicant&apos;s name.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="233"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="243"/>
         <source>办件编号格式不正确。办件编号由6至50位字母或数字组成，见受理通知书。</source>
         <translation>That case number is not valid. It has 6 to 50 letters or digits; see your acceptance notice.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="326"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="311"/>
+        <source>暂时无法按身份证查询（未连接服务中心）。请输入办件编号和姓名，或扫描回执上的二维码。</source>
+        <translation>Lookup by ID card is not available right now (no connection to the service centre). Please enter the case number and name, or scan the QR code on your receipt.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="354"/>
         <source>已评价（%1）</source>
         <translation>Rated (%1)</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="328"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="356"/>
         <source>尚未办结，办结后可评价</source>
         <translation>Not completed yet; can be rated once completed</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="278"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="371"/>
+        <source>网络暂时不通，未能查询到您的办件。请稍后再试。</source>
+        <translation>The network is down for the moment and your case could not be looked up. Please try again later.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="373"/>
+        <source>没有查到您名下可以评价的办件。办件办结后才能评价，刚办结的办件可能要稍等几分钟才能查到。</source>
+        <translation>No case in your name can be rated. A case can be rated once it is completed; a case completed just now may take a few minutes to appear.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="375"/>
+        <source>没有查到这个办件编号和姓名对应的办件。请核对受理通知书上的办件编号和办事人姓名。</source>
+        <translation>No case matches this case number and name. Please check the case number on your acceptance notice and the applicant's name.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="377"/>
+        <source>没有查到这个二维码对应的办件。请确认是本服务中心的回执或受理通知书，或改为输入办件编号。</source>
+        <translation>No case matches this QR code. Please check that it is a receipt or acceptance notice of this service centre, or enter the case number instead.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="420"/>
+        <source>该办件已超过评价期限（办结后%1个工作日内可评价）。</source>
+        <translation>The rating period for this case has ended (cases can be rated within %1 working days of completion).</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="664"/>
+        <source>抱歉，这次评价未能保存。本机已暂停评价并通知维护人员，请到服务窗口评价。</source>
+        <translation>Sorry, this rating could not be saved. This terminal has paused rating and maintenance has been notified. Please rate at a service window.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="317"/>
         <source>这是代办员的身份证。请使用办事人本人的身份证。</source>
         <translation>This is the agent&apos;s ID card. Please use the applicant&apos;s own ID card.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="330"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="207"/>
+        <source>本机暂停评价，已通知维护人员。请到服务窗口评价。</source>
+        <translation>Rating is paused on this terminal and maintenance has been notified. Please rate at a service window.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="358"/>
         <source>已超过评价期限</source>
         <translation>Rating period has ended</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="334"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="362"/>
         <source>可评价，截止 %1</source>
         <translation>Can be rated until %1</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="341"/>
         <source>网络暂时不通，未能查询到您的办件。请稍后再试，或到服务窗口咨询。</source>
-        <translation>The network is down, so your cases could not be looked up. Please try again later or ask at a service window.</translation>
+        <translation type="vanished">The network is down, so your cases could not be looked up. Please try again later or ask at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="342"/>
         <source>未找到您的办件。请确认办件编号和姓名，或到服务窗口咨询。</source>
-        <translation>We could not find your case. Check the case number and name, or ask at a service window.</translation>
+        <translation type="vanished">We could not find your case. Check the case number and name, or ask at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="354"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="389"/>
         <source>您的办件都已评价或已超过评价期限（办结后%1个工作日内可评价）。</source>
         <translation>All your cases are rated or past the rating period (%1 working days after completion).</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="384"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="419"/>
         <source>该办件尚未办结，办结后即可评价。</source>
         <translation>This case is not completed yet. You can rate it once it is.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="385"/>
         <source>该办件已超过评价期限（办结后%1个工作日内可评价）。如有意见请拨打 %2。</source>
-        <translation>The rating period for this case has ended (%1 working days after completion). For comments, call %2.</translation>
+        <translation type="vanished">The rating period for this case has ended (%1 working days after completion). For comments, call %2.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="457"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="492"/>
         <source>留言最多%1字，多出的部分未保留。</source>
         <translation>Comments are limited to %1 characters; the rest was not kept.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="477"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="512"/>
         <source>请至少选择一项原因。</source>
         <translation>Please choose at least one reason.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="487"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="522"/>
         <source>请至少选择一项原因，或点“我来写意见”。</source>
         <translation>Please choose at least one reason, or tap “Write my own”.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="628"/>
         <source>本机存储空间已满，这次评价未能保存。请到服务窗口评价，或拨打 %1。</source>
-        <translation>This terminal&apos;s storage is full and this rating could not be saved. Please rate at a service window or call %1.</translation>
+        <translation type="vanished">This terminal&apos;s storage is full and this rating could not be saved. Please rate at a service window or call %1.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="631"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="667"/>
         <source>系统暂时出现故障，这次评价未能保存。请点“返回重试”，或到服务窗口评价。</source>
         <translation>A system fault stopped this rating from being saved. Tap &quot;Try again&quot;, or rate at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="649"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="685"/>
         <source>正在打印凭条…</source>
         <translation>Printing your receipt…</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="659"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="695"/>
         <source>凭条已打印，请取走。</source>
         <translation>Your receipt is printed. Please take it.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="660"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="696"/>
         <source>凭条未能打印（%1）。评价已保存，请用手机扫描屏幕上的二维码。</source>
         <translation>The receipt could not be printed (%1). Your rating is saved; please scan the QR code on the screen with your phone.</translation>
     </message>

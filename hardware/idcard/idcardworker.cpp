@@ -183,7 +183,10 @@ IdCardWorker::CycleResult IdCardWorker::cycle(bool forceEmit)
         return CycleResult::NoCard;
     }
 
-    setState(DeviceState::Busy, tx("正在读卡"));
+    // A card left on the reader is read again on every poll: only a new placement is announced
+    // as 正在读卡, so the state (and the diagnostics log) does not flicker once per poll.
+    if (m_presentCardId.isEmpty())
+        setState(DeviceState::Busy, tx("正在读卡"));
     r = m_link->exchange(SamCommand::SelectCard, m_timing.commandTimeoutMs);
     if (!r.ok())
         return linkFailure(r, "select card");

@@ -268,6 +268,24 @@ void ReEnrollments::install(HubServer &server)
             return console(s.user, s.role == FleetStore::Role::Admin, int(s.role) >= int(FleetStore::Role::Viewer),
                            parts, r);
         });
+    // A pending request stays in the console's alert list until an admin decides it.
+    server.fleet().addAlertSource([this](qint64) {
+        QJsonArray out;
+        for (const QJsonValue &v : list(QStringLiteral("pending"))) {
+            const QJsonObject r = v.toObject();
+            out.append(QJsonObject{{QStringLiteral("id"), 0},
+                                   {QStringLiteral("atMs"), r.value(QLatin1String("requestedAtMs"))},
+                                   {QStringLiteral("severity"), QStringLiteral("critical")},
+                                   {QStringLiteral("kind"), QStringLiteral("reenroll")},
+                                   {QStringLiteral("deviceId"), r.value(QLatin1String("deviceId"))},
+                                   {QStringLiteral("requestId"), r.value(QLatin1String("id"))},
+                                   {QStringLiteral("message"),
+                                    QStringLiteral("终端用新密钥申请重新登记（申请 %1，第 %2 次），请核实现场后在“重新登记”页批准或拒绝")
+                                        .arg(r.value(QLatin1String("id")).toInteger())
+                                        .arg(r.value(QLatin1String("attempts")).toInteger())}});
+        }
+        return out;
+    });
     // The admin token: GET lists; POST {"id","decision":"approve|reject"} decides as "admin-token".
     server.addAdminHandler(QStringLiteral("reenrollments"), [this](const QHttpServerRequest &r) {
         if (r.method() != QHttpServerRequest::Method::Post)
