@@ -32,7 +32,10 @@ public:
     HubStore();
     ~HubStore();
 
+    // Opens the database and migrates it to the latest schema (store/hubschema.h).
     bool open(const QString &spec, QString *error);
+    // The tables HubStore itself owns (schema step 1 runs it; see hubschema.h).
+    static bool createTables(QSqlDatabase &db, bool postgres, QString *error);
     // Runs schema statements in order (the same DDL for SQLite and PostgreSQL); stops at the first
     // failure with the statement in *error. Every hub table owner's ensureSchema() uses it.
     static bool execStatements(QSqlDatabase &db, const QStringList &statements, QString *error);
@@ -84,7 +87,7 @@ public:
 
 private:
     bool exec(class QSqlQuery &q);
-    bool createSchema(QString *error);
+    bool loadCertKey(QString *error);
     bool lookupCases(const QString &where, const QVariantList &values, const QString &hallCode, const QString &order,
                      QJsonArray *out);
 
