@@ -38,6 +38,14 @@ QList<Case> CaseDirectory::fromCache(const CaseQuery &query) const
     return {};
 }
 
+bool CaseDirectory::holdsProjectNo(const QString &projectNo) const
+{
+    CaseQuery q;
+    q.kind = CaseQuery::Kind::ByProjectNo;
+    q.projectNo = projectNo;
+    return !fromCache(q).isEmpty() || (m_feed && !m_feed(q).isEmpty());
+}
+
 void CaseDirectory::lookup(const CaseQuery &query, quint64 requestId)
 {
     QList<Case> cached = fromCache(query);

@@ -45,6 +45,8 @@ public:
     enum class Source { Cache, Online, None };
     // Answers through `finished` with the same requestId (possibly synchronously).
     void lookup(const CaseQuery &query, quint64 requestId);
+    // Whether the kiosk holds a case with this 办件编号 (its cache or the hall feed), now.
+    bool holdsProjectNo(const QString &projectNo) const;
 
 Q_SIGNALS:
     void finished(quint64 requestId, const QList<hcp::kiosk::Case> &cases,

@@ -252,6 +252,13 @@ void EvaluationSession::submitTypedLookup(const QString &projectNo, const QStrin
     startLookup(q, 0);
 }
 
+bool EvaluationSession::isKnownProjectNo(const QString &projectNo) const
+{
+    if (projectNo.size() < 6 || !m_directory)
+        return false;
+    return m_directory->holdsProjectNo(projectNo);
+}
+
 void EvaluationSession::submitQrPayload(const QByteArray &payload)
 {
     if (!m_acceptingSessions || !acceptsNewIdentity(m_state))

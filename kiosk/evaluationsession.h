@@ -183,6 +183,9 @@ public Q_SLOTS:
     void beginTypedLookup();                                   // Start → TypeCaseNumber
     void beginScan();                                          // Start → ScanQr (camera on)
     void submitTypedLookup(const QString &projectNo, const QString &name);
+    // True when this 办件编号 names a case the kiosk already holds (the typed-number screen then
+    // moves on to the name by itself: the number is complete).
+    bool isKnownProjectNo(const QString &projectNo) const;
     void submitQrPayload(const QByteArray &payload);           // camera / scanner / demo
     void identifyByCard(const QString &name, const QString &idNumber, const QString &cardType);
     void chooseCase(int row);

@@ -30,6 +30,11 @@ public:
     Q_INVOKABLE void clear();
     // Returns the chosen text and clears the pre-edit; empty when index is out of range.
     Q_INVOKABLE QString choose(int index);
+    // Typing a person's name: charsBefore = characters of the name already entered (0: the
+    // surname comes next), -1: ordinary text (comments). In a name, common surnames (first
+    // character) or common given-name characters come first, even after one letter ("w" → 王),
+    // and characters no parent gives a child (贱, 死, …) go to the end.
+    Q_INVOKABLE void setNameContext(int charsBefore);
 
 Q_SIGNALS:
     void changed();
@@ -37,6 +42,7 @@ Q_SIGNALS:
 private:
     void search();
     bool m_open = false;
+    int m_nameChars = -1;
     QString m_preedit;
     QStringList m_candidates;
 };

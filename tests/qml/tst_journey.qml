@@ -44,6 +44,40 @@ TestCase {
             tap("key_" + text[i])
     }
 
+    // Typed identification, counted as a person taps it: the complete number moves on to the
+    // name by itself, and the name's characters come first in the strip (surname, then given
+    // name), so each takes a letter or two and one tap. It took 16 digits + 1 + 14 + 1 = 33.
+    function test_typedIdentification_tapCount_numberMovesOnAndNamesRankFirst() {
+        const projectNo = Probe.projectNoOf("王建国", 0)
+        verify(projectNo.length > 0)
+        let taps = 0
+        const press = function(name) { tap(name); ++taps }
+        press("startTyped")
+        compare(Session.state, Session.TypeCaseNumber)
+        const start = taps
+        for (let i = 0; i < projectNo.length; ++i)
+            press("key_" + projectNo[i])
+        tryCompare(findChild(kiosk.contentItem, "keyboard"), "mode", "pinyin") // no tap on the name field
+        const syllables = [["王", "wang"], ["建", "jian"], ["国", "guo"]]
+        for (const [ch, py] of syllables) {
+            let at = -1
+            for (let k = 0; k < py.length && (at < 0 || at >= 8); ++k) {
+                press("key_" + py[k])
+                at = Pinyin.candidates.indexOf(ch)
+            }
+            verify(at >= 0 && at < 8, ch + " in the first row after typing " + py)
+            press("candidate" + at)
+        }
+        press("typedSubmit")
+        // Found (another test may have rated it already: then 已评价 names the same case).
+        tryVerify(function() { return Session.state === Session.Rate || Session.state === Session.AlreadyRated }, 3000,
+                  "state " + Session.state + " message " + Session.message + " number " + projectNo)
+        compare(Session.caseProjectNo, projectNo)
+        const used = taps - start
+        console.log("typed_identification_taps=" + used + " digits=" + projectNo.length)
+        verify(used <= projectNo.length + 8, used + " taps")
+    }
+
     function test_typedLookup_badRatingWithReasonsQuestionsComment_isStored() {
         const projectNo = Probe.projectNoOf("李华", 0)
         verify(projectNo.length > 0)

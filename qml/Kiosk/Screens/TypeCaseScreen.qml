@@ -13,6 +13,13 @@ Item {
     property string field: "projectNo"   // which field the keyboard types into
 
     readonly property bool landscape: width > height
+    // The pinyin strip ranks surnames first for the first character of the name, common
+    // given-name characters after it; comments keep the engine's word order.
+    function updateNameContext() { Pinyin.setNameContext(root.field === "name" ? root.name.length : -1) }
+    onFieldChanged: updateNameContext()
+    onNameChanged: updateNameContext()
+    Component.onCompleted: updateNameContext()
+    Component.onDestruction: Pinyin.setNameContext(-1)
     Column {
         id: leftColumn
         x: Theme.margin
@@ -101,6 +108,11 @@ Item {
         onTyped: (t) => {
             if (root.field === "projectNo") {
                 if (root.projectNo.length < 50) root.projectNo += t
+                // A complete number (one the kiosk knows) moves on to the name by itself.
+                if (root.name.length === 0 && Session.isKnownProjectNo(root.projectNo)) {
+                    Pinyin.clear()
+                    root.field = "name"
+                }
             } else if (root.name.length < 30) {
                 root.name += t
             }
