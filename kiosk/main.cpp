@@ -3,6 +3,7 @@
 #include "app/devices.h"
 #include "app/agentdesk.h"
 #include "app/diagnostics.h"
+#include "app/hubcommandrouter.h"
 #include "app/logbuffer.h"
 #include "app/qrimageprovider.h"
 #include "app/screentour.h"
@@ -130,6 +131,7 @@ struct Services {
     std::unique_ptr<HubCaseSource> hubSource;
     std::unique_ptr<hcp::sync::CaseCache> feedCache;
     std::unique_ptr<hcp::sync::SyncAgent> agent;
+    HubCommandRouter commands;
     std::unique_ptr<Voice> voice;
     std::unique_ptr<AgentDesk> agentDesk;
     std::function<QJsonObject()> deviceStatus; // set once the devices exist
@@ -430,32 +432,50 @@ struct Services {
                 auditAction(QStringLiteral("config_rejected"), {{QStringLiteral("reason"), agent->configRejection()},
                                                           {QStringLiteral("activeVersion"), QString::number(agent->activeConfigVersion())}});
         });
+        routeHubCommands();
         QObject::connect(agent.get(), &hcp::sync::SyncAgent::commandReceived, session.get(),
-                         [this](qint64 id, const QString &type, const QJsonObject &args) {
-                             qCInfo(lcMain) << "hub command" << id << type;
-                             if (type == QLatin1String("resync") || type == QLatin1String("re-sync"))
-                                 agent->pullFeedNow();
-                             if (type == QLatin1String("update")) {
-                                 QString err = QStringLiteral("updates not configured on this kiosk");
-                                 const bool started = updateCommand && updateCommand(args, &err);
-                                 auditAction(QStringLiteral("update_command"), {{QStringLiteral("version"), args.value(QLatin1String("version"))},
-                                                                          {QStringLiteral("started"), started},
-                                                                          {QStringLiteral("error"), started ? QString() : err}});
-                             }
-                             if (type == QLatin1String("rate_now")) {
-                                 QString reason;
-                                 const auto event = hcp::sync::RateNowEvent::fromJson(args, &reason);
-                                 if (event.isValid())
-                                     pad->rateNow(event);
-                                 else
-                                     qCWarning(lcMain) << "rate_now refused:" << reason;
-                             }
-                             agent->acknowledgeCommand(id);
-                             if (type == QLatin1String("restart"))
-                                 QTimer::singleShot(2000, qApp, [] { QCoreApplication::exit(0); }); // systemd restarts us
-                         });
+                         [this](qint64 id, const QString &type, const QJsonObject &args) { commands.dispatch(id, type, args); });
         agent->start();
         return true;
+    }
+
+    // The hub's commands (PROTOCOL §8, §13). sync_now and pull_config are acted on by the agent
+    // itself; restart exits for systemd (Restart=always) once the ack is on its way.
+    void routeHubCommands()
+    {
+        using Outcome = HubCommandRouter::Outcome;
+        const auto resync = [this](const QJsonObject &) { agent->pullFeedNow(); return Outcome::done(); };
+        commands.add(QStringLiteral("resync"), resync);
+        commands.add(QStringLiteral("re-sync"), resync);
+        const auto byAgent = [](const QJsonObject &) { return Outcome::done(); };
+        commands.add(QStringLiteral("sync_now"), byAgent);
+        commands.add(QStringLiteral("pull_config"), byAgent);
+        commands.add(QStringLiteral("update"), [this](const QJsonObject &args) {
+            QString err = QStringLiteral("updates not configured on this kiosk");
+            const bool started = updateCommand && updateCommand(args, &err);
+            auditAction(QStringLiteral("update_command"), {{QStringLiteral("version"), args.value(QLatin1String("version"))},
+                                                         {QStringLiteral("started"), started},
+                                                         {QStringLiteral("error"), started ? QString() : err}});
+            return started ? Outcome::done() : Outcome::refused(err);
+        });
+        commands.add(QStringLiteral("rate_now"), [this](const QJsonObject &args) {
+            QString reason;
+            const auto event = hcp::sync::RateNowEvent::fromJson(args, &reason);
+            if (!event.isValid())
+                return Outcome::refused(reason);
+            pad->rateNow(event);
+            return Outcome::done();
+        });
+        commands.add(QStringLiteral("restart"), [](const QJsonObject &) {
+            QTimer::singleShot(2000, qApp, [] { QCoreApplication::exit(0); }); // systemd restarts us
+            return Outcome::done();
+        });
+        commands.setAcknowledge([this](qint64 id) { agent->acknowledgeCommand(id); });
+        commands.setRefusalSink([this](qint64 id, const QString &type, const QString &reason) {
+            auditAction(QStringLiteral("command_refused"), {{QStringLiteral("id"), QString::number(id)},
+                                                          {QStringLiteral("type"), type},
+                                                          {QStringLiteral("reason"), reason}});
+        });
     }
 
     // A hub-signed configuration document whose signature and version the agent verified:
