@@ -23,6 +23,7 @@
 #include <coretypes.h>
 #include <demodata.h>
 #include <evaluationsession.h>
+#include <feedcasesource.h>
 #include <hubcasesource.h>
 #include <hubclient.h>
 #include <casecache.h>
@@ -130,6 +131,7 @@ struct Services {
     std::unique_ptr<PersonalDataEraser> eraser;
     std::unique_ptr<HubCaseSource> hubSource;
     std::unique_ptr<hcp::sync::CaseCache> feedCache;
+    std::unique_ptr<FeedCaseSource> feedSource;
     std::unique_ptr<hcp::sync::SyncAgent> agent;
     HubCommandRouter commands;
     std::unique_ptr<Voice> voice;
@@ -380,18 +382,8 @@ struct Services {
         feedCache = std::make_unique<hcp::sync::CaseCache>();
         if (!feedCache->open(QDir(dataDir).filePath(QStringLiteral("feed-cache.sqlite")), error))
             return false;
-        directory->setFeedSource([this](const CaseQuery &q) {
-            QJsonArray found;
-            switch (q.kind) {
-            case CaseQuery::Kind::ByProjectNoAndName: found = feedCache->findByProjectNo(q.projectNo, q.name); break;
-            case CaseQuery::Kind::ByProjectNo: found = feedCache->findByProjectNoOnly(q.projectNo); break;
-            case CaseQuery::Kind::ByCertKeyHash: found = feedCache->findByCertKeyHash(q.certKeyHash.toLatin1()); break;
-            }
-            QList<Case> cases;
-            for (const QJsonValue &v : found)
-                cases.append(Case::fromJson(v.toObject()));
-            return cases;
-        });
+        feedSource = std::make_unique<FeedCaseSource>(feedCache.get());
+        directory->setFeedSource(feedSource->asLocalSource());
         agent = std::make_unique<hcp::sync::SyncAgent>(hub.get(), sender.get(), feedCache.get());
         hcp::sync::SyncAgent::Options agentOpt;
         agentOpt.heartbeatIntervalS = credentials.heartbeatIntervalS;
