@@ -27,6 +27,7 @@
 #include <pinvault.h>
 #include <pinyinengine.h>
 #include <qrpayload.h>
+#include <serviceavailability.h>
 #include <syncagent.h>
 #include <syncstatus.h>
 #include <updateagent.h>
@@ -180,7 +181,9 @@ QJsonObject KioskServices::tpmAttestation()
 void KioskServices::buildSessions(const IndicatorSet &indicators, const QuestionnaireCatalog &questionnaires)
 {
     m_directory = std::make_unique<CaseDirectory>(&m_store);
+    m_availability = std::make_unique<ServiceAvailability>();
     m_session = std::make_unique<EvaluationSession>(&m_store, m_directory.get());
+    m_session->setAvailability(m_availability.get());
     m_session->setConfig(m_config);
     // Card identifications carry the ID number only encrypted for the hub (certKeyEnc).
     m_session->setHubPublicKey(m_credentials.isValid() ? m_credentials.hubPublicKey : QByteArray());
@@ -197,6 +200,7 @@ void KioskServices::buildSessions(const IndicatorSet &indicators, const Question
     m_pad = std::make_unique<PadSession>(&m_store);
     m_pad->setConfig(m_config);
     m_pad->setIndicatorSet(indicators);
+    m_pad->setAvailability(m_availability.get());
     m_pad->setEnabled(m_config.pf == 4);
     if (m_config.pf == 4 && !m_config.padTriggerToken.isEmpty() && m_config.padTriggerPort > 0) {
         m_padTrigger = std::make_unique<PadTrigger>();
@@ -209,6 +213,7 @@ void KioskServices::buildSessions(const IndicatorSet &indicators, const Question
     m_followUp = std::make_unique<FollowUpSession>(&m_store);
     m_followUp->setConfig(m_config);
     m_followUp->setIndicatorSet(indicators);
+    m_followUp->setAvailability(m_availability.get());
     m_session->setFollowUpEnabled(true);
     QObject::connect(m_session.get(), &EvaluationSession::followUpRequested, m_followUp.get(), &FollowUpSession::begin);
     QObject::connect(m_session.get(), &EvaluationSession::sessionWiped, m_followUp.get(), &FollowUpSession::reset);

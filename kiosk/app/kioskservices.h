@@ -49,13 +49,15 @@ class PadSession;
 class PadTrigger;
 class PersonalDataEraser;
 class PinyinEngine;
+class ServiceAvailability;
 class TpmAttestor;
 class UpdateController;
 class Voice;
 
 // Every service of the kiosk, built and wired the one way hcp-kiosk runs them (main.cpp is only
 // the command line, the window and systemd around it): the store with the device key, ledger,
-// TPM counter and audit log; configuration; the sessions (terminal, window pad, 追评); and, once enrolled, the hub client, outbox sender, personal-data eraser,
+// TPM counter and audit log; configuration; the sessions (terminal, window pad, 追评) with one
+// out-of-service switch; and, once enrolled, the hub client, outbox sender, personal-data eraser,
 // the hall's case feed, the sync agent and the hub command table.
 //
 // Order: init() first (everything local), then optionally startUpdates() (before startSync(): the agent's first
@@ -117,6 +119,8 @@ public:
 
     ConfigApplier *configApplier() const { return m_configApplier.get(); }
     CaseDirectory *directory() const { return m_directory.get(); }
+    // The one out-of-service switch of the three sessions (a full disk in any of them).
+    ServiceAvailability *availability() const { return m_availability.get(); }
     EvaluationSession *session() const { return m_session.get(); }
     AppController *app() const { return m_app.get(); }
     PinyinEngine *pinyin() const { return m_pinyin.get(); }
@@ -159,6 +163,7 @@ private:
     QString m_tpmStatus;
     std::unique_ptr<ConfigApplier> m_configApplier;
     std::unique_ptr<CaseDirectory> m_directory;
+    std::unique_ptr<ServiceAvailability> m_availability;
     std::unique_ptr<EvaluationSession> m_session;
     std::unique_ptr<AppController> m_app;
     std::unique_ptr<PinyinEngine> m_pinyin;

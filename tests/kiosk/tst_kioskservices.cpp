@@ -11,6 +11,8 @@
 #include <hubprocess.h>
 #include <kioskservices.h>
 #include <outboxsender.h>
+#include <padsession.h>
+#include <serviceavailability.h>
 #include <personaldataeraser.h>
 #include <syncagent.h>
 #include <syncstatus.h>
@@ -30,6 +32,13 @@ class TstKioskServices : public QObject {
     HubProcess m_hub;
     QString m_enrolledDir;
 
+    KioskServices::Options standAloneOptions(const QString &name) const
+    {
+        KioskServices::Options o;
+        o.dataDir = m_dir.filePath(name);
+        o.tpmTcti = QStringLiteral("none");
+        return o;
+    }
     KioskServices::Options enrolledOptions() const
     {
         KioskServices::Options o;
@@ -82,9 +91,7 @@ private Q_SLOTS:
 
     void freshDataDir_init_keyOutsideTheDataDir_standAloneWithoutSync()
     {
-        KioskServices::Options o;
-        o.dataDir = m_dir.filePath(QStringLiteral("standalone"));
-        o.tpmTcti = QStringLiteral("none");
+        const KioskServices::Options o = standAloneOptions(QStringLiteral("standalone"));
         KioskServices s(o);
         QString error;
         QVERIFY2(s.init(&error), qPrintable(error));
@@ -110,6 +117,33 @@ private Q_SLOTS:
         QCOMPARE(session->state(), S::Confirm);
         session->submit();
         QCOMPARE(session->state(), S::Thanks);
+    }
+
+    void diskFullInThePad_switchesTheTerminalOutOfService()
+    {
+        const KioskServices::Options o = standAloneOptions(QStringLiteral("padfull"));
+        KioskServices s(o);
+        QString error;
+        QVERIFY2(s.init(&error), qPrintable(error));
+        QCOMPARE(s.session()->availability(), s.availability());
+        s.pad()->setEnabled(true);
+        // A database file capped at its current size stands in for a full disk.
+        QSqlQuery pages(s.store().database());
+        QVERIFY(pages.exec(QStringLiteral("PRAGMA page_count")) && pages.next());
+        QVERIFY(QSqlQuery(s.store().database()).exec(QStringLiteral("PRAGMA max_page_count = %1").arg(pages.value(0).toInt())));
+        for (int i = 0; i < 2000 && s.pad()->state() != PadSession::State::Error; ++i) {
+            hcp::sync::RateNowEvent e;
+            e.projectNo = QStringLiteral("PADFULL%1").arg(i, 5, 10, QLatin1Char('0'));
+            e.serviceNumber = 1;
+            e.staffNo = QStringLiteral("S0012");
+            e.staffName = QStringLiteral("王芳");
+            e.windowNo = QStringLiteral("A03");
+            s.pad()->rateNow(e);
+            s.pad()->rate(5);
+        }
+        QCOMPARE(s.pad()->state(), PadSession::State::Error);
+        QVERIFY(!s.session()->acceptingSessions()); // the heartbeat's diskLow
+        QCOMPARE(s.session()->state(), S::Unavailable);
     }
 
     void enrolled_commitKicksTheSender_hubAckStartsTheEraser()
