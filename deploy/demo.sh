@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 # build tree is configured once and the build is incremental (two targets, not the test suite).
 bash deploy/setup.sh
 [ -f build/build.ninja ] || cmake --preset default >/dev/null
-cmake --build --preset default -j"$(nproc)" --target hcp-kiosk hcp-hub
+cmake --build --preset default -j"$(nproc)" --target hcp-kiosk hcp-kiosk-screentour hcp-hub
 
 DEMO=${HCP_DEMO_DIR:-/tmp/hcp-demo}
 PORT=${HCP_DEMO_PORT:-8470}
@@ -52,7 +52,7 @@ echo "Demo: tap 演示 (bottom left) to insert an ID card or scan a receipt QR c
 if [ "$windowed" = 1 ]; then
   exec "$BIN" --demo --data-dir "$DEMO/kiosk" ${HCP_DEMO_SIZE:+--size "$HCP_DEMO_SIZE"}
 fi
-"$BIN" --render-screens "$DEMO/screens" 2>/dev/null
+build/bin/hcp-kiosk-screentour "$DEMO/screens" 2>/dev/null
 echo "Demo: screenshots of every screen (portrait and landscape) are in $DEMO/screens"
 args=(--demo --data-dir "$DEMO/kiosk")
 [ -n "${HCP_DEMO_SECONDS:-}" ] && args+=(--quit-after "$((HCP_DEMO_SECONDS * 1000))")

@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 OUT=${1:-out/screens}
 bash deploy/setup.sh
 cmake --preset default >/dev/null
-cmake --build --preset default -j"$(nproc)" --target hcp-kiosk
-QT_QPA_PLATFORM=offscreen build/bin/hcp-kiosk --render-screens "$OUT"
+cmake --build --preset default -j"$(nproc)" --target hcp-kiosk-screentour
+QT_QPA_PLATFORM=offscreen build/bin/hcp-kiosk-screentour "$OUT"
 ls "$OUT"

@@ -101,4 +101,28 @@ bool installDemoData(Store &store, const DemoData &demo, QString *error, bool ca
     return true;
 }
 
+bool writeDemoCasesForHub(const WorkCalendar &calendar, const QString &file, QString *error)
+{
+    QFile in(QStringLiteral(":/hcp/demo/cases.json"));
+    if (!in.open(QIODevice::ReadOnly))
+        return false;
+    const QJsonObject root = QJsonDocument::fromJson(in.readAll()).object();
+    const DemoData demo = loadDemoData(QJsonDocument(root).toJson(), calendar, QDateTime::currentDateTime(), QByteArray(), error);
+    const QJsonArray raw = root.value(QLatin1String("cases")).toArray();
+    QJsonArray out;
+    for (int i = 0; i < demo.cases.size() && i < raw.size(); ++i) {
+        QJsonObject o = demo.cases.at(i).toJson();
+        o.remove(QStringLiteral("certKeyHash"));
+        o.insert(QStringLiteral("certNo"), raw.at(i).toObject().value(QLatin1String("certKey")));
+        out.append(o);
+    }
+    QFile f(file);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        *error = f.errorString();
+        return false;
+    }
+    f.write(QJsonDocument(QJsonObject{{QStringLiteral("cases"), out}}).toJson());
+    return true;
+}
+
 } // namespace hcp::kiosk

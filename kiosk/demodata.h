@@ -28,5 +28,9 @@ DemoData builtinDemoData(const WorkCalendar &calendar, const QDateTime &now, con
 // Caches the cases (unless cacheCases is false: a kiosk enrolled with a hub looks them up there)
 // and commits the pre-rated evaluation once (idempotent across restarts).
 bool installDemoData(Store &store, const DemoData &demo, QString *error = nullptr, bool cacheCases = true);
+// The demo cases as a hub import file (hcp-kiosk --write-demo-cases): absolute completion times,
+// and the synthetic ID number as `certNo`, which the hub replaces by its keyed hash at import
+// (PROTOCOL.md).
+bool writeDemoCasesForHub(const WorkCalendar &calendar, const QString &file, QString *error);
 
 } // namespace hcp::kiosk

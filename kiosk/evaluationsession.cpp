@@ -7,6 +7,7 @@
 
 #include "identity.h"
 #include "qrpayload.h"
+#include "ratingcommit.h"
 #include "satisfaction.h"
 #include "store.h"
 
@@ -38,6 +39,19 @@ EvaluationSession::EvaluationSession(Store *store, CaseDirectory *directory, QOb
     connect(&m_tickTimer, &QTimer::timeout, this, &EvaluationSession::tick);
     connect(&m_reasons, &ReasonListModel::selectionChanged, this, &EvaluationSession::draftChanged);
     m_tickTimer.setTimerType(Qt::CoarseTimer);
+    connect(m_availability, &ServiceAvailability::storageAvailableChanged, this, &EvaluationSession::applyAvailability);
+}
+
+void EvaluationSession::setAvailability(ServiceAvailability *availability)
+{
+    if (availability == m_availability)
+        return;
+    const bool was = acceptingSessions();
+    disconnect(m_availability, nullptr, this, nullptr);
+    m_availability = availability;
+    connect(m_availability, &ServiceAvailability::storageAvailableChanged, this, &EvaluationSession::applyAvailability);
+    if (acceptingSessions() != was)
+        applyAvailability();
 }
 
 void EvaluationSession::setConfig(const KioskConfig &config) { m_config = config; }
@@ -197,9 +211,12 @@ void EvaluationSession::tick()
 
 void EvaluationSession::setStorageAvailable(bool available)
 {
-    if (m_acceptingSessions == available)
-        return;
-    m_acceptingSessions = available;
+    m_availability->setStorageAvailable(available);
+}
+
+void EvaluationSession::applyAvailability()
+{
+    const bool available = acceptingSessions();
     Q_EMIT acceptingSessionsChanged();
     if (!available && m_state == State::Start) {
         // Citizens are told the terminal is paused; the cause (disk) goes to maintenance through
@@ -214,7 +231,7 @@ void EvaluationSession::setStorageAvailable(bool available)
 
 void EvaluationSession::beginTypedLookup()
 {
-    if (!m_acceptingSessions || !isIdentifyState(m_state))
+    if (!acceptingSessions() || !isIdentifyState(m_state))
         return;
     setMessage({});
     setState(State::TypeCaseNumber);
@@ -222,7 +239,7 @@ void EvaluationSession::beginTypedLookup()
 
 void EvaluationSession::beginScan()
 {
-    if (!m_acceptingSessions || !isIdentifyState(m_state))
+    if (!acceptingSessions() || !isIdentifyState(m_state))
         return;
     setMessage({});
     setState(State::ScanQr);
@@ -230,7 +247,7 @@ void EvaluationSession::beginScan()
 
 void EvaluationSession::submitTypedLookup(const QString &projectNo, const QString &name)
 {
-    if (!m_acceptingSessions || !isIdentifyState(m_state))
+    if (!acceptingSessions() || !isIdentifyState(m_state))
         return;
     const QString p = projectNo.trimmed().toUpper();
     const QString n = name.simplified();
@@ -261,7 +278,7 @@ bool EvaluationSession::isKnownProjectNo(const QString &projectNo) const
 
 void EvaluationSession::submitQrPayload(const QByteArray &payload)
 {
-    if (!m_acceptingSessions || !acceptsNewIdentity(m_state))
+    if (!acceptingSessions() || !acceptsNewIdentity(m_state))
         return;
     const QrPayload p = parseQrPayload(payload);
     if (!p.isValid()) {
@@ -289,7 +306,7 @@ void EvaluationSession::identifyByCard(const QString &name, const QString &idNum
     Q_UNUSED(cardType)
     if (m_cardClaimer && m_cardClaimer(name, idNumber))
         return;
-    if (!m_acceptingSessions || !acceptsNewIdentity(m_state))
+    if (!acceptingSessions() || !acceptsNewIdentity(m_state))
         return;
     wipe();
     m_citizenName = maskName(name);
@@ -612,12 +629,7 @@ void EvaluationSession::submit()
 {
     if (m_state != State::Confirm)
         return;
-    Evaluation e;
-    e.projectNo = m_case.projectNo;
-    e.serviceNumber = m_case.serviceNumber;
-    e.assessNumber = 1;
-    e.evaluateType = 1;
-    e.pf = m_config.pf;
+    Evaluation e = ratingcommit::fromCase(m_case, ratingcommit::Assessment::First, m_config);
     e.satisfaction = m_satisfaction;
     e.evalDetail = m_reasons.selectedCodes();
     e.answers = m_questions.answers();
@@ -630,16 +642,6 @@ void EvaluationSession::submit()
     e.assessTime = now();
     e.indicatorVersion = m_indicators.version;
     e.questionnaireVersion = m_questionnaire.version;
-    e.taskCode = m_case.taskCode;
-    e.taskName = m_case.taskName;
-    e.deptCode = m_case.deptCode;
-    e.deptName = m_case.deptName;
-    e.areaCode = m_case.areaCode.isEmpty() ? m_config.areaCode : m_case.areaCode;
-    e.staffNo = m_case.staffNo;
-    e.staffName = m_case.staffName;
-    e.windowNo = m_case.windowNo;
-    e.userProp = m_case.userProp;
-    e.userNameMasked = m_case.maskedUserName();
 
     const RuleViolation v = validateEvaluation(e, m_indicators, m_questionnaire);
     if (v != RuleViolation::None) {
@@ -649,36 +651,35 @@ void EvaluationSession::submit()
         return;
     }
     setState(State::Committing);
-    const Store::CommitResult r = m_store->commitEvaluation(e);
-    switch (r.status) {
-    case Store::CommitResult::Status::Committed:
+    const ratingcommit::Outcome outcome = ratingcommit::commit(*m_store, e, m_availability);
+    switch (outcome.kind) {
+    case ratingcommit::Outcome::Kind::Committed:
         m_result = e;
         m_receiptQr = receiptQrUrl(m_config.followUpBase, e.uuid, e.projectNo, e.serviceNumber,
                                    m_receiptSigner ? m_receiptSigner(e) : std::nullopt);
         Q_EMIT resultChanged();
-        qCInfo(lcSession) << "evaluation committed, seq" << e.deviceSeq;
         Q_EMIT committed(e);
         setMessage({});
         setState(State::Thanks);
         break;
-    case Store::CommitResult::Status::AlreadyRated:
-        m_alreadyRatedTime = r.existingTime.toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    case ratingcommit::Outcome::Kind::AlreadyRated:
+        m_alreadyRatedTime = outcome.ratedTime;
         Q_EMIT resultChanged();
         setState(State::AlreadyRated);
         break;
-    case Store::CommitResult::Status::StorageFull:
-        setStorageAvailable(false);
-        showError(tr("抱歉，这次评价未能保存。本机已暂停评价并通知维护人员，请到服务窗口评价。"));
-        break;
-    case Store::CommitResult::Status::StorageError:
-        showError(tr("系统暂时出现故障，这次评价未能保存。请点“返回重试”，或到服务窗口评价。"));
+    case ratingcommit::Outcome::Kind::Failed:
+        // A full disk has switched the kiosk out of service (ratingcommit::commit); the cause goes
+        // to maintenance (heartbeat diskLow), citizens are told the terminal is paused.
+        showError(outcome.storageFull
+                      ? tr("抱歉，这次评价未能保存。本机已暂停评价并通知维护人员，请到服务窗口评价。")
+                      : tr("系统暂时出现故障，这次评价未能保存。请点“返回重试”，或到服务窗口评价。"));
         break;
     }
 }
 
 void EvaluationSession::reportIdentifyError(const QString &message)
 {
-    if (!m_acceptingSessions || !isIdentifyState(m_state))
+    if (!acceptingSessions() || !isIdentifyState(m_state))
         return;
     wipe();
     showError(message);
@@ -717,7 +718,7 @@ void EvaluationSession::cancel()
     if (m_state == State::Committing)
         return;
     wipe();
-    setState(m_acceptingSessions ? State::Start : State::Unavailable);
+    setState(acceptingSessions() ? State::Start : State::Unavailable);
 }
 
 void EvaluationSession::wipe()

@@ -9,6 +9,7 @@
 #include "indicatorset.h"
 #include "kioskconfig.h"
 #include "questionnaire.h"
+#include "serviceavailability.h"
 #include "sessionmodels.h"
 #include "workcalendar.h"
 
@@ -105,6 +106,10 @@ public:
     void setHubPublicKey(const QByteArray &pem) { m_hubPublicKeyPem = pem; }
     // Injected clock (tests); defaults to QDateTime::currentDateTime.
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
+    // The kiosk's out-of-service switch, shared with the pad and the 追评 (not owned; until set,
+    // the session's own). Off: no new visits (Unavailable at Start).
+    void setAvailability(ServiceAvailability *availability);
+    ServiceAvailability *availability() const { return m_availability; }
     // Idle timeout in milliseconds (tests use short ones); 0 restores the configured one.
     void setIdleTimeoutMs(int ms);
     // Extra time (e.g. elderly mode) — the session restarts the countdown with it. Elderly mode
@@ -168,7 +173,7 @@ public:
     QString receiptMessage() const { return m_receiptMessage; }
     int idleRemaining() const { return m_idleRemaining; }
     bool countdownVisible() const;
-    bool acceptingSessions() const { return m_acceptingSessions; }
+    bool acceptingSessions() const { return m_availability->storageAvailable(); }
     QStringList phrases() const { return badRating() ? m_config.badPhrases : m_config.phrases; }
     QString hallName() const { return m_config.hallName; }
     QString hotline() const { return m_config.hotline; }
@@ -204,7 +209,7 @@ public Q_SLOTS:
     void finish();        // Thanks / AlreadyRated / NothingToRate / Error → Start
     void cancel();        // anywhere → Start, wiping everything
     void userActivity();  // any touch: restarts the idle countdown
-    void setStorageAvailable(bool available);
+    void setStorageAvailable(bool available); // switches the shared availability (below)
 
     // A card or scan that could not be used (bad check digit, card pulled mid-read): shown as an
     // error when the citizen is identifying, ignored otherwise.
@@ -249,6 +254,7 @@ private:
     void showError(const QString &text);
     void wipe();
     void tick();
+    void applyAvailability();
     QDateTime now() const { return m_clock ? m_clock() : QDateTime::currentDateTime(); }
     int effectiveIdleMs() const;
 
@@ -282,7 +288,8 @@ private:
     QString m_alreadyRatedTime;
     ReceiptState m_receiptState = ReceiptState::None;
     QString m_receiptMessage;
-    bool m_acceptingSessions = true;
+    ServiceAvailability m_ownAvailability;
+    ServiceAvailability *m_availability = &m_ownAvailability;
     bool m_elderly = false;
     bool m_english = false;
     QString m_agentId;

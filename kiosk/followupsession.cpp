@@ -2,6 +2,7 @@
 #include "followupsession.h"
 
 #include "questionnaire.h"
+#include "ratingcommit.h"
 #include "satisfaction.h"
 #include "store.h"
 
@@ -190,53 +191,30 @@ void FollowUpSession::back()
 
 void FollowUpSession::commit()
 {
-    Evaluation e;
-    e.projectNo = m_projectNo;
-    e.serviceNumber = m_serviceNumber;
-    e.assessNumber = 2;  // 二次评价
-    e.evaluateType = 2;  // 追加评价
-    e.pf = m_config.pf;
+    Evaluation e = ratingcommit::fromCase(ratingcommit::storedCase(*m_store, m_projectNo, m_serviceNumber),
+                                          ratingcommit::Assessment::FollowUp, m_config);
     e.satisfaction = m_satisfaction;
     e.evalDetail = m_reasons.selectedCodes();
     e.assessTime = now();
     e.indicatorVersion = m_indicators.version;
-    e.areaCode = m_config.areaCode;
-    for (const Case &c : m_store->casesByProjectNo(m_projectNo)) {
-        if (c.serviceNumber != m_serviceNumber)
-            continue;
-        e.taskCode = c.taskCode;
-        e.taskName = c.taskName;
-        e.deptCode = c.deptCode;
-        e.deptName = c.deptName;
-        e.staffNo = c.staffNo;
-        e.staffName = c.staffName;
-        e.windowNo = c.windowNo;
-        if (!c.areaCode.isEmpty())
-            e.areaCode = c.areaCode;
-        e.userProp = c.userProp;
-        e.userNameMasked = c.maskedUserName();
-    }
     const RuleViolation v = validateEvaluation(e, m_indicators, Questionnaire());
     if (v != RuleViolation::None) {
         m_message = ruleViolationText(v);
         Q_EMIT changed();
         return;
     }
-    const Store::CommitResult r = m_store->commitEvaluation(e);
-    switch (r.status) {
-    case Store::CommitResult::Status::Committed:
-        qCInfo(lcFollowUp) << "追评 committed, seq" << e.deviceSeq;
+    const ratingcommit::Outcome outcome = ratingcommit::commit(*m_store, e, m_availability);
+    switch (outcome.kind) {
+    case ratingcommit::Outcome::Kind::Committed:
         Q_EMIT committed(e);
         setState(State::Thanks);
         break;
-    case Store::CommitResult::Status::AlreadyRated:
-        m_ratedTime = r.existingTime.toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    case ratingcommit::Outcome::Kind::AlreadyRated:
+        m_ratedTime = outcome.ratedTime;
         Q_EMIT changed();
         setState(State::AlreadyRated);
         break;
-    case Store::CommitResult::Status::StorageFull:
-    case Store::CommitResult::Status::StorageError:
-        qCWarning(lcFollowUp) << "追评 commit failed:" << r.error;
+    case ratingcommit::Outcome::Kind::Failed: // a full disk has switched the kiosk out of service
         m_message = tr("系统暂时出现故障，这次评价未能保存。请到服务窗口评价，或拨打 %1。").arg(m_config.hotline);
         Q_EMIT changed();
         setState(State::Error);

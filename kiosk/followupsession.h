@@ -16,6 +16,7 @@
 
 namespace hcp::kiosk {
 
+class ServiceAvailability;
 class Store;
 
 // 差评 follow-up (整改反馈): after the citizen scans the receipt QR of a rated service, fetches
@@ -66,6 +67,8 @@ public:
     void setConfig(const KioskConfig &config) { m_config = config; }
     void setIndicatorSet(const IndicatorSet &set) { m_indicators = set; }
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
+    // The kiosk's out-of-service switch (not owned): a commit on a full disk turns it off.
+    void setAvailability(ServiceAvailability *availability) { m_availability = availability; }
 
     State state() const { return m_state; }
     QString projectNo() const { return m_projectNo; }
@@ -103,6 +106,7 @@ private:
     QDateTime now() const { return m_clock ? m_clock() : QDateTime::currentDateTime(); }
 
     Store *m_store;
+    ServiceAvailability *m_availability = nullptr;
     Fetcher m_fetcher;
     KioskConfig m_config;
     IndicatorSet m_indicators;

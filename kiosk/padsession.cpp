@@ -2,6 +2,7 @@
 #include "padsession.h"
 
 #include "questionnaire.h"
+#include "ratingcommit.h"
 #include "satisfaction.h"
 #include "store.h"
 
@@ -155,55 +156,37 @@ void PadSession::back()
 
 void PadSession::commit()
 {
-    Evaluation e;
-    e.projectNo = m_event.projectNo;
-    e.serviceNumber = m_event.serviceNumber;
-    e.assessNumber = 1;
-    e.evaluateType = 1;
-    e.pf = 4; // 政务大厅平板电脑 / 评价器, whatever the terminal default says
+    // The case fields from the cached case, the staff and window from the event, always pf=4
+    // (政务大厅平板电脑 / 评价器), whatever the terminal default says.
+    Evaluation e = ratingcommit::fromCase(ratingcommit::storedCase(*m_store, m_event.projectNo, m_event.serviceNumber),
+                                          ratingcommit::Assessment::First, m_config);
+    e.pf = 4;
+    e.staffNo = m_event.staffNo;
+    e.staffName = m_event.staffName;
+    e.windowNo = m_event.windowNo;
     e.satisfaction = m_satisfaction;
     e.evalDetail = m_reasons.selectedCodes();
     e.assessTime = now();
     e.indicatorVersion = m_indicators.version;
-    e.staffNo = m_event.staffNo;
-    e.staffName = m_event.staffName;
-    e.windowNo = m_event.windowNo;
-    e.areaCode = m_config.areaCode;
-    const QList<Case> cached = m_store->casesByProjectNo(m_event.projectNo);
-    for (const Case &c : cached) {
-        if (c.serviceNumber != m_event.serviceNumber)
-            continue;
-        e.taskCode = c.taskCode;
-        e.taskName = c.taskName;
-        e.deptCode = c.deptCode;
-        e.deptName = c.deptName;
-        if (!c.areaCode.isEmpty())
-            e.areaCode = c.areaCode;
-        e.userProp = c.userProp;
-        e.userNameMasked = c.maskedUserName();
-    }
     const RuleViolation v = validateEvaluation(e, m_indicators, Questionnaire());
     if (v != RuleViolation::None) {
         setMessage(ruleViolationText(v));
         userActivity();
         return;
     }
-    const Store::CommitResult r = m_store->commitEvaluation(e);
-    switch (r.status) {
-    case Store::CommitResult::Status::Committed:
-        qCInfo(lcPad) << "pad evaluation committed, seq" << e.deviceSeq;
+    const ratingcommit::Outcome outcome = ratingcommit::commit(*m_store, e, m_availability);
+    switch (outcome.kind) {
+    case ratingcommit::Outcome::Kind::Committed:
         Q_EMIT committed(e);
         setMessage({});
         setState(State::Thanks);
         break;
-    case Store::CommitResult::Status::AlreadyRated:
-        m_ratedTime = r.existingTime.toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    case ratingcommit::Outcome::Kind::AlreadyRated:
+        m_ratedTime = outcome.ratedTime;
         Q_EMIT eventChanged();
         setState(State::AlreadyRated);
         break;
-    case Store::CommitResult::Status::StorageFull:
-    case Store::CommitResult::Status::StorageError:
-        qCWarning(lcPad) << "pad commit failed:" << r.error;
+    case ratingcommit::Outcome::Kind::Failed: // a full disk has switched the kiosk out of service
         setMessage(tr("系统暂时出现故障，这次评价未能保存。请告知窗口工作人员，或拨打 %1。").arg(m_config.hotline));
         setState(State::Error);
         break;

@@ -16,6 +16,7 @@
 
 namespace hcp::kiosk {
 
+class ServiceAvailability;
 class Store;
 
 // The window rating pad (评价器, pf=4): the state machine behind the pad screens. Idle shows the
@@ -50,6 +51,8 @@ public:
     void setConfig(const KioskConfig &config);
     void setIndicatorSet(const IndicatorSet &set) { m_indicators = set; }
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
+    // The kiosk's out-of-service switch (not owned): a commit on a full disk turns it off.
+    void setAvailability(ServiceAvailability *availability) { m_availability = availability; }
     // Idle timeout of Rate/Reasons and the time Thanks/AlreadyRated stay, in ms (tests); 0 = config.
     void setIdleTimeoutMs(int ms) { m_idleOverrideMs = ms; }
 
@@ -93,6 +96,7 @@ private:
     QDateTime now() const { return m_clock ? m_clock() : QDateTime::currentDateTime(); }
 
     Store *m_store;
+    ServiceAvailability *m_availability = nullptr;
     KioskConfig m_config;
     IndicatorSet m_indicators;
     std::function<QDateTime()> m_clock;

@@ -45,7 +45,7 @@ void LogBuffer::install()
 {
     if (m_installed)
         return;
-    // A second buffer (e.g. --render-screens inside the app) takes over the one handler; the
+    // A second buffer (e.g. each window of hcp-kiosk-screentour) takes over the one handler; the
     // handler is installed only once, so it never forwards to itself.
     m_previousBuffer = g_buffer;
     if (!g_buffer)

@@ -20,7 +20,7 @@ class PadSession;
 class WorkCalendar;
 
 // The list of every screen the app can show, as one walk through the real services: the
-// `--render-screens` PNGs and the layout test (tests/kiosk/screens) visit the same states.
+// hcp-kiosk-screentour PNGs and the layout test (tests/screens) visit the same states.
 namespace screentour {
 
 // The services the walk drives; all must be set. A LanguageSwitcher must be installed on the

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Every screen the app can show (the `--render-screens` list, kiosk/app/screentour.h), in
+// Every screen the app can show (the hcp-kiosk-screentour list, kiosk/app/screentour.h), in
 // 关怀模式 and normal, Chinese and English, at the four panel sizes kiosks ship with: nothing
 // is cut off, nothing runs under the header or footer, no two controls overlap (the 演示 button
 // included), no text is elided or leaves a single character on a line (layoutcheck.h).

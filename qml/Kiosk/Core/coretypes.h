@@ -10,6 +10,7 @@
 #include <followupsession.h>
 #include <padsession.h>
 #include <hardware/devicestatusmodel.h>
+#include <kioskservices.h>
 #include <pinyinengine.h>
 #include <sessionmodels.h>
 #include <syncstatus.h>
@@ -32,6 +33,20 @@ struct CoreInstances {
     static inline hcp::kiosk::AgentDesk *agent = nullptr;
     static inline hcp::kiosk::PadSession *pad = nullptr;
     static inline hcp::kiosk::FollowUpSession *followUp = nullptr;
+
+    // Everything KioskServices built (hcp-kiosk, hcp-kiosk-screentour); the devices and the
+    // maintenance screen are set where they are made.
+    static void publish(const hcp::kiosk::KioskServices &s)
+    {
+        session = s.session();
+        app = s.app();
+        pinyin = s.pinyin();
+        sync = s.syncStatus();
+        pad = s.pad();
+        followUp = s.followUp();
+        voice = s.voice();
+        agent = s.agentDesk();
+    }
 };
 
 template<typename T>

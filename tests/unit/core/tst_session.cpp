@@ -2,6 +2,7 @@
 #include <casedirectory.h>
 #include <evaluationsession.h>
 #include <identity.h>
+#include <serviceavailability.h>
 #include <store.h>
 
 #include <QSignalSpy>
@@ -348,8 +349,10 @@ private Q_SLOTS:
         m_session->setStorageAvailable(true);
         QCOMPARE(m_session->state(), S::Start);
     }
-    void diskFull_refusesTheCommitAndFurtherSessions_keepsEverythingQueued()
+    void diskFull_refusesTheCommitAndFurtherSessions_switchesTheKioskOff_keepsEverythingQueued()
     {
+        ServiceAvailability availability; // the kiosk's switch, shared with the pad and the 追评
+        m_session->setAvailability(&availability);
         // A size-capped database file stands in for a full disk.
         QList<Case> many;
         for (int i = 0; i < 200; ++i)
@@ -392,6 +395,10 @@ private Q_SLOTS:
         QSqlQuery check(m_store->database());
         QVERIFY(check.exec(QStringLiteral("PRAGMA integrity_check")) && check.next());
         QCOMPARE(check.value(0).toString(), QStringLiteral("ok"));
+        QVERIFY(!availability.storageAvailable());
+        // Space freed (the disk check): visits again.
+        availability.setStorageAvailable(true);
+        QCOMPARE(m_session->state(), S::Start);
     }
     void commitFailure_showsErrorAndKeepsDraftForRetry()
     {

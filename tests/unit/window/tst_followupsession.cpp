@@ -7,10 +7,12 @@
 #include <followupsession.h>
 #include <indicatorset.h>
 #include <qrpayload.h>
+#include <serviceavailability.h>
 #include <store.h>
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -136,6 +138,33 @@ private Q_SLOTS:
         r->session->submitQrPayload(receipt(QStringLiteral("FU0000000006")));
         QVERIFY(r->session->state() != EvaluationSession::State::FollowUp);
         QCOMPARE(r->followUp->state(), F::Idle);
+    }
+
+    void diskFull_followUpCommitFails_switchesTheWholeKioskOutOfService()
+    {
+        auto r = rig();
+        ServiceAvailability availability;
+        r->session->setAvailability(&availability);
+        r->followUp->setAvailability(&availability);
+        // A database file capped at its current size stands in for a full disk.
+        QSqlQuery pages(r->store.database());
+        QVERIFY(pages.exec(QStringLiteral("PRAGMA page_count")) && pages.next());
+        QVERIFY(QSqlQuery(r->store.database()).exec(QStringLiteral("PRAGMA max_page_count = %1").arg(pages.value(0).toInt())));
+        int committed = 0;
+        for (int i = 0; i < 2000 && r->followUp->state() != F::Error; ++i) {
+            r->session->finish();
+            r->session->submitQrPayload(receipt(QStringLiteral("FUFULL%1").arg(i, 6, 10, QLatin1Char('0'))));
+            QCOMPARE(r->followUp->state(), F::Status);
+            r->followUp->rate(5);
+            if (r->followUp->state() == F::Thanks)
+                ++committed;
+        }
+        QCOMPARE(r->followUp->state(), F::Error);
+        QVERIFY(!availability.storageAvailable());
+        QVERIFY(!r->session->acceptingSessions());
+        r->session->finish();
+        QCOMPARE(r->session->state(), EvaluationSession::State::Unavailable); // no new visits
+        QCOMPARE(r->store.evaluationCount(), committed);
     }
 };
 

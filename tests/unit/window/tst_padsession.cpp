@@ -2,10 +2,14 @@
 // The window pad's rules without screens: one tap commits a good rating with pf=4, 差评 needs a
 // reason, 一次一评 per service, events only in pad mode, idle back to the staff card.
 #include <indicatorset.h>
+#include <casedirectory.h>
+#include <evaluationsession.h>
 #include <padsession.h>
+#include <serviceavailability.h>
 #include <store.h>
 
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -32,6 +36,13 @@ class TestPadSession : public QObject {
         auto s = std::make_unique<Store>();
         s->open(m_dir.filePath(QStringLiteral("pad%1.sqlite").arg(++m_n)));
         return s;
+    }
+    // A database file capped at its current size stands in for a full disk.
+    static bool capAtCurrentSize(Store &store)
+    {
+        QSqlQuery q(store.database());
+        return q.exec(QStringLiteral("PRAGMA page_count")) && q.next()
+            && QSqlQuery(store.database()).exec(QStringLiteral("PRAGMA max_page_count = %1").arg(q.value(0).toInt()));
     }
 
 private Q_SLOTS:
@@ -141,6 +152,47 @@ private Q_SLOTS:
         QVERIFY(pad.projectNo().isEmpty());
         QCOMPARE(pad.staffName(), QStringLiteral("王芳")); // the person at the window stays on the card
         QCOMPARE(store->evaluationCount(), 0);
+    }
+
+    void diskFull_commitFails_switchesTheWholeKioskOutOfService()
+    {
+        auto store = openStore();
+        ServiceAvailability availability;
+        CaseDirectory directory(store.get());
+        EvaluationSession terminal(store.get(), &directory); // the same kiosk's terminal journey
+        terminal.setAvailability(&availability);
+        PadSession pad(store.get());
+        pad.setIndicatorSet(IndicatorSet::builtin());
+        pad.setAvailability(&availability);
+        pad.setEnabled(true);
+        QVERIFY(capAtCurrentSize(*store));
+        int committed = 0;
+        for (int i = 0; i < 2000 && pad.state() != St::Error; ++i) {
+            pad.rateNow(event(QStringLiteral("PADFULL%1").arg(i, 5, 10, QLatin1Char('0'))));
+            pad.rate(5);
+            if (pad.state() == St::Thanks)
+                ++committed;
+        }
+        QCOMPARE(pad.state(), St::Error);
+        QVERIFY(!availability.storageAvailable());
+        QVERIFY(!terminal.acceptingSessions());
+        QCOMPARE(terminal.state(), EvaluationSession::State::Unavailable);
+        QCOMPARE(store->evaluationCount(), committed); // nothing half-made was stored
+    }
+
+    void otherStorageError_commitFails_kioskStaysInService()
+    {
+        auto store = openStore();
+        ServiceAvailability availability;
+        PadSession pad(store.get());
+        pad.setIndicatorSet(IndicatorSet::builtin());
+        pad.setAvailability(&availability);
+        pad.setEnabled(true);
+        QVERIFY(QSqlQuery(store->database()).exec(QStringLiteral("PRAGMA query_only = 1")));
+        pad.rateNow(event(QStringLiteral("PADRO00001")));
+        pad.rate(5);
+        QCOMPARE(pad.state(), St::Error);
+        QVERIFY(availability.storageAvailable()); // a read-only database is not a full disk
     }
 };
 
