@@ -413,7 +413,7 @@ struct Services {
                     h.ledgerHead = head->toJson();
                 h.tpm = tpmAttestation();
                 if (audit)
-                    audit->flush(hub.get()); // audit records travel at heartbeat pace
+                    sender->flushAudit(); // audit records travel at heartbeat pace, through the sender
             }
             h.update = updateStatus ? updateStatus()
                                     : QJsonObject{{QStringLiteral("state"), QStringLiteral("idle")},

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store.h"
 
-#include "auditlog.h"
-
 #include <ledgertable.h>
 #include <outbox.h>
 
@@ -27,8 +25,8 @@ QAtomicInt s_connectionCounter;
 QStringList migrationStep(int from)
 {
     switch (from) {
-    case 0: {
-        QStringList s{
+    case 0:
+        return {
             QStringLiteral("CREATE TABLE evaluation ("
                            " uuid TEXT PRIMARY KEY,"
                            " device_seq INTEGER NOT NULL UNIQUE,"
@@ -51,13 +49,15 @@ QStringList migrationStep(int from)
                            " value BLOB NOT NULL,"
                            " version TEXT,"
                            " updated_at TEXT NOT NULL)"),
+            // The outbox (owned by sync::Outbox, which holds the current DDL) as v1 created it.
+            // Frozen here like every released step: a later change of the outbox's DDL comes with
+            // a new step (tst_store checks that a migrated file has the owner's current schema).
+            QStringLiteral("CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+                           " payload TEXT NOT NULL, state INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,"
+                           " last_error TEXT, created_at INTEGER NOT NULL, acked_at INTEGER)"),
+            QStringLiteral("CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox(seq) WHERE state < 2"),
+            QStringLiteral("CREATE INDEX IF NOT EXISTS outbox_state ON outbox(state)"),
         };
-        // The outbox table belongs to the sync layer; its DDL is created with the rest.
-        for (const QString &stmt : hcp::sync::Outbox::schemaSql().split(QLatin1Char(';'), Qt::SkipEmptyParts))
-            if (!stmt.trimmed().isEmpty())
-                s.append(stmt.trimmed());
-        return s;
-    }
     case 1:
         // v2: channel and agent as columns (window pads and assisted ratings are queried by them).
         return {
@@ -74,10 +74,23 @@ QStringList migrationStep(int from)
             QStringLiteral("CREATE INDEX case_cache_cert ON case_cache (cert_key_hash)"),
         };
     case 3:
-        // v4: the tamper-evident ledger (one signed chain entry per evaluation, written by the
-        // commit hook) and the hub's confirmed ledger seq (DDL owned by the sync layer), and the
-        // maintenance audit log with its own signed chain.
-        return hcp::sync::LedgerTable::schemaStatements() + AuditLog::schemaStatements();
+        // v4: the tamper-evident ledger (one signed chain entry per evaluation, written in the
+        // commit) and the hub's confirmed ledger seq (sync::LedgerTable), and the maintenance
+        // audit log with its own signed chain (sync::Outbox, audit part), as v4 created them;
+        // frozen like step 0's outbox.
+        return {
+            QStringLiteral("CREATE TABLE IF NOT EXISTS ledger (seq INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+                           " entry_hash TEXT NOT NULL, entry TEXT NOT NULL)"),
+            QStringLiteral("CREATE TABLE IF NOT EXISTS ledger_sync (id INTEGER PRIMARY KEY CHECK (id = 1),"
+                           " hub_known_seq INTEGER NOT NULL)"),
+            QStringLiteral("INSERT OR IGNORE INTO ledger_sync (id, hub_known_seq) VALUES (1, 0)"),
+            QStringLiteral("CREATE TABLE IF NOT EXISTS audit_log (seq INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+                           " action TEXT NOT NULL, record TEXT NOT NULL, entry_hash TEXT NOT NULL, entry TEXT NOT NULL,"
+                           " state INTEGER NOT NULL DEFAULT 0)"),
+            QStringLiteral("CREATE TABLE IF NOT EXISTS audit_sync (id INTEGER PRIMARY KEY CHECK (id = 1),"
+                           " hub_known_seq INTEGER NOT NULL)"),
+            QStringLiteral("INSERT OR IGNORE INTO audit_sync (id, hub_known_seq) VALUES (1, 0)"),
+        };
     case 4:
         // v5: the ID-number hash becomes HMAC-SM3 (was HMAC-SHA256). The old hashes cannot be
         // converted (the kiosk never had the plain numbers), so they are dropped: card lookups
