@@ -373,10 +373,12 @@ struct Services {
                          [this] { eraser->scheduleErase(); });
         eraser->scheduleErase();
 
-        // The hall's case feed (own file: the sync layer's cache schema is its own), heartbeat,
-        // configuration and remote commands.
+        // The hall's case feed (into the one case cache, the Store's file), heartbeat,
+        // configuration and remote commands. feed-cache.sqlite held the feed before schema v6.
+        for (const char *old : {"feed-cache.sqlite", "feed-cache.sqlite-wal", "feed-cache.sqlite-shm"})
+            QFile::remove(QDir(dataDir).filePath(QLatin1String(old)));
         feedCache = std::make_unique<hcp::sync::CaseCache>();
-        if (!feedCache->open(QDir(dataDir).filePath(QStringLiteral("feed-cache.sqlite")), error))
+        if (!feedCache->open(store.path(), error))
             return false;
         directory->setFeedSource([this](const CaseQuery &q) {
             QJsonArray found;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store.h"
 
+#include <casecache.h>
 #include <ledgertable.h>
 #include <outbox.h>
 
 #include <QAtomicInt>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QSqlError>
@@ -102,6 +104,17 @@ QStringList migrationStep(int from)
                            " WHERE cert_key_hash IS NOT NULL OR json_extract(payload, '$.certKeyHash') IS NOT NULL"),
             QStringLiteral("ALTER TABLE evaluation ADD COLUMN personal_erased_at INTEGER"),
             QStringLiteral("CREATE INDEX evaluation_unerased ON evaluation (uuid) WHERE personal_erased_at IS NULL"),
+        };
+    case 5:
+        // v6: one case cache. The hall feed's cases (sync::CaseCache, which holds the current DDL,
+        // until now in its own file feed-cache.sqlite) and the lookups' cases share this table:
+        // it gains the feed's result date and its state (feed cursor, ID-number hash scheme). The
+        // hashes here are HMAC-SM3 since v5 (scheme 2); the feed starts again from cursor 0.
+        return {
+            QStringLiteral("ALTER TABLE case_cache ADD COLUMN result_date TEXT"),
+            QStringLiteral("UPDATE case_cache SET result_date = json_extract(payload, '$.resultDate')"),
+            QStringLiteral("CREATE TABLE case_cache_state (key TEXT PRIMARY KEY, value INTEGER)"),
+            QStringLiteral("INSERT INTO case_cache_state (key, value) VALUES ('hash_scheme', 2)"),
         };
     default:
         return {};
@@ -353,47 +366,20 @@ qint64 Store::exportJsonl(const QString &file, QString *error) const
 
 bool Store::upsertCases(const QList<Case> &cases, QString *error)
 {
+    QJsonArray rows;
+    for (const Case &c : cases)
+        if (c.isValid())
+            rows.append(c.toJson());
     QSqlDatabase db = database();
-    if (!db.transaction()) {
-        if (error)
-            *error = db.lastError().text();
-        return false;
-    }
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO case_cache (project_no, service_number, user_name, payload, updated_at, cert_key_hash)"
-                             " VALUES (?,?,?,?,?,?) ON CONFLICT (project_no, service_number) DO UPDATE SET"
-                             " user_name = excluded.user_name, payload = excluded.payload,"
-                             " updated_at = excluded.updated_at, cert_key_hash = excluded.cert_key_hash"));
-    const QString now = QDateTime::currentDateTime().toString(QLatin1String(kDateTimeFormat));
-    for (const Case &c : cases) {
-        if (!c.isValid())
-            continue;
-        q.addBindValue(c.projectNo);
-        q.addBindValue(c.serviceNumber);
-        q.addBindValue(c.userName);
-        q.addBindValue(QString::fromUtf8(QJsonDocument(c.toJson()).toJson(QJsonDocument::Compact)));
-        q.addBindValue(now);
-        q.addBindValue(c.certKeyHash.isEmpty() ? QVariant() : QVariant(c.certKeyHash));
-        if (!q.exec()) {
-            if (error)
-                *error = q.lastError().text();
-            db.rollback();
-            return false;
-        }
-    }
-    return db.commit();
+    return hcp::sync::CaseCache::upsert(db, rows, -1, error);
 }
 
 QList<Case> Store::casesWhere(const QString &where, const QVariantList &binds) const
 {
     QList<Case> out;
-    QSqlQuery q(database());
-    q.prepare(QStringLiteral("SELECT payload FROM case_cache WHERE %1 ORDER BY project_no, service_number").arg(where));
-    for (const QVariant &b : binds)
-        q.addBindValue(b);
-    if (q.exec())
-        while (q.next())
-            out.append(Case::fromJson(QJsonDocument::fromJson(q.value(0).toByteArray()).object()));
+    QSqlDatabase db = database();
+    for (const QJsonValue &v : hcp::sync::CaseCache::select(db, where, binds, hcp::sync::CaseCache::Order::ByCase))
+        out.append(Case::fromJson(v.toObject()));
     return out;
 }
 
@@ -409,8 +395,8 @@ QList<Case> Store::casesByCertKeyHash(const QString &hash) const
 
 qint64 Store::caseCount() const
 {
-    QSqlQuery q(database());
-    return q.exec(QStringLiteral("SELECT COUNT(*) FROM case_cache")) && q.next() ? q.value(0).toLongLong() : -1;
+    QSqlDatabase db = database();
+    return hcp::sync::CaseCache::count(db);
 }
 
 bool Store::setConfig(const QString &key, const QByteArray &value, const QString &version, QString *error)

@@ -7,7 +7,9 @@
 #include <ledgertable.h>
 #include <ledgerverifier.h>
 #include <outbox.h>
+#include <casecache.h>
 
+#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QSqlError>
@@ -128,6 +130,16 @@ private Q_SLOTS:
         QCOMPARE(s.casesByCertKeyHash(QStringLiteral("0f1e2d3c")).value(0).projectNo, QStringLiteral("CASE000001"));
         QCOMPARE(s.casesByProjectNo(QStringLiteral("CASE000002")).value(0).userName, QStringLiteral("王芳"));
         QCOMPARE(s.config(QStringLiteral("kiosk")), QByteArray("{\"pf\":5}"));
+        // v6: the feed opens the same table and keeps the cached cases (their hashes are of the
+        // current scheme); its cursor starts at 0, so the next pull refetches the hall's cases.
+        {
+            hcp::sync::CaseCache feed;
+            QVERIFY2(feed.open(path, &err), qPrintable(err));
+            QCOMPARE(feed.count(), 2);
+            QCOMPARE(feed.cursor(), 0);
+            QCOMPARE(feed.findByCertKeyHash("0F1E2D3C").size(), 1);
+            QCOMPARE(feed.findByProjectNo(QStringLiteral("CASE000002"), QStringLiteral("王芳")).size(), 1);
+        }
         QCOMPARE(s.caseCount(), 2);
         ledger.attach(s);
         Evaluation next = eval(QStringLiteral("MIG0000005"));
@@ -138,7 +150,7 @@ private Q_SLOTS:
     void migration_tablesOfTheSyncLayer_matchTheirOwnersCurrentDdl()
     {
         // The Store's steps keep frozen copies of what each version created; the tables' owners
-        // (sync::Outbox, sync::LedgerTable) hold the current DDL. A migrated file must have
+        // (sync::Outbox, sync::LedgerTable, sync::CaseCache) hold the current DDL. A migrated file must have
         // exactly the owners' schema: changing an owner's DDL needs a new Store step.
         Store s;
         QVERIFY(s.open(freshPath()));
@@ -150,13 +162,13 @@ private Q_SLOTS:
         QVERIFY2(hcp::sync::LedgerTable::createSchema(owners, &err), qPrintable(err));
         {
             QSqlQuery q(owners);
-            for (const QString &statement : hcp::sync::Outbox::auditSchemaStatements())
+            for (const QString &statement : hcp::sync::Outbox::auditSchemaStatements() + hcp::sync::CaseCache::schemaStatements())
                 QVERIFY2(q.exec(statement), qPrintable(statement));
         }
         const QMap<QString, QString> expected = schemaOf(owners);
         const QMap<QString, QString> migrated = schemaOf(s.database());
-        // outbox and its 2 indexes, ledger, ledger_sync, audit_log, audit_sync
-        QCOMPARE(expected.size(), 7);
+        // outbox and its 2 indexes, ledger, ledger_sync, audit_log, audit_sync, case_cache, its index and state
+        QCOMPARE(expected.size(), 10);
         for (auto it = expected.cbegin(); it != expected.cend(); ++it)
             QCOMPARE(migrated.value(it.key()), it.value());
         owners.close();
@@ -270,6 +282,7 @@ private Q_SLOTS:
         QTest::newRow("v2→latest") << 2;
         QTest::newRow("v3→latest") << 3;
         QTest::newRow("v4→latest") << 4;
+        QTest::newRow("v5→latest") << 5;
     }
     void migration()
     {
@@ -313,10 +326,11 @@ private Q_SLOTS:
         QCOMPARE(scalar(s, QStringLiteral("SELECT pf FROM evaluation")).toInt(), 4);
         QCOMPARE(scalar(s, QStringLiteral("SELECT assisted_by FROM evaluation")).toString(), QStringLiteral("agent-7"));
         // v5: hashes of the old scheme (HMAC-SHA256) are dropped, the case itself stays findable by
-        // its number; a card lookup refetches it from the hub with the HMAC-SM3 hash.
-        QCOMPARE(s.casesByCertKeyHash(QStringLiteral("abc123")).size(), 0);
+        // its number; a card lookup refetches it from the hub with the HMAC-SM3 hash. A v5 file's
+        // hashes are HMAC-SM3 already and stay (v6 keeps the cache).
+        QCOMPARE(s.casesByCertKeyHash(QStringLiteral("abc123")).size(), from < 5 ? 0 : 1);
         QCOMPARE(s.casesByProjectNo(QStringLiteral("CASE000001")).size(), 1);
-        QVERIFY(s.casesByProjectNo(QStringLiteral("CASE000001")).value(0).certKeyHash.isEmpty());
+        QCOMPARE(s.casesByProjectNo(QStringLiteral("CASE000001")).value(0).certKeyHash.isEmpty(), from < 5);
         QVERIFY(scalar(s, QStringLiteral("SELECT personal_erased_at FROM evaluation")).isNull());
         QCOMPARE(scalar(s, QStringLiteral("SELECT COUNT(*) FROM ledger")).toInt(), 0);
         QCOMPARE(scalar(s, QStringLiteral("SELECT hub_known_seq FROM ledger_sync")).toInt(), 0);
@@ -450,6 +464,37 @@ private Q_SLOTS:
         QCOMPARE(s.caseCount(), 1);
         QCOMPARE(s.casesByProjectNo(QStringLiteral("CASE000002")).value(0).taskName, c.taskName);
         QCOMPARE(s.casesByCertKeyHash(QStringLiteral("feed")).size(), 1);
+    }
+    void caseCache_feedAndLookupRows_oneTableInTheStoresFile()
+    {
+        // The hall feed (sync::CaseCache on its own connection) and the lookups (Store) keep one
+        // cache: a case the feed brought is found by the kiosk's lookups, and a case a lookup
+        // cached is seen by the feed's side; no second file.
+        const QString path = freshPath();
+        Store s;
+        QVERIFY(s.open(path));
+        hcp::sync::CaseCache feed;
+        QString err;
+        QVERIFY2(feed.open(path, &err), qPrintable(err));
+        QVERIFY(feed.upsert({QJsonObject{{QStringLiteral("projectNo"), QStringLiteral("FEED000001")},
+                                         {QStringLiteral("serviceNumber"), 1},
+                                         {QStringLiteral("userName"), QStringLiteral("李华")},
+                                         {QStringLiteral("certKeyHash"), QStringLiteral("c0ffee")},
+                                         {QStringLiteral("taskName"), QStringLiteral("营业执照")},
+                                         {QStringLiteral("changeSeq"), 5}}},
+                            5));
+        QCOMPARE(s.casesByProjectNo(QStringLiteral("FEED000001")).value(0).taskName, QStringLiteral("营业执照"));
+        QCOMPARE(s.casesByCertKeyHash(QStringLiteral("c0ffee")).value(0).userName, QStringLiteral("李华"));
+        Case looked;
+        looked.projectNo = QStringLiteral("LOOK000001");
+        looked.userName = QStringLiteral("王芳");
+        looked.resultDate = QDateTime(QDate(2026, 11, 2), QTime(9, 0));
+        QVERIFY(s.upsertCases({looked}));
+        QCOMPARE(feed.findByProjectNo(QStringLiteral("LOOK000001"), QStringLiteral("王芳")).size(), 1);
+        QCOMPARE(s.caseCount(), 2);
+        QCOMPARE(feed.count(), 2);
+        QCOMPARE(feed.cursor(), 5);
+        QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral("*cache*")}), QStringList());
     }
     void config_storesVersionedDocuments()
     {
