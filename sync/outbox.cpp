@@ -86,15 +86,21 @@ bool Outbox::nextBatch(QSqlDatabase &db, qint64 afterSeq, int limit, bool withLe
     select.prepare(withLedger
                        ? QStringLiteral("SELECT o.seq, o.uuid, o.payload, l.entry FROM outbox o LEFT JOIN ledger l"
                                         " ON l.seq = o.seq WHERE o.%1 AND o.seq > ? ORDER BY o.seq LIMIT ?").arg(kUnacked)
-                       : QStringLiteral("SELECT seq, uuid, payload, NULL FROM outbox WHERE %1 "
+                       : QStringLiteral("SELECT seq, uuid, payload FROM outbox WHERE %1 "
                                         "AND seq > ? ORDER BY seq LIMIT ?").arg(kUnacked));
     select.addBindValue(afterSeq);
     select.addBindValue(limit);
     if (!select.exec())
         return failed(select, error);
-    while (select.next())
-        rows->append({select.value(0).toLongLong(), select.value(1).toString(), select.value(2).toString().toUtf8(),
-                      select.value(3).toString().toUtf8()});
+    rows->reserve(rows->size() + limit);
+    while (select.next()) {
+        Pending &p = rows->emplace_back();
+        p.seq = select.value(0).toLongLong();
+        p.uuid = select.value(1).toString();
+        p.payload = select.value(2).toString().toUtf8();
+        if (withLedger)
+            p.ledgerEntry = select.value(3).toString().toUtf8();
+    }
     return true;
 }
 
