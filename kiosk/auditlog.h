@@ -11,12 +11,7 @@
 #include <QString>
 #include <QStringList>
 
-#include <functional>
 #include <memory>
-
-namespace hcp::sync {
-class HubClient;
-}
 
 namespace hcp::kiosk {
 
@@ -24,24 +19,18 @@ namespace hcp::kiosk {
 // test print, manual sync, sanctioned exit, config applied/rejected, update steps) is one record
 // {"uuid","deviceSeq","assessTime","action","detail"} in its own signed hash chain (the "audit"
 // chain: same entry format and signatures as the evaluation ledger, seq from 1), written in one
-// transaction with its entry, and shipped to the hub (POST /v1/audit, PROTOCOL §4b), which
-// verifies it like evaluation batches. Lives on the Store's thread and uses its connection.
+// transaction with its entry (rows in sync::Outbox's audit_log table), and shipped to the hub
+// (POST /v1/audit, PROTOCOL §4b) by the OutboxSender (flushAudit), which verifies it like
+// evaluation batches. Lives on the Store's thread and uses its connection.
 class AuditLog : public QObject
 {
     Q_OBJECT
 public:
     AuditLog(Store *store, std::shared_ptr<const trust::LedgerBuilder> signer, QObject *parent = nullptr);
 
-    // Schema (part of Store schema v4).
-    static QStringList schemaStatements();
-
     // Appends one record; false (and *error) when it could not be stored. detail must hold no
     // personal data (it is shipped as is). Never blocks on the network.
     bool record(const QString &action, const QJsonObject &detail, QString *error = nullptr);
-
-    // Sends unshipped records (at most 500) with their entries and the signed head; handler gets
-    // true when the hub acknowledged them. One flush at a time.
-    void flush(sync::HubClient *client, std::function<void(bool ok, const QString &error)> handler = {});
 
     qint64 pendingCount() const;
     // All records, oldest first (diagnostics).
@@ -53,7 +42,6 @@ signals:
 private:
     Store *m_store;
     std::shared_ptr<const trust::LedgerBuilder> m_signer;
-    bool m_flushing = false;
 };
 
 } // namespace hcp::kiosk

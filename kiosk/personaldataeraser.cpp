@@ -3,6 +3,8 @@
 
 #include "store.h"
 
+#include <outbox.h>
+
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QSqlError>
@@ -35,10 +37,10 @@ qint64 PersonalDataEraser::eraseAcknowledged(QString *error)
     for (const QString &f : personalFields())
         paths.append(QStringLiteral("'$.%1'").arg(f));
     const QString remove = QStringLiteral("json_remove(payload, %1)").arg(paths.join(QLatin1Char(',')));
-    auto fail = [&](const QSqlError &e) {
+    auto fail = [&](const QString &why) {
         if (error)
-            *error = e.text();
-        qCWarning(lcEraser) << "erasure failed:" << e.text();
+            *error = why;
+        qCWarning(lcEraser) << "erasure failed:" << why;
         return qint64(-1);
     };
 
@@ -48,36 +50,37 @@ qint64 PersonalDataEraser::eraseAcknowledged(QString *error)
         // The partial index evaluation_unerased keeps this cheap however long the history is.
         // Only records with their ledger entry: one without is evidence (the sender quarantines
         // and reports it as unledgered) and is kept as it is.
-        if (!q.exec(QStringLiteral("SELECT e.uuid FROM evaluation e JOIN outbox o ON o.uuid = e.uuid"
-                                   " JOIN ledger l ON l.seq = e.device_seq"
-                                   " WHERE e.personal_erased_at IS NULL AND o.state = 2 LIMIT 500")))
-            return fail(q.lastError());
+        if (!q.exec(QStringLiteral("SELECT e.uuid FROM evaluation e") + hcp::sync::Outbox::joinAcked(QStringLiteral("e.uuid"))
+                    + QStringLiteral(" JOIN ledger l ON l.seq = e.device_seq WHERE e.personal_erased_at IS NULL LIMIT 500")))
+            return fail(q.lastError().text());
         QStringList uuids;
         while (q.next())
-            uuids.append(QStringLiteral("'%1'").arg(q.value(0).toString().replace(QLatin1Char('\''), QLatin1String("''"))));
+            uuids.append(q.value(0).toString());
         q.finish();
         if (uuids.isEmpty())
             break;
-        const QString in = uuids.join(QLatin1Char(','));
+        const QString in = QStringList(uuids.size(), QStringLiteral("?")).join(QLatin1Char(','));
         if (!db.transaction())
-            return fail(db.lastError());
+            return fail(db.lastError().text());
         QSqlQuery u(db);
         u.prepare(QStringLiteral("UPDATE evaluation SET payload = %1, personal_erased_at = ? WHERE uuid IN (%2)").arg(remove, in));
         u.addBindValue(QDateTime::currentMSecsSinceEpoch());
+        for (const QString &uuid : std::as_const(uuids))
+            u.addBindValue(uuid);
         if (!u.exec()) {
             const QSqlError e = u.lastError();
             db.rollback();
-            return fail(e);
+            return fail(e.text());
         }
-        if (!u.exec(QStringLiteral("UPDATE outbox SET payload = %1 WHERE uuid IN (%2)").arg(remove, in))) {
-            const QSqlError e = u.lastError();
+        QString outboxError;
+        if (!hcp::sync::Outbox::removePayloadFields(db, uuids, personalFields(), &outboxError)) {
             db.rollback();
-            return fail(e);
+            return fail(outboxError);
         }
         if (!db.commit()) {
             const QSqlError e = db.lastError();
             db.rollback();
-            return fail(e);
+            return fail(e.text());
         }
         total += uuids.size();
     }

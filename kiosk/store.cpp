@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store.h"
 
-#include "auditlog.h"
-
+#include <casecache.h>
 #include <ledgertable.h>
 #include <outbox.h>
 
 #include <QAtomicInt>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QSqlError>
@@ -27,8 +27,8 @@ QAtomicInt s_connectionCounter;
 QStringList migrationStep(int from)
 {
     switch (from) {
-    case 0: {
-        QStringList s{
+    case 0:
+        return {
             QStringLiteral("CREATE TABLE evaluation ("
                            " uuid TEXT PRIMARY KEY,"
                            " device_seq INTEGER NOT NULL UNIQUE,"
@@ -51,13 +51,15 @@ QStringList migrationStep(int from)
                            " value BLOB NOT NULL,"
                            " version TEXT,"
                            " updated_at TEXT NOT NULL)"),
+            // The outbox (owned by sync::Outbox, which holds the current DDL) as v1 created it.
+            // Frozen here like every released step: a later change of the outbox's DDL comes with
+            // a new step (tst_store checks that a migrated file has the owner's current schema).
+            QStringLiteral("CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+                           " payload TEXT NOT NULL, state INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,"
+                           " last_error TEXT, created_at INTEGER NOT NULL, acked_at INTEGER)"),
+            QStringLiteral("CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox(seq) WHERE state < 2"),
+            QStringLiteral("CREATE INDEX IF NOT EXISTS outbox_state ON outbox(state)"),
         };
-        // The outbox table belongs to the sync layer; its DDL is created with the rest.
-        for (const QString &stmt : hcp::sync::Outbox::schemaSql().split(QLatin1Char(';'), Qt::SkipEmptyParts))
-            if (!stmt.trimmed().isEmpty())
-                s.append(stmt.trimmed());
-        return s;
-    }
     case 1:
         // v2: channel and agent as columns (window pads and assisted ratings are queried by them).
         return {
@@ -74,10 +76,23 @@ QStringList migrationStep(int from)
             QStringLiteral("CREATE INDEX case_cache_cert ON case_cache (cert_key_hash)"),
         };
     case 3:
-        // v4: the tamper-evident ledger (one signed chain entry per evaluation, written by the
-        // commit hook) and the hub's confirmed ledger seq (DDL owned by the sync layer), and the
-        // maintenance audit log with its own signed chain.
-        return hcp::sync::LedgerTable::schemaStatements() + AuditLog::schemaStatements();
+        // v4: the tamper-evident ledger (one signed chain entry per evaluation, written in the
+        // commit) and the hub's confirmed ledger seq (sync::LedgerTable), and the maintenance
+        // audit log with its own signed chain (sync::Outbox, audit part), as v4 created them;
+        // frozen like step 0's outbox.
+        return {
+            QStringLiteral("CREATE TABLE IF NOT EXISTS ledger (seq INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+                           " entry_hash TEXT NOT NULL, entry TEXT NOT NULL)"),
+            QStringLiteral("CREATE TABLE IF NOT EXISTS ledger_sync (id INTEGER PRIMARY KEY CHECK (id = 1),"
+                           " hub_known_seq INTEGER NOT NULL)"),
+            QStringLiteral("INSERT OR IGNORE INTO ledger_sync (id, hub_known_seq) VALUES (1, 0)"),
+            QStringLiteral("CREATE TABLE IF NOT EXISTS audit_log (seq INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+                           " action TEXT NOT NULL, record TEXT NOT NULL, entry_hash TEXT NOT NULL, entry TEXT NOT NULL,"
+                           " state INTEGER NOT NULL DEFAULT 0)"),
+            QStringLiteral("CREATE TABLE IF NOT EXISTS audit_sync (id INTEGER PRIMARY KEY CHECK (id = 1),"
+                           " hub_known_seq INTEGER NOT NULL)"),
+            QStringLiteral("INSERT OR IGNORE INTO audit_sync (id, hub_known_seq) VALUES (1, 0)"),
+        };
     case 4:
         // v5: the ID-number hash becomes HMAC-SM3 (was HMAC-SHA256). The old hashes cannot be
         // converted (the kiosk never had the plain numbers), so they are dropped: card lookups
@@ -89,6 +104,17 @@ QStringList migrationStep(int from)
                            " WHERE cert_key_hash IS NOT NULL OR json_extract(payload, '$.certKeyHash') IS NOT NULL"),
             QStringLiteral("ALTER TABLE evaluation ADD COLUMN personal_erased_at INTEGER"),
             QStringLiteral("CREATE INDEX evaluation_unerased ON evaluation (uuid) WHERE personal_erased_at IS NULL"),
+        };
+    case 5:
+        // v6: one case cache. The hall feed's cases (sync::CaseCache, which holds the current DDL,
+        // until now in its own file feed-cache.sqlite) and the lookups' cases share this table:
+        // it gains the feed's result date and its state (feed cursor, ID-number hash scheme). The
+        // hashes here are HMAC-SM3 since v5 (scheme 2); the feed starts again from cursor 0.
+        return {
+            QStringLiteral("ALTER TABLE case_cache ADD COLUMN result_date TEXT"),
+            QStringLiteral("UPDATE case_cache SET result_date = json_extract(payload, '$.resultDate')"),
+            QStringLiteral("CREATE TABLE case_cache_state (key TEXT PRIMARY KEY, value INTEGER)"),
+            QStringLiteral("INSERT INTO case_cache_state (key, value) VALUES ('hash_scheme', 2)"),
         };
     default:
         return {};
@@ -340,47 +366,20 @@ qint64 Store::exportJsonl(const QString &file, QString *error) const
 
 bool Store::upsertCases(const QList<Case> &cases, QString *error)
 {
+    QJsonArray rows;
+    for (const Case &c : cases)
+        if (c.isValid())
+            rows.append(c.toJson());
     QSqlDatabase db = database();
-    if (!db.transaction()) {
-        if (error)
-            *error = db.lastError().text();
-        return false;
-    }
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO case_cache (project_no, service_number, user_name, payload, updated_at, cert_key_hash)"
-                             " VALUES (?,?,?,?,?,?) ON CONFLICT (project_no, service_number) DO UPDATE SET"
-                             " user_name = excluded.user_name, payload = excluded.payload,"
-                             " updated_at = excluded.updated_at, cert_key_hash = excluded.cert_key_hash"));
-    const QString now = QDateTime::currentDateTime().toString(QLatin1String(kDateTimeFormat));
-    for (const Case &c : cases) {
-        if (!c.isValid())
-            continue;
-        q.addBindValue(c.projectNo);
-        q.addBindValue(c.serviceNumber);
-        q.addBindValue(c.userName);
-        q.addBindValue(QString::fromUtf8(QJsonDocument(c.toJson()).toJson(QJsonDocument::Compact)));
-        q.addBindValue(now);
-        q.addBindValue(c.certKeyHash.isEmpty() ? QVariant() : QVariant(c.certKeyHash));
-        if (!q.exec()) {
-            if (error)
-                *error = q.lastError().text();
-            db.rollback();
-            return false;
-        }
-    }
-    return db.commit();
+    return hcp::sync::CaseCache::upsert(db, rows, -1, error);
 }
 
 QList<Case> Store::casesWhere(const QString &where, const QVariantList &binds) const
 {
     QList<Case> out;
-    QSqlQuery q(database());
-    q.prepare(QStringLiteral("SELECT payload FROM case_cache WHERE %1 ORDER BY project_no, service_number").arg(where));
-    for (const QVariant &b : binds)
-        q.addBindValue(b);
-    if (q.exec())
-        while (q.next())
-            out.append(Case::fromJson(QJsonDocument::fromJson(q.value(0).toByteArray()).object()));
+    QSqlDatabase db = database();
+    for (const QJsonValue &v : hcp::sync::CaseCache::select(db, where, binds, hcp::sync::CaseCache::Order::ByCase))
+        out.append(Case::fromJson(v.toObject()));
     return out;
 }
 
@@ -396,8 +395,8 @@ QList<Case> Store::casesByCertKeyHash(const QString &hash) const
 
 qint64 Store::caseCount() const
 {
-    QSqlQuery q(database());
-    return q.exec(QStringLiteral("SELECT COUNT(*) FROM case_cache")) && q.next() ? q.value(0).toLongLong() : -1;
+    QSqlDatabase db = database();
+    return hcp::sync::CaseCache::count(db);
 }
 
 bool Store::setConfig(const QString &key, const QByteArray &value, const QString &version, QString *error)

@@ -24,7 +24,7 @@ namespace hcp::kiosk {
 // Threading: one Store per thread; the sync sender opens its own connection to the same file.
 class Store {
 public:
-    static constexpr int kLatestVersion = 5;
+    static constexpr int kLatestVersion = 6;
 
     Store();
     ~Store();
@@ -74,7 +74,8 @@ public:
     // One JSON object per line, by deviceSeq. Returns the count, or -1 on error.
     qint64 exportJsonl(const QString &file, QString *error = nullptr) const;
 
-    // Local case cache (fed by the hub's case feed and by online lookups).
+    // The local case cache (sync::CaseCache's table in this file, fed by the hub's case feed and
+    // by online lookups), in (projectNo, serviceNumber) order.
     bool upsertCases(const QList<Case> &cases, QString *error = nullptr);
     QList<Case> casesByProjectNo(const QString &projectNo) const;
     QList<Case> casesByCertKeyHash(const QString &hash) const;

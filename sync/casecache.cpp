@@ -17,6 +17,20 @@ Q_LOGGING_CATEGORY(lcCaseCache, "hcp.sync.casecache")
 
 namespace hcp::sync {
 
+namespace {
+
+// The cache holds hashes of one scheme only (wire::kCertKeyHashScheme), numbered here.
+constexpr int kHashSchemeVersion = 2; // 1 = HMAC-SHA256 (unmarked), 2 = HMAC-SM3
+
+bool failed(const QSqlQuery &q, QString *error)
+{
+    if (error)
+        *error = q.lastError().text();
+    return false;
+}
+
+} // namespace
+
 CaseCache::CaseCache(QObject *parent)
     : QObject(parent)
 {
@@ -31,6 +45,88 @@ CaseCache::~CaseCache()
     }
 }
 
+QStringList CaseCache::schemaStatements()
+{
+    return {
+        // payload: the case wire object; updated_at: kiosk local time of the last write.
+        QStringLiteral("CREATE TABLE IF NOT EXISTS case_cache ( project_no TEXT NOT NULL, service_number INTEGER NOT NULL,"
+                       " user_name TEXT, payload TEXT NOT NULL, updated_at TEXT NOT NULL, cert_key_hash TEXT,"
+                       " result_date TEXT, PRIMARY KEY (project_no, service_number))"),
+        QStringLiteral("CREATE INDEX IF NOT EXISTS case_cache_cert ON case_cache (cert_key_hash)"),
+        // feed_cursor: the hall feed's resume point; hash_scheme: see kHashSchemeVersion.
+        QStringLiteral("CREATE TABLE IF NOT EXISTS case_cache_state (key TEXT PRIMARY KEY, value INTEGER)"),
+    };
+}
+
+bool CaseCache::upsert(QSqlDatabase &db, const QJsonArray &cases, qint64 cursor, QString *error)
+{
+    if (!db.transaction()) {
+        if (error)
+            *error = db.lastError().text();
+        return false;
+    }
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO case_cache (project_no, service_number, user_name, payload,"
+                             " updated_at, cert_key_hash, result_date) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    const QString now = QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    auto rollback = [&](const QSqlQuery &failing) {
+        failed(failing, error);
+        qCWarning(lcCaseCache) << "cache write failed:" << failing.lastError().text();
+        db.rollback();
+        return false;
+    };
+    for (const QJsonValue &v : cases) {
+        QJsonObject c = v.toObject();
+        c.remove(QStringLiteral("changeSeq"));
+        const QString hash = c.value(QLatin1String("certKeyHash")).toString();
+        q.bindValue(0, c.value(QLatin1String("projectNo")).toString());
+        q.bindValue(1, c.value(QLatin1String("serviceNumber")).toInt());
+        q.bindValue(2, c.value(QLatin1String("userName")).toString());
+        q.bindValue(3, QString::fromUtf8(QJsonDocument(c).toJson(QJsonDocument::Compact)));
+        q.bindValue(4, now);
+        q.bindValue(5, hash.isEmpty() ? QVariant() : QVariant(hash));
+        q.bindValue(6, c.value(QLatin1String("resultDate")).toString());
+        if (!q.exec())
+            return rollback(q);
+    }
+    if (cursor >= 0) {
+        QSqlQuery c(db);
+        c.prepare(QStringLiteral("INSERT OR REPLACE INTO case_cache_state (key, value) VALUES ('feed_cursor', ?)"));
+        c.addBindValue(cursor);
+        if (!c.exec())
+            return rollback(c);
+    }
+    if (!db.commit()) {
+        if (error)
+            *error = db.lastError().text();
+        db.rollback();
+        return false;
+    }
+    return true;
+}
+
+QJsonArray CaseCache::select(QSqlDatabase &db, const QString &where, const QVariantList &binds, Order order)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT payload FROM case_cache WHERE %1 ORDER BY %2")
+                  .arg(where, order == Order::ByCase ? QStringLiteral("project_no, service_number")
+                                                     : QStringLiteral("result_date DESC")));
+    for (const QVariant &v : binds)
+        q.addBindValue(v);
+    QJsonArray out;
+    if (!q.exec())
+        return out;
+    while (q.next())
+        out.append(QJsonDocument::fromJson(q.value(0).toString().toUtf8()).object());
+    return out;
+}
+
+qint64 CaseCache::count(QSqlDatabase &db)
+{
+    QSqlQuery q(db);
+    return q.exec(QStringLiteral("SELECT COUNT(*) FROM case_cache")) && q.next() ? q.value(0).toLongLong() : -1;
+}
+
 bool CaseCache::open(const QString &databasePath, QString *error)
 {
     m_connectionName = QStringLiteral("hcp-sync-cases-") + QUuid::createUuid().toString(QUuid::Id128);
@@ -43,33 +139,17 @@ bool CaseCache::open(const QString &databasePath, QString *error)
         return false;
     }
     QSqlQuery q(m_db);
-    const QStringList schema{
-        QStringLiteral("PRAGMA journal_mode=WAL"),
-        QStringLiteral("PRAGMA secure_delete=ON"),
-        QStringLiteral("CREATE TABLE IF NOT EXISTS case_cache ("
-                       "project_no TEXT NOT NULL, service_number INTEGER NOT NULL, "
-                       "user_name TEXT NOT NULL, cert_key_hash TEXT, result_date TEXT, "
-                       "payload TEXT NOT NULL, cached_at INTEGER NOT NULL, "
-                       "PRIMARY KEY (project_no, service_number))"),
-        QStringLiteral("CREATE INDEX IF NOT EXISTS case_cache_cert ON case_cache(cert_key_hash)"),
-        QStringLiteral("CREATE TABLE IF NOT EXISTS case_cache_state (key TEXT PRIMARY KEY, value INTEGER)"),
-    };
-    for (const QString &s : schema) {
-        if (!q.exec(s)) {
-            if (error)
-                *error = q.lastError().text();
-            return false;
-        }
-    }
+    for (const QString &s : QStringList{QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA secure_delete=ON")}
+             + schemaStatements())
+        if (!q.exec(s))
+            return failed(q, error);
     return dropForeignHashes(error);
 }
 
-// The cache holds hashes of one scheme only (wire::kCertKeyHashScheme, numbered
-// kHashSchemeVersion here). Hashes of an older scheme cannot be converted, so a cache of another
-// scheme is emptied and its feed cursor reset: the next feed pull refetches every case.
+// Hashes of an older scheme cannot be converted, so a cache of another scheme is emptied and its
+// feed cursor reset: the next feed pull refetches every case.
 bool CaseCache::dropForeignHashes(QString *error)
 {
-    constexpr int kHashSchemeVersion = 2; // 1 = HMAC-SHA256 (unmarked), 2 = HMAC-SM3
     QSqlQuery q(m_db);
     if (q.exec(QStringLiteral("SELECT value FROM case_cache_state WHERE key = 'hash_scheme'")) && q.next()
         && q.value(0).toInt() == kHashSchemeVersion)
@@ -85,8 +165,7 @@ bool CaseCache::dropForeignHashes(QString *error)
         && q.exec(QStringLiteral("INSERT OR REPLACE INTO case_cache_state (key, value) VALUES ('hash_scheme', %1)")
                       .arg(kHashSchemeVersion));
     if (!ok || !m_db.commit()) {
-        if (error)
-            *error = q.lastError().text();
+        failed(q, error);
         m_db.rollback();
         return false;
     }
@@ -96,69 +175,24 @@ bool CaseCache::dropForeignHashes(QString *error)
 
 bool CaseCache::upsert(const QJsonArray &cases, qint64 cursor)
 {
-    if (!m_db.transaction())
-        return false;
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("INSERT OR REPLACE INTO case_cache (project_no, service_number, user_name, "
-                             "cert_key_hash, result_date, payload, cached_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    for (const QJsonValue &v : cases) {
-        QJsonObject c = v.toObject();
-        c.remove(QStringLiteral("changeSeq"));
-        q.bindValue(0, c.value(QLatin1String("projectNo")).toString());
-        q.bindValue(1, c.value(QLatin1String("serviceNumber")).toInt());
-        q.bindValue(2, c.value(QLatin1String("userName")).toString());
-        q.bindValue(3, c.value(QLatin1String("certKeyHash")).toString());
-        q.bindValue(4, c.value(QLatin1String("resultDate")).toString());
-        q.bindValue(5, QString::fromUtf8(QJsonDocument(c).toJson(QJsonDocument::Compact)));
-        q.bindValue(6, now);
-        if (!q.exec()) {
-            qCWarning(lcCaseCache) << "cache write failed:" << q.lastError().text();
-            m_db.rollback();
-            return false;
-        }
-    }
-    if (cursor >= 0) {
-        QSqlQuery c(m_db);
-        c.prepare(QStringLiteral("INSERT OR REPLACE INTO case_cache_state (key, value) VALUES ('feed_cursor', ?)"));
-        c.addBindValue(cursor);
-        if (!c.exec()) {
-            m_db.rollback();
-            return false;
-        }
-    }
-    return m_db.commit();
-}
-
-QJsonArray CaseCache::select(const QString &where, const QVariantList &values)
-{
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT payload FROM case_cache WHERE ") + where
-              + QStringLiteral(" ORDER BY result_date DESC"));
-    for (const QVariant &v : values)
-        q.addBindValue(v);
-    QJsonArray out;
-    if (!q.exec())
-        return out;
-    while (q.next())
-        out.append(QJsonDocument::fromJson(q.value(0).toString().toUtf8()).object());
-    return out;
+    return upsert(m_db, cases, cursor, nullptr);
 }
 
 QJsonArray CaseCache::findByProjectNo(const QString &projectNo, const QString &userName)
 {
-    return select(QStringLiteral("project_no = ? AND user_name = ?"),
-                  {projectNo.trimmed(), userName.trimmed()});
+    return select(m_db, QStringLiteral("project_no = ? AND user_name = ?"), {projectNo.trimmed(), userName.trimmed()},
+                  Order::NewestResultFirst);
 }
 
 QJsonArray CaseCache::findByProjectNoOnly(const QString &projectNo)
 {
-    return select(QStringLiteral("project_no = ?"), {projectNo.trimmed()});
+    return select(m_db, QStringLiteral("project_no = ?"), {projectNo.trimmed()}, Order::NewestResultFirst);
 }
 
 QJsonArray CaseCache::findByCertKeyHash(const QByteArray &certKeyHash)
 {
-    return select(QStringLiteral("cert_key_hash = ?"), {QString::fromLatin1(certKeyHash.toLower())});
+    return select(m_db, QStringLiteral("cert_key_hash = ?"), {QString::fromLatin1(certKeyHash.toLower())},
+                  Order::NewestResultFirst);
 }
 
 qint64 CaseCache::cursor()
@@ -171,10 +205,7 @@ qint64 CaseCache::cursor()
 
 qint64 CaseCache::count()
 {
-    QSqlQuery q(m_db);
-    if (q.exec(QStringLiteral("SELECT COUNT(*) FROM case_cache")) && q.next())
-        return q.value(0).toLongLong();
-    return 0;
+    return qMax<qint64>(0, count(m_db));
 }
 
 void CaseCache::pullFeed(HubClient *client, int pageSize)

@@ -105,6 +105,62 @@ void OutboxSender::schedule(int ms)
     m_timer.start(ms);
 }
 
+void OutboxSender::flushAudit(AuditHandler handler)
+{
+    auto done = [handler](bool ok, const QString &error) {
+        if (handler)
+            handler(ok, error);
+    };
+    if (!m_ledgerSigner)
+        return done(false, QStringLiteral("no device key: the audit chain is not shipped"));
+    if (m_auditFlushing)
+        return done(false, QStringLiteral("a flush is running"));
+    QList<Outbox::AuditRow> rows;
+    QString error;
+    if (!Outbox::nextAuditBatch(m_db, kMaxAuditPerFlush, &rows, &error))
+        return done(false, error);
+    if (rows.isEmpty())
+        return done(true, {});
+    QByteArray body = "{\"records\":[";
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        if (i > 0)
+            body += ',';
+        body += rows.at(i).record;
+    }
+    const qint64 first = rows.first().seq;
+    const qint64 last = rows.last().seq;
+    QList<QByteArray> entries;
+    if (!Outbox::auditEntries(m_db, Outbox::auditHubKnownSeq(m_db), last, &entries, &error))
+        return done(false, error);
+    body += "],\"ledger\":[" + entries.join(',') + ']';
+    if (!entries.isEmpty()) {
+        if (const auto head = LedgerTable::signHeadAt(*m_ledgerSigner, entries.last(), &error))
+            body += ",\"head\":" + QJsonDocument(head->toJson()).toJson(QJsonDocument::Compact);
+        else
+            qCWarning(lcSender).noquote() << "audit head:" << error;
+    }
+    body += '}';
+    m_auditFlushing = true;
+    QPointer<OutboxSender> self(this);
+    m_client->uploadAudit(body, [this, self, first, last, done](const HubReply &reply) {
+        if (!self)
+            return;
+        m_auditFlushing = false;
+        if (!reply.isHttp(200))
+            return done(false, reply.status ? QStringLiteral("HTTP %1").arg(reply.status) : reply.errorString);
+        const QJsonObject ledger = reply.json().value(QLatin1String("ledger")).toObject();
+        const qint64 knownSeq = ledger.isEmpty() ? last : qMin(last, ledger.value(QLatin1String("knownSeq")).toInteger());
+        QString ackError;
+        if (!m_db.transaction())
+            return done(false, m_db.lastError().text());
+        if (!Outbox::ackAudit(m_db, first, last, knownSeq, &ackError) || !m_db.commit()) {
+            m_db.rollback();
+            return done(false, ackError.isEmpty() ? m_db.lastError().text() : ackError);
+        }
+        done(true, {});
+    });
+}
+
 Outbox::Counts OutboxSender::counts()
 {
     return Outbox::counts(m_db, QDateTime::currentMSecsSinceEpoch());
@@ -150,39 +206,29 @@ void OutboxSender::trySend()
 
     // With a ledger, each row is read with the entry at its seq: a row without its own entry
     // (or whose payload does not hash to it) is never sent as an evaluation (PROTOCOL §4a).
-    QSqlQuery select(m_db);
-    select.prepare(m_ledgerSigner
-                       ? QStringLiteral("SELECT o.seq, o.uuid, o.payload, l.entry FROM outbox o LEFT JOIN ledger l"
-                                        " ON l.seq = o.seq WHERE o.state < 2 AND o.seq > ? ORDER BY o.seq LIMIT ?")
-                       : QStringLiteral("SELECT seq, uuid, payload, NULL FROM outbox WHERE state < 2 "
-                                        "AND seq > ? ORDER BY seq LIMIT ?"));
-    select.addBindValue(m_highWaterSeq);
-    select.addBindValue(m_options.batchSize);
-    if (!select.exec()) {
-        fail(QStringLiteral("outbox read failed: ") + select.lastError().text());
+    QList<Outbox::Pending> pending;
+    QString readError;
+    if (!Outbox::nextBatch(m_db, m_highWaterSeq, m_options.batchSize, bool(m_ledgerSigner), &pending, &readError)) {
+        fail(QStringLiteral("outbox read failed: ") + readError);
         return;
     }
     QList<Row> rows;
     QList<Unledgered> found;
     QByteArray body = QByteArrayLiteral("{\"evaluations\":[");
-    while (select.next()) {
-        const qint64 seq = select.value(0).toLongLong();
-        const QString uuid = select.value(1).toString();
-        const QByteArray payload = select.value(2).toString().toUtf8();
+    for (const Outbox::Pending &p : std::as_const(pending)) {
         if (m_ledgerSigner) {
-            const QString why = LedgerTable::entryMismatch(seq, uuid, payload, select.value(3).toString().toUtf8());
+            const QString why = LedgerTable::entryMismatch(p.seq, p.uuid, p.payload, p.ledgerEntry);
             if (!why.isEmpty()) {
-                found.append({seq, uuid, why});
+                found.append({p.seq, p.uuid, why});
                 continue;
             }
         }
         if (!rows.isEmpty())
             body += ',';
-        rows.append({seq, uuid});
-        body += payload;
+        rows.append({p.seq, p.uuid});
+        body += p.payload;
     }
     body += ']';
-    select.finish();
     if (!found.isEmpty() && !markUnledgered(found)) {
         fail(QStringLiteral("outbox quarantine failed: ") + m_db.lastError().text());
         return;
@@ -257,13 +303,9 @@ void OutboxSender::trySend()
 
     // Pessimistic marking (ODK Collect): the rows are Sending before any byte leaves. New rows
     // always get a higher seq, so the range covers exactly the selected rows.
-    QSqlQuery mark(m_db);
-    mark.prepare(QStringLiteral("UPDATE outbox SET state = 1, attempts = attempts + 1 "
-                                "WHERE seq BETWEEN ? AND ? AND state < 2"));
-    mark.addBindValue(rows.isEmpty() ? 0 : rows.first().seq);
-    mark.addBindValue(rows.isEmpty() ? -1 : rows.last().seq);
-    if (!rows.isEmpty() && !mark.exec()) {
-        fail(QStringLiteral("outbox mark failed: ") + mark.lastError().text());
+    QString markError;
+    if (!rows.isEmpty() && !Outbox::markSending(m_db, rows.first().seq, rows.last().seq, &markError)) {
+        fail(QStringLiteral("outbox mark failed: ") + markError);
         return;
     }
     step(Step::MarkedSending);
@@ -336,12 +378,8 @@ bool OutboxSender::markUnledgered(const QList<Unledgered> &rows)
 {
     if (!m_db.transaction())
         return false;
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("UPDATE outbox SET state = 4, last_error = ? WHERE seq = ? AND state < 2"));
     for (const Unledgered &r : rows) {
-        q.bindValue(0, QStringLiteral("unledgered: %1").arg(r.reason));
-        q.bindValue(1, r.seq);
-        if (!q.exec()) {
+        if (!Outbox::markUnledgered(m_db, r.seq, r.reason, nullptr)) {
             m_db.rollback();
             return false;
         }
@@ -357,25 +395,21 @@ bool OutboxSender::markUnledgered(const QList<Unledgered> &rows)
 
 bool OutboxSender::appendUnledgeredReport(QByteArray *body, QList<qint64> *reported)
 {
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT seq, uuid, last_error, payload FROM outbox WHERE state = 4 ORDER BY seq LIMIT ?"));
-    q.addBindValue(kMaxUnledgeredPerBatch);
-    if (!q.exec())
+    QList<Outbox::UnledgeredRow> rows;
+    if (!Outbox::unledgered(m_db, kMaxUnledgeredPerBatch, &rows, nullptr))
         return false;
     QByteArray report;
-    while (q.next()) {
+    for (const Outbox::UnledgeredRow &r : std::as_const(rows)) {
         if (!report.isEmpty())
             report += ',';
-        const QString reason = q.value(2).toString().section(QLatin1String(": "), 1);
-        report += QJsonDocument(QJsonObject{{QStringLiteral("deviceSeq"), q.value(0).toLongLong()},
-                                            {QStringLiteral("uuid"), q.value(1).toString()},
-                                            {QStringLiteral("reason"), reason}})
+        report += QJsonDocument(QJsonObject{{QStringLiteral("deviceSeq"), r.seq},
+                                            {QStringLiteral("uuid"), r.uuid},
+                                            {QStringLiteral("reason"), r.reason}})
                       .toJson(QJsonDocument::Compact);
         // The row as stored, verbatim, as evidence.
         report.chop(1);
-        report += ",\"evaluation\":" + q.value(3).toString().toUtf8() + '}';
-        reported->append(q.value(0).toLongLong());
+        report += ",\"evaluation\":" + r.payload + '}';
+        reported->append(r.seq);
     }
     if (!report.isEmpty())
         *body += ",\"unledgered\":[" + report + ']';
@@ -422,49 +456,26 @@ bool OutboxSender::applyResults(const QList<Row> &rows, const QJsonArray &result
         return false;
     // Acks go in two statements (first half, second half) inside one transaction: few statements
     // keep a 500-row ack cheap, and the split gives the crash test a point "inside the ack".
-    auto ackRange = [&](qsizetype from, qsizetype to) {
-        if (from >= to)
-            return true;
-        QStringList seqs;
-        for (qsizetype i = from; i < to; ++i)
-            seqs.append(QString::number(acks.at(i)));
-        QSqlQuery ack(m_db);
-        ack.prepare(QStringLiteral("UPDATE outbox SET state = 2, acked_at = ?, last_error = NULL WHERE seq IN (%1)")
-                        .arg(seqs.join(QLatin1Char(','))));
-        ack.addBindValue(now);
-        return ack.exec();
-    };
     const qsizetype half = acks.size() / 2;
-    if (!ackRange(0, half)) {
+    if (!Outbox::ack(m_db, acks.first(half), now, nullptr)) {
         m_db.rollback();
         return false;
     }
     step(Step::AckPartial);
-    if (!ackRange(half, acks.size())) {
+    if (!Outbox::ack(m_db, acks.sliced(half), now, nullptr)) {
         m_db.rollback();
         return false;
     }
-    QSqlQuery quarantine(m_db);
-    quarantine.prepare(QStringLiteral("UPDATE outbox SET state = 3, last_error = ? WHERE seq = ?"));
     for (const Quarantine &q : quarantines) {
-        quarantine.bindValue(0, QStringLiteral("%1: %2").arg(q.status, q.reason));
-        quarantine.bindValue(1, q.seq);
-        if (!quarantine.exec()) {
+        if (!Outbox::quarantine(m_db, q.seq, q.status, q.reason, nullptr)) {
             m_db.rollback();
             return false;
         }
     }
-    if (!reported.isEmpty()) {
-        // The hub holds the report (as evidence, with its alerts): the rows stay quarantined.
-        QStringList seqs;
-        for (qint64 seq : reported)
-            seqs.append(QString::number(seq));
-        QSqlQuery done(m_db);
-        if (!done.exec(QStringLiteral("UPDATE outbox SET state = 3 WHERE state = 4 AND seq IN (%1)")
-                           .arg(seqs.join(QLatin1Char(','))))) {
-            m_db.rollback();
-            return false;
-        }
+    // The hub holds the report (as evidence, with its alerts): the rows stay quarantined.
+    if (!Outbox::reportedUnledgered(m_db, reported, nullptr)) {
+        m_db.rollback();
+        return false;
     }
     if (ledgerKnownSeq > 0 && !LedgerTable::setHubKnownSeq(m_db, ledgerKnownSeq)) {
         m_db.rollback();

@@ -89,6 +89,16 @@ public:
     // "force sync" in diagnostics); resets the backoff.
     void kick();
 
+    // The maintenance audit chain (PROTOCOL §4b, Outbox's audit_log): sends the Queued records
+    // (at most kMaxAuditPerFlush) with their chain entries after the hub's confirmed audit seq
+    // and the signed head; the records become Acked only on the hub's 200 (a record the hub
+    // stored but whose answer was lost is sent again, and stored once: idempotent on uuid).
+    // Needs the ledger signer (the device key); not gated by setEnabled, like before. handler
+    // gets true when nothing is left to send from this flush. One flush at a time.
+    static constexpr int kMaxAuditPerFlush = 500;
+    using AuditHandler = std::function<void(bool ok, const QString &error)>;
+    void flushAudit(AuditHandler handler = {});
+
     Outbox::Counts counts();
     bool isBusy() const { return m_inFlight > 0; }
     QDateTime lastSuccess() const { return m_lastSuccess; }
@@ -155,6 +165,7 @@ private:
     // continues) ends the run once the batches on the wire are answered.
     qint64 m_ledgerShippedThrough = 0;
     bool m_reportedDrained = false;
+    bool m_auditFlushing = false;
     int m_failures = 0;
     QDateTime m_lastSuccess;
     QElapsedTimer m_countsTimer;

@@ -402,10 +402,12 @@ bool KioskServices::startSync(QString *error)
     QObject::connect(m_sender.get(), &hcp::sync::OutboxSender::batchAcked, m_eraser.get(), [this] { m_eraser->scheduleErase(); });
     m_eraser->scheduleErase();
 
-    // The hall's case feed (own file: the sync layer's cache schema is its own), heartbeat,
-    // configuration and remote commands.
+    // The hall's case feed (into the one case cache, the Store's file), heartbeat,
+    // configuration and remote commands. feed-cache.sqlite held the feed before schema v6.
+    for (const char *old : {"feed-cache.sqlite", "feed-cache.sqlite-wal", "feed-cache.sqlite-shm"})
+        QFile::remove(QDir(m_options.dataDir).filePath(QLatin1String(old)));
     m_feedCache = std::make_unique<hcp::sync::CaseCache>();
-    if (!m_feedCache->open(QDir(m_options.dataDir).filePath(QStringLiteral("feed-cache.sqlite")), error))
+    if (!m_feedCache->open(m_store.path(), error))
         return false;
     m_feedSource = std::make_unique<FeedCaseSource>(m_feedCache.get());
     m_directory->setFeedSource(m_feedSource->asLocalSource());
@@ -445,7 +447,7 @@ void KioskServices::startAgent()
                 h.ledgerHead = head->toJson();
             h.tpm = tpmAttestation();
             if (m_audit)
-                m_audit->flush(m_hub.get()); // audit records travel at heartbeat pace
+                m_sender->flushAudit(); // audit records travel at heartbeat pace, through the sender
         }
         h.update = m_updates ? m_updates->heartbeatStatus()
                              : QJsonObject{{QStringLiteral("state"), QStringLiteral("idle")},

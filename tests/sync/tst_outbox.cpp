@@ -22,6 +22,13 @@ private slots:
     void enqueue_insideCallerTransaction_rolledBackWithIt();
     void enqueue_duplicateUuidOrSeq_fails();
     void counts_reportQueuedQuarantinedAndOldestAge();
+    void states_storedNumbers_neverChange();
+    void ackedRow_neverInANextBatchOrMarkedAgain();
+    void nextBatch_afterSeqAndLimit_oldestUnackedFirstWithLedgerEntry();
+    void unledgered_reportedThenQuarantined_neverSent();
+    void quarantine_keepsStatusAndReason();
+    void removePayloadFields_onlyNamedRowsAndMembers();
+    void joinAcked_keepsOnlyAckedRows();
 
 private:
     QTemporaryDir m_dir;
@@ -100,6 +107,154 @@ void TestOutbox::counts_reportQueuedQuarantinedAndOldestAge()
     QCOMPARE(c.acked, 1);
     QCOMPARE(c.quarantined, 1);
     QCOMPARE(c.oldestUnsentAgeS, 90);
+}
+
+static int stateOf(QSqlDatabase &db, qint64 seq)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT state FROM outbox WHERE seq = ?"));
+    q.addBindValue(seq);
+    return q.exec() && q.next() ? q.value(0).toInt() : -1;
+}
+
+static QList<qint64> seqs(const QList<Outbox::Pending> &rows)
+{
+    QList<qint64> out;
+    for (const Outbox::Pending &p : rows)
+        out.append(p.seq);
+    return out;
+}
+
+void TestOutbox::states_storedNumbers_neverChange()
+{
+    // Databases in the field hold these numbers (and the partial index says "state < 2").
+    QCOMPARE(int(Outbox::Queued), 0);
+    QCOMPARE(int(Outbox::Sending), 1);
+    QCOMPARE(int(Outbox::Acked), 2);
+    QCOMPARE(int(Outbox::Quarantined), 3);
+    QCOMPARE(int(Outbox::Unledgered), 4);
+    QVERIFY(Outbox::schemaStatements().at(1).endsWith(QStringLiteral("WHERE state < 2")));
+}
+
+void TestOutbox::ackedRow_neverInANextBatchOrMarkedAgain()
+{
+    QString error;
+    for (int i = 1; i <= 3; ++i)
+        QVERIFY(Outbox::enqueue(m_db, i, QStringLiteral("u-%1").arg(i), "{}", &error));
+    QVERIFY(Outbox::markSending(m_db, 1, 3, &error));
+    QVERIFY2(Outbox::ack(m_db, {2}, 5000, &error), qPrintable(error));
+    QCOMPARE(stateOf(m_db, 2), int(Outbox::Acked));
+    // A resend after a restart starts at the oldest unacknowledged row and skips the acked one.
+    QList<Outbox::Pending> rows;
+    QVERIFY(Outbox::nextBatch(m_db, 0, 500, false, &rows, &error));
+    QCOMPARE(seqs(rows), (QList<qint64>{1, 3}));
+    // Marking a range that spans it, or finding it unledgered, never moves it back.
+    QVERIFY(Outbox::markSending(m_db, 1, 3, &error));
+    QVERIFY(Outbox::markUnledgered(m_db, 2, QStringLiteral("no entry"), &error));
+    QCOMPARE(stateOf(m_db, 2), int(Outbox::Acked));
+    QSqlQuery q(m_db);
+    QVERIFY(q.exec(QStringLiteral("SELECT attempts, acked_at FROM outbox WHERE seq = 2")) && q.next());
+    QCOMPARE(q.value(0).toInt(), 1);
+    QCOMPARE(q.value(1).toLongLong(), 5000);
+    QCOMPARE(Outbox::counts(m_db, 0).acked, 1);
+    QCOMPARE(Outbox::counts(m_db, 0).queued, 2);
+}
+
+void TestOutbox::nextBatch_afterSeqAndLimit_oldestUnackedFirstWithLedgerEntry()
+{
+    QString error;
+    QSqlQuery q(m_db);
+    QVERIFY(q.exec(QStringLiteral("CREATE TABLE ledger (seq INTEGER PRIMARY KEY, entry TEXT)")));
+    QVERIFY(q.exec(QStringLiteral("INSERT INTO ledger (seq, entry) VALUES (2, '{\"e\":2}')")));
+    for (int i = 1; i <= 5; ++i)
+        QVERIFY(Outbox::enqueue(m_db, i, QStringLiteral("u-%1").arg(i), QByteArray("{\"n\":") + QByteArray::number(i) + '}', &error));
+    QList<Outbox::Pending> rows;
+    QVERIFY(Outbox::nextBatch(m_db, 1, 2, true, &rows, &error));
+    QCOMPARE(seqs(rows), (QList<qint64>{2, 3}));
+    QCOMPARE(rows.at(0).uuid, QStringLiteral("u-2"));
+    QCOMPARE(rows.at(0).payload, QByteArray(R"({"n":2})"));
+    QCOMPARE(rows.at(0).ledgerEntry, QByteArray(R"({"e":2})"));
+    QVERIFY(rows.at(1).ledgerEntry.isEmpty());
+    rows.clear();
+    QVERIFY(Outbox::nextBatch(m_db, 0, 500, false, &rows, &error));
+    QCOMPARE(rows.size(), 5);
+    QVERIFY(rows.at(1).ledgerEntry.isEmpty()); // not asked for
+}
+
+void TestOutbox::unledgered_reportedThenQuarantined_neverSent()
+{
+    QString error;
+    for (int i = 1; i <= 3; ++i)
+        QVERIFY(Outbox::enqueue(m_db, i, QStringLiteral("u-%1").arg(i), "{\"x\":1}", &error));
+    QVERIFY(Outbox::markUnledgered(m_db, 1, QStringLiteral("no ledger entry"), &error));
+    QVERIFY(Outbox::markUnledgered(m_db, 3, QStringLiteral("payload hash mismatch"), &error));
+    QList<Outbox::Pending> rows;
+    QVERIFY(Outbox::nextBatch(m_db, 0, 500, false, &rows, &error));
+    QCOMPARE(seqs(rows), (QList<qint64>{2}));
+    QList<Outbox::UnledgeredRow> found;
+    QVERIFY(Outbox::unledgered(m_db, 1, &found, &error));
+    QCOMPARE(found.size(), 1);
+    QCOMPARE(found.at(0).seq, 1);
+    QCOMPARE(found.at(0).uuid, QStringLiteral("u-1"));
+    QCOMPARE(found.at(0).reason, QStringLiteral("no ledger entry"));
+    QCOMPARE(found.at(0).payload, QByteArray(R"({"x":1})"));
+    QCOMPARE(Outbox::counts(m_db, 0).quarantined, 2);
+    // Only the reported one leaves Unledgered; a Queued row named in the list is not touched.
+    QVERIFY(Outbox::reportedUnledgered(m_db, {1, 2}, &error));
+    QCOMPARE(stateOf(m_db, 1), int(Outbox::Quarantined));
+    QCOMPARE(stateOf(m_db, 2), int(Outbox::Queued));
+    QCOMPARE(stateOf(m_db, 3), int(Outbox::Unledgered));
+    found.clear();
+    QVERIFY(Outbox::unledgered(m_db, 100, &found, &error));
+    QCOMPARE(found.size(), 1);
+    QCOMPARE(found.at(0).reason, QStringLiteral("payload hash mismatch"));
+}
+
+void TestOutbox::quarantine_keepsStatusAndReason()
+{
+    QString error;
+    QVERIFY(Outbox::enqueue(m_db, 1, QStringLiteral("u-1"), "{}", &error));
+    QVERIFY(Outbox::markSending(m_db, 1, 1, &error));
+    QVERIFY(Outbox::quarantine(m_db, 1, QStringLiteral("conflict"), QStringLiteral("already rated"), &error));
+    QCOMPARE(stateOf(m_db, 1), int(Outbox::Quarantined));
+    QSqlQuery q(m_db);
+    QVERIFY(q.exec(QStringLiteral("SELECT last_error FROM outbox WHERE seq = 1")) && q.next());
+    QCOMPARE(q.value(0).toString(), QStringLiteral("conflict: already rated"));
+    QList<Outbox::Pending> rows;
+    QVERIFY(Outbox::nextBatch(m_db, 0, 500, false, &rows, &error));
+    QVERIFY(rows.isEmpty());
+}
+
+void TestOutbox::removePayloadFields_onlyNamedRowsAndMembers()
+{
+    QString error;
+    QVERIFY(Outbox::enqueue(m_db, 1, QStringLiteral("u'1"), R"({"a":1,"b":2,"c":3})", &error));
+    QVERIFY(Outbox::enqueue(m_db, 2, QStringLiteral("u-2"), R"({"a":1,"b":2,"c":3})", &error));
+    QVERIFY2(Outbox::removePayloadFields(m_db, {QStringLiteral("u'1")}, {QStringLiteral("a"), QStringLiteral("c")}, &error),
+             qPrintable(error));
+    QSqlQuery q(m_db);
+    QVERIFY(q.exec(QStringLiteral("SELECT payload FROM outbox ORDER BY seq")));
+    QVERIFY(q.next());
+    QCOMPARE(q.value(0).toString(), QStringLiteral(R"({"b":2})"));
+    QVERIFY(q.next());
+    QCOMPARE(q.value(0).toString(), QStringLiteral(R"({"a":1,"b":2,"c":3})"));
+}
+
+void TestOutbox::joinAcked_keepsOnlyAckedRows()
+{
+    QString error;
+    QSqlQuery q(m_db);
+    QVERIFY(q.exec(QStringLiteral("CREATE TABLE evaluation (uuid TEXT PRIMARY KEY)")));
+    for (int i = 1; i <= 3; ++i) {
+        QVERIFY(Outbox::enqueue(m_db, i, QStringLiteral("u-%1").arg(i), "{}", &error));
+        QVERIFY(q.exec(QStringLiteral("INSERT INTO evaluation VALUES ('u-%1')").arg(i)));
+    }
+    QVERIFY(Outbox::markSending(m_db, 1, 3, &error));
+    QVERIFY(Outbox::ack(m_db, {3}, 1, &error));
+    QVERIFY(q.exec(QStringLiteral("SELECT e.uuid FROM evaluation e") + Outbox::joinAcked(QStringLiteral("e.uuid"))));
+    QVERIFY(q.next());
+    QCOMPARE(q.value(0).toString(), QStringLiteral("u-3"));
+    QVERIFY(!q.next());
 }
 
 QTEST_GUILESS_MAIN(TestOutbox)

@@ -132,7 +132,7 @@ bool TamperKiosk::flushAudit()
 {
     bool done = false;
     bool ok = false;
-    m_audit->flush(m_client.get(), [&](bool success, const QString &error) {
+    m_sender->flushAudit([&](bool success, const QString &error) {
         ok = success;
         done = true;
         if (!success)

@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <store.h>
+#include <auditlog.h>
 #include <ledger.h>
+#include <personaldataeraser.h>
 #include <ledgerentry.h>
+#include <ledgertable.h>
 #include <ledgerverifier.h>
+#include <outbox.h>
+#include <casecache.h>
 
+#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -32,7 +39,142 @@ class TestStore : public QObject {
         QSqlQuery q(s.database());
         return q.exec(sql) && q.next() ? q.value(0) : QVariant();
     }
+    // Tables and indexes by name, with their CREATE text as SQLite keeps it (whitespace and
+    // "IF NOT EXISTS" normalised away).
+    static QMap<QString, QString> schemaOf(QSqlDatabase db)
+    {
+        QMap<QString, QString> out;
+        QSqlQuery q(db);
+        if (q.exec(QStringLiteral("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")))
+            while (q.next())
+                out.insert(q.value(0).toString(),
+                           q.value(1).toString().simplified().remove(QStringLiteral("IF NOT EXISTS ")));
+        return out;
+    }
+    static int outboxState(Store &s, qint64 seq)
+    {
+        return scalar(s, QStringLiteral("SELECT state FROM outbox WHERE seq = %1").arg(seq)).toInt();
+    }
+    // A file as the v5 build left it (tests/data/kiosk/store-v5.sql, an sqlite3 dump of it).
+    void writeV5File(const QString &path)
+    {
+        QFile dump(QStringLiteral(HCP_STORE_V5_DUMP));
+        QVERIFY2(dump.open(QIODevice::ReadOnly), qPrintable(dump.fileName()));
+        const QString sql = QString::fromUtf8(dump.readAll());
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v5-writer"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        {
+            QSqlQuery q(db);
+            for (const QString &statement : sql.split(QStringLiteral(";\n"), Qt::SkipEmptyParts))
+                if (!statement.trimmed().isEmpty())
+                    QVERIFY2(q.exec(statement), qPrintable(q.lastError().text() + QLatin1Char(' ') + statement.left(80)));
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("v5-writer"));
+    }
 private Q_SLOTS:
+    void migration_fileOfTheV5Build_sameSchemaAsFreshRowsAndStatesKept()
+    {
+        const QString path = freshPath();
+        writeV5File(path);
+        Store fresh;
+        QVERIFY(fresh.open(freshPath()));
+        Store s;
+        QString err;
+        QVERIFY2(s.open(path, &err), qPrintable(err));
+        QCOMPARE(s.schemaVersion(), Store::kLatestVersion);
+        QCOMPARE(schemaOf(s.database()), schemaOf(fresh.database()));
+        QCOMPARE(scalar(s, QStringLiteral("PRAGMA integrity_check")).toString(), QStringLiteral("ok"));
+
+        // Outbox rows keep their states: unledgered, acked (and erased), sending, queued.
+        QCOMPARE(s.evaluationCount(), 4);
+        QCOMPARE(outboxState(s, 1), int(hcp::sync::Outbox::Unledgered));
+        QCOMPARE(outboxState(s, 2), int(hcp::sync::Outbox::Acked));
+        QCOMPARE(outboxState(s, 3), int(hcp::sync::Outbox::Sending));
+        QCOMPARE(outboxState(s, 4), int(hcp::sync::Outbox::Queued));
+        QSqlDatabase db = s.database();
+        const hcp::sync::Outbox::Counts counts = hcp::sync::Outbox::counts(db, 0);
+        QCOMPARE(counts.queued, 2);
+        QCOMPARE(counts.acked, 1);
+        QCOMPARE(counts.quarantined, 1);
+        QList<hcp::sync::Outbox::Pending> pending;
+        QVERIFY(hcp::sync::Outbox::nextBatch(db, 0, 500, true, &pending, &err));
+        QCOMPARE(pending.size(), 2);
+        QCOMPARE(pending.at(0).seq, 3);
+        QVERIFY(hcp::sync::LedgerTable::entryMismatch(pending.at(0).seq, pending.at(0).uuid, pending.at(0).payload,
+                                                      pending.at(0).ledgerEntry).isEmpty());
+        QCOMPARE(hcp::sync::LedgerTable::hubKnownSeq(db), 2);
+
+        // The eraser goes on where it stopped: the acked row was erased, the next ack erases one more.
+        PersonalDataEraser eraser(&s);
+        QCOMPARE(eraser.eraseAcknowledged(), 0);
+        QVERIFY(hcp::sync::Outbox::ack(db, {3}, 1, &err));
+        QCOMPARE(eraser.eraseAcknowledged(), 1);
+        QVERIFY(s.evaluations().at(2).writingEvaluation.isEmpty());
+        QVERIFY(!s.evaluations().at(3).writingEvaluation.isEmpty());
+
+        // The audit chain: three records, the first acknowledged; the next links to the third.
+        const auto key = hcp::trust::Key::generate(hcp::trust::KeyType::Sm2);
+        Ledger ledger(key);
+        AuditLog audit(&s, ledger.builder());
+        QCOMPARE(audit.pendingCount(), 2);
+        QCOMPARE(audit.records().size(), 3);
+        QCOMPARE(hcp::sync::Outbox::auditHubKnownSeq(db), 1);
+        QVERIFY(audit.record(QStringLiteral("maintenance_closed"), {}));
+        QCOMPARE(audit.records().last().toObject().value(QLatin1String("deviceSeq")).toInt(), 4);
+        QCOMPARE(audit.pendingCount(), 3);
+
+        // Cached cases, configuration, and the next seq after the old ones.
+        QCOMPARE(s.casesByCertKeyHash(QStringLiteral("0f1e2d3c")).value(0).projectNo, QStringLiteral("CASE000001"));
+        QCOMPARE(s.casesByProjectNo(QStringLiteral("CASE000002")).value(0).userName, QStringLiteral("王芳"));
+        QCOMPARE(s.config(QStringLiteral("kiosk")), QByteArray("{\"pf\":5}"));
+        // v6: the feed opens the same table and keeps the cached cases (their hashes are of the
+        // current scheme); its cursor starts at 0, so the next pull refetches the hall's cases.
+        {
+            hcp::sync::CaseCache feed;
+            QVERIFY2(feed.open(path, &err), qPrintable(err));
+            QCOMPARE(feed.count(), 2);
+            QCOMPARE(feed.cursor(), 0);
+            QCOMPARE(feed.findByCertKeyHash("0F1E2D3C").size(), 1);
+            QCOMPARE(feed.findByProjectNo(QStringLiteral("CASE000002"), QStringLiteral("王芳")).size(), 1);
+        }
+        QCOMPARE(s.caseCount(), 2);
+        ledger.attach(s);
+        Evaluation next = eval(QStringLiteral("MIG0000005"));
+        QVERIFY(s.commitEvaluation(next).ok());
+        QCOMPARE(next.deviceSeq, 5);
+        QCOMPARE(outboxState(s, 5), int(hcp::sync::Outbox::Queued));
+    }
+    void migration_tablesOfTheSyncLayer_matchTheirOwnersCurrentDdl()
+    {
+        // The Store's steps keep frozen copies of what each version created; the tables' owners
+        // (sync::Outbox, sync::LedgerTable, sync::CaseCache) hold the current DDL. A migrated file must have
+        // exactly the owners' schema: changing an owner's DDL needs a new Store step.
+        Store s;
+        QVERIFY(s.open(freshPath()));
+        QSqlDatabase owners = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("owners"));
+        owners.setDatabaseName(freshPath());
+        QVERIFY(owners.open());
+        QString err;
+        QVERIFY2(hcp::sync::Outbox::createSchema(owners, &err), qPrintable(err));
+        QVERIFY2(hcp::sync::LedgerTable::createSchema(owners, &err), qPrintable(err));
+        {
+            QSqlQuery q(owners);
+            for (const QString &statement : hcp::sync::Outbox::auditSchemaStatements() + hcp::sync::CaseCache::schemaStatements())
+                QVERIFY2(q.exec(statement), qPrintable(statement));
+        }
+        const QMap<QString, QString> expected = schemaOf(owners);
+        const QMap<QString, QString> migrated = schemaOf(s.database());
+        // outbox and its 2 indexes, ledger, ledger_sync, audit_log, audit_sync, case_cache, its index and state
+        QCOMPARE(expected.size(), 10);
+        for (auto it = expected.cbegin(); it != expected.cend(); ++it)
+            QCOMPARE(migrated.value(it.key()), it.value());
+        owners.close();
+        owners = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("owners"));
+    }
     void open_setsWalAndFullSync()
     {
         Store s;
@@ -140,6 +282,7 @@ private Q_SLOTS:
         QTest::newRow("v2→latest") << 2;
         QTest::newRow("v3→latest") << 3;
         QTest::newRow("v4→latest") << 4;
+        QTest::newRow("v5→latest") << 5;
     }
     void migration()
     {
@@ -183,10 +326,11 @@ private Q_SLOTS:
         QCOMPARE(scalar(s, QStringLiteral("SELECT pf FROM evaluation")).toInt(), 4);
         QCOMPARE(scalar(s, QStringLiteral("SELECT assisted_by FROM evaluation")).toString(), QStringLiteral("agent-7"));
         // v5: hashes of the old scheme (HMAC-SHA256) are dropped, the case itself stays findable by
-        // its number; a card lookup refetches it from the hub with the HMAC-SM3 hash.
-        QCOMPARE(s.casesByCertKeyHash(QStringLiteral("abc123")).size(), 0);
+        // its number; a card lookup refetches it from the hub with the HMAC-SM3 hash. A v5 file's
+        // hashes are HMAC-SM3 already and stay (v6 keeps the cache).
+        QCOMPARE(s.casesByCertKeyHash(QStringLiteral("abc123")).size(), from < 5 ? 0 : 1);
         QCOMPARE(s.casesByProjectNo(QStringLiteral("CASE000001")).size(), 1);
-        QVERIFY(s.casesByProjectNo(QStringLiteral("CASE000001")).value(0).certKeyHash.isEmpty());
+        QCOMPARE(s.casesByProjectNo(QStringLiteral("CASE000001")).value(0).certKeyHash.isEmpty(), from < 5);
         QVERIFY(scalar(s, QStringLiteral("SELECT personal_erased_at FROM evaluation")).isNull());
         QCOMPARE(scalar(s, QStringLiteral("SELECT COUNT(*) FROM ledger")).toInt(), 0);
         QCOMPARE(scalar(s, QStringLiteral("SELECT hub_known_seq FROM ledger_sync")).toInt(), 0);
@@ -320,6 +464,37 @@ private Q_SLOTS:
         QCOMPARE(s.caseCount(), 1);
         QCOMPARE(s.casesByProjectNo(QStringLiteral("CASE000002")).value(0).taskName, c.taskName);
         QCOMPARE(s.casesByCertKeyHash(QStringLiteral("feed")).size(), 1);
+    }
+    void caseCache_feedAndLookupRows_oneTableInTheStoresFile()
+    {
+        // The hall feed (sync::CaseCache on its own connection) and the lookups (Store) keep one
+        // cache: a case the feed brought is found by the kiosk's lookups, and a case a lookup
+        // cached is seen by the feed's side; no second file.
+        const QString path = freshPath();
+        Store s;
+        QVERIFY(s.open(path));
+        hcp::sync::CaseCache feed;
+        QString err;
+        QVERIFY2(feed.open(path, &err), qPrintable(err));
+        QVERIFY(feed.upsert({QJsonObject{{QStringLiteral("projectNo"), QStringLiteral("FEED000001")},
+                                         {QStringLiteral("serviceNumber"), 1},
+                                         {QStringLiteral("userName"), QStringLiteral("李华")},
+                                         {QStringLiteral("certKeyHash"), QStringLiteral("c0ffee")},
+                                         {QStringLiteral("taskName"), QStringLiteral("营业执照")},
+                                         {QStringLiteral("changeSeq"), 5}}},
+                            5));
+        QCOMPARE(s.casesByProjectNo(QStringLiteral("FEED000001")).value(0).taskName, QStringLiteral("营业执照"));
+        QCOMPARE(s.casesByCertKeyHash(QStringLiteral("c0ffee")).value(0).userName, QStringLiteral("李华"));
+        Case looked;
+        looked.projectNo = QStringLiteral("LOOK000001");
+        looked.userName = QStringLiteral("王芳");
+        looked.resultDate = QDateTime(QDate(2026, 11, 2), QTime(9, 0));
+        QVERIFY(s.upsertCases({looked}));
+        QCOMPARE(feed.findByProjectNo(QStringLiteral("LOOK000001"), QStringLiteral("王芳")).size(), 1);
+        QCOMPARE(s.caseCount(), 2);
+        QCOMPARE(feed.count(), 2);
+        QCOMPARE(feed.cursor(), 5);
+        QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral("*cache*")}), QStringList());
     }
     void config_storesVersionedDocuments()
     {
