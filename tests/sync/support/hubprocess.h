@@ -111,4 +111,7 @@ int signedRequest(const QUrl &hub, const DeviceCredentials &creds, const trust::
 // (with key when given) through the real HubClient; empty when refused.
 QString hubIdHash(const DeviceCredentials &creds, const QString &idNumber, const trust::Key &key = {});
 
+// CPU seconds (user + system) a process has used so far, from /proc (the benchmarks' meter).
+double processCpuSeconds(qint64 pid);
+
 } // namespace hcp::sync::test
