@@ -90,6 +90,21 @@ bool HubStore::open(const QString &spec, QString *error)
         m_db.setDatabaseName(spec);
         m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
     }
+    if (!openConnection(error))
+        return false;
+    // Fleet management, ledger checks, rectifications and personal data keep their tables in their
+    // own classes.
+    return createSchema(error) && migrateCertKeyHashes(*this, error) && LedgerCheck::ensureSchema(m_db, m_postgres, error)
+        && RectificationStore(m_db).ensureSchema(error) && ConfigPublisher::ensureSchema(m_db, m_postgres, error)
+        && FleetStore::ensureSchema(m_db, m_postgres, error)
+        && grievance::CaseFiles::ensureSchema(m_db, m_postgres, error)
+        && TpmCheck::ensureSchema(m_db, error) && guard::EnrollTokens(m_db).ensureSchema(error)
+        && AlertWebhook::ensureSchema(m_db, m_postgres, error)
+        && enrollment::ReEnrollments::ensureSchema(m_db, m_postgres, error);
+}
+
+bool HubStore::openConnection(QString *error)
+{
     if (!m_db.open()) {
         if (error)
             *error = m_db.lastError().text();
@@ -106,15 +121,18 @@ bool HubStore::open(const QString &spec, QString *error)
         q.exec(QStringLiteral("PRAGMA cache_size=-65536"));
         q.exec(QStringLiteral("PRAGMA mmap_size=268435456"));
     }
-    // Fleet management, ledger checks, rectifications and personal data keep their tables in their
-    // own classes.
-    return createSchema(error) && migrateCertKeyHashes(*this, error) && LedgerCheck::ensureSchema(m_db, m_postgres, error)
-        && RectificationStore(m_db).ensureSchema(error) && ConfigPublisher::ensureSchema(m_db, m_postgres, error)
-        && FleetStore::ensureSchema(m_db, m_postgres, error)
-        && grievance::CaseFiles::ensureSchema(m_db, m_postgres, error)
-        && TpmCheck::ensureSchema(m_db, error) && guard::EnrollTokens(m_db).ensureSchema(error)
-        && AlertWebhook::ensureSchema(m_db, m_postgres, error)
-        && enrollment::ReEnrollments::ensureSchema(m_db, m_postgres, error);
+    return true;
+}
+
+bool HubStore::openLike(const HubStore &primary, QString *error)
+{
+    m_connectionName = QStringLiteral("hcp-hub-") + QUuid::createUuid().toString(QUuid::Id128);
+    m_postgres = primary.m_postgres;
+    m_certKey = primary.m_certKey;
+    m_heartbeatIntervalS = primary.m_heartbeatIntervalS;
+    // Same driver, database and options as the primary connection (thread-safe by name).
+    m_db = QSqlDatabase::cloneDatabase(primary.m_connectionName, m_connectionName);
+    return openConnection(error);
 }
 
 bool HubStore::execStatements(QSqlDatabase &db, const QStringList &statements, QString *error)
