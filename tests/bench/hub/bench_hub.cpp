@@ -55,17 +55,20 @@ struct Phase
     Stats stats;
     double seconds = 0;
     double hubCpuS = 0;
+    double servingCpuS = 0; // the hub's main thread: reads, routes and answers every request
     double clientCpuS = 0;
 };
 
 Phase measure(Fleet &fleet, qint64 hubPid, Kind kind, int n, int durationMs, int warmupMs)
 {
     const double hub0 = sync::test::processCpuSeconds(hubPid);
+    const double serving0 = sync::test::processCpuSeconds(hubPid, hubPid);
     const double self0 = selfCpuS();
     Phase p;
     p.stats = fleet.closedLoop(kind, n, durationMs, warmupMs);
     p.seconds = (durationMs - warmupMs) / 1000.0;
     p.hubCpuS = sync::test::processCpuSeconds(hubPid) - hub0;
+    p.servingCpuS = sync::test::processCpuSeconds(hubPid, hubPid) - serving0;
     p.clientCpuS = selfCpuS() - self0;
     return p;
 }
@@ -80,6 +83,7 @@ void report(const QString &name, const Phase &p)
     // CPU over the whole phase (warm-up included) per request answered in the window: an upper bound.
     const double all = double(p.stats.ok() + p.stats.failed);
     print(name + QStringLiteral("_hub_cpu_ms_per_req"), all > 0 ? 1000.0 * p.hubCpuS / all : 0);
+    print(name + QStringLiteral("_serving_thread_cpu_ms_per_req"), all > 0 ? 1000.0 * p.servingCpuS / all : 0);
     print(name + QStringLiteral("_client_cpu_pct"), 100.0 * p.clientCpuS / (p.seconds + 1e-9));
 }
 
@@ -271,6 +275,11 @@ int main(int argc, char *argv[])
     const double batchRate = double(batch.stats.ok()) / batch.seconds;
     print(QStringLiteral("heartbeat_floor_ratio"), floorPerS > 0 ? beatRate / floorPerS : 0, 4);
     print(QStringLiteral("batch_floor_ratio"), floorPerS > 0 ? batchRate / floorPerS : 0, 4);
+    // The hub's warnings, for a run that lost requests (stderr; stdout stays name=value).
+    const QStringList log = hub.takeLog().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    for (const QString &line : log.mid(qMax(0, int(log.size()) - 40)))
+        err << "hub: " << line << '\n';
+    err.flush();
     hub.kill();
     return 0;
 }

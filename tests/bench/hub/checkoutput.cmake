@@ -5,13 +5,14 @@
 # Usage: cmake -DBENCH=<path> -P checkoutput.cmake
 execute_process(COMMAND ${BENCH} --quick RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 200)
 message("${out}")
+message("${err}")
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "hcp-bench-hub exited with ${rc}:\n${err}")
 endif()
 if(NOT out MATCHES "(^|\n)backend=(postgresql|sqlite)\n")
   message(FATAL_ERROR "hcp-bench-hub did not print backend=")
 endif()
-foreach(key connections heartbeat_per_s heartbeat_p50_ms heartbeat_p99_ms heartbeat_hub_cpu_ms_per_req
+foreach(key connections heartbeat_per_s heartbeat_p50_ms heartbeat_p99_ms heartbeat_hub_cpu_ms_per_req heartbeat_serving_thread_cpu_ms_per_req
             heartbeat_client_cpu_pct batch_per_s batch_p50_ms batch_p99_ms batch_hub_cpu_ms_per_req poll_per_s
             poll_p99_ms hub_rss_kb max_kiosks_p99_1s hub_rss_peak_kb floor_per_s heartbeat_floor_ratio batch_floor_ratio
             fleet_100_p99_ms fleet_100_command_p99_ms)

@@ -344,9 +344,9 @@ QString hubIdHash(const DeviceCredentials &creds, const QString &idNumber, const
 }
 
 // CPU seconds (user + system) a process has used so far, from /proc.
-double processCpuSeconds(qint64 pid)
+double processCpuSeconds(qint64 pid, qint64 tid)
 {
-    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    QFile f(tid ? QStringLiteral("/proc/%1/task/%2/stat").arg(pid).arg(tid) : QStringLiteral("/proc/%1/stat").arg(pid));
     if (!f.open(QIODevice::ReadOnly))
         return 0;
     const QByteArray stat = f.readAll();
