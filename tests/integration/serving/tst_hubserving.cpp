@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -48,6 +49,7 @@ private slots:
     void initTestCase();
     void replacedKey_cachedOnEveryWorker_refusedOnAllAfterReEnrollment();
     void manyKiosksAtOnce_sameBatchesTwice_eachRecordStoredOnce();
+    void workersBusy_queueFull_503OverloadedAtOnce_resentBatchesStoredOnce();
     void cleanupTestCase();
 
 private:
@@ -169,6 +171,55 @@ void TestHubServing::manyKiosksAtOnce_sameBatchesTwice_eachRecordStoredOnce()
     QCOMPARE(duplicates, kKiosks * kPerBatch);
     for (const QString &id : ids)
         QCOMPARE(hubEvaluations(m_hub.url(), id).size(), kPerBatch);
+}
+
+void TestHubServing::workersBusy_queueFull_503OverloadedAtOnce_resentBatchesStoredOnce()
+{
+    // A second hub on the same database with one worker and room for one waiting request: a
+    // burst of kiosks is refused with 503 overloaded (not queued without bound, not half
+    // stored); what the kiosks send again is stored once.
+    HubProcess small;
+    QVERIFY2(small.start(m_pg.spec(), 0,
+                         {QStringLiteral("--workers"), QStringLiteral("1"), QStringLiteral("--worker-queue"),
+                          QStringLiteral("1"), QStringLiteral("--identity"), m_dir.filePath(QStringLiteral("hub-identity.pem"))}),
+             qPrintable(small.output() + small.takeLog()));
+    constexpr int kKiosks = 30;
+    std::vector<std::unique_ptr<HubClient>> clients;
+    QList<QByteArray> bodies;
+    QStringList ids;
+    for (int k = 0; k < kKiosks; ++k) {
+        const QString id = QStringLiteral("KIOSK-BURST-%1").arg(k, 2, 10, QLatin1Char('0'));
+        DeviceCredentials creds = enroll(small.url(), id);
+        QVERIFY(creds.isValid());
+        clients.push_back(std::make_unique<HubClient>());
+        clients.back()->setCredentials(creds);
+        QJsonArray evaluations;
+        for (int seq = 1; seq <= 3; ++seq)
+            evaluations.append(makeEvaluation(seq, uuidFor(id, seq)));
+        bodies.append(QJsonDocument(QJsonObject{{QStringLiteral("evaluations"), evaluations}}).toJson(QJsonDocument::Compact));
+        ids.append(id);
+    }
+    QList<int> refused;
+    int answered = 0;
+    std::function<void(int)> send = [&](int k) {
+        clients[size_t(k)]->uploadBatch(bodies.at(k), [&, k](const HubReply &reply) {
+            if (reply.status == 503) {
+                QCOMPARE(reply.json().value(QLatin1String("error")).toString(), QStringLiteral("overloaded"));
+                refused.append(k);
+                send(k); // the kiosk's outbox sends it again
+                return;
+            }
+            QCOMPARE(reply.status, 200);
+            ++answered;
+        });
+    };
+    for (int k = 0; k < kKiosks; ++k)
+        send(k);
+    QTRY_COMPARE_WITH_TIMEOUT(answered, kKiosks, 60000);
+    QVERIFY2(!refused.isEmpty(), "30 batches at once fit one worker and a queue of one");
+    for (const QString &id : ids)
+        QCOMPARE(hubEvaluations(m_hub.url(), id).size(), 3);
+    small.kill();
 }
 
 QTEST_GUILESS_MAIN(TestHubServing)
