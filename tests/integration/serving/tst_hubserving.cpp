@@ -40,6 +40,32 @@ int enrollKey(const QUrl &hub, const QString &deviceId, const trust::Key &key, Q
     return status;
 }
 
+struct Kiosk
+{
+    QString id;
+    DeviceCredentials creds;
+    QByteArray batch; // {"evaluations":[…]} of its first perBatch evaluations
+};
+
+// n kiosks enrolled at hub (shared secret), each with one batch ready; empty on failure.
+QList<Kiosk> enrollKiosks(const QUrl &hub, const QString &prefix, int n, int perBatch)
+{
+    QList<Kiosk> kiosks;
+    for (int k = 0; k < n; ++k) {
+        Kiosk kiosk;
+        kiosk.id = QStringLiteral("%1-%2").arg(prefix).arg(k, 2, 10, QLatin1Char('0'));
+        kiosk.creds = enroll(hub, kiosk.id);
+        if (!kiosk.creds.isValid())
+            return {};
+        QJsonArray evaluations;
+        for (int seq = 1; seq <= perBatch; ++seq)
+            evaluations.append(makeEvaluation(seq, uuidFor(kiosk.id, seq)));
+        kiosk.batch = QJsonDocument(QJsonObject{{QStringLiteral("evaluations"), evaluations}}).toJson(QJsonDocument::Compact);
+        kiosks.append(kiosk);
+    }
+    return kiosks;
+}
+
 } // namespace
 
 class TestHubServing : public QObject
@@ -132,29 +158,19 @@ void TestHubServing::manyKiosksAtOnce_sameBatchesTwice_eachRecordStoredOnce()
     // answer makes a kiosk resend): the workers commit them in parallel, nothing twice.
     constexpr int kKiosks = 20;
     constexpr int kPerBatch = 5;
+    const QList<Kiosk> kiosks = enrollKiosks(m_hub.url(), QStringLiteral("KIOSK-SERVE"), kKiosks, kPerBatch);
+    QCOMPARE(kiosks.size(), kKiosks);
     std::vector<std::unique_ptr<HubClient>> clients;
-    QList<QByteArray> bodies;
-    QStringList ids;
-    for (int k = 0; k < kKiosks; ++k) {
-        const QString id = QStringLiteral("KIOSK-SERVE-%1").arg(k, 2, 10, QLatin1Char('0'));
-        const DeviceCredentials creds = enroll(m_hub.url(), id);
-        QVERIFY(creds.isValid());
-        QJsonArray evaluations;
-        for (int seq = 1; seq <= kPerBatch; ++seq)
-            evaluations.append(makeEvaluation(seq, uuidFor(id, seq)));
-        bodies.append(QJsonDocument(QJsonObject{{QStringLiteral("evaluations"), evaluations}}).toJson(QJsonDocument::Compact));
-        ids.append(id);
-        for (int copy = 0; copy < 2; ++copy) {
-            clients.push_back(std::make_unique<HubClient>());
-            clients.back()->setCredentials(creds);
-        }
+    for (int c = 0; c < 2 * kKiosks; ++c) {
+        clients.push_back(std::make_unique<HubClient>());
+        clients.back()->setCredentials(kiosks.at(c / 2).creds);
     }
     int answered = 0;
     int accepted = 0;
     int duplicates = 0;
     QList<int> statuses;
     for (size_t c = 0; c < clients.size(); ++c) {
-        clients[c]->uploadBatch(bodies.at(int(c / 2)), [&](const HubReply &reply) {
+        clients[c]->uploadBatch(kiosks.at(int(c / 2)).batch, [&](const HubReply &reply) {
             ++answered;
             statuses.append(reply.status);
             for (const QJsonValue &v : reply.json().value(QLatin1String("results")).toArray()) {
@@ -169,8 +185,8 @@ void TestHubServing::manyKiosksAtOnce_sameBatchesTwice_eachRecordStoredOnce()
         QCOMPARE(status, 200);
     QCOMPARE(accepted, kKiosks * kPerBatch);
     QCOMPARE(duplicates, kKiosks * kPerBatch);
-    for (const QString &id : ids)
-        QCOMPARE(hubEvaluations(m_hub.url(), id).size(), kPerBatch);
+    for (const Kiosk &kiosk : kiosks)
+        QCOMPARE(hubEvaluations(m_hub.url(), kiosk.id).size(), kPerBatch);
 }
 
 void TestHubServing::workersBusy_queueFull_503OverloadedAtOnce_resentBatchesStoredOnce()
@@ -184,25 +200,17 @@ void TestHubServing::workersBusy_queueFull_503OverloadedAtOnce_resentBatchesStor
                           QStringLiteral("1"), QStringLiteral("--identity"), m_dir.filePath(QStringLiteral("hub-identity.pem"))}),
              qPrintable(small.output() + small.takeLog()));
     constexpr int kKiosks = 30;
+    const QList<Kiosk> kiosks = enrollKiosks(small.url(), QStringLiteral("KIOSK-BURST"), kKiosks, 3);
+    QCOMPARE(kiosks.size(), kKiosks);
     std::vector<std::unique_ptr<HubClient>> clients;
-    QList<QByteArray> bodies;
-    QStringList ids;
-    for (int k = 0; k < kKiosks; ++k) {
-        const QString id = QStringLiteral("KIOSK-BURST-%1").arg(k, 2, 10, QLatin1Char('0'));
-        DeviceCredentials creds = enroll(small.url(), id);
-        QVERIFY(creds.isValid());
+    for (const Kiosk &kiosk : kiosks) {
         clients.push_back(std::make_unique<HubClient>());
-        clients.back()->setCredentials(creds);
-        QJsonArray evaluations;
-        for (int seq = 1; seq <= 3; ++seq)
-            evaluations.append(makeEvaluation(seq, uuidFor(id, seq)));
-        bodies.append(QJsonDocument(QJsonObject{{QStringLiteral("evaluations"), evaluations}}).toJson(QJsonDocument::Compact));
-        ids.append(id);
+        clients.back()->setCredentials(kiosk.creds);
     }
     QList<int> refused;
     int answered = 0;
     std::function<void(int)> send = [&](int k) {
-        clients[size_t(k)]->uploadBatch(bodies.at(k), [&, k](const HubReply &reply) {
+        clients[size_t(k)]->uploadBatch(kiosks.at(k).batch, [&, k](const HubReply &reply) {
             if (reply.status == 503) {
                 QCOMPARE(reply.json().value(QLatin1String("error")).toString(), QStringLiteral("overloaded"));
                 refused.append(k);
@@ -217,8 +225,8 @@ void TestHubServing::workersBusy_queueFull_503OverloadedAtOnce_resentBatchesStor
         send(k);
     QTRY_COMPARE_WITH_TIMEOUT(answered, kKiosks, 60000);
     QVERIFY2(!refused.isEmpty(), "30 batches at once fit one worker and a queue of one");
-    for (const QString &id : ids)
-        QCOMPARE(hubEvaluations(m_hub.url(), id).size(), 3);
+    for (const Kiosk &kiosk : kiosks)
+        QCOMPARE(hubEvaluations(m_hub.url(), kiosk.id).size(), 3);
     small.kill();
 }
 
