@@ -50,6 +50,18 @@ QString DeviceManager::reason(DeviceClass device) const
     return m_entries.value(int(device)).reason;
 }
 
+void DeviceManager::setFitted(const QList<DeviceClass> &classes)
+{
+    QList<DeviceClass> ordered;
+    for (DeviceClass c : allDeviceClasses)
+        if (classes.contains(c))
+            ordered.append(c);
+    if (ordered == m_fitted)
+        return;
+    m_fitted = ordered;
+    emit fittedChanged();
+}
+
 void DeviceManager::addUsbMatch(DeviceClass device, const UsbMatch &match)
 {
     m_entries[int(device)].matches.append(match);

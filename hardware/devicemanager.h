@@ -37,6 +37,11 @@ public:
     DeviceState state(DeviceClass device) const;
     QString reason(DeviceClass device) const;
 
+    // Which classes this kiosk is fitted with (all by default). A class not fitted is not shown
+    // on the status strip (a kiosk without a camera does not show «✗ 摄像头», a pad shows none).
+    void setFitted(const QList<DeviceClass> &classes);
+    QList<DeviceClass> fitted() const { return m_fitted; }
+
     void addUsbMatch(DeviceClass device, const UsbMatch &match);
     // Called (in this thread) when a matching USB device arrives: the service should reopen.
     void setReconnectHandler(DeviceClass device, std::function<void()> handler);
@@ -51,6 +56,7 @@ signals:
     void statusChanged(hcp::hardware::DeviceClass device, hcp::hardware::DeviceState state, const QString &reason);
     void deviceArrived(hcp::hardware::DeviceClass device, const hcp::hardware::UsbDeviceInfo &info);
     void deviceLeft(hcp::hardware::DeviceClass device, const hcp::hardware::UsbDeviceInfo &info);
+    void fittedChanged();
 
 private:
     void onArrived(const UsbDeviceInfo &info);
@@ -63,6 +69,7 @@ private:
         std::function<void()> reconnect;
     };
     QHash<int, Entry> m_entries;
+    QList<DeviceClass> m_fitted{std::begin(allDeviceClasses), std::end(allDeviceClasses)};
 };
 
 } // namespace hcp::hardware

@@ -26,10 +26,10 @@ QString deviceClassName(DeviceClass c)
 QString deviceClassText(DeviceClass c)
 {
     switch (c) {
-    case DeviceClass::IdCard: return tx("身份证阅读器");
-    case DeviceClass::Printer: return tx("打印机");
-    case DeviceClass::Scanner: return tx("扫码器");
-    case DeviceClass::Camera: return tx("摄像头");
+    case DeviceClass::IdCard: return tx(QT_TRANSLATE_NOOP("hcp::hardware::DeviceState", "身份证阅读器"));
+    case DeviceClass::Printer: return tx(QT_TRANSLATE_NOOP("hcp::hardware::DeviceState", "打印机"));
+    case DeviceClass::Scanner: return tx(QT_TRANSLATE_NOOP("hcp::hardware::DeviceState", "扫码器"));
+    case DeviceClass::Camera: return tx(QT_TRANSLATE_NOOP("hcp::hardware::DeviceState", "摄像头"));
     }
     return {};
 }
@@ -37,10 +37,10 @@ QString deviceClassText(DeviceClass c)
 QString deviceStateText(DeviceState s)
 {
     switch (s) {
-    case DeviceState::Absent: return tx("未连接");
-    case DeviceState::Ready: return tx("正常");
-    case DeviceState::Busy: return tx("工作中");
-    case DeviceState::Error: return tx("故障");
+    case DeviceState::Absent: return tx(QT_TRANSLATE_NOOP("hcp::hardware::DeviceState", "未连接"));
+    case DeviceState::Ready: return tx(QT_TRANSLATE_NOOP("hcp::hardware::DeviceState", "正常"));
+    case DeviceState::Busy: return tx(QT_TRANSLATE_NOOP("hcp::hardware::DeviceState", "工作中"));
+    case DeviceState::Error: return tx(QT_TRANSLATE_NOOP("hcp::hardware::DeviceState", "故障"));
     }
     return {};
 }

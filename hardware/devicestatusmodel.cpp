@@ -3,7 +3,9 @@
 
 #include "devicemanager.h"
 
-#include <iterator>
+#include <QCoreApplication>
+#include <QEvent>
+
 
 namespace hcp::hardware {
 
@@ -12,25 +14,37 @@ DeviceStatusModel::DeviceStatusModel(DeviceManager *manager, QObject *parent)
     , m_manager(manager)
 {
     connect(manager, &DeviceManager::statusChanged, this, [this](DeviceClass c) {
-        for (int row = 0; row < int(std::size(allDeviceClasses)); ++row) {
-            if (allDeviceClasses[row] == c) {
-                const QModelIndex i = index(row);
-                emit dataChanged(i, i, {StatusTextRole, OkRole, StateRole});
-            }
+        const int row = int(m_manager->fitted().indexOf(c));
+        if (row >= 0) {
+            const QModelIndex i = index(row);
+            emit dataChanged(i, i, {StatusTextRole, OkRole, StateRole});
         }
     });
+    if (QCoreApplication::instance())
+        QCoreApplication::instance()->installEventFilter(this);
+    connect(manager, &DeviceManager::fittedChanged, this, [this] {
+        beginResetModel();
+        endResetModel();
+    });
+}
+
+bool DeviceStatusModel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange && watched == QCoreApplication::instance() && rowCount() > 0)
+        emit dataChanged(index(0), index(rowCount() - 1), {NameRole, Qt::DisplayRole, StatusTextRole});
+    return QAbstractListModel::eventFilter(watched, event);
 }
 
 int DeviceStatusModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(std::size(allDeviceClasses));
+    return parent.isValid() ? 0 : int(m_manager->fitted().size());
 }
 
 QVariant DeviceStatusModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const DeviceClass c = allDeviceClasses[index.row()];
+    const DeviceClass c = m_manager->fitted().at(index.row());
     const DeviceState s = m_manager->state(c);
     switch (role) {
     case DeviceClassRole: return deviceClassName(c);

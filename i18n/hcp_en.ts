@@ -468,8 +468,9 @@
     </message>
     <message>
         <location filename="../qml/Kiosk/App/Main.qml" line="86"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="125"/>
         <source>退出代办</source>
-        <translation>Agent sign-out</translation>
+        <translation>Sign out</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/App/Main.qml" line="86"/>
@@ -477,69 +478,69 @@
         <translation>Agent sign-in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="107"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="110"/>
         <source>代办模式 · 代办员 %1</source>
         <translation>Assisted mode · agent %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="169"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="184"/>
         <source>该办件已评价</source>
         <translation>Already rated</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="170"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="185"/>
         <source>%1
 已于 %2 评价。一次服务只能评价一次。</source>
         <translation>%1
 Rated on %2. Each service can be rated only once.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="177"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="192"/>
         <source>暂无可评价的办件</source>
         <translation>Nothing to rate</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="184"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="199"/>
         <source>抱歉，出了点问题</source>
         <translation>Sorry, something went wrong</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="185"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="200"/>
         <source>返回重试</source>
         <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="193"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="208"/>
         <source>暂停评价</source>
         <translation>Rating paused</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="223"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="238"/>
         <source>● 在线 · 待上报 %1 条</source>
         <translation>● Online · %1 waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="223"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="238"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="224"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="239"/>
         <source>○ 离线 · 评价保存在本机，联网后自动上报（%1 条）</source>
-        <translation>○ Offline · ratings are kept here and sent when the network is back (%1)</translation>
+        <translation>○ Offline · %1 saved here, sent later</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="253"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="268"/>
         <source>政务服务便民热线 %1</source>
         <translation>Government service hotline %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="277"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="292"/>
         <source>%1 秒后返回首页，信息将清除</source>
         <translation>Returning to the start in %1 s; your information will be cleared</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="287"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="302"/>
         <source>继续</source>
         <translation>Continue</translation>
     </message>
@@ -676,12 +677,12 @@ Rated on %2. Each service can be rated only once.</translation>
 <context>
     <name>Qr</name>
     <message>
-        <location filename="../kiosk/qrpayload.cpp" line="132"/>
+        <location filename="../kiosk/qrpayload.cpp" line="145"/>
         <source>没有读到二维码内容，请将二维码对准扫描口重试。</source>
         <translation>No QR code was read. Hold the code under the scanner and try again.</translation>
     </message>
     <message>
-        <location filename="../kiosk/qrpayload.cpp" line="136"/>
+        <location filename="../kiosk/qrpayload.cpp" line="149"/>
         <source>无法识别此二维码。请扫描受理通知书或办结回执上的二维码，或输入办件编号。</source>
         <translation>This QR code is not recognised. Scan the code on your acceptance notice or completion receipt, or enter the case number.</translation>
     </message>
@@ -769,22 +770,22 @@ Rated on %2. Each service can be rated only once.</translation>
         <translation type="vanished">Choose all that apply. %1 will look into it, put it right and contact you within the set time.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="17"/>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="19"/>
         <source>可多选，或点“我来写意见”。您的意见将转交%1核实整改，并在规定时间内回访您。</source>
         <translation>Choose any that apply, or tap “Write my own”. Your feedback goes to %1, which will look into it, put it right and contact you within the set time.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="54"/>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="57"/>
         <source>上一步</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="56"/>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="59"/>
         <source>我来写意见</source>
         <translation>Write my own</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="62"/>
+        <location filename="../qml/Kiosk/Screens/ReasonsScreen.qml" line="65"/>
         <source>下一步</source>
         <translation>Next</translation>
     </message>
@@ -999,27 +1000,27 @@ Time: %2</translation>
         <translation type="vanished">Your feedback is recorded. The department will look into it and contact you. Use the QR code on the receipt to follow up.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="50"/>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="51"/>
         <source>评价已保存在本机，并将自动上报；网络中断时会在恢复后补报。</source>
         <translation>Your rating is saved on this terminal and will be sent automatically, also after a network outage.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="51"/>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="52"/>
         <source>您的意见已记录，相关部门将核实整改并回访。</source>
         <translation>Your feedback is recorded; the department will look into it, put it right and contact you.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="52"/>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="53"/>
         <source>您的意见已记录，相关部门将核实整改并回访。扫描二维码或凭条上的二维码，可查询处理结果。</source>
         <translation>Your feedback is recorded; the department will look into it, put it right and contact you. Scan the QR code here or on the receipt to follow the result.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="72"/>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="74"/>
         <source>打印凭条</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="80"/>
+        <location filename="../qml/Kiosk/Screens/ThanksScreen.qml" line="82"/>
         <source>完成</source>
         <translation>Done</translation>
     </message>
@@ -1058,24 +1059,680 @@ Time: %2</translation>
     </message>
 </context>
 <context>
+    <name>hcp::hardware::DeviceManager</name>
+    <message>
+        <location filename="../hardware/devicemanager.cpp" line="110"/>
+        <source>%1未连接</source>
+        <translation>%1 not connected</translation>
+    </message>
+</context>
+<context>
+    <name>hcp::hardware::DeviceState</name>
+    <message>
+        <location filename="../hardware/devicestate.cpp" line="29"/>
+        <source>身份证阅读器</source>
+        <translation>ID card reader</translation>
+    </message>
+    <message>
+        <location filename="../hardware/devicestate.cpp" line="30"/>
+        <source>打印机</source>
+        <translation>Printer</translation>
+    </message>
+    <message>
+        <location filename="../hardware/devicestate.cpp" line="31"/>
+        <source>扫码器</source>
+        <translation>Scanner</translation>
+    </message>
+    <message>
+        <location filename="../hardware/devicestate.cpp" line="32"/>
+        <source>摄像头</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <location filename="../hardware/devicestate.cpp" line="40"/>
+        <source>未连接</source>
+        <translation>not connected</translation>
+    </message>
+    <message>
+        <location filename="../hardware/devicestate.cpp" line="41"/>
+        <source>正常</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../hardware/devicestate.cpp" line="42"/>
+        <source>工作中</source>
+        <translation>busy</translation>
+    </message>
+    <message>
+        <location filename="../hardware/devicestate.cpp" line="43"/>
+        <source>故障</source>
+        <translation>fault</translation>
+    </message>
+</context>
+<context>
+    <name>hcp::hardware::IdCardService</name>
+    <message>
+        <location filename="../hardware/idcard/idcardworker.cpp" line="69"/>
+        <source>请将身份证放在读卡区</source>
+        <translation>Please place your ID card on the reader</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardworker.cpp" line="97"/>
+        <location filename="../hardware/idcard/idcardworker.cpp" line="133"/>
+        <source>身份证阅读器未连接</source>
+        <translation>ID card reader not connected</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardworker.cpp" line="136"/>
+        <source>身份证阅读器通信故障</source>
+        <translation>ID card reader communication fault</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardworker.cpp" line="141"/>
+        <source>身份证阅读器无响应</source>
+        <translation>ID card reader not responding</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardworker.cpp" line="147"/>
+        <source>身份证阅读器数据校验错误</source>
+        <translation>ID card reader data check error</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardworker.cpp" line="152"/>
+        <location filename="../hardware/idcard/idcardworker.cpp" line="163"/>
+        <source>读卡失败，请重新放置身份证</source>
+        <translation>The card could not be read. Please place your ID card again.</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardworker.cpp" line="189"/>
+        <source>正在读卡</source>
+        <translation>reading card</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardworker.cpp" line="216"/>
+        <source>无法识别的证件信息</source>
+        <translation>The card data could not be recognised</translation>
+    </message>
+</context>
+<context>
+    <name>hcp::hardware::IdCardTextCodec</name>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="68"/>
+        <source>居民身份证</source>
+        <translation>Resident ID card</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="69"/>
+        <source>外国人永久居留身份证</source>
+        <translation>Foreign permanent resident ID card</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="70"/>
+        <source>港澳台居民居住证</source>
+        <translation>Residence permit for Hong Kong, Macao and Taiwan residents</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="91"/>
+        <source>汉</source>
+        <translation>Han</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="91"/>
+        <source>蒙古</source>
+        <translation>Mongol</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="92"/>
+        <source>回</source>
+        <translation>Hui</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="92"/>
+        <source>藏</source>
+        <translation>Tibetan</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="93"/>
+        <source>维吾尔</source>
+        <translation>Uyghur</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="93"/>
+        <source>苗</source>
+        <translation>Miao</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="94"/>
+        <source>彝</source>
+        <translation>Yi</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="94"/>
+        <source>壮</source>
+        <translation>Zhuang</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="95"/>
+        <source>布依</source>
+        <translation>Buyei</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="95"/>
+        <source>朝鲜</source>
+        <translation>Korean</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="96"/>
+        <source>满</source>
+        <translation>Manchu</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="96"/>
+        <source>侗</source>
+        <translation>Dong</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="97"/>
+        <source>瑶</source>
+        <translation>Yao</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="97"/>
+        <source>白</source>
+        <translation>Bai</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="98"/>
+        <source>土家</source>
+        <translation>Tujia</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="98"/>
+        <source>哈尼</source>
+        <translation>Hani</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="99"/>
+        <source>哈萨克</source>
+        <translation>Kazakh</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="99"/>
+        <source>傣</source>
+        <translation>Dai</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="100"/>
+        <source>黎</source>
+        <translation>Li</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="100"/>
+        <source>傈僳</source>
+        <translation>Lisu</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="101"/>
+        <source>佤</source>
+        <translation>Va</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="101"/>
+        <source>畲</source>
+        <translation>She</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="102"/>
+        <source>高山</source>
+        <translation>Gaoshan</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="102"/>
+        <source>拉祜</source>
+        <translation>Lahu</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="103"/>
+        <source>水</source>
+        <translation>Shui</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="103"/>
+        <source>东乡</source>
+        <translation>Dongxiang</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="104"/>
+        <source>纳西</source>
+        <translation>Naxi</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="104"/>
+        <source>景颇</source>
+        <translation>Jingpo</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="105"/>
+        <source>柯尔克孜</source>
+        <translation>Kyrgyz</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="105"/>
+        <source>土</source>
+        <translation>Tu</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="106"/>
+        <source>达斡尔</source>
+        <translation>Daur</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="106"/>
+        <source>仫佬</source>
+        <translation>Mulao</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="107"/>
+        <source>羌</source>
+        <translation>Qiang</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="107"/>
+        <source>布朗</source>
+        <translation>Blang</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="108"/>
+        <source>撒拉</source>
+        <translation>Salar</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="108"/>
+        <source>毛南</source>
+        <translation>Maonan</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="109"/>
+        <source>仡佬</source>
+        <translation>Gelao</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="109"/>
+        <source>锡伯</source>
+        <translation>Xibe</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="110"/>
+        <source>阿昌</source>
+        <translation>Achang</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="110"/>
+        <source>普米</source>
+        <translation>Pumi</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="111"/>
+        <source>塔吉克</source>
+        <translation>Tajik</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="111"/>
+        <source>怒</source>
+        <translation>Nu</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="112"/>
+        <source>乌孜别克</source>
+        <translation>Uzbek</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="112"/>
+        <source>俄罗斯</source>
+        <translation>Russian</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="113"/>
+        <source>鄂温克</source>
+        <translation>Evenki</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="113"/>
+        <source>德昂</source>
+        <translation>De&apos;ang</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="114"/>
+        <source>保安</source>
+        <translation>Bonan</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="114"/>
+        <source>裕固</source>
+        <translation>Yugur</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="115"/>
+        <source>京</source>
+        <translation>Gin</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="115"/>
+        <source>塔塔尔</source>
+        <translation>Tatar</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="116"/>
+        <source>独龙</source>
+        <translation>Derung</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="116"/>
+        <source>鄂伦春</source>
+        <translation>Oroqen</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="117"/>
+        <source>赫哲</source>
+        <translation>Hezhen</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="117"/>
+        <source>门巴</source>
+        <translation>Monba</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="118"/>
+        <source>珞巴</source>
+        <translation>Lhoba</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="118"/>
+        <source>基诺</source>
+        <translation>Jino</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="127"/>
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="129"/>
+        <source>外国血统中国籍人士</source>
+        <translation>Chinese citizen of foreign origin</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="136"/>
+        <source>男</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="138"/>
+        <source>女</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="140"/>
+        <source>未知</source>
+        <translation>Unknown</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/idcardtextcodec.cpp" line="142"/>
+        <source>未说明</source>
+        <translation>Not stated</translation>
+    </message>
+</context>
+<context>
+    <name>hcp::hardware::QrCamera</name>
+    <message>
+        <location filename="../hardware/camera/qrcamera.cpp" line="187"/>
+        <source>无法打开摄像头：%1</source>
+        <translation>Cannot open the camera: %1</translation>
+    </message>
+    <message>
+        <location filename="../hardware/camera/qrcamera.cpp" line="212"/>
+        <source>摄像头画面中断</source>
+        <translation>Camera picture lost</translation>
+    </message>
+</context>
+<context>
+    <name>hcp::hardware::Receipt</name>
+    <message>
+        <location filename="../hardware/printer/receipt.cpp" line="47"/>
+        <source>非常满意</source>
+        <translation>Very satisfied</translation>
+    </message>
+    <message>
+        <location filename="../hardware/printer/receipt.cpp" line="48"/>
+        <source>满意</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <location filename="../hardware/printer/receipt.cpp" line="49"/>
+        <source>基本满意</source>
+        <translation>Acceptable</translation>
+    </message>
+    <message>
+        <location filename="../hardware/printer/receipt.cpp" line="50"/>
+        <source>不满意</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../hardware/printer/receipt.cpp" line="51"/>
+        <source>非常不满意</source>
+        <translation>Very dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../hardware/printer/receipt.cpp" line="97"/>
+        <source>政务服务“好差评”</source>
+        <translation>Government service rating</translation>
+    </message>
+    <message>
+        <location filename="../hardware/printer/receipt.cpp" line="98"/>
+        <source>评价凭条</source>
+        <translation>Rating receipt</translation>
+    </message>
+    <message>
+        <location filename="../hardware/printer/receipt.cpp" line="105"/>
+        <source>（工号%1）</source>
+        <translation>(staff no. %1)</translation>
+    </message>
+    <message>
+        <location filename="../hardware/printer/receipt.cpp" line="112"/>
+        <location filename="../hardware/printer/receipt.cpp" line="125"/>
+        <source>扫码查看评价处理进度</source>
+        <translation>Scan to follow up your rating</translation>
+    </message>
+    <message>
+        <location filename="../hardware/printer/receipt.cpp" line="115"/>
+        <source>本凭条不含身份证号码等个人敏感信息，请妥善保管。</source>
+        <translation>This receipt holds no ID number or other sensitive personal data. Please keep it.</translation>
+    </message>
+</context>
+<context>
+    <name>hcp::hardware::ReceiptPrinter</name>
+    <message>
+        <location filename="../hardware/printer/receiptprinter.cpp" line="276"/>
+        <source>打印纸已用完</source>
+        <translation>Out of paper</translation>
+    </message>
+    <message>
+        <location filename="../hardware/printer/receiptprinter.cpp" line="277"/>
+        <source>打印机盖未关闭</source>
+        <translation>Printer cover open</translation>
+    </message>
+    <message>
+        <location filename="../hardware/printer/receiptprinter.cpp" line="278"/>
+        <source>打印机离线</source>
+        <translation>Printer offline</translation>
+    </message>
+    <message>
+        <location filename="../hardware/printer/receiptprinter.cpp" line="279"/>
+        <source>切纸器故障</source>
+        <translation>Cutter fault</translation>
+    </message>
+    <message>
+        <location filename="../hardware/printer/receiptprinter.cpp" line="280"/>
+        <source>未连接打印机</source>
+        <translation>Printer not connected</translation>
+    </message>
+    <message>
+        <location filename="../hardware/printer/receiptprinter.cpp" line="281"/>
+        <source>打印机无应答</source>
+        <translation>Printer not responding</translation>
+    </message>
+    <message>
+        <location filename="../hardware/printer/receiptprinter.cpp" line="282"/>
+        <source>打印超时</source>
+        <translation>Printing timed out</translation>
+    </message>
+    <message>
+        <location filename="../hardware/printer/receiptprinter.cpp" line="283"/>
+        <source>打印机通信错误</source>
+        <translation>Printer communication error</translation>
+    </message>
+    <message>
+        <location filename="../hardware/printer/receiptprinter.cpp" line="284"/>
+        <source>凭条内容无效</source>
+        <translation>Invalid receipt content</translation>
+    </message>
+</context>
+<context>
+    <name>hcp::hardware::SamProtocol</name>
+    <message>
+        <location filename="../hardware/idcard/samprotocol.cpp" line="195"/>
+        <source>操作成功 (success)</source>
+        <translation>Success</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/samprotocol.cpp" line="196"/>
+        <source>证/卡中此项无内容 (item is empty on the card)</source>
+        <translation>Item is empty on the card</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/samprotocol.cpp" line="197"/>
+        <source>寻找证/卡成功 (card found)</source>
+        <translation>Card found</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/samprotocol.cpp" line="198"/>
+        <source>接收业务终端数据的校验和错 (checksum error in data from host)</source>
+        <translation>Checksum error in data from host</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/samprotocol.cpp" line="199"/>
+        <source>接收业务终端数据的长度错 (length error in data from host)</source>
+        <translation>Length error in data from host</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/samprotocol.cpp" line="200"/>
+        <source>接收业务终端的命令错误 (command error)</source>
+        <translation>Command error</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/samprotocol.cpp" line="201"/>
+        <source>越权操作 (unauthorized operation)</source>
+        <translation>Unauthorized operation</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/samprotocol.cpp" line="202"/>
+        <source>无法识别的错误 (unrecognised error)</source>
+        <translation>Unrecognised error</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/samprotocol.cpp" line="203"/>
+        <source>证/卡认证机具失败 (card failed to authenticate the SAM)</source>
+        <translation>Card failed to authenticate the sam</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/samprotocol.cpp" line="204"/>
+        <source>机具认证证/卡失败 (SAM failed to authenticate the card)</source>
+        <translation>Sam failed to authenticate the card</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/samprotocol.cpp" line="205"/>
+        <source>信息验证错误 (information verification error)</source>
+        <translation>Information verification error</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/samprotocol.cpp" line="206"/>
+        <source>无法识别的证/卡类型 (unrecognised card type)</source>
+        <translation>Unrecognised card type</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/samprotocol.cpp" line="207"/>
+        <source>读证/卡操作失败 (card read failed)</source>
+        <translation>Card read failed</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/samprotocol.cpp" line="208"/>
+        <source>取随机数失败 (get-random failed)</source>
+        <translation>Get-random failed</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/samprotocol.cpp" line="209"/>
+        <source>SAM自检失败，不能接收命令 (SAM self-test failed)</source>
+        <translation>Sam self-test failed</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/samprotocol.cpp" line="210"/>
+        <source>SAM未经授权，无法使用 (SAM not authorised)</source>
+        <translation>Sam not authorised</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/samprotocol.cpp" line="211"/>
+        <source>寻找证/卡失败，无卡 (find card failed: no card)</source>
+        <translation>Find card failed: no card</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/samprotocol.cpp" line="212"/>
+        <source>选取证/卡失败 (select card failed)</source>
+        <translation>Select card failed</translation>
+    </message>
+    <message>
+        <location filename="../hardware/idcard/samprotocol.cpp" line="215"/>
+        <source>未知状态码 0x%1 (unknown status code)</source>
+        <translation>Unknown status code 0x%1</translation>
+    </message>
+</context>
+<context>
+    <name>hcp::hardware::ScannerService</name>
+    <message>
+        <location filename="../hardware/scanner/scannerworker.cpp" line="75"/>
+        <location filename="../hardware/scanner/scannerworker.cpp" line="121"/>
+        <source>扫码器未连接</source>
+        <translation>Scanner not connected</translation>
+    </message>
+    <message>
+        <location filename="../hardware/scanner/scannerworker.cpp" line="123"/>
+        <source>扫码器通信故障</source>
+        <translation>Scanner communication fault</translation>
+    </message>
+</context>
+<context>
     <name>hcp::kiosk::AgentDesk</name>
     <message>
-        <location filename="../kiosk/app/agentdesk.cpp" line="103"/>
+        <location filename="../kiosk/app/agentdesk.cpp" line="102"/>
+        <source>暂时无法核对代办员身份证（未连接服务中心），请稍后再试。</source>
+        <translation>The agent&apos;s ID card cannot be checked right now (no connection to the service centre). Please try again later.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/agentdesk.cpp" line="113"/>
         <source>此身份证不是本机登记的代办员。办事人本人请直接在首页刷身份证。</source>
         <translation>This ID card is not a registered agent of this kiosk. Applicants: please place your card on the start screen.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/agentdesk.cpp" line="142"/>
+        <location filename="../kiosk/app/agentdesk.cpp" line="153"/>
         <source>密码错误次数过多，请%1秒后再试。</source>
         <translation>Too many wrong PINs. Please try again in %1 s.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/agentdesk.cpp" line="144"/>
+        <location filename="../kiosk/app/agentdesk.cpp" line="155"/>
         <source>密码不正确，请重新输入。</source>
         <translation>Wrong PIN, please try again.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/agentdesk.cpp" line="147"/>
+        <location filename="../kiosk/app/agentdesk.cpp" line="158"/>
         <source>该代办员尚未设置密码，请联系管理人员。</source>
         <translation>No PIN is set for this agent. Please contact the administrator.</translation>
     </message>
@@ -1083,47 +1740,59 @@ Time: %2</translation>
 <context>
     <name>hcp::kiosk::Devices</name>
     <message>
-        <location filename="../kiosk/app/devices.cpp" line="62"/>
+        <location filename="../kiosk/app/devices.cpp" line="71"/>
         <source>身份证信息校验未通过，请重新放置身份证，或到服务窗口咨询。</source>
         <translation>The ID card data failed the check. Please place the card again, or ask at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/devices.cpp" line="90"/>
+        <location filename="../kiosk/app/devices.cpp" line="99"/>
         <source>%1号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/devices.cpp" line="150"/>
+        <location filename="../kiosk/app/devices.cpp" line="171"/>
         <source>摄像头模块无法加载</source>
         <translation>Camera module cannot be loaded</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/devices.cpp" line="196"/>
+        <location filename="../kiosk/app/devices.cpp" line="137"/>
+        <location filename="../kiosk/app/devices.cpp" line="217"/>
         <source>不可打印</source>
         <translation>Cannot print</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/devices.cpp" line="197"/>
+        <location filename="../kiosk/app/devices.cpp" line="134"/>
+        <location filename="../kiosk/app/devices.cpp" line="218"/>
         <source>纸将用完</source>
         <translation>Paper nearly out</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/devices.cpp" line="197"/>
+        <location filename="../kiosk/app/devices.cpp" line="137"/>
+        <source>缺纸</source>
+        <translation>out of paper</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="137"/>
+        <source>纸仓盖打开</source>
+        <translation>paper cover open</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/app/devices.cpp" line="218"/>
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/devices.cpp" line="214"/>
+        <location filename="../kiosk/app/devices.cpp" line="235"/>
         <source>打印测试</source>
         <translation>Print test</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/devices.cpp" line="215"/>
+        <location filename="../kiosk/app/devices.cpp" line="236"/>
         <source>设备维护</source>
         <translation>Device maintenance</translation>
     </message>
     <message>
-        <location filename="../kiosk/app/devices.cpp" line="217"/>
+        <location filename="../kiosk/app/devices.cpp" line="238"/>
         <source>维护人员</source>
         <translation>Maintenance staff</translation>
     </message>
@@ -1302,8 +1971,8 @@ Time: %2</translation>
         <translation>Sync started (%1)</translation>
     </message>
     <message>
-        <location filename="../kiosk/main.cpp" line="566"/>
-        <location filename="../kiosk/main.cpp" line="818"/>
+        <location filename="../kiosk/main.cpp" line="646"/>
+        <location filename="../kiosk/main.cpp" line="917"/>
         <source>软件更新：本机未配置</source>
         <translation>Software updates: not configured on this kiosk</translation>
     </message>
@@ -1311,107 +1980,142 @@ Time: %2</translation>
 <context>
     <name>hcp::kiosk::EvaluationSession</name>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="197"/>
         <source>本机存储空间不足，暂停评价。请到服务窗口评价，或拨打 %1。</source>
-        <translation>This terminal is low on storage and rating is paused. Please rate at a service window or call %1.</translation>
+        <translation type="vanished">This terminal is low on storage and rating is paused. Please rate at a service window or call %1.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="228"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="238"/>
         <source>请输入办件编号和申请人姓名。</source>
         <translation>Please enter the case number and the applicant&apos;s name.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="233"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="243"/>
         <source>办件编号格式不正确。办件编号由6至50位字母或数字组成，见受理通知书。</source>
         <translation>That case number is not valid. It has 6 to 50 letters or digits; see your acceptance notice.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="326"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="311"/>
+        <source>暂时无法按身份证查询（未连接服务中心）。请输入办件编号和姓名，或扫描回执上的二维码。</source>
+        <translation>Lookup by ID card is not available right now (no connection to the service centre). Please enter the case number and name, or scan the QR code on your receipt.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="354"/>
         <source>已评价（%1）</source>
         <translation>Rated (%1)</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="328"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="356"/>
         <source>尚未办结，办结后可评价</source>
         <translation>Not completed yet; can be rated once completed</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="278"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="371"/>
+        <source>网络暂时不通，未能查询到您的办件。请稍后再试。</source>
+        <translation>The network is down for the moment and your case could not be looked up. Please try again later.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="373"/>
+        <source>没有查到您名下可以评价的办件。办件办结后才能评价，刚办结的办件可能要稍等几分钟才能查到。</source>
+        <translation>No case in your name can be rated. A case can be rated once it is completed; a case completed just now may take a few minutes to appear.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="375"/>
+        <source>没有查到这个办件编号和姓名对应的办件。请核对受理通知书上的办件编号和办事人姓名。</source>
+        <translation>No case matches this case number and name. Please check the case number on your acceptance notice and the applicant&apos;s name.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="377"/>
+        <source>没有查到这个二维码对应的办件。请确认是本服务中心的回执或受理通知书，或改为输入办件编号。</source>
+        <translation>No case matches this QR code. Please check that it is a receipt or acceptance notice of this service centre, or enter the case number instead.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="420"/>
+        <source>该办件已超过评价期限（办结后%1个工作日内可评价）。</source>
+        <translation>The rating period for this case has ended (cases can be rated within %1 working days of completion).</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="664"/>
+        <source>抱歉，这次评价未能保存。本机已暂停评价并通知维护人员，请到服务窗口评价。</source>
+        <translation>Sorry, this rating could not be saved. This terminal has paused rating and maintenance has been notified. Please rate at a service window.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="317"/>
         <source>这是代办员的身份证。请使用办事人本人的身份证。</source>
         <translation>This is the agent&apos;s ID card. Please use the applicant&apos;s own ID card.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="330"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="207"/>
+        <source>本机暂停评价，已通知维护人员。请到服务窗口评价。</source>
+        <translation>Rating is paused on this terminal and maintenance has been notified. Please rate at a service window.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="358"/>
         <source>已超过评价期限</source>
         <translation>Rating period has ended</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="334"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="362"/>
         <source>可评价，截止 %1</source>
         <translation>Can be rated until %1</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="341"/>
         <source>网络暂时不通，未能查询到您的办件。请稍后再试，或到服务窗口咨询。</source>
-        <translation>The network is down, so your cases could not be looked up. Please try again later or ask at a service window.</translation>
+        <translation type="vanished">The network is down, so your cases could not be looked up. Please try again later or ask at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="342"/>
         <source>未找到您的办件。请确认办件编号和姓名，或到服务窗口咨询。</source>
-        <translation>We could not find your case. Check the case number and name, or ask at a service window.</translation>
+        <translation type="vanished">We could not find your case. Check the case number and name, or ask at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="354"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="389"/>
         <source>您的办件都已评价或已超过评价期限（办结后%1个工作日内可评价）。</source>
         <translation>All your cases are rated or past the rating period (%1 working days after completion).</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="384"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="419"/>
         <source>该办件尚未办结，办结后即可评价。</source>
         <translation>This case is not completed yet. You can rate it once it is.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="385"/>
         <source>该办件已超过评价期限（办结后%1个工作日内可评价）。如有意见请拨打 %2。</source>
-        <translation>The rating period for this case has ended (%1 working days after completion). For comments, call %2.</translation>
+        <translation type="vanished">The rating period for this case has ended (%1 working days after completion). For comments, call %2.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="457"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="492"/>
         <source>留言最多%1字，多出的部分未保留。</source>
         <translation>Comments are limited to %1 characters; the rest was not kept.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="477"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="512"/>
         <source>请至少选择一项原因。</source>
         <translation>Please choose at least one reason.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="487"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="522"/>
         <source>请至少选择一项原因，或点“我来写意见”。</source>
         <translation>Please choose at least one reason, or tap “Write my own”.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="628"/>
         <source>本机存储空间已满，这次评价未能保存。请到服务窗口评价，或拨打 %1。</source>
-        <translation>This terminal&apos;s storage is full and this rating could not be saved. Please rate at a service window or call %1.</translation>
+        <translation type="vanished">This terminal&apos;s storage is full and this rating could not be saved. Please rate at a service window or call %1.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="631"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="667"/>
         <source>系统暂时出现故障，这次评价未能保存。请点“返回重试”，或到服务窗口评价。</source>
         <translation>A system fault stopped this rating from being saved. Tap &quot;Try again&quot;, or rate at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="649"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="685"/>
         <source>正在打印凭条…</source>
         <translation>Printing your receipt…</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="659"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="695"/>
         <source>凭条已打印，请取走。</source>
         <translation>Your receipt is printed. Please take it.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="660"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="696"/>
         <source>凭条未能打印（%1）。评价已保存，请用手机扫描屏幕上的二维码。</source>
         <translation>The receipt could not be printed (%1). Your rating is saved; please scan the QR code on the screen with your phone.</translation>
     </message>

@@ -202,7 +202,9 @@ void EvaluationSession::setStorageAvailable(bool available)
     m_acceptingSessions = available;
     Q_EMIT acceptingSessionsChanged();
     if (!available && m_state == State::Start) {
-        setMessage(tr("本机存储空间不足，暂停评价。请到服务窗口评价，或拨打 %1。").arg(m_config.hotline));
+        // Citizens are told the terminal is paused; the cause (disk) goes to maintenance through
+        // the heartbeat's diskLow and the console's 磁盘 alert.
+        setMessage(tr("本机暂停评价，已通知维护人员。请到服务窗口评价。"));
         setState(State::Unavailable);
     } else if (available && m_state == State::Unavailable) {
         setMessage({});
@@ -325,6 +327,7 @@ void EvaluationSession::identifyByCard(const QString &name, const QString &idNum
 void EvaluationSession::startLookup(const CaseQuery &query, int serviceNumber)
 {
     m_pendingServiceNumber = serviceNumber;
+    m_lookupKind = query.kind;
     setMessage({});
     setState(State::Searching);
     m_directory->lookup(query, ++m_lookupId);
@@ -363,8 +366,15 @@ void EvaluationSession::onLookupFinished(quint64 id, const QList<Case> &found, C
     m_cases.setRows(rows);
 
     if (rows.isEmpty()) {
-        setMessage(unreachable ? tr("网络暂时不通，未能查询到您的办件。请稍后再试，或到服务窗口咨询。")
-                               : tr("未找到您的办件。请确认办件编号和姓名，或到服务窗口咨询。"));
+        // Says what was asked (the screen adds the window and the hotline once, below).
+        if (unreachable)
+            setMessage(tr("网络暂时不通，未能查询到您的办件。请稍后再试。"));
+        else if (m_lookupKind == CaseQuery::Kind::ByCertKeyHash)
+            setMessage(tr("没有查到您名下可以评价的办件。办件办结后才能评价，刚办结的办件可能要稍等几分钟才能查到。"));
+        else if (m_lookupKind == CaseQuery::Kind::ByProjectNoAndName)
+            setMessage(tr("没有查到这个办件编号和姓名对应的办件。请核对受理通知书上的办件编号和办事人姓名。"));
+        else
+            setMessage(tr("没有查到这个二维码对应的办件。请确认是本服务中心的回执或受理通知书，或改为输入办件编号。"));
         setState(State::NothingToRate);
         return;
     }
@@ -407,8 +417,8 @@ void EvaluationSession::chooseCase(int row)
     }
     setMessage(r->c.proStatus != 3
                    ? tr("该办件尚未办结，办结后即可评价。")
-                   : tr("该办件已超过评价期限（办结后%1个工作日内可评价）。如有意见请拨打 %2。")
-                         .arg(m_config.ratingWindowWorkingDays).arg(m_config.hotline));
+                   : tr("该办件已超过评价期限（办结后%1个工作日内可评价）。")
+                         .arg(m_config.ratingWindowWorkingDays));
     setState(State::NothingToRate);
 }
 
@@ -651,7 +661,7 @@ void EvaluationSession::submit()
         break;
     case Store::CommitResult::Status::StorageFull:
         setStorageAvailable(false);
-        showError(tr("本机存储空间已满，这次评价未能保存。请到服务窗口评价，或拨打 %1。").arg(m_config.hotline));
+        showError(tr("抱歉，这次评价未能保存。本机已暂停评价并通知维护人员，请到服务窗口评价。"));
         break;
     case Store::CommitResult::Status::StorageError:
         showError(tr("系统暂时出现故障，这次评价未能保存。请点“返回重试”，或到服务窗口评价。"));

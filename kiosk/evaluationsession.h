@@ -289,6 +289,7 @@ private:
 
     quint64 m_lookupId = 0;
     int m_pendingServiceNumber = 0;
+    CaseQuery::Kind m_lookupKind = CaseQuery::Kind::ByProjectNo; // what the nothing-to-rate text names
     int m_idleOverrideMs = 0;
     QTimer m_tickTimer;
     QElapsedTimer m_activity;

@@ -74,7 +74,7 @@ public:
     const State &state() const { return m_state; }
     QString root() const { return m_root; }
     QString slotPath(const QString &slot) const;
-    // Status for the heartbeat (see BUNDLE.md "Status").
+    // Status for the heartbeat (see common/update/BUNDLE.md "Status").
     QJsonObject status() const;
 
     static constexpr const char *kMarkerName = ".hcp-slot";

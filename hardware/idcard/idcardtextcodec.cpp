@@ -65,9 +65,9 @@ QString tx(const char *text)
 QString idCardTypeText(IdCardType t)
 {
     switch (t) {
-    case IdCardType::Resident: return tx("居民身份证");
-    case IdCardType::ForeignPermanentResident: return tx("外国人永久居留身份证");
-    case IdCardType::HkMacaoTaiwanResident: return tx("港澳台居民居住证");
+    case IdCardType::Resident: return tx(QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "居民身份证"));
+    case IdCardType::ForeignPermanentResident: return tx(QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "外国人永久居留身份证"));
+    case IdCardType::HkMacaoTaiwanResident: return tx(QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "港澳台居民居住证"));
     }
     return {};
 }
@@ -124,22 +124,22 @@ QString IdCardTextCodec::nationName(const QString &code)
     if (n >= 1 && n <= 56)
         return tx(names[n - 1]);
     if (n == 97)
-        return tx("其他");
+        return tx(QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "其他"));
     if (n == 98)
-        return tx("外国血统中国籍人士");
+        return tx(QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "外国血统中国籍人士"));
     return {};
 }
 
 QString IdCardTextCodec::sexName(const QString &code)
 {
     if (code == QLatin1String("1"))
-        return tx("男");
+        return tx(QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "男"));
     if (code == QLatin1String("2"))
-        return tx("女");
+        return tx(QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "女"));
     if (code == QLatin1String("0"))
-        return tx("未知");
+        return tx(QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "未知"));
     if (code == QLatin1String("9"))
-        return tx("未说明");
+        return tx(QT_TRANSLATE_NOOP("hcp::hardware::IdCardTextCodec", "未说明"));
     return {};
 }
 

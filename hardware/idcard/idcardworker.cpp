@@ -66,7 +66,7 @@ void IdCardWorker::readOnce()
     const bool polling = m_timer->isActive();
     const CycleResult r = cycle(true);
     if (r == CycleResult::NoCard)
-        emit errorOccurred(tx("请将身份证放在读卡区"));
+        emit errorOccurred(tx(QT_TRANSLATE_NOOP("hcp::hardware::IdCardService", "请将身份证放在读卡区")));
     emit readOnceFinished(r == CycleResult::Card);
     if (!polling)
         closeTransport();
@@ -94,7 +94,7 @@ bool IdCardWorker::ensureOpen()
     if (!m_transport || !m_transport->open()) {
         const QString what = m_transport ? m_transport->description() : QStringLiteral("no transport");
         closeTransport();
-        setState(DeviceState::Absent, tx("身份证阅读器未连接"));
+        setState(DeviceState::Absent, tx(QT_TRANSLATE_NOOP("hcp::hardware::IdCardService", "身份证阅读器未连接")));
         qCDebug(lcIdCard) << "open failed:" << what;
         return false;
     }
@@ -130,26 +130,26 @@ IdCardWorker::CycleResult IdCardWorker::linkFailure(const SamLink::Result &r, co
     case SamLink::Error::Transport:
         closeTransport();
         if (r.transportStatus == TransportStatus::NoDevice || r.transportStatus == TransportStatus::NotOpen) {
-            setState(DeviceState::Absent, tx("身份证阅读器未连接"));
+            setState(DeviceState::Absent, tx(QT_TRANSLATE_NOOP("hcp::hardware::IdCardService", "身份证阅读器未连接")));
             return CycleResult::Absent;
         }
-        setState(DeviceState::Error, tx("身份证阅读器通信故障"));
+        setState(DeviceState::Error, tx(QT_TRANSLATE_NOOP("hcp::hardware::IdCardService", "身份证阅读器通信故障")));
         break;
     case SamLink::Error::Timeout:
         // Reopen on the next cycle: a reader that stops answering is often re-enumerating.
         closeTransport();
-        setState(DeviceState::Error, tx("身份证阅读器无响应"));
+        setState(DeviceState::Error, tx(QT_TRANSLATE_NOOP("hcp::hardware::IdCardService", "身份证阅读器无响应")));
         break;
     case SamLink::Error::BadChecksum:
     case SamLink::Error::BadFrame:
         // Replies carry no sequence number: drop anything queued so the next exchange is in step.
         m_link->drain();
-        setState(DeviceState::Error, tx("身份证阅读器数据校验错误"));
+        setState(DeviceState::Error, tx(QT_TRANSLATE_NOOP("hcp::hardware::IdCardService", "身份证阅读器数据校验错误")));
         break;
     case SamLink::Error::None:
         break;
     }
-    emit errorOccurred(tx("读卡失败，请重新放置身份证"));
+    emit errorOccurred(tx(QT_TRANSLATE_NOOP("hcp::hardware::IdCardService", "读卡失败，请重新放置身份证")));
     return CycleResult::Failed;
 }
 
@@ -160,7 +160,7 @@ IdCardWorker::CycleResult IdCardWorker::samFailure(quint8 sw3, const char *phase
     if (m_link)
         m_link->drain();
     setState(DeviceState::Ready, QString());
-    emit errorOccurred(tx("读卡失败，请重新放置身份证"));
+    emit errorOccurred(tx(QT_TRANSLATE_NOOP("hcp::hardware::IdCardService", "读卡失败，请重新放置身份证")));
     return CycleResult::Failed;
 }
 
@@ -183,7 +183,10 @@ IdCardWorker::CycleResult IdCardWorker::cycle(bool forceEmit)
         return CycleResult::NoCard;
     }
 
-    setState(DeviceState::Busy, tx("正在读卡"));
+    // A card left on the reader is read again on every poll: only a new placement is announced
+    // as 正在读卡, so the state (and the diagnostics log) does not flicker once per poll.
+    if (m_presentCardId.isEmpty())
+        setState(DeviceState::Busy, tx(QT_TRANSLATE_NOOP("hcp::hardware::IdCardService", "正在读卡")));
     r = m_link->exchange(SamCommand::SelectCard, m_timing.commandTimeoutMs);
     if (!r.ok())
         return linkFailure(r, "select card");
@@ -210,7 +213,7 @@ IdCardWorker::CycleResult IdCardWorker::cycle(bool forceEmit)
     if (!card) {
         qCWarning(lcIdCard) << "card data rejected:" << why;
         setState(DeviceState::Ready, QString());
-        emit errorOccurred(tx("无法识别的证件信息"));
+        emit errorOccurred(tx(QT_TRANSLATE_NOOP("hcp::hardware::IdCardService", "无法识别的证件信息")));
         return CycleResult::Failed;
     }
     setState(DeviceState::Ready, QString());

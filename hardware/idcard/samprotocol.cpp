@@ -192,27 +192,27 @@ QString SamProtocol::formatSamId(const QByteArray &d)
 QString SamProtocol::statusText(quint8 sw3)
 {
     switch (sw3) {
-    case SamStatus::Success: return tx("操作成功 (success)");
-    case SamStatus::ItemEmpty: return tx("证/卡中此项无内容 (item is empty on the card)");
-    case SamStatus::FindSuccess: return tx("寻找证/卡成功 (card found)");
-    case SamStatus::HostChecksumError: return tx("接收业务终端数据的校验和错 (checksum error in data from host)");
-    case SamStatus::HostLengthError: return tx("接收业务终端数据的长度错 (length error in data from host)");
-    case SamStatus::CommandError: return tx("接收业务终端的命令错误 (command error)");
-    case SamStatus::Unauthorized: return tx("越权操作 (unauthorized operation)");
-    case SamStatus::UnrecognisedError: return tx("无法识别的错误 (unrecognised error)");
-    case SamStatus::CardAuthSamFailed: return tx("证/卡认证机具失败 (card failed to authenticate the SAM)");
-    case SamStatus::SamAuthCardFailed: return tx("机具认证证/卡失败 (SAM failed to authenticate the card)");
-    case SamStatus::VerificationError: return tx("信息验证错误 (information verification error)");
-    case SamStatus::UnknownCardType: return tx("无法识别的证/卡类型 (unrecognised card type)");
-    case SamStatus::ReadCardFailed: return tx("读证/卡操作失败 (card read failed)");
-    case SamStatus::RandomFailed: return tx("取随机数失败 (get-random failed)");
-    case SamStatus::SelfTestFailed: return tx("SAM自检失败，不能接收命令 (SAM self-test failed)");
-    case SamStatus::SamNotAuthorised: return tx("SAM未经授权，无法使用 (SAM not authorised)");
-    case SamStatus::FindCardFailed: return tx("寻找证/卡失败，无卡 (find card failed: no card)");
-    case SamStatus::SelectCardFailed: return tx("选取证/卡失败 (select card failed)");
+    case SamStatus::Success: return tx(QT_TRANSLATE_NOOP("hcp::hardware::SamProtocol", "操作成功 (success)"));
+    case SamStatus::ItemEmpty: return tx(QT_TRANSLATE_NOOP("hcp::hardware::SamProtocol", "证/卡中此项无内容 (item is empty on the card)"));
+    case SamStatus::FindSuccess: return tx(QT_TRANSLATE_NOOP("hcp::hardware::SamProtocol", "寻找证/卡成功 (card found)"));
+    case SamStatus::HostChecksumError: return tx(QT_TRANSLATE_NOOP("hcp::hardware::SamProtocol", "接收业务终端数据的校验和错 (checksum error in data from host)"));
+    case SamStatus::HostLengthError: return tx(QT_TRANSLATE_NOOP("hcp::hardware::SamProtocol", "接收业务终端数据的长度错 (length error in data from host)"));
+    case SamStatus::CommandError: return tx(QT_TRANSLATE_NOOP("hcp::hardware::SamProtocol", "接收业务终端的命令错误 (command error)"));
+    case SamStatus::Unauthorized: return tx(QT_TRANSLATE_NOOP("hcp::hardware::SamProtocol", "越权操作 (unauthorized operation)"));
+    case SamStatus::UnrecognisedError: return tx(QT_TRANSLATE_NOOP("hcp::hardware::SamProtocol", "无法识别的错误 (unrecognised error)"));
+    case SamStatus::CardAuthSamFailed: return tx(QT_TRANSLATE_NOOP("hcp::hardware::SamProtocol", "证/卡认证机具失败 (card failed to authenticate the SAM)"));
+    case SamStatus::SamAuthCardFailed: return tx(QT_TRANSLATE_NOOP("hcp::hardware::SamProtocol", "机具认证证/卡失败 (SAM failed to authenticate the card)"));
+    case SamStatus::VerificationError: return tx(QT_TRANSLATE_NOOP("hcp::hardware::SamProtocol", "信息验证错误 (information verification error)"));
+    case SamStatus::UnknownCardType: return tx(QT_TRANSLATE_NOOP("hcp::hardware::SamProtocol", "无法识别的证/卡类型 (unrecognised card type)"));
+    case SamStatus::ReadCardFailed: return tx(QT_TRANSLATE_NOOP("hcp::hardware::SamProtocol", "读证/卡操作失败 (card read failed)"));
+    case SamStatus::RandomFailed: return tx(QT_TRANSLATE_NOOP("hcp::hardware::SamProtocol", "取随机数失败 (get-random failed)"));
+    case SamStatus::SelfTestFailed: return tx(QT_TRANSLATE_NOOP("hcp::hardware::SamProtocol", "SAM自检失败，不能接收命令 (SAM self-test failed)"));
+    case SamStatus::SamNotAuthorised: return tx(QT_TRANSLATE_NOOP("hcp::hardware::SamProtocol", "SAM未经授权，无法使用 (SAM not authorised)"));
+    case SamStatus::FindCardFailed: return tx(QT_TRANSLATE_NOOP("hcp::hardware::SamProtocol", "寻找证/卡失败，无卡 (find card failed: no card)"));
+    case SamStatus::SelectCardFailed: return tx(QT_TRANSLATE_NOOP("hcp::hardware::SamProtocol", "选取证/卡失败 (select card failed)"));
     default: break;
     }
-    return tx("未知状态码 0x%1 (unknown status code)").arg(sw3, 2, 16, QLatin1Char('0'));
+    return tx(QT_TRANSLATE_NOOP("hcp::hardware::SamProtocol", "未知状态码 0x%1 (unknown status code)")).arg(sw3, 2, 16, QLatin1Char('0'));
 }
 
 QString SamProtocol::parseErrorText(ParseError e)

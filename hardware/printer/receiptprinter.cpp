@@ -272,17 +272,16 @@ void ReceiptPrinter::storeStatus(const PrinterStatus &s)
 
 QString ReceiptPrinter::failureText(Failure f)
 {
-    const char *ctx = "hcp::hardware::ReceiptPrinter";
     switch (f) {
-    case Failure::PaperOut: return QCoreApplication::translate(ctx, "打印纸已用完");
-    case Failure::CoverOpen: return QCoreApplication::translate(ctx, "打印机盖未关闭");
-    case Failure::Offline: return QCoreApplication::translate(ctx, "打印机离线");
-    case Failure::CutterError: return QCoreApplication::translate(ctx, "切纸器故障");
-    case Failure::Unplugged: return QCoreApplication::translate(ctx, "未连接打印机");
-    case Failure::NoResponse: return QCoreApplication::translate(ctx, "打印机无应答");
-    case Failure::Timeout: return QCoreApplication::translate(ctx, "打印超时");
-    case Failure::IoError: return QCoreApplication::translate(ctx, "打印机通信错误");
-    case Failure::InvalidReceipt: return QCoreApplication::translate(ctx, "凭条内容无效");
+    case Failure::PaperOut: return QCoreApplication::translate("hcp::hardware::ReceiptPrinter", "打印纸已用完");
+    case Failure::CoverOpen: return QCoreApplication::translate("hcp::hardware::ReceiptPrinter", "打印机盖未关闭");
+    case Failure::Offline: return QCoreApplication::translate("hcp::hardware::ReceiptPrinter", "打印机离线");
+    case Failure::CutterError: return QCoreApplication::translate("hcp::hardware::ReceiptPrinter", "切纸器故障");
+    case Failure::Unplugged: return QCoreApplication::translate("hcp::hardware::ReceiptPrinter", "未连接打印机");
+    case Failure::NoResponse: return QCoreApplication::translate("hcp::hardware::ReceiptPrinter", "打印机无应答");
+    case Failure::Timeout: return QCoreApplication::translate("hcp::hardware::ReceiptPrinter", "打印超时");
+    case Failure::IoError: return QCoreApplication::translate("hcp::hardware::ReceiptPrinter", "打印机通信错误");
+    case Failure::InvalidReceipt: return QCoreApplication::translate("hcp::hardware::ReceiptPrinter", "凭条内容无效");
     }
     return {};
 }

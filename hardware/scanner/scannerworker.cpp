@@ -72,7 +72,7 @@ bool ScannerWorker::ensureOpen()
     m_transport = m_factory ? m_factory() : nullptr;
     if (!m_transport || !m_transport->open()) {
         closeTransport();
-        setState(DeviceState::Absent, tx("扫码器未连接"));
+        setState(DeviceState::Absent, tx(QT_TRANSLATE_NOOP("hcp::hardware::ScannerService", "扫码器未连接")));
         return false;
     }
     qCInfo(lcScanner).noquote() << "opened" << m_transport->description();
@@ -118,9 +118,9 @@ void ScannerWorker::step()
         qCWarning(lcScanner).noquote() << "read failed:" << r.detail;
         closeTransport();
         if (r.status == TransportStatus::NoDevice || r.status == TransportStatus::NotOpen)
-            setState(DeviceState::Absent, tx("扫码器未连接"));
+            setState(DeviceState::Absent, tx(QT_TRANSLATE_NOOP("hcp::hardware::ScannerService", "扫码器未连接")));
         else
-            setState(DeviceState::Error, tx("扫码器通信故障"));
+            setState(DeviceState::Error, tx(QT_TRANSLATE_NOOP("hcp::hardware::ScannerService", "扫码器通信故障")));
         m_timer->start(m_options.reopenIntervalMs);
         return;
     }

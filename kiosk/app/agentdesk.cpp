@@ -180,6 +180,14 @@ void AgentDesk::signOut()
     setPhase(Phase::SignedOut);
 }
 
+void AgentDesk::endAssistance()
+{
+    if (m_session->state() != EvaluationSession::State::Start
+        && m_session->state() != EvaluationSession::State::Unavailable)
+        m_session->cancel();
+    signOut();
+}
+
 void AgentDesk::setPhase(Phase p)
 {
     if (p == m_phase)

@@ -54,6 +54,9 @@ public:
     Q_INVOKABLE void enterPin(const QString &pin);
     Q_INVOKABLE void cancelSignIn();
     Q_INVOKABLE void signOut();
+    // 退出代办 from any screen of a visit: the citizen's visit ends first (nothing half-rated is
+    // kept, and nothing assisted is committed as unassisted), then the agent is signed out.
+    Q_INVOKABLE void endAssistance();
 
     // The session's card claimer: consumes the card while a sign-in waits for one.
     bool offerCard(const QString &name, const QString &idNumber);

@@ -33,6 +33,15 @@ Devices::Devices(const Options &options, EvaluationSession *session, AppControll
 {
     m_manager = std::make_unique<DeviceManager>();
     m_statusModel = std::make_unique<DeviceStatusModel>(m_manager.get());
+    // The status strip lists what this kiosk has: a window pad (pf=4) identifies nobody and
+    // prints nothing; a camera only where one is configured.
+    QList<DeviceClass> fitted;
+    if (config.pf != 4) {
+        fitted = {DeviceClass::IdCard, DeviceClass::Printer, DeviceClass::Scanner};
+        if (!options.cameraSource.isEmpty())
+            fitted.append(DeviceClass::Camera);
+    }
+    m_manager->setFitted(fitted);
 
     // ID-card reader.
     if (options.simulate) {
@@ -115,6 +124,18 @@ Devices::Devices(const Options &options, EvaluationSession *session, AppControll
                                      reason == ReceiptPrinter::Failure::Unplugged ? DeviceState::Absent : DeviceState::Error,
                                      ReceiptPrinter::failureText(reason));
             });
+    // The status read at start (and after every job) sets the strip: «✓ 打印机» from the first
+    // frame instead of «✗ 打印机 未连接» until the first receipt.
+    connect(m_printer.get(), &ReceiptPrinter::statusChanged, this, [this](const PrinterStatus &st) {
+        if (!st.valid)
+            return;
+        if (st.readyToPrint())
+            m_manager->setStatus(DeviceClass::Printer, DeviceState::Ready,
+                                 st.paperNearEnd ? tr("纸将用完") : QString());
+        else
+            m_manager->setStatus(DeviceClass::Printer, DeviceState::Error,
+                                 st.paperEnd ? tr("缺纸") : st.coverOpen ? tr("纸仓盖打开") : tr("不可打印"));
+    });
     connect(m_printer.get(), &ReceiptPrinter::statusQueryFailed, this,
             [this](ReceiptPrinter::Failure reason, const QString &) {
                 m_manager->setStatus(DeviceClass::Printer,

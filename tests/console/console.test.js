@@ -468,6 +468,43 @@ async function main() {
     assert.deepStrictEqual(exported.zip, [0x50, 0x4B]);
     log(`差评 loop: file ${walked.id} 待核实 → 办结 with ${explanations} 书面说明, file ${appealed.id} 不予采纳; 通报 and exports checked`);
 
+    // Re-enrollment: a known device id offering another key gets no credentials (202); the admin
+    // sees it in the alert list and on the 重新登记 page and approves it with a click; the device
+    // then enrolls with that key. A second request stays pending for the viewer below.
+    const crypto = require('crypto');
+    const newKey = () => crypto.generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' });
+    const enroll = (deviceId, key) => http(base, '/v1/enroll', { method: 'POST',
+      body: { enrollToken: ENROLL, deviceId, hallCode: '110105001000', deviceClass: 'terminal', version: '1.1.0', devicePublicKey: key } });
+    const [keyA, keyB, keyC, keyD] = [newKey(), newKey(), newKey(), newKey()];
+    assert.strictEqual((await enroll('KIOSK-RE-001', keyA)).status, 201);
+    assert.strictEqual((await enroll('KIOSK-RE-002', keyC)).status, 201);
+    const pending = await enroll('KIOSK-RE-001', keyB);
+    assert.strictEqual(pending.status, 202, JSON.stringify(pending.json));
+    assert.ok(!pending.json.deviceSecret, 'no credentials before approval');
+    assert.strictEqual((await enroll('KIOSK-RE-002', keyD)).status, 202);
+    await uiLogin('zhang.admin', '管理员');
+    await page.click('nav a[data-view="alerts"]');
+    await page.waitForFunction(() => /重新登记/.test(document.querySelector('#alert-table').textContent));
+    await page.waitForFunction(() => document.querySelector('#reenroll-count').textContent === '2');
+    await page.click('#alert-table a[href="#/reenroll"]');
+    await page.waitForSelector('#view-reenroll:not([hidden])');
+    const requests = (await apiFromPage('reenrollments?state=pending', 'GET')).json.reenrollments;
+    const asked = requests.find((r) => r.deviceId === 'KIOSK-RE-001');
+    await page.waitForSelector(`#reenroll-table tr[data-request="${asked.id}"] button[data-action="approve"]`);
+    await shot('19-reenroll-pending');
+    await page.click(`#reenroll-table tr[data-request="${asked.id}"] button[data-action="approve"]`);
+    await page.waitForFunction((id) => /已批准/.test(document.querySelector(`#reenroll-table tr[data-request="${id}"]`).textContent)
+      && /zhang\.admin/.test(document.querySelector(`#reenroll-table tr[data-request="${id}"]`).textContent), asked.id);
+    await page.waitForFunction(() => document.querySelector('#reenroll-count').textContent === '1');
+    const completed = await enroll('KIOSK-RE-001', keyB);
+    assert.strictEqual(completed.status, 201, JSON.stringify(completed.json));
+    assert.match(completed.json.deviceSecret, /^[0-9a-f]{64}$/);
+    assert.strictEqual((await enroll('KIOSK-RE-001', keyA)).status, 202, 'the old key is no longer the device');
+    await page.reload();
+    await page.waitForFunction((id) => /已重新登记/.test(document.querySelector(`#reenroll-table tr[data-request="${id}"]`)?.textContent || ''), asked.id);
+    await shot('20-reenroll-decided');
+    log(`re-enrollment ${asked.id} approved in the console and completed with the new key`);
+
     // A viewer sees everything but cannot push, command or roll out (enforced by the server).
     await page.click('#logout');
     await page.waitForSelector('#login-form');
@@ -491,6 +528,12 @@ async function main() {
     await page.waitForSelector('#upstream-readonly:not([hidden])');
     assert.ok(await page.isDisabled('#upstream-requeue-all'));
     await shot('10-viewer-config');
+    await page.click('nav a[data-view="reenroll"]');
+    await page.waitForSelector('#reenroll-readonly:not([hidden])');
+    await page.waitForFunction(() => /待管理员审批/.test(document.querySelector('#reenroll-table').textContent));
+    assert.strictEqual(await page.locator('#reenroll-table button').count(), 0, 'a viewer has no 批准/拒绝 buttons');
+    const other = (await apiFromPage('reenrollments?state=pending', 'GET')).json.reenrollments[0];
+    assert.strictEqual((await apiFromPage(`reenrollments/${other.id}/approve`, 'POST', {})).status, 403);
     assert.deepStrictEqual(pageErrors, [], 'no script errors in the page');
     log('viewer limits enforced; screenshots in', SHOTS);
   } catch (e) {

@@ -229,6 +229,34 @@ TestCase {
         verify(!shown("agentBar"))
     }
 
+    // 退出代办 is there while a case is open (it was only on the start screen): the visit ends,
+    // nothing is rated, the agent is signed out. In maintenance the sign-in button is gone.
+    function test_agent_signOutWhileCaseOpen_endsTheVisitUnrated_andNoSignInDuringMaintenance() {
+        const before = Probe.evaluations().length
+        tap("agentSignIn")
+        App.demoSwipeCard(2)
+        tryCompare(Agent, "phase", Agent.EnterPin)
+        pin("135790")
+        tryCompare(Agent, "phase", Agent.SignedIn)
+        App.demoSwipeCard(0) // 李华: several cases, so the list is shown
+        tryCompare(Session, "state", Session.ChooseCase)
+        verify(!shown("agentSignIn"))
+        verify(item("agentBanner").text.indexOf(Agent.agentName) >= 0)
+        tap("agentBarSignOut")
+        tryCompare(Session, "state", Session.Start)
+        compare(Agent.phase, Agent.SignedOut)
+        verify(!Session.assisted)
+        verify(!shown("agentBar"))
+        compare(Probe.evaluations().length, before)
+
+        verify(shown("agentSignIn"))
+        Diagnostics.requestOpen()
+        tryCompare(Diagnostics, "open", true)
+        tryVerify(function() { return !shown("agentSignIn") }, 3000, "no 代办员登录 during maintenance")
+        Diagnostics.close()
+        tryVerify(function() { return shown("agentSignIn") }, 3000)
+    }
+
     function test_agent_wrongPins_lockOut() {
         tap("agentSignIn")
         App.demoSwipeCard(2)

@@ -129,6 +129,17 @@ public:
                     fail(QStringLiteral("controls overlap: %1 %2 and %3 %4")
                              .arg(describe(a.item), rectText(a.rect), describe(b.item), rectText(b.rect)));
             }
+        // Texts drawn over texts (the English footer's sync line ran under the hotline).
+        for (int i = 0; i < m_texts.size(); ++i)
+            for (int j = i + 1; j < m_texts.size(); ++j) {
+                const Control &a = m_texts.at(i), &b = m_texts.at(j);
+                if (related(a.item, b.item))
+                    continue;
+                const QRectF both = a.visible.intersected(b.visible);
+                if (both.width() > 2 && both.height() > 2)
+                    fail(QStringLiteral("texts overlap: %1 %2 and %3 %4")
+                             .arg(describe(a.item), rectText(a.rect), describe(b.item), rectText(b.rect)));
+            }
         return m_failures;
     }
 
@@ -192,6 +203,9 @@ private:
         if (isText(item) && !item->property("text").toString().trimmed().isEmpty()) {
             const QRectF p = paintedRect(item);
             checkBox(item, p, clip, scrolled);
+            // A scroll hint floats over the list it belongs to on purpose.
+            if ((!scrolled || meets(p, clip)) && !inScrollHint(item))
+                m_texts.append({item, p, scrolled ? p.intersected(clip) : p});
             if (control && !inside(p, sceneRect(control)) && !(scrolled && !meets(p, clip)))
                 fail(QStringLiteral("text outside its control %1: %2 %3").arg(describe(control), describe(item), rectText(p)));
             if (item->property("truncated").toBool())
@@ -232,6 +246,14 @@ private:
         }
     }
 
+    static bool inScrollHint(const QQuickItem *item)
+    {
+        for (const QQuickItem *i = item; i; i = i->parentItem())
+            if (i->objectName().startsWith(QLatin1String("scrollHint")))
+                return true;
+        return false;
+    }
+
     bool hasScrollHint()
     {
         std::function<bool(QQuickItem *)> search = [&](QQuickItem *i) {
@@ -252,6 +274,7 @@ private:
     QQuickItem *m_header = nullptr, *m_footer = nullptr, *m_loader = nullptr;
     QList<QRectF> m_covered;
     QList<Control> m_controls;
+    QList<Control> m_texts;
     QStringList m_failures;
 };
 

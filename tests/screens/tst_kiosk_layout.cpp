@@ -54,6 +54,17 @@ private Q_SLOTS:
                                        " BigButton { objectName: \"b\"; x: 200; y: 40; width: 300; text: \"上一步\" } }");
         QVERIFY2(f.size() == 1 && f.first().contains(QLatin1String("controls overlap")), qPrintable(f.join('\n')));
     }
+    // Two texts drawn over each other (the English footer's sync line under the hotline); a text
+    // inside a control's own label is not a second text.
+    void checker_overlappingTexts_areReported()
+    {
+        const QStringList f = checkQml("Window { width: 800; height: 600\n"
+                                       " Text { objectName: \"sync\"; x: 10; y: 10; font.pixelSize: 24; text: \"Offline · ratings are kept here\" }\n"
+                                       " Text { objectName: \"hotline\"; x: 200; y: 14; font.pixelSize: 24; text: \"Hotline 12345\" }\n"
+                                       " Text { objectName: \"apart\"; x: 10; y: 300; font.pixelSize: 24; text: \"评价已保存\" } }");
+        QVERIFY2(f.size() == 1 && f.first().contains(QLatin1String("texts overlap")) && f.first().contains(QLatin1String("hotline")),
+                 qPrintable(f.join('\n')));
+    }
     void checker_singleCharacterWrapAndElision_areReported()
     {
         const QStringList f = checkQml("Window { width: 800; height: 600\n"

@@ -178,6 +178,30 @@ private Q_SLOTS:
         QCOMPARE(m_kiosk->session()->state(), St::Start);
     }
 
+    // The footer's device strip from the first frame: the printer's status is read at start (it
+    // said «✗ 打印机 未连接» until the first receipt) and a kiosk without a camera lists none.
+    void startScreen_deviceStrip_printerReadBeforeAnyPrint_noCameraListed()
+    {
+        QQuickItem *strip = shown(QStringLiteral("deviceStrip"));
+        QVERIFY(strip);
+        const auto texts = [strip] {
+            QStringList out;
+            for (QQuickItem *child : strip->childItems())
+                if (child->isVisible() && !child->property("text").toString().isEmpty())
+                    out << child->property("text").toString();
+            return out;
+        };
+        QTRY_VERIFY2(texts().contains(QStringLiteral("✓ 打印机")), qPrintable(texts().join(QLatin1Char('|'))));
+        QVERIFY2(texts().filter(QStringLiteral("摄像头")).isEmpty(), qPrintable(texts().join(QLatin1Char('|'))));
+        QCOMPARE(texts().size(), 3); // reader, printer, scanner
+        // The footer follows the English UI too (device texts came from hardware/, which the
+        // .ts did not cover).
+        m_kiosk->app()->setLanguage(QStringLiteral("en"));
+        QTRY_VERIFY2(texts().contains(QStringLiteral("✓ Printer")), qPrintable(texts().join(QLatin1Char('|'))));
+        QVERIFY2(texts().contains(QStringLiteral("✓ ID card reader")), qPrintable(texts().join(QLatin1Char('|'))));
+        m_kiosk->app()->setLanguage(QStringLiteral("zh_CN"));
+    }
+
     void thanks_paperOut_saysSoAndShowsTheQrOnScreen()
     {
         EvaluationSession *ses = m_kiosk->session();

@@ -77,7 +77,7 @@ Window {
             BigButton {
                 id: agentButton
                 objectName: "agentSignIn"
-                visible: Agent.configured && !Pad.enabled && Session.state === Session.Start
+                visible: Agent.configured && !Pad.enabled && Session.state === Session.Start && !Diagnostics.open
                          && (Agent.phase === Agent.SignedOut || Agent.phase === Agent.SignedIn)
                 anchors.verticalCenter: parent.verticalCenter
                 anchors.right: parent.right
@@ -95,20 +95,38 @@ Window {
             objectName: "agentBar"
             visible: Agent.phase === Agent.SignedIn && Session.state !== Session.Start && Session.state !== Session.Rate
             anchors { left: parent.left; right: parent.right; top: header.bottom }
-            height: visible ? agentText.implicitHeight + Theme.gap * 2 : 0
+            height: visible ? Math.max(agentText.implicitHeight, agentBarSignOut.height) + Theme.gap * 2 : 0
             color: Theme.selected
             Text {
                 id: agentText
                 objectName: "agentBanner"
-                anchors.centerIn: parent
-                width: parent.width - 2 * Theme.margin
+                anchors.verticalCenter: parent.verticalCenter
+                anchors.left: parent.left
+                anchors.leftMargin: Theme.margin
+                anchors.right: agentBarSignOut.left
+                anchors.rightMargin: Theme.gap
                 horizontalAlignment: Text.AlignHCenter
-                wrapMode: Text.Wrap
+                // One line that shrinks to fit beside the button (a wrap split the masked name).
+                wrapMode: Text.NoWrap
+                fontSizeMode: Text.HorizontalFit
+                minimumPixelSize: 18
                 text: qsTr("代办模式 · 代办员 %1").arg(Agent.agentName)
                 color: Theme.inkOnBrand
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.bodySize
                 font.bold: true
+            }
+            // Ends the citizen's visit and the agent's session (the header's 退出代办 is only on
+            // the start screen).
+            BigButton {
+                id: agentBarSignOut
+                objectName: "agentBarSignOut"
+                anchors.verticalCenter: parent.verticalCenter
+                anchors.right: parent.right
+                anchors.rightMargin: Theme.margin
+                width: Theme.elderly ? 360 : 240
+                text: qsTr("退出代办")
+                onClicked: Agent.endAssistance()
             }
         }
 
@@ -219,6 +237,11 @@ Window {
                 anchors.topMargin: 10
                 anchors.left: parent.left
                 anchors.leftMargin: demoPanel.visible ? demoPanel.x + 140 + Theme.gap : Theme.margin
+                // Beside the hotline, never under it (the English line is longer): it shrinks.
+                anchors.right: hotlineText.left
+                anchors.rightMargin: Theme.gap
+                fontSizeMode: Text.HorizontalFit
+                minimumPixelSize: 14
                 visible: Sync.syncEnabled
                 text: Sync.online ? (Sync.queuedCount > 0 ? qsTr("● 在线 · 待上报 %1 条").arg(Sync.queuedCount) : qsTr("● 在线"))
                                   : qsTr("○ 离线 · 评价保存在本机，联网后自动上报（%1 条）").arg(Sync.queuedCount)
@@ -246,6 +269,8 @@ Window {
                 }
             }
             Text {
+                id: hotlineText
+                objectName: "hotline"
                 anchors.top: parent.top
                 anchors.topMargin: 10
                 anchors.right: parent.right

@@ -45,7 +45,7 @@ Item {
                         color: Theme.textMuted
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.bodySize
-                        width: 220
+                        width: Math.max(220, implicitWidth) // the English label is longer
                     }
                     Text {
                         anchors.verticalCenter: parent.verticalCenter

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "alertwebhook.h"
 
-#include "../hubstore.h"
+#include "hubstore.h"
 
 #include <QDateTime>
 #include <QJsonDocument>

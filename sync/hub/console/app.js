@@ -47,6 +47,7 @@ function toast(text) {
 }
 
 const ROLE_NAMES = { viewer: '只读', maintainer: '运维', admin: '管理员', handler: '部门办理' };
+const isAdmin = () => state.me && state.me.role === 'admin';
 const canWrite = () => state.me && (state.me.role === 'maintainer' || state.me.role === 'admin');
 
 function fmtTime(ms) {
@@ -109,6 +110,7 @@ async function start() {
   $('#config-readonly').hidden = canWrite();
   $('#upstream-readonly').hidden = canWrite();
   $('#rollout-readonly').hidden = canWrite();
+  $('#reenroll-readonly').hidden = isAdmin();
   // A department handler has the 差评 pages only (the server refuses it the fleet API).
   const handler = state.me.role === 'handler';
   document.querySelectorAll('#nav a:not([data-grievance])').forEach((a) => { a.hidden = handler; });
@@ -136,9 +138,11 @@ async function route(refresh) {
   state.view = name;
   try {
     updateAlertBadge();
+    if (state.me.role !== 'handler') updateReEnrollBadge();
     if (name === 'kiosks') await renderKiosks();
     else if (name === 'kiosk') await renderKiosk(decodeURIComponent(arg || ''));
     else if (name === 'alerts') await renderAlerts();
+    else if (name === 'reenroll') await renderReEnrollments();
     else if (name === 'config' && first) await renderConfig();
     else if (name === 'config') await renderConfigHistory();
     else if (name === 'updates') await renderUpdates(first);
@@ -405,7 +409,7 @@ async function sendCommand(ev) {
 // ---- alerts ----
 
 const ALERT_KINDS = { overdue: '离线', clock_drift: '时钟', disk_low: '磁盘', backlog: '积压', tamper: '篡改',
-  rollout_halted: '升级暂停', config_rejected: '配置被拒', fraud: '刷评嫌疑' };
+  rollout_halted: '升级暂停', reenroll: '重新登记', config_rejected: '配置被拒', fraud: '刷评嫌疑' };
 
 async function renderAlerts() {
   const { alerts } = await api('alerts');
@@ -414,8 +418,51 @@ async function renderAlerts() {
     el('td', {}, el('span', { class: 'pill ' + (a.severity === 'critical' ? 'bad' : 'warn') }, a.severity === 'critical' ? '严重' : '警告')),
     el('td', {}, ALERT_KINDS[a.kind] || a.kind),
     el('td', {}, a.deviceId ? el('a', { href: '#/kiosk/' + encodeURIComponent(a.deviceId) }, a.deviceId) : '—'),
-    el('td', {}, a.message), el('td', {}, fmtTime(a.atMs)),
+    el('td', {}, a.kind === 'reenroll' ? el('a', { href: '#/reenroll' }, a.message) : a.message), el('td', {}, fmtTime(a.atMs)),
     el('td', {}, a.id && canWrite() ? el('button', { onclick: async () => { await api('alerts/' + a.id + '/ack', { method: 'POST', body: {} }); renderAlerts(); } }, '确认') : ''))));
+}
+
+// ---- re-enrollment approvals (PROTOCOL §3b) ----
+
+const REENROLL_STATES = { pending: '待审批', approved: '已批准', rejected: '已拒绝', completed: '已重新登记' };
+
+async function decideReEnrollment(id, action) {
+  try {
+    await api('reenrollments/' + id + '/' + action, { method: 'POST', body: {} });
+    toast(action === 'approve' ? `申请 ${id} 已批准：终端下次登记时启用新密钥` : `申请 ${id} 已拒绝：这把密钥不能再登记`);
+  } catch (e) {
+    toast(e.message);
+  }
+  renderReEnrollments();
+}
+
+async function renderReEnrollments() {
+  const { reenrollments } = await api('reenrollments');
+  $('#reenroll-empty').hidden = reenrollments.length > 0;
+  $('#reenroll-table tbody').replaceChildren(...reenrollments.map((r) => el('tr', { 'data-request': r.id, class: r.state },
+    el('td', {}, String(r.id)),
+    el('td', {}, el('a', { href: '#/kiosk/' + encodeURIComponent(r.deviceId) }, r.deviceId)),
+    el('td', {}, r.hallCode || '—'),
+    el('td', { class: 'mono', title: r.fingerprint }, (r.fingerprint || '').slice(0, 16) + '…'),
+    el('td', {}, fmtTime(r.requestedAtMs)),
+    el('td', {}, String(r.attempts)),
+    el('td', {}, el('span', { class: 'pill ' + (r.state === 'pending' ? 'warn' : r.state === 'rejected' ? 'bad' : 'ok') },
+      REENROLL_STATES[r.state] || r.state)),
+    el('td', {}, r.state === 'pending'
+      ? (isAdmin()
+        ? el('span', {}, el('button', { 'data-action': 'approve', onclick: () => decideReEnrollment(r.id, 'approve') }, '批准'), ' ',
+          el('button', { 'data-action': 'reject', class: 'danger', onclick: () => decideReEnrollment(r.id, 'reject') }, '拒绝'))
+        : '待管理员审批')
+      : `${r.decidedBy || ''} ${r.decidedAtMs ? fmtTime(r.decidedAtMs) : ''}`.trim() || '—'))));
+}
+
+async function updateReEnrollBadge() {
+  try {
+    const { reenrollments } = await api('reenrollments?state=pending');
+    const b = $('#reenroll-count');
+    b.textContent = String(reenrollments.length);
+    b.hidden = reenrollments.length === 0;
+  } catch (e) { /* a handler has no fleet pages */ }
 }
 
 // ---- configuration ----

@@ -3,6 +3,7 @@
 
 #include "../../wire.h"
 #include "guard/inputchecks.h"
+#include "http/http.h"
 #include "ledgercheck.h"
 
 #include <QDateTime>
@@ -20,11 +21,6 @@ namespace hcp::sync::hub::enrollment {
 namespace {
 
 using Status = QHttpServerResponse::StatusCode;
-
-QHttpServerResponse refused(Status status, const QString &code, const QString &message)
-{
-    return QHttpServerResponse(wire::errorBody(code, message), status);
-}
 
 } // namespace
 
@@ -59,7 +55,7 @@ QHttpServerResponse IdHashOracle::answer(const HubStore::Device &device, const Q
                                                        {QStringLiteral("atMs"), now}})
                                  .toJson(QJsonDocument::Compact));
         qCWarning(lcIdHash).noquote() << "ID-hash requests of" << device.deviceId << "throttled";
-        QHttpServerResponse r = refused(Status::TooManyRequests, QStringLiteral("rate_limited"),
+        QHttpServerResponse r = http::error(Status::TooManyRequests, QStringLiteral("rate_limited"),
                                         QStringLiteral("at most %1 ID-number hashes per %2 s per device")
                                             .arg(m_limits.limit)
                                             .arg(m_limits.windowMs / 1000));
@@ -70,7 +66,7 @@ QHttpServerResponse IdHashOracle::answer(const HubStore::Device &device, const Q
     static const QRegularExpression idPattern(QStringLiteral("^(\\d{15}|\\d{17}[\\dXx])$"));
     if (!guard::parseStrictObject(request.body(), &body)
         || !idPattern.match(body.value(QLatin1String("idNumber")).toString().trimmed()).hasMatch())
-        return refused(Status::BadRequest, QStringLiteral("bad_request"),
+        return http::error(Status::BadRequest, QStringLiteral("bad_request"),
                        QStringLiteral("give {\"idNumber\": 15 or 18 characters}"));
     recent.append(now); // only well-formed questions count: a broken kiosk is not an oracle
     return QHttpServerResponse(QJsonObject{

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "reenrollments.h"
 
-#include "../../wire.h"
 #include "crypto.h"
 #include "fleetstore.h"
 #include "guard/inputchecks.h"
+#include "http/http.h"
 #include "hubserver.h"
 #include "hubstore.h"
 #include "ledgercheck.h"
@@ -25,11 +25,6 @@ namespace hcp::sync::hub::enrollment {
 namespace {
 
 using Status = QHttpServerResponse::StatusCode;
-
-QHttpServerResponse refusal(Status status, const QString &code, const QString &message)
-{
-    return QHttpServerResponse(wire::errorBody(code, message), status);
-}
 
 } // namespace
 
@@ -240,7 +235,7 @@ QHttpServerResponse ReEnrollments::console(const QString &user, bool admin, bool
 {
     const bool post = request.method() == QHttpServerRequest::Method::Post;
     if (!viewer)
-        return refusal(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("需要查看权限"));
+        return http::error(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("需要查看权限"));
     if (!post && parts.size() == 1)
         return QHttpServerResponse(QJsonObject{
             {QStringLiteral("reenrollments"), list(QUrlQuery(request.query()).queryItemValue(QStringLiteral("state")))}});
@@ -249,13 +244,13 @@ QHttpServerResponse ReEnrollments::console(const QString &user, bool admin, bool
     const QString action = parts.value(2);
     if (!post || parts.size() != 3 || !idOk
         || (action != QLatin1String("approve") && action != QLatin1String("reject")))
-        return refusal(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no such request"));
+        return http::error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no such request"));
     if (!admin)
-        return refusal(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("需要管理员权限"));
+        return http::error(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("需要管理员权限"));
     QString message;
     const int status = decide(id, action == QLatin1String("approve"), user, &message);
     if (status != 200)
-        return refusal(Status(status), status == 404 ? QStringLiteral("not_found")
+        return http::error(Status(status), status == 404 ? QStringLiteral("not_found")
                                       : status == 409 ? QStringLiteral("already_decided")
                                                       : QStringLiteral("internal"),
                        message);
@@ -273,6 +268,24 @@ void ReEnrollments::install(HubServer &server)
             return console(s.user, s.role == FleetStore::Role::Admin, int(s.role) >= int(FleetStore::Role::Viewer),
                            parts, r);
         });
+    // A pending request stays in the console's alert list until an admin decides it.
+    server.fleet().addAlertSource([this](qint64) {
+        QJsonArray out;
+        for (const QJsonValue &v : list(QStringLiteral("pending"))) {
+            const QJsonObject r = v.toObject();
+            out.append(QJsonObject{{QStringLiteral("id"), 0},
+                                   {QStringLiteral("atMs"), r.value(QLatin1String("requestedAtMs"))},
+                                   {QStringLiteral("severity"), QStringLiteral("critical")},
+                                   {QStringLiteral("kind"), QStringLiteral("reenroll")},
+                                   {QStringLiteral("deviceId"), r.value(QLatin1String("deviceId"))},
+                                   {QStringLiteral("requestId"), r.value(QLatin1String("id"))},
+                                   {QStringLiteral("message"),
+                                    QStringLiteral("终端用新密钥申请重新登记（申请 %1，第 %2 次），请核实现场后在“重新登记”页批准或拒绝")
+                                        .arg(r.value(QLatin1String("id")).toInteger())
+                                        .arg(r.value(QLatin1String("attempts")).toInteger())}});
+        }
+        return out;
+    });
     // The admin token: GET lists; POST {"id","decision":"approve|reject"} decides as "admin-token".
     server.addAdminHandler(QStringLiteral("reenrollments"), [this](const QHttpServerRequest &r) {
         if (r.method() != QHttpServerRequest::Method::Post)
@@ -283,7 +296,7 @@ void ReEnrollments::install(HubServer &server)
         const QString decision = body.value(QLatin1String("decision")).toString();
         if (!body.value(QLatin1String("id")).isDouble()
             || (decision != QLatin1String("approve") && decision != QLatin1String("reject")))
-            return refusal(Status::BadRequest, QStringLiteral("bad_request"),
+            return http::error(Status::BadRequest, QStringLiteral("bad_request"),
                            QStringLiteral("give {\"id\":n,\"decision\":\"approve|reject\"}"));
         QStringList parts{QStringLiteral("reenrollments"), QString::number(body.value(QLatin1String("id")).toInteger()),
                           decision};

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "grievanceservice.h"
 
-#include "../../wire.h"
 #include "appeals.h"
 #include "casefiles.h"
 #include "defaultratings.h"
 #include "followups.h"
+#include "http/http.h"
 #include "hubserver.h"
 #include "hubstore.h"
 #include "report.h"
@@ -32,24 +32,11 @@ using Status = QHttpServerResponse::StatusCode;
 QHttpServerResponse reply(const CaseFiles::Outcome &o)
 {
     if (!o.ok())
-        return QHttpServerResponse(wire::errorBody(o.code, o.message), Status(o.status));
-    QHttpServerResponse r(o.body, Status(o.status));
-    r.setHeader("Cache-Control", "no-store");
-    return r;
+        return http::error(Status(o.status), o.code, o.message);
+    return http::json(o.body, Status(o.status));
 }
 
-QHttpServerResponse refusal(Status status, const QString &code, const QString &message)
-{
-    return QHttpServerResponse(wire::errorBody(code, message), status);
-}
-
-QByteArray header(const QHttpServerRequest &request, const QByteArray &name)
-{
-    for (const auto &h : request.headers())
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
-            return h.second;
-    return {};
-}
+using http::header;
 
 } // namespace
 
@@ -97,10 +84,10 @@ GrievanceService *GrievanceService::install(HubServer *server, HubStore *store)
     });
     server->addAdminHandler(QStringLiteral("grievance-defaults"), [service](const QHttpServerRequest &r) {
         if (r.method() != QHttpServerRequest::Method::Post)
-            return refusal(Status::MethodNotAllowed, QStringLiteral("bad_request"), QStringLiteral("POST only"));
+            return http::error(Status::MethodNotAllowed, QStringLiteral("bad_request"), QStringLiteral("POST only"));
         const int made = service->runDefaults();
         if (made < 0)
-            return refusal(Status::InternalServerError, QStringLiteral("internal"), service->m_store->lastError());
+            return http::error(Status::InternalServerError, QStringLiteral("internal"), service->m_store->lastError());
         return QHttpServerResponse(QJsonObject{{QStringLiteral("made"), made},
                                                {QStringLiteral("windowDays"), service->m_windowDays}});
     });
@@ -192,14 +179,14 @@ QHttpServerResponse GrievanceService::console(const FleetStore::Session &session
             QByteArray data;
             QString mime, name;
             if (!appeals.attachment(id, actor, &data, &mime, &name))
-                return refusal(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("没有该附件"));
+                return http::error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("没有该附件"));
             QHttpServerResponse r(mime.toLatin1(), data);
             r.setHeader("Content-Disposition", "attachment; filename*=UTF-8''" + QUrl::toPercentEncoding(name));
             r.setHeader("X-Content-Type-Options", "nosniff");
             r.setHeader("Cache-Control", "no-store");
             return r;
         }
-        return refusal(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("unknown grievance request"));
+        return http::error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("unknown grievance request"));
     }
     if (what == QLatin1String("appeals") && idOk && sub == QLatin1String("attachments")) {
         const QString name = QUrl::fromPercentEncoding(header(request, "X-File-Name"));
@@ -208,7 +195,7 @@ QHttpServerResponse GrievanceService::console(const FleetStore::Session &session
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(request.body(), &pe);
     if (pe.error != QJsonParseError::NoError || !doc.isObject())
-        return refusal(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("body is not a JSON object"));
+        return http::error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("body is not a JSON object"));
     const QJsonObject body = doc.object();
     if (what == QLatin1String("files") && idOk && sub == QLatin1String("followups"))
         return reply(followUps.add(id, body, actor, now));
@@ -218,7 +205,7 @@ QHttpServerResponse GrievanceService::console(const FleetStore::Session &session
         return reply(files.act(id, sub, body, actor, now));
     if (what == QLatin1String("appeals") && idOk && sub == QLatin1String("decision"))
         return reply(appeals.decide(id, body, actor, now));
-    return refusal(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("unknown grievance request"));
+    return http::error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("unknown grievance request"));
 }
 
 QHttpServerResponse GrievanceService::report(const QUrlQuery &query, const CaseFiles::Actor &actor, const QDate &today)
@@ -226,7 +213,7 @@ QHttpServerResponse GrievanceService::report(const QUrlQuery &query, const CaseF
     Report::Period period;
     QString error;
     if (!Report::parsePeriod(query, today, &period, &error))
-        return refusal(Status::BadRequest, QStringLiteral("bad_request"), error);
+        return http::error(Status::BadRequest, QStringLiteral("bad_request"), error);
     CaseFiles files(m_store->database(), calendar());
     const CaseFiles::Outcome o = Report(files).compute(period, query.queryItemValue(QStringLiteral("dept")), actor, today);
     const QString format = query.queryItemValue(QStringLiteral("format"));
@@ -243,7 +230,7 @@ QHttpServerResponse GrievanceService::report(const QUrlQuery &query, const CaseF
         data = Report::xlsx(o.body);
         ext = ".xlsx";
     } else {
-        return refusal(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("format 须为 json、csv 或 xlsx"));
+        return http::error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("format 须为 json、csv 或 xlsx"));
     }
     QHttpServerResponse r(mime, data);
     r.setHeader("Content-Disposition", "attachment; filename*=UTF-8''" + QUrl::toPercentEncoding(name) + ext);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "workerpool.h"
 
-#include "../../wire.h"
-#include "../guard/inputchecks.h"
+#include "guard/inputchecks.h"
+#include "http/http.h"
 
 #include <QLoggingCategory>
 #include <QPointer>
@@ -58,9 +58,8 @@ void WorkerPool::respond(QHttpServerResponder &&responder, Job job)
     }
     if (m_queued.fetch_add(1) >= m_maxQueued) {
         m_queued.fetch_sub(1);
-        Outcome busy{QHttpServerResponse(wire::errorBody(QStringLiteral("overloaded"),
-                                                         QStringLiteral("the hub is busy; retry after 1 s")),
-                                         QHttpServerResponse::StatusCode::ServiceUnavailable),
+        Outcome busy{http::error(QHttpServerResponse::StatusCode::ServiceUnavailable, QStringLiteral("overloaded"),
+                                 QStringLiteral("the hub is busy; retry after 1 s")),
                      {}};
         busy.response.setHeader("Retry-After", "1");
         qCDebug(lcServing) << "overloaded:" << m_maxQueued << "requests waiting";

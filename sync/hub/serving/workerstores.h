@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "../hubstore.h"
-#include "../ledgercheck.h"
-#include "../trust/tpmcheck.h"
+#include "hubstore.h"
+#include "ledgercheck.h"
+#include "trust/tpmcheck.h"
 
 #include <QString>
 

@@ -3,9 +3,9 @@
 
 #include "configpublisher.h"
 
+#include "http/http.h"
 #include "hubserver.h"
 #include "hubstore.h"
-#include "../../wire.h"
 
 #include <QDateTime>
 #include <QHttpServerRequest>
@@ -418,18 +418,15 @@ QHttpServerResponse UpstreamService::adminRequest(const QHttpServerRequest &requ
             for (const QJsonValue &id : v.toArray())
                 ids.append(id.toInteger());
             if (ids.isEmpty())
-                return QHttpServerResponse(wire::errorBody(QStringLiteral("bad_request"),
-                                                           QStringLiteral("requeue lists no ids")),
-                                           Status::BadRequest);
+                return http::error(Status::BadRequest, QStringLiteral("bad_request"),
+                                   QStringLiteral("requeue lists no ids"));
         } else if (v != QJsonValue(QStringLiteral("all"))) {
-            return QHttpServerResponse(wire::errorBody(QStringLiteral("bad_request"),
-                                                       QStringLiteral("requeue is \"all\" or a list of evaluation ids")),
-                                       Status::BadRequest);
+            return http::error(Status::BadRequest, QStringLiteral("bad_request"),
+                               QStringLiteral("requeue is \"all\" or a list of evaluation ids"));
         }
         const int n = m_outbox.requeue(ids, nowMs());
         if (n < 0)
-            return QHttpServerResponse(wire::errorBody(QStringLiteral("internal"), m_outbox.lastError()),
-                                       Status::InternalServerError);
+            return http::error(Status::InternalServerError, QStringLiteral("internal"), m_outbox.lastError());
         kick();
         return QHttpServerResponse(QJsonObject{{QStringLiteral("requeued"), n}});
     }
@@ -437,9 +434,8 @@ QHttpServerResponse UpstreamService::adminRequest(const QHttpServerRequest &requ
         pullNow();
         return QHttpServerResponse(QJsonObject{{QStringLiteral("pulling"), true}}, Status::Accepted);
     }
-    return QHttpServerResponse(wire::errorBody(QStringLiteral("bad_request"),
-                                               QStringLiteral("POST {\"requeue\":\"all\"|[ids]} or {\"pull\":true}")),
-                               Status::BadRequest);
+    return http::error(Status::BadRequest, QStringLiteral("bad_request"),
+                       QStringLiteral("POST {\"requeue\":\"all\"|[ids]} or {\"pull\":true}"));
 }
 
 } // namespace hcp::sync::hub::upstream

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "receiptwitnesses.h"
 
-#include "../../wire.h"
+#include "http/http.h"
 #include "ledgercheck.h"
 #include "receiptwitness.h"
 
@@ -23,11 +23,6 @@ namespace {
 
 using Status = QHttpServerResponse::StatusCode;
 
-QHttpServerResponse refuse(Status status, const QString &code, const QString &message)
-{
-    return QHttpServerResponse(wire::errorBody(code, message), status);
-}
-
 QString verdictName(ReceiptWitnesses::Verdict v)
 {
     switch (v) {
@@ -47,22 +42,26 @@ ReceiptWitnesses::ReceiptWitnesses(HubStore *store, LedgerCheck *ledger)
 {
 }
 
-bool ReceiptWitnesses::install(QHttpServer &http, DeviceAuth deviceAuth, QString *error)
+bool ReceiptWitnesses::createTables(QSqlDatabase &db, QString *error)
 {
     const QStringList schema{
         QStringLiteral("CREATE TABLE IF NOT EXISTS receipt_witnesses (device_id TEXT NOT NULL, device_seq BIGINT NOT NULL, "
                        "uuid TEXT NOT NULL, signature TEXT NOT NULL, reported_by TEXT NOT NULL, reported_at BIGINT NOT NULL, "
                        "state TEXT NOT NULL, PRIMARY KEY (device_id, uuid))"),
     };
-    QSqlDatabase db = m_store->database();
-    if (!HubStore::execStatements(db, schema, error))
+    return HubStore::execStatements(db, schema, error);
+}
+
+bool ReceiptWitnesses::install(QHttpServer &http, DeviceAuth deviceAuth, QString *error)
+{
+    if (!createTables(m_store->database(), error))
         return false;
 
     http.route(QStringLiteral("/v1/receipts/witness"), QHttpServerRequest::Method::Post,
                [this, deviceAuth](const QHttpServerRequest &request) {
                    const auto reporter = deviceAuth(request);
                    if (!reporter)
-                       return refuse(Status::Unauthorized, QStringLiteral("unauthenticated"),
+                       return http::error(Status::Unauthorized, QStringLiteral("unauthenticated"),
                                     QStringLiteral("device authentication failed"));
                    QJsonParseError pe;
                    const QJsonObject body = QJsonDocument::fromJson(request.body(), &pe).object();
@@ -72,14 +71,14 @@ bool ReceiptWitnesses::install(QHttpServer &http, DeviceAuth deviceAuth, QString
                                            trust::ReceiptWitness::signatureFromText(
                                                body.value(QLatin1String("signature")).toString())};
                    if (pe.error != QJsonParseError::NoError || !w.isValid() || w.deviceId.size() > 64 || w.uuid.size() > 64)
-                       return refuse(Status::BadRequest, QStringLiteral("bad_request"),
+                       return http::error(Status::BadRequest, QStringLiteral("bad_request"),
                                     QStringLiteral("expected {\"deviceId\",\"deviceSeq\",\"uuid\",\"signature\"}"));
                    const auto issuer = m_ledger->deviceKey(w.deviceId);
                    if (!issuer)
-                       return refuse(Status::NotFound, QStringLiteral("unknown_device"),
+                       return http::error(Status::NotFound, QStringLiteral("unknown_device"),
                                     QStringLiteral("no device key registered for %1").arg(w.deviceId));
                    if (!w.verify(issuer->key))
-                       return refuse(Status::UnprocessableEntity, QStringLiteral("bad_signature"),
+                       return http::error(Status::UnprocessableEntity, QStringLiteral("bad_signature"),
                                     QStringLiteral("the receipt is not signed by %1").arg(w.deviceId));
                    QSqlQuery q(m_store->database());
                    q.prepare(QStringLiteral("INSERT INTO receipt_witnesses (device_id, device_seq, uuid, signature, reported_by, "
@@ -91,10 +90,10 @@ bool ReceiptWitnesses::install(QHttpServer &http, DeviceAuth deviceAuth, QString
                    q.addBindValue(reporter->deviceId);
                    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
                    if (!q.exec())
-                       return refuse(Status::InternalServerError, QStringLiteral("internal"), q.lastError().text());
+                       return http::error(Status::InternalServerError, QStringLiteral("internal"), q.lastError().text());
                    const Verdict v = decide(w.deviceId, qint64(w.deviceSeq), w.uuid, reporter->deviceId);
                    if (v == Verdict::Failed)
-                       return refuse(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
+                       return http::error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
                    return QHttpServerResponse(QJsonObject{{QStringLiteral("status"), verdictName(v)}});
                });
     return true;

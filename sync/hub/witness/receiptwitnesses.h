@@ -31,6 +31,8 @@ public:
 
     // Creates the table (idempotent) and registers the route.
     bool install(QHttpServer &http, DeviceAuth deviceAuth, QString *error);
+    // The table (schema step 2, hubschema.cpp).
+    static bool createTables(QSqlDatabase &db, QString *error);
     // Decides the issuer's pending witnesses at or below its verified head (after its batches).
     void recheck(const QString &deviceId);
 

@@ -106,10 +106,15 @@ void TestIdCardService::polling_cardInserted_emitsCardReadOncePerPlacement()
     QCOMPARE(card.cardType, IdCardType::Resident);
     QVERIFY(card.checkDigitValid);
 
-    // The card stays on the reader for several more polls: no second emission.
+    // The card stays on the reader for several more polls: no second emission, and no
+    // 正在读卡/正常 flicker either (the diagnostics log records state changes only).
+    QTRY_COMPARE_WITH_TIMEOUT(svc.state(), DeviceState::Ready, 5000);
+    const qsizetype statesAfterFirstRead = state.count();
     m_sim->clearCommandLog();
     QTRY_VERIFY_WITH_TIMEOUT(m_sim->commandLog().count(quint16(SamCommand::ReadText)) >= 3, 5000);
     QCOMPARE(read.count(), 1);
+    QCOMPARE(state.count(), statesAfterFirstRead);
+    QCOMPARE(svc.state(), DeviceState::Ready);
     // Every read is preceded by find and select (§1.3).
     const QList<quint16> log = m_sim->commandLog();
     for (qsizetype i = 0; i < log.size(); ++i) {

@@ -21,6 +21,7 @@ class TestDeviceManager : public QObject {
 private slots:
     void initTestCase();
     void model_setStatus_updatesRowAndRoles();
+    void model_notFittedClasses_areNotListed_andStatusStillTracked();
     void hotplug_readerArrives_serviceReconnectsAndReadsCard();
     void hotplug_printerByClass_absentOnLeave();
 
@@ -63,6 +64,33 @@ void TestDeviceManager::model_setStatus_updatesRowAndRoles()
     QCOMPARE(model.index(3).data(DeviceStatusModel::OkRole).toBool(), true);
     QCOMPARE(model.index(3).data(DeviceStatusModel::StatusTextRole).toString(), QStringLiteral("工作中"));
     QCOMPARE(model.index(3).data(DeviceStatusModel::StateRole).toInt(), int(DeviceState::Busy));
+}
+
+// A kiosk without a camera never shows «✗ 摄像头»; a pad (no reader, printer or scanner) shows none.
+void TestDeviceManager::model_notFittedClasses_areNotListed_andStatusStillTracked()
+{
+    DeviceManager manager;
+    DeviceStatusModel model(&manager);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    manager.setFitted({DeviceClass::Printer, DeviceClass::IdCard, DeviceClass::Scanner});
+    QCOMPARE(reset.count(), 1);
+    QCOMPARE(model.rowCount(), 3);
+    QStringList listed;
+    for (int row = 0; row < model.rowCount(); ++row)
+        listed << model.index(row).data(DeviceStatusModel::DeviceClassRole).toString();
+    QCOMPARE(listed, (QStringList{QStringLiteral("idcard"), QStringLiteral("printer"), QStringLiteral("scanner")}));
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    manager.setStatus(DeviceClass::Camera, DeviceState::Error, QStringLiteral("摄像头模块无法加载"));
+    QCOMPARE(changed.count(), 0); // not shown, so no row changes
+    QCOMPARE(manager.state(DeviceClass::Camera), DeviceState::Error);
+    manager.setStatus(DeviceClass::Scanner, DeviceState::Ready);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.at(0).at(0).toModelIndex().row(), 2);
+    manager.setFitted({DeviceClass::Scanner, DeviceClass::IdCard, DeviceClass::Printer});
+    QCOMPARE(reset.count(), 1); // same set: nothing to redraw
+    manager.setFitted({});
+    QCOMPARE(model.rowCount(), 0);
 }
 
 void TestDeviceManager::hotplug_readerArrives_serviceReconnectsAndReadsCard()

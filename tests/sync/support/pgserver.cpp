@@ -13,9 +13,7 @@
 
 namespace hcp::sync::test {
 
-namespace {
-
-QString pgBinary(const QString &name)
+QString PgServer::binary(const QString &name)
 {
     const QDir root(QStringLiteral("/usr/lib/postgresql"));
     QStringList versions = root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
@@ -27,17 +25,15 @@ QString pgBinary(const QString &name)
     return QStandardPaths::findExecutable(name);
 }
 
-} // namespace
-
 bool PgServer::run(const QString &tool, const QStringList &args, QString *output)
 {
     QProcess p;
     p.setProcessChannelMode(QProcess::MergedChannels);
     if (::geteuid() == 0)
         p.start(QStringLiteral("runuser"),
-                QStringList{QStringLiteral("-u"), QStringLiteral("postgres"), QStringLiteral("--"), pgBinary(tool)} + args);
+                QStringList{QStringLiteral("-u"), QStringLiteral("postgres"), QStringLiteral("--"), binary(tool)} + args);
     else
-        p.start(pgBinary(tool), args);
+        p.start(binary(tool), args);
     const bool finished = p.waitForFinished(60000);
     *output = QString::fromLocal8Bit(p.readAll());
     return finished && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
@@ -45,7 +41,7 @@ bool PgServer::run(const QString &tool, const QStringList &args, QString *output
 
 bool PgServer::start(const QString &parentDir, QString *error)
 {
-    if (pgBinary(QStringLiteral("initdb")).isEmpty() || pgBinary(QStringLiteral("pg_ctl")).isEmpty()) {
+    if (binary(QStringLiteral("initdb")).isEmpty() || binary(QStringLiteral("pg_ctl")).isEmpty()) {
         *error = QStringLiteral("PostgreSQL server binaries (Debian package postgresql) are required");
         return false;
     }

@@ -22,6 +22,8 @@ public:
     void stop();
     // postgres://hcp@127.0.0.1:PORT/postgres
     QString spec() const { return m_spec; }
+    // A PostgreSQL program (initdb, pg_ctl, psql, …) of the newest installed server version.
+    static QString binary(const QString &name);
 
 private:
     bool run(const QString &tool, const QStringList &args, QString *output);

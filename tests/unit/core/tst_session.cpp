@@ -138,9 +138,38 @@ private Q_SLOTS:
         m_session->beginTypedLookup();
         m_session->submitTypedLookup(QStringLiteral("SINGLE0001"), QStringLiteral("张三"));
         QCOMPARE(m_session->state(), S::NothingToRate);
-        QVERIFY(m_session->message().contains(QStringLiteral("未找到")));
+        QVERIFY(m_session->message().contains(QStringLiteral("办件编号和姓名")));
         m_session->finish();
         QCOMPARE(m_session->state(), S::Start);
+    }
+    // The text names what the citizen did (card, typed number, QR) and leaves the window and the
+    // hotline to the screen's one closing line (they were said twice).
+    void nothingToRate_textNamesHowTheCitizenAsked_andNotTheWindowOrHotline()
+    {
+        const auto plain = [this] {
+            const QString m = m_session->message();
+            QVERIFY2(!m.contains(QStringLiteral("窗口")) && !m.contains(QStringLiteral("12345")), qPrintable(m));
+        };
+        m_session->identifyByCard(QStringLiteral("赵敏"), QStringLiteral("110105198001011234"), QStringLiteral("resident"));
+        QTRY_COMPARE(m_session->state(), S::NothingToRate);
+        QVERIFY2(m_session->message().contains(QStringLiteral("您名下")), qPrintable(m_session->message()));
+        QVERIFY(!m_session->message().contains(QStringLiteral("办件编号")));
+        plain();
+        m_session->finish();
+        m_session->submitQrPayload("NOWHERE001");
+        QCOMPARE(m_session->state(), S::NothingToRate);
+        QVERIFY2(m_session->message().contains(QStringLiteral("二维码")), qPrintable(m_session->message()));
+        plain();
+        m_session->finish();
+        m_session->beginTypedLookup();
+        m_session->submitTypedLookup(QStringLiteral("SINGLE0001"), QStringLiteral("张三"));
+        plain();
+        m_session->finish();
+        m_session->beginTypedLookup();
+        m_session->submitTypedLookup(QStringLiteral("OLD0000001"), QStringLiteral("王建国"));
+        QCOMPARE(m_session->state(), S::NothingToRate);
+        QVERIFY(m_session->message().contains(QStringLiteral("期限")));
+        plain();
     }
     void typedLookup_badInput_staysWithMessage()
     {
@@ -309,7 +338,9 @@ private Q_SLOTS:
     {
         m_session->setStorageAvailable(false);
         QCOMPARE(m_session->state(), S::Unavailable);
-        QVERIFY(m_session->message().contains(QStringLiteral("存储空间不足")));
+        // Citizens are not told about the disk: the terminal is paused and maintenance knows.
+        QVERIFY(m_session->message().contains(QStringLiteral("通知维护人员")));
+        QVERIFY(!m_session->message().contains(QStringLiteral("存储")));
         m_session->beginTypedLookup();
         m_session->submitQrPayload("SINGLE0001");
         m_session->identifyByCard(QStringLiteral("李华"), m_liHuaId, QString());
@@ -346,7 +377,9 @@ private Q_SLOTS:
         }
         QCOMPARE(m_session->state(), S::Error);
         QVERIFY(committed > 0);
-        QVERIFY2(m_session->message().contains(QStringLiteral("存储空间已满")), qPrintable(m_session->message()));
+        QVERIFY2(m_session->message().contains(QStringLiteral("未能保存")) && m_session->message().contains(QStringLiteral("维护人员"))
+                     && !m_session->message().contains(QStringLiteral("存储")),
+                 qPrintable(m_session->message()));
         QVERIFY(!m_session->acceptingSessions());
         m_session->cancel();
         QCOMPARE(m_session->state(), S::Unavailable); // the notice stays until space is freed

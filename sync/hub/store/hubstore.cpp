@@ -1,22 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
+// HubStore: connection, devices, cases and the feed, heartbeats and commands; ingest.cpp stores
+// evaluation batches.
 #include "hubstore.h"
 
-#include "alerts/alertwebhook.h"
-#include "guard/enrolltokens.h"
-#include "enroll/reenrollments.h"
-
-#include "configpublisher.h"
-#include "fleetstore.h"
-
 #include "../wire.h"
-#include "grievance/casefiles.h"
-#include "grievance/defaultratings.h"
-#include "grievance/grievanceservice.h"
+#include "hubschema.h"
 #include "personaldata.h"
-#include "ledgercheck.h"
-#include "rectificationstore.h"
-#include "trust/tpmcheck.h"
-#include "upstream/upstreamoutbox.h"
+#include "storeinternal.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -41,10 +31,7 @@ QByteArray randomHex(int bytes)
     return raw.toHex();
 }
 
-QByteArray compact(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
+using storeinternal::compact;
 
 QJsonObject parseObject(const QVariant &v)
 {
@@ -92,15 +79,9 @@ bool HubStore::open(const QString &spec, QString *error)
     }
     if (!openConnection(error))
         return false;
-    // Fleet management, ledger checks, rectifications and personal data keep their tables in their
-    // own classes.
-    return createSchema(error) && migrateCertKeyHashes(*this, error) && LedgerCheck::ensureSchema(m_db, m_postgres, error)
-        && RectificationStore(m_db).ensureSchema(error) && ConfigPublisher::ensureSchema(m_db, m_postgres, error)
-        && FleetStore::ensureSchema(m_db, m_postgres, error)
-        && grievance::CaseFiles::ensureSchema(m_db, m_postgres, error)
-        && TpmCheck::ensureSchema(m_db, error) && guard::EnrollTokens(m_db).ensureSchema(error)
-        && AlertWebhook::ensureSchema(m_db, m_postgres, error)
-        && enrollment::ReEnrollments::ensureSchema(m_db, m_postgres, error);
+    // The tables come from the versioned migrations (every owner's DDL, hubschema.cpp); the
+    // certKey and the hash scheme of stored cases are data, set up after them.
+    return HubSchema::migrate(m_db, m_postgres, error) && loadCertKey(error) && migrateCertKeyHashes(*this, error);
 }
 
 bool HubStore::openConnection(QString *error)
@@ -148,9 +129,9 @@ bool HubStore::execStatements(QSqlDatabase &db, const QStringList &statements, Q
     return true;
 }
 
-bool HubStore::createSchema(QString *error)
+bool HubStore::createTables(QSqlDatabase &db, bool postgres, QString *error)
 {
-    const QString id = m_postgres ? QStringLiteral("id BIGSERIAL PRIMARY KEY")
+    const QString id = postgres ? QStringLiteral("id BIGSERIAL PRIMARY KEY")
                                   : QStringLiteral("id INTEGER PRIMARY KEY AUTOINCREMENT");
     const QStringList statements{
         QStringLiteral("CREATE TABLE IF NOT EXISTS hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
@@ -181,8 +162,11 @@ bool HubStore::createSchema(QString *error)
             .arg(id),
         QStringLiteral("INSERT INTO counters (name, value) VALUES ('case_change', 0) ON CONFLICT DO NOTHING"),
     };
-    if (!execStatements(m_db, statements, error))
-        return false;
+    return execStatements(db, statements, error);
+}
+
+bool HubStore::loadCertKey(QString *error)
+{
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("INSERT INTO hub_meta (key, value) VALUES ('cert_key', ?) ON CONFLICT DO NOTHING"));
     q.addBindValue(QString::fromLatin1(randomHex(32)));
@@ -192,7 +176,7 @@ bool HubStore::createSchema(QString *error)
         return false;
     }
     m_certKey = QByteArray::fromHex(q.value(0).toString().toLatin1());
-    return upstream::UpstreamOutbox::ensureSchema(m_db, m_postgres, error);
+    return true;
 }
 
 HubStore::EnrollResult HubStore::enroll(const QString &deviceId, const QString &hallCode,
@@ -226,160 +210,6 @@ std::optional<HubStore::Device> HubStore::device(const QString &deviceId)
         return std::nullopt;
     return Device{deviceId, QByteArray::fromHex(q.value(0).toString().toLatin1()), q.value(1).toString(),
                   q.value(2).toString()};
-}
-
-bool HubStore::ingest(const Device &device, const QJsonArray &evaluations, const QList<QByteArray> &raw,
-                      qint64 receivedAtMs, qint64 deviceTimeMs, QJsonArray *results)
-{
-    if (!m_db.transaction()) {
-        m_lastError = m_db.lastError().text();
-        return false;
-    }
-    if (!ingestInTransaction(device, evaluations, raw, receivedAtMs, deviceTimeMs, results)) {
-        m_db.rollback();
-        return false;
-    }
-    if (!m_db.commit()) {
-        m_lastError = m_db.lastError().text();
-        m_db.rollback();
-        return false;
-    }
-    return true;
-}
-
-bool HubStore::ingestInTransaction(const Device &device, const QJsonArray &evaluations, const QList<QByteArray> &raw,
-                                   qint64 receivedAtMs, qint64 deviceTimeMs, QJsonArray *results)
-{
-    QSqlQuery insert(m_db);
-    insert.prepare(QStringLiteral("INSERT INTO evaluations (device_id, uuid, device_seq, project_no, satisfaction, "
-                                  "assess_time, payload, fingerprint, received_at, device_time) "
-                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
-    QSqlQuery existing(m_db);
-    existing.prepare(QStringLiteral("SELECT fingerprint, payload FROM evaluations WHERE device_id = ? AND uuid = ?"));
-    QSqlQuery bump(m_db);
-    bump.prepare(QStringLiteral("UPDATE evaluations SET duplicates = duplicates + 1 WHERE device_id = ? AND uuid = ?"));
-    QSqlQuery problem(m_db);
-    problem.prepare(QStringLiteral("INSERT INTO evaluation_problems (kind, device_id, uuid, device_seq, reason, "
-                                   "payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    auto recordProblem = [&](const QString &kind, const QJsonObject &e, const QString &reason) {
-        problem.bindValue(0, kind);
-        problem.bindValue(1, device.deviceId);
-        problem.bindValue(2, e.value(QLatin1String("uuid")).toString());
-        problem.bindValue(3, e.value(QLatin1String("deviceSeq")).toInteger());
-        problem.bindValue(4, reason);
-        problem.bindValue(5, QString::fromUtf8(compact(e)));
-        problem.bindValue(6, receivedAtMs);
-        return exec(problem);
-    };
-
-    *results = QJsonArray();
-    const bool useRaw = raw.size() == evaluations.size();
-    for (qsizetype index = 0; index < evaluations.size(); ++index) {
-        const QJsonValue value = evaluations.at(index);
-        const QJsonObject e = value.toObject();
-        const QString uuid = e.value(QLatin1String("uuid")).toString();
-        QJsonObject result{{QStringLiteral("uuid"), uuid},
-                           {QStringLiteral("deviceSeq"), e.value(QLatin1String("deviceSeq")).toInteger()}};
-        const QString invalid = value.isObject() ? wire::validateEvaluation(e)
-                                                 : QStringLiteral("not a JSON object");
-        if (!invalid.isEmpty()) {
-            if (!recordProblem(QStringLiteral("invalid"), e, invalid)) {
-                return false;
-            }
-            result.insert(QStringLiteral("status"), QStringLiteral("invalid"));
-            result.insert(QStringLiteral("reason"), invalid);
-            results->append(result);
-            continue;
-        }
-        // A first rating of a service event the hub already rated by default comes too late
-        // (PROTOCOL §18.6): kept as evidence, refused with window_closed. A replay of a record
-        // stored before the default still gets "duplicate" below.
-        const int late = grievance::DefaultRatings::claimRated(m_db, e, receivedAtMs);
-        if (late < 0) {
-            m_lastError = QStringLiteral("default-rating claim failed");
-            return false;
-        }
-        if (late == 1) {
-            existing.bindValue(0, device.deviceId);
-            existing.bindValue(1, uuid);
-            if (!exec(existing))
-                return false;
-            const bool stored = existing.next();
-            existing.finish();
-            if (!stored) {
-                if (!recordProblem(QStringLiteral("late"), e, QStringLiteral("window_closed")))
-                    return false;
-                result.insert(QStringLiteral("status"), QStringLiteral("refused"));
-                result.insert(QStringLiteral("reason"), QStringLiteral("window_closed"));
-                results->append(result);
-                continue;
-            }
-        }
-        const QByteArray payload = useRaw ? raw.at(index) : compact(e);
-        const QString fp = QString::fromLatin1(
-            QCryptographicHash::hash(payload, QCryptographicHash::Sha256).toHex());
-        insert.bindValue(0, device.deviceId);
-        insert.bindValue(1, uuid);
-        insert.bindValue(2, e.value(QLatin1String("deviceSeq")).toInteger());
-        insert.bindValue(3, e.value(QLatin1String("projectNo")).toString());
-        insert.bindValue(4, e.value(QLatin1String("satisfaction")).toInt());
-        insert.bindValue(5, e.value(QLatin1String("assessTime")).toString());
-        insert.bindValue(6, QString::fromUtf8(payload));
-        insert.bindValue(7, fp);
-        insert.bindValue(8, receivedAtMs);
-        insert.bindValue(9, deviceTimeMs);
-        if (!exec(insert)) {
-            return false;
-        }
-        if (insert.numRowsAffected() == 1) {
-            // A 差评 opens its case file (and a 追评 counts as a 回访) in this same transaction.
-            QSqlQuery idQuery(m_db);
-            idQuery.prepare(QStringLiteral("SELECT id FROM evaluations WHERE device_id = ? AND uuid = ?"));
-            idQuery.addBindValue(device.deviceId);
-            idQuery.addBindValue(uuid);
-            if (!exec(idQuery) || !idQuery.next())
-                return false;
-            grievance::CaseFiles files(m_db, grievance::GrievanceService::calendar());
-            if (!files.onEvaluationStored(idQuery.value(0).toLongLong(), e, device.hallCode, receivedAtMs, &m_lastError))
-                return false;
-            result.insert(QStringLiteral("status"), QStringLiteral("accepted"));
-            results->append(result);
-            continue;
-        }
-        existing.bindValue(0, device.deviceId);
-        existing.bindValue(1, uuid);
-        if (!exec(existing)) {
-            return false;
-        }
-        QString conflictReason;
-        if (existing.next()) {
-            // Same bytes, or the same JSON value sent with other formatting: a replay.
-            if (existing.value(0).toString() == fp
-                || QJsonDocument::fromJson(existing.value(1).toString().toUtf8()).object() == e) {
-                existing.finish();
-                bump.bindValue(0, device.deviceId);
-                bump.bindValue(1, uuid);
-                if (!exec(bump)) {
-                    return false;
-                }
-                result.insert(QStringLiteral("status"), QStringLiteral("duplicate"));
-                results->append(result);
-                continue;
-            }
-            conflictReason = QStringLiteral("uuid already stored with other content");
-        } else {
-            conflictReason = QStringLiteral("deviceSeq %1 already used by another uuid")
-                                 .arg(e.value(QLatin1String("deviceSeq")).toInteger());
-        }
-        existing.finish();
-        if (!recordProblem(QStringLiteral("conflict"), e, conflictReason)) {
-            return false;
-        }
-        result.insert(QStringLiteral("status"), QStringLiteral("conflict"));
-        result.insert(QStringLiteral("reason"), conflictReason);
-        results->append(result);
-    }
-    return true;
 }
 
 bool HubStore::importCases(const QJsonArray &cases, int *imported, QJsonArray *rejected, QString *error)

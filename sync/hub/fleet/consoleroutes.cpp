@@ -1,29 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
+// FleetApi: the fleet console (PROTOCOL §17): static page, login with throttling, sessions,
+// and the session-authenticated JSON API with roles.
 #include "fleetapi.h"
 
-#include "jsonmergepatch.h"
-#include "guard/inputchecks.h"
-
-#include "../wire.h"
-#include "configvalidator.h"
 #include "fraudmonitor.h"
+#include "guard/inputchecks.h"
+#include "http/http.h"
 #include "trust/tpmcheck.h"
 #include "upstream/upstreamservice.h"
 
 #include <QDateTime>
-#include <QDir>
 #include <QFile>
-#include <QHttpServer>
 #include <QHttpServerRequest>
+#include <QHttpServerResponder>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QSet>
-#include <QTcpSocket>
-#include <QHttpServerResponder>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QTemporaryFile>
+#include <QTcpSocket>
 #include <QUrlQuery>
 
 Q_LOGGING_CATEGORY(lcFleetApi, "hcp.sync.hub.fleetapi")
@@ -37,46 +33,12 @@ using Role = FleetStore::Role;
 
 constexpr char kSessionCookie[] = "hcp_session";
 
-QHttpServerResponse error(Status status, const QString &code, const QString &message)
-{
-    return QHttpServerResponse(wire::errorBody(code, message), status);
-}
-
-QHttpServerResponse json(const QJsonObject &o, Status status = Status::Ok)
-{
-    QHttpServerResponse r(o, status);
-    r.setHeader("Cache-Control", "no-store");
-    return r;
-}
-
-QByteArray header(const QHttpServerRequest &request, const QByteArray &name)
-{
-    for (const auto &h : request.headers()) {
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
-            return h.second;
-    }
-    return {};
-}
-
-QByteArray cookie(const QHttpServerRequest &request, const QByteArray &name)
-{
-    for (const QByteArray &part : header(request, "Cookie").split(';')) {
-        const QByteArray p = part.trimmed();
-        if (p.startsWith(name + '='))
-            return p.mid(name.size() + 1);
-    }
-    return {};
-}
-
-bool parseObject(const QByteArray &body, QJsonObject *out)
-{
-    return guard::parseStrictObject(body, out); // a key twice in one object is refused (PROTOCOL §1a)
-}
-
-bool isPost(const QHttpServerRequest &request)
-{
-    return request.method() == QHttpServerRequest::Method::Post;
-}
+using http::cookie;
+using http::error;
+using http::header;
+using http::isPost;
+using http::json;
+using http::parseObject;
 
 // Remote commands an operator may send (the kiosk's command handler knows these).
 const QStringList &consoleCommandTypes()
@@ -88,323 +50,6 @@ const QStringList &consoleCommandTypes()
 }
 
 } // namespace
-
-FleetApi::FleetApi(HubStore *store, std::function<bool(const QHttpServerRequest &)> adminAllowed)
-    : m_store(store)
-    , m_adminAllowed(std::move(adminAllowed))
-    , m_fleet(store)
-    , m_bundles(&m_fleet)
-{
-}
-
-FleetApi::~FleetApi() = default;
-
-void FleetApi::setOptions(const Options &options)
-{
-    m_options = options;
-    m_logins = std::make_unique<guard::LoginThrottle>(options.loginLimits);
-    m_bundles.setDirectory(options.bundleDirectory);
-    m_bundles.setReleaseKeys(options.releaseKeys);
-}
-
-void FleetApi::setSigningKey(const hcp::trust::Key &key)
-{
-    m_publisher = std::make_unique<ConfigPublisher>(m_store, key);
-}
-
-void FleetApi::registerRoutes(QHttpServer *http)
-{
-    using Method = QHttpServerRequest::Method;
-    http->route(QStringLiteral("/v1/health"), Method::Get, [this](const QHttpServerRequest &) { return health(); });
-    http->route(QStringLiteral("/v1/bundles/<arg>"), Method::Get,
-                [this](const QString &name, const QHttpServerRequest &r) { return bundle(name, r); });
-    http->route(QStringLiteral("/v1/admin/bundles"), Method::Post,
-                [this](const QHttpServerRequest &r) { return adminBundles(r); });
-    http->route(QStringLiteral("/v1/admin/rollouts"), Method::Get | Method::Post,
-                [this](const QHttpServerRequest &r) { return adminRollouts(r); });
-    http->route(QStringLiteral("/console"), Method::Get, [](const QHttpServerRequest &) {
-        QHttpServerResponse r(Status::Found);
-        r.setHeader("Location", "/console/");
-        return r;
-    });
-    http->route(QStringLiteral("/console/"), Method::Get,
-                [this](const QHttpServerRequest &) { return staticFile(QStringLiteral("index.html")); });
-    // Answered later, from the hash's continuation (Qt 6.4's QFuture routes crash; the responder moves).
-    http->route(QStringLiteral("/console/api/login"), Method::Post,
-                [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) { login(r, std::move(responder)); });
-    http->route(QStringLiteral("/console/api/logout"), Method::Post,
-                [this](const QHttpServerRequest &r) { return logout(r); });
-    http->route(QStringLiteral("/console/api/<arg>"), Method::Get | Method::Post,
-                [this](const QUrl &rest, const QHttpServerRequest &r) { return consoleApi(rest.path(), r); });
-    http->route(QStringLiteral("/console/<arg>"), Method::Get,
-                [this](const QString &name, const QHttpServerRequest &) { return staticFile(name); });
-}
-
-// ---- health ----
-
-QHttpServerResponse FleetApi::health()
-{
-    QSqlDatabase &db = m_store->database();
-    QString dbState = QStringLiteral("ok");
-    {
-        if (!db.isOpen())
-            db.open(); // PostgreSQL: reconnect after an outage
-        QSqlQuery q(db);
-        if (!db.isOpen() || !q.exec(QStringLiteral("SELECT 1")) || !q.next())
-            dbState = db.isOpen() ? q.lastError().text() : db.lastError().text();
-    }
-    const bool ok = dbState == QLatin1String("ok");
-    QJsonObject body{{QStringLiteral("status"), ok ? QStringLiteral("ok") : QStringLiteral("unavailable")},
-                     {QStringLiteral("version"), m_options.version},
-                     {QStringLiteral("protocol"), 1},
-                     {QStringLiteral("db"), ok ? QStringLiteral("ok") : QStringLiteral("error: ") + dbState},
-                     {QStringLiteral("dbKind"), m_store->isPostgres() ? QStringLiteral("postgresql") : QStringLiteral("sqlite")},
-                     {QStringLiteral("configSigning"), m_publisher != nullptr},
-                     {QStringLiteral("timeMs"), QDateTime::currentMSecsSinceEpoch()}};
-    return json(body, ok ? Status::Ok : Status::ServiceUnavailable);
-}
-
-// ---- configuration ----
-
-QHttpServerResponse FleetApi::deviceConfig(const HubStore::Device &device, const QHttpServerRequest &request)
-{
-    if (!m_publisher)
-        return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no configuration stored"));
-    const auto published = m_publisher->forDevice(device);
-    if (!published)
-        return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no configuration stored"));
-    // Versions are hub-wide unique, so the version alone identifies the served document.
-    const QByteArray etag = "\"cfg-" + QByteArray::number(published->version) + '"';
-    if (header(request, "If-None-Match") == etag) {
-        QHttpServerResponse notModified(Status::NotModified);
-        notModified.setHeader("ETag", etag);
-        return notModified;
-    }
-    QHttpServerResponse response(QByteArrayLiteral("application/json"),
-                                 QJsonDocument(published->envelope()).toJson(QJsonDocument::Compact));
-    response.setHeader("ETag", etag);
-    return response;
-}
-
-QHttpServerResponse FleetApi::publish(const QString &scope, const QJsonObject &document, const QString &actor)
-{
-    if (!m_publisher)
-        return error(Status::ServiceUnavailable, QStringLiteral("unavailable"), QStringLiteral("the hub has no signing identity"));
-    ConfigPublisher::Published p;
-    QString reason;
-    switch (m_publisher->publish(scope, document, actor, &p, &reason)) {
-    case ConfigPublisher::Outcome::Invalid:
-        return error(Status::UnprocessableEntity, QStringLiteral("invalid_config"), reason);
-    case ConfigPublisher::Outcome::Failed:
-        return error(Status::InternalServerError, QStringLiteral("internal"), reason);
-    case ConfigPublisher::Outcome::Published:
-        break;
-    }
-    return json(QJsonObject{{QStringLiteral("scope"), p.scope},
-                            {QStringLiteral("version"), QString::number(p.version)},
-                            {QStringLiteral("etag"), QStringLiteral("cfg-%1").arg(p.version)}});
-}
-
-QJsonObject FleetApi::previewConfig(const QString &scope, const QJsonObject &document)
-{
-    // What a push would change on each kiosk it reaches, before anything is signed: the
-    // composition each kiosk runs now (§7) against the one it would run with `document` in `scope`.
-    constexpr int kListed = 200;
-    const QString invalid = ConfigValidator::validate(document);
-    QJsonArray devices;
-    int affected = 0;
-    int changed = 0;
-    for (const QJsonValue &v : m_store->devices(QDateTime::currentMSecsSinceEpoch())) {
-        const QString id = v.toObject().value(QLatin1String("deviceId")).toString();
-        const auto device = m_store->device(id);
-        if (!device || !ConfigPublisher::scopesFor(*device).contains(scope))
-            continue;
-        ++affected;
-        const auto now = m_publisher->forDevice(*device);
-        const QJsonObject before = now ? now->document : QJsonObject();
-        const QJsonArray changes = JsonMergePatch::diff(before, m_publisher->composeFor(*device, scope, document));
-        if (changes.isEmpty())
-            continue;
-        if (++changed <= kListed)
-            devices.append(QJsonObject{{QStringLiteral("deviceId"), id},
-                                       {QStringLiteral("hallCode"), device->hallCode},
-                                       {QStringLiteral("deviceClass"), device->deviceClass},
-                                       {QStringLiteral("changes"), changes}});
-    }
-    return {{QStringLiteral("scope"), scope},
-            {QStringLiteral("valid"), invalid.isEmpty()},
-            {QStringLiteral("message"), invalid},
-            {QStringLiteral("affected"), affected},
-            {QStringLiteral("changed"), changed},
-            {QStringLiteral("devices"), devices}};
-}
-
-QHttpServerResponse FleetApi::adminPutConfig(const QString &scope, const QHttpServerRequest &request)
-{
-    QJsonObject body;
-    if (!parseObject(request.body(), &body))
-        return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("body is not a JSON object"));
-    if (QString e = ConfigPublisher::scopeError(scope); !e.isEmpty())
-        return error(Status::BadRequest, QStringLiteral("bad_request"), e);
-    return publish(scope, body, QStringLiteral("admin-token"));
-}
-
-void FleetApi::onHeartbeat(const HubStore::Device &device, const QJsonObject &beat, qint64 receivedAtMs)
-{
-    m_fleet.onHeartbeat(device, beat, receivedAtMs);
-}
-
-// ---- bundles and rollouts ----
-
-QHttpServerResponse FleetApi::bundle(const QString &name, const QHttpServerRequest &request)
-{
-    const QString path = m_bundles.pathOf(name);
-    QFile file(path);
-    if (path.isEmpty() || !file.open(QIODevice::ReadOnly))
-        return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no such bundle"));
-    const qint64 size = file.size();
-    qint64 first = 0;
-    qint64 last = size - 1;
-    const auto range = BundleStore::parseRange(header(request, "Range"), size, &first, &last);
-    if (range == BundleStore::Range::Unsatisfiable) {
-        QHttpServerResponse r(QByteArrayLiteral("application/json"),
-                              QJsonDocument(wire::errorBody(QStringLiteral("range_not_satisfiable"),
-                                                            QStringLiteral("the bundle has %1 bytes").arg(size)))
-                                  .toJson(QJsonDocument::Compact),
-                              Status::RequestRangeNotSatisfiable);
-        r.setHeader("Content-Range", "bytes */" + QByteArray::number(size));
-        return r;
-    }
-    // Only the requested range is read. Qt 6.4 cannot stream a response with flow control:
-    // QHttpServerResponder::write(QIODevice *) copies the whole device into the socket's write
-    // buffer at once (measured: a 100 MB bundle to a 2 MB/s client put ~100 MB in the hub's RSS
-    // within 3 s), so streaming from a device would save nothing; bundles are tens of MB.
-    file.seek(first);
-    const QByteArray bytes = file.read(last - first + 1);
-    if (bytes.size() != last - first + 1)
-        return error(Status::InternalServerError, QStringLiteral("internal"), QStringLiteral("short read"));
-    QHttpServerResponse r(QByteArrayLiteral("application/octet-stream"), bytes,
-                          range == BundleStore::Range::Partial ? Status::PartialContent : Status::Ok);
-    r.setHeader("Accept-Ranges", "bytes");
-    if (range == BundleStore::Range::Partial)
-        r.setHeader("Content-Range", "bytes " + QByteArray::number(first) + '-' + QByteArray::number(last) + '/'
-                                         + QByteArray::number(size));
-    return r;
-}
-
-QHttpServerResponse FleetApi::uploadBundle(const QHttpServerRequest &request)
-{
-    const QString name = request.query().queryItemValue(QStringLiteral("name"), QUrl::FullyDecoded);
-    if (!name.isEmpty() && !BundleStore::isValidName(name))
-        return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("bad bundle name"));
-    if (m_options.bundleDirectory.isEmpty() || !QDir().mkpath(m_options.bundleDirectory))
-        return error(Status::InternalServerError, QStringLiteral("internal"), QStringLiteral("no bundle directory"));
-    QTemporaryFile tmp(QDir(m_options.bundleDirectory).filePath(QStringLiteral(".upload-XXXXXX.part")));
-    if (!tmp.open() || tmp.write(request.body()) != request.body().size() || !tmp.flush())
-        return error(Status::InternalServerError, QStringLiteral("internal"), QStringLiteral("cannot store the upload"));
-    QString why;
-    const auto b = m_bundles.add(tmp.fileName(), name, false, &why);
-    if (!b)
-        return error(Status::UnprocessableEntity, QStringLiteral("invalid_bundle"), why);
-    return json(b->toJson(), Status::Created);
-}
-
-QHttpServerResponse FleetApi::adminBundles(const QHttpServerRequest &request)
-{
-    if (!m_adminAllowed(request))
-        return error(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("admin token required"));
-    return uploadBundle(request);
-}
-
-QHttpServerResponse FleetApi::adminRollouts(const QHttpServerRequest &request)
-{
-    if (!m_adminAllowed(request))
-        return error(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("admin token required"));
-    if (!isPost(request))
-        return json(QJsonObject{{QStringLiteral("rollouts"), m_fleet.rollouts()}});
-    QJsonObject body;
-    if (!parseObject(request.body(), &body))
-        return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("body is not a JSON object"));
-    return startRollout(body, request, QStringLiteral("admin-token"));
-}
-
-QUrl FleetApi::baseUrl(const QHttpServerRequest &request) const
-{
-    if (m_options.publicUrl.isValid() && !m_options.publicUrl.isEmpty())
-        return m_options.publicUrl;
-    const QByteArray host = header(request, "Host");
-    return QUrl(QStringLiteral("http://") + QString::fromLatin1(host.isEmpty() ? QByteArrayLiteral("127.0.0.1") : host));
-}
-
-QHttpServerResponse FleetApi::startRollout(const QJsonObject &body, const QHttpServerRequest &request,
-                                           const QString &actor)
-{
-    const auto b = m_fleet.bundle(body.value(QLatin1String("bundle")).toString());
-    if (!b || m_bundles.pathOf(b->name).isEmpty())
-        return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("unknown bundle"));
-    QStringList devices;
-    const QJsonValue wanted = body.value(QLatin1String("devices"));
-    const QJsonArray all = m_fleet.kiosks(QDateTime::currentMSecsSinceEpoch(), m_store->heartbeatIntervalS());
-    QStringList known;
-    for (const QJsonValue &k : all)
-        known << k.toObject().value(QLatin1String("deviceId")).toString();
-    if (wanted.isString() && wanted.toString() == QLatin1String("all")) {
-        devices = known;
-    } else if (wanted.isString() && wanted.toString().startsWith(QLatin1String("hall:"))) {
-        for (const QJsonValue &k : all)
-            if (k.toObject().value(QLatin1String("hallCode")).toString() == wanted.toString().mid(5))
-                devices << k.toObject().value(QLatin1String("deviceId")).toString();
-    } else {
-        for (const QJsonValue &d : wanted.toArray()) {
-            if (!known.contains(d.toString()))
-                return error(Status::BadRequest, QStringLiteral("bad_request"),
-                             QStringLiteral("unknown kiosk %1").arg(d.toString()));
-            devices << d.toString();
-        }
-    }
-    // Only kiosks of the bundle's device class are scheduled: a kiosk of another class would
-    // refuse the bundle (wrong-device-class) and halt the rollout. The others are listed back.
-    QJsonArray excluded;
-    {
-        QHash<QString, QJsonObject> byId;
-        for (const QJsonValue &k : all)
-            byId.insert(k.toObject().value(QLatin1String("deviceId")).toString(), k.toObject());
-        QStringList fitting;
-        for (const QString &d : std::as_const(devices)) {
-            const QJsonObject k = byId.value(d);
-            if (FleetStore::bundleFitsKiosk(b->deviceClass, k)) {
-                fitting << d;
-                continue;
-            }
-            const QString reported = k.value(QLatin1String("updateDeviceClass")).toString();
-            excluded.append(QJsonObject{{QStringLiteral("deviceId"), d},
-                                        {QStringLiteral("deviceClass"),
-                                         reported.isEmpty() ? k.value(QLatin1String("deviceClass")).toString() : reported}});
-        }
-        if (fitting.isEmpty() && !devices.isEmpty())
-            return error(Status::BadRequest, QStringLiteral("bad_request"),
-                         QStringLiteral("所选终端中没有设备类型为 %1 的终端（%2 台类型不符）")
-                             .arg(b->deviceClass).arg(excluded.size()));
-        devices = fitting;
-    }
-    QList<int> stages;
-    for (const QJsonValue &s : body.value(QLatin1String("stages")).toArray())
-        stages << s.toInt();
-    if (stages.isEmpty())
-        stages = {10, 50, 100};
-    const int deadlineS = body.contains(QLatin1String("deadlineS")) ? body.value(QLatin1String("deadlineS")).toInt() : 600;
-    if (deadlineS < 30 || deadlineS > 86400)
-        return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("deadlineS must be 30..86400"));
-    QUrl url = baseUrl(request);
-    url.setPath(QStringLiteral("/v1/bundles/") + b->name);
-    QString why;
-    const qint64 id = m_fleet.createRollout(*b, url.toString(), deadlineS, devices, stages, actor, &why);
-    if (id < 0)
-        return error(Status::BadRequest, QStringLiteral("bad_request"), why);
-    QJsonObject created = m_fleet.rollout(id);
-    created.insert(QStringLiteral("excluded"), excluded);
-    return json(created, Status::Created);
-}
 
 // ---- console ----
 

@@ -16,7 +16,7 @@ namespace hcp::sync::hub {
 // The hub's update bundles on disk (<directory>/<name>) and their index (FleetStore).
 // A bundle is accepted only when it verifies completely against the release keys the hub
 // trusts: header structure, canonical manifest, signature by a pinned key, exact length and
-// every file's SHA-256 (deploy/updater/BUNDLE.md §4) — the same code the kiosk runs, so the
+// every file's SHA-256 (common/update/BUNDLE.md §4) — the same code the kiosk runs, so the
 // hub never offers a bundle a kiosk would refuse for its signature or content.
 // Same thread rules as HubStore.
 class BundleStore

@@ -51,7 +51,8 @@ struct FraudSettings
 };
 
 // Anti-fraud signals at the hub (issue 5 scope 4; reference/sync-and-updates.md §5 "UI-level
-// forgery … becomes attributable … for server-side anomaly rules"). Rules:
+// forgery … becomes attributable … for server-side anomaly rules"). Rules (the table in
+// fraudrules.cpp, one entry and one check function each):
 //   burst         more than burstPerMinute evaluations from one kiosk in any 60 s (assessTime)
 //   applicant     more than applicantMax evaluations of one applicant (certKeyHash of the case,
 //                 or of the decrypted certKeyEnc) within applicantWindowDays
@@ -81,8 +82,9 @@ public:
     explicit FraudMonitor(HubStore *store, QObject *parent = nullptr);
 
     // Creates the monitor's tables (idempotent). Called by the constructor; returns false on a
-    // database error.
+    // database error. The schema migrations (hubschema.cpp, step 2) run createTables.
     bool ensureSchema(QString *error = nullptr);
+    static bool createTables(QSqlDatabase &db, bool postgres, QString *error);
 
     // With the hub identity, evaluations carrying certKeyEnc are attributed to their applicant
     // even when the hub does not know the case. Borrowed; must outlive the monitor.
@@ -109,7 +111,23 @@ private:
         QString deviceId, hallCode, uuid, assessTime, applicant, caseKey, assistedBy;
         qint64 assessMs = 0;
     };
-    bool applyRules(const Row &row);
+    // One anti-fraud rule (fraudrules.cpp): the flag kind it raises (fraud_flags.kind, the
+    // "kind" of GET /v1/admin/fraud), what it looks for, and its check, called for every newly
+    // indexed evaluation; a check returns false on a database error (m_error).
+    struct Rule
+    {
+        QString kind;
+        QString summary;
+        bool (FraudMonitor::*check)(const QString &kind, const Row &row);
+    };
+    static const QList<Rule> &rules();
+    bool applyRules(const Row &row); // every rule in table order
+    bool checkBurst(const QString &kind, const Row &row);
+    bool checkApplicant(const QString &kind, const Row &row);
+    bool checkSameCase(const QString &kind, const Row &row);
+    bool checkOutsideHours(const QString &kind, const Row &row);
+    bool checkAssistedShare(const QString &kind, const Row &row);
+    static QJsonObject evidenceOf(const Row &row);
     bool upsertFlag(const QString &kind, const QString &key, const QString &subject,
                     const QJsonArray &evidence, const QJsonObject &detail, qint64 firstMs, qint64 lastMs);
     bool evidenceWhere(const QString &where, const QVariantList &binds, QJsonArray *out, int limit = 200);

@@ -3,6 +3,7 @@
 
 #include "../ratenowevent.h"
 #include "../wire.h"
+#include "http/http.h"
 #include "rectificationstore.h"
 
 #include <QDateTime>
@@ -24,10 +25,7 @@ namespace {
 
 using Status = QHttpServerResponse::StatusCode;
 
-QHttpServerResponse error(Status status, const QString &code, const QString &message)
-{
-    return QHttpServerResponse(wire::errorBody(code, message), status);
-}
+using http::error;
 
 QHttpServerResponse unauthenticated()
 {

@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: Apache-2.0
+# The committed English .ts knows every text the sources have: lupdate into a copy adds no
+# unfinished entry (a new tr()/qsTr() without its translation shows Chinese in the English UI).
+file(REMOVE_RECURSE "${OUT}")
+file(MAKE_DIRECTORY "${OUT}")
+file(COPY "${SRC}/i18n/hcp_en.ts" DESTINATION "${OUT}")
+execute_process(COMMAND "${LUPDATE}" ${DIRS} -extensions cpp,h,qml -ts "${OUT}/hcp_en.ts"
+                WORKING_DIRECTORY "${SRC}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "lupdate failed (${rc}): ${out}${err}")
+endif()
+file(STRINGS "${OUT}/hcp_en.ts" lines ENCODING UTF-8)
+set(source "")
+set(missing "")
+foreach(line IN LISTS lines)
+  if(line MATCHES "<source>(.*)</source>")
+    set(source "${CMAKE_MATCH_1}")
+  elseif(line MATCHES "type=\"unfinished\"")
+    string(APPEND missing "\n  ${source}")
+  endif()
+endforeach()
+if(missing)
+  message(FATAL_ERROR "i18n/hcp_en.ts lacks these texts (run: lupdate ${DIRS} -extensions cpp,h,qml -ts i18n/hcp_en.ts, then translate):${missing}")
+endif()
+message(STATUS "every source text has its English translation")
