@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Over ~600 lines for now, on purpose: the route table, the request pipeline (guard, device
-// authentication, handler) and the kiosk endpoints stay in one file while the concurrent
-// serving (sync/hub/serving/) changes the dispatch here; the endpoint handlers move to their
-// own file after that has landed.
+// The route table, the request pipeline (guard, device authentication, dispatch to the worker
+// pool) and the serving thread's endpoints; the device routes run on the workers are in
+// deviceroutes.cpp.
 #include "hubserver.h"
 
 #include "receiptwitnesses.h"
@@ -53,11 +52,6 @@ bool isPersonalRead(QHttpServerRequest::Method method, const QByteArray &target)
         || (method == QHttpServerRequest::Method::Post && target == "/v1/idhash");
 }
 
-QByteArray requestTarget(const QHttpServerRequest &request)
-{
-    return request.url().toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority);
-}
-
 } // namespace
 
 HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject *parent)
@@ -92,16 +86,29 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
         [this] { return unauthenticated(); });
     m_http.route(QStringLiteral("/v1/enroll"), Method::Post,
                  [this](const QHttpServerRequest &r) { return enroll(r); });
+    // The device routes that carry a fleet's load run on the worker pool (serving/).
     m_http.route(QStringLiteral("/v1/evaluations/batch"), Method::Post,
-                 [this](const QHttpServerRequest &r) { return batch(r); });
+                 [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+                     serveOnWorker(r, std::move(responder), &HubServer::batch);
+                 });
     m_http.route(QStringLiteral("/v1/cases/lookup"), Method::Get,
-                 [this](const QHttpServerRequest &r) { return lookup(r); });
+                 [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+                     serveOnWorker(r, std::move(responder), &HubServer::lookup);
+                 });
     m_http.route(QStringLiteral("/v1/cases/feed"), Method::Get,
-                 [this](const QHttpServerRequest &r) { return feed(r); });
+                 [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+                     serveOnWorker(r, std::move(responder), &HubServer::feed);
+                 });
     m_http.route(QStringLiteral("/v1/config"), Method::Get,
                  [this](const QHttpServerRequest &r) { return config(r); });
+    m_http.route(QStringLiteral("/v1/commands/poll"), Method::Post,
+                 [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+                     serveOnWorker(r, std::move(responder), &HubServer::poll);
+                 });
     m_http.route(QStringLiteral("/v1/heartbeat"), Method::Post,
-                 [this](const QHttpServerRequest &r) { return heartbeat(r); });
+                 [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+                     serveOnWorker(r, std::move(responder), &HubServer::heartbeat);
+                 });
     m_http.route(QStringLiteral("/v1/audit"), Method::Post,
                  [this](const QHttpServerRequest &r) { return audit(r); });
     // Anti-fraud signals: own tables and routes, registered before the "/v1/admin/<arg>" catch-all.
@@ -132,7 +139,43 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
                  });
 }
 
-HubServer::~HubServer() = default;
+HubServer::~HubServer()
+{
+    m_workers.reset(); // joins the workers (their stores close on their threads) first
+}
+
+void HubServer::setWorkers(int threads, int maxQueued)
+{
+    if (threads > 0 && !m_store->isPostgres()) {
+        qCWarning(lcHubServer) << "SQLite: device requests stay on the serving thread (workers need PostgreSQL)";
+        threads = 0;
+    }
+    m_workers = std::make_unique<serving::WorkerPool>(threads, maxQueued);
+}
+
+void HubServer::serveOnWorker(const QHttpServerRequest &request, QHttpServerResponder &&responder, DeviceRoute route)
+{
+    if (!m_workers)
+        setWorkers(serving::WorkerPool::defaultThreads(m_store->isPostgres()));
+    if (m_workers->threads() == 0) {
+        const serving::Request copy = serving::Request::of(request);
+        m_workers->respond(std::move(responder), [this, &copy, route] { return (this->*route)(copy, servingStores()); });
+        return;
+    }
+    m_workers->respond(std::move(responder), [this, copy = serving::Request::of(request), route]() -> serving::Outcome {
+        if (!m_workerStores.hasLocalData()) {
+            auto *stores = new serving::WorkerStores;
+            QString why;
+            if (!stores->open(*m_store, &why)) {
+                delete stores;
+                qCCritical(lcHubServer).noquote() << "worker cannot open the database:" << why;
+                return {error(Status::ServiceUnavailable, QStringLiteral("unavailable"), QStringLiteral("database unavailable")), {}};
+            }
+            m_workerStores.setLocalData(stores);
+        }
+        return (this->*route)(copy, m_workerStores.localData()->stores());
+    });
+}
 
 quint16 HubServer::listen(const QHostAddress &address, quint16 port)
 {
@@ -170,48 +213,52 @@ quint16 HubServer::listen(const QHostAddress &address, quint16 port)
 
 std::optional<HubStore::Device> HubServer::authenticate(const QHttpServerRequest &request, qint64 *deviceTimeMs)
 {
-    const QString deviceId = QString::fromUtf8(header(request, "X-HCP-Device"));
-    const QByteArray time = header(request, "X-HCP-Time");
-    const QByteArray signature = header(request, "X-HCP-Signature");
+    return authenticate(serving::Request::of(request), servingStores(), deviceTimeMs, &m_authFailure);
+}
+
+std::optional<HubStore::Device> HubServer::authenticate(const serving::Request &request, const serving::Stores &stores,
+                                                        qint64 *deviceTimeMs, QString *failure)
+{
+    const QString deviceId = QString::fromUtf8(request.header("X-HCP-Device"));
+    const QByteArray time = request.header("X-HCP-Time");
+    const QByteArray signature = request.header("X-HCP-Signature");
     bool timeOk = false;
     *deviceTimeMs = time.toLongLong(&timeOk);
-    m_authFailure = QStringLiteral("unauthenticated");
+    *failure = QStringLiteral("unauthenticated");
     if (deviceId.isEmpty() || !timeOk || signature.isEmpty())
         return std::nullopt;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     // The replay window: a request signed more than kReplayWindowMs away from the hub's clock
     // is refused; the kiosk corrects its clock offset from X-HCP-Hub-Time and signs again.
     if (qAbs(*deviceTimeMs - now) > kReplayWindowMs) {
-        m_authFailure = QStringLiteral("stale_request");
+        *failure = QStringLiteral("stale_request");
         qCInfo(lcHubServer) << "request from" << guard::forLog(deviceId, 64) << "signed"
                             << (*deviceTimeMs - now) / 1000 << "s off the hub's clock";
         return std::nullopt;
     }
-    auto device = m_store->device(deviceId);
+    auto device = stores.store->device(deviceId);
     if (!device)
         return std::nullopt;
-    const QByteArray method = request.method() == QHttpServerRequest::Method::Get ? "GET"
-        : request.method() == QHttpServerRequest::Method::Put                     ? "PUT"
-                                                                                  : "POST";
-    const QByteArray target = requestTarget(request);
+    const QByteArray method = request.methodName();
+    const QByteArray &target = request.target;
     // A device enrolled with a public key signs with it (PROTOCOL §2); its shared secret is no
     // longer accepted. Devices enrolled without a key keep the HMAC scheme.
-    if (const auto key = m_ledger.deviceKey(deviceId)) {
-        const QString fingerprint = QString::fromLatin1(header(request, "X-HCP-Key")).toLower();
+    if (const auto key = stores.ledger->deviceKey(deviceId)) {
+        const QString fingerprint = QString::fromLatin1(request.header("X-HCP-Key")).toLower();
         if (fingerprint != key->fingerprint) {
             qCWarning(lcHubServer) << "request from" << deviceId << "with key" << guard::forLog(fingerprint, 64)
                                    << "not the enrolled one";
             if (!fingerprint.isEmpty())
-                m_ledger.reportUnknownKey(deviceId, fingerprint, target, QDateTime::currentMSecsSinceEpoch());
+                stores.ledger->reportUnknownKey(deviceId, fingerprint, target, QDateTime::currentMSecsSinceEpoch());
             return std::nullopt;
         }
-        if (!trust::DeviceIdentity::verifyRequest(key->key, method, target, *deviceTimeMs, request.body(),
+        if (!trust::DeviceIdentity::verifyRequest(key->key, method, target, *deviceTimeMs, request.body,
                                                   QByteArray::fromBase64(signature), now, kReplayWindowMs)) {
             qCInfo(lcHubServer) << "bad signature from" << deviceId << guard::forLog(target);
             return std::nullopt;
         }
     } else {
-        const QByteArray expected = wire::requestSignature(device->secret, method, target, *deviceTimeMs, request.body());
+        const QByteArray expected = wire::requestSignature(device->secret, method, target, *deviceTimeMs, request.body);
         if (!wire::constantTimeEquals(expected, signature.toLower())) {
             qCInfo(lcHubServer) << "bad signature from" << deviceId << guard::forLog(target);
             return std::nullopt;
@@ -220,25 +267,27 @@ std::optional<HubStore::Device> HubServer::authenticate(const QHttpServerRequest
     // Reads of personal data are answered once: a captured lookup replayed within the window is
     // refused. The key is the signed content (method, target, time, body), not the signature's
     // encoding, so a re-encoded signature is the same request (PROTOCOL §2).
-    if (isPersonalRead(request.method(), target)
-        && !m_replays.accept(deviceId,
-                             trust::Crypto::sha256(trust::DeviceIdentity::requestSigningInput(method, target, *deviceTimeMs,
-                                                                                             request.body())),
-                             *deviceTimeMs, now)) {
-        m_authFailure = QStringLiteral("replayed");
+    if (isPersonalRead(request.method, target)
+        && ![&] {
+               const QByteArray digest = trust::Crypto::sha256(
+                   trust::DeviceIdentity::requestSigningInput(method, target, *deviceTimeMs, request.body));
+               const QMutexLocker lock(&m_replayLock);
+               return m_replays.accept(deviceId, digest, *deviceTimeMs, now);
+           }()) {
+        *failure = QStringLiteral("replayed");
         qCWarning(lcHubServer) << "replayed personal-data read from" << deviceId << guard::forLog(target);
         return std::nullopt;
     }
     return device;
 }
 
-QHttpServerResponse HubServer::unauthenticated() const
+QHttpServerResponse HubServer::unauthenticated(const QString &failure)
 {
-    return error(Status::Unauthorized, m_authFailure,
-                 m_authFailure == QLatin1String("stale_request")
+    return error(Status::Unauthorized, failure,
+                 failure == QLatin1String("stale_request")
                      ? QStringLiteral("X-HCP-Time is more than %1 s off the hub's clock (X-HCP-Hub-Time)").arg(kReplayWindowMs / 1000)
-                     : m_authFailure == QLatin1String("replayed") ? QStringLiteral("this signed request was answered before")
-                                                                  : QStringLiteral("device authentication failed"));
+                     : failure == QLatin1String("replayed") ? QStringLiteral("this signed request was answered before")
+                                                            : QStringLiteral("device authentication failed"));
 }
 
 bool HubServer::adminAllowed(const QHttpServerRequest &request) const
@@ -358,181 +407,14 @@ QHttpServerResponse HubServer::enroll(const QHttpServerRequest &request)
                                Status::Created);
 }
 
-std::optional<QHttpServerResponse> HubServer::readDeviceBatch(const QHttpServerRequest &request, const QString &member,
-                                                              const QString &unit, std::optional<HubStore::Device> *device,
-                                                              qint64 *deviceTimeMs, QJsonObject *body)
-{
-    *device = authenticate(request, deviceTimeMs);
-    if (!*device)
-        return unauthenticated();
-    if (!parseObject(request.body(), body) || !body->value(member).isArray())
-        return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("expected {\"%1\":[...]}").arg(member));
-    if (body->value(member).toArray().size() > wire::kMaxBatch)
-        return error(Status::PayloadTooLarge, QStringLiteral("batch_too_large"),
-                     QStringLiteral("at most %1 %2").arg(wire::kMaxBatch).arg(unit));
-    return std::nullopt;
-}
-
-QHttpServerResponse HubServer::batch(const QHttpServerRequest &request)
-{
-    const qint64 receivedAt = QDateTime::currentMSecsSinceEpoch();
-    qint64 deviceTime = 0;
-    std::optional<HubStore::Device> device;
-    QJsonObject body;
-    if (auto refused = readDeviceBatch(request, QStringLiteral("evaluations"), QStringLiteral("evaluations per batch"),
-                                       &device, &deviceTime, &body))
-        return std::move(*refused);
-    const QJsonArray evaluations = body.value(QLatin1String("evaluations")).toArray();
-    QList<QByteArray> raw;
-    if (!wire::splitArrayMember(request.body(), "evaluations", &raw) || raw.size() != evaluations.size())
-        raw.clear();
-    // The ledger check and the ingest in ONE transaction (one commit, one fsync per batch): the
-    // verified head, the tamper findings with their evidence and the rows commit or roll back
-    // together. A tampered batch is still ingested, so no rating is lost, but it is flagged with
-    // the batch kept as evidence (PROTOCOL §4a).
-    QSqlDatabase &db = m_store->database();
-    if (!db.transaction())
-        return error(Status::InternalServerError, QStringLiteral("internal"), db.lastError().text());
-    QString ledgerError;
-    const auto ledger = m_ledger.checkBatch(device->deviceId, body, request.body(), receivedAt, &ledgerError, {},
-                                            LedgerCheck::TransactionMode::Joined);
-    if (!ledger || !m_tpm.check(device->deviceId, body, request.body(), receivedAt, QStringLiteral("batch"), true,
-                                &ledgerError)) {
-        db.rollback();
-        return error(Status::InternalServerError, QStringLiteral("internal"), ledgerError);
-    }
-    QJsonArray results;
-    if (!m_store->ingestInTransaction(*device, evaluations, raw, receivedAt, deviceTime, &results)) {
-        db.rollback();
-        return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
-    }
-    if (!db.commit()) {
-        const QString why = db.lastError().text();
-        db.rollback();
-        return error(Status::InternalServerError, QStringLiteral("internal"), why);
-    }
-    if (ledger->checked)
-        m_witnesses->recheck(device->deviceId); // receipts scanned before these rows arrived
-    QJsonObject response{{QStringLiteral("receivedAtMs"), receivedAt}, {QStringLiteral("results"), results}};
-    if (ledger->checked)
-        response.insert(QStringLiteral("ledger"), QJsonObject{{QStringLiteral("knownSeq"), ledger->knownSeq},
-                                                              {QStringLiteral("problems"), ledger->problems}});
-    return QHttpServerResponse(response);
-}
-
-QHttpServerResponse HubServer::lookup(const QHttpServerRequest &request)
-{
-    qint64 deviceTime = 0;
-    const auto device = authenticate(request, &deviceTime);
-    if (!device)
-        return unauthenticated();
-    const QUrlQuery q = request.query();
-    QJsonArray cases;
-    // A device sees only its own hall's cases, whichever way it asks.
-    const QString hall = device->hallCode;
-    bool ok = false;
-    if (q.hasQueryItem(QStringLiteral("projectNo")) && q.hasQueryItem(QStringLiteral("name"))) {
-        ok = m_store->lookupByProjectNo(q.queryItemValue(QStringLiteral("projectNo"), QUrl::FullyDecoded).trimmed(),
-                                        q.queryItemValue(QStringLiteral("name"), QUrl::FullyDecoded).trimmed(), &cases, hall);
-    } else if (q.hasQueryItem(QStringLiteral("qr"))) {
-        const QString projectNo = wire::projectNoFromQr(q.queryItemValue(QStringLiteral("qr"), QUrl::FullyDecoded));
-        if (projectNo.isEmpty())
-            return error(Status::BadRequest, QStringLiteral("bad_qr"), QStringLiteral("QR payload names no case"));
-        ok = m_store->lookupByProjectNoOnly(projectNo, &cases, hall);
-    } else if (q.hasQueryItem(QStringLiteral("certKeyHash"))) {
-        ok = m_store->lookupByCertKeyHash(q.queryItemValue(QStringLiteral("certKeyHash")), &cases, hall);
-    } else {
-        return error(Status::BadRequest, QStringLiteral("bad_request"),
-                     QStringLiteral("give projectNo+name, qr or certKeyHash"));
-    }
-    if (!ok)
-        return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
-    if (cases.isEmpty())
-        return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no matching case"));
-    return QHttpServerResponse(QJsonObject{{QStringLiteral("cases"), cases}});
-}
-
-QHttpServerResponse HubServer::feed(const QHttpServerRequest &request)
-{
-    qint64 deviceTime = 0;
-    const auto device = authenticate(request, &deviceTime);
-    if (!device)
-        return unauthenticated();
-    const QUrlQuery q = request.query();
-    bool cursorOk = true;
-    const qint64 cursor = q.hasQueryItem(QStringLiteral("cursor"))
-        ? q.queryItemValue(QStringLiteral("cursor")).toLongLong(&cursorOk) : 0;
-    bool limitOk = true;
-    const int limit = q.hasQueryItem(QStringLiteral("limit"))
-        ? q.queryItemValue(QStringLiteral("limit")).toInt(&limitOk) : 500;
-    if (!cursorOk || cursor < 0 || !limitOk || limit < 1 || limit > 1000)
-        return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("cursor >= 0, limit 1..1000"));
-    QJsonArray cases;
-    qint64 next = cursor;
-    bool more = false;
-    if (!m_store->feed(device->hallCode, cursor, limit, &cases, &next, &more))
-        return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
-    return QHttpServerResponse(QJsonObject{{QStringLiteral("cases"), cases},
-                                           {QStringLiteral("nextCursor"), next},
-                                           {QStringLiteral("hasMore"), more}});
-}
-
-QHttpServerResponse HubServer::config(const QHttpServerRequest &request)
-{
-    qint64 deviceTime = 0;
-    const auto device = authenticate(request, &deviceTime);
-    if (!device)
-        return unauthenticated();
-    return m_fleet->deviceConfig(*device, request);
-}
-
-QHttpServerResponse HubServer::heartbeat(const QHttpServerRequest &request)
-{
-    const qint64 receivedAt = QDateTime::currentMSecsSinceEpoch();
-    qint64 deviceTime = 0;
-    const auto device = authenticate(request, &deviceTime);
-    if (!device)
-        return unauthenticated();
-    QJsonObject beat;
-    if (!parseObject(request.body(), &beat) || !beat.value(QLatin1String("kioskTimeMs")).isDouble())
-        return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("heartbeat needs kioskTimeMs"));
-    const qint64 driftMs = beat.value(QLatin1String("kioskTimeMs")).toInteger() - receivedAt;
-    std::optional<LedgerCheck::Outcome> ledger = LedgerCheck::Outcome{};
-    if (beat.value(QLatin1String("ledgerHead")).isObject()) {
-        QString ledgerError;
-        ledger = m_ledger.checkHead(device->deviceId, beat.value(QLatin1String("ledgerHead")).toObject(), request.body(),
-                                    receivedAt, &ledgerError);
-        if (!ledger)
-            return error(Status::InternalServerError, QStringLiteral("internal"), ledgerError);
-    }
-    QString tpmError;
-    if (!m_tpm.check(device->deviceId, beat, request.body(), receivedAt, QStringLiteral("heartbeat"), false, &tpmError))
-        return error(Status::InternalServerError, QStringLiteral("internal"), tpmError);
-    QJsonArray commands;
-    if (!m_store->heartbeat(*device, beat, receivedAt, driftMs, &commands))
-        return error(Status::InternalServerError, QStringLiteral("internal"), m_store->lastError());
-    m_fleet->onHeartbeat(*device, beat, receivedAt);
-    if (qAbs(driftMs) > wire::kDriftLimitMs)
-        qCWarning(lcHubServer) << "clock drift" << driftMs / 1000.0 << "s on" << device->deviceId;
-    return QHttpServerResponse(QJsonObject{{QStringLiteral("serverTimeMs"), receivedAt},
-                                           {QStringLiteral("driftS"), driftMs / 1000.0},
-                                           {QStringLiteral("driftFlagged"), qAbs(driftMs) > wire::kDriftLimitMs},
-                                           {QStringLiteral("heartbeatIntervalS"), m_store->heartbeatIntervalS()},
-                                           {QStringLiteral("commands"), commands},
-                                           {QStringLiteral("ledger"), ledger->checked
-                                                ? QJsonValue(QJsonObject{{QStringLiteral("knownSeq"), ledger->knownSeq},
-                                                                         {QStringLiteral("problems"), ledger->problems}})
-                                                : QJsonValue()}});
-}
-
 QHttpServerResponse HubServer::audit(const QHttpServerRequest &request)
 {
     const qint64 receivedAt = QDateTime::currentMSecsSinceEpoch();
     qint64 deviceTime = 0;
     std::optional<HubStore::Device> device;
     QJsonObject body;
-    if (auto refused = readDeviceBatch(request, QStringLiteral("records"), QStringLiteral("records per request"),
-                                       &device, &deviceTime, &body))
+    if (auto refused = readDeviceBatch(serving::Request::of(request), servingStores(), QStringLiteral("records"),
+                                       QStringLiteral("records per request"), &device, &deviceTime, &body))
         return std::move(*refused);
     // Check and store in one transaction, as batches.
     QSqlDatabase &db = m_store->database();

@@ -6,6 +6,9 @@
 #include "guard/requestguard.h"
 #include "hubstore.h"
 #include "ledgercheck.h"
+#include "serving/request.h"
+#include "serving/workerpool.h"
+#include "serving/workerstores.h"
 #include "trust/tpmcheck.h"
 
 #include "deviceidentity.h"
@@ -16,6 +19,8 @@
 #include <QJsonObject>
 #include <QHash>
 #include <QObject>
+#include <QMutex>
+#include <QThreadStorage>
 
 #include <functional>
 #include <memory>
@@ -36,9 +41,11 @@ class IdHashOracle;
 class ReEnrollments;
 }
 
-// The hub's HTTP front (PROTOCOL.md) over one HubStore. Runs on the thread that created it;
-// Qt 6.4's QHttpServer answers requests one at a time on that thread, so concurrent requests
-// are serialized here and the database indexes keep them idempotent across several hubs.
+// The hub's HTTP front (PROTOCOL.md) over one HubStore. Runs on the thread that created it,
+// where Qt 6.4's QHttpServer reads and routes every request; the device routes that carry the
+// load (batches, heartbeats, command polls, case lookups, the feed) run on a bounded worker pool,
+// each worker with its own database connection (serving/, PROTOCOL §1b). The database indexes
+// keep ingest idempotent across workers as across several hubs.
 class HubServer : public QObject
 {
     Q_OBJECT
@@ -70,6 +77,11 @@ public:
     using AdminHandler = std::function<QHttpServerResponse(const QHttpServerRequest &)>;
     void addAdminHandler(const QString &what, AdminHandler handler) { m_adminHandlers.insert(what, std::move(handler)); }
 
+    // Worker threads for the device routes (0: all on the serving thread) and how many
+    // requests may wait for one; before listen(). Default WorkerPool::defaultThreads().
+    void setWorkers(int threads, int maxQueued = 1024);
+    int workers() const { return m_workers ? m_workers->threads() : 0; }
+
     // Returns the bound port, or 0 on failure.
     quint16 listen(const QHostAddress &address, quint16 port);
 
@@ -78,24 +90,36 @@ public:
 
 private:
     QHttpServerResponse enroll(const QHttpServerRequest &request);
-    QHttpServerResponse batch(const QHttpServerRequest &request);
-    QHttpServerResponse lookup(const QHttpServerRequest &request);
-    QHttpServerResponse feed(const QHttpServerRequest &request);
     QHttpServerResponse config(const QHttpServerRequest &request);
-    QHttpServerResponse heartbeat(const QHttpServerRequest &request);
     QHttpServerResponse audit(const QHttpServerRequest &request);
     QHttpServerResponse admin(const QString &what, const QHttpServerRequest &request);
+    // The device routes of the worker pool: any thread, over the stores given.
+    using DeviceRoute = serving::Outcome (HubServer::*)(const serving::Request &, const serving::Stores &);
+    serving::Outcome batch(const serving::Request &request, const serving::Stores &stores);
+    serving::Outcome lookup(const serving::Request &request, const serving::Stores &stores);
+    serving::Outcome feed(const serving::Request &request, const serving::Stores &stores);
+    serving::Outcome heartbeat(const serving::Request &request, const serving::Stores &stores);
+    serving::Outcome poll(const serving::Request &request, const serving::Stores &stores); // POST /v1/commands/poll
+    // Copies the request and runs route on a worker (its own stores), answering from there.
+    void serveOnWorker(const QHttpServerRequest &request, QHttpServerResponder &&responder, DeviceRoute route);
+    serving::Stores servingStores() { return {m_store, &m_ledger, &m_tpm}; }
 
-    // Verifies the device headers (PROTOCOL §2). On failure *error holds the response.
+    // Verifies the device headers (PROTOCOL §2) on the serving thread; the reason of a
+    // failure is kept for unauthenticated().
     std::optional<HubStore::Device> authenticate(const QHttpServerRequest &request, qint64 *deviceTimeMs);
+    // Same, on any thread over those stores; *failure: unauthenticated, stale_request or replayed.
+    std::optional<HubStore::Device> authenticate(const serving::Request &request, const serving::Stores &stores,
+                                                 qint64 *deviceTimeMs, QString *failure);
     // The common start of the device's array uploads (batch, audit): authenticates, parses
     // {"<member>":[…]} and checks its size. Returns the refusal to send, or nothing when all is well.
-    std::optional<QHttpServerResponse> readDeviceBatch(const QHttpServerRequest &request, const QString &member,
-                                                       const QString &unit, std::optional<HubStore::Device> *device,
-                                                       qint64 *deviceTimeMs, QJsonObject *body);
+    std::optional<QHttpServerResponse> readDeviceBatch(const serving::Request &request, const serving::Stores &stores,
+                                                       const QString &member, const QString &unit,
+                                                       std::optional<HubStore::Device> *device, qint64 *deviceTimeMs,
+                                                       QJsonObject *body);
     bool adminAllowed(const QHttpServerRequest &request) const;
     // The 401 for the last failed authenticate() (unauthenticated, stale_request, replayed).
-    QHttpServerResponse unauthenticated() const;
+    QHttpServerResponse unauthenticated() const { return unauthenticated(m_authFailure); }
+    static QHttpServerResponse unauthenticated(const QString &failure);
 
     HubStore *m_store;
     trust::DeviceIdentity m_hubIdentity;
@@ -110,10 +134,14 @@ private:
     QString m_adminToken;
     guard::Limits m_limits = guard::Limits::hubDefaults();
     guard::ReplayCache m_replays{kReplayWindowMs};
+    QMutex m_replayLock; // m_replays is asked from the workers too
     QString m_authFailure;
     FraudMonitor *m_fraud = nullptr;
     grievance::GrievanceService *m_grievance = nullptr;
     QHash<QString, AdminHandler> m_adminHandlers;
+    // Each worker thread's own stores; destroyed by the thread's end, so after m_workers.
+    QThreadStorage<serving::WorkerStores *> m_workerStores;
+    std::unique_ptr<serving::WorkerPool> m_workers;
 };
 
 } // namespace hcp::sync::hub

@@ -178,6 +178,17 @@ int main(int argc, char *argv[])
                                                         "headers (PROTOCOL §1a)"),
                                          QStringLiteral("s"), QStringLiteral("60"));
     parser.addOption(idleTimeout);
+    const QCommandLineOption workers(QStringLiteral("workers"),
+                                     QStringLiteral("worker threads for device requests, each with its own database "
+                                                    "connection (PostgreSQL only); 0 = all on one thread "
+                                                    "(default: 2 per core, at least 2; PROTOCOL §1b)"),
+                                     QStringLiteral("n"));
+    parser.addOption(workers);
+    const QCommandLineOption workerQueue(QStringLiteral("worker-queue"),
+                                         QStringLiteral("device requests that may wait for a worker; more are answered "
+                                                        "503 overloaded (default 1024)"),
+                                         QStringLiteral("n"), QStringLiteral("1024"));
+    parser.addOption(workerQueue);
     const QCommandLineOption trustedProxy(QStringLiteral("trusted-proxy"),
                                           QStringLiteral("a reverse proxy's address whose X-Forwarded-For names the "
                                                          "client (repeatable; PROTOCOL §17)"),
@@ -432,6 +443,9 @@ int main(int argc, char *argv[])
     limits.idleTimeoutMs = qMax(1, parser.value(idleTimeout).toInt()) * 1000;
     limits.headerTimeoutMs = qMin(limits.headerTimeoutMs, limits.idleTimeoutMs);
     server.setLimits(limits);
+    server.setWorkers(parser.isSet(workers) ? qMax(0, parser.value(workers).toInt())
+                                            : hcp::sync::hub::serving::WorkerPool::defaultThreads(store.isPostgres()),
+                      qMax(1, parser.value(workerQueue).toInt()));
     const quint16 bound = server.listen(host, static_cast<quint16>(port));
     if (bound == 0) {
         err << "hcp-hub: cannot listen on " << addr << Qt::endl;

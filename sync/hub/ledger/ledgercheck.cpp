@@ -136,6 +136,10 @@ LedgerCheck::KeyResult LedgerCheck::registerKey(const QString &deviceId, const Q
 
 std::optional<LedgerCheck::DeviceKey> LedgerCheck::deviceKey(const QString &deviceId)
 {
+    if (const quint64 epoch = s_keyEpoch.load(); epoch != m_keyEpoch) {
+        m_keys.clear();
+        m_keyEpoch = epoch;
+    }
     if (const auto it = m_keys.constFind(deviceId); it != m_keys.constEnd())
         return *it;
     QSqlQuery q(m_store->database());

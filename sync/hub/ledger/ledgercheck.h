@@ -11,6 +11,7 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <atomic>
 #include <optional>
 
 namespace hcp::sync::hub {
@@ -47,7 +48,13 @@ public:
     // The registered key (cached after the first lookup: keys are never replaced in place).
     std::optional<DeviceKey> deviceKey(const QString &deviceId);
     // Drops the cached key after an approved re-enrollment replaced it (enroll/reenrollments.h).
-    void forgetKey(const QString &deviceId) { m_keys.remove(deviceId); }
+    // Also drops every other LedgerCheck's cached keys (the hub's worker threads keep their own,
+    // serving/workerstores.h): a replaced key must not stay valid on another thread.
+    void forgetKey(const QString &deviceId)
+    {
+        m_keys.remove(deviceId);
+        s_keyEpoch.fetch_add(1);
+    }
 
     // A request signed with a key the device does not hold ("unknown-key", one alert per key).
     void reportUnknownKey(const QString &deviceId, const QString &fingerprint, const QByteArray &requestTarget,
@@ -118,6 +125,8 @@ private:
 
     HubStore *m_store;
     QHash<QString, DeviceKey> m_keys;
+    quint64 m_keyEpoch = 0;                      // s_keyEpoch when m_keys was last valid
+    static inline std::atomic<quint64> s_keyEpoch{0};
     QString m_lastError;
 };
 

@@ -77,6 +77,15 @@ bool HubStore::open(const QString &spec, QString *error)
         m_db.setDatabaseName(spec);
         m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
     }
+    if (!openConnection(error))
+        return false;
+    // The tables come from the versioned migrations (every owner's DDL, hubschema.cpp); the
+    // certKey and the hash scheme of stored cases are data, set up after them.
+    return HubSchema::migrate(m_db, m_postgres, error) && loadCertKey(error) && migrateCertKeyHashes(*this, error);
+}
+
+bool HubStore::openConnection(QString *error)
+{
     if (!m_db.open()) {
         if (error)
             *error = m_db.lastError().text();
@@ -93,9 +102,18 @@ bool HubStore::open(const QString &spec, QString *error)
         q.exec(QStringLiteral("PRAGMA cache_size=-65536"));
         q.exec(QStringLiteral("PRAGMA mmap_size=268435456"));
     }
-    // The tables come from the versioned migrations (every owner's DDL, hubschema.cpp); the
-    // certKey and the hash scheme of stored cases are data, set up after them.
-    return HubSchema::migrate(m_db, m_postgres, error) && loadCertKey(error) && migrateCertKeyHashes(*this, error);
+    return true;
+}
+
+bool HubStore::openLike(const HubStore &primary, QString *error)
+{
+    m_connectionName = QStringLiteral("hcp-hub-") + QUuid::createUuid().toString(QUuid::Id128);
+    m_postgres = primary.m_postgres;
+    m_certKey = primary.m_certKey;
+    m_heartbeatIntervalS = primary.m_heartbeatIntervalS;
+    // Same driver, database and options as the primary connection (thread-safe by name).
+    m_db = QSqlDatabase::cloneDatabase(primary.m_connectionName, m_connectionName);
+    return openConnection(error);
 }
 
 bool HubStore::execStatements(QSqlDatabase &db, const QStringList &statements, QString *error)

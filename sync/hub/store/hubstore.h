@@ -34,6 +34,9 @@ public:
 
     // Opens the database and migrates it to the latest schema (store/hubschema.h).
     bool open(const QString &spec, QString *error);
+    // Another connection to primary's database, for a worker thread: call it on that thread.
+    // No schema work (the primary did it); certKey and settings are the primary's.
+    bool openLike(const HubStore &primary, QString *error);
     // The tables HubStore itself owns (schema step 1 runs it; see hubschema.h).
     static bool createTables(QSqlDatabase &db, bool postgres, QString *error);
     // Runs schema statements in order (the same DDL for SQLite and PostgreSQL); stops at the first
@@ -88,6 +91,7 @@ public:
 private:
     bool exec(class QSqlQuery &q);
     bool loadCertKey(QString *error);
+    bool openConnection(QString *error); // opens m_db as configured, with the SQLite pragmas
     bool lookupCases(const QString &where, const QVariantList &values, const QString &hallCode, const QString &order,
                      QJsonArray *out);
 

@@ -92,6 +92,20 @@ bool pollCommands(QSqlDatabase db, const QString &deviceId, const QJsonArray &ac
 
 } // namespace
 
+QHttpServerResponse WindowRoutes::poll(HubStore &store, const HubStore::Device &device, const QByteArray &requestBody)
+{
+    QJsonObject body;
+    if (!parseObject(requestBody, &body)
+        || (body.contains(QLatin1String("ackedCommands")) && !body.value(QLatin1String("ackedCommands")).isArray()))
+        return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("expected {\"ackedCommands\":[...]}"));
+    QJsonArray commands;
+    QString dbError;
+    if (!pollCommands(store.database(), device.deviceId, body.value(QLatin1String("ackedCommands")).toArray(), &commands,
+                      &dbError))
+        return error(Status::InternalServerError, QStringLiteral("internal"), dbError);
+    return QHttpServerResponse(QJsonObject{{QStringLiteral("commands"), commands}});
+}
+
 void WindowRoutes::install(QHttpServer &http, HubStore *store, DeviceAuth deviceAuth, AdminCheck adminCheck)
 {
     using Method = QHttpServerRequest::Method;
@@ -108,24 +122,6 @@ void WindowRoutes::install(QHttpServer &http, HubStore *store, DeviceAuth device
                    if (!RectificationStore(store->database()).list(projectNo, &items, &dbError))
                        return error(Status::InternalServerError, QStringLiteral("internal"), dbError);
                    return QHttpServerResponse(QJsonObject{{QStringLiteral("items"), items}});
-               });
-
-    http.route(QStringLiteral("/v1/commands/poll"), Method::Post,
-               [store, deviceAuth](const QHttpServerRequest &request) {
-                   const auto device = deviceAuth(request);
-                   if (!device)
-                       return unauthenticated();
-                   QJsonObject body;
-                   if (!parseObject(request.body(), &body)
-                       || (body.contains(QLatin1String("ackedCommands")) && !body.value(QLatin1String("ackedCommands")).isArray()))
-                       return error(Status::BadRequest, QStringLiteral("bad_request"),
-                                    QStringLiteral("expected {\"ackedCommands\":[...]}"));
-                   QJsonArray commands;
-                   QString dbError;
-                   if (!pollCommands(store->database(), device->deviceId, body.value(QLatin1String("ackedCommands")).toArray(),
-                                     &commands, &dbError))
-                       return error(Status::InternalServerError, QStringLiteral("internal"), dbError);
-                   return QHttpServerResponse(QJsonObject{{QStringLiteral("commands"), commands}});
                });
 
     http.route(QStringLiteral("/v1/admin/rectifications"), Method::Post,

@@ -6,6 +6,8 @@
 #include <functional>
 #include <optional>
 
+#include <QHttpServerResponse>
+
 class QHttpServer;
 class QHttpServerRequest;
 
@@ -17,7 +19,8 @@ namespace hcp::sync::hub {
 //   POST /v1/admin/rectifications           admin    upsert one record or {"items":[…]}
 //   POST /v1/admin/rate-now                 admin    queue a "rate_now" command for a pad
 // Installed by HubServer before its generic /v1/admin/<arg> route (QHttpServer takes the first
-// matching rule). Handlers run on the HubServer's thread and use its HubStore.
+// matching rule). Handlers run on the HubServer's thread and use its HubStore, except the poll,
+// which HubServer routes to its worker pool (serving/) with poll() below.
 class WindowRoutes
 {
 public:
@@ -25,6 +28,9 @@ public:
     using AdminCheck = std::function<bool(const QHttpServerRequest &)>;
 
     static void install(QHttpServer &http, HubStore *store, DeviceAuth deviceAuth, AdminCheck adminCheck);
+    // POST /v1/commands/poll of an authenticated device: acknowledges and answers the pending
+    // commands. Any thread, over that thread's store.
+    static QHttpServerResponse poll(HubStore &store, const HubStore::Device &device, const QByteArray &requestBody);
 };
 
 } // namespace hcp::sync::hub

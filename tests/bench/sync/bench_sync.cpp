@@ -117,18 +117,6 @@ double sqliteFloor(const QString &path, const QList<QByteArray> &payloads)
     return perSecond;
 }
 
-// CPU seconds (user + system) a process has used so far, from /proc.
-double processCpuSeconds(qint64 pid)
-{
-    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    const QByteArray stat = f.readAll();
-    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields after the command: state is [0], utime is [11], stime is [12] (proc(5)).
-    return (fields.value(11).toDouble() + fields.value(12).toDouble()) / sysconf(_SC_CLK_TCK);
-}
-
 double loadAverage()
 {
     double load[1] = {0};

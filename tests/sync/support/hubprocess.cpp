@@ -24,6 +24,7 @@
 
 #include <csignal>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 namespace hcp::sync::test {
 
@@ -340,6 +341,18 @@ QString hubIdHash(const DeviceCredentials &creds, const QString &idNumber, const
     while (!done && !deadline.hasExpired())
         QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
     return out;
+}
+
+// CPU seconds (user + system) a process has used so far, from /proc.
+double processCpuSeconds(qint64 pid, qint64 tid)
+{
+    QFile f(tid ? QStringLiteral("/proc/%1/task/%2/stat").arg(pid).arg(tid) : QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray stat = f.readAll();
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields after the command: state is [0], utime is [11], stime is [12] (proc(5)).
+    return (fields.value(11).toDouble() + fields.value(12).toDouble()) / sysconf(_SC_CLK_TCK);
 }
 
 } // namespace hcp::sync::test

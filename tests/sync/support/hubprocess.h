@@ -111,4 +111,8 @@ int signedRequest(const QUrl &hub, const DeviceCredentials &creds, const trust::
 // (with key when given) through the real HubClient; empty when refused.
 QString hubIdHash(const DeviceCredentials &creds, const QString &idNumber, const trust::Key &key = {});
 
+// CPU seconds (user + system) a process (or, with tid, one of its threads) has used so far, from
+// /proc (the benchmarks' meter).
+double processCpuSeconds(qint64 pid, qint64 tid = 0);
+
 } // namespace hcp::sync::test
