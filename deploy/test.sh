@@ -14,6 +14,9 @@ echo "== build (default preset)"
 cmake --preset default
 cmake --build --preset default -j"$JOBS"
 
+echo "== qmllint (every QML module; a warning fails)"
+cmake --build --preset default --target all_qmllint
+
 echo "== fuzz targets (clang, libFuzzer + ASan), ${FUZZ_SECONDS}s each"
 cmake --preset fuzz >/dev/null
 cmake --build build-fuzz --target hcp_fuzzers -j"$JOBS"

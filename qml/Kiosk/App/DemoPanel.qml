@@ -3,7 +3,6 @@ pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk.Core
 import Kiosk.Theme
-import Kiosk.Components
 
 // Demo only: simulates an ID-card swipe or a QR scan so a newcomer can walk every journey.
 Item {
