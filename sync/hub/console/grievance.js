@@ -132,7 +132,7 @@ async function renderFile(id, keepResult) {
   const dl = f.deadlines || {};
   const facts = [['办件编号', f.projectNo], ['部门', f.deptName ? `${f.deptName}（${f.deptCode}）` : f.deptCode], ['事项', f.taskName || '—'],
     ['评价', `${f.satisfaction} 分 ${G_LEVELS[f.satisfaction] || ''}`], ['评价时间', f.ratingTime],
-    ['差评原因', e.evalDetail || '—'], ['群众留言', e.writingEvaluation || (d.evaluation ? '—' : '（只读账户不显示）')],
+    ['差评原因', e.evalDetailText || e.evalDetail || '—'], ['群众留言', e.writingEvaluation || (d.evaluation ? '—' : '（只读账户不显示）')],
     ['办理类型', f.complex ? '复杂问题（已建立台账）' : '一般问题'],
     ['联系期限', dl.contact || '—'], ['整改答复期限', dl.rectify || '—'], ['回访期限', dl.visit || '—'],
     ['当前期限', f.dueDate ? f.dueDate + (f.overdue ? '（已超期）' : '') : '—']];

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "casefiles.h"
 
+#include "reasontexts.h"
+
 #include "hubstore.h"
 #include "rectificationstore.h"
 #include "workcalendar.h"
@@ -531,6 +533,7 @@ CaseFiles::Outcome CaseFiles::detail(qint64 id, const Actor &actor, const QDate 
             body.insert(QStringLiteral("evaluation"),
                         QJsonObject{{QStringLiteral("satisfaction"), p.value(QLatin1String("satisfaction"))},
                                     {QStringLiteral("evalDetail"), p.value(QLatin1String("evalDetail"))},
+                                    {QStringLiteral("evalDetailText"), reasonTexts(m_db, p.value(QLatin1String("evalDetail")).toString())},
                                     {QStringLiteral("writingEvaluation"), p.value(QLatin1String("writingEvaluation"))},
                                     {QStringLiteral("assessTime"), p.value(QLatin1String("assessTime"))},
                                     {QStringLiteral("pf"), p.value(QLatin1String("pf"))},

@@ -123,6 +123,9 @@ void TestGrievanceFiles::badRating_fromKiosk_opensOneFileForItsDepartment_goodRa
     QCOMPARE(timeline.at(0).toObject().value(QLatin1String("action")).toString(), QStringLiteral("open"));
     QCOMPARE(detail.json().value(QLatin1String("evaluation")).toObject().value(QLatin1String("writingEvaluation")).toString(),
              QStringLiteral("窗口人员态度差"));
+    // The reasons in words for the handler, not raw codes.
+    QCOMPARE(detail.json().value(QLatin1String("evaluation")).toObject().value(QLatin1String("evalDetailText")).toString(),
+             QStringLiteral("501 窗口服务态度不好；502 办事效率低，等候时间长"));
 }
 
 void TestGrievanceFiles::deadlines_acrossMakeUpWeekendAndNationalDay_countWorkingDays()
