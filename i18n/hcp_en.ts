@@ -228,22 +228,22 @@
 <context>
     <name>DemoPanel</name>
     <message>
-        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="29"/>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="28"/>
         <source>演示</source>
         <translation>Demo</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="48"/>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="47"/>
         <source>演示面板：模拟刷身份证</source>
         <translation>Demo panel: simulate an ID card</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="65"/>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="64"/>
         <source>模拟扫码（回执二维码）</source>
         <translation>Simulate a scan (receipt QR)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="84"/>
+        <location filename="../qml/Kiosk/App/DemoPanel.qml" line="83"/>
         <source>收起</source>
         <translation>Close</translation>
     </message>
@@ -468,7 +468,7 @@
     </message>
     <message>
         <location filename="../qml/Kiosk/App/Main.qml" line="86"/>
-        <location filename="../qml/Kiosk/App/Main.qml" line="125"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="128"/>
         <source>退出代办</source>
         <translation>Sign out</translation>
     </message>
@@ -478,69 +478,69 @@
         <translation>Agent sign-in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="110"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="113"/>
         <source>代办模式 · 代办员 %1</source>
         <translation>Assisted mode · agent %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="184"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="187"/>
         <source>该办件已评价</source>
         <translation>Already rated</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="185"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="188"/>
         <source>%1
 已于 %2 评价。一次服务只能评价一次。</source>
         <translation>%1
 Rated on %2. Each service can be rated only once.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="192"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="195"/>
         <source>暂无可评价的办件</source>
         <translation>Nothing to rate</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="199"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="202"/>
         <source>抱歉，出了点问题</source>
         <translation>Sorry, something went wrong</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="200"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="203"/>
         <source>返回重试</source>
         <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="208"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="211"/>
         <source>暂停评价</source>
         <translation>Rating paused</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="238"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="246"/>
         <source>● 在线 · 待上报 %1 条</source>
         <translation>● Online · %1 waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="238"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="246"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="239"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="247"/>
         <source>○ 离线 · 评价保存在本机，联网后自动上报（%1 条）</source>
         <translation>○ Offline · %1 saved here, sent later</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="268"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="278"/>
         <source>政务服务便民热线 %1</source>
         <translation>Government service hotline %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="292"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="302"/>
         <source>%1 秒后返回首页，信息将清除</source>
         <translation>Returning to the start in %1 s; your information will be cleared</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/App/Main.qml" line="302"/>
+        <location filename="../qml/Kiosk/App/Main.qml" line="312"/>
         <source>继续</source>
         <translation>Continue</translation>
     </message>
@@ -1028,32 +1028,32 @@ Time: %2</translation>
 <context>
     <name>TypeCaseScreen</name>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="23"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="30"/>
         <source>输入办件编号和姓名</source>
         <translation>Enter case number and name</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="24"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="31"/>
         <source>办件编号印在受理通知书或办结回执上。</source>
         <translation>The case number is printed on your acceptance notice or completion receipt.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="27"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="34"/>
         <source>办件编号</source>
         <translation>Case number</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="27"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="34"/>
         <source>申请人姓名</source>
         <translation>Applicant name</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="83"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="90"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="88"/>
+        <location filename="../qml/Kiosk/Screens/TypeCaseScreen.qml" line="95"/>
         <source>查询</source>
         <translation>Search</translation>
     </message>
@@ -1971,8 +1971,8 @@ Time: %2</translation>
         <translation>Sync started (%1)</translation>
     </message>
     <message>
-        <location filename="../kiosk/main.cpp" line="646"/>
-        <location filename="../kiosk/main.cpp" line="917"/>
+        <location filename="../kiosk/app/kioskservices.cpp" line="605"/>
+        <location filename="../kiosk/tools/screentourmain.cpp" line="72"/>
         <source>软件更新：本机未配置</source>
         <translation>Software updates: not configured on this kiosk</translation>
     </message>
@@ -1984,77 +1984,83 @@ Time: %2</translation>
         <translation type="vanished">This terminal is low on storage and rating is paused. Please rate at a service window or call %1.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="238"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="255"/>
         <source>请输入办件编号和申请人姓名。</source>
         <translation>Please enter the case number and the applicant&apos;s name.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="243"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="260"/>
         <source>办件编号格式不正确。办件编号由6至50位字母或数字组成，见受理通知书。</source>
         <translation>That case number is not valid. It has 6 to 50 letters or digits; see your acceptance notice.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="311"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="335"/>
         <source>暂时无法按身份证查询（未连接服务中心）。请输入办件编号和姓名，或扫描回执上的二维码。</source>
         <translation>Lookup by ID card is not available right now (no connection to the service centre). Please enter the case number and name, or scan the QR code on your receipt.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="354"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="378"/>
         <source>已评价（%1）</source>
         <translation>Rated (%1)</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="356"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="380"/>
         <source>尚未办结，办结后可评价</source>
         <translation>Not completed yet; can be rated once completed</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="371"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="387"/>
+        <source>M月d日</source>
+        <comment>date format of a rating deadline</comment>
+        <translation>d MMM</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/evaluationsession.cpp" line="396"/>
         <source>网络暂时不通，未能查询到您的办件。请稍后再试。</source>
         <translation>The network is down for the moment and your case could not be looked up. Please try again later.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="373"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="398"/>
         <source>没有查到您名下可以评价的办件。办件办结后才能评价，刚办结的办件可能要稍等几分钟才能查到。</source>
         <translation>No case in your name can be rated. A case can be rated once it is completed; a case completed just now may take a few minutes to appear.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="375"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="400"/>
         <source>没有查到这个办件编号和姓名对应的办件。请核对受理通知书上的办件编号和办事人姓名。</source>
         <translation>No case matches this case number and name. Please check the case number on your acceptance notice and the applicant&apos;s name.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="377"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="402"/>
         <source>没有查到这个二维码对应的办件。请确认是本服务中心的回执或受理通知书，或改为输入办件编号。</source>
         <translation>No case matches this QR code. Please check that it is a receipt or acceptance notice of this service centre, or enter the case number instead.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="420"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="445"/>
         <source>该办件已超过评价期限（办结后%1个工作日内可评价）。</source>
         <translation>The rating period for this case has ended (cases can be rated within %1 working days of completion).</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="664"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="675"/>
         <source>抱歉，这次评价未能保存。本机已暂停评价并通知维护人员，请到服务窗口评价。</source>
         <translation>Sorry, this rating could not be saved. This terminal has paused rating and maintenance has been notified. Please rate at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="317"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="341"/>
         <source>这是代办员的身份证。请使用办事人本人的身份证。</source>
         <translation>This is the agent&apos;s ID card. Please use the applicant&apos;s own ID card.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="207"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="224"/>
         <source>本机暂停评价，已通知维护人员。请到服务窗口评价。</source>
         <translation>Rating is paused on this terminal and maintenance has been notified. Please rate at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="358"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="382"/>
         <source>已超过评价期限</source>
         <translation>Rating period has ended</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="362"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="387"/>
         <source>可评价，截止 %1</source>
         <translation>Can be rated until %1</translation>
     </message>
@@ -2067,12 +2073,12 @@ Time: %2</translation>
         <translation type="vanished">We could not find your case. Check the case number and name, or ask at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="389"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="414"/>
         <source>您的办件都已评价或已超过评价期限（办结后%1个工作日内可评价）。</source>
         <translation>All your cases are rated or past the rating period (%1 working days after completion).</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="419"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="444"/>
         <source>该办件尚未办结，办结后即可评价。</source>
         <translation>This case is not completed yet. You can rate it once it is.</translation>
     </message>
@@ -2081,17 +2087,17 @@ Time: %2</translation>
         <translation type="vanished">The rating period for this case has ended (%1 working days after completion). For comments, call %2.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="492"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="517"/>
         <source>留言最多%1字，多出的部分未保留。</source>
         <translation>Comments are limited to %1 characters; the rest was not kept.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="512"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="537"/>
         <source>请至少选择一项原因。</source>
         <translation>Please choose at least one reason.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="522"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="547"/>
         <source>请至少选择一项原因，或点“我来写意见”。</source>
         <translation>Please choose at least one reason, or tap “Write my own”.</translation>
     </message>
@@ -2100,22 +2106,22 @@ Time: %2</translation>
         <translation type="vanished">This terminal&apos;s storage is full and this rating could not be saved. Please rate at a service window or call %1.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="667"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="676"/>
         <source>系统暂时出现故障，这次评价未能保存。请点“返回重试”，或到服务窗口评价。</source>
         <translation>A system fault stopped this rating from being saved. Tap &quot;Try again&quot;, or rate at a service window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="685"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="694"/>
         <source>正在打印凭条…</source>
         <translation>Printing your receipt…</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="695"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="704"/>
         <source>凭条已打印，请取走。</source>
         <translation>Your receipt is printed. Please take it.</translation>
     </message>
     <message>
-        <location filename="../kiosk/evaluationsession.cpp" line="696"/>
+        <location filename="../kiosk/evaluationsession.cpp" line="705"/>
         <source>凭条未能打印（%1）。评价已保存，请用手机扫描屏幕上的二维码。</source>
         <translation>The receipt could not be printed (%1). Your rating is saved; please scan the QR code on the screen with your phone.</translation>
     </message>
@@ -2127,42 +2133,42 @@ Time: %2</translation>
 <context>
     <name>hcp::kiosk::FollowUpSession</name>
     <message>
-        <location filename="../kiosk/followupsession.cpp" line="25"/>
+        <location filename="../kiosk/followupsession.cpp" line="26"/>
         <source>已受理，待整改</source>
         <translation>Received, awaiting action</translation>
     </message>
     <message>
-        <location filename="../kiosk/followupsession.cpp" line="27"/>
+        <location filename="../kiosk/followupsession.cpp" line="28"/>
         <source>整改中</source>
         <translation>Being put right</translation>
     </message>
     <message>
-        <location filename="../kiosk/followupsession.cpp" line="29"/>
+        <location filename="../kiosk/followupsession.cpp" line="30"/>
         <source>已整改并答复</source>
         <translation>Put right and replied</translation>
     </message>
     <message>
-        <location filename="../kiosk/followupsession.cpp" line="72"/>
+        <location filename="../kiosk/followupsession.cpp" line="73"/>
         <source>本机未连接政务服务平台，暂时无法查询整改情况。请到服务窗口咨询，或拨打 %1。</source>
         <translation>This terminal is not connected to the government service platform, so the follow-up cannot be looked up. Please ask at a service window or call %1.</translation>
     </message>
     <message>
-        <location filename="../kiosk/followupsession.cpp" line="84"/>
+        <location filename="../kiosk/followupsession.cpp" line="85"/>
         <source>网络暂时不通，未能查询到整改情况。请稍后再试，或拨打 %1。</source>
         <translation>The network is down, so the follow-up could not be looked up. Please try again later or call %1.</translation>
     </message>
     <message>
-        <location filename="../kiosk/followupsession.cpp" line="124"/>
+        <location filename="../kiosk/followupsession.cpp" line="125"/>
         <source>该办件暂无整改反馈。差评提交后，有关部门会在规定时限内核实整改并答复，请稍后再查询。</source>
         <translation>There is no follow-up for this case yet. After a poor rating the department looks into it, puts it right and replies within the set time; please check again later.</translation>
     </message>
     <message>
-        <location filename="../kiosk/followupsession.cpp" line="142"/>
+        <location filename="../kiosk/followupsession.cpp" line="143"/>
         <source>整改完成并答复后，即可在这里对整改结果进行评价。</source>
         <translation>Once it has been put right and replied to, you can rate the follow-up here.</translation>
     </message>
     <message>
-        <location filename="../kiosk/followupsession.cpp" line="240"/>
+        <location filename="../kiosk/followupsession.cpp" line="218"/>
         <source>系统暂时出现故障，这次评价未能保存。请到服务窗口评价，或拨打 %1。</source>
         <translation>A system fault stopped this rating from being saved. Please rate at a service window or call %1.</translation>
     </message>
@@ -2170,7 +2176,7 @@ Time: %2</translation>
 <context>
     <name>hcp::kiosk::PadSession</name>
     <message>
-        <location filename="../kiosk/padsession.cpp" line="207"/>
+        <location filename="../kiosk/padsession.cpp" line="190"/>
         <source>系统暂时出现故障，这次评价未能保存。请告知窗口工作人员，或拨打 %1。</source>
         <translation>A system fault stopped this rating from being saved. Please tell the staff at the window, or call %1.</translation>
     </message>

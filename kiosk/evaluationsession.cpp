@@ -383,7 +383,8 @@ void EvaluationSession::onLookupFinished(quint64 id, const QList<Case> &found, C
         } else {
             r.rateable = true;
             const QDateTime end = m_calendar.windowEnd(c.resultDate, n).addSecs(-1);
-            r.statusText = tr("可评价，截止 %1").arg(end.toString(QStringLiteral("M月d日")));
+            // The date format is translated too (English: "11 Dec"; QDate::toString uses English names).
+            r.statusText = tr("可评价，截止 %1").arg(end.toString(tr("M月d日", "date format of a rating deadline")));
         }
         rows.append(r);
     }
