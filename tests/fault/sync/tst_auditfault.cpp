@@ -110,7 +110,7 @@ void TestAuditFault::faultsAndRestartsMidFlush_everyRecordOnceNoAlertAckedNeverR
         if (round % 7 == 3) {
             // Power cut while the request is out: the hub may commit it, the kiosk never marks it.
             shipper->sender.flushAudit();
-            QTest::qWait(round % 2 ? 0 : 20);
+            QTest::qWait(round % 2 ? 0 : 20); // fixed on purpose: the cut lands before or while the request is out
             shipper = std::make_unique<Shipper>(creds, key, ledger.builder(), path);
             QVERIFY(shipper->opened);
             ++restartsMidFlush;

@@ -153,7 +153,7 @@ void TestIdCardService::pollingOff_sendsNothingAndClosesTransport()
     IdCardService svc(borrow(m_fake.get()), SamLink::Framing::Stream);
     svc.setTiming(fastTiming());
     QSignalSpy read(&svc, &IdCardService::cardRead);
-    // Several poll intervals with polling off: the reader is never touched.
+    // Several poll intervals with polling off: the reader is never touched (fixed: nothing is to happen).
     QTest::qWait(200);
     QVERIFY(m_fake->writtenData().isEmpty());
     QCOMPARE(m_fake->openCount(), 0);
@@ -164,7 +164,7 @@ void TestIdCardService::pollingOff_sendsNothingAndClosesTransport()
     QTRY_VERIFY_WITH_TIMEOUT(!m_fake->isOpen(), 5000);
     QCOMPARE(m_fake->closeCount(), m_fake->openCount());
     const QByteArray sent = m_fake->writtenData();
-    QTest::qWait(200);
+    QTest::qWait(200); // fixed on purpose: several poll intervals in which nothing more is to be sent
     QCOMPARE(m_fake->writtenData(), sent);
 }
 

@@ -77,11 +77,8 @@ class TestKioskUpdateProcess : public QObject
     // Waits for the kiosk to exit on its own (it restarts itself after a slot switch).
     bool waitForExit(int ms)
     {
-        QElapsedTimer t;
-        t.start();
-        while (m_kiosk->state() != QProcess::NotRunning && t.elapsed() < ms)
-            QTest::qWait(100); // serves the bundle server's sockets meanwhile
-        return m_kiosk->state() == QProcess::NotRunning;
+        // qWaitFor serves the bundle server's sockets meanwhile.
+        return QTest::qWaitFor([this] { return m_kiosk->state() == QProcess::NotRunning; }, ms);
     }
     void stopKiosk()
     {

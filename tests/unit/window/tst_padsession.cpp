@@ -8,6 +8,7 @@
 #include <serviceavailability.h>
 #include <store.h>
 
+#include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -73,6 +74,7 @@ private Q_SLOTS:
     {
         auto store = openStore();
         PadSession pad(store.get());
+        QAbstractItemModelTester reasonsChecked(pad.reasons(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         pad.setIndicatorSet(IndicatorSet::builtin());
         pad.setEnabled(true);
         pad.rateNow(event(QStringLiteral("PADUNIT0002")));
@@ -110,6 +112,7 @@ private Q_SLOTS:
     {
         auto store = openStore();
         PadSession pad(store.get());
+        QAbstractItemModelTester reasonsChecked(pad.reasons(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         pad.setIndicatorSet(IndicatorSet::builtin());
         pad.setEnabled(true);
         pad.rateNow(event(QStringLiteral("PADUNIT0004")));
@@ -139,6 +142,7 @@ private Q_SLOTS:
     {
         auto store = openStore();
         PadSession pad(store.get());
+        QAbstractItemModelTester reasonsChecked(pad.reasons(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         KioskConfig c;
         c.padStaffName = QStringLiteral("赵敏");
         c.padStaffNo = QStringLiteral("S0099");
