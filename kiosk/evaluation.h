@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "channel.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QMap>
@@ -20,7 +22,7 @@ struct Evaluation {
     int serviceNumber = 1;
     int assessNumber = 1;       // 1 首次评价, 2 追评
     int evaluateType = 1;       // 1 主动评价, 2 追加评价
-    int pf = 5;                 // 5 自助终端, 4 评价器
+    int pf = Channel::terminal().pf(); // 5 自助终端, 4 评价器
     int satisfaction = 0;       // 1..5
     QStringList evalDetail;     // selected indicator codes
     QMap<QString, QString> answers; // question id → answer (see QuestionItem)

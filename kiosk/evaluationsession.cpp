@@ -260,7 +260,8 @@ void EvaluationSession::submitTypedLookup(const QString &projectNo, const QStrin
         setMessage(tr("办件编号格式不正确。办件编号由6至50位字母或数字组成，见受理通知书。"));
         return;
     }
-    m_citizenName = maskName(n);
+    m_identity.source = Identity::Source::Typed;
+    m_identity.maskedName = maskName(n);
     Q_EMIT identityChanged();
     CaseQuery q;
     q.kind = CaseQuery::Kind::ByProjectNoAndName;
@@ -295,6 +296,7 @@ void EvaluationSession::submitQrPayload(const QByteArray &payload)
         Q_EMIT followUpRequested(p.projectNo, p.serviceNumber);
         return;
     }
+    m_identity.source = Identity::Source::Receipt;
     CaseQuery q;
     q.kind = CaseQuery::Kind::ByProjectNo;
     q.projectNo = p.projectNo;
@@ -309,8 +311,9 @@ void EvaluationSession::identifyByCard(const QString &name, const QString &idNum
     if (!acceptingSessions() || !acceptsNewIdentity(m_state))
         return;
     wipe();
-    m_citizenName = maskName(name);
-    m_citizenIdMasked = maskIdNumber(idNumber);
+    m_identity.source = Identity::Source::Card;
+    m_identity.maskedName = maskName(name);
+    m_identity.maskedIdNumber = maskIdNumber(idNumber);
     Q_EMIT identityChanged();
     // The plain ID number goes no further than its keyed hash (made by the hub for an enrolled
     // kiosk, PROTOCOL §5a) and the ciphertext for the hub (the evaluation's certKeyEnc, §4);
@@ -351,7 +354,6 @@ void EvaluationSession::identifyByCard(const QString &name, const QString &idNum
 void EvaluationSession::startLookup(const CaseQuery &query, int serviceNumber)
 {
     m_pendingServiceNumber = serviceNumber;
-    m_lookupKind = query.kind;
     setMessage({});
     setState(State::Searching);
     m_directory->lookup(query, ++m_lookupId);
@@ -394,9 +396,9 @@ void EvaluationSession::onLookupFinished(quint64 id, const QList<Case> &found, C
         // Says what was asked (the screen adds the window and the hotline once, below).
         if (unreachable)
             setMessage(tr("网络暂时不通，未能查询到您的办件。请稍后再试。"));
-        else if (m_lookupKind == CaseQuery::Kind::ByCertKeyHash)
+        else if (m_identity.queryKind() == CaseQuery::Kind::ByCertKeyHash)
             setMessage(tr("没有查到您名下可以评价的办件。办件办结后才能评价，刚办结的办件可能要稍等几分钟才能查到。"));
-        else if (m_lookupKind == CaseQuery::Kind::ByProjectNoAndName)
+        else if (m_identity.queryKind() == CaseQuery::Kind::ByProjectNoAndName)
             setMessage(tr("没有查到这个办件编号和姓名对应的办件。请核对受理通知书上的办件编号和办事人姓名。"));
         else
             setMessage(tr("没有查到这个二维码对应的办件。请确认是本服务中心的回执或受理通知书，或改为输入办件编号。"));
@@ -730,8 +732,8 @@ void EvaluationSession::wipe()
     // identifyByCard).
     for (const CaseListModel::Row &row : m_cases.rows())
         overwriteText(row.c.userName);
-    scrubText(m_citizenName);
-    scrubText(m_citizenIdMasked);
+    scrubText(m_identity.maskedName);
+    scrubText(m_identity.maskedIdNumber);
     scrubText(m_comment);
     m_message = QString(); // may share a caller's text (reportIdentifyError): released, not overwritten
     scrubText(m_case.userName);

@@ -6,6 +6,7 @@
 #include "case.h"
 #include "casedirectory.h"
 #include "evaluation.h"
+#include "identity.h"
 #include "indicatorset.h"
 #include "kioskconfig.h"
 #include "questionnaire.h"
@@ -147,8 +148,8 @@ public:
     State state() const { return m_state; }
     QString message() const { return m_message; }
     bool busy() const { return m_state == State::Searching || m_state == State::Committing; }
-    QString citizenName() const { return m_citizenName; }
-    QString citizenIdMasked() const { return m_citizenIdMasked; }
+    QString citizenName() const { return m_identity.maskedName; }
+    QString citizenIdMasked() const { return m_identity.maskedIdNumber; }
     CaseListModel *cases() { return &m_cases; }
     ReasonListModel *reasons() { return &m_reasons; }
     QuestionListModel *questions() { return &m_questions; }
@@ -269,8 +270,7 @@ private:
 
     State m_state = State::Start;
     QString m_message;
-    QString m_citizenName;      // masked
-    QString m_citizenIdMasked;
+    Identity m_identity; // masked; its source names the lookup in the nothing-to-rate text
     QString m_certKeyEnc;       // base64 ciphertext for the hub, set by a card identification
     QByteArray m_hubPublicKeyPem;
     IdHasher m_idHasher;
@@ -299,7 +299,6 @@ private:
 
     quint64 m_lookupId = 0;
     int m_pendingServiceNumber = 0;
-    CaseQuery::Kind m_lookupKind = CaseQuery::Kind::ByProjectNo; // what the nothing-to-rate text names
     int m_idleOverrideMs = 0;
     QTimer m_tickTimer;
     QElapsedTimer m_activity;

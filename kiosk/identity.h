@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "casedirectory.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -11,5 +13,32 @@ namespace hcp::kiosk {
 // The plain number is never stored on the kiosk. The number is normalised first: trimmed,
 // upper-case X.
 QString certKeyHash(const QByteArray &hubKey, const QString &idNumber);
+
+// How the citizen at the terminal was identified and what the session keeps of it: the masked
+// name and ID number only (the plain ID number goes no further than its keyed hash).
+struct Identity {
+    enum class Source {
+        Typed,   // 办件编号 + applicant's name typed on the keyboard
+        Receipt, // QR code on the receipt or 受理通知书
+        Card,    // ID card on the reader
+    };
+    Source source = Source::Receipt;
+    QString maskedName;     // typed or read from the card
+    QString maskedIdNumber; // card only
+
+    // The case lookup this identification leads to.
+    CaseQuery::Kind queryKind() const
+    {
+        switch (source) {
+        case Source::Typed:
+            return CaseQuery::Kind::ByProjectNoAndName;
+        case Source::Card:
+            return CaseQuery::Kind::ByCertKeyHash;
+        case Source::Receipt:
+            break;
+        }
+        return CaseQuery::Kind::ByProjectNo;
+    }
+};
 
 } // namespace hcp::kiosk

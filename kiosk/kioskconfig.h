@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "channel.h"
+
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -24,7 +26,7 @@ struct KioskConfig {
     QString hallCode = QStringLiteral("HALL-001");
     QString areaCode = QStringLiteral("110105000000");
     QString hotline = QStringLiteral("12345");
-    int pf = 5;                     // 5 自助终端, 4 窗口评价器
+    int pf = Channel::terminal().pf(); // 5 自助终端, 4 窗口评价器 (domain.md §b.1)
     int ratingWindowWorkingDays = 5;
     int idleTimeoutSeconds = 60;
     int countdownSeconds = 10;      // last N seconds shown as a countdown
@@ -61,6 +63,9 @@ struct KioskConfig {
 
     static KioskConfig fromJson(const QJsonObject &o, QString *error = nullptr);
     QJsonObject toJson() const;
+
+    // The channel `pf` names; a number outside the national list counts as the terminal.
+    Channel channel() const { return Channel::fromPf(pf).value_or(Channel::terminal()); }
 };
 
 } // namespace hcp::kiosk

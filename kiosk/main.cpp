@@ -6,6 +6,7 @@
 #include "app/kioskservices.h"
 #include "app/logbuffer.h"
 #include "app/qrimageprovider.h"
+#include "app/qrpreviewimageprovider.h"
 #include "app/selftest.h"
 #include "app/updatecontroller.h"
 
@@ -16,7 +17,6 @@
 #include <languageswitcher.h>
 #include <syncstatus.h>
 #include <systemdnotifier.h>
-#include <hardware/camera/qrpreviewimageprovider.h>
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>
@@ -201,7 +201,7 @@ int main(int argc, char *argv[])
 
     QQmlApplicationEngine engine;
     engine.addImageProvider(QStringLiteral("qr"), new QrImageProvider);
-    engine.addImageProvider(QStringLiteral("camera"), new hcp::hardware::QrPreviewImageProvider(devices.camera()));
+    engine.addImageProvider(QStringLiteral("camera"), new hcp::kiosk::QrPreviewImageProvider(devices.camera()));
     engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
     hcp::qml::LanguageSwitcher language(&engine, s.app());
     if (parser.isSet(selfTestOpt))

@@ -160,7 +160,7 @@ void PadSession::commit()
     // (政务大厅平板电脑 / 评价器), whatever the terminal default says.
     Evaluation e = ratingcommit::fromCase(ratingcommit::storedCase(*m_store, m_event.projectNo, m_event.serviceNumber),
                                           ratingcommit::Assessment::First, m_config);
-    e.pf = 4;
+    e.pf = Channel::pad().pf();
     e.staffNo = m_event.staffNo;
     e.staffName = m_event.staffName;
     e.windowNo = m_event.windowNo;

@@ -36,7 +36,7 @@ Devices::Devices(const Options &options, EvaluationSession *session, AppControll
     // The status strip lists what this kiosk has: a window pad (pf=4) identifies nobody and
     // prints nothing; a camera only where one is configured.
     QList<DeviceClass> fitted;
-    if (config.pf != 4) {
+    if (!config.channel().isPad()) {
         fitted = {DeviceClass::IdCard, DeviceClass::Printer, DeviceClass::Scanner};
         if (!options.cameraSource.isEmpty())
             fitted.append(DeviceClass::Camera);

@@ -201,8 +201,8 @@ void KioskServices::buildSessions(const IndicatorSet &indicators, const Question
     m_pad->setConfig(m_config);
     m_pad->setIndicatorSet(indicators);
     m_pad->setAvailability(m_availability.get());
-    m_pad->setEnabled(m_config.pf == 4);
-    if (m_config.pf == 4 && !m_config.padTriggerToken.isEmpty() && m_config.padTriggerPort > 0) {
+    m_pad->setEnabled(m_config.channel().isPad());
+    if (m_config.channel().isPad() && !m_config.padTriggerToken.isEmpty() && m_config.padTriggerPort > 0) {
         m_padTrigger = std::make_unique<PadTrigger>();
         m_padTrigger->setToken(m_config.padTriggerToken.toUtf8());
         QObject::connect(m_padTrigger.get(), &PadTrigger::rateNowRequested, m_pad.get(), &PadSession::rateNow);
@@ -326,7 +326,7 @@ bool KioskServices::enroll(const QUrl &hubUrl, const QString &token, QString *er
     const QString deviceId = QStringLiteral("KIOSK-%1-%2").arg(m_config.hallCode, host);
     QEventLoop loop;
     bool ok = false;
-    client.enroll(token, deviceId, m_config.hallCode, m_config.pf == 4 ? QStringLiteral("pad") : QStringLiteral("terminal"),
+    client.enroll(token, deviceId, m_config.hallCode, m_config.channel().deviceClass(),
                   QCoreApplication::applicationVersion(),
                   [&](bool success, const hcp::sync::DeviceCredentials &creds, const QString &err) {
                       ok = success && creds.save(credentialsPath(), error);
@@ -538,7 +538,7 @@ void KioskServices::applyHubConfig(const QJsonObject &doc, qint64 version, const
         m_session->setConfig(m_config);
         m_pad->setConfig(m_config);
         m_followUp->setConfig(m_config);
-        m_pad->setEnabled(m_config.pf == 4);
+        m_pad->setEnabled(m_config.channel().isPad());
         if (m_voice)
             m_voice->setVolumePercent(m_config.voiceVolume);
         if (m_agentDesk)

@@ -13,7 +13,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 using hcp::hardware::QrCamera;
-using hcp::hardware::QrPreviewImageProvider;
+using hcp::kiosk::QrPreviewImageProvider;
 
 class TestQrPreviewImageProvider : public QObject {
     Q_OBJECT

@@ -4,10 +4,15 @@
 #include <QQuickImageProvider>
 
 namespace hcp::hardware {
-
 class CameraDevice;
+}
 
-// Serves QrCamera's latest preview frame to QML. Register it with the engine under an id and
+namespace hcp::kiosk {
+
+using hcp::hardware::CameraDevice;
+
+// Serves the camera's (QrCamera's) latest preview frame to QML; the app layer's, since hardware/
+// knows nothing of Qt Quick. Register it with the engine under an id and
 // bind an Image to the camera's previewSerial so it re-requests each new frame:
 //   engine.addImageProvider("qrcamera", new QrPreviewImageProvider(&camera));
 //   Image { source: "image://qrcamera/" + QrCamera.previewSerial; cache: false }
@@ -22,4 +27,4 @@ private:
     const CameraDevice *m_camera;
 };
 
-} // namespace hcp::hardware
+} // namespace hcp::kiosk

@@ -3,7 +3,7 @@
 
 #include "hardware/cameradevice.h"
 
-namespace hcp::hardware {
+namespace hcp::kiosk {
 
 QrPreviewImageProvider::QrPreviewImageProvider(const CameraDevice *camera)
     : QQuickImageProvider(QQuickImageProvider::Image), m_camera(camera)
@@ -26,4 +26,4 @@ QImage QrPreviewImageProvider::requestImage(const QString &id, QSize *size, cons
     return img;
 }
 
-} // namespace hcp::hardware
+} // namespace hcp::kiosk
