@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "auditlog.h"
 
-#include <outbox.h>
+#include "outbox.h"
 
 #include <QDateTime>
 #include <QJsonDocument>

@@ -3,7 +3,7 @@
 
 #include "store.h"
 
-#include <ledgerbuilder.h>
+#include "ledgerbuilder.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -3,9 +3,9 @@
 
 #include "store.h"
 
-#include <canonicaljson.h>
-#include <jsonmergepatch.h>
-#include <pinvault.h>
+#include "canonicaljson.h"
+#include "jsonmergepatch.h"
+#include "pinvault.h"
 
 #include <QJsonDocument>
 #include <QLoggingCategory>

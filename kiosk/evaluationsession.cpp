@@ -3,7 +3,7 @@
 
 #include "textscrub.h"
 
-#include <wire.h>
+#include "wire.h"
 
 #include "identity.h"
 #include "qrpayload.h"

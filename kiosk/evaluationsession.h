@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <receiptwitness.h>
+#include "receiptwitness.h"
 
 #include "case.h"
 #include "casedirectory.h"

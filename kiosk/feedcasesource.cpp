@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "feedcasesource.h"
 
-#include <casecache.h>
+#include "casecache.h"
 
 #include <QJsonArray>
 

@@ -6,7 +6,7 @@
 #include "satisfaction.h"
 #include "store.h"
 
-#include <hubclient.h>
+#include "hubclient.h"
 
 #include <QJsonArray>
 #include <QLoggingCategory>

@@ -6,7 +6,7 @@
 #include "kioskconfig.h"
 #include "sessionmodels.h"
 
-#include <hubclient.h>
+#include "hubclient.h"
 
 #include <QDateTime>
 #include <QObject>

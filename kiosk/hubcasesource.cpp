@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hubcasesource.h"
 
-#include <hubclient.h>
+#include "hubclient.h"
 
 #include <QJsonArray>
 #include <QUrlQuery>

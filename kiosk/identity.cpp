@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "identity.h"
 
-#include <wire.h>
+#include "wire.h"
 
 namespace hcp::kiosk {
 

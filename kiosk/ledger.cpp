@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ledger.h"
 
-#include <ledgertable.h>
+#include "ledgertable.h"
 
 namespace hcp::kiosk {
 

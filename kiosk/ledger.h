@@ -3,8 +3,8 @@
 
 #include "store.h"
 
-#include <ledgerbuilder.h>
-#include <ledgerentry.h>
+#include "ledgerbuilder.h"
+#include "ledgerentry.h"
 
 #include <QSqlDatabase>
 

@@ -10,13 +10,13 @@
 #include "app/selftest.h"
 #include "app/updatecontroller.h"
 
-#include <appcontroller.h>
-#include <coretypes.h>
-#include <demodata.h>
-#include <evaluationsession.h>
-#include <languageswitcher.h>
-#include <syncstatus.h>
-#include <systemdnotifier.h>
+#include "appcontroller.h"
+#include "coretypes.h"
+#include "demodata.h"
+#include "evaluationsession.h"
+#include "languageswitcher.h"
+#include "syncstatus.h"
+#include "systemdnotifier.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>

@@ -6,7 +6,7 @@
 #include "kioskconfig.h"
 #include "sessionmodels.h"
 
-#include <ratenowevent.h>
+#include "ratenowevent.h"
 
 #include <QDateTime>
 #include <QObject>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <ratenowevent.h>
+#include "ratenowevent.h"
 
 #include <QByteArray>
 #include <QHttpServer>

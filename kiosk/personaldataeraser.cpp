@@ -3,7 +3,7 @@
 
 #include "store.h"
 
-#include <outbox.h>
+#include "outbox.h"
 
 #include <QDateTime>
 #include <QLoggingCategory>

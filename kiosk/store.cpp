@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store.h"
 
-#include <casecache.h>
-#include <ledgertable.h>
-#include <outbox.h>
+#include "casecache.h"
+#include "ledgertable.h"
+#include "outbox.h"
 
 #include <QAtomicInt>
 #include <QFile>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tpmattestor.h"
 
-#include <ledgertable.h>
-#include <tpmattestation.h>
+#include "ledgertable.h"
+#include "tpmattestation.h"
 
 #include <QDateTime>
 #include <QFileInfo>

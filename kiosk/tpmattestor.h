@@ -3,7 +3,7 @@
 
 #include "store.h"
 
-#include <tpmdevice.h>
+#include "tpmdevice.h"
 
 #include <QJsonObject>
 #include <QSqlDatabase>

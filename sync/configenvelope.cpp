@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "configenvelope.h"
 
-#include <canonicaljson.h>
-#include <crypto.h>
+#include "canonicaljson.h"
+#include "crypto.h"
 
 #include <QJsonDocument>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "wire.h"
 
-#include "trust/crypto.h"
+#include "crypto.h"
 
 #include <QCryptographicHash>
 #include <QDate>

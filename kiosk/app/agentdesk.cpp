@@ -3,10 +3,10 @@
 
 #include <QPointer>
 
-#include <evaluationsession.h>
-#include <case.h>
-#include <identity.h>
-#include <pinvault.h>
+#include "evaluationsession.h"
+#include "case.h"
+#include "identity.h"
+#include "pinvault.h"
 
 #include <QDir>
 #include <QLoggingCategory>

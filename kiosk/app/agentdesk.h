@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <kioskconfig.h>
+#include "kioskconfig.h"
 
 #include <QHash>
 #include <QObject>

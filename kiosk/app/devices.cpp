@@ -1,21 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "devices.h"
 
-#include <appcontroller.h>
-#include <case.h>
-#include <evaluationsession.h>
-#include <kioskconfig.h>
+#include "appcontroller.h"
+#include "case.h"
+#include "evaluationsession.h"
+#include "kioskconfig.h"
 
-#include <hardware/cameradevice.h>
-#include <hardware/devicemanager.h>
-#include <hardware/devicestatusmodel.h>
-#include <hardware/idcard/idcardservice.h>
-#include <hardware/idcard/idcardsimulator.h>
-#include <hardware/printer/printersimulator.h>
-#include <hardware/printer/receiptprinter.h>
-#include <hardware/scanner/scannerservice.h>
-#include <hardware/scanner/scannersimulator.h>
-#include <hardware/usbtransport.h>
+#include "hardware/cameradevice.h"
+#include "hardware/devicemanager.h"
+#include "hardware/devicestatusmodel.h"
+#include "hardware/idcard/idcardservice.h"
+#include "hardware/idcard/idcardsimulator.h"
+#include "hardware/printer/printersimulator.h"
+#include "hardware/printer/receiptprinter.h"
+#include "hardware/scanner/scannerservice.h"
+#include "hardware/scanner/scannersimulator.h"
+#include "hardware/usbtransport.h"
 
 #include <QLoggingCategory>
 #include <QDateTime>

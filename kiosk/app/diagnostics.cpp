@@ -4,12 +4,12 @@
 #include "devices.h"
 #include "logbuffer.h"
 
-#include <case.h>
-#include <evaluationsession.h>
-#include <pinvault.h>
+#include "case.h"
+#include "evaluationsession.h"
+#include "pinvault.h"
 
-#include <hardware/idcard/idcardservice.h>
-#include <hardware/printer/receiptprinter.h>
+#include "hardware/idcard/idcardservice.h"
+#include "hardware/printer/receiptprinter.h"
 
 #include <QCoreApplication>
 #include <algorithm>

@@ -3,13 +3,13 @@
 
 #include "hubcommandrouter.h"
 
-#include <devicecredentials.h>
-#include <deviceidentity.h>
-#include <indicatorset.h>
-#include <kioskconfig.h>
-#include <questionnaire.h>
-#include <store.h>
-#include <workcalendar.h>
+#include "devicecredentials.h"
+#include "deviceidentity.h"
+#include "indicatorset.h"
+#include "kioskconfig.h"
+#include "questionnaire.h"
+#include "store.h"
+#include "workcalendar.h"
 
 #include <QJsonObject>
 #include <QString>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "logbuffer.h"
 
-#include <case.h>
+#include "case.h"
 
 #include <QDateTime>
 #include <QMetaObject>

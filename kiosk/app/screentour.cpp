@@ -5,17 +5,17 @@
 #include "devices.h"
 #include "diagnostics.h"
 
-#include <appcontroller.h>
-#include <casedirectory.h>
-#include <demodata.h>
-#include <evaluationsession.h>
-#include <followupsession.h>
-#include <padsession.h>
-#include <qrpayload.h>
-#include <sessionmodels.h>
-#include <hardware/printer/printersimulator.h>
-#include <hardware/printer/receiptprinter.h>
-#include <hardware/scanner/scannersimulator.h>
+#include "appcontroller.h"
+#include "casedirectory.h"
+#include "demodata.h"
+#include "evaluationsession.h"
+#include "followupsession.h"
+#include "padsession.h"
+#include "qrpayload.h"
+#include "sessionmodels.h"
+#include "hardware/printer/printersimulator.h"
+#include "hardware/printer/receiptprinter.h"
+#include "hardware/scanner/scannersimulator.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

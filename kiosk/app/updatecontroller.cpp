@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "updatecontroller.h"
 
-#include <updateagent.h>
+#include "updateagent.h"
 
 #include <QLoggingCategory>
 #include <QRegularExpression>

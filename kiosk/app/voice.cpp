@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "voice.h"
 
-#include <appcontroller.h>
+#include "appcontroller.h"
 
 #include <QLoggingCategory>
 #include <QMutexLocker>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <evaluationsession.h>
+#include "evaluationsession.h"
 
 #include <QObject>
 #include <QString>

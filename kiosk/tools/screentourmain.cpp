@@ -10,13 +10,13 @@
 #include "app/qrimageprovider.h"
 #include "app/screentour.h"
 
-#include <appcontroller.h>
-#include <configapplier.h>
-#include <coretypes.h>
-#include <languageswitcher.h>
-#include <pinvault.h>
-#include <syncstatus.h>
-#include <hardware/idcard/idcardsimulator.h>
+#include "appcontroller.h"
+#include "configapplier.h"
+#include "coretypes.h"
+#include "languageswitcher.h"
+#include "pinvault.h"
+#include "syncstatus.h"
+#include "hardware/idcard/idcardsimulator.h"
 
 #include <QCommandLineParser>
 #include <QDir>

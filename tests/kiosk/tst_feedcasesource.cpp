@@ -2,10 +2,10 @@
 // The hall's case feed as the directory's local source: each query kind finds exactly the
 // cases the feed holds for it, with every field, and the directory answers from the feed when
 // its own cache has nothing.
-#include <casecache.h>
-#include <casedirectory.h>
-#include <feedcasesource.h>
-#include <store.h>
+#include "casecache.h"
+#include "casedirectory.h"
+#include "feedcasesource.h"
+#include "store.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>

@@ -2,7 +2,7 @@
 // The hub command table: each type reaches its own handler with its args, every command is
 // acknowledged once, and a type without a handler or a handler's refusal is reported with a
 // reason instead of disappearing.
-#include <hubcommandrouter.h>
+#include "hubcommandrouter.h"
 
 #include <QtTest>
 

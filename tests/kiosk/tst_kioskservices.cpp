@@ -4,18 +4,18 @@
 // at once (the sender's own poll is ten minutes here, so only the commit's kick can send it), the
 // hub's ack starts the personal-data eraser, and the hub's commands reach their handlers — an
 // unhandled one is refused into the audit chain.
-#include <auditlog.h>
-#include <casecache.h>
-#include <evaluationsession.h>
-#include <hubclient.h>
-#include <hubprocess.h>
-#include <kioskservices.h>
-#include <outboxsender.h>
-#include <padsession.h>
-#include <serviceavailability.h>
-#include <personaldataeraser.h>
-#include <syncagent.h>
-#include <syncstatus.h>
+#include "auditlog.h"
+#include "casecache.h"
+#include "evaluationsession.h"
+#include "hubclient.h"
+#include "hubprocess.h"
+#include "kioskservices.h"
+#include "outboxsender.h"
+#include "padsession.h"
+#include "serviceavailability.h"
+#include "personaldataeraser.h"
+#include "syncagent.h"
+#include "syncstatus.h"
 
 #include <QSignalSpy>
 #include <QSqlQuery>

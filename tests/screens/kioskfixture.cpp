@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "kioskfixture.h"
 
-#include <coretypes.h>
-#include <pinvault.h>
-#include <qrimageprovider.h>
-#include <hardware/devicestatusmodel.h>
+#include "coretypes.h"
+#include "pinvault.h"
+#include "qrimageprovider.h"
+#include "hardware/devicestatusmodel.h"
 
 #include <QStandardPaths>
 #include <QtQml/qqmlextensionplugin.h>

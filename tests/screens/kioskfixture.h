@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <agentdesk.h>
-#include <appcontroller.h>
-#include <casedirectory.h>
-#include <demodata.h>
-#include <devices.h>
-#include <diagnostics.h>
-#include <evaluationsession.h>
-#include <followupsession.h>
-#include <languageswitcher.h>
-#include <padsession.h>
-#include <pinyinengine.h>
-#include <screentour.h>
-#include <store.h>
-#include <syncstatus.h>
-#include <voice.h>
-#include <workcalendar.h>
+#include "agentdesk.h"
+#include "appcontroller.h"
+#include "casedirectory.h"
+#include "demodata.h"
+#include "devices.h"
+#include "diagnostics.h"
+#include "evaluationsession.h"
+#include "followupsession.h"
+#include "languageswitcher.h"
+#include "padsession.h"
+#include "pinyinengine.h"
+#include "screentour.h"
+#include "store.h"
+#include "syncstatus.h"
+#include "voice.h"
+#include "workcalendar.h"
 
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>

@@ -5,7 +5,7 @@
 #include "kioskfixture.h"
 #include "layoutcheck.h"
 
-#include <sessionmodels.h>
+#include "sessionmodels.h"
 
 #include <QQuickItem>
 #include <QSqlQuery>

@@ -6,7 +6,7 @@
 #include "kioskfixture.h"
 #include "layoutcheck.h"
 
-#include <coretypes.h>
+#include "coretypes.h"
 
 #include <QElapsedTimer>
 #include <QQmlComponent>

@@ -6,9 +6,9 @@
 #include "kioskfixture.h"
 #include "layoutcheck.h"
 
-#include <sessionmodels.h>
-#include <hardware/printer/printersimulator.h>
-#include <hardware/printer/receiptprinter.h>
+#include "sessionmodels.h"
+#include "hardware/printer/printersimulator.h"
+#include "hardware/printer/receiptprinter.h"
 
 #include <QQuickItem>
 #include <QStyleHints>

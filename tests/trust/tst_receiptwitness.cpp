@@ -9,13 +9,13 @@
 #include "hubprocess.h"
 #include "tamperkiosk.h"
 
-#include <casedirectory.h>
-#include <evaluationsession.h>
-#include <indicatorset.h>
-#include <qrpayload.h>
-#include <questionnaire.h>
-#include <receiptwitness.h>
-#include <workcalendar.h>
+#include "casedirectory.h"
+#include "evaluationsession.h"
+#include "indicatorset.h"
+#include "qrpayload.h"
+#include "questionnaire.h"
+#include "receiptwitness.h"
+#include "workcalendar.h"
 
 #include <QStandardPaths>
 #include <QTemporaryDir>

@@ -3,9 +3,9 @@
 // only goes forward, the identity survives a wiped disk.
 #include "swtpmprocess.h"
 
-#include <tpmattestation.h>
-#include <tpmdevice.h>
-#include <crypto.h>
+#include "tpmattestation.h"
+#include "tpmdevice.h"
+#include "crypto.h"
 
 #include <QFile>
 #include <QProcess>

@@ -3,18 +3,18 @@
 // (kiosk/main.cpp) to QML as singletons, and the types QML only receives as uncreatable.
 #pragma once
 
-#include <agentdesk.h>
-#include <appcontroller.h>
-#include <diagnostics.h>
-#include <evaluationsession.h>
-#include <followupsession.h>
-#include <padsession.h>
-#include <hardware/devicestatusmodel.h>
-#include <kioskservices.h>
-#include <pinyinengine.h>
-#include <sessionmodels.h>
-#include <syncstatus.h>
-#include <voice.h>
+#include "agentdesk.h"
+#include "appcontroller.h"
+#include "diagnostics.h"
+#include "evaluationsession.h"
+#include "followupsession.h"
+#include "padsession.h"
+#include "hardware/devicestatusmodel.h"
+#include "kioskservices.h"
+#include "pinyinengine.h"
+#include "sessionmodels.h"
+#include "syncstatus.h"
+#include "voice.h"
 
 #include <QJSEngine>
 #include <QQmlEngine>

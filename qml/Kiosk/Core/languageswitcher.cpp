@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "languageswitcher.h"
 
-#include <appcontroller.h>
+#include "appcontroller.h"
 
 #include <QCoreApplication>
 #include <QFile>

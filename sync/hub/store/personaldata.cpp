@@ -4,7 +4,7 @@
 #include "../wire.h"
 #include "hubstore.h"
 
-#include <deviceidentity.h>
+#include "deviceidentity.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -4,7 +4,7 @@
 #include "hubstore.h"
 #include "ledgercheck.h"
 
-#include <tpmattestation.h>
+#include "tpmattestation.h"
 
 #include <QJsonArray>
 #include <QLoggingCategory>

@@ -16,9 +16,9 @@
 //    JSON; COMMIT) with journal_mode=WAL and synchronous=FULL on the same file system,
 //    interleaved one for one so both see the same disk and CPU load.
 // Exit code 0 when every measurement was taken, 1 otherwise. No timing is asserted here.
-#include <evaluation.h>
-#include <indicatorset.h>
-#include <store.h>
+#include "evaluation.h"
+#include "indicatorset.h"
+#include "store.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -5,10 +5,10 @@
 // commit counts as reported to the parent, exactly like the thank-you screen does for a citizen.
 // Usage: hcp-durability-child DB_PATH [MAX_COMMITS]   (MAX_COMMITS 0 = until killed)
 // Exit codes: 2 bad usage, 3 the store did not open, 4 an evaluation was invalid, 5 commit failed.
-#include <evaluation.h>
-#include <indicatorset.h>
-#include <questionnaire.h>
-#include <store.h>
+#include "evaluation.h"
+#include "indicatorset.h"
+#include "questionnaire.h"
+#include "store.h"
 
 #include <QCoreApplication>
 #include <QRandomGenerator>

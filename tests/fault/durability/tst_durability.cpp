@@ -6,7 +6,7 @@
 // the same database file. Every commit the child reported must survive with its deviceSeq,
 // deviceSeq must stay gap-free, every evaluation must have its outbox row and SQLite's
 // integrity check must pass. Seed: HCP_DURABILITY_SEED (printed, to replay a failure).
-#include <store.h>
+#include "store.h"
 
 #include <QElapsedTimer>
 #include <QProcess>

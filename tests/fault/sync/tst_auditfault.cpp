@@ -10,9 +10,9 @@
 #include "hubclient.h"
 #include "outboxsender.h"
 
-#include <auditlog.h>
-#include <ledger.h>
-#include <store.h>
+#include "auditlog.h"
+#include "ledger.h"
+#include "store.h"
 
 #include <QSet>
 #include <QStandardPaths>

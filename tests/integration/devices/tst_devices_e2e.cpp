@@ -5,18 +5,18 @@
 #include "devices.h"
 #include "qrimageprovider.h"
 
-#include <appcontroller.h>
-#include <casedirectory.h>
-#include <evaluationsession.h>
-#include <identity.h>
-#include <qrpayload.h>
-#include <store.h>
+#include "appcontroller.h"
+#include "casedirectory.h"
+#include "evaluationsession.h"
+#include "identity.h"
+#include "qrpayload.h"
+#include "store.h"
 
-#include <escposdecoder.h>
-#include <hardware/cameradevice.h>
-#include <hardware/idcard/idcardsimulator.h>
-#include <hardware/printer/printersimulator.h>
-#include <hardware/scanner/scannersimulator.h>
+#include "escposdecoder.h"
+#include "hardware/cameradevice.h"
+#include "hardware/idcard/idcardsimulator.h"
+#include "hardware/printer/printersimulator.h"
+#include "hardware/scanner/scannersimulator.h"
 
 #include <QPainter>
 #include <QSignalSpy>

@@ -4,26 +4,26 @@
 // the real QML; the test scans receipt QR codes, taps, and reads the 追评 back from SQLite.
 #include "hubprocess.h"
 
-#include <agentdesk.h>
-#include <appcontroller.h>
-#include <casedirectory.h>
-#include <coretypes.h>
-#include <demodata.h>
-#include <devices.h>
-#include <diagnostics.h>
-#include <evaluationsession.h>
-#include <followupsession.h>
-#include <hubclient.h>
-#include <languageswitcher.h>
-#include <padsession.h>
-#include <pinvault.h>
-#include <pinyinengine.h>
-#include <qrpayload.h>
-#include <store.h>
-#include <syncstatus.h>
-#include <voice.h>
-#include <workcalendar.h>
-#include <hardware/devicestatusmodel.h>
+#include "agentdesk.h"
+#include "appcontroller.h"
+#include "casedirectory.h"
+#include "coretypes.h"
+#include "demodata.h"
+#include "devices.h"
+#include "diagnostics.h"
+#include "evaluationsession.h"
+#include "followupsession.h"
+#include "hubclient.h"
+#include "languageswitcher.h"
+#include "padsession.h"
+#include "pinvault.h"
+#include "pinyinengine.h"
+#include "qrpayload.h"
+#include "store.h"
+#include "syncstatus.h"
+#include "voice.h"
+#include "workcalendar.h"
+#include "hardware/devicestatusmodel.h"
 
 #include <QJsonDocument>
 #include <QQmlContext>

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The kiosk core against the real hcp-hub on loopback: cases looked up through the hub, the
 // evaluation delivered by the outbox sender, and the kiosk working on while the hub is down.
-#include <casedirectory.h>
-#include <evaluationsession.h>
-#include <hubcasesource.h>
-#include <hubclient.h>
-#include <outboxsender.h>
-#include <store.h>
+#include "casedirectory.h"
+#include "evaluationsession.h"
+#include "hubcasesource.h"
+#include "hubclient.h"
+#include "outboxsender.h"
+#include "store.h"
 
 #include <QFileInfo>
 #include <QJsonDocument>

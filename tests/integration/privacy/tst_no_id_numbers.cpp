@@ -7,24 +7,24 @@
 // the comments. The idle wipe overwrites the session's buffers in memory.
 #include "devices.h"
 
-#include <appcontroller.h>
-#include <casedirectory.h>
-#include <demodata.h>
-#include <evaluationsession.h>
-#include <ledger.h>
-#include <personaldataeraser.h>
-#include <store.h>
+#include "appcontroller.h"
+#include "casedirectory.h"
+#include "demodata.h"
+#include "evaluationsession.h"
+#include "ledger.h"
+#include "personaldataeraser.h"
+#include "store.h"
 
-#include <devicecredentials.h>
-#include <deviceidentity.h>
-#include <hubclient.h>
-#include <hubserver.h>
-#include <hubstore.h>
-#include <outbox.h>
-#include <outboxsender.h>
-#include <personaldata.h>
+#include "devicecredentials.h"
+#include "deviceidentity.h"
+#include "hubclient.h"
+#include "hubserver.h"
+#include "hubstore.h"
+#include "outbox.h"
+#include "outboxsender.h"
+#include "personaldata.h"
 
-#include <hardware/idcard/idcardsimulator.h>
+#include "hardware/idcard/idcardsimulator.h"
 
 #include <QJsonDocument>
 #include <QSignalSpy>

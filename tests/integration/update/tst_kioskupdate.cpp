@@ -7,8 +7,8 @@
 #include "bundlefactory.h"
 #include "bundleserver.h"
 
-#include <updateagent.h>
-#include <updatecontroller.h>
+#include "updateagent.h"
+#include "updatecontroller.h"
 
 #include <QNetworkAccessManager>
 #include <QProcess>

@@ -15,7 +15,7 @@
 #include "bundleserver.h"
 #include "hubprocess.h"
 
-#include <updateagent.h>
+#include "updateagent.h"
 
 #include <QJsonDocument>
 #include <QProcess>

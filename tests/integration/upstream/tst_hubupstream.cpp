@@ -9,7 +9,7 @@
 #include "upstreamfixture.h"
 #include "wire.h"
 
-#include <hubclient.h>
+#include "hubclient.h"
 
 #include <QDateTime>
 #include <QFile>

@@ -3,11 +3,11 @@
 // RectificationStore directly, then its endpoints and the rate_now command path on a real hcp-hub.
 #include "hubprocess.h"
 
-#include <hubclient.h>
-#include <ratenowevent.h>
-#include <rectificationstore.h>
-#include <hubstore.h>
-#include <syncagent.h>
+#include "hubclient.h"
+#include "ratenowevent.h"
+#include "rectificationstore.h"
+#include "hubstore.h"
+#include "syncagent.h"
 
 #include <QJsonDocument>
 #include <QSignalSpy>

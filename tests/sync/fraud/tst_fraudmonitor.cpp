@@ -7,8 +7,8 @@
 #include "hubstore.h"
 #include "personaldata.h"
 
-#include <deviceidentity.h>
-#include <wire.h>
+#include "deviceidentity.h"
+#include "wire.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>

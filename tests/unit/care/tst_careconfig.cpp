@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The hub's configuration validator accepts what the kiosk reads for 关怀模式, voice, 代办员 and
 // English data texts (the shipped defaults included), and refuses malformed values of them.
-#include <configvalidator.h>
-#include <indicatorset.h>
-#include <kioskconfig.h>
-#include <pinvault.h>
+#include "configvalidator.h"
+#include "indicatorset.h"
+#include "kioskconfig.h"
+#include "pinvault.h"
 
 #include <QFile>
 #include <QJsonArray>

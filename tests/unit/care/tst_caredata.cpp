@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // English for the data texts: every shipped indicator, question and option has "text_en";
 // the kiosk's agent and voice settings survive the configuration round trip.
-#include <indicatorset.h>
-#include <kioskconfig.h>
-#include <questionnaire.h>
+#include "indicatorset.h"
+#include "kioskconfig.h"
+#include "questionnaire.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>

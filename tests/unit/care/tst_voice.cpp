@@ -2,12 +2,12 @@
 // Voice help: the kiosk's own prompt texts, rendered by espeak-ng's Mandarin voice, are audible
 // (RMS and peak of the PCM samples); an engine that does not exist leaves the kiosk silent and
 // unharmed.
-#include <appcontroller.h>
-#include <casedirectory.h>
-#include <evaluationsession.h>
-#include <satisfaction.h>
-#include <store.h>
-#include <voice.h>
+#include "appcontroller.h"
+#include "casedirectory.h"
+#include "evaluationsession.h"
+#include "satisfaction.h"
+#include "store.h"
+#include "voice.h"
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -3,13 +3,13 @@
 // the active version pass; a valid one is applied in one transaction (SIGKILL at every write
 // leaves the old or the new configuration, never a mix); the maintenance PIN arrives through it
 // and the PIN vault then throttles guesses with growing delays.
-#include <configapplier.h>
-#include <configenvelope.h>
-#include <jsonmergepatch.h>
-#include <crypto.h>
-#include <kioskconfig.h>
-#include <pinvault.h>
-#include <store.h>
+#include "configapplier.h"
+#include "configenvelope.h"
+#include "jsonmergepatch.h"
+#include "crypto.h"
+#include "kioskconfig.h"
+#include "pinvault.h"
+#include "store.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

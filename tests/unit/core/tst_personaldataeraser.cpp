@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // PersonalDataEraser: which records lose which fields, and when (acked by the hub and entered in
 // the ledger); what stays; the ledger entry is untouched.
-#include <ledger.h>
-#include <personaldataeraser.h>
-#include <store.h>
+#include "ledger.h"
+#include "personaldataeraser.h"
+#include "store.h"
 
-#include <crypto.h>
+#include "crypto.h"
 
 #include <QJsonDocument>
 #include <QSignalSpy>

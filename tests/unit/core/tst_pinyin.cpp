@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <pinyinengine.h>
+#include "pinyinengine.h"
 
 #include <QSignalSpy>
 #include <QTest>

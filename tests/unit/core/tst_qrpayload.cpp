@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <qrpayload.h>
+#include "qrpayload.h"
 
 #include <QRandomGenerator>
 #include <QTest>

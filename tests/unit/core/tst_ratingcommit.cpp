@@ -2,9 +2,9 @@
 // The one commit path of a rating (terminal, pad, 追评): the Evaluation gets the case's fields
 // and the kiosk's channel the same way for all three, a case the kiosk never cached leaves only
 // the keys, and the store's answers map to one outcome — a full disk switches the kiosk off.
-#include <ratingcommit.h>
-#include <serviceavailability.h>
-#include <store.h>
+#include "ratingcommit.h"
+#include "serviceavailability.h"
+#include "store.h"
 
 #include <QSqlQuery>
 #include <QTemporaryDir>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <case.h>
-#include <evaluation.h>
-#include <indicatorset.h>
-#include <kioskconfig.h>
-#include <questionnaire.h>
-#include <satisfaction.h>
+#include "case.h"
+#include "evaluation.h"
+#include "indicatorset.h"
+#include "kioskconfig.h"
+#include "questionnaire.h"
+#include "satisfaction.h"
 
 #include <QJsonDocument>
 #include <QTest>

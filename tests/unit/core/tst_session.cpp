@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <casedirectory.h>
-#include <evaluationsession.h>
-#include <identity.h>
-#include <serviceavailability.h>
-#include <store.h>
+#include "casedirectory.h"
+#include "evaluationsession.h"
+#include "identity.h"
+#include "serviceavailability.h"
+#include "store.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <store.h>
-#include <auditlog.h>
-#include <ledger.h>
-#include <personaldataeraser.h>
-#include <ledgerentry.h>
-#include <ledgertable.h>
-#include <ledgerverifier.h>
-#include <outbox.h>
-#include <casecache.h>
+#include "store.h"
+#include "auditlog.h"
+#include "ledger.h"
+#include "personaldataeraser.h"
+#include "ledgerentry.h"
+#include "ledgertable.h"
+#include "ledgerverifier.h"
+#include "outbox.h"
+#include "casecache.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <workcalendar.h>
+#include "workcalendar.h"
 
 #include <QTest>
 

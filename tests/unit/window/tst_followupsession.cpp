@@ -2,13 +2,13 @@
 // The 差评 follow-up's rules with an injected rectification source: a receipt QR enters
 // FollowUp, the 追评 is assessNumber 2 / evaluateType 2 and only once, nothing is offered before
 // the rectification is done, offline is its own state, and the visit's idle timeout wipes it.
-#include <casedirectory.h>
-#include <evaluationsession.h>
-#include <followupsession.h>
-#include <indicatorset.h>
-#include <qrpayload.h>
-#include <serviceavailability.h>
-#include <store.h>
+#include "casedirectory.h"
+#include "evaluationsession.h"
+#include "followupsession.h"
+#include "indicatorset.h"
+#include "qrpayload.h"
+#include "serviceavailability.h"
+#include "store.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The window pad's rules without screens: one tap commits a good rating with pf=4, 差评 needs a
 // reason, 一次一评 per service, events only in pad mode, idle back to the staff card.
-#include <indicatorset.h>
-#include <casedirectory.h>
-#include <evaluationsession.h>
-#include <padsession.h>
-#include <serviceavailability.h>
-#include <store.h>
+#include "indicatorset.h"
+#include "casedirectory.h"
+#include "evaluationsession.h"
+#include "padsession.h"
+#include "serviceavailability.h"
+#include "store.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The pad's "rate now" trigger over real HTTP on loopback: token, loopback-only binding,
 // malformed bodies with their reason, and the event that reaches the pad.
-#include <padtrigger.h>
+#include "padtrigger.h"
 
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
