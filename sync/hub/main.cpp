@@ -31,6 +31,10 @@ using namespace hcp::sync::hub;
 
 namespace {
 
+// The county plan's window (reference/domain.md §c): 超时未评价的默认为"基本满意", 5 working days
+// after the service; the kiosk's ratingWindowWorkingDays defaults to the same.
+constexpr int kCountyRatingWindowDays = 5;
+
 int importFiles(HubStore &store, const QStringList &files, QTextStream &out, QTextStream &err)
 {
     int failures = 0;
@@ -169,9 +173,10 @@ int main(int argc, char *argv[])
                                              QStringLiteral("file"));
     parser.addOption(upstreamProfile);
     const QCommandLineOption defaultRatingDays(QStringLiteral("default-rating-days"),
-                                               QStringLiteral("rate unrated known cases 基本满意 (isdefault 1) this many "
-                                                              "working days after resultDate (county plan: 5; 0 = off)"),
-                                               QStringLiteral("days"), QStringLiteral("0"));
+                                               QStringLiteral("the evaluation window: rate unrated known cases 基本满意 "
+                                                              "(isdefault 1) this many working days after resultDate, and "
+                                                              "keep later first ratings as evidence (0 = off)"),
+                                               QStringLiteral("days"), QString::number(kCountyRatingWindowDays));
     parser.addOption(defaultRatingDays);
     const QCommandLineOption idleTimeout(QStringLiteral("idle-timeout"),
                                          QStringLiteral("seconds a connection may stay idle, and to send a request's "
@@ -218,6 +223,7 @@ int main(int argc, char *argv[])
     QTextStream err(stderr);
     HubStore store;
     store.setHeartbeatIntervalS(qMax(1, parser.value(interval).toInt()));
+    store.setRatingWindowDays(parser.value(defaultRatingDays).toInt());
     QString error;
     if (!store.open(parser.value(db), &error)) {
         err << "hcp-hub: cannot open database: " << error << Qt::endl;

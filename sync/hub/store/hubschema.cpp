@@ -55,6 +55,11 @@ const QList<HubSchema::Step> &HubSchema::steps()
          [](QSqlDatabase &db, bool pg, QString *error) {
              return FraudMonitor::createTables(db, pg, error) && ReceiptWitnesses::createTables(db, error);
          }},
+        {QStringLiteral("evaluations by 办件编号 (the 一事一评 check at ingest, PROTOCOL §18.9)"),
+         [](QSqlDatabase &db, bool, QString *error) {
+             return HubStore::execStatements(
+                 db, {QStringLiteral("CREATE INDEX IF NOT EXISTS evaluations_project ON evaluations(project_no)")}, error);
+         }},
     };
     return list;
 }

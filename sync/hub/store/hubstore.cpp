@@ -111,6 +111,7 @@ bool HubStore::openLike(const HubStore &primary, QString *error)
     m_postgres = primary.m_postgres;
     m_certKey = primary.m_certKey;
     m_heartbeatIntervalS = primary.m_heartbeatIntervalS;
+    m_ratingWindowDays = primary.m_ratingWindowDays;
     // Same driver, database and options as the primary connection (thread-safe by name).
     m_db = QSqlDatabase::cloneDatabase(primary.m_connectionName, m_connectionName);
     return openConnection(error);

@@ -48,6 +48,10 @@ public:
     QByteArray certKey() const { return m_certKey; }
     int heartbeatIntervalS() const { return m_heartbeatIntervalS; }
     void setHeartbeatIntervalS(int s) { m_heartbeatIntervalS = s; }
+    // The evaluation window in working days after resultDate (hcp-hub --default-rating-days):
+    // ingest keeps a first rating outside it as evidence (PROTOCOL §18.9); 0 = no window end.
+    int ratingWindowDays() const { return m_ratingWindowDays; }
+    void setRatingWindowDays(int days) { m_ratingWindowDays = qMax(0, days); }
 
     EnrollResult enroll(const QString &deviceId, const QString &hallCode, const QString &deviceClass,
                         const QString &version, QByteArray *secretOut);
@@ -100,6 +104,7 @@ private:
     bool m_postgres = false;
     QByteArray m_certKey;
     int m_heartbeatIntervalS = 900;
+    int m_ratingWindowDays = 0;
     QString m_lastError;
 };
 

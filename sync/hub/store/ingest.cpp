@@ -4,6 +4,7 @@
 #include "hubstore.h"
 
 #include "../wire.h"
+#include "evidence/ratingevidence.h"
 #include "grievance/casefiles.h"
 #include "grievance/defaultratings.h"
 #include "grievance/grievanceservice.h"
@@ -86,29 +87,48 @@ bool HubStore::ingestInTransaction(const Device &device, const QJsonArray &evalu
             results->append(result);
             continue;
         }
+        existing.bindValue(0, device.deviceId);
+        existing.bindValue(1, uuid);
+        if (!exec(existing))
+            return false;
+        const bool stored = existing.next();
+        existing.finish();
+        auto refuse = [&](const QString &kind, const QString &stored, const QString &reason) {
+            if (!recordProblem(kind, e, stored))
+                return false;
+            result.insert(QStringLiteral("status"), QStringLiteral("refused"));
+            result.insert(QStringLiteral("reason"), reason);
+            results->append(result);
+            return true;
+        };
+        // A record the hub holds already is a replay or a conflict (below), whatever it says.
+        // Otherwise 一事一评 and the window (PROTOCOL §18.9): kept as evidence, refused.
+        if (!stored) {
+            bool failed = false;
+            const auto finding = evidence::RatingEvidence::check(
+                m_db, {device.deviceId, device.hallCode, device.deviceClass}, e, m_ratingWindowDays, receivedAtMs, &failed);
+            if (failed) {
+                m_lastError = QStringLiteral("rating evidence check failed");
+                return false;
+            }
+            if (finding) {
+                if (!refuse(finding->kind, finding->stored(), finding->reason))
+                    return false;
+                continue;
+            }
+        }
         // A first rating of a service event the hub already rated by default comes too late
         // (PROTOCOL §18.6): kept as evidence, refused with window_closed. A replay of a record
         // stored before the default still gets "duplicate" below.
-        const int late = grievance::DefaultRatings::claimRated(m_db, e, receivedAtMs);
+        const int late = stored ? 0 : grievance::DefaultRatings::claimRated(m_db, e, receivedAtMs);
         if (late < 0) {
             m_lastError = QStringLiteral("default-rating claim failed");
             return false;
         }
         if (late == 1) {
-            existing.bindValue(0, device.deviceId);
-            existing.bindValue(1, uuid);
-            if (!exec(existing))
+            if (!refuse(QStringLiteral("late"), QStringLiteral("window_closed"), QStringLiteral("window_closed")))
                 return false;
-            const bool stored = existing.next();
-            existing.finish();
-            if (!stored) {
-                if (!recordProblem(QStringLiteral("late"), e, QStringLiteral("window_closed")))
-                    return false;
-                result.insert(QStringLiteral("status"), QStringLiteral("refused"));
-                result.insert(QStringLiteral("reason"), QStringLiteral("window_closed"));
-                results->append(result);
-                continue;
-            }
+            continue;
         }
         const QByteArray payload = useRaw ? raw.at(index) : compact(e);
         const QString fp = QString::fromLatin1(
