@@ -14,7 +14,6 @@
 #include "configapplier.h"
 #include "demodata.h"
 #include "evaluationsession.h"
-#include "feedcasesource.h"
 #include "followupsession.h"
 #include "hubcasesource.h"
 #include "hubclient.h"
@@ -409,8 +408,6 @@ bool KioskServices::startSync(QString *error)
     m_feedCache = std::make_unique<hcp::sync::CaseCache>();
     if (!m_feedCache->open(m_store.path(), error))
         return false;
-    m_feedSource = std::make_unique<FeedCaseSource>(m_feedCache.get());
-    m_directory->setFeedSource(m_feedSource->asLocalSource());
     startAgent();
     return true;
 }
