@@ -13,6 +13,7 @@
 #include "receiptwitnesses.h"
 #include "rectificationstore.h"
 #include "trust/tpmcheck.h"
+#include "upstream/grievanceoutbox.h"
 #include "upstream/upstreamoutbox.h"
 
 #include <QDateTime>
@@ -55,6 +56,8 @@ const QList<HubSchema::Step> &HubSchema::steps()
          [](QSqlDatabase &db, bool pg, QString *error) {
              return FraudMonitor::createTables(db, pg, error) && ReceiptWitnesses::createTables(db, error);
          }},
+        {QStringLiteral("the delivery state of the 差评 records for the province (grievance_upstream)"),
+         [](QSqlDatabase &db, bool pg, QString *error) { return upstream::GrievanceOutbox::ensureSchema(db, pg, error); }},
     };
     return list;
 }
