@@ -215,7 +215,10 @@ QHttpServerResponse GrievanceService::report(const QUrlQuery &query, const CaseF
     if (!Report::parsePeriod(query, today, &period, &error))
         return http::error(Status::BadRequest, QStringLiteral("bad_request"), error);
     CaseFiles files(m_store->database(), calendar());
-    const CaseFiles::Outcome o = Report(files).compute(period, query.queryItemValue(QStringLiteral("dept")), actor, today);
+    const Report::Drill drill{query.queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded),
+                              query.queryItemValue(QStringLiteral("key"), QUrl::FullyDecoded),
+                              query.queryItemValue(QStringLiteral("measure"))};
+    const CaseFiles::Outcome o = Report(files).compute(period, query.queryItemValue(QStringLiteral("dept")), actor, today, drill);
     const QString format = query.queryItemValue(QStringLiteral("format"));
     if (!o.ok() || format.isEmpty() || format == QLatin1String("json"))
         return reply(o);
