@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QMap>
 #include <QRegularExpression>
+#include <QSet>
 
 namespace hcp::kiosk {
 
@@ -143,6 +144,41 @@ QJsonObject HolidayNotice::toJson() const
     return QJsonObject{{QStringLiteral("year"), year},
                        {QStringLiteral("papers"), QJsonArray::fromStringList(papers)},
                        {QStringLiteral("days"), list}};
+}
+
+std::optional<QList<HolidayNotice>> HolidayNotice::partFromJson(const QJsonObject &part, QString *error)
+{
+    auto fail = [error](const QString &why) {
+        if (error)
+            *error = why;
+        return std::optional<QList<HolidayNotice>>();
+    };
+    if (part.size() != 1 || !part.value(QLatin1String("notices")).isArray())
+        return fail(QStringLiteral("holidays must be {\"notices\":[…]}"));
+    const QJsonArray list = part.value(QLatin1String("notices")).toArray();
+    if (list.size() > kMaxNotices)
+        return fail(QStringLiteral("holidays: at most %1 notices").arg(kMaxNotices));
+    QList<HolidayNotice> out;
+    QSet<int> years;
+    for (const QJsonValue &v : list) {
+        QStringList problems;
+        const auto n = fromJson(v.toObject(), &problems);
+        if (!v.isObject() || !n)
+            return fail(QStringLiteral("holidays: %1").arg(problems.join(QStringLiteral("; "))));
+        if (years.contains(n->year))
+            return fail(QStringLiteral("holidays: two notices for %1").arg(n->year));
+        years.insert(n->year);
+        out.append(*n);
+    }
+    return out;
+}
+
+QJsonObject HolidayNotice::partToJson(const QList<HolidayNotice> &notices)
+{
+    QJsonArray list;
+    for (const HolidayNotice &n : notices)
+        list.append(n.toJson());
+    return QJsonObject{{QStringLiteral("notices"), list}};
 }
 
 } // namespace hcp::kiosk

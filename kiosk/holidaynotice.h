@@ -49,6 +49,13 @@ public:
                                                  bool allowEmpty = true);
     // {"year","papers","days"}: the form the hub stores and publishes.
     QJsonObject toJson() const;
+
+    // The "holidays" part of a signed configuration document (PROTOCOL §7, §19):
+    //   {"notices":[<notice>,…]}, at most kMaxNotices, one per year, each valid as above.
+    // Empty optional and *error (English, like the other parts' reasons) when not.
+    static constexpr int kMaxNotices = 20;
+    static std::optional<QList<HolidayNotice>> partFromJson(const QJsonObject &part, QString *error);
+    static QJsonObject partToJson(const QList<HolidayNotice> &notices);
 };
 
 } // namespace hcp::kiosk

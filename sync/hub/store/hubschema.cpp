@@ -2,6 +2,7 @@
 #include "hubschema.h"
 
 #include "alerts/alertwebhook.h"
+#include "calendar/holidaystore.h"
 #include "configpublisher.h"
 #include "enroll/reenrollments.h"
 #include "fleetstore.h"
@@ -55,6 +56,8 @@ const QList<HubSchema::Step> &HubSchema::steps()
          [](QSqlDatabase &db, bool pg, QString *error) {
              return FraudMonitor::createTables(db, pg, error) && ReceiptWitnesses::createTables(db, error);
          }},
+        {QStringLiteral("the holiday calendars the hub holds and publishes, and their upload audit (PROTOCOL §19)"),
+         [](QSqlDatabase &db, bool pg, QString *error) { return calendar::HolidayStore::ensureSchema(db, pg, error); }},
     };
     return list;
 }
