@@ -2,6 +2,7 @@
 #include "grievanceservice.h"
 
 #include "appeals.h"
+#include "calendar/calendarservice.h"
 #include "casefiles.h"
 #include "defaultratings.h"
 #include "followups.h"
@@ -42,14 +43,7 @@ using http::header;
 
 const kiosk::WorkCalendar &GrievanceService::calendar()
 {
-    static const kiosk::WorkCalendar cal = [] {
-        kiosk::WorkCalendar c;
-        QString error;
-        if (c.loadDirectory(QStringLiteral(":/hcp/holidays"), &error) == 0)
-            qCWarning(lcGrievanceService) << "no holiday notices loaded; weekdays only:" << error;
-        return c;
-    }();
-    return cal;
+    return calendar::CalendarService::current();
 }
 
 bool GrievanceService::bindHandler(QSqlDatabase &db, const QString &user, const QString &deptCode, QString *error)

@@ -2,6 +2,7 @@
 #include "hubschema.h"
 
 #include "alerts/alertwebhook.h"
+#include "calendar/holidaystore.h"
 #include "configpublisher.h"
 #include "enroll/reenrollments.h"
 #include "fleetstore.h"
@@ -58,6 +59,8 @@ const QList<HubSchema::Step> &HubSchema::steps()
          }},
         {QStringLiteral("the delivery state of the 差评 records for the province (grievance_upstream)"),
          [](QSqlDatabase &db, bool pg, QString *error) { return upstream::GrievanceOutbox::ensureSchema(db, pg, error); }},
+        {QStringLiteral("the holiday calendars the hub holds and publishes, and their upload audit (PROTOCOL §19)"),
+         [](QSqlDatabase &db, bool pg, QString *error) { return calendar::HolidayStore::ensureSchema(db, pg, error); }},
     };
     return list;
 }
