@@ -2,6 +2,7 @@
 #include "grievanceoutbox.h"
 
 #include "hubstore.h"
+#include "upstreammapper.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -23,25 +24,6 @@ const QString kNotAdopted = QStringLiteral("不予采纳");
 QString cstTime(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toOffsetFromUtc(8 * 3600).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-}
-
-QJsonObject parseObject(const QVariant &v)
-{
-    return QJsonDocument::fromJson(v.toString().toUtf8()).object();
-}
-
-const char *stateOf(UpstreamOutbox::Result::Kind k)
-{
-    switch (k) {
-    case UpstreamOutbox::Result::Kind::Delivered:
-    case UpstreamOutbox::Result::Kind::Duplicate:
-        return "delivered";
-    case UpstreamOutbox::Result::Kind::Dead:
-        return "dead";
-    case UpstreamOutbox::Result::Kind::Retry:
-        break;
-    }
-    return "pending";
 }
 
 } // namespace
@@ -172,7 +154,7 @@ GrievanceOutbox::Readiness GrievanceOutbox::deriveAppeal(Row *row)
     QString reason, decision, decisionText;
     qint64 filedAt = 0, decidedAt = 0;
     while (e.next()) {
-        const QJsonObject data = parseObject(e.value(4));
+        const QJsonObject data = UpstreamOutbox::jsonColumn(e.value(4));
         if (data.value(QLatin1String("appealId")).toInteger() != appealId)
             continue;
         if (e.value(1).toString() == QLatin1String("appeal")) {
@@ -268,7 +250,7 @@ QList<GrievanceOutbox::Row> GrievanceOutbox::claim(int limit, qint64 nowMs)
         row.kind = due.value(1).toString();
         row.key = due.value(2).toString();
         row.attempts = due.value(4).toInt() + 1;
-        candidates.append({row, parseObject(due.value(3))});
+        candidates.append({row, UpstreamOutbox::jsonColumn(due.value(3))});
     }
     due.finish();
     QSqlQuery mark(m_db);
@@ -308,7 +290,7 @@ bool GrievanceOutbox::apply(const QList<Result> &results, qint64 nowMs)
                              "delivered_at = COALESCE(?, delivered_at), updated_at = ? WHERE id = ? AND state = 'sending'"));
     for (const Result &r : results) {
         const bool delivered = r.kind == Result::Kind::Delivered || r.kind == Result::Kind::Duplicate;
-        q.bindValue(0, QString::fromLatin1(stateOf(r.kind)));
+        q.bindValue(0, QString::fromLatin1(UpstreamOutbox::stateOf(r.kind)));
         q.bindValue(1, r.code);
         q.bindValue(2, r.message);
         q.bindValue(3, r.kind == Result::Kind::Retry ? r.nextAttemptAtMs : 0);
@@ -416,15 +398,9 @@ QJsonObject GrievanceOutbox::mapped(const Row &row, const ProvinceProfile &profi
 
 QString GrievanceOutbox::validate(const QString &kind, const QJsonObject &r)
 {
-    static const QRegularExpression projectNo(QStringLiteral("^[A-Za-z0-9_-]{1,50}$"));
     static const QRegularExpression credit(QStringLiteral("^[0-9A-HJ-NPQRTUWXY]{18}$")); // as UpstreamMapper
-    if (!projectNo.match(r.value(QLatin1String("projectNo")).toString()).hasMatch())
-        return QStringLiteral("projectNo must be 1-50 of [A-Za-z0-9_-]");
-    if (r.value(QLatin1String("serviceNumber")).toInt() < 1)
-        return QStringLiteral("serviceNumber must be >= 1");
-    const int assess = r.value(QLatin1String("assessNumber")).toInt();
-    if (assess != 1 && assess != 2)
-        return QStringLiteral("assessNumber must be 1 or 2");
+    if (const QString key = UpstreamMapper::validateCaseKey(r); !key.isEmpty())
+        return key;
     if (!credit.match(r.value(QLatin1String("deptCode")).toString()).hasMatch())
         return QStringLiteral("deptCode must be an 18-character credit code");
     auto text = [&r](const char *k, int max) {
