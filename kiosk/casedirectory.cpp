@@ -43,14 +43,12 @@ bool CaseDirectory::holdsProjectNo(const QString &projectNo) const
     CaseQuery q;
     q.kind = CaseQuery::Kind::ByProjectNo;
     q.projectNo = projectNo;
-    return !fromCache(q).isEmpty() || (m_feed && !m_feed(q).isEmpty());
+    return !fromCache(q).isEmpty();
 }
 
 void CaseDirectory::lookup(const CaseQuery &query, quint64 requestId)
 {
-    QList<Case> cached = fromCache(query);
-    if (cached.isEmpty() && m_feed)
-        cached = matching(m_feed(query), query);
+    const QList<Case> cached = fromCache(query);
     // The cache answers at once when it knows the case (the fast path from scan to list);
     // only a miss goes to the hub, whose own short timeout bounds the wait.
     if (!cached.isEmpty() || !m_online) {

@@ -31,21 +31,18 @@ public:
                         std::function<void(Outcome, const QList<Case> &)> done) = 0;
 };
 
-// Looks cases up in the local cache first, then online; online results are cached.
+// Looks cases up in the local cache first, then online; online results are cached. The local
+// cache is the Store's one case table, which the hall feed (sync::CaseCache) fills as well.
 class CaseDirectory : public QObject {
     Q_OBJECT
 public:
     explicit CaseDirectory(Store *store, QObject *parent = nullptr);
     void setOnlineSource(OnlineCaseSource *source) { m_online = source; }
-    // A second local source consulted after the Store's cache and before the hub (the hall
-    // case feed that the sync layer keeps current).
-    using LocalSource = std::function<QList<Case>(const CaseQuery &)>;
-    void setFeedSource(LocalSource source) { m_feed = std::move(source); }
 
     enum class Source { Cache, Online, None };
     // Answers through `finished` with the same requestId (possibly synchronously).
     void lookup(const CaseQuery &query, quint64 requestId);
-    // Whether the kiosk holds a case with this 办件编号 (its cache or the hall feed), now.
+    // Whether the kiosk holds a case with this 办件编号 (looked up or fed), now.
     bool holdsProjectNo(const QString &projectNo) const;
 
 Q_SIGNALS:
@@ -56,7 +53,6 @@ private:
     QList<Case> fromCache(const CaseQuery &query) const;
     Store *m_store;
     OnlineCaseSource *m_online = nullptr;
-    LocalSource m_feed;
 };
 
 } // namespace hcp::kiosk

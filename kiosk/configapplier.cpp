@@ -26,7 +26,8 @@ QByteArray compact(const QJsonObject &o)
 ConfigApplier::Result ConfigApplier::validate(const QJsonObject &document, const KioskConfig &current)
 {
     Result r;
-    static const QStringList known{QStringLiteral("kiosk"), QStringLiteral("indicators"), QStringLiteral("questionnaires")};
+    static const QStringList known{QStringLiteral("kiosk"), QStringLiteral("indicators"), QStringLiteral("questionnaires"),
+                                   QStringLiteral("holidays")};
     for (auto it = document.begin(); it != document.end(); ++it) {
         if (!known.contains(it.key())) {
             r.reason = QStringLiteral("invalid: unknown part \"%1\"").arg(it.key());
@@ -58,6 +59,14 @@ ConfigApplier::Result ConfigApplier::validate(const QJsonObject &document, const
             return r;
         }
         r.questionnaires = cat;
+    }
+    if (document.contains(QLatin1String("holidays"))) {
+        err.clear();
+        r.holidays = HolidayNotice::partFromJson(document.value(QLatin1String("holidays")).toObject(), &err);
+        if (!r.holidays) {
+            r.reason = QStringLiteral("invalid: %1").arg(err);
+            return r;
+        }
     }
     if (document.contains(QLatin1String("kiosk"))) {
         err.clear();
@@ -111,6 +120,12 @@ ConfigApplier::Result ConfigApplier::apply(const QJsonObject &document, qint64 v
     if (r.questionnaires) {
         if (!m_store->setConfig(QStringLiteral("questionnaires"), compact(document.value(QLatin1String("questionnaires")).toObject()),
                                 r.questionnaires->version, &err))
+            return storageFailure(err);
+        step(++n);
+    }
+    if (r.holidays) {
+        if (!m_store->setConfig(QStringLiteral("holidays"), compact(document.value(QLatin1String("holidays")).toObject()),
+                                QString::number(version), &err))
             return storageFailure(err);
         step(++n);
     }

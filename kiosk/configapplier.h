@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "holidaynotice.h"
 #include "indicatorset.h"
 #include "kioskconfig.h"
 #include "questionnaire.h"
@@ -24,7 +25,7 @@ class Store;
 // (WAL, synchronous=FULL): a power cut or SIGKILL at any instant leaves the old configuration or
 // the new one, never a mix.
 //
-// Store rows: "kiosk", "indicators", "questionnaires" (as before), "hub" = canonical document with
+// Store rows: "kiosk", "indicators", "questionnaires", "holidays" (the "holidays" part as published), "hub" = canonical document with
 // version = the document version, "hub-etag" = the HTTP ETag it came with.
 // Same thread as the Store.
 class ConfigApplier
@@ -37,6 +38,7 @@ public:
         std::optional<KioskConfig> kiosk;                // the parts that were in the document
         std::optional<IndicatorSet> indicators;
         std::optional<QuestionnaireCatalog> questionnaires;
+        std::optional<QList<HolidayNotice>> holidays; // the published working-day calendar (PROTOCOL §19)
     };
 
     explicit ConfigApplier(Store *store) : m_store(store) {}

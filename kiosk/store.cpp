@@ -390,7 +390,7 @@ QList<Case> Store::casesByProjectNo(const QString &projectNo) const
 
 QList<Case> Store::casesByCertKeyHash(const QString &hash) const
 {
-    return casesWhere(QStringLiteral("cert_key_hash = ?"), {hash});
+    return casesWhere(QStringLiteral("cert_key_hash = ?"), {hash.toLower()}); // the feed stores it in lower case
 }
 
 qint64 Store::caseCount() const

@@ -3,9 +3,7 @@
 
 #include <QDir>
 #include <QFile>
-#include <QJsonArray>
 #include <QJsonDocument>
-#include <QJsonObject>
 #include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcCalendar, "hcp.kiosk.calendar")
@@ -42,28 +40,34 @@ bool WorkCalendar::loadJson(const QByteArray &json, QString *error)
             *error = pe.errorString();
         return false;
     }
-    const QJsonObject o = doc.object();
-    const int year = o.value(QLatin1String("year")).toInt();
-    const QJsonArray days = o.value(QLatin1String("days")).toArray();
-    int added = 0;
-    for (const QJsonValue &v : days) {
-        const QJsonObject d = v.toObject();
-        const QDate date = QDate::fromString(d.value(QLatin1String("date")).toString(), Qt::ISODate);
-        if (!date.isValid() || !d.value(QLatin1String("isOffDay")).isBool()) {
-            if (error)
-                *error = QStringLiteral("bad day entry in %1").arg(year);
-            return false;
-        }
-        if (d.value(QLatin1String("isOffDay")).toBool())
-            m_offDays.insert(date);
-        else
-            m_makeUpDays.insert(date);
-        ++added;
+    QStringList problems;
+    const auto notice = HolidayNotice::fromJson(doc.object(), &problems);
+    if (!notice) {
+        if (error)
+            *error = problems.join(QStringLiteral("；"));
+        return false;
     }
-    if (added > 0)
-        m_years.insert(year);
-    else
-        qCInfo(lcCalendar) << "holiday notice for" << year << "has no days yet; weekdays only";
+    return loadNotice(*notice);
+}
+
+bool WorkCalendar::loadNotice(const HolidayNotice &notice)
+{
+    if (notice.isEmpty()) {
+        qCInfo(lcCalendar) << "holiday notice for" << notice.year << "has no days yet; weekdays only";
+        if (!m_notices.contains(notice.year))
+            m_notices.insert(notice.year, notice);
+        return true;
+    }
+    m_notices.insert(notice.year, notice);
+    m_offDays.clear();
+    m_makeUpDays.clear();
+    m_years.clear();
+    for (const HolidayNotice &n : std::as_const(m_notices)) {
+        for (const HolidayNotice::Day &d : n.days)
+            (d.offDay ? m_offDays : m_makeUpDays).insert(d.date);
+        if (!n.isEmpty())
+            m_years.insert(n.year);
+    }
     return true;
 }
 

@@ -84,7 +84,7 @@ bool CaseCache::upsert(QSqlDatabase &db, const QJsonArray &cases, qint64 cursor,
         q.bindValue(2, c.value(QLatin1String("userName")).toString());
         q.bindValue(3, QString::fromUtf8(QJsonDocument(c).toJson(QJsonDocument::Compact)));
         q.bindValue(4, now);
-        q.bindValue(5, hash.isEmpty() ? QVariant() : QVariant(hash));
+        q.bindValue(5, hash.isEmpty() ? QVariant() : QVariant(hash.toLower())); // hex, found in any case
         q.bindValue(6, c.value(QLatin1String("resultDate")).toString());
         if (!q.exec())
             return rollback(q);

@@ -14,7 +14,6 @@
 #include "configapplier.h"
 #include "demodata.h"
 #include "evaluationsession.h"
-#include "feedcasesource.h"
 #include "followupsession.h"
 #include "hubcasesource.h"
 #include "hubclient.h"
@@ -97,6 +96,11 @@ bool KioskServices::init(QString *error)
     m_calendar.loadDirectory(QStringLiteral(":/hcp/holidays"), &calError);
     // Newer notices delivered by configuration override the shipped ones.
     m_calendar.loadDirectory(QDir(dataDir).filePath(QStringLiteral("holidays")), &calError);
+    // The calendar the hub published (signed configuration, PROTOCOL §19), checked again.
+    if (const auto published = HolidayNotice::partFromJson(
+            QJsonDocument::fromJson(m_store.config(QStringLiteral("holidays"))).object(), &calError))
+        for (const HolidayNotice &n : *published)
+            m_calendar.loadNotice(n);
     m_configApplier = std::make_unique<ConfigApplier>(&m_store);
     const QByteArray cfg = m_store.config(QStringLiteral("kiosk"));
     if (!cfg.isEmpty())
@@ -409,8 +413,6 @@ bool KioskServices::startSync(QString *error)
     m_feedCache = std::make_unique<hcp::sync::CaseCache>();
     if (!m_feedCache->open(m_store.path(), error))
         return false;
-    m_feedSource = std::make_unique<FeedCaseSource>(m_feedCache.get());
-    m_directory->setFeedSource(m_feedSource->asLocalSource());
     startAgent();
     return true;
 }
@@ -533,6 +535,11 @@ void KioskServices::applyHubConfig(const QJsonObject &doc, qint64 version, const
     }
     if (r.questionnaires)
         m_session->setQuestionnaires(*r.questionnaires);
+    if (r.holidays) { // the rating window uses the published years from the next visit on
+        for (const HolidayNotice &n : *r.holidays)
+            m_calendar.loadNotice(n);
+        m_session->setCalendar(m_calendar);
+    }
     if (r.kiosk) {
         m_config = *r.kiosk;
         m_session->setConfig(m_config);

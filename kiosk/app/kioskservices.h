@@ -40,7 +40,6 @@ class ConfigApplier;
 class Devices;
 class Diagnostics;
 class EvaluationSession;
-class FeedCaseSource;
 class FollowUpSession;
 class HubCaseSource;
 class Ledger;
@@ -176,7 +175,6 @@ private:
     std::unique_ptr<PersonalDataEraser> m_eraser;
     std::unique_ptr<HubCaseSource> m_hubSource;
     std::unique_ptr<hcp::sync::CaseCache> m_feedCache;
-    std::unique_ptr<FeedCaseSource> m_feedSource;
     std::unique_ptr<hcp::sync::SyncAgent> m_agent;
     HubCommandRouter m_commands;
     std::unique_ptr<hcp::updater::UpdateAgent> m_updateAgent;

@@ -10,11 +10,13 @@
 #include "enroll/idhashoracle.h"
 #include "enroll/reenrollments.h"
 #include "fraudmonitor.h"
+#include "calendar/calendarservice.h"
 #include "grievance/grievanceservice.h"
 #include "guard/enrolltokens.h"
 #include "guard/inputchecks.h"
 #include "guard/requestguard.h"
 #include "http/http.h"
+#include "publicresults/publicresults.h"
 #include "windowroutes.h"
 
 #include "crypto.h"
@@ -69,6 +71,8 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
     m_fleet->registerRoutes(&m_http);
     m_fleet->setSigningKey(m_hubIdentity.key());
     m_grievance = grievance::GrievanceService::install(this, m_store); // console part, alerts, admin trigger
+    publicresults::PublicResults::install(m_http, m_store, m_fleet.get(), this); // 评价结果公开, /public
+    calendar::CalendarService::install(this, m_store); // held holiday notices, their publication and alerts
     // First: their /v1/admin/… paths must win over the generic /v1/admin/<arg> route below.
     WindowRoutes::install(
         m_http, m_store,

@@ -92,8 +92,14 @@ bool ConfigPublisher::verifyEnvelope(const QJsonObject &envelope, const hcp::tru
 ConfigPublisher::Outcome ConfigPublisher::publish(const QString &scope, const QJsonObject &document,
                                                   const QString &actor, Published *out, QString *reason)
 {
-    if (QString e = scopeError(scope); !e.isEmpty()) {
+    const bool calendarScope = scope == QLatin1String(kCalendarScope);
+    if (QString e = calendarScope ? QString() : scopeError(scope); !e.isEmpty()) {
         *reason = e;
+        return Outcome::Invalid;
+    }
+    if (calendarScope != document.contains(QLatin1String("holidays")) || (calendarScope && document.size() != 1)) {
+        *reason = calendarScope ? QStringLiteral("the calendar scope holds only the holidays part")
+                                : QStringLiteral("the holidays part is published from the calendar page (PROTOCOL §19)");
         return Outcome::Invalid;
     }
     if (QString e = ConfigValidator::validate(document); !e.isEmpty()) {
@@ -175,7 +181,7 @@ std::optional<ConfigPublisher::Published> ConfigPublisher::latest(const QString 
 
 QStringList ConfigPublisher::scopesFor(const HubStore::Device &device)
 {
-    return {QStringLiteral("default"), QStringLiteral("class:") + device.deviceClass,
+    return {QLatin1String(kCalendarScope), QStringLiteral("default"), QStringLiteral("class:") + device.deviceClass,
             QStringLiteral("hall:") + device.hallCode, QStringLiteral("device:") + device.deviceId};
 }
 

@@ -41,6 +41,12 @@ public:
 
     enum class Outcome { Published, Invalid, Failed };
 
+    // The layer below "default" that holds only the holiday calendar ({"holidays":{…}}),
+    // written by the calendar service alone (PROTOCOL §19): a push that replaces the default
+    // document never drops the calendar. scopeError() refuses it, so the console's and the
+    // admin's configuration routes cannot write it.
+    static constexpr const char *kCalendarScope = "calendar";
+
     // signingKey: the hub identity's private key (HubServer::hubIdentity().key()).
     ConfigPublisher(HubStore *store, hcp::trust::Key signingKey);
 
@@ -57,7 +63,7 @@ public:
                     Published *out, QString *reason);
     std::optional<Published> latest(const QString &scope);
     // What a device runs: the latest document of each of its scopes, layered from the least to
-    // the most specific (default → class:<deviceClass> → hall:<code> → device:<id>). The kiosk
+    // the most specific (calendar → default → class:<deviceClass> → hall:<code> → device:<id>). The kiosk
     // part of each layer is a merge patch over the layers below (JsonMergePatch::layer: a key a
     // layer does not name is inherited; a null is passed on, and the kiosk resets that setting to
     // its built-in default); indicators and questionnaires are taken whole

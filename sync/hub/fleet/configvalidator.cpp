@@ -2,6 +2,7 @@
 #include "configvalidator.h"
 
 #include "canonicaljson.h"
+#include "holidaynotice.h"
 #include "pinvault.h"
 
 #include <QJsonArray>
@@ -78,7 +79,8 @@ QString ConfigValidator::validate(const QJsonObject &document)
     if (document.isEmpty())
         return QStringLiteral("empty document: give kiosk, indicators and/or questionnaires");
     if (QString e = unknownKey(document, {QStringLiteral("kiosk"), QStringLiteral("indicators"),
-                                          QStringLiteral("questionnaires")}, QStringLiteral("document"));
+                                          QStringLiteral("questionnaires"), QStringLiteral("holidays")},
+                               QStringLiteral("document"));
         !e.isEmpty())
         return e;
     // Everything that is signed must have a canonical form (integers only, no lone surrogates).
@@ -89,6 +91,7 @@ QString ConfigValidator::validate(const QJsonObject &document)
         {"kiosk", &ConfigValidator::validateKiosk},
         {"indicators", &ConfigValidator::validateIndicators},
         {"questionnaires", &ConfigValidator::validateQuestionnaires},
+        {"holidays", &ConfigValidator::validateHolidays},
     };
     for (const auto &part : parts) {
         const QJsonValue v = document.value(QLatin1String(part.key));
@@ -230,6 +233,12 @@ QString ConfigValidator::validateKiosk(const QJsonObject &pushed)
                 return QStringLiteral("kiosk.phrases: every phrase is a non-empty string of at most 40 characters");
     }
     return {};
+}
+
+QString ConfigValidator::validateHolidays(const QJsonObject &holidays)
+{
+    QString error;
+    return kiosk::HolidayNotice::partFromJson(holidays, &error) ? QString() : error;
 }
 
 QString ConfigValidator::validateIndicators(const QJsonObject &o)

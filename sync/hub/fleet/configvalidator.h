@@ -11,8 +11,10 @@ namespace hcp::sync::hub {
 // wrong types and out-of-range values are refused instead of ignored, so that what the
 // console accepts is exactly what a kiosk will apply. A document is
 //   {"kiosk":{…settings…}, "indicators":{"version","indicators":[…]},
-//    "questionnaires":{"version","default":{"items":[…]},"byTaskCode":{…}}}
-// with at least one of the three parts. Pure functions; thread-safe.
+//    "questionnaires":{"version","default":{"items":[…]},"byTaskCode":{…}},
+//    "holidays":{"notices":[…]}}
+// with at least one part. "holidays" (the working-day calendar, kiosk/holidaynotice.h) is
+// published only by the calendar service, in scope "calendar" (ConfigPublisher::publish). Pure functions; thread-safe.
 class ConfigValidator
 {
 public:
@@ -22,6 +24,7 @@ public:
     static QString validateKiosk(const QJsonObject &kiosk);
     static QString validateIndicators(const QJsonObject &indicators);
     static QString validateQuestionnaires(const QJsonObject &questionnaires);
+    static QString validateHolidays(const QJsonObject &holidays);
 };
 
 } // namespace hcp::sync::hub

@@ -54,6 +54,7 @@ public:
 
     void registerRoutes(QHttpServer *http);
     void setOptions(const Options &options);
+    const Options &options() const { return m_options; }
     // The hub identity's key; until it is set, configuration cannot be published.
     void setSigningKey(const hcp::trust::Key &key);
 

@@ -2,6 +2,7 @@
 #include "grievanceservice.h"
 
 #include "appeals.h"
+#include "calendar/calendarservice.h"
 #include "casefiles.h"
 #include "defaultratings.h"
 #include "followups.h"
@@ -42,14 +43,7 @@ using http::header;
 
 const kiosk::WorkCalendar &GrievanceService::calendar()
 {
-    static const kiosk::WorkCalendar cal = [] {
-        kiosk::WorkCalendar c;
-        QString error;
-        if (c.loadDirectory(QStringLiteral(":/hcp/holidays"), &error) == 0)
-            qCWarning(lcGrievanceService) << "no holiday notices loaded; weekdays only:" << error;
-        return c;
-    }();
-    return cal;
+    return calendar::CalendarService::current();
 }
 
 bool GrievanceService::bindHandler(QSqlDatabase &db, const QString &user, const QString &deptCode, QString *error)
@@ -215,7 +209,10 @@ QHttpServerResponse GrievanceService::report(const QUrlQuery &query, const CaseF
     if (!Report::parsePeriod(query, today, &period, &error))
         return http::error(Status::BadRequest, QStringLiteral("bad_request"), error);
     CaseFiles files(m_store->database(), calendar());
-    const CaseFiles::Outcome o = Report(files).compute(period, query.queryItemValue(QStringLiteral("dept")), actor, today);
+    const Report::Drill drill{query.queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded),
+                              query.queryItemValue(QStringLiteral("key"), QUrl::FullyDecoded),
+                              query.queryItemValue(QStringLiteral("measure"))};
+    const CaseFiles::Outcome o = Report(files).compute(period, query.queryItemValue(QStringLiteral("dept")), actor, today, drill);
     const QString format = query.queryItemValue(QStringLiteral("format"));
     if (!o.ok() || format.isEmpty() || format == QLatin1String("json"))
         return reply(o);

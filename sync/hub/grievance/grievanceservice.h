@@ -33,7 +33,8 @@ class GrievanceService : public QObject
 public:
     static GrievanceService *install(HubServer *server, HubStore *store);
 
-    // The working-day calendar shared with the kiosk (the holiday notices compiled in, :/hcp/holidays).
+    // The working-day calendar shared with the kiosk: the notices the hub holds and publishes
+    // (calendar::CalendarService::current(), a newly uploaded year without a restart).
     static const kiosk::WorkCalendar &calendar();
 
     // Binds a handler console user to its department (hcp-hub add-user NAME handler DEPTCODE).

@@ -25,11 +25,8 @@ void addSet(QHash<QString, QString> *texts, const QJsonObject &set)
 
 } // namespace
 
-QString reasonTexts(const QSqlDatabase &db, const QString &evalDetail)
+QHash<QString, QString> reasonTextMap(const QSqlDatabase &db)
 {
-    const QStringList codes = evalDetail.split(QLatin1Char(','), Qt::SkipEmptyParts);
-    if (codes.isEmpty())
-        return {};
     QHash<QString, QString> texts;
     QFile builtin(QStringLiteral(":/hcp/hub/indicators.json")); // the kiosk's kiosk/defaults set
     if (builtin.open(QIODevice::ReadOnly))
@@ -38,6 +35,40 @@ QString reasonTexts(const QSqlDatabase &db, const QString &evalDetail)
     if (q.exec(QStringLiteral("SELECT document FROM config_versions ORDER BY version")))
         while (q.next())
             addSet(&texts, QJsonDocument::fromJson(q.value(0).toByteArray()).object().value(QLatin1String("indicators")).toObject());
+    return texts;
+}
+
+QHash<QString, QJsonObject> questionTexts(const QSqlDatabase &db)
+{
+    QHash<QString, QJsonObject> items;
+    auto addSet = [&items](const QJsonObject &set) {
+        QJsonArray all = set.value(QLatin1String("default")).toObject().value(QLatin1String("items")).toArray();
+        const QJsonObject byTask = set.value(QLatin1String("byTaskCode")).toObject();
+        for (auto it = byTask.begin(); it != byTask.end(); ++it)
+            for (const QJsonValue &v : it.value().toObject().value(QLatin1String("items")).toArray())
+                all.append(v);
+        for (const QJsonValue &v : std::as_const(all)) {
+            const QJsonObject item = v.toObject();
+            if (!item.value(QLatin1String("id")).toString().isEmpty())
+                items.insert(item.value(QLatin1String("id")).toString(), item);
+        }
+    };
+    QFile builtin(QStringLiteral(":/hcp/hub/questionnaires.json")); // the kiosk's kiosk/defaults set
+    if (builtin.open(QIODevice::ReadOnly))
+        addSet(QJsonDocument::fromJson(builtin.readAll()).object());
+    QSqlQuery q(db);
+    if (q.exec(QStringLiteral("SELECT document FROM config_versions ORDER BY version")))
+        while (q.next())
+            addSet(QJsonDocument::fromJson(q.value(0).toByteArray()).object().value(QLatin1String("questionnaires")).toObject());
+    return items;
+}
+
+QString reasonTexts(const QSqlDatabase &db, const QString &evalDetail)
+{
+    const QStringList codes = evalDetail.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    if (codes.isEmpty())
+        return {};
+    const QHash<QString, QString> texts = reasonTextMap(db);
     QStringList named;
     for (const QString &c : codes) {
         const QString code = c.trimmed();

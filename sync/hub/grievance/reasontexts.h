@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <QHash>
+#include <QJsonObject>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -11,5 +13,10 @@ namespace hcp::sync::hub::grievance {
 // has published (config_versions, newest wins) over the kiosk's built-in set, so a code from an
 // older set is still named. An unknown code stays as it is.
 QString reasonTexts(const QSqlDatabase &db, const QString &evalDetail);
+// code → text of every indicator known that way.
+QHash<QString, QString> reasonTextMap(const QSqlDatabase &db);
+// Questionnaire items by id ({"id","text","kind","options"}), from the kiosk's built-in
+// questionnaires and every published one (newest wins), default and per-taskCode sets alike.
+QHash<QString, QJsonObject> questionTexts(const QSqlDatabase &db);
 
 } // namespace hcp::sync::hub::grievance

@@ -2,6 +2,7 @@
 #include "hubschema.h"
 
 #include "alerts/alertwebhook.h"
+#include "calendar/holidaystore.h"
 #include "configpublisher.h"
 #include "enroll/reenrollments.h"
 #include "fleetstore.h"
@@ -13,6 +14,7 @@
 #include "receiptwitnesses.h"
 #include "rectificationstore.h"
 #include "trust/tpmcheck.h"
+#include "upstream/grievanceoutbox.h"
 #include "upstream/upstreamoutbox.h"
 
 #include <QDateTime>
@@ -55,6 +57,10 @@ const QList<HubSchema::Step> &HubSchema::steps()
          [](QSqlDatabase &db, bool pg, QString *error) {
              return FraudMonitor::createTables(db, pg, error) && ReceiptWitnesses::createTables(db, error);
          }},
+        {QStringLiteral("the delivery state of the 差评 records for the province (grievance_upstream)"),
+         [](QSqlDatabase &db, bool pg, QString *error) { return upstream::GrievanceOutbox::ensureSchema(db, pg, error); }},
+        {QStringLiteral("the holiday calendars the hub holds and publishes, and their upload audit (PROTOCOL §19)"),
+         [](QSqlDatabase &db, bool pg, QString *error) { return calendar::HolidayStore::ensureSchema(db, pg, error); }},
         {QStringLiteral("evaluations by 办件编号 (the 一事一评 check at ingest, PROTOCOL §18.9)"),
          [](QSqlDatabase &db, bool, QString *error) {
              return HubStore::execStatements(

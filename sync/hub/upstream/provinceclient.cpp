@@ -85,6 +85,7 @@ void ProvinceClient::post(const QString &path, const QJsonObject &params,
         reply->deleteLater();
         Outcome o;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        o.httpStatus = status;
         const QByteArray bytes = reply->isOpen() ? reply->readAll() : QByteArray();
         if (reply->error() != QNetworkReply::NoError || status / 100 != 2) {
             o.error = QStringLiteral("HTTP %1: %2").arg(status).arg(reply->errorString());
@@ -114,6 +115,12 @@ void ProvinceClient::post(const QString &path, const QJsonObject &params,
 
 void ProvinceClient::sendEvaluations(const QList<QJsonObject> &records, std::function<void(const Outcome &)> done)
 {
+    sendRecords(m_profile.evaluatePath, QStringLiteral("evaluate"), records, std::move(done));
+}
+
+void ProvinceClient::sendRecords(const QString &path, const QString &param, const QList<QJsonObject> &records,
+                                 std::function<void(const Outcome &)> done)
+{
     QJsonArray encrypted;
     for (const QJsonObject &r : records) {
         QString error;
@@ -128,7 +135,7 @@ void ProvinceClient::sendEvaluations(const QList<QJsonObject> &records, std::fun
     }
     const qsizetype count = records.size();
     const QStringList duplicates = m_profile.duplicateMessages;
-    post(m_profile.evaluatePath, QJsonObject{{QStringLiteral("evaluate"), encrypted}},
+    post(path, QJsonObject{{param, encrypted}},
          [count, duplicates, done = std::move(done)](const Outcome &transport, const QJsonObject &answer) {
              Outcome o = transport;
              auto classify = [&duplicates](const QString &code, const QString &msg) {

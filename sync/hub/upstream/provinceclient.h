@@ -39,6 +39,7 @@ public:
     {
         bool ok = false;
         QString error;            // why !ok: the province's message when it gave one
+        int httpStatus = 0;       // the HTTP status of the answer (0: no answer)
         QList<RecordResult> records; // one per record sent, when ok
         QJsonObject data;         // the "data" member of a pull answer
     };
@@ -49,6 +50,11 @@ public:
 
     // Sends mapped records (not validated here: callers validate). Callback exactly once.
     void sendEvaluations(const QList<QJsonObject> &records, std::function<void(const Outcome &)> done);
+    // The same for any kind of record: POST path with params {param: [encrypted record…]}, the
+    // answers read as for evaluations (per-record list, or request level for one record). The 差评
+    // records (UPSTREAM.md §9) go this way to replyPath/appealPath.
+    void sendRecords(const QString &path, const QString &param, const QList<QJsonObject> &records,
+                     std::function<void(const Outcome &)> done);
     // A pull request (getnorm, rectifications) with plain params; Outcome.data holds the answer.
     void pull(const QString &path, const QJsonObject &params, std::function<void(const Outcome &)> done);
 

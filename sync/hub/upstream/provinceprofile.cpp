@@ -60,6 +60,8 @@ std::optional<ProvinceProfile> ProvinceProfile::fromJson(const QJsonObject &o, c
     str("evaluatePath", &p.evaluatePath);
     str("normPath", &p.normPath);
     str("rectificationPath", &p.rectificationPath);
+    str("replyPath", &p.replyPath);
+    str("appealPath", &p.appealPath);
     str("areaCode", &p.areaCode);
     str("dataSource", &p.dataSource);
     str("projectNoPrefix", &p.projectNoPrefix);

@@ -33,6 +33,8 @@ struct ProvinceProfile
     QString evaluatePath = QStringLiteral("/hcp/evaluate");
     QString normPath = QStringLiteral("/hcp/getnorm");
     QString rectificationPath = QStringLiteral("/hcp/rectifications");
+    QString replyPath = QStringLiteral("/hcp/reply");   // 整改反馈 of a 差评工单 (UPSTREAM.md §9) [I]
+    QString appealPath = QStringLiteral("/hcp/appeal"); // 申诉复核 decisions 不予采纳 (UPSTREAM.md §9) [I]
     QString appMark;
     QByteArray appWord;
     SignMode signMode = SignMode::Sm2Encrypt;

@@ -137,7 +137,7 @@ bool UpstreamMapper::map(const QJsonObject &e, const QJsonObject &c, const Provi
     return true;
 }
 
-QString UpstreamMapper::validate(const QJsonObject &r)
+QString UpstreamMapper::validateCaseKey(const QJsonObject &r)
 {
     static const QRegularExpression projectNo(QStringLiteral("^[A-Za-z0-9_-]{1,50}$"));
     if (!projectNo.match(r.value(QLatin1String("projectNo")).toString()).hasMatch())
@@ -147,6 +147,14 @@ QString UpstreamMapper::validate(const QJsonObject &r)
     const int assessNumber = r.value(QLatin1String("assessNumber")).toInt();
     if (assessNumber != 1 && assessNumber != 2)
         return QStringLiteral("assessNumber must be 1 or 2");
+    return {};
+}
+
+QString UpstreamMapper::validate(const QJsonObject &r)
+{
+    if (const QString key = validateCaseKey(r); !key.isEmpty())
+        return key;
+    const int assessNumber = r.value(QLatin1String("assessNumber")).toInt();
     if (!isCode(r.value(QLatin1String("evaluateType")), {"1", "2"}))
         return QStringLiteral("evaluateType must be 1 or 2");
     // 追评 is the second evaluation (assessNumber=2) of type 追加评价 (evaluateType=2), and only it.

@@ -28,6 +28,8 @@ public:
 
     // The province's rules checked before sending (UPSTREAM.md §3). Empty when valid, else the reason.
     static QString validate(const QJsonObject &record);
+    // The case key every upstream record carries (projectNo, serviceNumber, assessNumber): "" or the problem.
+    static QString validateCaseKey(const QJsonObject &record);
 
     // The resolver of the shared contract: "certKeyEnc" is base64 of an SM2 ciphertext (GM/T 0009
     // ASN.1) of the ID number for the hub's key (hub-identity.pem). Records without it resolve to

@@ -19,26 +19,26 @@ namespace {
 // a lower id can appear after a higher one was queued. Far more than the rows of concurrent batches.
 constexpr qint64 kEnqueueLookback = 20000;
 
-QJsonObject parseObject(const QVariant &v)
+} // namespace
+
+QJsonObject UpstreamOutbox::jsonColumn(const QVariant &v)
 {
     return QJsonDocument::fromJson(v.toString().toUtf8()).object();
 }
 
-const char *stateOf(UpstreamOutbox::Result::Kind k)
+const char *UpstreamOutbox::stateOf(Result::Kind k)
 {
     switch (k) {
-    case UpstreamOutbox::Result::Kind::Delivered:
-    case UpstreamOutbox::Result::Kind::Duplicate:
+    case Result::Kind::Delivered:
+    case Result::Kind::Duplicate:
         return "delivered";
-    case UpstreamOutbox::Result::Kind::Dead:
+    case Result::Kind::Dead:
         return "dead";
-    case UpstreamOutbox::Result::Kind::Retry:
+    case Result::Kind::Retry:
         break;
     }
     return "pending";
 }
-
-} // namespace
 
 UpstreamOutbox::UpstreamOutbox(QSqlDatabase db)
     : m_db(std::move(db))
@@ -150,7 +150,7 @@ QList<UpstreamOutbox::Row> UpstreamOutbox::claim(int limit, qint64 nowMs)
         row.evaluationId = id;
         row.deviceId = load.value(0).toString();
         row.uuid = load.value(1).toString();
-        row.evaluation = parseObject(load.value(2));
+        row.evaluation = jsonColumn(load.value(2));
         row.attempts = load.value(3).toInt();
         load.finish();
         cases.bindValue(0, row.evaluation.value(QLatin1String("projectNo")).toString());
@@ -160,7 +160,7 @@ QList<UpstreamOutbox::Row> UpstreamOutbox::claim(int limit, qint64 nowMs)
             return {};
         }
         if (cases.next())
-            row.caseObject = parseObject(cases.value(0));
+            row.caseObject = jsonColumn(cases.value(0));
         cases.finish();
         rows.append(row);
     }

@@ -71,6 +71,11 @@ public:
 
     QString lastError() const { return m_lastError; }
 
+    // Row helpers shared with GrievanceOutbox: a JSON text column as an object, and the state a
+    // delivery result leaves a row in ("delivered", "dead" or "pending").
+    static QJsonObject jsonColumn(const QVariant &v);
+    static const char *stateOf(Result::Kind k);
+
 private:
     bool exec(class QSqlQuery &q);
 

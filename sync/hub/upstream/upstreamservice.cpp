@@ -39,6 +39,7 @@ UpstreamService::UpstreamService(HubStore *store, const ProvinceProfile &profile
     , m_store(store)
     , m_profile(profile)
     , m_outbox(store->database())
+    , m_grievance(store->database())
     , m_client(new ProvinceClient(profile, this))
 {
     m_timer.setSingleShot(true);
@@ -104,6 +105,22 @@ void UpstreamService::tick()
         schedule(m_profile.pollIntervalMs);
         return;
     }
+    if (m_grievance.recoverExpired(now - m_profile.effectiveLeaseMs(), now) < 0)
+        m_lastError = QStringLiteral("database: ") + m_grievance.lastError();
+    // Evaluation batches and 差评 records take turns, so neither waits behind the other's backlog.
+    m_grievanceTurn = !m_grievanceTurn;
+    if (m_grievanceTurn && sendGrievanceRecord(now))
+        return;
+    if (sendEvaluationBatch(now))
+        return;
+    if (!m_grievanceTurn && sendGrievanceRecord(now))
+        return;
+    emit idle();
+    schedule(m_profile.pollIntervalMs);
+}
+
+bool UpstreamService::sendEvaluationBatch(qint64 now)
+{
     // Queued rows first; new evaluations are looked for only when they do not fill a batch
     // (the look-up scans the recent evaluations, the claim only an index).
     QList<UpstreamOutbox::Row> rows = m_outbox.claim(m_profile.batchSize, now);
@@ -114,11 +131,8 @@ void UpstreamService::tick()
         else if (added > 0)
             rows += m_outbox.claim(m_profile.batchSize - int(rows.size()), now);
     }
-    if (rows.isEmpty()) {
-        emit idle();
-        schedule(m_profile.pollIntervalMs);
-        return;
-    }
+    if (rows.isEmpty())
+        return false;
     QList<QJsonObject> records;
     QList<qint64> ids;
     QList<UpstreamOutbox::Result> rejected;
@@ -141,15 +155,93 @@ void UpstreamService::tick()
     if (records.isEmpty()) {
         emit batchFinished(0, int(rejected.size()), 0);
         schedule(0);
-        return;
+        return true;
     }
     m_inFlight = true;
-    const int hubDead = int(rejected.size());
-    m_client->sendEvaluations(records, [this, ids, hubDead](const ProvinceClient::Outcome &outcome) {
+    m_client->sendEvaluations(records, [this, ids](const ProvinceClient::Outcome &outcome) {
         m_inFlight = false;
         onSent(ids, outcome);
-        Q_UNUSED(hubDead)
     });
+    return true;
+}
+
+bool UpstreamService::sendGrievanceRecord(qint64 now)
+{
+    // One record per request: a permanent refusal of the request then names that record.
+    const QList<GrievanceOutbox::Row> rows = m_grievance.claim(1, now);
+    if (rows.isEmpty())
+        return false;
+    const GrievanceOutbox::Row row = rows.first();
+    const QJsonObject record = GrievanceOutbox::mapped(row, m_profile);
+    const QString reason = row.problem.isEmpty() ? GrievanceOutbox::validate(row.kind, record) : row.problem;
+    if (!reason.isEmpty()) {
+        qCWarning(lcUpstream) << "差评 record not sendable:" << row.id << row.kind << row.key << reason;
+        if (!m_grievance.apply({{row.id, UpstreamOutbox::Result::Kind::Dead, QStringLiteral("HUB"),
+                                 QStringLiteral("hub check: ") + reason, 0}},
+                               now))
+            m_lastError = QStringLiteral("database: ") + m_grievance.lastError();
+        emit grievanceRecordFinished(row.id, QStringLiteral("dead"));
+        schedule(0);
+        return true;
+    }
+    const bool reply = row.kind == QLatin1String("reply");
+    m_inFlight = true;
+    m_client->sendRecords(reply ? m_profile.replyPath : m_profile.appealPath,
+                          reply ? QStringLiteral("reply") : QStringLiteral("appeal"), {record},
+                          [this, row](const ProvinceClient::Outcome &outcome) {
+                              m_inFlight = false;
+                              onGrievanceSent(row, outcome);
+                          });
+    return true;
+}
+
+void UpstreamService::backOff(qint64 now, const QString &error)
+{
+    // Full jitter (reference/sync-and-updates.md §2): random(0, min(cap, base·2^n)).
+    ++m_failures;
+    const qint64 window = qMin<qint64>(m_profile.backoffCapMs, qint64(m_profile.backoffBaseMs) << qMin(m_failures - 1, 20));
+    const qint64 delay = QRandomGenerator::global()->bounded(window + 1);
+    m_backoffUntilMs = now + delay;
+    m_lastError = error;
+    qCInfo(lcUpstream) << "send failed:" << error << "- retry in" << delay << "ms";
+}
+
+void UpstreamService::onGrievanceSent(const GrievanceOutbox::Row &row, const ProvinceClient::Outcome &outcome)
+{
+    const qint64 now = nowMs();
+    // A 4xx that refuses the request's content: resending the same record cannot succeed.
+    static const QList<int> permanent{400, 413, 415, 422};
+    UpstreamOutbox::Result result{row.id, UpstreamOutbox::Result::Kind::Retry, QString(), outcome.error, 0};
+    if (!outcome.ok && permanent.contains(outcome.httpStatus)) {
+        result.kind = UpstreamOutbox::Result::Kind::Dead;
+        result.code = QStringLiteral("HTTP %1").arg(outcome.httpStatus);
+        qCWarning(lcUpstream) << "province refused 差评 record" << row.id << row.kind << outcome.error;
+    } else if (!outcome.ok) {
+        backOff(now, outcome.error);
+        result.nextAttemptAtMs = m_backoffUntilMs;
+    } else {
+        m_failures = 0;
+        m_backoffUntilMs = 0;
+        m_lastSuccessAtMs = now;
+        m_lastError.clear();
+        const ProvinceClient::RecordResult &r = outcome.records.at(0);
+        result.code = r.code;
+        result.message = r.message;
+        result.kind = r.kind == ProvinceClient::RecordResult::Kind::Stored      ? UpstreamOutbox::Result::Kind::Delivered
+            : r.kind == ProvinceClient::RecordResult::Kind::Duplicate           ? UpstreamOutbox::Result::Kind::Duplicate
+                                                                                : UpstreamOutbox::Result::Kind::Dead;
+        if (result.kind == UpstreamOutbox::Result::Kind::Dead)
+            qCWarning(lcUpstream) << "province rejected 差评 record" << row.id << row.kind << r.code << r.message;
+    }
+    if (row.altered)
+        result.message = QStringLiteral("queued payload differed from the timeline; sent the timeline's record. ")
+            + result.message;
+    if (!m_grievance.apply({result}, now))
+        m_lastError = QStringLiteral("database: ") + m_grievance.lastError();
+    emit grievanceRecordFinished(row.id, result.kind == UpstreamOutbox::Result::Kind::Retry  ? QStringLiteral("pending")
+                                         : result.kind == UpstreamOutbox::Result::Kind::Dead ? QStringLiteral("dead")
+                                                                                             : QStringLiteral("delivered"));
+    schedule(now < m_backoffUntilMs ? int(m_backoffUntilMs - now) : 0);
 }
 
 void UpstreamService::onSent(const QList<qint64> &ids, const ProvinceClient::Outcome &outcome)
@@ -160,14 +252,7 @@ void UpstreamService::onSent(const QList<qint64> &ids, const ProvinceClient::Out
     int dead = 0;
     int retried = 0;
     if (!outcome.ok) {
-        // Full jitter (reference/sync-and-updates.md §2): random(0, min(cap, base·2^n)).
-        ++m_failures;
-        const qint64 window = qMin<qint64>(m_profile.backoffCapMs,
-                                           qint64(m_profile.backoffBaseMs) << qMin(m_failures - 1, 20));
-        const qint64 delay = QRandomGenerator::global()->bounded(window + 1);
-        m_backoffUntilMs = now + delay;
-        m_lastError = outcome.error;
-        qCInfo(lcUpstream) << "send failed:" << outcome.error << "- retry in" << delay << "ms";
+        backOff(now, outcome.error);
         for (qint64 id : ids)
             results.append({id, UpstreamOutbox::Result::Kind::Retry, QString(), outcome.error, m_backoffUntilMs});
         retried = int(ids.size());
@@ -378,6 +463,8 @@ QJsonObject UpstreamService::status(int deadLetterLimit)
                                              {QStringLiteral("error"), m_lastPullError}}},
     };
     s.insert(QStringLiteral("lastSuccessAtMs"), m_lastSuccessAtMs);
+    s.insert(QStringLiteral("grievance"), QJsonObject{{QStringLiteral("counts"), m_grievance.counts()},
+                                                      {QStringLiteral("deadLetters"), m_grievance.deadLetters(deadLetterLimit)}});
     return s;
 }
 
@@ -387,6 +474,18 @@ int UpstreamService::requeue(const QList<qint64> &ids, QString *error)
     if (n < 0) {
         if (error)
             *error = m_outbox.lastError();
+        return -1;
+    }
+    kick();
+    return n;
+}
+
+int UpstreamService::requeueGrievance(const QList<qint64> &ids, QString *error)
+{
+    const int n = m_grievance.requeue(ids, nowMs());
+    if (n < 0) {
+        if (error)
+            *error = m_grievance.lastError();
         return -1;
     }
     kick();
@@ -411,23 +510,25 @@ QHttpServerResponse UpstreamService::adminRequest(const QHttpServerRequest &requ
         return QHttpServerResponse(s);
     }
     const QJsonObject body = QJsonDocument::fromJson(request.body()).object();
-    if (body.contains(QLatin1String("requeue"))) {
+    for (const char *member : {"requeue", "requeueGrievance"}) {
+        if (!body.contains(QLatin1String(member)))
+            continue;
         QList<qint64> ids;
-        const QJsonValue v = body.value(QLatin1String("requeue"));
+        const QJsonValue v = body.value(QLatin1String(member));
         if (v.isArray()) {
             for (const QJsonValue &id : v.toArray())
                 ids.append(id.toInteger());
             if (ids.isEmpty())
                 return http::error(Status::BadRequest, QStringLiteral("bad_request"),
-                                   QStringLiteral("requeue lists no ids"));
+                                   QStringLiteral("%1 lists no ids").arg(QLatin1String(member)));
         } else if (v != QJsonValue(QStringLiteral("all"))) {
             return http::error(Status::BadRequest, QStringLiteral("bad_request"),
-                               QStringLiteral("requeue is \"all\" or a list of evaluation ids"));
+                               QStringLiteral("%1 is \"all\" or a list of ids").arg(QLatin1String(member)));
         }
-        const int n = m_outbox.requeue(ids, nowMs());
+        QString error;
+        const int n = qstrcmp(member, "requeue") == 0 ? requeue(ids, &error) : requeueGrievance(ids, &error);
         if (n < 0)
-            return http::error(Status::InternalServerError, QStringLiteral("internal"), m_outbox.lastError());
-        kick();
+            return http::error(Status::InternalServerError, QStringLiteral("internal"), error);
         return QHttpServerResponse(QJsonObject{{QStringLiteral("requeued"), n}});
     }
     if (body.value(QLatin1String("pull")).toBool()) {
@@ -435,7 +536,7 @@ QHttpServerResponse UpstreamService::adminRequest(const QHttpServerRequest &requ
         return QHttpServerResponse(QJsonObject{{QStringLiteral("pulling"), true}}, Status::Accepted);
     }
     return http::error(Status::BadRequest, QStringLiteral("bad_request"),
-                       QStringLiteral("POST {\"requeue\":\"all\"|[ids]} or {\"pull\":true}"));
+                       QStringLiteral("POST {\"requeue\"|\"requeueGrievance\":\"all\"|[ids]} or {\"pull\":true}"));
 }
 
 } // namespace hcp::sync::hub::upstream

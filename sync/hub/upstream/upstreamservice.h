@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "grievanceoutbox.h"
 #include "provinceclient.h"
 #include "provinceprofile.h"
 #include "upstreammapper.h"
@@ -31,6 +32,11 @@ namespace hcp::sync::hub::upstream {
 // per-record answers: stored or "本次服务已存在评价" → delivered, other errors → dead letter with
 // its message; any request-level failure → the batch back to pending after full-jitter
 // exponential backoff, retried forever.
+//
+// 差评 records (UPSTREAM.md §9): replies and appeal decisions from grievance_upstream, one per
+// request to replyPath/appealPath, taking turns with the evaluation batches; a record waits until
+// its evaluation was delivered. A permanent HTTP 4xx (400, 413, 415, 422: the record is refused as
+// such) dead-letters the record; everything else transient is retried as for evaluations.
 //
 // Pull (every pullIntervalS): the indicator set (getnorm) into the "default" configuration
 // through the config writer, and rectification replies into the rectification sink.
@@ -72,6 +78,8 @@ public:
     // Dead letters back to pending (all when ids is empty) and a send attempt soon; the number
     // requeued, -1 on a database error (*error says which).
     int requeue(const QList<qint64> &ids, QString *error);
+    // The same for the 差评 records (ids of grievance_upstream).
+    int requeueGrievance(const QList<qint64> &ids, QString *error);
     QHttpServerResponse adminRequest(const QHttpServerRequest &request);
 
     // The province's getnorm answer → the kiosk's indicator set {"version","indicators":[…]}.
@@ -84,11 +92,16 @@ public:
 
 signals:
     void batchFinished(int delivered, int dead, int retried);
+    void grievanceRecordFinished(qint64 id, const QString &state); // delivered | dead | pending
     void idle(); // nothing due right now
     void pullFinished(bool ok, const QString &error);
 
 private:
     void tick();
+    bool sendEvaluationBatch(qint64 now); // false: nothing to send
+    bool sendGrievanceRecord(qint64 now); // false: nothing to send
+    void onGrievanceSent(const GrievanceOutbox::Row &row, const ProvinceClient::Outcome &outcome);
+    void backOff(qint64 now, const QString &error);
     void schedule(int ms);
     void onSent(const QList<qint64> &ids, const ProvinceClient::Outcome &outcome);
     void pullIndicators();
@@ -98,6 +111,8 @@ private:
     HubStore *m_store;
     ProvinceProfile m_profile;
     UpstreamOutbox m_outbox;
+    GrievanceOutbox m_grievance;
+    bool m_grievanceTurn = false;
     ProvinceClient *m_client;
     QTimer m_timer;
     QTimer m_pullTimer;

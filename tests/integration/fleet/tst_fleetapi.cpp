@@ -313,7 +313,8 @@ void TestFleetApi::validator_badDocuments_refusedWithTheReason_data()
     QTest::addColumn<QByteArray>("document");
     QTest::addColumn<QString>("reason");
     QTest::newRow("empty") << QByteArray("{}") << "empty document";
-    QTest::newRow("unknown part") << QByteArray(R"({"holidays":{}})") << "unknown key 'holidays'";
+    QTest::newRow("unknown part") << QByteArray(R"({"weather":{}})") << "unknown key 'weather'";
+    QTest::newRow("bad holidays part") << QByteArray(R"({"holidays":{}})") << "holidays must be";
     QTest::newRow("unknown kiosk key") << QByteArray(R"({"kiosk":{"idleTimeoutS":60}})") << "unknown key 'idleTimeoutS'";
     QTest::newRow("out of range") << QByteArray(R"({"kiosk":{"idleTimeoutSeconds":5}})") << "idleTimeoutSeconds must be";
     QTest::newRow("fraction") << QByteArray(R"({"kiosk":{"idleTimeoutSeconds":60.5}})") << "integer";

@@ -196,7 +196,10 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(session.state(), S::NothingToRate, 5000);
         QVERIFY(session.message().contains(QStringLiteral("网络")));
         session.finish();
-        QTest::qWait(600);
+        // The sender tries the dead hub and keeps the evaluation.
+        QSignalSpy sendFailed(&sender, &hcp::sync::OutboxSender::sendFailed);
+        sender.kick();
+        QTRY_VERIFY_WITH_TIMEOUT(!sendFailed.isEmpty(), 10000);
         QCOMPARE(sender.counts().queued, 1);
 
         // Hub back on the same port: the queued evaluation arrives, exactly once.

@@ -24,6 +24,7 @@
 #include "outboxsender.h"
 #include "personaldata.h"
 
+#include "hardware/idcard/idcardservice.h"
 #include "hardware/idcard/idcardsimulator.h"
 
 #include <QJsonDocument>
@@ -146,8 +147,9 @@ private Q_SLOTS:
                     ++rated;
                 }
                 session.finish();
+                QSignalSpy removed(devices.idCard(), &hcp::hardware::IdCardService::cardRemoved);
                 devices.idCardSimulator()->removeCard();
-                QTest::qWait(700); // the reader notices the card has gone
+                QTRY_VERIFY_WITH_TIMEOUT(!removed.isEmpty(), 5000); // the reader notices the card has gone
             }
             QVERIFY(rated >= 3);
             QVERIFY(QFile::exists(dir.filePath(QStringLiteral("kiosk.sqlite-wal"))));
@@ -275,8 +277,9 @@ private Q_SLOTS:
                     ++rated;
                 }
                 session.finish();
+                QSignalSpy removed(devices.idCard(), &hcp::hardware::IdCardService::cardRemoved);
                 devices.idCardSimulator()->removeCard();
-                QTest::qWait(700); // the reader notices the card has gone
+                QTRY_VERIFY_WITH_TIMEOUT(!removed.isEmpty(), 5000); // the reader notices the card has gone
             }
             QVERIFY(rated >= 3);
 

@@ -266,7 +266,7 @@ void TestOutboxDelivery::syncSwitchedOff_sendsNothing_untilSwitchedOn()
     QVERIFY(!status.syncEnabled());
     QSignalSpy acked(sender.get(), &OutboxSender::batchAcked);
     sender->start();
-    // Several idle polls pass with nothing sent.
+    // Several idle polls (200 ms) pass with nothing sent. Fixed on purpose: nothing is to happen.
     QTest::qWait(400);
     QCOMPARE(acked.count(), 0);
     QCOMPARE(outboxSnapshot(m_kioskDb).queued, 20);

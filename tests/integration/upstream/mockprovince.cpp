@@ -136,6 +136,33 @@ void MockProvince::preload(const QJsonObject &record)
     m_stored.insert(keyOf(record), record);
 }
 
+void MockProvince::failPath(const QString &path, int httpStatus, int times)
+{
+    QMutexLocker lock(&m_mutex);
+    if (times == 0)
+        m_pathFaults.remove(path);
+    else
+        m_pathFaults.insert(path, {httpStatus, times});
+}
+
+int MockProvince::callsTo(const QString &path) const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_pathCalls.value(path);
+}
+
+QHash<QString, QJsonObject> MockProvince::storedReplies() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_replies;
+}
+
+QHash<QString, QJsonObject> MockProvince::storedAppeals() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_appeals;
+}
+
 MockProvince::Stats MockProvince::stats() const
 {
     QMutexLocker lock(&m_mutex);
@@ -183,12 +210,92 @@ QString MockProvince::checkRecord(const QJsonObject &r) const
     return {};
 }
 
+QString MockProvince::checkGrievanceRecord(const QString &kind, const QJsonObject &r) const
+{
+    QStringList required{QStringLiteral("projectNo"), QStringLiteral("serviceNumber"), QStringLiteral("assessNumber"),
+                         QStringLiteral("deptCode"), QStringLiteral("dataSource")};
+    required << (kind == QLatin1String("reply")
+                     ? QStringList{QStringLiteral("rectifyStatus"), QStringLiteral("reformContent"), QStringLiteral("reformDate")}
+                     : QStringList{QStringLiteral("appealId"), QStringLiteral("appealReason"), QStringLiteral("appealResult"),
+                                   QStringLiteral("reviewReason"), QStringLiteral("reviewTime")});
+    for (const QString &k : std::as_const(required)) {
+        const QJsonValue v = r.value(k);
+        if (v.isUndefined() || v.isNull() || (v.isString() && v.toString().trimmed().isEmpty()))
+            return QStringLiteral("缺少必填字段：%1").arg(k);
+    }
+    const QString time = r.value(kind == QLatin1String("reply") ? QLatin1String("reformDate") : QLatin1String("reviewTime")).toString();
+    if (!QDateTime::fromString(time, QStringLiteral("yyyy-MM-dd HH:mm:ss")).isValid())
+        return QStringLiteral("时间格式错误");
+    if (!m_stored.contains(keyOf(r)))
+        return QStringLiteral("评价记录不存在：%1").arg(keyOf(r));
+    return {};
+}
+
+std::optional<QJsonObject> MockProvince::decryptRecord(const QJsonValue &v) const
+{
+    const QByteArray cipher = QByteArray::fromBase64(v.toString().toLatin1());
+    std::optional<QByteArray> plain;
+    if (m_app.cipher == ProvinceProfile::Cipher::Sm2)
+        plain = trust::Crypto::sm2Decrypt(m_app.platformKey, cipher);
+    else if (cipher.size() > 16)
+        plain = trust::Crypto::sm4CbcDecrypt(m_app.sm4Key, cipher.left(16), cipher.mid(16));
+    const QJsonDocument doc = plain ? QJsonDocument::fromJson(*plain) : QJsonDocument();
+    if (!doc.isObject())
+        return std::nullopt;
+    return doc.object();
+}
+
+QJsonArray MockProvince::storeGrievanceRecords(const QString &kind, const QJsonArray &records)
+{
+    QHash<QString, QJsonObject> &store = kind == QLatin1String("reply") ? m_replies : m_appeals;
+    QJsonArray results;
+    for (const QJsonValue &v : records) {
+        QString code = QStringLiteral("0");
+        QString msg = QStringLiteral("成功");
+        const auto record = decryptRecord(v);
+        if (!record) {
+            code = QStringLiteral("2");
+            msg = QStringLiteral("数据解密失败");
+        } else if (const QString problem = checkGrievanceRecord(kind, *record); !problem.isEmpty()) {
+            code = QStringLiteral("3");
+            msg = problem;
+        } else {
+            // One reply per answer (a reopened file answers again), one decision per appeal.
+            const QString key = keyOf(*record);
+            const QString identity = record->value(kind == QLatin1String("reply") ? QLatin1String("reformDate")
+                                                                                 : QLatin1String("appealId")).toString();
+            const auto it = store.constFind(key);
+            if (it != store.cend()
+                && it->value(kind == QLatin1String("reply") ? QLatin1String("reformDate") : QLatin1String("appealId")).toString()
+                    == identity) {
+                code = QStringLiteral("1");
+                msg = kind == QLatin1String("reply") ? QStringLiteral("本次整改反馈已存在，请勿重复提交")
+                                                     : QStringLiteral("本次申诉已存在，请勿重复提交");
+            } else {
+                store.insert(key, *record); // not in recordsStored/duplicateAnswers: those count evaluations
+            }
+        }
+        if (code != QLatin1String("0"))
+            m_messages.append(msg);
+        results.append(QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("msg"), msg}});
+    }
+    return results;
+}
+
 MockProvince::Answer MockProvince::handle(const QString &path, const QByteArray &body)
 {
     QMutexLocker lock(&m_mutex);
     ++m_stats.calls;
+    ++m_pathCalls[path];
     Answer answer;
     answer.delayMs = m_delayMs;
+    if (auto fault = m_pathFaults.find(path); fault != m_pathFaults.end()) {
+        answer.httpStatus = fault->first;
+        answer.body = fail(QString::number(fault->first), QStringLiteral("注入的故障"));
+        if (fault->second > 0 && --fault->second == 0)
+            m_pathFaults.erase(fault);
+        return answer;
+    }
     const int roll = int(m_random.bounded(100));
     enum { None, Fail503, Fail500, Late } fault = None;
     if (path == QLatin1String("/hcp/evaluate")) {
@@ -243,6 +350,11 @@ MockProvince::Answer MockProvince::handle(const QString &path, const QByteArray 
                                      {QStringLiteral("cursor"), QString::number(m_rectifications.size())}});
         return answer;
     }
+    if (path == QLatin1String("/hcp/reply") || path == QLatin1String("/hcp/appeal")) {
+        const QString kind = path.mid(5);
+        answer.body = ok(storeGrievanceRecords(kind, params.value(kind).toArray()));
+        return answer;
+    }
     if (path != QLatin1String("/hcp/evaluate")) {
         answer.httpStatus = 404;
         answer.body = fail(QStringLiteral("404"), QStringLiteral("接口不存在"));
@@ -251,21 +363,14 @@ MockProvince::Answer MockProvince::handle(const QString &path, const QByteArray 
 
     QJsonArray results;
     for (const QJsonValue &v : params.value(QLatin1String("evaluate")).toArray()) {
-        const QByteArray cipher = QByteArray::fromBase64(v.toString().toLatin1());
-        std::optional<QByteArray> plain;
-        if (m_app.cipher == ProvinceProfile::Cipher::Sm2) {
-            plain = trust::Crypto::sm2Decrypt(m_app.platformKey, cipher);
-        } else if (cipher.size() > 16) {
-            plain = trust::Crypto::sm4CbcDecrypt(m_app.sm4Key, cipher.left(16), cipher.mid(16));
-        }
         QString code = QStringLiteral("0");
         QString msg = QStringLiteral("成功");
-        const QJsonDocument doc = plain ? QJsonDocument::fromJson(*plain) : QJsonDocument();
-        if (!doc.isObject()) {
+        const auto decrypted = decryptRecord(v);
+        if (!decrypted) {
             code = QStringLiteral("2");
             msg = QStringLiteral("数据解密失败");
         } else {
-            const QJsonObject record = doc.object();
+            const QJsonObject record = *decrypted;
             const QString problem = checkRecord(record);
             if (!problem.isEmpty()) {
                 code = QStringLiteral("3");

@@ -31,6 +31,11 @@ namespace hcp::sync::hub::upstream::test {
 // listener, stays down for a while and listens again on the same port; stored records survive
 // (the province's database does).
 //
+// 差评 records (UPSTREAM.md §9, formats [I]): /hcp/reply takes params.reply (整改反馈: reformContent,
+// reformDate, … of an evaluation it stores) and /hcp/appeal params.appeal (申诉复核 不予采纳); a record
+// about an evaluation it does not have is refused ("评价记录不存在"), a repeat is answered
+// "…已存在，请勿重复提交". failPath() makes a path answer an HTTP status for a number of calls.
+//
 // Threading: the HTTP server runs on the mock's own thread, so a slow answer never blocks the
 // hub under test; all public functions are thread-safe.
 class MockProvince : public QObject
@@ -75,6 +80,10 @@ public:
     void setRejectedTaskCodes(const QStringList &codes);
     void setNorms(const QJsonObject &data);
     void setRectifications(const QJsonArray &items);
+    // The next `times` calls to path (e.g. "/hcp/reply") answer httpStatus before any processing
+    // (-1: every call; 0 clears).
+    void failPath(const QString &path, int httpStatus, int times);
+    int callsTo(const QString &path) const;
     // Stores a record as if another system had sent it (for duplicate tests).
     void preload(const QJsonObject &record);
 
@@ -82,6 +91,9 @@ public:
     // Stored records by "projectNo|serviceNumber|assessNumber".
     QHash<QString, QJsonObject> stored() const;
     QStringList messages() const; // every non-success record message, in order
+    // Stored 差评 records by "projectNo|serviceNumber|assessNumber".
+    QHash<QString, QJsonObject> storedReplies() const;
+    QHash<QString, QJsonObject> storedAppeals() const;
 
     // The province's own request handling; public for direct envelope tests.
     struct Answer
@@ -94,6 +106,9 @@ public:
 
 private:
     QString checkRecord(const QJsonObject &r) const; // the province's message, or empty
+    QString checkGrievanceRecord(const QString &kind, const QJsonObject &r) const;
+    std::optional<QJsonObject> decryptRecord(const QJsonValue &v) const;
+    QJsonArray storeGrievanceRecords(const QString &kind, const QJsonArray &records);
     void listenOnThread(quint16 port, quint16 *bound);
     void closeOnThread();
 
@@ -109,6 +124,9 @@ private:
     QJsonObject m_norms;
     QJsonArray m_rectifications;
     QHash<QString, QJsonObject> m_stored;
+    QHash<QString, QJsonObject> m_replies, m_appeals;
+    QHash<QString, QPair<int, int>> m_pathFaults; // path → (status, calls left; -1 = always)
+    QHash<QString, int> m_pathCalls;
     QStringList m_messages;
     Stats m_stats;
 };

@@ -245,8 +245,9 @@ private slots:
         o.commandPollIntervalS = 1;
         agent.setOptions(o);
         QSignalSpy received(&agent, &SyncAgent::commandReceived);
+        QSignalSpy heartbeat(&agent, &SyncAgent::heartbeatDone);
         agent.start();
-        QTest::qWait(300); // the first heartbeat has been answered (no commands yet)
+        QTRY_VERIFY_WITH_TIMEOUT(!heartbeat.isEmpty(), 5000); // the first heartbeat has been answered (no commands yet)
         QJsonObject answer;
         QCOMPARE(adminSend(hubUrl, "POST", QStringLiteral("/v1/admin/rate-now"),
                            QJsonObject{{QStringLiteral("deviceId"), QStringLiteral("PAD-B01")},
