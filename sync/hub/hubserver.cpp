@@ -8,6 +8,7 @@
 
 #include "../wire.h"
 #include "enroll/idhashoracle.h"
+#include "evidence/evidenceconsole.h"
 #include "enroll/reenrollments.h"
 #include "fraudmonitor.h"
 #include "calendar/calendarservice.h"
@@ -73,6 +74,7 @@ HubServer::HubServer(HubStore *store, trust::DeviceIdentity hubIdentity, QObject
     m_grievance = grievance::GrievanceService::install(this, m_store); // console part, alerts, admin trigger
     publicresults::PublicResults::install(m_http, m_store, m_fleet.get(), this); // 评价结果公开, /public
     calendar::CalendarService::install(this, m_store); // held holiday notices, their publication and alerts
+    evidence::EvidenceConsole::install(this, m_store); // the ratings kept as evidence at ingest
     // First: their /v1/admin/… paths must win over the generic /v1/admin/<arg> route below.
     WindowRoutes::install(
         m_http, m_store,

@@ -488,12 +488,18 @@ QJsonArray HubStore::evaluations(const QString &deviceId, qint64 afterId, int li
     return out;
 }
 
-QJsonArray HubStore::problems()
+QJsonArray HubStore::problems(const QStringList &kinds, int limit)
 {
     QJsonArray out;
     QSqlQuery q(m_db);
-    if (!q.exec(QStringLiteral("SELECT id, kind, device_id, uuid, device_seq, reason, received_at, payload "
-                               "FROM evaluation_problems ORDER BY id")))
+    const QString placeholders = QStringList(kinds.size(), QStringLiteral("?")).join(QLatin1Char(','));
+    q.prepare(QStringLiteral("SELECT * FROM (SELECT id, kind, device_id, uuid, device_seq, reason, received_at, payload "
+                             "FROM evaluation_problems%1 ORDER BY id DESC%2) newest ORDER BY id")
+                  .arg(kinds.isEmpty() ? QString() : QStringLiteral(" WHERE kind IN (%1)").arg(placeholders),
+                       limit > 0 ? QStringLiteral(" LIMIT %1").arg(limit) : QString()));
+    for (const QString &k : kinds)
+        q.addBindValue(k);
+    if (!exec(q))
         return out;
     while (q.next())
         out.append(QJsonObject{

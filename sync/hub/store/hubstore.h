@@ -88,7 +88,9 @@ public:
     QJsonArray devices(qint64 nowMs);
     QJsonObject stats();
     QJsonArray evaluations(const QString &deviceId, qint64 afterId, int limit, qint64 *nextAfterId);
-    QJsonArray problems();
+    // The refused and malformed records (evaluation_problems), oldest first; of the given kinds
+    // only when kinds is not empty, the newest `limit` only when limit > 0.
+    QJsonArray problems(const QStringList &kinds = {}, int limit = 0);
 
     QString lastError() const { return m_lastError; }
 

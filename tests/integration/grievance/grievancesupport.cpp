@@ -148,7 +148,10 @@ QList<int> Kiosk::rateAll(const QList<QJsonObject> &evaluations, QStringList *la
         bool queued = db.open() && db.transaction();
         for (QJsonObject evaluation : evaluations) {
             const qint64 seq = ++m_seq;
-            m_lastUuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            // A given uuid is kept (a copy of another kiosk's record); otherwise a new one.
+            m_lastUuid = evaluation.value(QLatin1String("uuid")).toString();
+            if (m_lastUuid.isEmpty())
+                m_lastUuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
             evaluation.insert(QStringLiteral("uuid"), m_lastUuid);
             evaluation.insert(QStringLiteral("deviceSeq"), seq);
             queued = queued && Outbox::enqueue(db, seq, m_lastUuid, compact(evaluation), &error);

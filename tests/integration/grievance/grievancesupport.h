@@ -58,7 +58,8 @@ class Kiosk
 {
 public:
     Kiosk(const QString &dbPath, const DeviceCredentials &credentials);
-    // Commits the rating to the kiosk outbox and runs the sender until the hub answered for it.
+    // Commits the rating to the kiosk outbox (with its own uuid when it has one, else a new one)
+    // and runs the sender until the hub answered for it.
     // Returns the final outbox state (2 acked, 3 quarantined; -1 no answer); *lastError = the
     // kiosk's stored reason for a quarantined row.
     int rate(QJsonObject evaluation, QString *lastError = nullptr);
