@@ -20,9 +20,9 @@ using Status = QHttpServerResponse::StatusCode;
 
 const QStringList &EvidenceConsole::kinds()
 {
-    // second_rating / out_of_window / unknown_case: RatingEvidence; late: after a default (§18.6).
+    // second_rating / out_of_window: RatingEvidence; late: after a default (§18.6).
     static const QStringList k{QStringLiteral("second_rating"), QStringLiteral("out_of_window"),
-                               QStringLiteral("unknown_case"), QStringLiteral("late")};
+                               QStringLiteral("late")};
     return k;
 }
 

@@ -47,8 +47,13 @@ std::optional<RatingEvidence::Finding> RatingEvidence::check(QSqlDatabase &db, c
 
     // 一事一评: one evaluation per service event and assessNumber, whichever kiosk sends it.
     QSqlQuery prior(db);
-    prior.prepare(QStringLiteral("SELECT device_id, assess_time, payload FROM evaluations WHERE project_no = ? ORDER BY id"));
+    // The same device's record of the same uuid is a replay (a concurrent one on another hub of
+    // the same PostgreSQL may have committed since the caller looked): the insert answers it.
+    prior.prepare(QStringLiteral("SELECT device_id, assess_time, payload FROM evaluations WHERE project_no = ? "
+                                 "AND NOT (device_id = ? AND uuid = ?) ORDER BY id"));
     prior.addBindValue(projectNo);
+    prior.addBindValue(device.deviceId);
+    prior.addBindValue(e.value(QLatin1String("uuid")).toString());
     if (!run(prior)) {
         *failed = true;
         return std::nullopt;
@@ -118,20 +123,8 @@ std::optional<RatingEvidence::Finding> RatingEvidence::check(QSqlDatabase &db, c
         return std::nullopt;
     }
     known.finish();
-    if (device.deviceClass == QLatin1String("pad"))
-        return std::nullopt; // a pad rates what the window system announced (§13), maybe before the import
-    QSqlQuery hall(db);
-    hall.prepare(QStringLiteral("SELECT 1 FROM cases WHERE hall_code = ? LIMIT 1"));
-    hall.addBindValue(device.hallCode);
-    if (!run(hall)) {
-        *failed = true;
-        return std::nullopt;
-    }
-    if (hall.next())
-        return Finding{QStringLiteral("unknown_case"), QStringLiteral("unknown_case"),
-                       QStringLiteral("服务中心没有该办件（%1 第 %2 次服务），而本厅的办件均由服务中心提供")
-                           .arg(grievance::CaseFiles::masked(projectNo))
-                           .arg(serviceNumber)};
+    // A case the hub does not hold is not checked against a window: kiosks rate cases typed in
+    // or announced by a window system before any import (PROTOCOL §18.9).
     return std::nullopt;
 }
 

@@ -18,8 +18,7 @@ namespace hcp::sync::hub::evidence {
 // - out_of_window / outside_window: a first rating whose time, corrected by the kiosk's clock
 //   drift (last heartbeat, when beyond §8's 300 s), is after the hub received it or outside the
 //   case's window (resultDate − 300 s … windowDays working days later, 24:00, WorkCalendar);
-// - unknown_case / unknown_case: a first rating from a terminal of a case the hub does not hold
-//   while it holds cases of the terminal's hall (a terminal's cases all come from the hub).
+//   a case the hub does not hold has no window to check.
 class RatingEvidence
 {
 public:

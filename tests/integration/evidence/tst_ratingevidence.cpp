@@ -4,8 +4,7 @@
 // outbox and OutboxSender. Attacks: a second kiosk rates a service event another kiosk rated; root
 // on an enrolled kiosk copies another kiosk's record (same uuid, level changed) into its own outbox
 // so its sender signs it; a kiosk whose clock is 20 days behind rates a case whose window closed;
-// a kiosk rates a case finished 20 days ago, one with its clock an hour fast, and a case the hub
-// does not hold. Each is kept as evidence (the console lists it), refused to the kiosk, stored
+// a kiosk rates a case finished 20 days ago, and one with its clock an hour fast. Each is kept as evidence (the console lists it), refused to the kiosk, stored
 // as no evaluation, opens no 差评 file, is not in the 通报 and never reaches the province; a
 // rating in the window is still accepted, counted and forwarded.
 #include "grievancesupport.h"
@@ -42,7 +41,6 @@ private slots:
     void kioskClockTwentyDaysBehind_rating_correctedByHeartbeatDrift_keptOutOfWindow_notStoredForwardedOrCounted();
     void caseFinishedTwentyDaysAgo_ratedNow_keptOutOfWindow_notStoredForwardedOrCounted();
     void kioskClockAnHourFast_rating_keptOutOfWindow();
-    void terminal_rating_caseUnknownToTheHub_keptAsUnknownCase();
     void secondRating_fromAnotherKiosk_keptAsEvidence_notCountedForwardedOrFiled();
     void rootOnKiosk_resignsCopyOfAnotherKiosksRecord_keptAsEvidence_originalStands();
     void ratingInWindow_accepted_counted_filed_forwarded();
@@ -204,17 +202,6 @@ void TestRatingEvidence::kioskClockAnHourFast_rating_keptOutOfWindow()
                QStringLiteral("outside_window"));
     QVERIFY(!hasFile(projectNo));
     QCOMPARE(reportOverall(kDeptWindow).value(QLatin1String("ratings")).toInt(), 0);
-}
-
-void TestRatingEvidence::terminal_rating_caseUnknownToTheHub_keptAsUnknownCase()
-{
-    // The hub holds this hall's cases (the tests above imported some); a terminal rates only
-    // cases it got from the hub, so one the hub never had is not a rating.
-    const QString projectNo = QStringLiteral("EV-NOWHERE-0001");
-    QCOMPARE(m_kiosk[1]->rate(rating(projectNo, 1, nowCst(30), kDeptWindow)), 3);
-    verifyKept(m_creds[1].deviceId, m_kiosk[1]->lastUuid(), projectNo, QStringLiteral("unknown_case"),
-               QStringLiteral("unknown_case"));
-    QVERIFY(!hasFile(projectNo));
 }
 
 void TestRatingEvidence::secondRating_fromAnotherKiosk_keptAsEvidence_notCountedForwardedOrFiled()

@@ -56,7 +56,7 @@ void TestDefaultRatings::unratedPastWindow_oneDefault_acrossRestartAndReruns_non
     HubProcess hub;
     const QString db = dir.filePath(QStringLiteral("hub.sqlite"));
     // Started without defaults first: the cases and a rating in time arrive before any sweep.
-    QVERIFY2(hub.start(db), qPrintable(hub.output()));
+    QVERIFY2(hub.start(db, 0, {QStringLiteral("--default-rating-days"), QStringLiteral("0")}), qPrintable(hub.output()));
     QVERIFY(importCase(hub.url(), QStringLiteral("D-OLD"), QStringLiteral("2026-11-02 10:00:00"), kDept, 3));
     QVERIFY(importCase(hub.url(), QStringLiteral("D-RATED"), QStringLiteral("2026-11-02 10:00:00"), kDept));
     QVERIFY(importCase(hub.url(), QStringLiteral("D-OPEN"), nowCst(3600), kDept));
@@ -64,7 +64,7 @@ void TestDefaultRatings::unratedPastWindow_oneDefault_acrossRestartAndReruns_non
     Kiosk kiosk(dir.filePath(QStringLiteral("kiosk.sqlite")), creds);
     QCOMPARE(kiosk.rate(rating(QStringLiteral("D-RATED"), 4, QStringLiteral("2026-11-03 09:00:00"), kDept)), 2);
     QCOMPARE(adminSend(hub.url(), "POST", QStringLiteral("/v1/admin/grievance-defaults"), {}), 200);
-    QVERIFY(defaultsOf(hub.url()).isEmpty()); // off unless --default-rating-days is given
+    QVERIFY(defaultsOf(hub.url()).isEmpty()); // off with --default-rating-days 0
     hub.kill();
 
     const QStringList on{QStringLiteral("--default-rating-days"), QStringLiteral("5")};

@@ -107,10 +107,11 @@ void TestGrievanceFiles::badRating_fromKiosk_opensOneFileForItsDepartment_goodRa
     QCOMPARE(f.value(QLatin1String("satisfaction")).toInt(), 1);
     QCOMPARE(f.value(QLatin1String("overdue")).toBool(), false);
     QVERIFY(fileOf(QStringLiteral("G-OPEN-2")).isEmpty());
-    // The same service event rated 2 again from a second kiosk: still one file.
+    // The same service event rated 2 again from a second kiosk: refused as evidence (PROTOCOL
+    // §18.9), still one file.
     const DeviceCredentials other = enroll(m_hub.url(), QStringLiteral("kiosk-g2"));
     Kiosk second(m_dir.filePath(QStringLiteral("kiosk2.sqlite")), other);
-    QCOMPARE(second.rate(rating(QStringLiteral("G-OPEN-1"), 2, nowCst(30), kDeptA)), 2);
+    QCOMPARE(second.rate(rating(QStringLiteral("G-OPEN-1"), 2, nowCst(30), kDeptA)), 3);
     int files = 0;
     for (const QJsonValue &v : console(m_hub.url(), m_ops, "GET", QStringLiteral("grievance/files")).json()
                                    .value(QLatin1String("files")).toArray())

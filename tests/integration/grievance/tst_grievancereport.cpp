@@ -123,8 +123,8 @@ void TestGrievanceReport::initTestCase()
     outside.satisfaction = 5;
     perKiosk[0] << rating(outside.projectNo, 5, todayCst(-60) + QStringLiteral(" 11:00:00"), outside.dept);
 
-    // 一事一评: the second kiosk rates two service events the first already rated (a 差评 among
-    // them, which opens a file of its own): evidence, not counted.
+    // 一事一评: the second kiosk rates again, as 差评, two service events it already rated: the hub
+    // keeps them as evidence (PROTOCOL §18.9), refused, no file of their own, not counted.
     for (int i : {1, 3}) {
         QJsonObject again = rating(m_rated.at(i).projectNo, 1, nowCst(30), m_rated.at(i).dept);
         again.insert(QStringLiteral("staffNo"), m_rated.at(i).staff);
@@ -135,7 +135,8 @@ void TestGrievanceReport::initTestCase()
         QVERIFY(creds.isValid());
         Kiosk kiosk(m_dir.filePath(QStringLiteral("kiosk%1.sqlite").arg(k)), creds);
         const QList<int> states = kiosk.rateAll(perKiosk[k]);
-        QCOMPARE(states.count(2), perKiosk[k].size());
+        QCOMPARE(states.count(2), perKiosk[k].size() - (k == 1 ? 2 : 0));
+        QCOMPARE(states.count(3), k == 1 ? 2 : 0); // quarantined: refused for good
     }
 
     // The first hall has a name in its signed configuration; the 通报 shows halls by name.
@@ -150,7 +151,7 @@ void TestGrievanceReport::initTestCase()
                                  .value(QLatin1String("files")).toArray();
     for (const QJsonValue &v : files)
         fileOf.insert(v.toObject().value(QLatin1String("projectNo")).toString(), v.toObject().value(QLatin1String("id")).toInteger());
-    QCOMPARE(fileOf.size(), bad + 2);
+    QCOMPARE(fileOf.size(), bad);
 
     const QJsonObject verify{{QStringLiteral("text"), QStringLiteral("已电话联系群众核实")}};
     const QJsonObject rectify{{QStringLiteral("text"), QStringLiteral("窗口人员已批评教育")}};
@@ -302,7 +303,8 @@ void TestGrievanceReport::report_twoHundredTwentyRatings_matchesHandComputedFigu
     QVERIFY(all.excluded > 0 && all.overdue > 0 && all.onTime < all.rectified && all.satisfied < all.visited
             && all.visited < all.rectified && all.rectified < all.files);
     compareRow(report.value(QLatin1String("overall")).toObject(), all, QStringLiteral("overall"));
-    QCOMPARE(report.value(QLatin1String("overall")).toObject().value(QLatin1String("duplicates")).toInt(), 2);
+    // The two second ratings never became evaluations: no stored duplicate to count apart.
+    QCOMPARE(report.value(QLatin1String("overall")).toObject().value(QLatin1String("duplicates")).toInt(), 0);
     struct Group { const char *list; QStringList keys; std::function<QString(const Rated &)> key; };
     const QList<Group> groups{{"departments", kDepts, [](const Rated &x) { return x.dept; }},
                               {"halls", kHalls, [](const Rated &x) { return x.hall; }},

@@ -58,7 +58,7 @@ void TestPublicResults::initTestCase()
         m_projectNos << projectNo;
         cases.append(QJsonObject{{QStringLiteral("projectNo"), projectNo}, {QStringLiteral("serviceNumber"), 1},
                                  {QStringLiteral("taskName"), QStringLiteral("不动产登记")}, {QStringLiteral("deptName"), QStringLiteral("县自然资源局")},
-                                 {QStringLiteral("deptCode"), kDept}, {QStringLiteral("resultDate"), todayCst(-1) + QStringLiteral(" 09:00:00")},
+                                 {QStringLiteral("deptCode"), kDept}, {QStringLiteral("resultDate"), todayCst(i == 10 ? -71 : -1) + QStringLiteral(" 09:00:00")},
                                  {QStringLiteral("userName"), kName}, {QStringLiteral("mobile"), kPhone}, {QStringLiteral("userProp"), 1},
                                  {QStringLiteral("staffName"), QStringLiteral("司马工作")}, {QStringLiteral("hallCode"), kPublicHall}});
         // The eleventh is of an earlier month: never public now.

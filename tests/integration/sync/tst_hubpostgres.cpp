@@ -193,8 +193,12 @@ void TestHubPostgres::senderDrain_replayAndConflict_exactlyOnceOnPostgres()
 void TestHubPostgres::twoHubsOneDatabase_50ConcurrentIdenticalPosts_oneRow()
 {
     const QString uuid = uuidFor(QStringLiteral("pg-concurrent"), 1);
+    // Its own service event: makeEvaluation(900001) would name seq 1's, and a second rating of
+    // a rated service event is evidence (PROTOCOL §18.9), not what this test races on.
+    QJsonObject evaluation = makeEvaluation(900001, uuid);
+    evaluation.insert(QStringLiteral("projectNo"), QStringLiteral("110105202612900001"));
     const QByteArray body = QJsonDocument(QJsonObject{
-        {QStringLiteral("evaluations"), QJsonArray{makeEvaluation(900001, uuid)}}}).toJson(QJsonDocument::Compact);
+        {QStringLiteral("evaluations"), QJsonArray{evaluation}}}).toJson(QJsonDocument::Compact);
     std::vector<std::unique_ptr<HubClient>> clients;
     QList<HubReply> replies;
     for (int i = 0; i < 50; ++i) {

@@ -222,7 +222,7 @@ private slots:
             batch.append(e);
         }
         QJsonArray results;
-        QVERIFY(m_store->ingest(d, batch, {}, 0, 0, &results));
+        QVERIFY(m_store->ingest(d, batch, {}, QDateTime::currentMSecsSinceEpoch(), 0, &results));
         const QJsonArray found = flags(QStringLiteral("applicant"));
         QCOMPARE(found.size(), 1);
         QCOMPARE(found.first().toObject().value(QLatin1String("count")).toInt(), 3);
@@ -230,25 +230,31 @@ private slots:
                  QString::fromLatin1(wire::certKeyHash(m_store->certKey(), QStringLiteral("330102195803120047"))));
     }
 
-    void sameCase_ratedOnTwoKiosks_flags_otherServiceDoesNot()
+    void sameCase_ratedOnTwoKiosks_secondKeptAsEvidenceAtIngest_otherServiceStored()
     {
-        const QString a = send(QStringLiteral("KIOSK-A"), {{QStringLiteral("SAME000001"), QStringLiteral("2026-11-25 09:00:00")}}).first();
-        const QString b = send(QStringLiteral("KIOSK-B"), {{QStringLiteral("SAME000001"), QStringLiteral("2026-11-25 09:05:00")}}).first();
+        // Since ingest keeps a second rating of a service event as evidence (PROTOCOL §18.9),
+        // the second kiosk's rating is refused there and never stored: nothing for same_case.
+        send(QStringLiteral("KIOSK-A"), {{QStringLiteral("SAME000001"), QStringLiteral("2026-11-25 09:00:00")}});
+        const HubStore::Device b = device(QStringLiteral("KIOSK-B"));
+        QJsonArray results;
+        QVERIFY(m_store->ingest(b, QJsonArray{evaluation(++m_seq[QStringLiteral("KIOSK-B")], QStringLiteral("KIOSK-B-same"),
+                                                         QStringLiteral("SAME000001"), QStringLiteral("2026-11-25 09:05:00"))},
+                                {}, QDateTime::currentMSecsSinceEpoch(), 0, &results));
+        QCOMPARE(results.at(0).toObject().value(QLatin1String("status")).toString(), QStringLiteral("refused"));
+        QCOMPARE(results.at(0).toObject().value(QLatin1String("reason")).toString(), QStringLiteral("already_rated"));
+        bool kept = false;
+        for (const QJsonValue &v : m_store->problems({QStringLiteral("second_rating")}))
+            kept = kept || v.toObject().value(QLatin1String("uuid")).toString() == QLatin1String("KIOSK-B-same");
+        QVERIFY(kept);
         send(QStringLiteral("KIOSK-C"), {{QStringLiteral("OTHER00001"), QStringLiteral("2026-11-25 09:00:00")}});
-        // A different service event of another case, and the same projectNo's second service step.
+        // The same projectNo's second service step is another service event: stored.
         const HubStore::Device d = device(QStringLiteral("KIOSK-C"));
         QJsonObject step2 = evaluation(++m_seq[QStringLiteral("KIOSK-C")], QStringLiteral("KIOSK-C-step2"),
                                        QStringLiteral("OTHER00001"), QStringLiteral("2026-11-26 09:00:00"));
         step2.insert(QStringLiteral("serviceNumber"), 2);
-        QJsonArray results;
-        QVERIFY(m_store->ingest(d, QJsonArray{step2}, {}, 0, 0, &results));
-
-        const QJsonArray found = flags(QStringLiteral("same_case"));
-        QCOMPARE(found.size(), 1);
-        const QJsonObject f = found.first().toObject();
-        QCOMPARE(f.value(QLatin1String("subject")).toString(), QStringLiteral("SAME000001#1#1"));
-        QCOMPARE(uuidsOf(f), (QSet<QString>{a, b}));
-        QCOMPARE(f.value(QLatin1String("detail")).toObject().value(QLatin1String("devices")).toInt(), 2);
+        QVERIFY(m_store->ingest(d, QJsonArray{step2}, {}, QDateTime::currentMSecsSinceEpoch(), 0, &results));
+        QCOMPARE(results.at(0).toObject().value(QLatin1String("status")).toString(), QStringLiteral("accepted"));
+        QCOMPARE(flags(QStringLiteral("same_case")).size(), 0);
     }
 
     void outsideHours_perHallSchedule_flagsOnlyOutside()
@@ -355,7 +361,7 @@ private slots:
                                     QStringLiteral("2026-11-25 10:00:00")));
             if (batch.size() == 500) {
                 QJsonArray results;
-                QVERIFY(m_store->ingest(d, batch, {}, 0, 0, &results));
+                QVERIFY(m_store->ingest(d, batch, {}, QDateTime::currentMSecsSinceEpoch(), 0, &results));
                 batch = {};
             }
         }
