@@ -215,6 +215,11 @@ quint16 HubServer::listen(const QHostAddress &address, quint16 port)
 }
 
 
+void HubServer::setIdHashLimits(int limit, qint64 windowMs)
+{
+    m_idHash->setLimits({limit, windowMs});
+}
+
 std::optional<HubStore::Device> HubServer::authenticate(const QHttpServerRequest &request, qint64 *deviceTimeMs)
 {
     return authenticate(serving::Request::of(request), servingStores(), deviceTimeMs, &m_authFailure);

@@ -65,6 +65,8 @@ public:
     void setAdminToken(const QString &token) { m_adminToken = token; }
     // Request-line, header and body limits and timeouts; before listen().
     void setLimits(const guard::Limits &limits) { m_limits = limits; }
+    // The ID-hash oracle's allowance per device (PROTOCOL §5a): at most limit answers in windowMs.
+    void setIdHashLimits(int limit, qint64 windowMs);
 
     // The anti-fraud monitor (GET /v1/admin/fraud); owned by the server.
     FraudMonitor *fraudMonitor() const { return m_fraud; }
