@@ -65,6 +65,88 @@ async function http(base, pathName, { method = 'GET', body, headers = {}, raw } 
   return { status: r.status, json, headers: r.headers };
 }
 
+// The console's 通报 rows, drill-down and printable page, the 回访 log and the calendar page
+// (issue #12 item 8). Starts on the 差评通报 as the county (li.ops) after the 差评 loop above.
+async function reportAndCalendarPages({ page, context, base, apiFromPage, shot }) {
+  // 通报: a tab per row dimension, each with every measure, figures as the API computes them.
+  const month = (await apiFromPage('grievance/report?period=month&from=2026-11-28', 'GET')).json;
+  const dims = [['departments', 'greport-depts'], ['halls', 'greport-halls'], ['areas', 'greport-areas'], ['staff', 'greport-staff'],
+    ['tasks', 'greport-tasks'], ['channels', 'greport-channels']];
+  assert.strictEqual(await page.locator('#greport-tabs button').count(), dims.length);
+  for (const [field, table] of dims) {
+    await page.click(`#greport-tabs button[data-tab="${field}"]`);
+    await page.waitForSelector(`#${table}:visible`);
+    const heads = await page.locator(`#${table} thead th`).allTextContents();
+    for (const h of ['评价数', '好评率', '差评率', '评价率', '差评整改率', '按期整改率', '回访率', '申诉数', '不予采纳', '默认评价', '主要差评原因'])
+      assert.ok(heads.includes(h), `${field}: column ${h}`);
+    assert.ok(month[field].length > 0, `${field} rows`);
+    assert.strictEqual(await page.locator(`#${table} tbody tr[data-key]`).count(), month[field].length, field);
+    for (const r of month[field]) {
+      const cells = await page.locator(`#${table} tbody tr[data-key="${r.key}"] td`).allTextContents();
+      assert.ok(cells[0].includes(r.name), `${field} ${r.key} named ${r.name}`);
+      assert.strictEqual(cells[1], String(r.ratings), `${field} ${r.key} ratings`);
+      assert.ok(cells[2].startsWith(r.ratings ? (r.goodRate * 100).toFixed(1) + '%' : '—'), `${field} ${r.key} 好评率 ${cells[2]}`);
+      assert.ok(cells[3].startsWith(r.ratings ? (r.badRate * 100).toFixed(1) + '%' : '—'), `${field} ${r.key} 差评率 ${cells[3]}`);
+      if (field === 'channels') assert.strictEqual(cells[4], '—', 'a channel has no 评价率');
+    }
+  }
+  assert.match(await page.textContent('#greport-channels tbody'), /[\u4e00-\u9fa5]/, 'channels are named');
+  await page.click('#greport-tabs button[data-tab="areas"]');
+  await shot('21-greport-areas');
+  // Drill-down from a count: the department's 差评, then a channel's ratings, then the county's 不予采纳.
+  await page.click('#greport-tabs button[data-tab="departments"]');
+  const dept = month.departments.find((d) => d.key === '11110105MB00000001');
+  const drillCount = async (selector, expected, pattern) => {
+    await page.click(selector);
+    await page.waitForFunction(([n, p]) => !document.querySelector('#greport-drill').hidden
+      && document.querySelectorAll('#greport-evals tbody tr').length === n
+      && new RegExp(p).test(document.querySelector('#greport-drill-title').textContent), [expected, pattern]);
+  };
+  await drillCount(`#greport-depts tr[data-key="${dept.key}"] a[data-measure="bad"]`, dept.bad, `差评（${dept.bad} 条）`);
+  const levels = await page.locator('#greport-evals tbody td:nth-child(3)').allTextContents();
+  assert.ok(levels.every((l) => /^[12] 分$/.test(l)), 'the 差评 drill lists ratings of 2 and 1: ' + levels);
+  await shot('22-greport-drill');
+  const channel = month.channels[0];
+  await page.click('#greport-tabs button[data-tab="channels"]');
+  await drillCount(`#greport-channels tr[data-key="${channel.key}"] a[data-measure="ratings"]`, channel.ratings, `评价（${channel.ratings} 条）`);
+  await drillCount('#greport-overall-drill a[data-measure="excluded"]', 1, '不予采纳（1 条）');
+  assert.match(await page.textContent('#greport-evals tbody'), /不予采纳，不计入/);
+  // Top 差评 reasons and the questionnaire answers.
+  assert.ok(month.reasons.length > 0 && month.questionnaire.length > 0, 'the simulated ratings carry reasons and answers');
+  for (const r of month.reasons.slice(0, 10))
+    assert.match(await page.textContent(`#greport-reasons li[data-code="${r.code}"]`), new RegExp(`${r.count} 次`));
+  assert.strictEqual(await page.locator('#greport-questionnaire .question').count(), month.questionnaire.length);
+  await page.locator('#greport-reasons').scrollIntoViewIfNeeded();
+  await shot('23-greport-reasons');
+
+  // The printable 通报 opens in its own tab: every dimension, no navigation, and a PDF.
+  const [print] = await Promise.all([context.waitForEvent('page'), page.click('#greport-print')]);
+  await print.waitForSelector('body[data-print-ready]');
+  for (const [field] of dims)
+    assert.strictEqual(await print.locator(`#gprint-sections table[data-dimension="${field}"] tbody tr[data-key]`).count(), month[field].length, 'print ' + field);
+  assert.match(await print.textContent('#gprint-range'), /2026-11-01 至 2026-11-30/);
+  assert.match(await print.textContent('#gprint-title'), /差评通报（月度）/);
+  await print.emulateMedia({ media: 'print' });
+  const printed = await print.evaluate(() => ({ topbar: getComputedStyle(document.querySelector('.topbar')).display,
+    button: document.querySelector('#gprint-print').getClientRects().length,
+    sections: [...document.querySelectorAll('#gprint-sections table')].filter((t) => t.getBoundingClientRect().height > 0).length,
+    text: document.querySelector('#view-gprint').innerText }));
+  assert.strictEqual(printed.topbar, 'none', 'no navigation on paper');
+  assert.strictEqual(printed.button, 0, 'no print button on paper');
+  assert.strictEqual(printed.sections, dims.length);
+  for (const word of ['部门', '大厅', '乡镇（街道）/村', '工作人员', '服务事项', '评价渠道', '主要差评原因', '调查问卷', dept.name])
+    assert.ok(printed.text.includes(word), 'printed: ' + word);
+  await print.screenshot({ path: path.join(SHOTS, '24-greport-print.png'), fullPage: true });
+  const pdf = await print.pdf({ format: 'A4', landscape: true, printBackground: true });
+  const pdfText = pdf.toString('latin1');
+  assert.ok(pdfText.startsWith('%PDF-'), 'a PDF');
+  const pages = (pdfText.match(/\/Type\s*\/Page[^s]/g) || []).length;
+  assert.ok(pages >= 1 && pages <= 20, `the PDF has ${pages} pages`);
+  fs.writeFileSync(path.join(SHOTS, '24-greport-print.pdf'), pdf);
+  await print.close();
+  log(`通报: ${dims.length} row tabs checked against the API, drill-downs, print page (${pages} PDF pages)`);
+}
+
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hcp-console-'));
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -467,6 +549,7 @@ async function main() {
     assert.match(exported.xlsxType, /spreadsheetml/);
     assert.deepStrictEqual(exported.zip, [0x50, 0x4B]);
     log(`差评 loop: file ${walked.id} 待核实 → 办结 with ${explanations} 书面说明, file ${appealed.id} 不予采纳; 通报 and exports checked`);
+    await reportAndCalendarPages({ page, context, base, apiFromPage, shot });
 
     // Re-enrollment: a known device id offering another key gets no credentials (202); the admin
     // sees it in the alert list and on the 重新登记 page and approves it with a click; the device
