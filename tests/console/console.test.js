@@ -67,7 +67,8 @@ async function http(base, pathName, { method = 'GET', body, headers = {}, raw } 
 
 // The console's 通报 rows, drill-down and printable page, the 回访 log and the calendar page
 // (issue #12 item 8). Starts on the 差评通报 as the county (li.ops) after the 差评 loop above.
-async function reportAndCalendarPages({ page, context, base, apiFromPage, shot }) {
+const cstDay = (iso, plusDays) => new Date(Date.parse(iso + 'T00:00:00Z') + plusDays * 86400e3).toISOString().slice(0, 10);
+async function reportAndCalendarPages({ page, context, base, db, apiFromPage, shot }) {
   // 通报: a tab per row dimension, each with every measure, figures as the API computes them.
   const month = (await apiFromPage('grievance/report?period=month&from=2026-11-28', 'GET')).json;
   const dims = [['departments', 'greport-depts'], ['halls', 'greport-halls'], ['areas', 'greport-areas'], ['staff', 'greport-staff'],
@@ -145,6 +146,46 @@ async function reportAndCalendarPages({ page, context, base, apiFromPage, shot }
   fs.writeFileSync(path.join(SHOTS, '24-greport-print.pdf'), pdf);
   await print.close();
   log(`通报: ${dims.length} row tabs checked against the API, drill-downs, print page (${pages} PDF pages)`);
+
+  // 回访 log: the county's list with its filters (department, period, result, method).
+  await page.click('nav a[data-view="followups"]');
+  await page.waitForSelector('#followups-table tbody tr');
+  const all = (await apiFromPage('grievance/followups', 'GET')).json.followUps;
+  assert.ok(all.length >= 1, 'the walked file has its 回访');
+  assert.strictEqual(await page.locator('#followups-table tbody tr').count(), all.length);
+  const visit = all.find((v) => v.method === '电话' && v.result === '满意');
+  assert.ok(visit && visit.deptCode === '11110105MB00000001', 'the handler\'s 电话 回访');
+  assert.match(await page.textContent(`#followups-table tr[data-followup="${visit.id}"]`), /电话.*满意.*zhao\.dept.*群众表示满意/);
+  const filter = async (fields, expected) => {
+    for (const id of ['dept', 'from', 'to']) await page.fill('#followups-' + id, fields[id] || '');
+    await page.selectOption('#followups-result', fields.result || '');
+    await page.selectOption('#followups-method', fields.method || '');
+    await page.click('#followups-apply');
+    await page.waitForFunction((n) => document.querySelectorAll('#followups-table tbody tr').length === n
+      && document.querySelector('#followups-empty').hidden === (n > 0), expected);
+  };
+  await filter({ result: '不满意' }, 0);
+  await filter({ dept: '11110105MB00000002' }, 0);
+  await filter({ from: visit.visitDate, to: visit.visitDate, dept: '11110105MB00000001', method: '电话', result: '满意' }, 1);
+  await shot('25-followups');
+  await filter({ to: cstDay(visit.visitDate, -1) }, 0);
+  await filter({ method: '追评' }, all.filter((v) => v.method === '追评').length);
+  // As an anonymous client and as a handler of another department, through the API.
+  const anonymous = await http(base, '/console/api/grievance/followups?dept=11110105MB00000001');
+  assert.strictEqual(anonymous.status, 401);
+  assert.ok(!anonymous.json.followUps, 'nothing for an anonymous client');
+  run(HUB, ['--db', db, 'add-user', 'qian.dept', 'handler', '11110105MB00000002'], 'pass-qian.dept-2026\n');
+  const qian = await fetch(base + '/console/api/login', { method: 'POST', body: JSON.stringify({ user: 'qian.dept', password: 'pass-qian.dept-2026' }) });
+  assert.strictEqual(qian.status, 200);
+  const qianCookie = qian.headers.get('set-cookie').split(';')[0];
+  const asQian = (q) => http(base, '/console/api/grievance/followups' + q, { headers: { Cookie: qianCookie } });
+  const own = await asQian('');
+  assert.strictEqual(own.status, 200);
+  assert.ok(own.json.followUps.every((v) => v.deptCode === '11110105MB00000002'), 'only its department');
+  assert.ok(!own.json.followUps.some((v) => v.id === visit.id), 'not the other department\'s 回访');
+  assert.strictEqual((await asQian('?dept=11110105MB00000001')).status, 403);
+  assert.strictEqual((await asQian('?result=很好')).status, 400);
+  log(`回访 log: ${all.length} 回访 listed, filters applied; anonymous 401, another department's handler 403`);
 }
 
 async function main() {
@@ -549,7 +590,7 @@ async function main() {
     assert.match(exported.xlsxType, /spreadsheetml/);
     assert.deepStrictEqual(exported.zip, [0x50, 0x4B]);
     log(`差评 loop: file ${walked.id} 待核实 → 办结 with ${explanations} 书面说明, file ${appealed.id} 不予采纳; 通报 and exports checked`);
-    await reportAndCalendarPages({ page, context, base, apiFromPage, shot });
+    await reportAndCalendarPages({ page, context, base, db, apiFromPage, shot });
 
     // Re-enrollment: a known device id offering another key gets no credentials (202); the admin
     // sees it in the alert list and on the 重新登记 page and approves it with a click; the device

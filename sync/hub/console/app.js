@@ -114,7 +114,7 @@ async function start() {
   // A department handler has the 差评 pages only (the server refuses it the fleet API).
   const handler = state.me.role === 'handler';
   document.querySelectorAll('#nav a:not([data-grievance])').forEach((a) => { a.hidden = handler; });
-  if (handler && !/^#\/(files|file|appeals|greport|gprint)/.test(location.hash)) location.hash = '#/files';
+  if (handler && !/^#\/(files|file|appeals|greport|gprint|followups)/.test(location.hash)) location.hash = '#/files';
   clearInterval(state.timer);
   state.timer = setInterval(() => route(true), 5000);
   await route(false);
@@ -154,6 +154,7 @@ async function route(refresh) {
     else if (name === 'appeals' && !refresh) await renderAppeals();
     else if (name === 'greport' && !refresh) await renderGReport();
     else if (name === 'gprint' && !refresh) await renderGReportPrint(arg || '');
+    else if (name === 'followups' && !refresh) await renderFollowUps();
   } catch (e) {
     if (e.status) toast(e.message);
   }

@@ -186,8 +186,31 @@ async function renderAppeals() {
   $('#appeals-empty').hidden = appeals.length > 0;
 }
 
+// ---- 回访 log ----
+
+async function renderFollowUps() {
+  $('#followups-dept-label').hidden = state.me.role === 'handler'; // a handler's log is its department's
+  const q = new URLSearchParams();
+  for (const k of ['dept', 'from', 'to', 'result', 'method']) {
+    const v = $('#followups-' + k).value.trim();
+    if (v && !(k === 'dept' && state.me.role === 'handler')) q.set(k, v);
+  }
+  const { followUps } = await api('grievance/followups?' + q.toString());
+  const count = (r) => followUps.filter((v) => v.result === r).length;
+  $('#followups-summary').replaceChildren(el('span', {}, `共 ${followUps.length} 条`), el('span', {}, `满意 ${count('满意')}`),
+    el('span', {}, `基本满意 ${count('基本满意')}`), el('span', { class: count('不满意') ? 'bad' : '' }, `不满意 ${count('不满意')}`),
+    el('span', {}, `未联系上 ${count('未联系上')}`));
+  const resultCls = { 满意: 'ok', 基本满意: 'info', 不满意: 'bad', 未联系上: 'muted' };
+  $('#followups-table tbody').replaceChildren(...followUps.map((v) => el('tr', { 'data-followup': v.id },
+    el('td', {}, v.visitDate), el('td', {}, el('a', { href: '#/file/' + v.fileId }, String(v.fileId))), el('td', {}, v.projectNo),
+    el('td', {}, v.deptName || v.deptCode), el('td', {}, v.method), el('td', {}, el('span', { class: 'pill ' + (resultCls[v.result] || '') }, v.result)),
+    el('td', {}, v.actor), el('td', { class: 'comment' }, v.note || ''), el('td', {}, statePill(v.fileState)), el('td', {}, fmtTime(v.createdAtMs)))));
+  $('#followups-empty').hidden = followUps.length > 0;
+}
+
 document.addEventListener('DOMContentLoaded', () => {
   $('#files-apply').addEventListener('click', () => renderFiles().catch((e) => toast(e.message)));
   $('#files-overdue').addEventListener('change', () => renderFiles().catch((e) => toast(e.message)));
   $('#files-state').addEventListener('change', () => renderFiles().catch((e) => toast(e.message)));
+  $('#followups-filters').addEventListener('submit', (ev) => { ev.preventDefault(); renderFollowUps().catch((e) => toast(e.message)); });
 });
