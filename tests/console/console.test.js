@@ -186,6 +186,61 @@ async function reportAndCalendarPages({ page, context, base, db, apiFromPage, sh
   assert.strictEqual((await asQian('?dept=11110105MB00000001')).status, 403);
   assert.strictEqual((await asQian('?result=很好')).status, 400);
   log(`回访 log: ${all.length} 回访 listed, filters applied; anonymous 401, another department's handler 403`);
+
+  // 节假日 (admin): the years held with their days off and make-up days, next year's missing
+  // notice as a warning, a malformed upload refused with the hub's Chinese reasons, a good one listed.
+  await page.click('#logout');
+  await page.waitForSelector('#login-form');
+  await page.fill('#login-user', 'zhang.admin');
+  await page.fill('#login-password', 'pass-zhang.admin-2026');
+  await page.click('#login-submit');
+  await page.waitForSelector('#who-role:text("管理员")');
+  await page.click('nav a[data-view="calendar"]');
+  await page.waitForSelector('#calendar-years tbody tr[data-year]');
+  const before = (await apiFromPage('calendar', 'GET')).json;
+  assert.strictEqual(await page.locator('#calendar-years tbody tr[data-year]').count(), before.years.length);
+  const y2026 = before.years.find((y) => y.year === 2026);
+  await page.click('#calendar-years tr[data-year="2026"]');
+  await page.waitForSelector('#calendar-off li[data-date="2026-10-01"]');
+  assert.strictEqual(await page.locator('#calendar-off li').count(), y2026.holidays);
+  assert.strictEqual(await page.locator('#calendar-work li').count(), y2026.makeUpDays);
+  assert.match(await page.textContent('#calendar-days-title'), new RegExp(`放假 ${y2026.holidays} 天，调休上班 ${y2026.makeUpDays} 天`));
+  // The shipped 2027 file is empty: the hub warns (next year from 1 November, or at once in 2027).
+  const alert2027 = before.alerts.find((a) => a.year === 2027);
+  assert.ok(alert2027, 'an alert for the empty 2027 notice');
+  assert.match(await page.textContent('#calendar-alerts [data-year="2027"]'), /2027 年节假日安排/);
+  assert.ok(await page.isVisible('#calendar-upload'), 'an admin has the upload form');
+  await shot('26-calendar');
+  const upload = async (doc) => {
+    await page.fill('#calendar-year', '2027');
+    await page.setInputFiles('#calendar-file', { name: '2027.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
+    await page.click('#calendar-submit');
+  };
+  const day = (date, name, off = true) => ({ name, date, isOffDay: off });
+  await upload({ year: 2027, papers: [], days: [day('2027-01-01', '元旦'), day('2027-01-01', '元旦'), day('2027-09-29', '国庆节', false)] });
+  await page.waitForSelector('#calendar-result.bad');
+  assert.match(await page.textContent('#calendar-result'), /2027 年节假日文件未通过校验/);
+  const problems = await page.locator('#calendar-problems li').allTextContents();
+  assert.ok(problems.some((p) => /重复/.test(p) && p.includes('2027-01-01')), 'the duplicate date named: ' + problems);
+  assert.ok(problems.some((p) => p.includes('2027-09-29')), 'the weekday make-up day named: ' + problems);
+  await shot('27-calendar-refused');
+  assert.strictEqual((await apiFromPage('calendar', 'GET')).json.years.find((y) => y.year === 2027).holidays, 0, 'nothing stored');
+  const good = { year: 2027, papers: [], days: [day('2027-01-01', '元旦'), day('2027-01-02', '元旦'), day('2027-01-03', '元旦'),
+    ...['06', '07', '08', '09', '10', '11', '12'].map((d) => day(`2027-02-${d}`, '春节')), day('2027-02-20', '春节', false),
+    ...['01', '02', '03', '04', '05', '06', '07'].map((d) => day(`2027-10-${d}`, '国庆节')), day('2027-09-26', '国庆节', false), day('2027-10-09', '国庆节', false)] };
+  await upload(good);
+  await page.waitForSelector('#calendar-result.ok');
+  assert.match(await page.textContent('#calendar-result'), /2027 年节假日安排已保存，已签名发布第 \d+ 版/);
+  await page.waitForFunction(() => /17/.test(document.querySelector('#calendar-years tr[data-year="2027"]').textContent));
+  const after = (await apiFromPage('calendar', 'GET')).json;
+  const y2027 = after.years.find((y) => y.year === 2027);
+  assert.deepStrictEqual([y2027.holidays, y2027.makeUpDays, y2027.source, y2027.actor], [17, 3, 'upload', 'zhang.admin']);
+  assert.ok(!after.alerts.some((a) => a.year === 2027), 'the warning is gone');
+  assert.strictEqual(await page.locator('#calendar-alerts [data-year="2027"]').count(), 0);
+  assert.strictEqual(await page.locator('#calendar-work li').count(), 3, 'the uploaded year is shown');
+  assert.match(await page.textContent('#calendar-audit'), /zhang\.admin/);
+  await shot('28-calendar-uploaded');
+  log(`节假日: ${before.years.length} years listed, malformed 2027 refused (${problems.length} problems), good 2027 stored and published`);
 }
 
 async function main() {

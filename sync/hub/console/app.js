@@ -148,6 +148,7 @@ async function route(refresh) {
     else if (name === 'updates') await renderUpdates(first);
     else if (name === 'report' && (first || !refresh)) await renderReport();
     else if (name === 'upstream') await renderUpstream();
+    else if (name === 'calendar' && !refresh) await renderCalendar();
     // 差评 pages (grievance.js); forms are not redrawn by the periodic refresh.
     else if (name === 'files') await renderFiles();
     else if (name === 'file' && !refresh) await renderFile(decodeURIComponent(arg || ''));
