@@ -228,6 +228,11 @@ void TestGrievanceFiles::illegalTransition_refused409_withChineseMessage()
     QCOMPARE(act(m_handlerA, id, QStringLiteral("close"), {}).status, 409);
     QCOMPARE(act(m_handlerA, id, QStringLiteral("verify"), {}).status, 400); // 核实情况 required
     QCOMPARE(act(m_handlerA, id, QStringLiteral("delete"), {}).status, 400);
+    // The required 核实情况 given empty, then shadowed by a second "text": refused whole.
+    const Http shadowed = console(m_hub.url(), m_handlerA, "POST", QStringLiteral("grievance/files/%1/verify").arg(id),
+                                  QByteArray(R"({"text":"","text":"核实：属实"})"));
+    QCOMPARE(shadowed.status, 400);
+    QCOMPARE(shadowed.json().value(QLatin1String("error")).toString(), QStringLiteral("bad_request"));
     QCOMPARE(fileOf(QStringLiteral("G-ILLEGAL")).value(QLatin1String("state")).toString(), QStringLiteral("待核实"));
 }
 
