@@ -185,6 +185,20 @@ async function reportAndCalendarPages({ page, context, base, db, apiFromPage, sh
   assert.ok(!own.json.followUps.some((v) => v.id === visit.id), 'not the other department\'s 回访');
   assert.strictEqual((await asQian('?dept=11110105MB00000001')).status, 403);
   assert.strictEqual((await asQian('?result=很好')).status, 400);
+  // The department's handler has the page too, without the department filter, its own rows only.
+  await page.click('#logout');
+  await page.waitForSelector('#login-form');
+  await page.fill('#login-user', 'zhao.dept');
+  await page.fill('#login-password', 'pass-zhao.dept-2026');
+  await page.click('#login-submit');
+  await page.waitForSelector('#who-role:text("部门办理")');
+  await page.click('nav a[data-view="followups"]');
+  await page.selectOption('#followups-method', ''); // the filters above stay in the form
+  await page.click('#followups-apply');
+  await page.waitForSelector(`#followups-table tr[data-followup="${visit.id}"]`);
+  assert.ok(await page.isHidden('#followups-dept-label'), 'a handler has no department filter');
+  const deptNames = await page.locator('#followups-table tbody td:nth-child(4)').allTextContents();
+  assert.ok(deptNames.every((d) => d === '区公安分局'), 'its department only: ' + deptNames);
   log(`回访 log: ${all.length} 回访 listed, filters applied; anonymous 401, another department's handler 403`);
 
   // 节假日 (admin): the years held with their days off and make-up days, next year's missing
