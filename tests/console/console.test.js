@@ -68,7 +68,8 @@ async function http(base, pathName, { method = 'GET', body, headers = {}, raw } 
 // The console's 通报 rows, drill-down and printable page, the 回访 log and the calendar page
 // (issue #12 item 8). Starts on the 差评通报 as the county (li.ops) after the 差评 loop above.
 const cstDay = (iso, plusDays) => new Date(Date.parse(iso + 'T00:00:00Z') + plusDays * 86400e3).toISOString().slice(0, 10);
-async function reportAndCalendarPages({ page, context, base, db, apiFromPage, shot }) {
+async function reportAndCalendarPages({ page, context, base, db, apiFromPage, shot, uiLogin }) {
+
   // 通报: a tab per row dimension, each with every measure, figures as the API computes them.
   const month = (await apiFromPage('grievance/report?period=month&from=2026-11-28', 'GET')).json;
   const dims = [['departments', 'greport-depts'], ['halls', 'greport-halls'], ['areas', 'greport-areas'], ['staff', 'greport-staff'],
@@ -186,12 +187,7 @@ async function reportAndCalendarPages({ page, context, base, db, apiFromPage, sh
   assert.strictEqual((await asQian('?dept=11110105MB00000001')).status, 403);
   assert.strictEqual((await asQian('?result=很好')).status, 400);
   // The department's handler has the page too, without the department filter, its own rows only.
-  await page.click('#logout');
-  await page.waitForSelector('#login-form');
-  await page.fill('#login-user', 'zhao.dept');
-  await page.fill('#login-password', 'pass-zhao.dept-2026');
-  await page.click('#login-submit');
-  await page.waitForSelector('#who-role:text("部门办理")');
+  await uiLogin('zhao.dept', '部门办理');
   await page.click('nav a[data-view="followups"]');
   await page.selectOption('#followups-method', ''); // the filters above stay in the form
   await page.click('#followups-apply');
@@ -203,12 +199,7 @@ async function reportAndCalendarPages({ page, context, base, db, apiFromPage, sh
 
   // 节假日 (admin): the years held with their days off and make-up days, next year's missing
   // notice as a warning, a malformed upload refused with the hub's Chinese reasons, a good one listed.
-  await page.click('#logout');
-  await page.waitForSelector('#login-form');
-  await page.fill('#login-user', 'zhang.admin');
-  await page.fill('#login-password', 'pass-zhang.admin-2026');
-  await page.click('#login-submit');
-  await page.waitForSelector('#who-role:text("管理员")');
+  await uiLogin('zhang.admin', '管理员');
   await page.click('nav a[data-view="calendar"]');
   await page.waitForSelector('#calendar-years tbody tr[data-year]');
   const before = (await apiFromPage('calendar', 'GET')).json;
@@ -659,7 +650,7 @@ async function main() {
     assert.match(exported.xlsxType, /spreadsheetml/);
     assert.deepStrictEqual(exported.zip, [0x50, 0x4B]);
     log(`差评 loop: file ${walked.id} 待核实 → 办结 with ${explanations} 书面说明, file ${appealed.id} 不予采纳; 通报 and exports checked`);
-    await reportAndCalendarPages({ page, context, base, db, apiFromPage, shot });
+    await reportAndCalendarPages({ page, context, base, db, apiFromPage, shot, uiLogin });
 
     // Re-enrollment: a known device id offering another key gets no credentials (202); the admin
     // sees it in the alert list and on the 重新登记 page and approves it with a click; the device
