@@ -162,7 +162,7 @@ QHttpServerResponse GrievanceService::console(const FleetStore::Session &session
             return reply(o);
         }
         if (what == QLatin1String("followups") && parts.size() == 2)
-            return reply(CaseFiles::Outcome{200, {}, {}, QJsonObject{{QStringLiteral("followUps"), followUps.log(actor, 500)}}});
+            return reply(followUps.log(actor, query, 500));
         if (what == QLatin1String("followup-rates"))
             return reply(followUps.rates(actor));
         if (what == QLatin1String("appeals") && parts.size() == 2)
