@@ -89,22 +89,10 @@ bool KioskServices::init(QString *error)
     if (!m_store.open(QDir(dataDir).filePath(QStringLiteral("kiosk.sqlite")), error))
         return false;
     openIdentity();
-    QString calError;
-    m_calendar.loadDirectory(QStringLiteral(":/hcp/holidays"), &calError);
-    // Newer notices delivered by configuration override the shipped ones.
-    m_calendar.loadDirectory(QDir(dataDir).filePath(QStringLiteral("holidays")), &calError);
-    // The calendar the hub published (signed configuration, PROTOCOL §19), checked again.
-    if (const auto published = HolidayNotice::partFromJson(
-            QJsonDocument::fromJson(m_store.config(QStringLiteral("holidays"))).object(), &calError))
-        for (const HolidayNotice &n : *published)
-            m_calendar.loadNotice(n);
-    m_configApplier = std::make_unique<ConfigApplier>(&m_store);
-    const QByteArray cfg = m_store.config(QStringLiteral("kiosk"));
-    if (!cfg.isEmpty())
-        m_config = KioskConfig::fromJson(QJsonDocument::fromJson(cfg).object());
     // An enrolled kiosk holds no ID-hash key: the hub hashes for it (PROTOCOL §5a, startSync).
     QString credError;
     m_credentials = hcp::sync::DeviceCredentials::load(credentialsPath(), &credError);
+    loadSignedConfig();
     IndicatorSet indicators = IndicatorSet::fromJson(QJsonDocument::fromJson(m_store.config(QStringLiteral("indicators"))).object());
     if (!indicators.isValid())
         indicators = IndicatorSet::builtin();
@@ -118,6 +106,35 @@ bool KioskServices::init(QString *error)
     // Stand-alone (not enrolled): nothing is forwarded, and the footer says nothing of sync.
     m_syncStatus->setSyncEnabled(m_credentials.isValid());
     return true;
+}
+
+// The working-day calendar and the kiosk settings come only from what ships with the software and
+// from the hub's signed configuration (PROTOCOL §7, §19), whose envelope is checked again here: a
+// copy edited on disk (root on the kiosk moving the rating window) is refused, with a warning, and
+// the kiosk runs the shipped calendar and built-in settings until the agent fetches the hub's
+// signed document again (startAgent). Files in the data directory change nothing.
+void KioskServices::loadSignedConfig()
+{
+    m_calendar.loadDirectory(QStringLiteral(":/hcp/holidays"));
+    m_configApplier = std::make_unique<ConfigApplier>(&m_store);
+    const ConfigApplier::Result stored = m_configApplier->verifyStored(m_credentials.hubPublicKey, m_config);
+    m_storedConfigRefused = !stored.ok;
+    if (!stored.ok) {
+        qCWarning(lcServices).noquote() << "stored configuration version" << m_configApplier->activeVersion()
+                                        << "refused, running the shipped calendar and built-in settings:" << stored.reason;
+        // The refused settings are replaced by the built-in ones, so that the hub's document
+        // applies over those (a document without a kiosk part leaves the row as it is).
+        QString error;
+        if (!m_store.setConfig(QStringLiteral("kiosk"), QJsonDocument(m_config.toJson()).toJson(QJsonDocument::Compact),
+                               QStringLiteral("0"), &error))
+            qCWarning(lcServices).noquote() << "cannot reset the refused kiosk settings:" << error;
+        return;
+    }
+    if (stored.kiosk)
+        m_config = *stored.kiosk;
+    if (stored.holidays)
+        for (const HolidayNotice &n : *stored.holidays)
+            m_calendar.loadNotice(n);
 }
 
 // The device key: made at first start, mode 0600, outside the data directory. Every evaluation

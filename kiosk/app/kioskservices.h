@@ -141,6 +141,7 @@ public:
 
 private:
     void openIdentity();
+    void loadSignedConfig();
     void openTpm();
     QJsonObject tpmAttestation();
     void buildSessions(const IndicatorSet &indicators, const QuestionnaireCatalog &questionnaires);
@@ -148,7 +149,7 @@ private:
     bool pinHubCa(hcp::sync::HubClient &client, QString *error) const;
     void startAgent();
     void routeHubCommands();
-    void applyHubConfig(const QJsonObject &doc, qint64 version, const QByteArray &etag);
+    void applyHubConfig(const QJsonObject &doc, qint64 version, const QByteArray &etag, const QByteArray &envelope);
 
     Options m_options;
     Store m_store;
@@ -161,6 +162,7 @@ private:
     std::shared_ptr<TpmAttestor> m_tpm; // null without tpm2-tss or a TPM (shared_ptr: incomplete without one)
     QString m_tpmStatus;
     std::unique_ptr<ConfigApplier> m_configApplier;
+    bool m_storedConfigRefused = false; // verifyStored() failed at init: fetch the hub's document again
     std::unique_ptr<CaseDirectory> m_directory;
     std::unique_ptr<ServiceAvailability> m_availability;
     std::unique_ptr<EvaluationSession> m_session;

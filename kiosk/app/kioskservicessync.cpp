@@ -157,8 +157,9 @@ void KioskServices::startAgent()
     agentOpt.heartbeatIntervalS = m_credentials.heartbeatIntervalS;
     agentOpt.commandPollIntervalS = m_pad->enabled() ? 2 : 0; // "rate now" within seconds
     m_agent->setOptions(agentOpt);
-    m_agent->setConfigEtag(m_configApplier->activeEtag());
-    m_agent->setActiveConfigVersion(m_configApplier->activeVersion());
+    // A stored configuration refused at start (loadSignedConfig) is fetched and applied again.
+    m_agent->setConfigEtag(m_storedConfigRefused ? QByteArray() : m_configApplier->activeEtag());
+    m_agent->setActiveConfigVersion(m_storedConfigRefused ? 0 : m_configApplier->activeVersion());
     m_agent->setHeartbeatProvider([this] {
         hcp::sync::HeartbeatInfo h;
         h.version = QCoreApplication::applicationVersion();
@@ -192,7 +193,9 @@ void KioskServices::startAgent()
         return h;
     });
     QObject::connect(m_agent.get(), &hcp::sync::SyncAgent::configVerified, m_session.get(),
-                     [this](const QJsonObject &doc, qint64 version, const QByteArray &etag) { applyHubConfig(doc, version, etag); });
+                     [this](const QJsonObject &doc, qint64 version, const QByteArray &etag, const QByteArray &envelope) {
+                         applyHubConfig(doc, version, etag, envelope);
+                     });
     // Refusals by signature or version happen in the agent; they are maintenance events too.
     QObject::connect(m_agent.get(), &hcp::sync::SyncAgent::configStateChanged, m_session.get(), [this] {
         if (!m_agent->configRejection().isEmpty())
@@ -253,10 +256,11 @@ void KioskServices::routeHubCommands()
 // A hub-signed configuration document whose signature and version the agent verified:
 // {"kiosk":{…},"indicators":{…},"questionnaires":{…}}. ConfigApplier validates every part and
 // stores all of them in one transaction, or nothing; the reason of a refusal goes back to the
-// hub in the heartbeat. Stored documents take effect for the next visit.
-void KioskServices::applyHubConfig(const QJsonObject &doc, qint64 version, const QByteArray &etag)
+// hub in the heartbeat. Stored documents take effect for the next visit; the envelope is kept for
+// the check at the next start.
+void KioskServices::applyHubConfig(const QJsonObject &doc, qint64 version, const QByteArray &etag, const QByteArray &envelope)
 {
-    const ConfigApplier::Result r = m_configApplier->apply(doc, version, etag, m_config);
+    const ConfigApplier::Result r = m_configApplier->apply(doc, version, etag, m_config, envelope);
     if (!r.ok) {
         m_agent->configRejected(r.reason, etag);
         return;
