@@ -5,6 +5,7 @@
 #include "agentdesk.h"
 #include "devices.h"
 #include "diagnostics.h"
+#include "hallfigures.h"
 #include "updatecontroller.h"
 #include "voice.h"
 
@@ -226,6 +227,8 @@ void KioskServices::buildSessions(const IndicatorSet &indicators, const Question
         QObject::connect(m_padTrigger.get(), &PadTrigger::rateNowRequested, m_pad.get(), &PadSession::rateNow);
         m_padTrigger->listen(quint16(m_config.padTriggerPort));
     }
+
+    m_hallFigures = std::make_unique<HallFigures>();
 
     // 差评 follow-up: a scanned receipt QR shows the hub's 整改反馈 and offers the 追评.
     m_followUp = std::make_unique<FollowUpSession>(&m_store);

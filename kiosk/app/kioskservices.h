@@ -41,6 +41,7 @@ class Devices;
 class Diagnostics;
 class EvaluationSession;
 class FollowUpSession;
+class HallFigures;
 class HubCaseSource;
 class Ledger;
 class LogBuffer;
@@ -138,6 +139,8 @@ public:
     UpdateController *updates() const { return m_updates.get(); }
     Voice *voice() const { return m_voice.get(); }
     AgentDesk *agentDesk() const { return m_agentDesk.get(); }
+    // The idle screen's hall figures (hidden unless kiosk.idle.showHallFigures and the hub answers).
+    HallFigures *hallFigures() const { return m_hallFigures.get(); }
 
 private:
     void openIdentity();
@@ -183,6 +186,7 @@ private:
     std::unique_ptr<UpdateController> m_updates;
     std::unique_ptr<Voice> m_voice;
     std::unique_ptr<AgentDesk> m_agentDesk;
+    std::unique_ptr<HallFigures> m_hallFigures;
     Devices *m_devices = nullptr;
     Diagnostics *m_diagnostics = nullptr;
     std::function<void(int delayMs)> m_restart;

@@ -8,6 +8,7 @@
 #include "agentdesk.h"
 #include "devices.h"
 #include "diagnostics.h"
+#include "hallfigures.h"
 #include "updatecontroller.h"
 #include "voice.h"
 
@@ -124,6 +125,11 @@ bool KioskServices::startSync(QString *error)
     QObject::connect(m_pad.get(), &PadSession::committed, m_sender.get(), [this] { m_sender->kick(); });
     QObject::connect(m_followUp.get(), &FollowUpSession::committed, m_sender.get(), [this] { m_sender->kick(); });
     m_followUp->setHubClient(m_hub.get());
+    // The idle screen's month figures (评价结果公开), when the configuration asks for them.
+    m_hallFigures->setFetcher([client = m_hub.get()](const QString &hall, std::function<void(bool, const QJsonObject &)> done) {
+        client->fetchPublicFigures(hall, [done = std::move(done)](const hcp::sync::HubReply &r) { done(r.isHttp(200), r.json()); });
+    });
+    m_hallFigures->setEnabled(m_config.idleShowHallFigures, m_config.hallCode);
     // A receipt scanned here (of any kiosk) tells the hub that its evaluation exists.
     QObject::connect(m_session.get(), &EvaluationSession::receiptWitnessScanned, m_hub.get(),
                      [this](const hcp::trust::ReceiptWitness &w) {
@@ -283,6 +289,7 @@ void KioskServices::applyHubConfig(const QJsonObject &doc, qint64 version, const
         m_pad->setConfig(m_config);
         m_followUp->setConfig(m_config);
         m_pad->setEnabled(m_config.channel().isPad());
+        m_hallFigures->setEnabled(m_config.idleShowHallFigures, m_config.hallCode);
         if (m_voice)
             m_voice->setVolumePercent(m_config.voiceVolume);
         if (m_agentDesk)
