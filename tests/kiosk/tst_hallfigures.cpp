@@ -3,11 +3,14 @@
 // 评价结果公开 (GET /public/figures, PROTOCOL §18.9): off by default; on, the hall's month 好评率 and
 // rating count as the hub computes them; never fetched more often than every 10 minutes; a hub
 // that stops answering keeps the last figures for less than a day and then hides them; a hall
-// without ratings shows nothing.
+// without ratings shows nothing; the hub refuses a malformed option, and an enrolled KioskServices
+// that receives the pushed option shows the figures.
 #include "grievancesupport.h"
 #include "hallfigures.h"
 #include "hubclient.h"
 #include "kioskconfig.h"
+#include "kioskservices.h"
+#include "syncagent.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -135,6 +138,41 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(f.answerCount(), before + 2, 5000);
         QVERIFY(!f.available()); // a day old: hidden, no error shown
         m_client->setCredentials(m_creds);
+    }
+
+    void pushedOption_enrolledKiosk_startScreenFiguresFromTheHub()
+    {
+        // The hub checks the option: a non-boolean or an unknown key is refused.
+        QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"),
+                           QJsonObject{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("idle"),
+                                                                               QJsonObject{{QStringLiteral("showHallFigures"), QStringLiteral("yes")}}}}}}),
+                 422);
+        QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"),
+                           QJsonObject{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("idle"),
+                                                                               QJsonObject{{QStringLiteral("everySecond"), true}}}}}}),
+                 422);
+        KioskServices::Options o;
+        o.dataDir = m_dir.filePath(QStringLiteral("services"));
+        o.tpmTcti = QStringLiteral("none");
+        o.senderIdlePollMs = 10 * 60 * 1000;
+        KioskServices s(o);
+        QString error;
+        QVERIFY2(s.init(&error), qPrintable(error));
+        QVERIFY2(s.enroll(m_hub.url(), QLatin1String(kEnrollToken), &error), qPrintable(error));
+        QVERIFY(!s.config().idleShowHallFigures);
+        QVERIFY2(s.startSync(&error), qPrintable(error));
+        QSignalSpy beats(s.agent(), &SyncAgent::heartbeatDone);
+        QTRY_VERIFY_WITH_TIMEOUT(!beats.isEmpty(), 10000);
+        QCOMPARE(s.hallFigures()->fetchCount(), 0); // off by default: nothing asked
+        QCOMPARE(adminSend(m_hub.url(), "PUT", QStringLiteral("/v1/admin/config/default"),
+                           QJsonObject{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("hallCode"), kHallCode},
+                                                                              {QStringLiteral("idle"), QJsonObject{{QStringLiteral("showHallFigures"), true}}}}}}),
+                 200);
+        s.agent()->pullConfigNow();
+        QTRY_VERIFY_WITH_TIMEOUT(s.config().idleShowHallFigures, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(s.hallFigures()->available(), 15000);
+        QCOMPARE(s.hallFigures()->ratings(), 5);
+        QCOMPARE(s.hallFigures()->goodRateText(), QStringLiteral("80.0%"));
     }
 
     void hallWithoutRatings_hidden()
