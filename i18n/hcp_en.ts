@@ -1000,6 +1000,11 @@ Rated on %2. Each service can be rated only once.</translation>
         <source>您的信息仅用于本次评价，离开后屏幕上的信息自动清除。</source>
         <translation>Your information is used only for this rating and is cleared from the screen when you leave.</translation>
     </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="138"/>
+        <source>本中心本月好评率 %1，共 %2 次评价</source>
+        <translation>This centre this month: %1 satisfied, %2 ratings</translation>
+    </message>
 </context>
 <context>
     <name>ThanksScreen</name>

@@ -281,6 +281,14 @@ async function main() {
     req.on('end', () => {
       province.requests++;
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      // 整改反馈 and 申诉 records of the 差评 loop (UPSTREAM.md [I]): one per request, stored.
+      const grievancePart = { '/hcp/reply': 'reply', '/hcp/appeal': 'appeal' }[req.url];
+      if (grievancePart) {
+        const sent = ((JSON.parse(data).txnBodyCom || {}).params || {})[grievancePart] || [];
+        province[grievancePart] = (province[grievancePart] || 0) + sent.length;
+        res.end(JSON.stringify({ code: '0', success: 'true', msg: '成功', data: sent.map(() => ({ code: '0', msg: '保存成功' })) }));
+        return;
+      }
       if (req.url !== '/hcp/evaluate') {
         res.end(JSON.stringify({ code: '1', success: 'false', msg: '接口未开通' }));
         return;
