@@ -334,6 +334,16 @@
 <context>
     <name>FollowUpScreen</name>
     <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml"/>
+        <source>公开评价</source>
+        <translation>Public</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml"/>
+        <source>不公开评价</source>
+        <translation>Not public</translation>
+    </message>
+    <message>
         <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="24"/>
         <source>整改反馈</source>
         <translation>Follow-up on your complaint</translation>
@@ -366,7 +376,7 @@
     <message>
         <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="111"/>
         <source>您对整改结果满意吗？</source>
-        <translation>Are you satisfied with how it was put right?</translation>
+        <translation>Satisfied with the result?</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/Screens/FollowUpScreen.qml" line="124"/>
@@ -578,6 +588,16 @@ Rated on %2. Each service can be rated only once.</translation>
 </context>
 <context>
     <name>PadScreen</name>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml"/>
+        <source>公开评价</source>
+        <translation>Public</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/PadScreen.qml"/>
+        <source>不公开评价</source>
+        <translation>Not public</translation>
+    </message>
     <message>
         <location filename="../qml/Kiosk/Screens/PadScreen.qml" line="40"/>
         <source>请对我的服务进行评价</source>
@@ -979,6 +999,11 @@ Rated on %2. Each service can be rated only once.</translation>
         <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="131"/>
         <source>您的信息仅用于本次评价，离开后屏幕上的信息自动清除。</source>
         <translation>Your information is used only for this rating and is cleared from the screen when you leave.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Screens/StartScreen.qml" line="138"/>
+        <source>本中心本月好评率 %1，共 %2 次评价</source>
+        <translation>This centre this month: %1 satisfied, %2 ratings</translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,7 @@
 #include "store.h"
 
 #include "canonicaljson.h"
+#include "configenvelope.h"
 #include "jsonmergepatch.h"
 #include "pinvault.h"
 
@@ -94,7 +95,7 @@ ConfigApplier::Result ConfigApplier::validate(const QJsonObject &document, const
 }
 
 ConfigApplier::Result ConfigApplier::apply(const QJsonObject &document, qint64 version, const QByteArray &etag,
-                                           const KioskConfig &current)
+                                           const KioskConfig &current, const QByteArray &envelope)
 {
     Result r = validate(document, current);
     if (!r.ok)
@@ -134,7 +135,9 @@ ConfigApplier::Result ConfigApplier::apply(const QJsonObject &document, qint64 v
             return storageFailure(err);
         step(++n);
     }
-    if (!m_store->setConfig(QStringLiteral("hub"), canonical.value_or(compact(document)), QString::number(version), &err))
+    if (!m_store->setConfig(QStringLiteral("hub-envelope"), envelope.isNull() ? QByteArrayLiteral("") : envelope,
+                            QString::number(version), &err)
+        || !m_store->setConfig(QStringLiteral("hub"), canonical.value_or(compact(document)), QString::number(version), &err))
         return storageFailure(err);
     step(++n);
     if (!m_store->setConfig(QStringLiteral("hub-etag"), etag, QString::number(version), &err))
@@ -144,6 +147,49 @@ ConfigApplier::Result ConfigApplier::apply(const QJsonObject &document, qint64 v
         return storageFailure(db.lastError().text());
     step(0);
     qCInfo(lcConfigApplier) << "configuration version" << version << "applied";
+    return r;
+}
+
+ConfigApplier::Result ConfigApplier::verifyStored(const QByteArray &hubPublicKeyPem, const KioskConfig &builtin) const
+{
+    Result r;
+    const QByteArray stored = m_store->config(QStringLiteral("hub"));
+    const QByteArray kioskRow = m_store->config(QStringLiteral("kiosk"));
+    if (stored.isEmpty() && kioskRow.isEmpty() && m_store->config(QStringLiteral("holidays")).isEmpty()) {
+        r.ok = true; // no configuration from the hub yet
+        return r;
+    }
+    const QByteArray body = m_store->config(QStringLiteral("hub-envelope"));
+    if (body.isEmpty()) {
+        r.reason = QStringLiteral("unsigned: no signed envelope stored with the configuration");
+        return r;
+    }
+    sync::ConfigEnvelope envelope;
+    if (!sync::ConfigEnvelope::verify(body, hubPublicKeyPem, 0, &envelope, &r.reason))
+        return r;
+    if (envelope.version != activeVersion()
+        || trust::CanonicalJson::serialize(envelope.document).value_or(QByteArray()) != stored) {
+        r.reason = QStringLiteral("tampered: the stored document or version is not the signed one");
+        return r;
+    }
+    // The signed document once more over the stored settings: a key it names must keep its
+    // signed value, and the rating window must be the signed one or the built-in default.
+    KioskConfig base = kioskRow.isEmpty() ? builtin : KioskConfig::fromJson(QJsonDocument::fromJson(kioskRow).object());
+    const KioskConfig storedKiosk = base;
+    base.ratingWindowWorkingDays = builtin.ratingWindowWorkingDays;
+    Result again = validate(envelope.document, base);
+    if (!again.ok) {
+        r.reason = QStringLiteral("tampered: the signed document no longer validates: %1").arg(again.reason);
+        return r;
+    }
+    const KioskConfig expected = again.kiosk.value_or(base);
+    if (expected.toJson() != storedKiosk.toJson()) {
+        r.reason = QStringLiteral("tampered: the stored kiosk settings differ from the signed document");
+        return r;
+    }
+    r.ok = true;
+    r.kiosk = storedKiosk;
+    r.holidays = again.holidays;
     return r;
 }
 

@@ -26,7 +26,8 @@ class Store;
 // the new one, never a mix.
 //
 // Store rows: "kiosk", "indicators", "questionnaires", "holidays" (the "holidays" part as published), "hub" = canonical document with
-// version = the document version, "hub-etag" = the HTTP ETag it came with.
+// version = the document version, "hub-etag" = the HTTP ETag it came with, "hub-envelope" = the
+// signed envelope it came in (PROTOCOL §7), checked again at every start (verifyStored).
 // Same thread as the Store.
 class ConfigApplier
 {
@@ -48,8 +49,20 @@ public:
     void setStepHook(std::function<void(int step)> hook) { m_stepHook = std::move(hook); }
 
     // `current` supplies what the document cannot change (the ID-hash key from enrollment).
+    // `envelope`: the signed body the document came in, kept for verifyStored().
     Result apply(const QJsonObject &document, qint64 version, const QByteArray &etag,
-                 const KioskConfig &current);
+                 const KioskConfig &current, const QByteArray &envelope = {});
+
+    // At start: the stored configuration checked again against the hub's key, so that a copy
+    // edited on disk (root on the kiosk moving the rating window) is never used. ok: the stored
+    // envelope verifies, is the stored document and version, and the stored kiosk settings are
+    // what that document makes of them (each key it names has its signed value; the rating
+    // window, ratingWindowWorkingDays, is the signed one or the built-in default). Then holidays
+    // = the signed document's calendar (none when it has no "holidays" part) and kiosk = the
+    // stored settings. Nothing stored at all: ok with no parts. Not ok: reason starts with
+    // "unsigned:", "bad-signature:", "tampered:" (…); the caller runs the shipped calendar and
+    // the built-in settings until the hub's signed document arrives again.
+    Result verifyStored(const QByteArray &hubPublicKeyPem, const KioskConfig &builtin) const;
 
     // The version stored by the last apply (0 = none, or an unsigned legacy document).
     qint64 activeVersion() const;

@@ -52,9 +52,21 @@ void FollowUpSession::reset()
     m_ratedTime.clear();
     m_message.clear();
     m_satisfaction = 0;
+    m_publicRating = true;
     m_reasons.clear();
     Q_EMIT changed();
     setState(State::Idle);
+}
+
+void FollowUpSession::setPublicRating(bool isPublic)
+{
+    if (!canRate() && m_state != State::Reasons)
+        return;
+    Q_EMIT activity();
+    if (m_publicRating == isPublic)
+        return;
+    m_publicRating = isPublic;
+    Q_EMIT changed();
 }
 
 void FollowUpSession::begin(const QString &projectNo, int serviceNumber)
@@ -194,6 +206,7 @@ void FollowUpSession::commit()
     Evaluation e = ratingcommit::fromCase(ratingcommit::storedCase(*m_store, m_projectNo, m_serviceNumber),
                                           ratingcommit::Assessment::FollowUp, m_config);
     e.satisfaction = m_satisfaction;
+    e.publicFlag = m_publicRating ? 1 : 2;
     e.evalDetail = m_reasons.selectedCodes();
     e.assessTime = now();
     e.indicatorVersion = m_indicators.version;

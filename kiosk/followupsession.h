@@ -39,6 +39,8 @@ class FollowUpSession : public QObject {
     Q_PROPERTY(QString ratedTime READ ratedTime NOTIFY changed)
     Q_PROPERTY(QString message READ message NOTIFY changed)
     Q_PROPERTY(int satisfaction READ satisfaction NOTIFY changed)
+    // 公开评价 (publicFlag 1, the default for every record shown) or 不公开评价 (2).
+    Q_PROPERTY(bool publicRating READ publicRating NOTIFY changed)
     Q_PROPERTY(hcp::kiosk::ReasonListModel *reasons READ reasons CONSTANT)
 
 public:
@@ -81,6 +83,7 @@ public:
     QString ratedTime() const { return m_ratedTime; }
     QString message() const { return m_message; }
     int satisfaction() const { return m_satisfaction; }
+    bool publicRating() const { return m_publicRating; }
     ReasonListModel *reasons() { return &m_reasons; }
     // True in Status when the rectification is done and not yet rated: the levels are offered.
     Q_INVOKABLE bool canRate() const { return m_state == State::Status && m_status == QLatin1String("done"); }
@@ -90,6 +93,7 @@ public Q_SLOTS:
     void rate(int level);
     void toggleReason(const QString &code);
     void submit();
+    void setPublicRating(bool isPublic); // Status (rateable) or Reasons: 公开 / 不公开
     void back();
     void reset(); // forget everything (the visit ended)
 
@@ -118,6 +122,7 @@ private:
     QString m_taskName;
     QString m_status, m_reply, m_replyDept, m_replyTime, m_ratedTime, m_message;
     int m_satisfaction = 0;
+    bool m_publicRating = true;
     ReasonListModel m_reasons;
 };
 

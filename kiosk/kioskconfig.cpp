@@ -56,6 +56,8 @@ KioskConfig KioskConfig::fromJson(const QJsonObject &o, QString *error)
     num("voiceVolume", c.voiceVolume, 0, 100);
     if (o.contains(QLatin1String("voiceEnabled")))
         c.voiceEnabled = o.value(QLatin1String("voiceEnabled")).toBool(true);
+    if (const QJsonObject idle = o.value(QLatin1String("idle")).toObject(); !idle.isEmpty())
+        c.idleShowHallFigures = idle.value(QLatin1String("showHallFigures")).toBool(false);
     if (o.contains(QLatin1String("elderlyByDefault")))
         c.elderlyByDefault = o.value(QLatin1String("elderlyByDefault")).toBool(false);
     for (const QJsonValue &v : o.value(QLatin1String("agents")).toArray()) {
@@ -109,6 +111,7 @@ QJsonObject KioskConfig::toJson() const
         {QStringLiteral("voiceVolume"), voiceVolume},
         {QStringLiteral("voiceEnabled"), voiceEnabled},
         {QStringLiteral("elderlyByDefault"), elderlyByDefault},
+        {QStringLiteral("idle"), QJsonObject{{QStringLiteral("showHallFigures"), idleShowHallFigures}}},
         {QStringLiteral("agents"), agentsJson},
         {QStringLiteral("pad"), QJsonObject{{QStringLiteral("triggerPort"), padTriggerPort},
                                             {QStringLiteral("triggerToken"), padTriggerToken},

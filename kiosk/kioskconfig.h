@@ -41,6 +41,8 @@ struct KioskConfig {
     int voiceVolume = 80;           // percent
     bool voiceEnabled = true;
     bool elderlyByDefault = false;  // 关怀模式 on at every visit's start (village points)
+    // "idle":{"showHallFigures":true}: the start screen shows the hall's month 好评率 (HallFigures).
+    bool idleShowHallFigures = false;
     QList<AgentEntry> agents;       // 代办员 who may sign in; empty = no agent sign-in
     // Window rating pad (pf=4): the loopback "rate now" trigger (PROTOCOL §13) and the staff card
     // shown until the first event names the person at the window.

@@ -88,6 +88,7 @@ void PadSession::rateNow(const hcp::sync::RateNowEvent &event)
         return; // the same service again: keep the citizen's progress
     m_event = event;
     m_satisfaction = 0;
+    m_publicRating = true;
     m_reasons.clear();
     m_ratedTime.clear();
     m_taskName.clear();
@@ -165,6 +166,7 @@ void PadSession::commit()
     e.staffName = m_event.staffName;
     e.windowNo = m_event.windowNo;
     e.satisfaction = m_satisfaction;
+    e.publicFlag = m_publicRating ? 1 : 2;
     e.evalDetail = m_reasons.selectedCodes();
     e.assessTime = now();
     e.indicatorVersion = m_indicators.version;
@@ -193,10 +195,22 @@ void PadSession::commit()
     }
 }
 
+void PadSession::setPublicRating(bool isPublic)
+{
+    if (m_state != State::Rate && m_state != State::Reasons)
+        return;
+    userActivity();
+    if (m_publicRating == isPublic)
+        return;
+    m_publicRating = isPublic;
+    Q_EMIT eventChanged();
+}
+
 void PadSession::forgetEvent()
 {
     m_event = hcp::sync::RateNowEvent();
     m_satisfaction = 0;
+    m_publicRating = true;
     m_reasons.clear();
     m_ratedTime.clear();
     m_taskName.clear();

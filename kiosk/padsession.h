@@ -38,6 +38,8 @@ class PadSession : public QObject {
     Q_PROPERTY(int satisfaction READ satisfaction NOTIFY eventChanged)
     Q_PROPERTY(QString message READ message NOTIFY messageChanged)
     Q_PROPERTY(QString ratedTime READ ratedTime NOTIFY eventChanged)
+    // 公开评价 (publicFlag 1, the default for every new event) or 不公开评价 (2).
+    Q_PROPERTY(bool publicRating READ publicRating NOTIFY eventChanged)
     Q_PROPERTY(hcp::kiosk::ReasonListModel *reasons READ reasons CONSTANT)
 
 public:
@@ -66,6 +68,7 @@ public:
     int satisfaction() const { return m_satisfaction; }
     QString message() const { return m_message; }
     QString ratedTime() const { return m_ratedTime; }
+    bool publicRating() const { return m_publicRating; }
     ReasonListModel *reasons() { return &m_reasons; }
 
 public Q_SLOTS:
@@ -74,6 +77,7 @@ public Q_SLOTS:
     void rateNow(const hcp::sync::RateNowEvent &event);
     void rate(int level);               // Rate: good → commit at once; 差评 → Reasons
     void toggleReason(const QString &code);
+    void setPublicRating(bool isPublic); // Rate or Reasons: 公开 / 不公开
     void submit();                      // Reasons → commit (needs ≥ 1 reason)
     void back();                        // Reasons → Rate
     void finish();                      // any → Idle (the staff card stays)
@@ -106,6 +110,7 @@ private:
     QString m_staffName, m_staffNo, m_windowNo;
     QString m_taskName;
     int m_satisfaction = 0;
+    bool m_publicRating = true;
     QString m_message;
     QString m_ratedTime;
     ReasonListModel m_reasons;

@@ -276,6 +276,14 @@ void HubClient::fetchRectifications(const QString &projectNo, ReplyHandler handl
          {}, std::move(handler));
 }
 
+void HubClient::fetchPublicFigures(const QString &hallCode, ReplyHandler handler)
+{
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("hall"), hallCode);
+    send("GET", QStringLiteral("/public/figures?") + q.toString(QUrl::FullyEncoded), {}, m_lookupTimeoutMs, true,
+         {}, std::move(handler));
+}
+
 void HubClient::reportWitness(const trust::ReceiptWitness &witness, ReplyHandler handler)
 {
     const QJsonObject body{{QStringLiteral("deviceId"), witness.deviceId},

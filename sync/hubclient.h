@@ -112,6 +112,8 @@ public:
     void sendHeartbeat(const HeartbeatInfo &info, ReplyHandler handler);
     // GET /v1/rectifications?projectNo= (PROTOCOL §12), with the lookup deadline: a citizen waits.
     void fetchRectifications(const QString &projectNo, ReplyHandler handler);
+    // GET /public/figures?hall= (PROTOCOL §18.9): the hall's month figures for the idle screen.
+    void fetchPublicFigures(const QString &hallCode, ReplyHandler handler);
     // POST /v1/receipts/witness (PROTOCOL §4c): a receipt scanned here names an evaluation of
     // its issuing device (any kiosk), signed by that device.
     void reportWitness(const trust::ReceiptWitness &witness, ReplyHandler handler);

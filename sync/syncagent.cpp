@@ -121,7 +121,7 @@ void SyncAgent::pullConfigNow()
             m_configEtag = r.etag; // the same version again (e.g. re-served): nothing to apply
             return;
         }
-        emit configVerified(envelope.document, envelope.version, r.etag);
+        emit configVerified(envelope.document, envelope.version, r.etag, r.body);
     });
 }
 

@@ -79,8 +79,9 @@ signals:
     void commandReceived(qint64 id, const QString &type, const QJsonObject &args);
     // A new configuration document whose hub signature verified and whose version is not older
     // than the active one; the kiosk validates, applies and then calls configApplied() or
-    // configRejected().
-    void configVerified(const QJsonObject &document, qint64 version, const QByteArray &etag);
+    // configRejected(). `envelope` is the signed body as received: the kiosk keeps it to check the
+    // stored configuration again at its next start.
+    void configVerified(const QJsonObject &document, qint64 version, const QByteArray &etag, const QByteArray &envelope);
     // Active version or rejection reason changed.
     void configStateChanged();
     void heartbeatDone(double driftS, bool driftFlagged);

@@ -41,6 +41,7 @@ class Devices;
 class Diagnostics;
 class EvaluationSession;
 class FollowUpSession;
+class HallFigures;
 class HubCaseSource;
 class Ledger;
 class LogBuffer;
@@ -138,9 +139,12 @@ public:
     UpdateController *updates() const { return m_updates.get(); }
     Voice *voice() const { return m_voice.get(); }
     AgentDesk *agentDesk() const { return m_agentDesk.get(); }
+    // The idle screen's hall figures (hidden unless kiosk.idle.showHallFigures and the hub answers).
+    HallFigures *hallFigures() const { return m_hallFigures.get(); }
 
 private:
     void openIdentity();
+    void loadSignedConfig();
     void openTpm();
     QJsonObject tpmAttestation();
     void buildSessions(const IndicatorSet &indicators, const QuestionnaireCatalog &questionnaires);
@@ -148,7 +152,7 @@ private:
     bool pinHubCa(hcp::sync::HubClient &client, QString *error) const;
     void startAgent();
     void routeHubCommands();
-    void applyHubConfig(const QJsonObject &doc, qint64 version, const QByteArray &etag);
+    void applyHubConfig(const QJsonObject &doc, qint64 version, const QByteArray &etag, const QByteArray &envelope);
 
     Options m_options;
     Store m_store;
@@ -161,6 +165,7 @@ private:
     std::shared_ptr<TpmAttestor> m_tpm; // null without tpm2-tss or a TPM (shared_ptr: incomplete without one)
     QString m_tpmStatus;
     std::unique_ptr<ConfigApplier> m_configApplier;
+    bool m_storedConfigRefused = false; // verifyStored() failed at init: fetch the hub's document again
     std::unique_ptr<CaseDirectory> m_directory;
     std::unique_ptr<ServiceAvailability> m_availability;
     std::unique_ptr<EvaluationSession> m_session;
@@ -181,6 +186,7 @@ private:
     std::unique_ptr<UpdateController> m_updates;
     std::unique_ptr<Voice> m_voice;
     std::unique_ptr<AgentDesk> m_agentDesk;
+    std::unique_ptr<HallFigures> m_hallFigures;
     Devices *m_devices = nullptr;
     Diagnostics *m_diagnostics = nullptr;
     std::function<void(int delayMs)> m_restart;

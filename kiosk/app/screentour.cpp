@@ -10,6 +10,7 @@
 #include "demodata.h"
 #include "evaluationsession.h"
 #include "followupsession.h"
+#include "hallfigures.h"
 #include "padsession.h"
 #include "qrpayload.h"
 #include "sessionmodels.h"
@@ -287,6 +288,24 @@ void run(const Context &ctx, const Variant &variant, const std::function<void(co
     ctx.pad->finish();
     ctx.pad->setEnabled(false);
     ctx.pad->setConfig(ctx.config);
+
+    // The start screen with the hall's month figures (kiosk.idle.showHallFigures).
+    if (ctx.hallFigures) {
+        ctx.hallFigures->setFetcher([](const QString &hall, std::function<void(bool, const QJsonObject &)> done) {
+            done(true, QJsonObject{{QStringLiteral("month"), QDateTime::currentDateTimeUtc().toOffsetFromUtc(8 * 3600)
+                                                                  .toString(QStringLiteral("yyyy-MM"))},
+                                   {QStringLiteral("hall"), QJsonObject{{QStringLiteral("hallCode"), hall},
+                                                                       {QStringLiteral("name"), QStringLiteral("示例县政务服务中心")},
+                                                                       {QStringLiteral("ratings"), 1286},
+                                                                       {QStringLiteral("goodRate"), 0.9852},
+                                                                       {QStringLiteral("rectified"), 7}}}});
+        });
+        ctx.hallFigures->setEnabled(true, ctx.config.hallCode);
+        ctx.app->setLanguage(variant.english ? QStringLiteral("en") : QStringLiteral("zh_CN"));
+        ctx.app->setElderlyMode(variant.elderly);
+        visit(QStringLiteral("38-start-hall-figures"));
+        ctx.hallFigures->setEnabled(false, ctx.config.hallCode);
+    }
     ctx.app->setLanguage(QStringLiteral("zh_CN"));
     ctx.app->setElderlyMode(false);
 }

@@ -16,6 +16,7 @@ class Devices;
 class Diagnostics;
 class EvaluationSession;
 class FollowUpSession;
+class HallFigures;
 class PadSession;
 class WorkCalendar;
 
@@ -35,6 +36,7 @@ struct Context {
     PadSession *pad = nullptr;
     CaseDirectory *directory = nullptr;
     const WorkCalendar *calendar = nullptr;
+    HallFigures *hallFigures = nullptr;    // optional: the start screen with the hall's month figures
     KioskConfig config;
     // Places demo person `index`'s ID card (AppController::demoPeople order: 李华, 王建国,
     // 张秀英, 吴敏, 赵代办) and returns once the card can be read.

@@ -106,6 +106,7 @@ int renderOrientation(QSize size, const QString &outDir, int *saved)
     tour.pad = s.pad();
     tour.directory = s.directory();
     tour.calendar = &s.calendar();
+    tour.hallFigures = s.hallFigures();
     tour.config = s.config();
     // Cards go through the reader simulator: the previous card is taken back first.
     tour.swipeCard = [&](int index) {

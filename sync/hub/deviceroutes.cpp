@@ -30,16 +30,20 @@ using http::parseObject;
 
 } // namespace
 
-std::optional<QHttpServerResponse> HubServer::readDeviceBatch(const serving::Request &request, const serving::Stores &stores,
-                                                              const QString &member, const QString &unit,
-                                                              std::optional<HubStore::Device> *device, qint64 *deviceTimeMs,
-                                                              QJsonObject *body)
+serving::Outcome HubServer::withDevice(const serving::Request &request, const serving::Stores &stores, DeviceRoute route)
 {
+    qint64 deviceTime = 0;
     QString failure;
-    *device = authenticate(request, stores, deviceTimeMs, &failure);
-    if (!*device)
-        return unauthenticated(failure);
-    if (!parseObject(request.body, body) || !body->value(member).isArray())
+    const auto device = authenticate(request, stores, &deviceTime, &failure);
+    if (!device)
+        return {unauthenticated(failure), {}};
+    return (this->*route)(DeviceCall{request, stores, *device, deviceTime});
+}
+
+std::optional<QHttpServerResponse> HubServer::readDeviceBatch(const QByteArray &requestBody, const QString &member,
+                                                              const QString &unit, QJsonObject *body)
+{
+    if (!parseObject(requestBody, body) || !body->value(member).isArray())
         return error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("expected {\"%1\":[...]}").arg(member));
     if (body->value(member).toArray().size() > wire::kMaxBatch)
         return error(Status::PayloadTooLarge, QStringLiteral("batch_too_large"),
@@ -47,14 +51,14 @@ std::optional<QHttpServerResponse> HubServer::readDeviceBatch(const serving::Req
     return std::nullopt;
 }
 
-serving::Outcome HubServer::batch(const serving::Request &request, const serving::Stores &stores)
+serving::Outcome HubServer::batch(const DeviceCall &call)
 {
     const qint64 receivedAt = QDateTime::currentMSecsSinceEpoch();
-    qint64 deviceTime = 0;
-    std::optional<HubStore::Device> device;
+    const serving::Request &request = call.request;
+    const serving::Stores &stores = call.stores;
+    const HubStore::Device *device = &call.device;
     QJsonObject body;
-    if (auto refused = readDeviceBatch(request, stores, QStringLiteral("evaluations"), QStringLiteral("evaluations per batch"),
-                                       &device, &deviceTime, &body))
+    if (auto refused = readDeviceBatch(request.body, QStringLiteral("evaluations"), QStringLiteral("evaluations per batch"), &body))
         return {std::move(*refused), {}};
     const QJsonArray evaluations = body.value(QLatin1String("evaluations")).toArray();
     QList<QByteArray> raw;
@@ -76,7 +80,7 @@ serving::Outcome HubServer::batch(const serving::Request &request, const serving
         return {error(Status::InternalServerError, QStringLiteral("internal"), ledgerError), {}};
     }
     QJsonArray results;
-    if (!stores.store->ingestInTransaction(*device, evaluations, raw, receivedAt, deviceTime, &results)) {
+    if (!stores.store->ingestInTransaction(*device, evaluations, raw, receivedAt, call.deviceTimeMs, &results)) {
         db.rollback();
         return {error(Status::InternalServerError, QStringLiteral("internal"), stores.store->lastError()), {}};
     }
@@ -95,13 +99,11 @@ serving::Outcome HubServer::batch(const serving::Request &request, const serving
     return {QHttpServerResponse(response), std::move(after)};
 }
 
-serving::Outcome HubServer::lookup(const serving::Request &request, const serving::Stores &stores)
+serving::Outcome HubServer::lookup(const DeviceCall &call)
 {
-    qint64 deviceTime = 0;
-    QString failure;
-    const auto device = authenticate(request, stores, &deviceTime, &failure);
-    if (!device)
-        return {unauthenticated(failure), {}};
+    const serving::Request &request = call.request;
+    const serving::Stores &stores = call.stores;
+    const HubStore::Device *device = &call.device;
     const QUrlQuery &q = request.query;
     QJsonArray cases;
     // A device sees only its own hall's cases, whichever way it asks.
@@ -128,13 +130,11 @@ serving::Outcome HubServer::lookup(const serving::Request &request, const servin
     return {QHttpServerResponse(QJsonObject{{QStringLiteral("cases"), cases}}), {}};
 }
 
-serving::Outcome HubServer::feed(const serving::Request &request, const serving::Stores &stores)
+serving::Outcome HubServer::feed(const DeviceCall &call)
 {
-    qint64 deviceTime = 0;
-    QString failure;
-    const auto device = authenticate(request, stores, &deviceTime, &failure);
-    if (!device)
-        return {unauthenticated(failure), {}};
+    const serving::Request &request = call.request;
+    const serving::Stores &stores = call.stores;
+    const HubStore::Device *device = &call.device;
     const QUrlQuery &q = request.query;
     bool cursorOk = true;
     const qint64 cursor = q.hasQueryItem(QStringLiteral("cursor"))
@@ -164,24 +164,20 @@ QHttpServerResponse HubServer::config(const QHttpServerRequest &request)
     return m_fleet->deviceConfig(*device, request);
 }
 
-serving::Outcome HubServer::poll(const serving::Request &request, const serving::Stores &stores)
+serving::Outcome HubServer::poll(const DeviceCall &call)
 {
-    qint64 deviceTime = 0;
-    QString failure;
-    const auto device = authenticate(request, stores, &deviceTime, &failure);
-    if (!device)
-        return {unauthenticated(failure), {}};
+    const serving::Request &request = call.request;
+    const serving::Stores &stores = call.stores;
+    const HubStore::Device *device = &call.device;
     return {WindowRoutes::poll(*stores.store, *device, request.body), {}};
 }
 
-serving::Outcome HubServer::heartbeat(const serving::Request &request, const serving::Stores &stores)
+serving::Outcome HubServer::heartbeat(const DeviceCall &call)
 {
     const qint64 receivedAt = QDateTime::currentMSecsSinceEpoch();
-    qint64 deviceTime = 0;
-    QString failure;
-    const auto device = authenticate(request, stores, &deviceTime, &failure);
-    if (!device)
-        return {unauthenticated(failure), {}};
+    const serving::Request &request = call.request;
+    const serving::Stores &stores = call.stores;
+    const HubStore::Device *device = &call.device;
     QJsonObject beat;
     if (!parseObject(request.body, &beat) || !beat.value(QLatin1String("kioskTimeMs")).isDouble())
         return {error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("heartbeat needs kioskTimeMs")), {}};

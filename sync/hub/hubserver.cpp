@@ -165,7 +165,7 @@ void HubServer::serveOnWorker(const QHttpServerRequest &request, QHttpServerResp
         setWorkers(serving::WorkerPool::defaultThreads(m_store->isPostgres()));
     if (m_workers->threads() == 0) {
         const serving::Request copy = serving::Request::of(request);
-        m_workers->respond(std::move(responder), [this, &copy, route] { return (this->*route)(copy, servingStores()); });
+        m_workers->respond(std::move(responder), [this, &copy, route] { return withDevice(copy, servingStores(), route); });
         return;
     }
     m_workers->respond(std::move(responder), [this, copy = serving::Request::of(request), route]() -> serving::Outcome {
@@ -179,7 +179,7 @@ void HubServer::serveOnWorker(const QHttpServerRequest &request, QHttpServerResp
             }
             m_workerStores.setLocalData(stores);
         }
-        return (this->*route)(copy, m_workerStores.localData()->stores());
+        return withDevice(copy, m_workerStores.localData()->stores(), route);
     });
 }
 
@@ -216,6 +216,11 @@ quint16 HubServer::listen(const QHostAddress &address, quint16 port)
     return tcp->serverPort();
 }
 
+
+void HubServer::setIdHashLimits(int limit, qint64 windowMs)
+{
+    m_idHash->setLimits({limit, windowMs});
+}
 
 std::optional<HubStore::Device> HubServer::authenticate(const QHttpServerRequest &request, qint64 *deviceTimeMs)
 {
@@ -417,10 +422,11 @@ QHttpServerResponse HubServer::audit(const QHttpServerRequest &request)
 {
     const qint64 receivedAt = QDateTime::currentMSecsSinceEpoch();
     qint64 deviceTime = 0;
-    std::optional<HubStore::Device> device;
+    const auto device = authenticate(request, &deviceTime);
+    if (!device)
+        return unauthenticated();
     QJsonObject body;
-    if (auto refused = readDeviceBatch(serving::Request::of(request), servingStores(), QStringLiteral("records"),
-                                       QStringLiteral("records per request"), &device, &deviceTime, &body))
+    if (auto refused = readDeviceBatch(request.body(), QStringLiteral("records"), QStringLiteral("records per request"), &body))
         return std::move(*refused);
     // Check and store in one transaction, as batches.
     QSqlDatabase &db = m_store->database();

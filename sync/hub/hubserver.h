@@ -65,6 +65,8 @@ public:
     void setAdminToken(const QString &token) { m_adminToken = token; }
     // Request-line, header and body limits and timeouts; before listen().
     void setLimits(const guard::Limits &limits) { m_limits = limits; }
+    // The ID-hash oracle's allowance per device (PROTOCOL §5a): at most limit answers in windowMs.
+    void setIdHashLimits(int limit, qint64 windowMs);
 
     // The anti-fraud monitor (GET /v1/admin/fraud); owned by the server.
     FraudMonitor *fraudMonitor() const { return m_fraud; }
@@ -93,13 +95,22 @@ private:
     QHttpServerResponse config(const QHttpServerRequest &request);
     QHttpServerResponse audit(const QHttpServerRequest &request);
     QHttpServerResponse admin(const QString &what, const QHttpServerRequest &request);
-    // The device routes of the worker pool: any thread, over the stores given.
-    using DeviceRoute = serving::Outcome (HubServer::*)(const serving::Request &, const serving::Stores &);
-    serving::Outcome batch(const serving::Request &request, const serving::Stores &stores);
-    serving::Outcome lookup(const serving::Request &request, const serving::Stores &stores);
-    serving::Outcome feed(const serving::Request &request, const serving::Stores &stores);
-    serving::Outcome heartbeat(const serving::Request &request, const serving::Stores &stores);
-    serving::Outcome poll(const serving::Request &request, const serving::Stores &stores); // POST /v1/commands/poll
+    // The device routes of the worker pool: any thread, over the stores given, for a device
+    // withDevice() has already authenticated (PROTOCOL §2).
+    struct DeviceCall {
+        const serving::Request &request;
+        const serving::Stores &stores;
+        const HubStore::Device &device;
+        qint64 deviceTimeMs;
+    };
+    using DeviceRoute = serving::Outcome (HubServer::*)(const DeviceCall &);
+    serving::Outcome batch(const DeviceCall &call);
+    serving::Outcome lookup(const DeviceCall &call);
+    serving::Outcome feed(const DeviceCall &call);
+    serving::Outcome heartbeat(const DeviceCall &call);
+    serving::Outcome poll(const DeviceCall &call); // POST /v1/commands/poll
+    // Authenticates the request over those stores and runs route for its device, or answers 401.
+    serving::Outcome withDevice(const serving::Request &request, const serving::Stores &stores, DeviceRoute route);
     // Copies the request and runs route on a worker (its own stores), answering from there.
     void serveOnWorker(const QHttpServerRequest &request, QHttpServerResponder &&responder, DeviceRoute route);
     serving::Stores servingStores() { return {m_store, &m_ledger, &m_tpm}; }
@@ -110,12 +121,10 @@ private:
     // Same, on any thread over those stores; *failure: unauthenticated, stale_request or replayed.
     std::optional<HubStore::Device> authenticate(const serving::Request &request, const serving::Stores &stores,
                                                  qint64 *deviceTimeMs, QString *failure);
-    // The common start of the device's array uploads (batch, audit): authenticates, parses
-    // {"<member>":[…]} and checks its size. Returns the refusal to send, or nothing when all is well.
-    std::optional<QHttpServerResponse> readDeviceBatch(const serving::Request &request, const serving::Stores &stores,
-                                                       const QString &member, const QString &unit,
-                                                       std::optional<HubStore::Device> *device, qint64 *deviceTimeMs,
-                                                       QJsonObject *body);
+    // The common start of the device's array uploads (batch, audit): parses {"<member>":[…]} and
+    // checks its size. Returns the refusal to send, or nothing when all is well.
+    static std::optional<QHttpServerResponse> readDeviceBatch(const QByteArray &requestBody, const QString &member,
+                                                              const QString &unit, QJsonObject *body);
     bool adminAllowed(const QHttpServerRequest &request) const;
     // The 401 for the last failed authenticate() (unauthenticated, stale_request, replayed).
     QHttpServerResponse unauthenticated() const { return unauthenticated(m_authFailure); }

@@ -183,6 +183,13 @@ int main(int argc, char *argv[])
                                                         "headers (PROTOCOL §1a)"),
                                          QStringLiteral("s"), QStringLiteral("60"));
     parser.addOption(idleTimeout);
+    const QCommandLineOption idHashLimit(QStringLiteral("idhash-limit"),
+                                         QStringLiteral("ID-number hashes a device may ask per window (PROTOCOL §5a)"),
+                                         QStringLiteral("n"), QStringLiteral("30"));
+    const QCommandLineOption idHashWindow(QStringLiteral("idhash-window"),
+                                          QStringLiteral("seconds of the ID-hash window (PROTOCOL §5a)"), QStringLiteral("s"),
+                                          QStringLiteral("60"));
+    parser.addOptions({idHashLimit, idHashWindow});
     const QCommandLineOption workers(QStringLiteral("workers"),
                                      QStringLiteral("worker threads for device requests, each with its own database "
                                                     "connection (PostgreSQL only); 0 = all on one thread "
@@ -449,6 +456,7 @@ int main(int argc, char *argv[])
     limits.idleTimeoutMs = qMax(1, parser.value(idleTimeout).toInt()) * 1000;
     limits.headerTimeoutMs = qMin(limits.headerTimeoutMs, limits.idleTimeoutMs);
     server.setLimits(limits);
+    server.setIdHashLimits(qMax(1, parser.value(idHashLimit).toInt()), qMax(1, parser.value(idHashWindow).toInt()) * 1000LL);
     server.setWorkers(parser.isSet(workers) ? qMax(0, parser.value(workers).toInt())
                                             : hcp::sync::hub::serving::WorkerPool::defaultThreads(store.isPostgres()),
                       qMax(1, parser.value(workerQueue).toInt()));

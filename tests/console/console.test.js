@@ -65,6 +65,189 @@ async function http(base, pathName, { method = 'GET', body, headers = {}, raw } 
   return { status: r.status, json, headers: r.headers };
 }
 
+// The console's 通报 rows, drill-down and printable page, the 回访 log and the calendar page
+// (issue #12 item 8). Starts on the 差评通报 as the county (li.ops) after the 差评 loop above.
+const cstDay = (iso, plusDays) => new Date(Date.parse(iso + 'T00:00:00Z') + plusDays * 86400e3).toISOString().slice(0, 10);
+async function reportAndCalendarPages({ page, context, base, db, apiFromPage, shot, uiLogin }) {
+
+  // 通报: a tab per row dimension, each with every measure, figures as the API computes them.
+  const month = (await apiFromPage('grievance/report?period=month&from=2026-11-28', 'GET')).json;
+  const dims = [['departments', 'greport-depts'], ['halls', 'greport-halls'], ['areas', 'greport-areas'], ['staff', 'greport-staff'],
+    ['tasks', 'greport-tasks'], ['channels', 'greport-channels']];
+  assert.strictEqual(await page.locator('#greport-tabs button').count(), dims.length);
+  for (const [field, table] of dims) {
+    await page.click(`#greport-tabs button[data-tab="${field}"]`);
+    await page.waitForSelector(`#${table}:visible`);
+    const heads = await page.locator(`#${table} thead th`).allTextContents();
+    for (const h of ['评价数', '好评率', '差评率', '评价率', '差评整改率', '按期整改率', '回访率', '申诉数', '不予采纳', '默认评价', '主要差评原因'])
+      assert.ok(heads.includes(h), `${field}: column ${h}`);
+    assert.ok(month[field].length > 0, `${field} rows`);
+    assert.strictEqual(await page.locator(`#${table} tbody tr[data-key]`).count(), month[field].length, field);
+    for (const r of month[field]) {
+      const cells = await page.locator(`#${table} tbody tr[data-key="${r.key}"] td`).allTextContents();
+      assert.ok(cells[0].includes(r.name), `${field} ${r.key} named ${r.name}`);
+      assert.strictEqual(cells[1], String(r.ratings), `${field} ${r.key} ratings`);
+      assert.ok(cells[2].startsWith(r.ratings ? (r.goodRate * 100).toFixed(1) + '%' : '—'), `${field} ${r.key} 好评率 ${cells[2]}`);
+      assert.ok(cells[3].startsWith(r.ratings ? (r.badRate * 100).toFixed(1) + '%' : '—'), `${field} ${r.key} 差评率 ${cells[3]}`);
+      if (field === 'channels') assert.strictEqual(cells[4], '—', 'a channel has no 评价率');
+    }
+  }
+  assert.match(await page.textContent('#greport-channels tbody'), /[\u4e00-\u9fa5]/, 'channels are named');
+  await page.click('#greport-tabs button[data-tab="areas"]');
+  await shot('21-greport-areas');
+  // Drill-down from a count: the department's 差评, then a channel's ratings, then the county's 不予采纳.
+  await page.click('#greport-tabs button[data-tab="departments"]');
+  const dept = month.departments.find((d) => d.key === '11110105MB00000001');
+  const drillCount = async (selector, expected, pattern) => {
+    await page.click(selector);
+    await page.waitForFunction(([n, p]) => !document.querySelector('#greport-drill').hidden
+      && document.querySelectorAll('#greport-evals tbody tr').length === n
+      && new RegExp(p).test(document.querySelector('#greport-drill-title').textContent), [expected, pattern]);
+  };
+  await drillCount(`#greport-depts tr[data-key="${dept.key}"] a[data-measure="bad"]`, dept.bad, `差评（${dept.bad} 条）`);
+  const levels = await page.locator('#greport-evals tbody td:nth-child(3)').allTextContents();
+  assert.ok(levels.every((l) => /^[12] 分$/.test(l)), 'the 差评 drill lists ratings of 2 and 1: ' + levels);
+  await shot('22-greport-drill');
+  const channel = month.channels[0];
+  await page.click('#greport-tabs button[data-tab="channels"]');
+  await drillCount(`#greport-channels tr[data-key="${channel.key}"] a[data-measure="ratings"]`, channel.ratings, `评价（${channel.ratings} 条）`);
+  await drillCount('#greport-overall-drill a[data-measure="excluded"]', 1, '不予采纳（1 条）');
+  assert.match(await page.textContent('#greport-evals tbody'), /不予采纳，不计入/);
+  // Top 差评 reasons and the questionnaire answers.
+  assert.ok(month.reasons.length > 0 && month.questionnaire.length > 0, 'the simulated ratings carry reasons and answers');
+  for (const r of month.reasons.slice(0, 10))
+    assert.match(await page.textContent(`#greport-reasons li[data-code="${r.code}"]`), new RegExp(`${r.count} 次`));
+  assert.strictEqual(await page.locator('#greport-questionnaire .question').count(), month.questionnaire.length);
+  await page.locator('#greport-reasons').scrollIntoViewIfNeeded();
+  await shot('23-greport-reasons');
+
+  // The printable 通报 opens in its own tab: every dimension, no navigation, and a PDF.
+  const [print] = await Promise.all([context.waitForEvent('page'), page.click('#greport-print')]);
+  await print.waitForSelector('body[data-print-ready]');
+  for (const [field] of dims)
+    assert.strictEqual(await print.locator(`#gprint-sections table[data-dimension="${field}"] tbody tr[data-key]`).count(), month[field].length, 'print ' + field);
+  assert.match(await print.textContent('#gprint-range'), /2026-11-01 至 2026-11-30/);
+  assert.match(await print.textContent('#gprint-title'), /差评通报（月度）/);
+  await print.emulateMedia({ media: 'print' });
+  const printed = await print.evaluate(() => ({ topbar: getComputedStyle(document.querySelector('.topbar')).display,
+    button: document.querySelector('#gprint-print').getClientRects().length,
+    sections: [...document.querySelectorAll('#gprint-sections table')].filter((t) => t.getBoundingClientRect().height > 0).length,
+    text: document.querySelector('#view-gprint').innerText }));
+  assert.strictEqual(printed.topbar, 'none', 'no navigation on paper');
+  assert.strictEqual(printed.button, 0, 'no print button on paper');
+  assert.strictEqual(printed.sections, dims.length);
+  for (const word of ['部门', '大厅', '乡镇（街道）/村', '工作人员', '服务事项', '评价渠道', '主要差评原因', '调查问卷', dept.name])
+    assert.ok(printed.text.includes(word), 'printed: ' + word);
+  await print.screenshot({ path: path.join(SHOTS, '24-greport-print.png'), fullPage: true });
+  const pdf = await print.pdf({ format: 'A4', landscape: true, printBackground: true });
+  const pdfText = pdf.toString('latin1');
+  assert.ok(pdfText.startsWith('%PDF-'), 'a PDF');
+  const pages = (pdfText.match(/\/Type\s*\/Page[^s]/g) || []).length;
+  assert.ok(pages >= 1 && pages <= 20, `the PDF has ${pages} pages`);
+  fs.writeFileSync(path.join(SHOTS, '24-greport-print.pdf'), pdf);
+  await print.close();
+  log(`通报: ${dims.length} row tabs checked against the API, drill-downs, print page (${pages} PDF pages)`);
+
+  // 回访 log: the county's list with its filters (department, period, result, method).
+  await page.click('nav a[data-view="followups"]');
+  await page.waitForSelector('#followups-table tbody tr');
+  const all = (await apiFromPage('grievance/followups', 'GET')).json.followUps;
+  assert.ok(all.length >= 1, 'the walked file has its 回访');
+  assert.strictEqual(await page.locator('#followups-table tbody tr').count(), all.length);
+  const visit = all.find((v) => v.method === '电话' && v.result === '满意');
+  assert.ok(visit && visit.deptCode === '11110105MB00000001', 'the handler\'s 电话 回访');
+  assert.match(await page.textContent(`#followups-table tr[data-followup="${visit.id}"]`), /电话.*满意.*zhao\.dept.*群众表示满意/);
+  const filter = async (fields, expected) => {
+    for (const id of ['dept', 'from', 'to']) await page.fill('#followups-' + id, fields[id] || '');
+    await page.selectOption('#followups-result', fields.result || '');
+    await page.selectOption('#followups-method', fields.method || '');
+    await page.click('#followups-apply');
+    await page.waitForFunction((n) => document.querySelectorAll('#followups-table tbody tr').length === n
+      && document.querySelector('#followups-empty').hidden === (n > 0), expected);
+  };
+  await filter({ result: '不满意' }, 0);
+  await filter({ dept: '11110105MB00000002' }, 0);
+  await filter({ from: visit.visitDate, to: visit.visitDate, dept: '11110105MB00000001', method: '电话', result: '满意' }, 1);
+  await shot('25-followups');
+  await filter({ to: cstDay(visit.visitDate, -1) }, 0);
+  await filter({ method: '追评' }, all.filter((v) => v.method === '追评').length);
+  // As an anonymous client and as a handler of another department, through the API.
+  const anonymous = await http(base, '/console/api/grievance/followups?dept=11110105MB00000001');
+  assert.strictEqual(anonymous.status, 401);
+  assert.ok(!anonymous.json.followUps, 'nothing for an anonymous client');
+  run(HUB, ['--db', db, 'add-user', 'qian.dept', 'handler', '11110105MB00000002'], 'pass-qian.dept-2026\n');
+  const qian = await fetch(base + '/console/api/login', { method: 'POST', body: JSON.stringify({ user: 'qian.dept', password: 'pass-qian.dept-2026' }) });
+  assert.strictEqual(qian.status, 200);
+  const qianCookie = qian.headers.get('set-cookie').split(';')[0];
+  const asQian = (q) => http(base, '/console/api/grievance/followups' + q, { headers: { Cookie: qianCookie } });
+  const own = await asQian('');
+  assert.strictEqual(own.status, 200);
+  assert.ok(own.json.followUps.every((v) => v.deptCode === '11110105MB00000002'), 'only its department');
+  assert.ok(!own.json.followUps.some((v) => v.id === visit.id), 'not the other department\'s 回访');
+  assert.strictEqual((await asQian('?dept=11110105MB00000001')).status, 403);
+  assert.strictEqual((await asQian('?result=很好')).status, 400);
+  // The department's handler has the page too, without the department filter, its own rows only.
+  await uiLogin('zhao.dept', '部门办理');
+  await page.click('nav a[data-view="followups"]');
+  await page.selectOption('#followups-method', ''); // the filters above stay in the form
+  await page.click('#followups-apply');
+  await page.waitForSelector(`#followups-table tr[data-followup="${visit.id}"]`);
+  assert.ok(await page.isHidden('#followups-dept-label'), 'a handler has no department filter');
+  const deptNames = await page.locator('#followups-table tbody td:nth-child(4)').allTextContents();
+  assert.ok(deptNames.every((d) => d === '区公安分局'), 'its department only: ' + deptNames);
+  log(`回访 log: ${all.length} 回访 listed, filters applied; anonymous 401, another department's handler 403`);
+
+  // 节假日 (admin): the years held with their days off and make-up days, next year's missing
+  // notice as a warning, a malformed upload refused with the hub's Chinese reasons, a good one listed.
+  await uiLogin('zhang.admin', '管理员');
+  await page.click('nav a[data-view="calendar"]');
+  await page.waitForSelector('#calendar-years tbody tr[data-year]');
+  const before = (await apiFromPage('calendar', 'GET')).json;
+  assert.strictEqual(await page.locator('#calendar-years tbody tr[data-year]').count(), before.years.length);
+  const y2026 = before.years.find((y) => y.year === 2026);
+  await page.click('#calendar-years tr[data-year="2026"]');
+  await page.waitForSelector('#calendar-off li[data-date="2026-10-01"]');
+  assert.strictEqual(await page.locator('#calendar-off li').count(), y2026.holidays);
+  assert.strictEqual(await page.locator('#calendar-work li').count(), y2026.makeUpDays);
+  assert.match(await page.textContent('#calendar-days-title'), new RegExp(`放假 ${y2026.holidays} 天，调休上班 ${y2026.makeUpDays} 天`));
+  // The shipped 2027 file is empty: the hub warns (next year from 1 November, or at once in 2027).
+  const alert2027 = before.alerts.find((a) => a.year === 2027);
+  assert.ok(alert2027, 'an alert for the empty 2027 notice');
+  assert.match(await page.textContent('#calendar-alerts [data-year="2027"]'), /2027 年节假日安排/);
+  assert.ok(await page.isVisible('#calendar-upload'), 'an admin has the upload form');
+  await shot('26-calendar');
+  const upload = async (doc) => {
+    await page.fill('#calendar-year', '2027');
+    await page.setInputFiles('#calendar-file', { name: '2027.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
+    await page.click('#calendar-submit');
+  };
+  const day = (date, name, off = true) => ({ name, date, isOffDay: off });
+  await upload({ year: 2027, papers: [], days: [day('2027-01-01', '元旦'), day('2027-01-01', '元旦'), day('2027-09-29', '国庆节', false)] });
+  await page.waitForSelector('#calendar-result.bad');
+  assert.match(await page.textContent('#calendar-result'), /2027 年节假日文件未通过校验/);
+  const problems = await page.locator('#calendar-problems li').allTextContents();
+  assert.ok(problems.some((p) => /重复/.test(p) && p.includes('2027-01-01')), 'the duplicate date named: ' + problems);
+  assert.ok(problems.some((p) => p.includes('2027-09-29')), 'the weekday make-up day named: ' + problems);
+  await shot('27-calendar-refused');
+  assert.strictEqual((await apiFromPage('calendar', 'GET')).json.years.find((y) => y.year === 2027).holidays, 0, 'nothing stored');
+  const good = { year: 2027, papers: [], days: [day('2027-01-01', '元旦'), day('2027-01-02', '元旦'), day('2027-01-03', '元旦'),
+    ...['06', '07', '08', '09', '10', '11', '12'].map((d) => day(`2027-02-${d}`, '春节')), day('2027-02-20', '春节', false),
+    ...['01', '02', '03', '04', '05', '06', '07'].map((d) => day(`2027-10-${d}`, '国庆节')), day('2027-09-26', '国庆节', false), day('2027-10-09', '国庆节', false)] };
+  await upload(good);
+  await page.waitForSelector('#calendar-result.ok');
+  assert.match(await page.textContent('#calendar-result'), /2027 年节假日安排已保存，已签名发布第 \d+ 版/);
+  await page.waitForFunction(() => /17/.test(document.querySelector('#calendar-years tr[data-year="2027"]').textContent));
+  const after = (await apiFromPage('calendar', 'GET')).json;
+  const y2027 = after.years.find((y) => y.year === 2027);
+  assert.deepStrictEqual([y2027.holidays, y2027.makeUpDays, y2027.source, y2027.actor], [17, 3, 'upload', 'zhang.admin']);
+  assert.ok(!after.alerts.some((a) => a.year === 2027), 'the warning is gone');
+  assert.strictEqual(await page.locator('#calendar-alerts [data-year="2027"]').count(), 0);
+  assert.strictEqual(await page.locator('#calendar-work li').count(), 3, 'the uploaded year is shown');
+  assert.match(await page.textContent('#calendar-audit'), /zhang\.admin/);
+  await shot('28-calendar-uploaded');
+  log(`节假日: ${before.years.length} years listed, malformed 2027 refused (${problems.length} problems), good 2027 stored and published`);
+}
+
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hcp-console-'));
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -98,6 +281,14 @@ async function main() {
     req.on('end', () => {
       province.requests++;
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      // 整改反馈 and 申诉 records of the 差评 loop (UPSTREAM.md [I]): one per request, stored.
+      const grievancePart = { '/hcp/reply': 'reply', '/hcp/appeal': 'appeal' }[req.url];
+      if (grievancePart) {
+        const sent = ((JSON.parse(data).txnBodyCom || {}).params || {})[grievancePart] || [];
+        province[grievancePart] = (province[grievancePart] || 0) + sent.length;
+        res.end(JSON.stringify({ code: '0', success: 'true', msg: '成功', data: sent.map(() => ({ code: '0', msg: '保存成功' })) }));
+        return;
+      }
       if (req.url !== '/hcp/evaluate') {
         res.end(JSON.stringify({ code: '1', success: 'false', msg: '接口未开通' }));
         return;
@@ -467,6 +658,7 @@ async function main() {
     assert.match(exported.xlsxType, /spreadsheetml/);
     assert.deepStrictEqual(exported.zip, [0x50, 0x4B]);
     log(`差评 loop: file ${walked.id} 待核实 → 办结 with ${explanations} 书面说明, file ${appealed.id} 不予采纳; 通报 and exports checked`);
+    await reportAndCalendarPages({ page, context, base, db, apiFromPage, shot, uiLogin });
 
     // Re-enrollment: a known device id offering another key gets no credentials (202); the admin
     // sees it in the alert list and on the 重新登记 page and approves it with a click; the device

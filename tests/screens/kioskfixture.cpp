@@ -72,6 +72,8 @@ KioskFixture::KioskFixture(QSize size, bool demoPanel)
     hcp::qml::CoreInstances::sync = &m_sync;
     hcp::qml::CoreInstances::pad = m_pad.get();
     hcp::qml::CoreInstances::followUp = m_followUp.get();
+    m_hallFigures = std::make_unique<hcp::kiosk::HallFigures>();
+    hcp::qml::CoreInstances::hallFigures = m_hallFigures.get();
     hcp::qml::CoreInstances::devices = m_devices->statusModel();
     hcp::qml::CoreInstances::diagnostics = m_diagnostics.get();
     hcp::qml::CoreInstances::voice = m_voice.get();
@@ -114,6 +116,7 @@ screentour::Context KioskFixture::tourContext()
     c.pad = m_pad.get();
     c.directory = m_directory.get();
     c.calendar = &m_calendar;
+    c.hallFigures = m_hallFigures.get();
     c.config = m_config;
     c.swipeCard = [this](int index) { m_app->demoSwipeCard(index); };
     return c;

@@ -9,6 +9,7 @@
 #include "diagnostics.h"
 #include "evaluationsession.h"
 #include "followupsession.h"
+#include "hallfigures.h"
 #include "languageswitcher.h"
 #include "padsession.h"
 #include "pinyinengine.h"
@@ -56,6 +57,7 @@ private:
     hcp::sync::SyncStatus m_sync;
     std::unique_ptr<hcp::kiosk::PadSession> m_pad;
     std::unique_ptr<hcp::kiosk::FollowUpSession> m_followUp;
+    std::unique_ptr<hcp::kiosk::HallFigures> m_hallFigures;
     std::unique_ptr<hcp::kiosk::Devices> m_devices;
     std::unique_ptr<hcp::kiosk::Diagnostics> m_diagnostics;
     std::unique_ptr<hcp::kiosk::Voice> m_voice;

@@ -7,6 +7,7 @@
 #include "layoutcheck.h"
 
 #include "sessionmodels.h"
+#include "qrpayload.h"
 #include "hardware/printer/printersimulator.h"
 #include "hardware/printer/receiptprinter.h"
 
@@ -62,7 +63,75 @@ class ScreenTruthTest : public QObject {
         return true;
     }
 
+    // A real tap on the centre of a shown item.
+    bool tap(const QString &name)
+    {
+        QQuickItem *item = shown(name);
+        if (!item)
+            return false;
+        const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+        QTest::mouseClick(m_kiosk->window(), Qt::LeftButton, {}, centre.toPoint());
+        return true;
+    }
+
 private Q_SLOTS:
+    // Issue 14: the pad and the 追评 forced 公开; now 不公开 is offered before the committing tap,
+    // and each new rating starts from 公开 again.
+    void padAndFollowUp_notPublicTapped_committedWithPublicFlag2_nextStartsPublic()
+    {
+        PadSession *pad = m_kiosk->tourContext().pad;
+        QList<int> padFlags;
+        connect(pad, &PadSession::committed, this, [&](const Evaluation &e) { padFlags.append(e.publicFlag); });
+        pad->setEnabled(true);
+        hcp::sync::RateNowEvent event;
+        event.projectNo = QStringLiteral("1101052026112800001");
+        event.serviceNumber = 3;
+        event.staffNo = QStringLiteral("S0012");
+        event.staffName = QStringLiteral("王芳");
+        event.windowNo = QStringLiteral("A03");
+        pad->rateNow(event);
+        QVERIFY(shown(QStringLiteral("padPublicYes")) && shown(QStringLiteral("padPublicYes"))->property("checked").toBool());
+        QVERIFY(tap(QStringLiteral("padPublicNo")));
+        QTRY_VERIFY(!pad->publicRating());
+        QVERIFY(shown(QStringLiteral("padPublicNo"))->property("checked").toBool());
+        QVERIFY(tap(QStringLiteral("padRate5")));
+        QTRY_COMPARE(padFlags, QList<int>{2});
+        QCOMPARE(pad->state(), PadSession::State::Thanks);
+        QVERIFY(tap(QStringLiteral("padDone")));
+        event.serviceNumber = 2;
+        pad->rateNow(event);
+        QTRY_COMPARE(pad->state(), PadSession::State::Rate);
+        QVERIFY(pad->publicRating());
+        QVERIFY(tap(QStringLiteral("padRate4")));
+        QTRY_COMPARE(padFlags, (QList<int>{2, 1}));
+        pad->setEnabled(false);
+
+        // The 追评 of a rectified 差评, by the receipt QR.
+        FollowUpSession *followUp = m_kiosk->tourContext().followUp;
+        QList<int> followFlags;
+        connect(followUp, &FollowUpSession::committed, this, [&](const Evaluation &e) { followFlags.append(e.publicFlag); });
+        followUp->setFetcher([](const QString &projectNo, std::function<void(bool, const QJsonArray &)> done) {
+            done(true, QJsonArray{QJsonObject{{QStringLiteral("projectNo"), projectNo}, {QStringLiteral("serviceNumber"), 1},
+                                              {QStringLiteral("assessNumber"), 1}, {QStringLiteral("status"), QStringLiteral("done")},
+                                              {QStringLiteral("reply"), QStringLiteral("已增设午间窗口。")},
+                                              {QStringLiteral("replyDept"), QStringLiteral("示例县政务服务中心")},
+                                              {QStringLiteral("replyTime"), QStringLiteral("2026-11-28T16:20:00+08:00")},
+                                              {QStringLiteral("followUpRated"), false}}});
+        });
+        m_kiosk->session()->submitQrPayload(receiptQrUrl(m_kiosk->tourContext().config.followUpBase,
+                                                         QStringLiteral("6f1c2a4e-8c1b-4f7e-9d55-0b7a3d1e2f01"),
+                                                         QStringLiteral("11010520261128019001"), 1).toUtf8());
+        QVERIFY(shown(QStringLiteral("followUpPublicNo")));
+        QVERIFY(followUp->publicRating());
+        QVERIFY(tap(QStringLiteral("followUpPublicNo")));
+        QTRY_VERIFY(!followUp->publicRating());
+        QVERIFY(tap(QStringLiteral("followUpRate2")));
+        QTRY_COMPARE(followUp->state(), FollowUpSession::State::Reasons);
+        QVERIFY(tap(QStringLiteral("followUpReason502")));
+        QVERIFY(tap(QStringLiteral("followUpSubmit")));
+        QTRY_COMPARE(followFlags, QList<int>{2});
+    }
+
     void init()
     {
         m_kiosk = std::make_unique<KioskFixture>(QSize(1080, 1920), false);

@@ -8,6 +8,7 @@
 #include "diagnostics.h"
 #include "evaluationsession.h"
 #include "followupsession.h"
+#include "hallfigures.h"
 #include "padsession.h"
 #include "hardware/devicestatusmodel.h"
 #include "kioskservices.h"
@@ -33,6 +34,7 @@ struct CoreInstances {
     static inline hcp::kiosk::AgentDesk *agent = nullptr;
     static inline hcp::kiosk::PadSession *pad = nullptr;
     static inline hcp::kiosk::FollowUpSession *followUp = nullptr;
+    static inline hcp::kiosk::HallFigures *hallFigures = nullptr;
 
     // Everything KioskServices built (hcp-kiosk, hcp-kiosk-screentour); the devices and the
     // maintenance screen are set where they are made.
@@ -46,6 +48,7 @@ struct CoreInstances {
         followUp = s.followUp();
         voice = s.voice();
         agent = s.agentDesk();
+        hallFigures = s.hallFigures();
     }
 };
 
@@ -180,6 +183,20 @@ public:
     static hcp::kiosk::FollowUpSession *create(QQmlEngine *, QJSEngine *engine)
     {
         return provide(CoreInstances::followUp, engine);
+    }
+};
+
+// The hall's month figures on the start screen; where none were made (tests), one that shows nothing.
+struct HallFiguresForeign {
+    Q_GADGET
+    QML_FOREIGN(hcp::kiosk::HallFigures)
+    QML_NAMED_ELEMENT(HallFigures)
+    QML_SINGLETON
+public:
+    static hcp::kiosk::HallFigures *create(QQmlEngine *, QJSEngine *engine)
+    {
+        static hcp::kiosk::HallFigures *const none = new hcp::kiosk::HallFigures;
+        return provide(CoreInstances::hallFigures ? CoreInstances::hallFigures : none, engine);
     }
 };
 

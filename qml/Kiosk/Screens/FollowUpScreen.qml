@@ -105,10 +105,47 @@ Item {
         y: (recordFlick.visible ? recordFlick.y + recordFlick.height : head.y + head.height) + Theme.spacing
         spacing: Theme.spacing
 
-        // Done and not yet rated: the 追评.
-        ScreenTitle {
+        // Done and not yet rated: the 追评. 公开评价 stays the default; 不公开 is offered plainly,
+        // before the one tap that commits (beside the question in landscape: the reply needs the height).
+        Grid {
+            id: question
             visible: root.rating
-            text: qsTr("您对整改结果满意吗？")
+            width: parent.width
+            columns: root.landscape ? 2 : 1
+            columnSpacing: Theme.gap
+            rowSpacing: Theme.spacing
+            ScreenTitle {
+                width: root.landscape ? question.width - Theme.gap - publicChoice.width : question.width
+                height: root.landscape ? Math.max(implicitHeight, publicChoice.height) : implicitHeight
+                verticalAlignment: Text.AlignVCenter
+                text: qsTr("您对整改结果满意吗？")
+            }
+            Row {
+                id: publicChoice
+                // Landscape: the chips as wide as their words, the question takes the rest.
+                readonly property real chip: root.landscape ? Math.max(yes.implicitWidth, no.implicitWidth)
+                                                            : (question.width - Theme.gap) / 2
+                width: 2 * chip + Theme.gap
+                spacing: Theme.gap
+                ToggleChip {
+                    id: yes
+                    objectName: "followUpPublicYes"
+                    width: publicChoice.chip
+                    text: qsTr("公开评价")
+                    exclusive: true
+                    checked: FollowUp.publicRating
+                    onToggled: FollowUp.setPublicRating(true)
+                }
+                ToggleChip {
+                    id: no
+                    objectName: "followUpPublicNo"
+                    width: publicChoice.chip
+                    text: qsTr("不公开评价")
+                    exclusive: true
+                    checked: !FollowUp.publicRating
+                    onToggled: FollowUp.setPublicRating(false)
+                }
+            }
         }
         Grid {
             visible: root.rating

@@ -51,6 +51,28 @@ Item {
             visible: root.rating && Pad.taskName.length > 0
             text: qsTr("办理事项：%1").arg(Pad.taskName)
         }
+        // 公开评价 stays the default; 不公开 is offered plainly, before the one tap that commits.
+        Row {
+            visible: root.rating
+            width: parent.width
+            spacing: Theme.gap
+            ToggleChip {
+                objectName: "padPublicYes"
+                width: (parent.width - Theme.gap) / 2
+                text: qsTr("公开评价")
+                exclusive: true
+                checked: Pad.publicRating
+                onToggled: Pad.setPublicRating(true)
+            }
+            ToggleChip {
+                objectName: "padPublicNo"
+                width: (parent.width - Theme.gap) / 2
+                text: qsTr("不公开评价")
+                exclusive: true
+                checked: !Pad.publicRating
+                onToggled: Pad.setPublicRating(false)
+            }
+        }
         Grid {
             id: rateGrid
             visible: root.rating

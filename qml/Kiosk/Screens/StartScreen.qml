@@ -131,5 +131,18 @@ Item {
             text: qsTr("您的信息仅用于本次评价，离开后屏幕上的信息自动清除。")
             size: Theme.smallSize
         }
+        // 评价结果公开: the hall's month figures (kiosk.idle.showHallFigures), only while fresh;
+        // not in landscape at 1.5× type, where the tiles and the privacy line take the height.
+        BodyText {
+            objectName: "hallFigures"
+            visible: HallFigures.available && !(root.landscape && Theme.elderly)
+            width: column.width
+            horizontalAlignment: Text.AlignHCenter
+            text: qsTr("本中心本月好评率 %1，共 %2 次评价").arg(HallFigures.goodRateText).arg(HallFigures.ratings)
+            color: Theme.text
+            size: Theme.buttonTextSize
+            minimumSize: Theme.bodySize
+            font.bold: true
+        }
     }
 }

@@ -185,6 +185,7 @@ QJsonObject CalendarService::state()
                                  {QStringLiteral("holidays"), h.notice.holidayCount()},
                                  {QStringLiteral("makeUpDays"), h.notice.makeUpDayCount()},
                                  {QStringLiteral("papers"), QJsonArray::fromStringList(h.notice.papers)},
+                                 {QStringLiteral("days"), h.notice.toJson().value(QLatin1String("days"))},
                                  {QStringLiteral("source"), h.source},
                                  {QStringLiteral("actor"), h.actor},
                                  {QStringLiteral("updatedAtMs"), h.updatedAtMs},

@@ -114,7 +114,7 @@ async function start() {
   // A department handler has the 差评 pages only (the server refuses it the fleet API).
   const handler = state.me.role === 'handler';
   document.querySelectorAll('#nav a:not([data-grievance])').forEach((a) => { a.hidden = handler; });
-  if (handler && !/^#\/(files|file|appeals|greport)/.test(location.hash)) location.hash = '#/files';
+  if (handler && !/^#\/(files|file|appeals|greport|gprint|followups)/.test(location.hash)) location.hash = '#/files';
   clearInterval(state.timer);
   state.timer = setInterval(() => route(true), 5000);
   await route(false);
@@ -131,7 +131,7 @@ async function route(refresh) {
     document.querySelectorAll('.view').forEach((v) => { v.hidden = v.id !== 'view-' + name; });
     document.querySelectorAll('#nav a').forEach((a) => {
       a.classList.toggle('active', a.dataset.view === name || (name === 'kiosk' && a.dataset.view === 'kiosks')
-        || (name === 'file' && a.dataset.view === 'files'));
+        || (name === 'file' && a.dataset.view === 'files') || (name === 'gprint' && a.dataset.view === 'greport'));
     });
   }
   const first = name !== state.view;
@@ -148,11 +148,14 @@ async function route(refresh) {
     else if (name === 'updates') await renderUpdates(first);
     else if (name === 'report' && (first || !refresh)) await renderReport();
     else if (name === 'upstream') await renderUpstream();
+    else if (name === 'calendar' && !refresh) await renderCalendar();
     // 差评 pages (grievance.js); forms are not redrawn by the periodic refresh.
     else if (name === 'files') await renderFiles();
     else if (name === 'file' && !refresh) await renderFile(decodeURIComponent(arg || ''));
     else if (name === 'appeals' && !refresh) await renderAppeals();
     else if (name === 'greport' && !refresh) await renderGReport();
+    else if (name === 'gprint' && !refresh) await renderGReportPrint(arg || '');
+    else if (name === 'followups' && !refresh) await renderFollowUps();
   } catch (e) {
     if (e.status) toast(e.message);
   }

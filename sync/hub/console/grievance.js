@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // 差评 pages of the console (PROTOCOL §18): the 差评工单 list, a file with its timeline and the
-// steps its state allows, the appeal review queue and the 差评通报 with export. Uses app.js's
+// steps its state allows, the appeal review queue and the 回访 log (the 差评通报 is greport.js). Uses app.js's
 // helpers ($, el, api, toast, fmtTime, pct, state); text only through textContent.
 'use strict';
 
@@ -186,61 +186,31 @@ async function renderAppeals() {
   $('#appeals-empty').hidden = appeals.length > 0;
 }
 
-// ---- 差评通报 ----
+// ---- 回访 log ----
 
-function greportQuery(extra) {
-  const q = new URLSearchParams({ period: $('#greport-period').value });
-  if ($('#greport-from').value) q.set('from', $('#greport-from').value);
-  if ($('#greport-period').value === 'custom') q.set('to', $('#greport-to').value);
-  for (const [k, v] of Object.entries(extra || {})) q.set(k, v);
-  return q.toString();
-}
-
-function measureTable(table, rows, label, onPick) {
-  const head = el('tr', {}, ...[label, '评价数', '好评率', '平均分', '差评', '差评整改率', '按期整改率', '回访率', '回访满意率', '超期', '不予采纳']
-    .map((h) => el('th', {}, h)));
-  table.replaceChildren(el('thead', {}, head), el('tbody', {}, ...rows.map((r) => el('tr', { 'data-key': r.key },
-    el('td', {}, onPick ? el('a', { href: '#/greport', onclick: (ev) => { ev.preventDefault(); onPick(r); } }, r.name) : r.name),
-    el('td', { class: 'num' }, String(r.ratings)), el('td', { class: 'num' }, pct(r.goodRate)),
-    el('td', { class: 'num' }, r.averageScore.toFixed(2)), el('td', { class: 'num' }, String(r.bad)),
-    el('td', { class: 'num' }, r.files ? pct(r.rectifyRate) : '—'), el('td', { class: 'num' }, r.rectified ? pct(r.onTimeRate) : '—'),
-    el('td', { class: 'num' }, r.rectified ? pct(r.visitRate) : '—'), el('td', { class: 'num' }, r.visited ? pct(r.visitSatisfactionRate) : '—'),
-    el('td', { class: 'num' + (r.overdue ? ' due-bad' : '') }, String(r.overdue)), el('td', { class: 'num' }, String(r.excluded))))));
-}
-
-async function greportDrill(r) {
-  const d = await api('grievance/report?' + greportQuery({ dept: r.key }));
-  $('#greport-drill').hidden = false;
-  $('#greport-drill-title').textContent = `${r.name} 的评价明细（${d.evaluations.length} 条）`;
-  $('#greport-evals tbody').replaceChildren(...d.evaluations.map((e) => el('tr', { class: e.satisfaction <= 2 && !e.excluded ? 'overdue' : '' },
-    el('td', {}, e.assessTime), el('td', {}, e.projectNo), el('td', { class: 'num' }, `${e.satisfaction} 分`), el('td', {}, e.hallCode),
-    el('td', {}, e.staffNo), el('td', {}, e.fileId ? el('a', { href: '#/file/' + e.fileId }, `${e.fileId}（${e.fileState}）`) : '—'),
-    el('td', {}, e.excluded ? '不予采纳，不计入' : e.isDefault ? '默认评价' : (e.writingEvaluation || '')))));
-}
-
-async function renderGReport() {
-  $('#greport-to-label').hidden = $('#greport-period').value !== 'custom';
-  const r = await api('grievance/report?' + greportQuery());
-  const periodName = { month: '月度', quarter: '季度', year: '年度', custom: '自定义' }[r.period];
-  $('#greport-range').textContent = `${periodName}通报：${r.from} 至 ${r.to}（按评价时间统计，截至 ${r.today}）`;
-  $('#greport-csv').href = '/console/api/grievance/report?' + greportQuery({ format: 'csv' });
-  $('#greport-xlsx').href = '/console/api/grievance/report?' + greportQuery({ format: 'xlsx' });
-  const o = r.overall;
-  const tile = (k, v, bad) => el('div', { class: 'tile' + (bad ? ' bad' : '') }, el('div', { class: 'k' }, k), el('div', { class: 'v' }, v));
-  $('#greport-overall').replaceChildren(tile('评价数', String(o.ratings)), tile('好评率', pct(o.goodRate)), tile('差评', String(o.bad), o.bad > 0),
-    tile('差评整改率', pct(o.rectifyRate)), tile('按期整改率', pct(o.onTimeRate)), tile('回访率', pct(o.visitRate)),
-    tile('回访满意率', pct(o.visitSatisfactionRate)), tile('超期工单', String(o.overdue), o.overdue > 0),
-    tile('不予采纳', String(o.excluded)), tile('默认评价', String(o.defaults)));
-  measureTable($('#greport-depts'), r.departments, '部门', (row) => greportDrill(row).catch((e) => toast(e.message)));
-  measureTable($('#greport-halls'), r.halls, '大厅');
-  measureTable($('#greport-staff'), r.staff, '工作人员');
-  $('#greport-drill').hidden = true;
+async function renderFollowUps() {
+  $('#followups-dept-label').hidden = state.me.role === 'handler'; // a handler's log is its department's
+  const q = new URLSearchParams();
+  for (const k of ['dept', 'from', 'to', 'result', 'method']) {
+    const v = $('#followups-' + k).value.trim();
+    if (v && !(k === 'dept' && state.me.role === 'handler')) q.set(k, v);
+  }
+  const { followUps } = await api('grievance/followups?' + q.toString());
+  const count = (r) => followUps.filter((v) => v.result === r).length;
+  $('#followups-summary').replaceChildren(el('span', {}, `共 ${followUps.length} 条`), el('span', {}, `满意 ${count('满意')}`),
+    el('span', {}, `基本满意 ${count('基本满意')}`), el('span', { class: count('不满意') ? 'bad' : '' }, `不满意 ${count('不满意')}`),
+    el('span', {}, `未联系上 ${count('未联系上')}`));
+  const resultCls = { 满意: 'ok', 基本满意: 'info', 不满意: 'bad', 未联系上: 'muted' };
+  $('#followups-table tbody').replaceChildren(...followUps.map((v) => el('tr', { 'data-followup': v.id },
+    el('td', {}, v.visitDate), el('td', {}, el('a', { href: '#/file/' + v.fileId }, String(v.fileId))), el('td', {}, v.projectNo),
+    el('td', {}, v.deptName || v.deptCode), el('td', {}, v.method), el('td', {}, el('span', { class: 'pill ' + (resultCls[v.result] || '') }, v.result)),
+    el('td', {}, v.actor), el('td', { class: 'comment' }, v.note || ''), el('td', {}, statePill(v.fileState)), el('td', {}, fmtTime(v.createdAtMs)))));
+  $('#followups-empty').hidden = followUps.length > 0;
 }
 
 document.addEventListener('DOMContentLoaded', () => {
   $('#files-apply').addEventListener('click', () => renderFiles().catch((e) => toast(e.message)));
   $('#files-overdue').addEventListener('change', () => renderFiles().catch((e) => toast(e.message)));
   $('#files-state').addEventListener('change', () => renderFiles().catch((e) => toast(e.message)));
-  $('#greport-apply').addEventListener('click', () => renderGReport().catch((e) => toast(e.message)));
-  $('#greport-period').addEventListener('change', () => { $('#greport-to-label').hidden = $('#greport-period').value !== 'custom'; });
+  $('#followups-filters').addEventListener('submit', (ev) => { ev.preventDefault(); renderFollowUps().catch((e) => toast(e.message)); });
 });

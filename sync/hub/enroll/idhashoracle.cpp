@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QRegularExpression>
+#include <QSqlQuery>
 
 Q_LOGGING_CATEGORY(lcIdHash, "hcp.sync.hub.idhash")
 
@@ -33,14 +34,54 @@ void IdHashOracle::install(QHttpServer &http, DeviceAuth authenticate, Refusal r
                });
 }
 
+bool IdHashOracle::ensureSchema(QSqlDatabase &db, bool postgres, QString *error)
+{
+    Q_UNUSED(postgres)
+    return HubStore::execStatements(
+        db,
+        {QStringLiteral("CREATE TABLE IF NOT EXISTS idhash_answers (device_id TEXT NOT NULL, at_ms BIGINT NOT NULL)"),
+         QStringLiteral("CREATE INDEX IF NOT EXISTS idhash_answers_device ON idhash_answers (device_id, at_ms)")},
+        error);
+}
+
+bool IdHashOracle::recentAnswers(const QString &deviceId, qint64 since, int *count, qint64 *oldest)
+{
+    QSqlQuery q(m_store->database());
+    q.prepare(QStringLiteral("SELECT COUNT(*), MIN(at_ms) FROM idhash_answers WHERE device_id = ? AND at_ms > ?"));
+    q.addBindValue(deviceId);
+    q.addBindValue(since);
+    QString error;
+    if (!HubStore::execLogged(q, lcIdHash, &error) || !q.next())
+        return false;
+    *count = q.value(0).toInt();
+    *oldest = q.value(1).toLongLong();
+    return true;
+}
+
+bool IdHashOracle::recordAnswer(const QString &deviceId, qint64 at)
+{
+    QString error;
+    QSqlQuery prune(m_store->database()); // the log keeps one window per device
+    prune.prepare(QStringLiteral("DELETE FROM idhash_answers WHERE device_id = ? AND at_ms <= ?"));
+    prune.addBindValue(deviceId);
+    prune.addBindValue(at - m_limits.windowMs);
+    QSqlQuery q(m_store->database());
+    q.prepare(QStringLiteral("INSERT INTO idhash_answers (device_id, at_ms) VALUES (?, ?)"));
+    q.addBindValue(deviceId);
+    q.addBindValue(at);
+    return HubStore::execLogged(prune, lcIdHash, &error) && HubStore::execLogged(q, lcIdHash, &error);
+}
+
 QHttpServerResponse IdHashOracle::answer(const HubStore::Device &device, const QHttpServerRequest &request)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    QList<qint64> &recent = m_recent[device.deviceId];
-    while (!recent.isEmpty() && now - recent.first() >= m_limits.windowMs)
-        recent.removeFirst();
-    if (recent.size() >= m_limits.limit) {
-        const qint64 waitS = qMax<qint64>(1, (recent.first() + m_limits.windowMs - now + 999) / 1000);
+    int count = 0;
+    qint64 oldest = 0;
+    // Without the log the allowance cannot be checked: no answer (fail closed).
+    if (!recentAnswers(device.deviceId, now - m_limits.windowMs, &count, &oldest))
+        return http::error(Status::ServiceUnavailable, QStringLiteral("unavailable"), QStringLiteral("database unavailable"));
+    if (count >= m_limits.limit) {
+        const qint64 waitS = qMax<qint64>(1, (oldest + m_limits.windowMs - now + 999) / 1000);
         const QString bucket = QStringLiteral("hour-%1").arg(now / 3'600'000);
         // One alert per device and hour (deduplicated on the bucket), however long the burst.
         m_ledger->raiseAlert(device.deviceId, QStringLiteral("idhash-flood"), 0, bucket,
@@ -68,7 +109,9 @@ QHttpServerResponse IdHashOracle::answer(const HubStore::Device &device, const Q
         || !idPattern.match(body.value(QLatin1String("idNumber")).toString().trimmed()).hasMatch())
         return http::error(Status::BadRequest, QStringLiteral("bad_request"),
                        QStringLiteral("give {\"idNumber\": 15 or 18 characters}"));
-    recent.append(now); // only well-formed questions count: a broken kiosk is not an oracle
+    // Only well-formed questions count: a broken kiosk is not an oracle.
+    if (!recordAnswer(device.deviceId, now))
+        return http::error(Status::ServiceUnavailable, QStringLiteral("unavailable"), QStringLiteral("database unavailable"));
     return QHttpServerResponse(QJsonObject{
         {QStringLiteral("certKeyHash"),
          QString::fromLatin1(wire::certKeyHash(m_store->certKey(), body.value(QLatin1String("idNumber")).toString()))}});

@@ -3,8 +3,6 @@
 
 #include "hubstore.h"
 
-#include <QHash>
-#include <QList>
 
 #include <functional>
 #include <optional>
@@ -24,7 +22,9 @@ namespace enrollment {
 // replay-protected like a personal-data read (HubServer::authenticate). An oracle must not be
 // free: at most `limit` answers per device in any `windowMs`; above it 429 `rate_limited` with
 // Retry-After, and one `idhash-flood` tamper alert per device and hour (occurrences counted in
-// the log). Runs on the HubServer's thread.
+// the log). The answers are counted in the hub's database (idhash_answers), so a restart does
+// not refill the allowance and hubs sharing one PostgreSQL share it; the limits are the hub's
+// --idhash-limit / --idhash-window options. Runs on the HubServer's thread.
 class IdHashOracle
 {
 public:
@@ -38,6 +38,8 @@ public:
     using Refusal = std::function<QHttpServerResponse()>;
 
     IdHashOracle(HubStore *store, LedgerCheck *ledger) : m_store(store), m_ledger(ledger) {}
+    // The answer log (a hub schema step, hubschema.cpp).
+    static bool ensureSchema(QSqlDatabase &db, bool postgres, QString *error);
     void setLimits(const Limits &limits) { m_limits = limits; }
     void install(QHttpServer &http, DeviceAuth authenticate, Refusal refusal);
 
@@ -46,8 +48,11 @@ private:
 
     HubStore *m_store;
     LedgerCheck *m_ledger;
+    // The device's answers inside the window and the oldest of them; false on a database error.
+    bool recentAnswers(const QString &deviceId, qint64 since, int *count, qint64 *oldest);
+    bool recordAnswer(const QString &deviceId, qint64 at);
+
     Limits m_limits;
-    QHash<QString, QList<qint64>> m_recent; // deviceId → answer times inside the window
 };
 
 } // namespace enrollment

@@ -142,7 +142,7 @@ QString ConfigValidator::validateKiosk(const QJsonObject &pushed)
     if (k.contains(QLatin1String("idHashKey")))
         return QStringLiteral("kiosk.idHashKey comes only from enrollment and cannot be pushed");
     QStringList allowed{QStringLiteral("phrases"), QStringLiteral("pad"), QStringLiteral("voiceEnabled"),
-                        QStringLiteral("elderlyByDefault"), QStringLiteral("agents")};
+                        QStringLiteral("elderlyByDefault"), QStringLiteral("agents"), QStringLiteral("idle")};
     for (const auto &r : ranges)
         allowed << QLatin1String(r.key);
     for (const char *s : strings)
@@ -200,6 +200,12 @@ QString ConfigValidator::validateKiosk(const QJsonObject &pushed)
         const QString token = pad.value(QLatin1String("triggerToken")).toString();
         if (!token.isEmpty() && token.size() < 16)
             return QStringLiteral("kiosk.pad.triggerToken must have at least 16 characters");
+    }
+    if (k.contains(QLatin1String("idle"))) {
+        const QJsonValue iv = k.value(QLatin1String("idle"));
+        if (!iv.isObject() || !unknownKey(iv.toObject(), {QStringLiteral("showHallFigures")}, QStringLiteral("kiosk.idle")).isEmpty()
+            || (iv.toObject().contains(QLatin1String("showHallFigures")) && !iv.toObject().value(QLatin1String("showHallFigures")).isBool()))
+            return QStringLiteral("kiosk.idle must be {\"showHallFigures\": true|false}");
     }
     for (const char *b : {"voiceEnabled", "elderlyByDefault"})
         if (k.contains(QLatin1String(b)) && !k.value(QLatin1String(b)).isBool())

@@ -58,6 +58,8 @@ QHttpServerResponse FleetApi::staticFile(const QString &name)
     static const QHash<QString, QByteArray> types{{QStringLiteral("index.html"), "text/html; charset=utf-8"},
                                                   {QStringLiteral("app.js"), "text/javascript; charset=utf-8"},
                                                   {QStringLiteral("grievance.js"), "text/javascript; charset=utf-8"},
+                                                  {QStringLiteral("greport.js"), "text/javascript; charset=utf-8"},
+                                                  {QStringLiteral("calendar.js"), "text/javascript; charset=utf-8"},
                                                   {QStringLiteral("style.css"), "text/css; charset=utf-8"}};
     QFile f(QStringLiteral(":/hcp/console/") + name);
     if (!types.contains(name) || !f.open(QIODevice::ReadOnly))

@@ -45,13 +45,7 @@ FleetStore::FleetStore(HubStore *store)
 
 bool FleetStore::exec(QSqlQuery &q, QString *error)
 {
-    if (q.exec())
-        return true;
-    const QString e = q.lastError().text();
-    qCWarning(lcFleetStore) << "SQL failed:" << e << q.lastQuery();
-    if (error)
-        *error = e;
-    return false;
+    return HubStore::execLogged(q, lcFleetStore, error);
 }
 
 bool FleetStore::ensureSchema(QSqlDatabase &db, bool postgres, QString *error)

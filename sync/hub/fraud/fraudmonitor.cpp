@@ -406,12 +406,12 @@ void FraudMonitor::registerRoutes(QHttpServer &http, std::function<bool(const QH
                [this, adminAllowed](const QHttpServerRequest &r) {
                    if (!adminAllowed(r))
                        return http::error(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("admin token required"));
-                   QJsonParseError pe;
-                   const QJsonDocument doc = QJsonDocument::fromJson(r.body(), &pe);
-                   if (pe.error != QJsonParseError::NoError || !doc.isObject())
-                       return http::error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("body is not a JSON object"));
+                   QJsonObject body;
+                   if (!http::parseObject(r.body(), &body))
+                       return http::error(Status::BadRequest, QStringLiteral("bad_request"),
+                                          QStringLiteral("body is not a JSON object (or names a key twice)"));
                    QString error;
-                   const auto s = FraudSettings::fromJson(doc.object(), &error);
+                   const auto s = FraudSettings::fromJson(body, &error);
                    if (!s)
                        return http::error(Status::BadRequest, QStringLiteral("bad_request"), error);
                    if (!setSettings(*s, &error))

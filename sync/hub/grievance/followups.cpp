@@ -3,6 +3,8 @@
 
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QUrl>
+#include <QUrlQuery>
 
 namespace hcp::sync::hub::grievance {
 
@@ -95,26 +97,54 @@ QJsonArray FollowUps::list(qint64 fileId)
     return out;
 }
 
-QJsonArray FollowUps::log(const CaseFiles::Actor &actor, int limit)
+CaseFiles::Outcome FollowUps::log(const CaseFiles::Actor &actor, const QUrlQuery &query, int limit)
 {
-    QJsonArray out;
+    static const QStringList methods{QStringLiteral("电话"), QStringLiteral("短信"), QStringLiteral("现场"), QStringLiteral("追评")};
+    static const QStringList results{QStringLiteral("满意"), QStringLiteral("基本满意"), QStringLiteral("不满意"),
+                                     QStringLiteral("未联系上")};
+    const auto item = [&query](const char *key) { return query.queryItemValue(QLatin1String(key), QUrl::FullyDecoded).trimmed(); };
+    QString dept = item("dept");
+    const QString from = item("from"), to = item("to"), result = item("result"), method = item("method");
+    if (actor.handler()) {
+        // A handler sees its own department only; asking for another one is refused, not emptied.
+        if (!dept.isEmpty() && dept != actor.deptCode)
+            return CaseFiles::refused(403, QStringLiteral("forbidden"), QStringLiteral("只能查看本部门的回访记录"));
+        dept = actor.deptCode.isEmpty() ? QStringLiteral("-") : actor.deptCode; // without a department: none
+    }
+    for (const QString &d : {from, to})
+        if (!d.isEmpty() && !QDate::fromString(d, Qt::ISODate).isValid())
+            return CaseFiles::refused(400, QStringLiteral("bad_request"), QStringLiteral("回访日期须为 yyyy-MM-dd"));
+    if (!from.isEmpty() && !to.isEmpty() && from > to)
+        return CaseFiles::refused(400, QStringLiteral("bad_request"), QStringLiteral("回访起始日期不能晚于截止日期"));
+    if (!result.isEmpty() && !results.contains(result))
+        return CaseFiles::refused(400, QStringLiteral("bad_request"), QStringLiteral("回访结果须为满意、基本满意、不满意或未联系上"));
+    if (!method.isEmpty() && !methods.contains(method))
+        return CaseFiles::refused(400, QStringLiteral("bad_request"), QStringLiteral("回访方式须为电话、短信、现场或追评"));
     QSqlQuery q(m_files.database());
-    q.prepare(QStringLiteral("SELECT %1, g.dept_code FROM grievance_followups f JOIN grievance_files g ON g.id = f.file_id "
-                             "WHERE (? = '' OR g.dept_code = ?) ORDER BY f.id DESC LIMIT ?")
+    q.prepare(QStringLiteral("SELECT %1, g.dept_code, g.dept_name, g.project_no, g.state FROM grievance_followups f "
+                             "JOIN grievance_files g ON g.id = f.file_id "
+                             "WHERE (? = '' OR g.dept_code = ?) AND (? = '' OR f.visit_date >= ?) AND (? = '' OR f.visit_date <= ?) "
+                             "AND (? = '' OR f.result = ?) AND (? = '' OR f.method = ?) ORDER BY f.id DESC LIMIT ?")
                   .arg(QLatin1String(kColumns)));
-    // '' = every department (the county); a handler without a department sees none.
-    const QString dept = actor.handler() ? (actor.deptCode.isEmpty() ? QStringLiteral("-") : actor.deptCode)
-                                         : QStringLiteral("");
-    q.addBindValue(dept);
-    q.addBindValue(dept);
+    for (const QString &v : {dept, from, to, result, method}) {
+        const QString bound = v.isEmpty() ? QStringLiteral("") : v; // a null string would bind NULL, and NULL = '' is not true
+        q.addBindValue(bound);
+        q.addBindValue(bound);
+    }
     q.addBindValue(limit);
-    if (q.exec())
-        while (q.next()) {
-            QJsonObject f = followUpFromQuery(q);
-            f.insert(QStringLiteral("deptCode"), q.value(9).toString());
-            out.append(f);
-        }
-    return out;
+    if (!q.exec())
+        return CaseFiles::refused(500, QStringLiteral("internal"), q.lastError().text());
+    QJsonArray out;
+    const bool viewer = !actor.handler() && !actor.county();
+    while (q.next()) {
+        QJsonObject f = followUpFromQuery(q);
+        f.insert(QStringLiteral("deptCode"), q.value(9).toString());
+        f.insert(QStringLiteral("deptName"), q.value(10).toString());
+        f.insert(QStringLiteral("projectNo"), viewer ? CaseFiles::masked(q.value(11).toString()) : q.value(11).toString());
+        f.insert(QStringLiteral("fileState"), q.value(12).toString());
+        out.append(f);
+    }
+    return CaseFiles::Outcome{200, {}, {}, QJsonObject{{QStringLiteral("followUps"), out}}};
 }
 
 QHash<qint64, QString> FollowUps::latestReached(QSqlDatabase &db, QString *error)

@@ -3,6 +3,8 @@
 
 #include "casefiles.h"
 
+class QUrlQuery;
+
 namespace hcp::sync::hub::grievance {
 
 // 回访 records of a 差评工单 (PROTOCOL §18.4): method 电话/短信/现场 entered by staff, or 追评 made
@@ -18,8 +20,10 @@ public:
 
     CaseFiles::Outcome add(qint64 fileId, const QJsonObject &body, const CaseFiles::Actor &actor, qint64 nowMs);
     QJsonArray list(qint64 fileId);
-    // All 回访 of the files the actor may see, newest first (the 回访 log).
-    QJsonArray log(const CaseFiles::Actor &actor, int limit);
+    // The 回访 log: the 回访 of the files the actor may see, newest first, filtered by the query's
+    // dept, from/to (visit date, inclusive), result and method; 400 for a malformed filter, 403
+    // for a handler asking for another department.
+    CaseFiles::Outcome log(const CaseFiles::Actor &actor, const QUrlQuery &query, int limit);
     CaseFiles::Outcome rates(const CaseFiles::Actor &actor);
     // The latest 回访 that reached the citizen (not 未联系上), per file id; *error set on failure.
     static QHash<qint64, QString> latestReached(QSqlDatabase &db, QString *error);

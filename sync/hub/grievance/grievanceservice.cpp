@@ -162,7 +162,7 @@ QHttpServerResponse GrievanceService::console(const FleetStore::Session &session
             return reply(o);
         }
         if (what == QLatin1String("followups") && parts.size() == 2)
-            return reply(CaseFiles::Outcome{200, {}, {}, QJsonObject{{QStringLiteral("followUps"), followUps.log(actor, 500)}}});
+            return reply(followUps.log(actor, query, 500));
         if (what == QLatin1String("followup-rates"))
             return reply(followUps.rates(actor));
         if (what == QLatin1String("appeals") && parts.size() == 2)
@@ -186,11 +186,9 @@ QHttpServerResponse GrievanceService::console(const FleetStore::Session &session
         const QString name = QUrl::fromPercentEncoding(header(request, "X-File-Name"));
         return reply(appeals.attach(id, name, request.body(), actor, now));
     }
-    QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(request.body(), &pe);
-    if (pe.error != QJsonParseError::NoError || !doc.isObject())
-        return http::error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("body is not a JSON object"));
-    const QJsonObject body = doc.object();
+    QJsonObject body;
+    if (!http::parseObject(request.body(), &body))
+        return http::error(Status::BadRequest, QStringLiteral("bad_request"), QStringLiteral("请求内容不是 JSON 对象，或同一字段出现两次"));
     if (what == QLatin1String("files") && idOk && sub == QLatin1String("followups"))
         return reply(followUps.add(id, body, actor, now));
     if (what == QLatin1String("files") && idOk && sub == QLatin1String("appeals"))

@@ -79,11 +79,7 @@ bool LedgerCheck::ensureSchema(QSqlDatabase &db, bool postgres, QString *error)
 
 bool LedgerCheck::exec(QSqlQuery &q)
 {
-    if (q.exec())
-        return true;
-    m_lastError = q.lastError().text();
-    qCWarning(lcLedgerCheck) << "SQL failed:" << m_lastError << q.lastQuery();
-    return false;
+    return HubStore::execLogged(q, lcLedgerCheck, &m_lastError);
 }
 
 LedgerCheck::KeyResult LedgerCheck::registerKey(const QString &deviceId, const QByteArray &publicKeyPem,

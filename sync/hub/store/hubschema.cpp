@@ -4,6 +4,7 @@
 #include "alerts/alertwebhook.h"
 #include "calendar/holidaystore.h"
 #include "configpublisher.h"
+#include "enroll/idhashoracle.h"
 #include "enroll/reenrollments.h"
 #include "fleetstore.h"
 #include "fraudmonitor.h"
@@ -61,6 +62,8 @@ const QList<HubSchema::Step> &HubSchema::steps()
          [](QSqlDatabase &db, bool pg, QString *error) { return upstream::GrievanceOutbox::ensureSchema(db, pg, error); }},
         {QStringLiteral("the holiday calendars the hub holds and publishes, and their upload audit (PROTOCOL §19)"),
          [](QSqlDatabase &db, bool pg, QString *error) { return calendar::HolidayStore::ensureSchema(db, pg, error); }},
+        {QStringLiteral("the ID-hash oracle's answer log, so its allowance outlives a restart (PROTOCOL §5a)"),
+         [](QSqlDatabase &db, bool pg, QString *error) { return enrollment::IdHashOracle::ensureSchema(db, pg, error); }},
         {QStringLiteral("evaluations by 办件编号 (the 一事一评 check at ingest, PROTOCOL §18.9)"),
          [](QSqlDatabase &db, bool, QString *error) {
              return HubStore::execStatements(

@@ -51,13 +51,19 @@ HubStore::~HubStore()
     }
 }
 
-bool HubStore::exec(QSqlQuery &q)
+bool HubStore::execLogged(QSqlQuery &q, const QLoggingCategory &(*category)(), QString *error)
 {
     if (q.exec())
         return true;
-    m_lastError = q.lastError().text();
-    qCWarning(lcHubStore) << "SQL failed:" << m_lastError << q.lastQuery();
+    if (error)
+        *error = q.lastError().text();
+    qCWarning(category) << "SQL failed:" << q.lastError().text() << q.lastQuery();
     return false;
+}
+
+bool HubStore::exec(QSqlQuery &q)
+{
+    return execLogged(q, lcHubStore, &m_lastError);
 }
 
 bool HubStore::open(const QString &spec, QString *error)

@@ -4,7 +4,9 @@
 #include <QByteArray>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QLoggingCategory>
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
 #include <QVariant>
 #include <QStringList>
@@ -42,6 +44,8 @@ public:
     // Runs schema statements in order (the same DDL for SQLite and PostgreSQL); stops at the first
     // failure with the statement in *error. Every hub table owner's ensureSchema() uses it.
     static bool execStatements(QSqlDatabase &db, const QStringList &statements, QString *error);
+    // Runs q; a failure is logged in category with its statement, and its text put in *error.
+    static bool execLogged(QSqlQuery &q, const QLoggingCategory &(*category)(), QString *error);
     bool isPostgres() const { return m_postgres; }
     QSqlDatabase &database() { return m_db; }
 

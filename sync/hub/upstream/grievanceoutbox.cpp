@@ -35,11 +35,7 @@ GrievanceOutbox::GrievanceOutbox(QSqlDatabase db)
 
 bool GrievanceOutbox::exec(QSqlQuery &q)
 {
-    if (q.exec())
-        return true;
-    m_lastError = q.lastError().text();
-    qCWarning(lcGrievanceOutbox) << "SQL failed:" << m_lastError << q.lastQuery();
-    return false;
+    return HubStore::execLogged(q, lcGrievanceOutbox, &m_lastError);
 }
 
 bool GrievanceOutbox::ensureSchema(QSqlDatabase &db, bool postgres, QString *error)

@@ -47,11 +47,7 @@ UpstreamOutbox::UpstreamOutbox(QSqlDatabase db)
 
 bool UpstreamOutbox::exec(QSqlQuery &q)
 {
-    if (q.exec())
-        return true;
-    m_lastError = q.lastError().text();
-    qCWarning(lcUpstreamOutbox) << "SQL failed:" << m_lastError << q.lastQuery();
-    return false;
+    return HubStore::execLogged(q, lcUpstreamOutbox, &m_lastError);
 }
 
 bool UpstreamOutbox::ensureSchema(QSqlDatabase &db, bool postgres, QString *error)

@@ -509,7 +509,10 @@ QHttpServerResponse UpstreamService::adminRequest(const QHttpServerRequest &requ
         }
         return QHttpServerResponse(s);
     }
-    const QJsonObject body = QJsonDocument::fromJson(request.body()).object();
+    QJsonObject body;
+    if (!http::parseObject(request.body(), &body))
+        return http::error(Status::BadRequest, QStringLiteral("bad_request"),
+                           QStringLiteral("body is not a JSON object (or names a key twice)"));
     for (const char *member : {"requeue", "requeueGrievance"}) {
         if (!body.contains(QLatin1String(member)))
             continue;

@@ -26,6 +26,7 @@ namespace {
 using Status = QHttpServerResponse::StatusCode;
 
 using http::error;
+using http::parseObject;
 
 QHttpServerResponse unauthenticated()
 {
@@ -35,16 +36,6 @@ QHttpServerResponse unauthenticated()
 QHttpServerResponse forbidden()
 {
     return error(Status::Forbidden, QStringLiteral("forbidden"), QStringLiteral("admin token required"));
-}
-
-bool parseObject(const QByteArray &body, QJsonObject *out)
-{
-    QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &pe);
-    if (pe.error != QJsonParseError::NoError || !doc.isObject())
-        return false;
-    *out = doc.object();
-    return true;
 }
 
 // Acknowledges `acked` and returns the device's unacknowledged commands, in one transaction:

@@ -63,14 +63,14 @@ bool ReceiptWitnesses::install(QHttpServer &http, DeviceAuth deviceAuth, QString
                    if (!reporter)
                        return http::error(Status::Unauthorized, QStringLiteral("unauthenticated"),
                                     QStringLiteral("device authentication failed"));
-                   QJsonParseError pe;
-                   const QJsonObject body = QJsonDocument::fromJson(request.body(), &pe).object();
+                   QJsonObject body;
+                   const bool parsed = http::parseObject(request.body(), &body);
                    trust::ReceiptWitness w{body.value(QLatin1String("deviceId")).toString(),
                                            quint64(qMax<qint64>(0, body.value(QLatin1String("deviceSeq")).toInteger())),
                                            body.value(QLatin1String("uuid")).toString(),
                                            trust::ReceiptWitness::signatureFromText(
                                                body.value(QLatin1String("signature")).toString())};
-                   if (pe.error != QJsonParseError::NoError || !w.isValid() || w.deviceId.size() > 64 || w.uuid.size() > 64)
+                   if (!parsed || !w.isValid() || w.deviceId.size() > 64 || w.uuid.size() > 64)
                        return http::error(Status::BadRequest, QStringLiteral("bad_request"),
                                     QStringLiteral("expected {\"deviceId\",\"deviceSeq\",\"uuid\",\"signature\"}"));
                    const auto issuer = m_ledger->deviceKey(w.deviceId);

@@ -21,25 +21,6 @@ using namespace hcp::sync::test::grievance;
 using hcp::sync::hub::calendar::CalendarService;
 using hcp::sync::hub::calendar::HolidayStore;
 
-namespace {
-QJsonObject day(const QString &date, bool off)
-{
-    return QJsonObject{{QStringLiteral("name"), QStringLiteral("测试")}, {QStringLiteral("date"), date},
-                       {QStringLiteral("isOffDay"), off}};
-}
-// A 2027 notice: 元旦 1–3 January, and a made-up 5-day holiday 8–12 March with make-up Saturday 6 March.
-QJsonObject good2027()
-{
-    QJsonArray days{day(QStringLiteral("2027-01-01"), true), day(QStringLiteral("2027-01-02"), true),
-                    day(QStringLiteral("2027-01-03"), true), day(QStringLiteral("2027-03-06"), false)};
-    for (int d = 8; d <= 12; ++d)
-        days.append(day(QStringLiteral("2027-03-%1").arg(d, 2, 10, QLatin1Char('0')), true));
-    return QJsonObject{{QStringLiteral("year"), 2027},
-                       {QStringLiteral("papers"), QJsonArray{QStringLiteral("https://www.gov.cn/test")}},
-                       {QStringLiteral("days"), days}};
-}
-} // namespace
-
 class TestHubCalendar : public QObject
 {
     Q_OBJECT
@@ -78,11 +59,11 @@ private slots:
 
     void calendar_malformedYear_refusedWithOffendingDates()
     {
-        QJsonObject bad = good2027();
+        QJsonObject bad = holidayNotice2027();
         QJsonArray days = bad.value(QLatin1String("days")).toArray();
-        days.append(day(QStringLiteral("2027-01-01"), true));  // duplicate
-        days.append(day(QStringLiteral("2026-05-05"), true));  // outside 2027
-        days.append(day(QStringLiteral("2027-04-07"), false)); // make-up on a Wednesday
+        days.append(holidayDay(QStringLiteral("2027-01-01"), true));  // duplicate
+        days.append(holidayDay(QStringLiteral("2026-05-05"), true));  // outside 2027
+        days.append(holidayDay(QStringLiteral("2027-04-07"), false)); // make-up on a Wednesday
         bad.insert(QStringLiteral("days"), days);
         Http r = console(m_hub.url(), m_admin, "POST", QStringLiteral("calendar/2027"), bad);
         QCOMPARE(r.status, 400);
@@ -95,12 +76,12 @@ private slots:
         r = console(m_hub.url(), m_admin, "POST", QStringLiteral("calendar/2027"),
                     QByteArray(R"({"year":2027,"year":2028,"days":[]})"));
         QCOMPARE(r.status, 400);
-        QCOMPARE(console(m_hub.url(), m_admin, "POST", QStringLiteral("calendar/2028"), good2027()).status, 400);
+        QCOMPARE(console(m_hub.url(), m_admin, "POST", QStringLiteral("calendar/2028"), holidayNotice2027()).status, 400);
         // An empty year is not an upload.
         QCOMPARE(console(m_hub.url(), m_admin, "POST", QStringLiteral("calendar/2027"),
                          QJsonObject{{QStringLiteral("year"), 2027}, {QStringLiteral("days"), QJsonArray{}}}).status, 400);
         // Only an admin uploads.
-        QCOMPARE(console(m_hub.url(), m_ops, "POST", QStringLiteral("calendar/2027"), good2027()).status, 403);
+        QCOMPARE(console(m_hub.url(), m_ops, "POST", QStringLiteral("calendar/2027"), holidayNotice2027()).status, 403);
         // Nothing was stored; every refusal is in the audit.
         const QJsonObject s = console(m_hub.url(), m_admin, "GET", QStringLiteral("calendar")).json();
         for (const QJsonValue &v : s.value(QLatin1String("years")).toArray())
@@ -114,7 +95,7 @@ private slots:
 
     void calendar_published_kioskAppliesItToTheWindow()
     {
-        Http r = console(m_hub.url(), m_admin, "POST", QStringLiteral("calendar/2027"), good2027());
+        Http r = console(m_hub.url(), m_admin, "POST", QStringLiteral("calendar/2027"), holidayNotice2027());
         QCOMPARE(r.status, 200);
         QVERIFY(r.json().value(QLatin1String("version")).toString().toLongLong() > 0);
         bool listed = false;
@@ -165,8 +146,8 @@ private slots:
         QVERIFY(reason.startsWith(QLatin1String("unsigned")));
         const QByteArray otherKey = hcp::trust::Key::generate(hcp::trust::KeyType::Sm2).publicPem();
         QVERIFY(!hcp::sync::ConfigEnvelope::verify(body, otherKey, 0, nullptr, &reason));
-        QJsonObject malformed = good2027();
-        malformed.insert(QStringLiteral("days"), QJsonArray{day(QStringLiteral("2027-03-10"), false)}); // a Wednesday
+        QJsonObject malformed = holidayNotice2027();
+        malformed.insert(QStringLiteral("days"), QJsonArray{holidayDay(QStringLiteral("2027-03-10"), false)}); // a Wednesday
         const auto refused = applier.apply(QJsonObject{{QStringLiteral("holidays"),
                                                         QJsonObject{{QStringLiteral("notices"), QJsonArray{malformed}}}}},
                                            verified.version + 1, "etag-2", hcp::kiosk::KioskConfig());

@@ -39,8 +39,12 @@ private slots:
     void unsignedOrStaleOrReplayed_refused401();
     void malformedIdNumber_refused400();
     void burst_throttled429WithRetryAfter_oneAlert();
+    void hubRestart_keepsTheSpentAllowance_configuredLimitApplies();
 
 private:
+    // One signed POST /v1/idhash for id; the status.
+    int askHash(const QString &id, qint64 t, QByteArray *answer, QList<QPair<QByteArray, QByteArray>> *headers = nullptr);
+
     QTemporaryDir m_dir;
     HubProcess m_hub;
     trust::Key m_key = trust::Key::generate(trust::KeyType::Sm2);
@@ -179,21 +183,9 @@ void TestIdHash::burst_throttled429WithRetryAfter_oneAlert()
     QList<QPair<QByteArray, QByteArray>> lastHeaders;
     for (int i = 0; i < 60; ++i) {
         const QString id = QStringLiteral("1101051949%1").arg(10000000 + i).left(17) + QLatin1Char('X');
-        const QUrl target = m_hub.url().resolved(QUrl(QStringLiteral("/v1/idhash")));
-        const qint64 t = QDateTime::currentMSecsSinceEpoch() + i;
-        const QByteArray body = idBody(id);
-        const QByteArray signature =
-            trust::Crypto::sign(m_key, trust::DeviceIdentity::requestSigningInput("POST", "/v1/idhash", t, body))
-                .value_or(QByteArray())
-                .toBase64();
         QByteArray answer;
         QList<QPair<QByteArray, QByteArray>> headers;
-        const int status = httpRequest(target, "POST", body, &answer,
-                                       {{"X-HCP-Device", m_creds.deviceId.toUtf8()},
-                                        {"X-HCP-Time", QByteArray::number(t)},
-                                        {"X-HCP-Key", trust::DeviceIdentity::fingerprintOf(m_key).toLatin1()},
-                                        {"X-HCP-Signature", signature}},
-                                       10000, &headers);
+        const int status = askHash(id, QDateTime::currentMSecsSinceEpoch() + i, &answer, &headers);
         if (status == 200) {
             QCOMPARE(throttled, 0); // once throttled, it stays throttled within the window
             ++ok;
@@ -216,6 +208,47 @@ void TestIdHash::burst_throttled429WithRetryAfter_oneAlert()
         floods += a.toObject().value(QLatin1String("kind")).toString() == QLatin1String("idhash-flood");
     QCOMPARE(floods, 1);
     qInfo("burst of 60: %d answered, %d refused with 429", ok, throttled);
+}
+
+void TestIdHash::hubRestart_keepsTheSpentAllowance_configuredLimitApplies()
+{
+    // Found: the answer times lived in the hub's memory, so restarting it (or asking a second
+    // hub) refilled a sweeping device's allowance. Spent above, still spent after a restart.
+    QVERIFY2(m_hub.restart(), qPrintable(m_hub.output()));
+    QByteArray answer;
+    QCOMPARE(askHash(QStringLiteral("11010519800101123X"), QDateTime::currentMSecsSinceEpoch(), &answer), 429);
+    QVERIFY(!answer.contains("certKeyHash"));
+    // A hub configured for a larger allowance answers again within the same window.
+    QVERIFY2(m_hub.start(m_dir.filePath(QStringLiteral("hub.sqlite")), 0, {QStringLiteral("--idhash-limit"), QStringLiteral("200")}),
+             qPrintable(m_hub.output()));
+    m_creds.hubUrl = m_hub.url();
+    QCOMPARE(askHash(QStringLiteral("11010519800101124X"), QDateTime::currentMSecsSinceEpoch(), &answer), 200);
+    QVERIFY(answer.contains("certKeyHash"));
+    // And one configured for a smaller one refuses at once.
+    QVERIFY2(m_hub.start(m_dir.filePath(QStringLiteral("hub.sqlite")), 0, {QStringLiteral("--idhash-limit"), QStringLiteral("5")}),
+             qPrintable(m_hub.output()));
+    m_creds.hubUrl = m_hub.url();
+    QCOMPARE(askHash(QStringLiteral("11010519800101125X"), QDateTime::currentMSecsSinceEpoch(), &answer), 429);
+    QVERIFY(QJsonDocument::fromJson(answer).object().value(QLatin1String("message")).toString().contains(QLatin1String("at most 5")));
+}
+
+int TestIdHash::askHash(const QString &id, qint64 t, QByteArray *answer, QList<QPair<QByteArray, QByteArray>> *headers)
+{
+    const QByteArray body = idBody(id);
+    const QByteArray signature =
+        trust::Crypto::sign(m_key, trust::DeviceIdentity::requestSigningInput("POST", "/v1/idhash", t, body))
+            .value_or(QByteArray())
+            .toBase64();
+    QList<QPair<QByteArray, QByteArray>> got;
+    const int status = httpRequest(m_hub.url().resolved(QUrl(QStringLiteral("/v1/idhash"))), "POST", body, answer,
+                                   {{"X-HCP-Device", m_creds.deviceId.toUtf8()},
+                                    {"X-HCP-Time", QByteArray::number(t)},
+                                    {"X-HCP-Key", trust::DeviceIdentity::fingerprintOf(m_key).toLatin1()},
+                                    {"X-HCP-Signature", signature}},
+                                   10000, &got);
+    if (headers)
+        *headers = got;
+    return status;
 }
 
 QTEST_GUILESS_MAIN(TestIdHash)

@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QDeadlineTimer>
+#include <QJsonArray>
 #include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -95,6 +96,23 @@ QString nowCst(int secondsAgo)
 QString todayCst(int plusDays)
 {
     return QDateTime::currentDateTimeUtc().toOffsetFromUtc(8 * 3600).date().addDays(plusDays).toString(Qt::ISODate);
+}
+
+QJsonObject holidayDay(const QString &date, bool off)
+{
+    return QJsonObject{{QStringLiteral("name"), QStringLiteral("测试")}, {QStringLiteral("date"), date},
+                       {QStringLiteral("isOffDay"), off}};
+}
+
+QJsonObject holidayNotice2027()
+{
+    QJsonArray days{holidayDay(QStringLiteral("2027-01-01"), true), holidayDay(QStringLiteral("2027-01-02"), true),
+                    holidayDay(QStringLiteral("2027-01-03"), true), holidayDay(QStringLiteral("2027-03-06"), false)};
+    for (int d = 8; d <= 12; ++d)
+        days.append(holidayDay(QStringLiteral("2027-03-%1").arg(d, 2, 10, QLatin1Char('0')), true));
+    return QJsonObject{{QStringLiteral("year"), 2027},
+                       {QStringLiteral("papers"), QJsonArray{QStringLiteral("https://www.gov.cn/test")}},
+                       {QStringLiteral("days"), days}};
 }
 
 bool importCase(const QUrl &hub, const QString &projectNo, const QString &resultDate, const QString &deptCode, int pf)

@@ -49,6 +49,12 @@ QJsonObject rating(const QString &projectNo, int satisfaction, const QString &as
 QString nowCst(int secondsAgo = 0);
 QString todayCst(int plusDays = 0);
 
+// A day of a holiday notice (data/holidays format): a holiday, or a 调休 make-up day (off = false).
+QJsonObject holidayDay(const QString &date, bool off);
+// A 2027 notice (not announced in the shipped files): 元旦 1–3 January and a made-up 5-day
+// holiday 8–12 March with the make-up Saturday 6 March.
+QJsonObject holidayNotice2027();
+
 // Imports one case (PROTOCOL §5) through the admin API; true when imported.
 bool importCase(const QUrl &hub, const QString &projectNo, const QString &resultDate, const QString &deptCode,
                 int pf = 0);

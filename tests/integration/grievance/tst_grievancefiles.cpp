@@ -14,6 +14,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrlQuery>
 
 using namespace hcp::sync;
 using namespace hcp::sync::test;
@@ -39,6 +40,7 @@ private slots:
     void followUpRatingStillBad_reopensTheFile_andCountsAsUnsatisfiedVisit();
     void staffVisit_unreachedKeepsState_reachedMovesToVisited_ratesPerDepartment();
     void handlerRole_seesAndActsOnItsDepartmentOnly_reassignByCounty();
+    void followUpLog_filtersByDepartmentPeriodResultMethod_handlerGetsItsOwnOnly();
     void viewer_seesNoProjectNo_andCannotAct();
     void timeline_rewriteInTheDatabase_refused();
 
@@ -227,6 +229,11 @@ void TestGrievanceFiles::illegalTransition_refused409_withChineseMessage()
     QCOMPARE(act(m_handlerA, id, QStringLiteral("close"), {}).status, 409);
     QCOMPARE(act(m_handlerA, id, QStringLiteral("verify"), {}).status, 400); // 核实情况 required
     QCOMPARE(act(m_handlerA, id, QStringLiteral("delete"), {}).status, 400);
+    // The required 核实情况 given empty, then shadowed by a second "text": refused whole.
+    const Http shadowed = console(m_hub.url(), m_handlerA, "POST", QStringLiteral("grievance/files/%1/verify").arg(id),
+                                  QByteArray(R"({"text":"","text":"核实：属实"})"));
+    QCOMPARE(shadowed.status, 400);
+    QCOMPARE(shadowed.json().value(QLatin1String("error")).toString(), QStringLiteral("bad_request"));
     QCOMPARE(fileOf(QStringLiteral("G-ILLEGAL")).value(QLatin1String("state")).toString(), QStringLiteral("待核实"));
 }
 
@@ -364,6 +371,88 @@ void TestGrievanceFiles::handlerRole_seesAndActsOnItsDepartmentOnly_reassignByCo
     QCOMPARE(tr.json().value(QLatin1String("file")).toObject().value(QLatin1String("deptCode")).toString(), kDeptA);
     QCOMPARE(fileOf(QStringLiteral("G-DEPT-A"), m_handlerA).value(QLatin1String("state")).toString(), QStringLiteral("转办"));
     QCOMPARE(act(m_handlerA, id, QStringLiteral("verify"), QJsonObject{{QStringLiteral("text"), QStringLiteral("接办")}}).status, 200);
+}
+
+void TestGrievanceFiles::followUpLog_filtersByDepartmentPeriodResultMethod_handlerGetsItsOwnOnly()
+{
+    const QString pa = QStringLiteral("1101052026LOGA0001"), pb = QStringLiteral("1101052026LOGB0001");
+    const qint64 a = openFile(pa, kDeptA, nowCst(100));
+    const qint64 b = openFile(pb, kDeptB, nowCst(100));
+    QVERIFY(a > 0 && b > 0);
+    for (qint64 id : {a, b})
+        for (const char *s : {"verify", "rectify", "answer"})
+            QCOMPARE(act(m_ops, id, QLatin1String(s), QJsonObject{{QStringLiteral("text"), QStringLiteral("处理")}}).status, 200);
+    auto visit = [&](qint64 id, const QString &method, const QString &result, const QString &date) {
+        return console(m_hub.url(), m_ops, "POST", QStringLiteral("grievance/files/%1/followups").arg(id),
+                       QJsonObject{{QStringLiteral("method"), method}, {QStringLiteral("visitDate"), date},
+                                   {QStringLiteral("result"), result}})
+            .status;
+    };
+    QCOMPARE(visit(a, QStringLiteral("电话"), QStringLiteral("未联系上"), todayCst(-6)), 201);
+    QCOMPARE(visit(a, QStringLiteral("短信"), QStringLiteral("满意"), todayCst(-1)), 201);
+    QCOMPARE(visit(b, QStringLiteral("现场"), QStringLiteral("不满意"), todayCst(0)), 201);
+    // The log under a filter: every row matches it; returns "method/result" of this test's files' rows.
+    auto log = [&](const QByteArray &cookie, const QString &query, int *status = nullptr) {
+        const Http r = console(m_hub.url(), cookie, "GET", QStringLiteral("grievance/followups") + query);
+        if (status)
+            *status = r.status;
+        const QUrlQuery q(query.mid(1));
+        QStringList mine;
+        for (const QJsonValue &v : r.json().value(QLatin1String("followUps")).toArray()) {
+            const QJsonObject f = v.toObject();
+            const QString date = f.value(QLatin1String("visitDate")).toString();
+            for (const char *key : {"dept", "result", "method"}) {
+                const QString want = q.queryItemValue(QLatin1String(key), QUrl::FullyDecoded);
+                const char *field = QByteArray(key) == "dept" ? "deptCode" : key;
+                if (!want.isEmpty() && f.value(QLatin1String(field)).toString() != want)
+                    mine << QStringLiteral("MISMATCH %1").arg(QLatin1String(key));
+            }
+            if (q.hasQueryItem(QStringLiteral("from")) && date < q.queryItemValue(QStringLiteral("from")))
+                mine << QStringLiteral("MISMATCH from");
+            if (q.hasQueryItem(QStringLiteral("to")) && date > q.queryItemValue(QStringLiteral("to")))
+                mine << QStringLiteral("MISMATCH to");
+            const qint64 file = f.value(QLatin1String("fileId")).toInteger();
+            if (file == a || file == b)
+                mine << f.value(QLatin1String("method")).toString() + QLatin1Char('/') + f.value(QLatin1String("result")).toString();
+        }
+        return mine;
+    };
+    const QString phone = QStringLiteral("电话/未联系上"), sms = QStringLiteral("短信/满意"), visitB = QStringLiteral("现场/不满意");
+    QCOMPARE(log(m_ops, QString()), (QStringList{visitB, sms, phone})); // newest first
+    QCOMPARE(log(m_ops, QStringLiteral("?dept=") + kDeptA), (QStringList{sms, phone}));
+    QCOMPARE(log(m_ops, QStringLiteral("?from=") + todayCst(-2)), (QStringList{visitB, sms}));
+    QCOMPARE(log(m_ops, QStringLiteral("?from=%1&to=%2").arg(todayCst(-7), todayCst(-3))), QStringList{phone});
+    QCOMPARE(log(m_ops, QStringLiteral("?result=%E6%BB%A1%E6%84%8F")), QStringList{sms}); // 满意, not 基本满意
+    QCOMPARE(log(m_ops, QStringLiteral("?method=%E7%8E%B0%E5%9C%BA")), QStringList{visitB}); // 现场
+    QCOMPARE(log(m_ops, QStringLiteral("?dept=%1&method=%E7%9F%AD%E4%BF%A1&from=%2").arg(kDeptA, todayCst(-1))), QStringList{sms});
+    const QJsonObject row = console(m_hub.url(), m_ops, "GET", QStringLiteral("grievance/followups?dept=") + kDeptB).json()
+                                .value(QLatin1String("followUps")).toArray().at(0).toObject();
+    QCOMPARE(row.value(QLatin1String("projectNo")).toString(), pb);
+    QCOMPARE(row.value(QLatin1String("fileState")).toString(), QStringLiteral("已回访"));
+    // Malformed filters are refused with a Chinese reason, not ignored.
+    for (const char *bad : {"?from=2026-13-01", "?from=2026-12-09&to=2026-12-01", "?result=%E5%BE%88%E5%A5%BD", "?method=email"}) {
+        const Http r = console(m_hub.url(), m_ops, "GET", QStringLiteral("grievance/followups") + QLatin1String(bad));
+        QCOMPARE(r.status, 400);
+        QVERIFY(r.json().value(QLatin1String("message")).toString().contains(QStringLiteral("回访")));
+    }
+    // A handler of department B: its own rows only; asking for department A is refused.
+    int status = 0;
+    QCOMPARE(log(m_handlerB, QString(), &status), QStringList{visitB});
+    QCOMPARE(status, 200);
+    for (const QJsonValue &v : console(m_hub.url(), m_handlerB, "GET", QStringLiteral("grievance/followups")).json()
+                                   .value(QLatin1String("followUps")).toArray())
+        QCOMPARE(v.toObject().value(QLatin1String("deptCode")).toString(), kDeptB);
+    QCOMPARE(log(m_handlerB, QStringLiteral("?dept=") + kDeptA, &status), QStringList());
+    QCOMPARE(status, 403);
+    QCOMPARE(log(m_handlerB, QStringLiteral("?dept=") + kDeptB, &status), QStringList{visitB});
+    // A viewer reads the log with the 办件编号 masked; an anonymous client gets nothing.
+    const Http viewed = console(m_hub.url(), m_viewer, "GET", QStringLiteral("grievance/followups?dept=") + kDeptB);
+    QCOMPARE(viewed.status, 200);
+    QVERIFY(!viewed.body.contains(pb.toUtf8()));
+    QVERIFY(viewed.body.contains("1101**********0001"));
+    const Http anonymous = http(m_hub.url().resolved(QUrl(QStringLiteral("/console/api/grievance/followups?dept=") + kDeptA)), "GET");
+    QCOMPARE(anonymous.status, 401);
+    QVERIFY(!anonymous.body.contains(pa.toUtf8()));
 }
 
 void TestGrievanceFiles::viewer_seesNoProjectNo_andCannotAct()

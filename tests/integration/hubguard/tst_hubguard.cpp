@@ -556,6 +556,22 @@ void TestHubGuard::duplicateJsonKeys_refused400()
     QCOMPARE(httpRequest(m_hub.url().resolved(QUrl(QStringLiteral("/v1/enroll"))), "POST",
                          R"({"enrollToken":"x","deviceId":"A","hallCode":"HALL-001","deviceClass":"pad","hall\u0043ode":"B"})",
                          &body), 400);
+    // The fraud settings: a valid body whose first key is shadowed by a second, also valid, one.
+    QByteArray current;
+    QCOMPARE(httpRequest(m_hub.url().resolved(QUrl(QStringLiteral("/v1/admin/fraud"))), "GET", {}, &current,
+                         {{"Authorization", auth}}), 200);
+    const QJsonObject settings = QJsonDocument::fromJson(current).object().value(QLatin1String("settings")).toObject();
+    QVERIFY(settings.contains(QLatin1String("burstPerMinute")));
+    const QByteArray valid = QJsonDocument(settings).toJson(QJsonDocument::Compact);
+    const QByteArray shadowed = QByteArray("{\"burstPerMinute\":99999,") + valid.mid(1);
+    QCOMPARE(httpRequest(m_hub.url().resolved(QUrl(QStringLiteral("/v1/admin/fraud/settings"))), "POST", shadowed, &body,
+                         {{"Authorization", auth}}), 400);
+    QCOMPARE(errorOf(body), QStringLiteral("bad_request"));
+    QCOMPARE(httpRequest(m_hub.url().resolved(QUrl(QStringLiteral("/v1/admin/fraud"))), "GET", {}, &body,
+                         {{"Authorization", auth}}), 200);
+    QCOMPARE(QJsonDocument::fromJson(body).object().value(QLatin1String("settings")).toObject(), settings);
+    QCOMPARE(httpRequest(m_hub.url().resolved(QUrl(QStringLiteral("/v1/admin/fraud/settings"))), "POST", valid, &body,
+                         {{"Authorization", auth}}), 200);
     const QByteArray beat = R"({"kioskTimeMs":1,"nested":{"a":1,"a":2}})";
     QCOMPARE(signedRequest(m_hub.url(), m_creds, m_key, "POST", QStringLiteral("/v1/heartbeat"),
                            QDateTime::currentMSecsSinceEpoch(), beat, &body), 400);

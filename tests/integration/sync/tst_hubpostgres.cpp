@@ -51,7 +51,8 @@ HubReply await(const std::function<void(ReplyHandler)> &call)
         result = r;
         done = true;
     });
-    QTest::qWaitFor([&] { return done; }, 15000);
+    if (!QTest::qWaitFor([&] { return done; }, 15000))
+        qWarning("no reply from the hub within 15 s"); // result stays status 0: the caller's check fails
     return result;
 }
 

@@ -219,6 +219,13 @@ void TestGrievanceUpstream::reply_permanent4xx_deadLetteredNotRetried_requeueDel
     QCOMPARE(dead.at(0).toObject().value(QLatin1String("key")).toString(), key);
     // The province fixed its interface: the operator requeues, the reply is delivered.
     m_province->failPath(kReply, 0, 0);
+    // A body naming its member twice is refused before anything is requeued.
+    QByteArray refused;
+    QCOMPARE(httpRequest(m_hub.url().resolved(QUrl(QStringLiteral("/v1/admin/upstream"))), "POST",
+                         R"({"requeueGrievance":[],"requeueGrievance":"all"})", &refused,
+                         {{"Authorization", QByteArray("Bearer ") + kAdminToken}}),
+             400);
+    QCOMPARE(grievanceCounts().value(QLatin1String("dead")).toInt(), 1);
     QJsonObject requeued;
     QCOMPARE(adminSend(m_hub.url(), "POST", QStringLiteral("/v1/admin/upstream"),
                        QJsonObject{{QStringLiteral("requeueGrievance"), QJsonArray{dead.at(0).toObject().value(QLatin1String("id"))}}},

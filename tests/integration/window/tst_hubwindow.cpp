@@ -121,6 +121,12 @@ private slots:
         QJsonObject answer;
         QJsonObject bad = rectification(projectNo, QStringLiteral("done"));
         bad.insert(QStringLiteral("status"), QStringLiteral("finished"));
+        // A body naming "items" twice (the checked list shadowed by another) is refused whole.
+        const QByteArray good = QJsonDocument(QJsonArray{rectification(projectNo, QStringLiteral("done"))}).toJson(QJsonDocument::Compact);
+        QCOMPARE(httpRequest(hubUrl.resolved(QUrl(QStringLiteral("/v1/admin/rectifications"))), "POST",
+                             "{\"items\":[1],\"items\":" + good + "}", &body,
+                             {{"Authorization", QByteArray("Bearer ") + kAdminToken}}),
+                 400);
         QCOMPARE(adminSend(hubUrl, "POST", QStringLiteral("/v1/admin/rectifications"),
                            QJsonObject{{QStringLiteral("items"), QJsonArray{rectification(projectNo, QStringLiteral("pending")), bad}}},
                            &answer),
@@ -194,6 +200,12 @@ private slots:
         QCOMPARE(adminSend(hubUrl, "POST", QStringLiteral("/v1/admin/rate-now"), noStaff, &answer), 400);
         QVERIFY(answer.value(QLatin1String("message")).toString().contains(QStringLiteral("staffNo")));
 
+        // The pad named twice: the last would win in QJsonDocument, so the body is refused.
+        QByteArray shadowed;
+        QCOMPARE(httpRequest(hubUrl.resolved(QUrl(QStringLiteral("/v1/admin/rate-now"))), "POST",
+                             "{\"deviceId\":\"KIOSK-T1\"," + QJsonDocument(event).toJson(QJsonDocument::Compact).mid(1), &shadowed,
+                             {{"Authorization", QByteArray("Bearer ") + kAdminToken}}),
+                 400);
         QCOMPARE(adminSend(hubUrl, "POST", QStringLiteral("/v1/admin/rate-now"), event, &answer), 201);
         const qint64 id = answer.value(QLatin1String("id")).toInteger();
         QVERIFY(id > 0);
