@@ -443,10 +443,14 @@ bool OutboxSender::applyResults(const QList<Row> &rows, const QJsonArray &result
         } else if (status == QLatin1String("conflict") || status == QLatin1String("invalid")) {
             quarantines.append({*it, uuid, status, r.value(QLatin1String("reason")).toString()});
         } else if (status == QLatin1String("refused")) {
-            // The hub already rated the case by default (PROTOCOL §18.6): final, never resent.
+            // Final, never resent: the hub rated the case by default (PROTOCOL §18.6), or keeps the
+            // record as evidence of a second rating or one outside the window (§4d).
             const QString reason = r.value(QLatin1String("reason")).toString();
-            quarantines.append({*it, uuid, status,
-                                reason == QLatin1String("window_closed") ? tr("已超过评价期限") : reason});
+            const QString text = reason == QLatin1String("window_closed")    ? tr("已超过评价期限，服务中心已按默认评价处理")
+                : reason == QLatin1String("already_rated") ? tr("该次服务已在其他终端评价（一事一评），本次评价未计入")
+                : reason == QLatin1String("outside_window") ? tr("评价时间不在评价期限内（请检查终端时钟），本次评价未计入")
+                                                            : reason;
+            quarantines.append({*it, uuid, status, text});
         }
         // Unknown statuses leave the row Sending: a newer hub may add one; resending is safe.
     }

@@ -16,7 +16,7 @@ class HubStore;
 
 namespace hcp::sync::hub::evidence {
 
-// The evidence kept at ingest instead of evaluations (PROTOCOL §18.9), for the console:
+// The evidence kept at ingest instead of evaluations (PROTOCOL §4d), for the console:
 // GET /console/api/evidence[?kind=…&limit=…] lists the refused ratings (kinds()) newest first with
 // the kiosk, its hall, the record's uuid, 办件编号, service event, level, rating time, the reason
 // and when the hub received it. Viewers, maintainers and admins read it; a viewer gets the 办件编号

@@ -124,7 +124,7 @@ std::optional<RatingEvidence::Finding> RatingEvidence::check(QSqlDatabase &db, c
     }
     known.finish();
     // A case the hub does not hold is not checked against a window: kiosks rate cases typed in
-    // or announced by a window system before any import (PROTOCOL §18.9).
+    // or announced by a window system before any import (PROTOCOL §4d).
     return std::nullopt;
 }
 

@@ -10,7 +10,7 @@
 namespace hcp::sync::hub::evidence {
 
 // 一事一评 and the evaluation window, checked at ingest for a record the hub does not hold yet
-// (PROTOCOL §18.9). A record that fails is kept as evidence in evaluation_problems (never as an
+// (PROTOCOL §4d). A record that fails is kept as evidence in evaluation_problems (never as an
 // evaluation: not forwarded upstream, not in the 通报, no 差评 file) and refused to the kiosk:
 // - second_rating / already_rated: another evaluation of the same service event and assessNumber
 //   (projectNo, serviceNumber, assessNumber) is stored, from any kiosk (the hub's own default

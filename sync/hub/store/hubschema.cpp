@@ -64,7 +64,7 @@ const QList<HubSchema::Step> &HubSchema::steps()
          [](QSqlDatabase &db, bool pg, QString *error) { return calendar::HolidayStore::ensureSchema(db, pg, error); }},
         {QStringLiteral("the ID-hash oracle's answer log, so its allowance outlives a restart (PROTOCOL §5a)"),
          [](QSqlDatabase &db, bool pg, QString *error) { return enrollment::IdHashOracle::ensureSchema(db, pg, error); }},
-        {QStringLiteral("evaluations by 办件编号 (the 一事一评 check at ingest, PROTOCOL §18.9)"),
+        {QStringLiteral("evaluations by 办件编号 (the 一事一评 check at ingest, PROTOCOL §4d)"),
          [](QSqlDatabase &db, bool, QString *error) {
              return HubStore::execStatements(
                  db, {QStringLiteral("CREATE INDEX IF NOT EXISTS evaluations_project ON evaluations(project_no)")}, error);

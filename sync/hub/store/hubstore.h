@@ -53,7 +53,7 @@ public:
     int heartbeatIntervalS() const { return m_heartbeatIntervalS; }
     void setHeartbeatIntervalS(int s) { m_heartbeatIntervalS = s; }
     // The evaluation window in working days after resultDate (hcp-hub --default-rating-days):
-    // ingest keeps a first rating outside it as evidence (PROTOCOL §18.9); 0 = no window end.
+    // ingest keeps a first rating outside it as evidence (PROTOCOL §4d); 0 = no window end.
     int ratingWindowDays() const { return m_ratingWindowDays; }
     void setRatingWindowDays(int days) { m_ratingWindowDays = qMax(0, days); }
 

@@ -102,7 +102,7 @@ bool HubStore::ingestInTransaction(const Device &device, const QJsonArray &evalu
             return true;
         };
         // A record the hub holds already is a replay or a conflict (below), whatever it says.
-        // Otherwise 一事一评 and the window (PROTOCOL §18.9): kept as evidence, refused.
+        // Otherwise 一事一评 and the window (PROTOCOL §4d): kept as evidence, refused.
         if (!stored) {
             bool failed = false;
             const auto finding = evidence::RatingEvidence::check(

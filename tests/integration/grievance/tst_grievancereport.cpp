@@ -124,7 +124,7 @@ void TestGrievanceReport::initTestCase()
     perKiosk[0] << rating(outside.projectNo, 5, todayCst(-60) + QStringLiteral(" 11:00:00"), outside.dept);
 
     // 一事一评: the second kiosk rates again, as 差评, two service events it already rated: the hub
-    // keeps them as evidence (PROTOCOL §18.9), refused, no file of their own, not counted.
+    // keeps them as evidence (PROTOCOL §4d), refused, no file of their own, not counted.
     for (int i : {1, 3}) {
         QJsonObject again = rating(m_rated.at(i).projectNo, 1, nowCst(30), m_rated.at(i).dept);
         again.insert(QStringLiteral("staffNo"), m_rated.at(i).staff);

@@ -58,8 +58,15 @@ QList<Kiosk> enrollKiosks(const QUrl &hub, const QString &prefix, int n, int per
         if (!kiosk.creds.isValid())
             return {};
         QJsonArray evaluations;
-        for (int seq = 1; seq <= perBatch; ++seq)
-            evaluations.append(makeEvaluation(seq, uuidFor(kiosk.id, seq)));
+        static int kiosksMade = 0; // unique across the tests' fleets
+        const int serial = ++kiosksMade;
+        for (int seq = 1; seq <= perBatch; ++seq) {
+            // Each kiosk rates its own service events: the same event from two kiosks is a
+            // second rating the hub keeps as evidence (PROTOCOL §4d), not what this measures.
+            QJsonObject e = makeEvaluation(seq, uuidFor(kiosk.id, seq));
+            e.insert(QStringLiteral("projectNo"), QStringLiteral("1101052%1%2").arg(serial, 3, 10, QLatin1Char('0')).arg(seq, 8, 10, QLatin1Char('0')));
+            evaluations.append(e);
+        }
         kiosk.batch = QJsonDocument(QJsonObject{{QStringLiteral("evaluations"), evaluations}}).toJson(QJsonDocument::Compact);
         kiosks.append(kiosk);
     }

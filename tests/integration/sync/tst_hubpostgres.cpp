@@ -173,8 +173,8 @@ void TestHubPostgres::senderDrain_replayAndConflict_exactlyOnceOnPostgres()
     // Replay of a batch and a conflicting edit, sent straight through the client.
     QJsonArray replay;
     for (int seq = 1; seq <= 3; ++seq)
-        replay.append(makeEvaluation(seq, uuidFor(QStringLiteral("pg"), seq)));
-    QJsonObject edited = makeEvaluation(4, uuidFor(QStringLiteral("pg"), 4));
+        replay.append(queuedEvaluation(QStringLiteral("pg"), seq));
+    QJsonObject edited = queuedEvaluation(QStringLiteral("pg"), 4);
     edited.insert(QStringLiteral("satisfaction"), 3);
     replay.append(edited);
     const HubReply r = await([&](ReplyHandler h) {

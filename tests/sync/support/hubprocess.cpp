@@ -12,6 +12,7 @@
 #include <QDeadlineTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QCryptographicHash>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -230,6 +231,18 @@ bool createKioskDb(const QString &path)
     return Outbox::createSchema(c.db, &error) && LedgerTable::createSchema(c.db, &error);
 }
 
+QJsonObject queuedEvaluation(const QString &tag, qint64 seq)
+{
+    QJsonObject evaluation = makeEvaluation(seq, uuidFor(tag, seq));
+    // Each tag (kiosk) rates its own service events: the same event from two kiosks is a
+    // second rating the hub keeps as evidence, not stores (PROTOCOL §4d).
+    const QByteArray tagHash = QCryptographicHash::hash(tag.toUtf8(), QCryptographicHash::Sha1);
+    const quint32 tagNo = (quint32(quint8(tagHash[0])) << 16 | quint32(quint8(tagHash[1])) << 8 | quint8(tagHash[2])) % 1000000;
+    evaluation.insert(QStringLiteral("projectNo"),
+                      QStringLiteral("11%1%2").arg(tagNo, 6, 10, QLatin1Char('0')).arg(seq, 10, 10, QLatin1Char('0')));
+    return evaluation;
+}
+
 bool enqueueRange(const QString &path, qint64 from, qint64 to, const QString &tag, const trust::LedgerBuilder *ledger)
 {
     Connection c(path);
@@ -237,7 +250,7 @@ bool enqueueRange(const QString &path, qint64 from, qint64 to, const QString &ta
         return false;
     for (qint64 seq = from; seq <= to; ++seq) {
         const QString uuid = uuidFor(tag, seq);
-        const QJsonObject evaluation = makeEvaluation(seq, uuid);
+        const QJsonObject evaluation = queuedEvaluation(tag, seq);
         QString error;
         if (!Outbox::enqueue(c.db, seq, uuid, QJsonDocument(evaluation).toJson(QJsonDocument::Compact), &error)
             || (ledger && !LedgerTable::append(c.db, *ledger, seq, evaluation, &error))) {

@@ -83,6 +83,8 @@ QString uuidFor(const QString &tag, qint64 seq);
 bool createKioskDb(const QString &path);
 // With a ledger builder, each evaluation's signed ledger entry is written in the same
 // transaction, as the kiosk's commit hook does (signatures on).
+// The record enqueueRange() queues for tag and seq (a service event of that tag's own).
+QJsonObject queuedEvaluation(const QString &tag, qint64 seq);
 bool enqueueRange(const QString &path, qint64 from, qint64 to, const QString &tag,
                   const trust::LedgerBuilder *ledger = nullptr);
 // Every tamper alert the hub holds (GET /v1/admin/tamper).
